@@ -1,0 +1,199 @@
+//! Printed figures → exact decimals.
+//!
+//! The book prints `22 398.4` (a space groups thousands), `-13.9`, `0.0`, and `—` for "not
+//! applicable". A parsed figure keeps its printed precision (the decimal's scale), because the
+//! number of printed decimals decides how much rounding the figure may hide.
+
+use rust_decimal::Decimal;
+
+/// What a numeric cell holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    /// A printed number; its scale is the number of decimals printed.
+    Value(Decimal),
+    /// `—`, `–`, `-` alone or an empty cell: not applicable, never zero.
+    NotApplicable,
+}
+
+/// Why a cell's text is not a figure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    /// `12a`, `abc`: characters that are not part of a number.
+    #[error("`{text}` is not a number")]
+    NotANumber { text: String },
+    /// `1 23.4`, `12 3456`: spaces that do not group digits in threes.
+    #[error("`{text}` groups its digits wrongly: a space may only separate groups of three digits")]
+    BadGrouping { text: String },
+    /// More digits than an exact decimal holds (28 significant digits).
+    #[error("`{text}` has more digits than can be held exactly")]
+    TooLong { text: String },
+}
+
+/// Characters the book uses as a thousands separator.
+fn is_group_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}')
+}
+
+/// Parse a cell as printed.
+///
+/// ```
+/// use crossfoot::number::{parse_figure, Figure};
+/// let Figure::Value(v) = parse_figure("22 398.4").unwrap() else { panic!() };
+/// assert_eq!(v.to_string(), "22398.4");
+/// assert_eq!(v.scale(), 1);
+/// assert_eq!(parse_figure("—").unwrap(), Figure::NotApplicable);
+/// ```
+pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
+    let trimmed = text.trim();
+    if matches!(trimmed, "" | "—" | "–" | "-" | "——") {
+        return Ok(Figure::NotApplicable);
+    }
+    let (negative, unsigned) = match trimmed.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    let not_a_number = || NumberError::NotANumber {
+        text: trimmed.to_string(),
+    };
+    let (integer, fraction) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = check_grouping(integer, trimmed)?;
+    if digits.is_empty() {
+        return Err(not_a_number());
+    }
+    let mut plain = String::with_capacity(trimmed.len());
+    if negative {
+        plain.push('-');
+    }
+    plain.push_str(&digits);
+    if let Some(fraction) = fraction {
+        if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(not_a_number());
+        }
+        plain.push('.');
+        plain.push_str(fraction);
+    }
+    Decimal::from_str_exact(&plain)
+        .map(Figure::Value)
+        .map_err(|_| NumberError::TooLong {
+            text: trimmed.to_string(),
+        })
+}
+
+/// The digits of an integer part, checking that separators group them in threes.
+fn check_grouping(integer: &str, whole: &str) -> Result<String, NumberError> {
+    let groups: Vec<&str> = integer.split(is_group_separator).collect();
+    let mut digits = String::with_capacity(integer.len());
+    for (index, group) in groups.iter().enumerate() {
+        if group.is_empty() || !group.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(
+                if group.chars().all(|c| c.is_ascii_digit()) && groups.len() > 1 {
+                    NumberError::BadGrouping {
+                        text: whole.to_string(),
+                    }
+                } else {
+                    NumberError::NotANumber {
+                        text: whole.to_string(),
+                    }
+                },
+            );
+        }
+        let well_grouped = if index == 0 {
+            groups.len() == 1 || group.len() <= 3
+        } else {
+            group.len() == 3
+        };
+        if !well_grouped {
+            return Err(NumberError::BadGrouping {
+                text: whole.to_string(),
+            });
+        }
+        digits.push_str(group);
+    }
+    Ok(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value(text: &str) -> Decimal {
+        match parse_figure(text) {
+            Ok(Figure::Value(v)) => v,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_the_books_number_forms() {
+        assert_eq!(value("22 398.4").to_string(), "22398.4");
+        assert_eq!(value("670 506").to_string(), "670506");
+        assert_eq!(value("1 015 986.2").to_string(), "1015986.2");
+        assert_eq!(value("-13.9").to_string(), "-13.9");
+        assert_eq!(value("5972").to_string(), "5972");
+    }
+
+    #[test]
+    fn keeps_printed_precision() {
+        assert_eq!(value("0.0").scale(), 1);
+        assert_eq!(value("13 473.0").scale(), 1);
+        assert_eq!(value("670 506").scale(), 0);
+        assert_eq!(value("1.20").scale(), 2);
+    }
+
+    #[test]
+    fn dashes_and_empty_cells_are_not_applicable() {
+        for text in ["", "  ", "—", "–", "-"] {
+            assert_eq!(parse_figure(text), Ok(Figure::NotApplicable), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_text_and_bad_grouping() {
+        assert!(matches!(
+            parse_figure("12a"),
+            Err(NumberError::NotANumber { .. })
+        ));
+        assert!(matches!(
+            parse_figure("abc"),
+            Err(NumberError::NotANumber { .. })
+        ));
+        assert!(matches!(
+            parse_figure("1."),
+            Err(NumberError::NotANumber { .. })
+        ));
+        assert!(matches!(
+            parse_figure("1 23.4"),
+            Err(NumberError::BadGrouping { .. })
+        ));
+        assert!(matches!(
+            parse_figure("1234 567"),
+            Err(NumberError::BadGrouping { .. })
+        ));
+        assert!(matches!(
+            parse_figure("123456789012345678901234567890"),
+            Err(NumberError::TooLong { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn grouped_printing_round_trips(units in 0u64..10_000_000_000, decimals in 0u32..4) {
+            let v = Decimal::new(i64::try_from(units).unwrap(), decimals);
+            let plain = v.to_string();
+            let (int, frac) = plain.split_once('.').map_or((plain.as_str(), None), |(i, f)| (i, Some(f)));
+            let mut grouped = String::new();
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 { grouped.push(' '); }
+                grouped.push(c);
+            }
+            if let Some(f) = frac { grouped.push('.'); grouped.push_str(f); }
+            let parsed = value(&grouped);
+            prop_assert_eq!(parsed, v);
+            prop_assert_eq!(parsed.scale(), v.scale());
+        }
+    }
+}

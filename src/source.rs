@@ -1,0 +1,140 @@
+//! Source files and spans.
+//!
+//! Every cell and every rule token points back into the file it came from. A [`Span`] is a byte
+//! range into a [`SourceFile`]; line and column are computed only when a report needs them, and
+//! columns count characters (not bytes), because the book's files are full of Chinese text.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A byte range into one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub offset: usize,
+    pub length: usize,
+}
+
+impl Span {
+    pub fn new(offset: usize, length: usize) -> Self {
+        Self { offset, length }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        let start = self.offset.min(other.offset);
+        let end = (self.offset + self.length).max(other.offset + other.length);
+        Span::new(start, end - start)
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.offset, span.length).into()
+    }
+}
+
+/// A file read into memory, with the byte offset of each line start for line:column lookup.
+#[derive(Debug)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A shared handle: tables and rules keep their file alive for diagnostics.
+pub type SharedSource = Arc<SourceFile>;
+
+/// A 1-based line and character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text a span covers, or "" if the span does not fall on character boundaries.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text
+            .get(span.offset..span.offset + span.length)
+            .unwrap_or("")
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |prefix| prefix.chars().count());
+        LineColumn {
+            line: line_index + 1,
+            column: column + 1,
+        }
+    }
+}
+
+/// A source file as miette reads it: shared, not copied, for every diagnostic on it.
+#[derive(Debug, Clone)]
+pub struct DiagnosticSource(pub SharedSource);
+
+impl miette::SourceCode for DiagnosticSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        self.0
+            .text
+            .read_span(span, context_lines_before, context_lines_after)
+    }
+}
+
+/// A miette source named after the file's path.
+pub fn named(source: &SharedSource) -> miette::NamedSource<DiagnosticSource> {
+    miette::NamedSource::new(
+        source.path().display().to_string(),
+        DiagnosticSource(source.clone()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let file = SourceFile::new("t.csv", "技术开发,1\n合计,22 398.4\n".to_string());
+        let offset = file.text().find("22").unwrap();
+        assert_eq!(file.line_column(offset), LineColumn { line: 2, column: 4 });
+        assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn span_to_covers_both() {
+        assert_eq!(Span::new(3, 2).to(Span::new(10, 4)), Span::new(3, 11));
+    }
+}

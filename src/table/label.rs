@@ -1,0 +1,214 @@
+//! Row and column labels, and the paths that address them.
+//!
+//! A label is one printed header or row-label cell: `合同数 / 项`, `技术开发`, `2021年`. It may
+//! carry a unit after a slash or in brackets; rules address it by its name without the unit and
+//! without spaces, so `金额` finds `金额 / 亿元`. A path is the list of labels from the outer
+//! header down (`2021年/成交额/金额`), or from the group down (`技术开发/委托开发`).
+
+use crate::source::Span;
+use std::fmt;
+
+/// Units the book prints, and whether figures in them are exact counts.
+const COUNT_UNITS: &[&str] = &["项", "家", "人", "个", "名", "位", "次"];
+const KNOWN_UNITS: &[&str] = &[
+    "亿元", "万元", "元", "项", "家", "人", "个", "名", "位", "次", "%",
+];
+/// Labels of rank columns: ranks are exact like counts.
+const RANK_NAMES: &[&str] = &["排名", "名次", "位次", "序号", "机构序号"];
+/// Labels of rows that total the rows of their group.
+pub const TOTAL_NAMES: &[&str] = &["合计", "小计", "总计"];
+
+/// One printed label cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    text: Box<str>,
+    span: Span,
+}
+
+impl Label {
+    pub fn new(text: &str, span: Span) -> Self {
+        Self {
+            text: text.trim().into(),
+            span,
+        }
+    }
+
+    /// The label as printed (trimmed).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// The unit the label declares, if any: `合同数 / 项` → `项`, `成交额 /GDP(%)` → `%`.
+    pub fn unit(&self) -> Option<&'static str> {
+        split_unit(&self.text).1
+    }
+
+    /// The name rules use: the text without its unit, without whitespace.
+    pub fn key(&self) -> String {
+        normalize(split_unit(&self.text).0)
+    }
+
+    /// The whole text without whitespace, unit included.
+    pub fn full_key(&self) -> String {
+        normalize(&self.text)
+    }
+
+    /// Whether a rule's segment names this label.
+    pub fn answers_to(&self, segment: &str) -> bool {
+        let segment = normalize(segment);
+        self.key() == segment || self.full_key() == segment
+    }
+
+    /// `其中：X` rows are "of which" sub-items, not parts of a total.
+    pub fn is_of_which(&self) -> bool {
+        self.text.starts_with("其中")
+    }
+
+    pub fn is_total(&self) -> bool {
+        TOTAL_NAMES.contains(&self.key().as_str())
+    }
+
+    pub fn is_rank(&self) -> bool {
+        RANK_NAMES.contains(&self.key().as_str())
+    }
+}
+
+/// Whether figures in this unit are whole counts (exact, not rounded).
+pub fn is_count_unit(unit: &str) -> bool {
+    COUNT_UNITS.contains(&unit)
+}
+
+/// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`).
+pub fn normalize(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Split `name / unit` or `name(unit)` when the unit is one the book uses.
+fn split_unit(text: &str) -> (&str, Option<&'static str>) {
+    if let Some((name, unit)) = text.rsplit_once(['/', '／']) {
+        if let Some(known) = known_unit(unit) {
+            return (name, Some(known));
+        }
+    }
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some(inner) = text.strip_suffix(close) {
+            if let Some((name, unit)) = inner.rsplit_once(open) {
+                if let Some(known) = known_unit(unit) {
+                    return (name, Some(known));
+                }
+            }
+        }
+    }
+    (text, None)
+}
+
+fn known_unit(text: &str) -> Option<&'static str> {
+    let text = normalize(text);
+    KNOWN_UNITS.iter().copied().find(|unit| *unit == text)
+}
+
+/// A row's or column's labels, outermost first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LabelPath {
+    labels: Vec<Label>,
+}
+
+impl LabelPath {
+    pub fn new(labels: Vec<Label>) -> Self {
+        Self { labels }
+    }
+
+    pub fn labels(&self) -> &[Label] {
+        &self.labels
+    }
+
+    pub fn last(&self) -> Option<&Label> {
+        self.labels.last()
+    }
+
+    /// The innermost unit declared along the path.
+    pub fn unit(&self) -> Option<&'static str> {
+        self.labels.iter().rev().find_map(Label::unit)
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        self.labels.iter().map(Label::key).collect()
+    }
+
+    /// Whether the rule segments name this path: every segment matches a label, in order.
+    pub fn matches_in_order(&self, segments: &[String]) -> bool {
+        let mut labels = self.labels.iter();
+        segments
+            .iter()
+            .all(|segment| labels.any(|label| label.answers_to(segment)))
+    }
+
+    /// Whether the segments name every label of this path, one to one.
+    pub fn matches_exactly(&self, segments: &[String]) -> bool {
+        self.labels.len() == segments.len()
+            && self
+                .labels
+                .iter()
+                .zip(segments)
+                .all(|(label, segment)| label.answers_to(segment))
+    }
+
+    pub fn is_of_which(&self) -> bool {
+        self.labels.iter().any(Label::is_of_which)
+    }
+
+    pub fn is_total(&self) -> bool {
+        self.last().is_some_and(Label::is_total)
+    }
+}
+
+impl fmt::Display for LabelPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, label) in self.labels.iter().enumerate() {
+            if index > 0 {
+                f.write_str("/")?;
+            }
+            f.write_str(label.text())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(text: &str) -> Label {
+        Label::new(text, Span::default())
+    }
+
+    #[test]
+    fn units_after_a_slash_or_in_brackets() {
+        assert_eq!(label("合同数 / 项").unit(), Some("项"));
+        assert_eq!(label("增长 /%").unit(), Some("%"));
+        assert_eq!(label("技术合同成交额 /GDP(%)").unit(), Some("%"));
+        assert_eq!(label("技术合同成交额 /GDP(%)").key(), "技术合同成交额/GDP");
+        assert_eq!(label("国内生产总值 GDP/ 亿元").key(), "国内生产总值GDP");
+        assert_eq!(label("成交额").unit(), None);
+    }
+
+    #[test]
+    fn a_label_answers_to_its_name_or_its_full_text() {
+        assert!(label("金额 / 亿元").answers_to("金额"));
+        assert!(label("金额 / 亿元").answers_to("金额/亿元"));
+        assert!(!label("金额 / 亿元").answers_to("金"));
+    }
+
+    #[test]
+    fn paths_match_segments_in_order() {
+        let path = LabelPath::new(vec![label("2021年"), label("成交额"), label("金额 / 亿元")]);
+        assert!(path.matches_in_order(&["2021年".into(), "金额".into()]));
+        assert!(!path.matches_in_order(&["金额".into(), "2021年".into()]));
+        assert!(!path.matches_exactly(&["2021年".into(), "金额".into()]));
+        assert_eq!(path.to_string(), "2021年/成交额/金额 / 亿元");
+    }
+}

@@ -1,0 +1,202 @@
+//! `tables.toml`: what the engine needs to know about each table of an edition, and loading
+//! a whole data directory into a [`Dataset`].
+//!
+//! Without a manifest, every `*.csv` in the directory is a table named after its file, with one
+//! header row and one label column: enough for record-style data.
+
+use super::read::{Layout, read_table, read_text};
+use super::{Table, TableError, TableMeta};
+use crate::source::{SharedSource, Span, named};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST_FILE: &str = "tables.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    /// The book's edition (publication year); informational.
+    #[allow(dead_code)]
+    edition: Option<i64>,
+    /// The year the figures describe: rules' `current`; `prior` is the year before.
+    year: Option<i32>,
+    #[serde(rename = "table", default)]
+    tables: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    id: toml::Spanned<String>,
+    #[serde(default)]
+    printed: String,
+    #[serde(default)]
+    caption: String,
+    file: toml::Spanned<String>,
+    #[serde(default = "one")]
+    header_rows: usize,
+    #[serde(default = "one")]
+    label_columns: usize,
+    /// Where in the source text the table was transcribed from (inclusive line ranges).
+    #[serde(default)]
+    #[allow(dead_code)]
+    source_lines: Vec<[usize; 2]>,
+    unit: Option<String>,
+    #[serde(default)]
+    units: BTreeMap<String, String>,
+    /// Transcription decisions, for editors; not used by checks.
+    #[serde(default)]
+    #[allow(dead_code)]
+    notes: Vec<String>,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// All tables of a data directory.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    /// The current year of the figures, if the manifest says.
+    pub year: Option<i32>,
+    pub tables: Vec<Table>,
+}
+
+impl Dataset {
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id() == id)
+    }
+
+    pub fn table_index(&self, id: &str) -> Option<usize> {
+        self.tables.iter().position(|t| t.id() == id)
+    }
+}
+
+/// A table to read: where, how it is laid out, and what is known about it.
+struct Planned {
+    path: PathBuf,
+    meta: TableMeta,
+    layout: Layout,
+}
+
+/// Load every table of a data directory, reading files in parallel. All errors of all files
+/// are returned together.
+pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let (year, planned) = if manifest_path.exists() {
+        plan_from_manifest(dir, &manifest_path)?
+    } else {
+        (None, plan_from_directory(dir).map_err(|e| vec![e])?)
+    };
+    if planned.is_empty() {
+        return Err(vec![TableError::NoTables {
+            path: dir.to_path_buf(),
+        }]);
+    }
+    let results: Vec<Result<Table, Vec<TableError>>> = planned
+        .into_par_iter()
+        .map(|p| read_table(&p.path, p.meta, p.layout))
+        .collect();
+    let mut tables = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(table) => tables.push(table),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Dataset { year, tables })
+    } else {
+        Err(errors)
+    }
+}
+
+fn plan_from_manifest(
+    dir: &Path,
+    path: &Path,
+) -> Result<(Option<i32>, Vec<Planned>), Vec<TableError>> {
+    let source = read_text(path).map_err(|e| vec![e])?;
+    let manifest: Manifest = toml::from_str(source.text()).map_err(|e| {
+        vec![TableError::Manifest {
+            source_code: named(&source),
+            span: e.span().map(|r| (r.start, r.end - r.start).into()),
+            message: e.message().to_string(),
+        }]
+    })?;
+    let mut seen: Vec<&str> = Vec::new();
+    let mut errors = Vec::new();
+    for entry in &manifest.tables {
+        if seen.contains(&entry.id.get_ref().as_str()) {
+            errors.push(duplicate(&source, &entry.id));
+        }
+        seen.push(entry.id.get_ref());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let planned = manifest
+        .tables
+        .into_iter()
+        .map(|entry| Planned {
+            path: dir.join(entry.file.get_ref()),
+            layout: Layout {
+                header_rows: entry.header_rows,
+                label_columns: entry.label_columns,
+            },
+            meta: TableMeta {
+                id: entry.id.into_inner(),
+                printed: entry.printed,
+                caption: entry.caption,
+                unit: entry.unit,
+                units: entry.units.into_iter().collect(),
+            },
+        })
+        .collect();
+    Ok((manifest.year, planned))
+}
+
+fn duplicate(source: &SharedSource, id: &toml::Spanned<String>) -> TableError {
+    let range = id.span();
+    TableError::DuplicateTable {
+        source_code: named(source),
+        span: Span::new(range.start, range.end - range.start).into(),
+        id: id.get_ref().clone(),
+    }
+}
+
+fn plan_from_directory(dir: &Path) -> Result<Vec<Planned>, TableError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| TableError::Unreadable {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    paths.sort();
+    Ok(paths
+        .into_iter()
+        .map(|path| {
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Planned {
+                meta: TableMeta {
+                    printed: id.clone(),
+                    id,
+                    ..TableMeta::default()
+                },
+                path,
+                layout: Layout {
+                    header_rows: 1,
+                    label_columns: 1,
+                },
+            }
+        })
+        .collect())
+}

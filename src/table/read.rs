@@ -1,0 +1,380 @@
+//! CSV → [`Table`], with the byte span of every cell.
+//!
+//! The csv crate checks the file's structure and unquotes fields, but its field positions are
+//! relative to the unquoted record. [`field_spans`] recovers each field's byte range in the
+//! file itself, so a report can point at `"1,234"` even when it was quoted.
+
+use super::label::{Label, LabelPath, is_count_unit};
+use super::{Cell, Table, TableError, TableMeta};
+use crate::number::{Figure, parse_figure};
+use crate::source::{SharedSource, SourceFile, Span, named};
+use std::path::Path;
+use std::sync::Arc;
+
+/// How a table's CSV is laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub header_rows: usize,
+    pub label_columns: usize,
+}
+
+/// Stop collecting cell errors past this many in one file.
+const MAX_ERRORS_PER_FILE: usize = 50;
+
+/// Read a file as UTF-8 text, refusing files too large to address with 32-bit offsets.
+pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
+    let unreadable = |e: std::io::Error| TableError::Unreadable {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > u64::from(u32::MAX) {
+        return Err(TableError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = String::from_utf8(bytes).map_err(|e| TableError::NotUtf8 {
+        path: path.to_path_buf(),
+        byte_offset: e.utf8_error().valid_up_to(),
+    })?;
+    Ok(Arc::new(SourceFile::new(path, text)))
+}
+
+/// One CSV record: its fields' text (unquoted) and byte spans in the file.
+struct Record {
+    fields: Vec<String>,
+    spans: Vec<Span>,
+    span: Span,
+}
+
+/// Read a table from a CSV file.
+pub fn read_table(path: &Path, meta: TableMeta, layout: Layout) -> Result<Table, Vec<TableError>> {
+    let source = read_text(path).map_err(|e| vec![e])?;
+    parse_table(&source, meta, layout)
+}
+
+/// Build a table from CSV text already read.
+pub fn parse_table(
+    source: &SharedSource,
+    meta: TableMeta,
+    layout: Layout,
+) -> Result<Table, Vec<TableError>> {
+    let records = parse_records(source).map_err(|e| vec![e])?;
+    let width = records.first().map_or(0, |r| r.fields.len());
+    let mut errors = Vec::new();
+    for record in &records {
+        if record.fields.len() != width {
+            errors.push(TableError::RaggedRow {
+                source_code: named(source),
+                span: record.span.into(),
+                found: record.fields.len(),
+                expected: width,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if records.len() < layout.header_rows || width <= layout.label_columns {
+        return Err(vec![TableError::Shape {
+            source_code: named(source),
+            span: records.first().map_or(Span::default(), |r| r.span).into(),
+        }]);
+    }
+    let (headers, data) = records.split_at(layout.header_rows);
+    let columns = column_paths(headers, layout.label_columns, width);
+    let rows = row_paths(data, layout.label_columns);
+    let column_units: Vec<_> = columns.iter().map(|c| unit_of(c, &meta)).collect();
+    let row_units: Vec<_> = rows.iter().map(|r| unit_of(r, &meta)).collect();
+    let mut cells = Vec::with_capacity(rows.len() * columns.len());
+    for (record, row_unit) in data.iter().zip(&row_units) {
+        let figures = record
+            .fields
+            .iter()
+            .zip(&record.spans)
+            .skip(layout.label_columns);
+        for ((text, span), column_unit) in figures.zip(&column_units) {
+            let exact = column_unit
+                .or(*row_unit)
+                .or_else(|| meta.unit.as_deref().map(|u| Unit::of(u, false)))
+                .is_some_and(|u| u.exact);
+            match make_cell(text, *span, exact) {
+                Ok(cell) => cells.push(cell),
+                Err(message) => {
+                    if errors.len() < MAX_ERRORS_PER_FILE {
+                        errors.push(TableError::BadNumber {
+                            source_code: named(source),
+                            span: (*span).into(),
+                            message,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Table::new(meta, source.clone(), rows, columns, cells))
+}
+
+fn make_cell(text: &str, span: Span, exact: bool) -> Result<Cell, String> {
+    let too_long = || {
+        format!(
+            "`{}` has more digits than crossfoot holds (18)",
+            text.trim()
+        )
+    };
+    match parse_figure(text) {
+        Ok(Figure::Value(value)) => Cell::value(value, span, exact).ok_or_else(too_long),
+        Ok(Figure::NotApplicable) => Cell::not_applicable(span).ok_or_else(too_long),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// A cell's unit and whether figures in it are exact.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    exact: bool,
+}
+
+impl Unit {
+    fn of(unit: &str, rank: bool) -> Self {
+        Self {
+            exact: rank || is_count_unit(unit),
+        }
+    }
+}
+
+/// The innermost unit a path declares, through the manifest's `units` or the labels' own.
+fn unit_of(path: &LabelPath, meta: &TableMeta) -> Option<Unit> {
+    path.labels().iter().rev().find_map(|label| {
+        if label.is_rank() {
+            return Some(Unit::of("", true));
+        }
+        let key = label.key();
+        meta.units
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, unit)| Unit::of(unit, false))
+            .or_else(|| label.unit().map(|unit| Unit::of(unit, false)))
+    })
+}
+
+/// Column paths from the header rows. A blank header cell continues the cell to its left
+/// (a merged cell) when both sit under the same parent.
+fn column_paths(headers: &[Record], label_columns: usize, width: usize) -> Vec<LabelPath> {
+    let count = width - label_columns;
+    let mut paths: Vec<Vec<Label>> = vec![Vec::new(); count];
+    for header in headers {
+        let mut level: Vec<Option<Label>> = Vec::with_capacity(count);
+        for column in 0..count {
+            let index = label_columns + column;
+            let text = header.fields.get(index).map_or("", String::as_str);
+            let span = header.spans.get(index).copied().unwrap_or_default();
+            let label = if !text.trim().is_empty() {
+                Some(Label::new(text, span))
+            } else if column > 0 && paths.get(column) == paths.get(column - 1) {
+                level.get(column - 1).cloned().flatten()
+            } else {
+                None
+            };
+            level.push(label);
+        }
+        for (path, label) in paths.iter_mut().zip(level) {
+            path.extend(label);
+        }
+    }
+    paths.into_iter().map(LabelPath::new).collect()
+}
+
+/// Row paths from the label columns. A blank outer label continues the one above it when an
+/// inner label is present (the members of a group).
+fn row_paths(data: &[Record], label_columns: usize) -> Vec<LabelPath> {
+    let mut previous: Vec<Option<Label>> = vec![None; label_columns];
+    let mut rows = Vec::with_capacity(data.len());
+    for (number, record) in data.iter().enumerate() {
+        if label_columns == 0 {
+            let text = (number + 1).to_string();
+            rows.push(LabelPath::new(vec![Label::new(&text, record.span)]));
+            continue;
+        }
+        let mut current: Vec<Option<Label>> = (0..label_columns)
+            .map(|i| {
+                let text = record.fields.get(i).map_or("", String::as_str);
+                let span = record.spans.get(i).copied().unwrap_or_default();
+                (!text.trim().is_empty()).then(|| Label::new(text, span))
+            })
+            .collect();
+        for level in 0..label_columns {
+            let inner_present = current.iter().skip(level + 1).any(Option::is_some);
+            if current.get(level).is_some_and(Option::is_none) && inner_present {
+                if let (Some(slot), Some(above)) = (current.get_mut(level), previous.get(level)) {
+                    slot.clone_from(above);
+                }
+            }
+        }
+        rows.push(LabelPath::new(current.iter().flatten().cloned().collect()));
+        previous = current;
+    }
+    rows
+}
+
+fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
+    let text = source.text();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let start = reader.position().byte();
+        let more = reader.read_record(&mut record).map_err(|e| {
+            let offset = e.position().map_or(start, |p| p.byte());
+            TableError::MalformedCsv {
+                source_code: named(source),
+                span: Span::new(usize::try_from(offset).unwrap_or(0), 1).into(),
+                message: e.to_string(),
+            }
+        })?;
+        if !more {
+            break;
+        }
+        let start = record
+            .position()
+            .map_or(start, csv::Position::byte)
+            .try_into()
+            .unwrap_or(0);
+        let (spans, end) = field_spans(text.as_bytes(), start, record.len());
+        records.push(Record {
+            fields: record.iter().map(str::to_string).collect(),
+            spans,
+            span: Span::new(start, end.saturating_sub(start)),
+        });
+    }
+    Ok(records)
+}
+
+/// Byte spans of `count` fields of a record starting at `start`, and where the record ends.
+/// A quoted field's span covers its quotes.
+pub fn field_spans(bytes: &[u8], start: usize, count: usize) -> (Vec<Span>, usize) {
+    let mut position = if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        start
+    };
+    let mut spans = Vec::with_capacity(count);
+    for _ in 0..count {
+        let field_start = position;
+        if bytes.get(position) == Some(&b'"') {
+            position += 1;
+            while let Some(&byte) = bytes.get(position) {
+                position += 1;
+                if byte == b'"' {
+                    if bytes.get(position) == Some(&b'"') {
+                        position += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+        }
+        while let Some(&byte) = bytes.get(position) {
+            if matches!(byte, b',' | b'\n' | b'\r') {
+                break;
+            }
+            position += 1;
+        }
+        spans.push(Span::new(field_start, position - field_start));
+        if bytes.get(position) == Some(&b',') {
+            position += 1;
+        }
+    }
+    (spans, position)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(csv: &str, header_rows: usize, label_columns: usize) -> Table {
+        let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
+        let layout = Layout {
+            header_rows,
+            label_columns,
+        };
+        parse_table(&source, TableMeta::default(), layout).unwrap()
+    }
+
+    #[test]
+    fn quoted_cells_keep_their_span_in_the_file() {
+        let text = "a,\"b, \"\"c\"\"\",d\n";
+        let (spans, end) = field_spans(text.as_bytes(), 0, 3);
+        assert_eq!(
+            &text[spans[1].offset..spans[1].offset + spans[1].length],
+            "\"b, \"\"c\"\"\""
+        );
+        assert_eq!(
+            &text[spans[2].offset..spans[2].offset + spans[2].length],
+            "d"
+        );
+        assert_eq!(end, text.len() - 1);
+    }
+
+    #[test]
+    fn merged_header_cells_continue_under_the_same_parent() {
+        let t = table(
+            "类别,2020年,,2021年,\n,合同数/项,金额/亿元,合同数/项,金额/亿元\n合计,1,2.0,3,4.0\n",
+            2,
+            1,
+        );
+        let columns: Vec<String> = t.columns().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            columns,
+            [
+                "2020年/合同数/项",
+                "2020年/金额/亿元",
+                "2021年/合同数/项",
+                "2021年/金额/亿元"
+            ]
+        );
+        assert!(t.cell(0, 0).unwrap().is_exact());
+        assert!(!t.cell(0, 1).unwrap().is_exact());
+    }
+
+    #[test]
+    fn group_labels_continue_down_to_their_members() {
+        let t = table(
+            "类别,,额\n技术开发,合计,3.0\n,委托开发,2.0\n技术咨询,,1.0\n",
+            1,
+            2,
+        );
+        let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
+        assert_eq!(rows, ["技术开发/合计", "技术开发/委托开发", "技术咨询"]);
+    }
+
+    #[test]
+    fn a_quoted_number_is_read_and_spanned() {
+        let t = table("x,v\nr,\"1 234.5\"\n", 1, 1);
+        let cell = t.cell(0, 0).unwrap();
+        assert_eq!(cell.figure().unwrap().to_string(), "1234.5");
+        assert_eq!(t.source().slice(cell.span()), "\"1 234.5\"");
+    }
+
+    #[test]
+    fn text_in_a_figure_cell_is_an_error_with_its_span() {
+        let source = Arc::new(SourceFile::new("t.csv", "x,v\nr,12a\n".to_string()));
+        let layout = Layout {
+            header_rows: 1,
+            label_columns: 1,
+        };
+        let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
+        let [TableError::BadNumber { span, .. }] = errors.as_slice() else {
+            panic!("{errors:?}")
+        };
+        assert_eq!((span.offset(), span.len()), (6, 3));
+    }
+}
