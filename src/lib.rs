@@ -7,3 +7,4 @@ pub mod interval;
 pub mod number;
 pub mod source;
 pub mod table;
+pub mod lang;

@@ -1,0 +1,290 @@
+//! The typed syntax tree of a rules file. Every node keeps its span for diagnostics.
+
+use crate::source::Span;
+use rust_decimal::Decimal;
+
+/// A value with the span it was written at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+}
+
+/// Everything one rules file defines, in order.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFile {
+    pub groups: Vec<GroupDef>,
+    pub rules: Vec<Rule>,
+}
+
+/// `group types = [技术开发, 技术转让]`: a named list of labels, reusable in every rule.
+#[derive(Debug, Clone)]
+pub struct GroupDef {
+    pub name: Spanned<String>,
+    pub list: ListExpr,
+}
+
+/// The kinds of rule; the kind decides how the two sides are compared and what a finding says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Sum,
+    Share,
+    Growth,
+    Ratio,
+    Equal,
+    Matrix,
+    Rank,
+    Expr,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Sum,
+        Kind::Share,
+        Kind::Growth,
+        Kind::Ratio,
+        Kind::Equal,
+        Kind::Matrix,
+        Kind::Rank,
+        Kind::Expr,
+    ];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::Sum => "sum",
+            Kind::Share => "share",
+            Kind::Growth => "growth",
+            Kind::Ratio => "ratio",
+            Kind::Equal => "equal",
+            Kind::Matrix => "matrix",
+            Kind::Rank => "rank",
+            Kind::Expr => "expr",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.keyword() == word)
+    }
+}
+
+/// One rule: `KIND ID "description"`, `for` clauses, an optional tolerance, and a body.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub kind: Spanned<Kind>,
+    pub id: Spanned<String>,
+    pub description: Spanned<String>,
+    pub loops: Vec<ForClause>,
+    pub tolerance: Option<Spanned<Tolerance>>,
+    pub body: Body,
+}
+
+/// `for x in LIST`: the rule is checked once for each item.
+#[derive(Debug, Clone)]
+pub struct ForClause {
+    pub variable: Spanned<String>,
+    pub list: ListExpr,
+}
+
+/// Extra slack a rule allows beyond rounding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tolerance {
+    Absolute(Decimal),
+    /// A fraction of the published value (`1%` is 0.01).
+    Relative(Decimal),
+}
+
+/// A list of labels or rows.
+#[derive(Debug, Clone)]
+pub enum ListExpr {
+    /// `[a, b/c, d]`
+    Literal(Vec<PathExpr>, Span),
+    /// A group or a loop variable.
+    Name(Spanned<String>),
+    /// `rows(A9)`
+    Rows(Spanned<String>),
+    /// `columns(A9)`
+    Columns(Spanned<String>),
+    /// `a + b`: the items of both.
+    Concat(Box<ListExpr>, Box<ListExpr>),
+    /// `a - b`: the items of `a` not named in `b`.
+    Minus(Box<ListExpr>, Box<ListExpr>),
+}
+
+impl ListExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            ListExpr::Literal(_, span) => *span,
+            ListExpr::Name(n) | ListExpr::Rows(n) | ListExpr::Columns(n) => n.span,
+            ListExpr::Concat(a, b) | ListExpr::Minus(a, b) => a.span().to(b.span()),
+        }
+    }
+}
+
+/// `2021年/成交额/金额`: segments from the outer label in.
+#[derive(Debug, Clone)]
+pub struct PathExpr {
+    pub segments: Vec<Segment>,
+    pub span: Span,
+}
+
+/// One step of a path.
+#[derive(Debug, Clone)]
+pub enum Segment {
+    /// A bare word: a loop variable, a group, `current`, `prior`, or else a label.
+    Word(Spanned<String>),
+    /// `"a label"`: always a label, even if a variable has the same name.
+    Quoted(Spanned<String>),
+    /// `[a, b]` inside a path: several labels (only inside `sum(...)`).
+    List(ListExpr),
+    /// `prior(y)`: the year before the year label bound to `y`.
+    PriorOf(Spanned<String>),
+}
+
+impl Segment {
+    pub fn span(&self) -> Span {
+        match self {
+            Segment::Word(w) | Segment::Quoted(w) | Segment::PriorOf(w) => w.span,
+            Segment::List(list) => list.span(),
+        }
+    }
+}
+
+/// `A2[合计, current/金额]`
+#[derive(Debug, Clone)]
+pub struct CellRef {
+    pub table: Spanned<String>,
+    pub row: PathExpr,
+    pub column: PathExpr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// Built-in functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    /// `sum(x, ...)`: the sum of every cell named.
+    Sum,
+    /// `share(part, total)` = part / total × 100
+    Share,
+    /// `growth(current, prior)` = (current / prior − 1) × 100
+    Growth,
+    /// `increment(current, prior)` = current − prior
+    Increment,
+}
+
+impl Function {
+    pub fn from_name(name: &str) -> Option<Function> {
+        match name {
+            "sum" => Some(Function::Sum),
+            "share" => Some(Function::Share),
+            "growth" => Some(Function::Growth),
+            "increment" => Some(Function::Increment),
+            _ => None,
+        }
+    }
+
+    /// How many arguments it takes; `None` for any number.
+    pub fn arity(self) -> Option<usize> {
+        match self {
+            Function::Sum => None,
+            Function::Share | Function::Growth | Function::Increment => Some(2),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Expr {
+    Number(Spanned<Decimal>),
+    Cell(CellRef),
+    Call {
+        function: Spanned<Function>,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Negate(Box<Expr>, Span),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Number(n) => n.span,
+            Expr::Cell(c) => c.span,
+            Expr::Call { span, .. } | Expr::Negate(_, span) => *span,
+            Expr::Binary { left, right, .. } => left.span().to(right.span()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Equal,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+}
+
+impl CompareOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Equal => "=",
+            CompareOp::Less => "<",
+            CompareOp::LessEqual => "<=",
+            CompareOp::Greater => ">",
+            CompareOp::GreaterEqual => ">=",
+        }
+    }
+}
+
+/// What a rule states.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// `left OP right`
+    Compare {
+        left: Expr,
+        op: Spanned<CompareOp>,
+        right: Expr,
+    },
+    /// `A9 hierarchy [columns LIST]`: every group's 合计 is the sum of its members, and the
+    /// table's 合计 the sum of its top-level rows, in each listed column (default: every column
+    /// whose unit is not %).
+    Hierarchy {
+        table: Spanned<String>,
+        columns: Option<ListExpr>,
+    },
+    /// `A13 rows LIST total PATH columns LIST total PATH`: a two-way table's row and column
+    /// sums equal its total column and row.
+    Matrix {
+        table: Spanned<String>,
+        rows: ListExpr,
+        row_total: PathExpr,
+        columns: ListExpr,
+        column_total: PathExpr,
+    },
+    /// `T2-2 rows LIST rank PATH by PATH`: a rank column agrees with the descending order of a
+    /// value column.
+    Rank {
+        table: Spanned<String>,
+        rows: Option<ListExpr>,
+        rank: PathExpr,
+        by: PathExpr,
+    },
+}

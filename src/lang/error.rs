@@ -1,0 +1,96 @@
+//! What can be wrong with a rules file, each pointing at the token that failed.
+
+use crate::source::DiagnosticSource;
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum RuleError {
+    /// The rules directory or a rules file cannot be read, or is not UTF-8.
+    #[error("cannot read rules {}: {message}", path.display())]
+    #[diagnostic(code(crossfoot::rules::unreadable))]
+    Unreadable { path: PathBuf, message: String },
+
+    /// `sum A1.x "..." A1[合计, 2021年] = = 3`: a token where the grammar wants another.
+    #[error("syntax error: expected {expected}, found {found}")]
+    #[diagnostic(code(crossfoot::rules::syntax))]
+    Syntax {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("expected {expected}")]
+        span: SourceSpan,
+        expected: String,
+        found: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `A99[合计, x]` when no table A99 was loaded.
+    #[error("unknown table `{name}`")]
+    #[diagnostic(code(crossfoot::rules::unknown_table))]
+    UnknownTable {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("no such table")]
+        span: SourceSpan,
+        name: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `A2[合记, x]`: a label that names no row (or column) of the table.
+    #[error("table {table} has no {axis} `{label}`")]
+    #[diagnostic(code(crossfoot::rules::unknown_label))]
+    UnknownLabel {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("not a {axis} of {table}")]
+        span: SourceSpan,
+        table: String,
+        axis: &'static str,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `A4[合计, x]` when 合计 appears in several groups.
+    #[error("`{label}` names several {axis}s of {table}: {candidates}")]
+    #[diagnostic(
+        code(crossfoot::rules::ambiguous_label),
+        help("add the outer label to the path, e.g. `group/合计`")
+    )]
+    AmbiguousLabel {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("ambiguous")]
+        span: SourceSpan,
+        table: String,
+        axis: &'static str,
+        label: String,
+        candidates: String,
+    },
+
+    /// A loop list or group used where one label is needed, or other misuse of a name.
+    #[error("{message}")]
+    #[diagnostic(code(crossfoot::rules::invalid))]
+    Invalid {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("here")]
+        span: SourceSpan,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// Two rules with one id.
+    #[error("rule id `{id}` is used twice")]
+    #[diagnostic(code(crossfoot::rules::duplicate_id), help("give every rule its own id"))]
+    DuplicateId {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("used again here")]
+        span: SourceSpan,
+        id: String,
+    },
+}

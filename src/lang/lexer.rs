@@ -1,0 +1,199 @@
+//! Rules text → tokens with spans.
+//!
+//! Words run until whitespace or punctuation, so Chinese labels need no quotes; a label with
+//! spaces or punctuation in it is written in double quotes. `#` starts a comment.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenKind {
+    Word(String),
+    Number(String),
+    Str(String),
+    LBracket,
+    RBracket,
+    LParen,
+    RParen,
+    Comma,
+    Slash,
+    Plus,
+    Minus,
+    Star,
+    Percent,
+    Colon,
+    Equal,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    /// An unterminated string or a stray character.
+    Invalid(String),
+    Eof,
+}
+
+impl TokenKind {
+    /// How the token reads in an error message.
+    pub fn describe(&self) -> String {
+        match self {
+            TokenKind::Word(w) => format!("`{w}`"),
+            TokenKind::Number(n) => format!("number `{n}`"),
+            TokenKind::Str(s) => format!("string \"{s}\""),
+            TokenKind::Invalid(s) => format!("`{s}`"),
+            TokenKind::Eof => "end of file".to_string(),
+            other => format!("`{}`", other.symbol()),
+        }
+    }
+
+    fn symbol(&self) -> &'static str {
+        match self {
+            TokenKind::LBracket => "[",
+            TokenKind::RBracket => "]",
+            TokenKind::LParen => "(",
+            TokenKind::RParen => ")",
+            TokenKind::Comma => ",",
+            TokenKind::Slash => "/",
+            TokenKind::Plus => "+",
+            TokenKind::Minus => "-",
+            TokenKind::Star => "*",
+            TokenKind::Percent => "%",
+            TokenKind::Colon => ":",
+            TokenKind::Equal => "=",
+            TokenKind::Less => "<",
+            TokenKind::LessEqual => "<=",
+            TokenKind::Greater => ">",
+            TokenKind::GreaterEqual => ">=",
+            _ => "",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub span: Span,
+}
+
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace() || "[](),/+*%:=<>!\"#".contains(c)
+}
+
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c == '#' {
+            while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+            continue;
+        }
+        let followed_by_equal = |chars: &mut Chars<'_>| chars.next_if(|&(_, c)| c == '=').is_some();
+        let kind = match c {
+            '[' => TokenKind::LBracket,
+            ']' => TokenKind::RBracket,
+            '(' => TokenKind::LParen,
+            ')' => TokenKind::RParen,
+            ',' => TokenKind::Comma,
+            '/' => TokenKind::Slash,
+            '+' => TokenKind::Plus,
+            '-' => TokenKind::Minus,
+            '*' => TokenKind::Star,
+            '%' => TokenKind::Percent,
+            ':' => TokenKind::Colon,
+            '=' => {
+                followed_by_equal(&mut chars);
+                TokenKind::Equal
+            }
+            '<' if followed_by_equal(&mut chars) => TokenKind::LessEqual,
+            '<' => TokenKind::Less,
+            '>' if followed_by_equal(&mut chars) => TokenKind::GreaterEqual,
+            '>' => TokenKind::Greater,
+            '"' => string(&mut chars),
+            '!' => TokenKind::Invalid("!".to_string()),
+            _ => {
+                while chars.next_if(|&(_, c)| !is_delimiter(c)).is_some() {}
+                let end = position(&mut chars, text);
+                word(text.get(start..end).unwrap_or_default())
+            }
+        };
+        let end = position(&mut chars, text);
+        tokens.push(Token {
+            kind,
+            span: Span::new(start, end - start),
+        });
+    }
+    tokens.push(Token {
+        kind: TokenKind::Eof,
+        span: Span::new(text.len(), 0),
+    });
+    tokens
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+fn position(chars: &mut Chars<'_>, text: &str) -> usize {
+    chars.peek().map_or(text.len(), |&(i, _)| i)
+}
+
+fn word(text: &str) -> TokenKind {
+    let is_number = text.starts_with(|c: char| c.is_ascii_digit())
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && text.bytes().filter(|&b| b == b'.').count() <= 1
+        && !text.ends_with('.');
+    if is_number {
+        TokenKind::Number(text.to_string())
+    } else {
+        TokenKind::Word(text.to_string())
+    }
+}
+
+fn string(chars: &mut Chars<'_>) -> TokenKind {
+    let mut value = String::new();
+    for (_, c) in chars.by_ref() {
+        match c {
+            '"' => return TokenKind::Str(value),
+            '\n' => break,
+            _ => value.push(c),
+        }
+    }
+    TokenKind::Invalid("unterminated string".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<TokenKind> {
+        tokenize(text).into_iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn chinese_labels_table_ids_and_numbers() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("T1-2[合计, 2021年/金额] >= 10000 # note"),
+            [
+                Word("T1-2".into()),
+                LBracket,
+                Word("合计".into()),
+                Comma,
+                Word("2021年".into()),
+                Slash,
+                Word("金额".into()),
+                RBracket,
+                GreaterEqual,
+                Number("10000".into()),
+                Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_spans_and_unterminated_strings() {
+        let tokens = tokenize("sum \"说明\" \"open");
+        assert_eq!(tokens[1].kind, TokenKind::Str("说明".into()));
+        assert_eq!(tokens[1].span, Span::new(4, 8));
+        assert!(matches!(tokens[2].kind, TokenKind::Invalid(_)));
+    }
+}

@@ -1,0 +1,564 @@
+//! Tokens → [`RuleFile`]. A hand-written recursive-descent parser: the grammar is small, and
+//! this keeps every node's span exact and every error on the token that broke it.
+//!
+//! After a syntax error the parser skips to the next rule or group, so one run reports the
+//! errors of every rule.
+
+use super::ast::*;
+use super::error::RuleError;
+use super::lexer::{Token, TokenKind, tokenize};
+use crate::source::{SharedSource, Span, named};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Parse a rules file.
+pub fn parse_rules(source: &SharedSource) -> Result<RuleFile, Vec<RuleError>> {
+    let mut parser = Parser {
+        tokens: tokenize(source.text()),
+        position: 0,
+        source,
+    };
+    let mut file = RuleFile::default();
+    let mut errors = Vec::new();
+    while !parser.at_end() {
+        match parser.item(&mut file) {
+            Ok(()) => {}
+            Err(error) => {
+                errors.push(*error);
+                parser.recover();
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(file)
+    } else {
+        Err(errors)
+    }
+}
+
+type Parsed<T> = Result<T, Box<RuleError>>;
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    position: usize,
+    source: &'a SharedSource,
+}
+
+const EOF: Token = Token {
+    kind: TokenKind::Eof,
+    span: Span {
+        offset: 0,
+        length: 0,
+    },
+};
+
+impl Parser<'_> {
+    fn peek(&self) -> &Token {
+        self.tokens.get(self.position).unwrap_or(&EOF)
+    }
+
+    fn peek_at(&self, ahead: usize) -> &Token {
+        self.tokens.get(self.position + ahead).unwrap_or(&EOF)
+    }
+
+    fn at_end(&self) -> bool {
+        self.peek().kind == TokenKind::Eof
+    }
+
+    fn advance(&mut self) -> Token {
+        let token = self.peek().clone();
+        if !self.at_end() {
+            self.position += 1;
+        }
+        token
+    }
+
+    fn eat(&mut self, kind: &TokenKind) -> bool {
+        if &self.peek().kind == kind {
+            self.position += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn peek_word(&self) -> Option<&str> {
+        match &self.peek().kind {
+            TokenKind::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    fn error(&self, expected: &str, help: Option<&str>) -> Box<RuleError> {
+        let token = self.peek();
+        Box::new(RuleError::Syntax {
+            source_code: named(self.source),
+            span: token.span.into(),
+            expected: expected.to_string(),
+            found: token.kind.describe(),
+            help: help.map(str::to_string),
+        })
+    }
+
+    fn expect(&mut self, kind: &TokenKind, expected: &str) -> Parsed<Span> {
+        if &self.peek().kind == kind {
+            Ok(self.advance().span)
+        } else {
+            Err(self.error(expected, None))
+        }
+    }
+
+    fn word(&mut self, expected: &str) -> Parsed<Spanned<String>> {
+        match self.peek().kind.clone() {
+            TokenKind::Word(w) => Ok(Spanned::new(w, self.advance().span)),
+            _ => Err(self.error(expected, None)),
+        }
+    }
+
+    fn keyword(&mut self, keyword: &str) -> Parsed<Span> {
+        if self.peek_word() == Some(keyword) {
+            Ok(self.advance().span)
+        } else {
+            Err(self.error(&format!("`{keyword}`"), None))
+        }
+    }
+
+    /// Skip to the start of the next rule or group definition.
+    fn recover(&mut self) {
+        self.advance();
+        while !self.at_end() {
+            if let Some(word) = self.peek_word() {
+                if word == "group" || Kind::from_keyword(word).is_some() {
+                    let next = &self.peek_at(1).kind;
+                    if matches!(next, TokenKind::Word(_)) {
+                        return;
+                    }
+                }
+            }
+            self.advance();
+        }
+    }
+
+    fn item(&mut self, file: &mut RuleFile) -> Parsed<()> {
+        let Some(word) = self.peek_word() else {
+            return Err(self.error("a rule (`sum`, `share`, …) or `group`", None));
+        };
+        if word == "group" {
+            self.advance();
+            let name = self.word("a group name")?;
+            self.expect(&TokenKind::Equal, "`=`")?;
+            let list = self.list_expr()?;
+            file.groups.push(GroupDef { name, list });
+            return Ok(());
+        }
+        let Some(kind) = Kind::from_keyword(word) else {
+            return Err(self.error(
+                "a rule kind",
+                Some("a rule starts with sum, share, growth, ratio, equal, matrix, rank or expr"),
+            ));
+        };
+        let kind = Spanned::new(kind, self.advance().span);
+        file.rules.push(self.rule(kind)?);
+        Ok(())
+    }
+
+    fn rule(&mut self, kind: Spanned<Kind>) -> Parsed<Rule> {
+        let id = self.word("a rule id such as `A2.total`")?;
+        let description = match self.peek().kind.clone() {
+            TokenKind::Str(s) => Spanned::new(s, self.advance().span),
+            _ => {
+                return Err(self.error(
+                    "a description in double quotes",
+                    Some("every rule says why it exists: sum A2.total \"合计 = sum of the types\""),
+                ));
+            }
+        };
+        self.eat(&TokenKind::Colon);
+        let mut loops = Vec::new();
+        let mut tolerance = None;
+        loop {
+            match self.peek_word() {
+                Some("for") => {
+                    self.advance();
+                    let variable = self.word("a variable name")?;
+                    self.keyword("in")?;
+                    let list = self.list_expr()?;
+                    loops.push(ForClause { variable, list });
+                }
+                Some("tolerance") => {
+                    self.advance();
+                    tolerance = Some(self.tolerance()?);
+                }
+                _ => break,
+            }
+        }
+        let body = self.body(kind.value)?;
+        Ok(Rule {
+            kind,
+            id,
+            description,
+            loops,
+            tolerance,
+            body,
+        })
+    }
+
+    fn tolerance(&mut self) -> Parsed<Spanned<Tolerance>> {
+        let number = self.number()?;
+        if self.peek().kind == TokenKind::Percent {
+            let span = number.span.to(self.advance().span);
+            let fraction = number.value / Decimal::ONE_HUNDRED;
+            return Ok(Spanned::new(Tolerance::Relative(fraction), span));
+        }
+        Ok(Spanned::new(Tolerance::Absolute(number.value), number.span))
+    }
+
+    fn number(&mut self) -> Parsed<Spanned<Decimal>> {
+        match self.peek().kind.clone() {
+            TokenKind::Number(text) => {
+                let span = self.peek().span;
+                let value = Decimal::from_str_exact(&text)
+                    .or_else(|_| Decimal::from_str(&text))
+                    .map_err(|_| self.error("a number", None))?;
+                self.advance();
+                Ok(Spanned::new(value, span))
+            }
+            _ => Err(self.error("a number", None)),
+        }
+    }
+
+    fn body(&mut self, kind: Kind) -> Parsed<Body> {
+        let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(ref w)
+            if matches!(w.as_str(), "hierarchy" | "rows" | "rank"));
+        if is_table_form {
+            let table = self.word("a table id")?;
+            return match self.peek_word() {
+                Some("hierarchy") => {
+                    self.advance();
+                    let columns = if self.peek_word() == Some("columns") {
+                        self.advance();
+                        Some(self.list_expr()?)
+                    } else {
+                        None
+                    };
+                    Ok(Body::Hierarchy { table, columns })
+                }
+                _ if kind == Kind::Rank => self.rank_body(table),
+                _ => self.matrix_body(table),
+            };
+        }
+        let left = self.expr()?;
+        let op = self.compare_op()?;
+        let right = self.expr()?;
+        Ok(Body::Compare { left, op, right })
+    }
+
+    fn matrix_body(&mut self, table: Spanned<String>) -> Parsed<Body> {
+        self.keyword("rows")?;
+        let rows = self.list_expr()?;
+        self.keyword("total")?;
+        let row_total = self.path()?;
+        self.keyword("columns")?;
+        let columns = self.list_expr()?;
+        self.keyword("total")?;
+        let column_total = self.path()?;
+        Ok(Body::Matrix {
+            table,
+            rows,
+            row_total,
+            columns,
+            column_total,
+        })
+    }
+
+    fn rank_body(&mut self, table: Spanned<String>) -> Parsed<Body> {
+        let rows = if self.peek_word() == Some("rows") {
+            self.advance();
+            Some(self.list_expr()?)
+        } else {
+            None
+        };
+        self.keyword("rank")?;
+        let rank = self.path()?;
+        self.keyword("by")?;
+        let by = self.path()?;
+        Ok(Body::Rank {
+            table,
+            rows,
+            rank,
+            by,
+        })
+    }
+
+    fn compare_op(&mut self) -> Parsed<Spanned<CompareOp>> {
+        let op = match self.peek().kind {
+            TokenKind::Equal => CompareOp::Equal,
+            TokenKind::Less => CompareOp::Less,
+            TokenKind::LessEqual => CompareOp::LessEqual,
+            TokenKind::Greater => CompareOp::Greater,
+            TokenKind::GreaterEqual => CompareOp::GreaterEqual,
+            _ => return Err(self.error("a comparison (`=`, `<`, `<=`, `>`, `>=`)", None)),
+        };
+        Ok(Spanned::new(op, self.advance().span))
+    }
+
+    fn expr(&mut self) -> Parsed<Expr> {
+        let mut left = self.term()?;
+        loop {
+            let op = match self.peek().kind {
+                TokenKind::Plus => BinaryOp::Add,
+                TokenKind::Minus => BinaryOp::Sub,
+                _ => return Ok(left),
+            };
+            self.advance();
+            let right = self.term()?;
+            left = Expr::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            };
+        }
+    }
+
+    fn term(&mut self) -> Parsed<Expr> {
+        let mut left = self.unary()?;
+        loop {
+            let op = match self.peek().kind {
+                TokenKind::Star => BinaryOp::Mul,
+                TokenKind::Slash => BinaryOp::Div,
+                _ => return Ok(left),
+            };
+            self.advance();
+            let right = self.unary()?;
+            left = Expr::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            };
+        }
+    }
+
+    fn unary(&mut self) -> Parsed<Expr> {
+        if self.peek().kind == TokenKind::Minus {
+            let start = self.advance().span;
+            let operand = self.unary()?;
+            let span = start.to(operand.span());
+            return Ok(Expr::Negate(Box::new(operand), span));
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Parsed<Expr> {
+        match self.peek().kind.clone() {
+            TokenKind::Number(_) => Ok(Expr::Number(self.number()?)),
+            TokenKind::LParen => {
+                self.advance();
+                let inner = self.expr()?;
+                self.expect(&TokenKind::RParen, "`)`")?;
+                Ok(inner)
+            }
+            TokenKind::Word(word) => match self.peek_at(1).kind {
+                TokenKind::LBracket => Ok(Expr::Cell(self.cell_ref()?)),
+                TokenKind::LParen => self.call(&word),
+                _ => Err(self.error(
+                    "a cell such as `A2[合计, current/金额]`, a number or a function call",
+                    Some("a table id is followed by [row, column]"),
+                )),
+            },
+            _ => Err(self.error("a cell, a number or a function call", None)),
+        }
+    }
+
+    fn call(&mut self, name: &str) -> Parsed<Expr> {
+        let Some(function) = Function::from_name(name) else {
+            return Err(self.error(
+                "a function",
+                Some("the functions are sum, share, growth and increment"),
+            ));
+        };
+        let start = self.advance().span;
+        let function = Spanned::new(function, start);
+        self.expect(&TokenKind::LParen, "`(`")?;
+        let mut args = vec![self.expr()?];
+        while self.eat(&TokenKind::Comma) {
+            args.push(self.expr()?);
+        }
+        let end = self.expect(&TokenKind::RParen, "`)` or `,`")?;
+        if let Some(arity) = function.value.arity() {
+            if args.len() != arity {
+                return Err(Box::new(RuleError::Invalid {
+                    source_code: named(self.source),
+                    span: start.to(end).into(),
+                    message: format!("`{name}` takes {arity} arguments, not {}", args.len()),
+                    help: None,
+                }));
+            }
+        }
+        Ok(Expr::Call {
+            function,
+            args,
+            span: start.to(end),
+        })
+    }
+
+    fn cell_ref(&mut self) -> Parsed<CellRef> {
+        let table = self.word("a table id")?;
+        self.expect(&TokenKind::LBracket, "`[`")?;
+        let row = self.path()?;
+        self.expect(&TokenKind::Comma, "`,` between row and column")?;
+        let column = self.path()?;
+        let end = self.expect(&TokenKind::RBracket, "`]`")?;
+        Ok(CellRef {
+            span: table.span.to(end),
+            table,
+            row,
+            column,
+        })
+    }
+
+    fn path(&mut self) -> Parsed<PathExpr> {
+        let mut segments = vec![self.segment()?];
+        while self.eat(&TokenKind::Slash) {
+            segments.push(self.segment()?);
+        }
+        let span = segments
+            .iter()
+            .map(Segment::span)
+            .reduce(Span::to)
+            .unwrap_or_default();
+        Ok(PathExpr { segments, span })
+    }
+
+    fn segment(&mut self) -> Parsed<Segment> {
+        match self.peek().kind.clone() {
+            TokenKind::Word(word) if word == "prior" && self.peek_at(1).kind == TokenKind::LParen => {
+                let start = self.advance().span;
+                self.advance();
+                let variable = self.word("a loop variable")?;
+                let end = self.expect(&TokenKind::RParen, "`)`")?;
+                Ok(Segment::PriorOf(Spanned::new(variable.value, start.to(end))))
+            }
+            TokenKind::Word(word) => {
+                let span = self.advance().span;
+                Ok(Segment::Word(Spanned::new(word, span)))
+            }
+            TokenKind::Number(number) => {
+                let span = self.advance().span;
+                Ok(Segment::Quoted(Spanned::new(number, span)))
+            }
+            TokenKind::Str(text) => {
+                let span = self.advance().span;
+                Ok(Segment::Quoted(Spanned::new(text, span)))
+            }
+            TokenKind::LBracket => Ok(Segment::List(self.list_literal()?)),
+            _ => Err(self.error(
+                "a label",
+                Some("write a label as is (合计), or in double quotes if it has spaces or punctuation"),
+            )),
+        }
+    }
+
+    fn list_literal(&mut self) -> Parsed<ListExpr> {
+        let start = self.expect(&TokenKind::LBracket, "`[`")?;
+        let mut items = vec![self.path()?];
+        while self.eat(&TokenKind::Comma) {
+            if self.peek().kind == TokenKind::RBracket {
+                break;
+            }
+            items.push(self.path()?);
+        }
+        let end = self.expect(&TokenKind::RBracket, "`]` or `,`")?;
+        Ok(ListExpr::Literal(items, start.to(end)))
+    }
+
+    fn list_expr(&mut self) -> Parsed<ListExpr> {
+        let mut left = self.list_term()?;
+        loop {
+            let minus = match self.peek().kind {
+                TokenKind::Plus => false,
+                TokenKind::Minus => true,
+                _ => return Ok(left),
+            };
+            self.advance();
+            let right = Box::new(self.list_term()?);
+            left = if minus {
+                ListExpr::Minus(Box::new(left), right)
+            } else {
+                ListExpr::Concat(Box::new(left), right)
+            };
+        }
+    }
+
+    fn list_term(&mut self) -> Parsed<ListExpr> {
+        match self.peek().kind.clone() {
+            TokenKind::LBracket => self.list_literal(),
+            TokenKind::Word(word)
+                if matches!(word.as_str(), "rows" | "columns")
+                    && self.peek_at(1).kind == TokenKind::LParen =>
+            {
+                self.advance();
+                self.advance();
+                let table = self.word("a table id")?;
+                self.expect(&TokenKind::RParen, "`)`")?;
+                Ok(if word == "rows" {
+                    ListExpr::Rows(table)
+                } else {
+                    ListExpr::Columns(table)
+                })
+            }
+            TokenKind::Word(_) => Ok(ListExpr::Name(self.word("a list")?)),
+            _ => Err(self.error(
+                "a list: `[a, b]`, a group name, `rows(T)` or `columns(T)`",
+                None,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn parse(text: &str) -> Result<RuleFile, Vec<RuleError>> {
+        parse_rules(&Arc::new(SourceFile::new("t.rules", text.to_string())))
+    }
+
+    #[test]
+    fn parses_groups_loops_and_comparisons() {
+        let file = parse(
+            "group types = [技术开发, 技术转让]\n\
+             sum A2.total \"合计\"\n  for c in [current/合同数, prior/金额]\n  A2[合计, c] = sum(A2[types, c])\n\
+             share A2.share \"占比\" for r in rows(A2) - [合计] A2[r, 占比] = share(A2[r, 金额], A2[合计, 金额])",
+        )
+        .unwrap();
+        assert_eq!(file.groups.len(), 1);
+        assert_eq!(file.rules.len(), 2);
+        assert_eq!(file.rules[0].loops.len(), 1);
+        assert!(matches!(file.rules[1].loops[0].list, ListExpr::Minus(..)));
+    }
+
+    #[test]
+    fn parses_table_forms() {
+        let file = parse(
+            "sum A9.tree \"groups\" A9 hierarchy columns [金额]\n\
+             matrix A13.m \"m\" A13 rows [a, b] total 合计 columns [x, y] total 合计\n\
+             rank T2.r \"r\" T2 rank 排名 by 金额",
+        )
+        .unwrap();
+        assert!(matches!(file.rules[0].body, Body::Hierarchy { .. }));
+        assert!(matches!(file.rules[1].body, Body::Matrix { .. }));
+        assert!(matches!(file.rules[2].body, Body::Rank { .. }));
+    }
+
+    #[test]
+    fn reports_every_broken_rule_with_its_token() {
+        let errors = parse("sum A.x \"d\" A[a, b] = = 3\nsum B.y \"e\" B[a b] = 1\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        let RuleError::Syntax { span, .. } = &errors[0] else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(span.offset(), 22);
+    }
+}
