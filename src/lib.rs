@@ -3,8 +3,14 @@
 //! Data flows one way: source files → [`table`]s and rules ([`lang`]) → checks ([`engine`],
 //! [`checks`]) → [`finding`]s → reports ([`report`]).
 
+pub mod checks;
+pub mod cli;
+pub mod engine;
+pub mod finding;
 pub mod interval;
+pub mod lang;
 pub mod number;
+pub mod report;
+pub mod run;
 pub mod source;
 pub mod table;
-pub mod lang;

@@ -1,3 +1,58 @@
-fn main() {
-    println!("Hello, world!");
+//! The `crossfoot` binary: parse arguments, run, render, exit 0 (clean), 1 (findings) or 2
+//! (bad input or rules).
+
+use clap::Parser;
+use crossfoot::cli::{BUNDLED_DATA, BUNDLED_RULES, CheckArgs, Cli, Command, Format, bundled};
+use crossfoot::report::{Report, human, json};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(&args),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    if let Some(jobs) = args.jobs
+        && let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+    {
+        eprintln!("crossfoot: cannot start {jobs} threads: {e}");
+        return ExitCode::from(2);
+    }
+    let data = args.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
+    let rules = args.rules.clone().unwrap_or_else(|| bundled(BUNDLED_RULES));
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let checked = match crossfoot::run::check(&data, &rules) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let style = human::Style { color, width: 100 };
+            eprint!(
+                "{}",
+                crossfoot::report::human::render_errors(&errors, style)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let report = Report {
+        dataset: &checked.dataset,
+        program: &checked.program,
+        outcome: &checked.outcome,
+    };
+    let text = match args.format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            human::render(&report, human::Style { color, width: 100 })
+        }
+        Format::Json => json::render(&report) + "\n",
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    if checked.outcome.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -85,7 +85,10 @@ pub enum RuleError {
 
     /// Two rules with one id.
     #[error("rule id `{id}` is used twice")]
-    #[diagnostic(code(crossfoot::rules::duplicate_id), help("give every rule its own id"))]
+    #[diagnostic(
+        code(crossfoot::rules::duplicate_id),
+        help("give every rule its own id")
+    )]
     DuplicateId {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,

@@ -127,12 +127,12 @@ impl Parser<'_> {
     fn recover(&mut self) {
         self.advance();
         while !self.at_end() {
-            if let Some(word) = self.peek_word() {
-                if word == "group" || Kind::from_keyword(word).is_some() {
-                    let next = &self.peek_at(1).kind;
-                    if matches!(next, TokenKind::Word(_)) {
-                        return;
-                    }
+            if let Some(word) = self.peek_word()
+                && (word == "group" || Kind::from_keyword(word).is_some())
+            {
+                let next = &self.peek_at(1).kind;
+                if matches!(next, TokenKind::Word(_)) {
+                    return;
                 }
             }
             self.advance();
@@ -384,15 +384,15 @@ impl Parser<'_> {
             args.push(self.expr()?);
         }
         let end = self.expect(&TokenKind::RParen, "`)` or `,`")?;
-        if let Some(arity) = function.value.arity() {
-            if args.len() != arity {
-                return Err(Box::new(RuleError::Invalid {
-                    source_code: named(self.source),
-                    span: start.to(end).into(),
-                    message: format!("`{name}` takes {arity} arguments, not {}", args.len()),
-                    help: None,
-                }));
-            }
+        if let Some(arity) = function.value.arity()
+            && args.len() != arity
+        {
+            return Err(Box::new(RuleError::Invalid {
+                source_code: named(self.source),
+                span: start.to(end).into(),
+                message: format!("`{name}` takes {arity} arguments, not {}", args.len()),
+                help: None,
+            }));
         }
         Ok(Expr::Call {
             function,
@@ -505,6 +505,11 @@ impl Parser<'_> {
                 } else {
                     ListExpr::Columns(table)
                 })
+            }
+            TokenKind::Word(_) if self.peek_at(1).kind == TokenKind::Slash => {
+                let path = self.path()?;
+                let span = path.span;
+                Ok(ListExpr::Literal(vec![path], span))
             }
             TokenKind::Word(_) => Ok(ListExpr::Name(self.word("a list")?)),
             _ => Err(self.error(

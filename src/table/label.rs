@@ -89,18 +89,17 @@ pub fn normalize(text: &str) -> String {
 
 /// Split `name / unit` or `name(unit)` when the unit is one the book uses.
 fn split_unit(text: &str) -> (&str, Option<&'static str>) {
-    if let Some((name, unit)) = text.rsplit_once(['/', '／']) {
-        if let Some(known) = known_unit(unit) {
-            return (name, Some(known));
-        }
+    if let Some((name, unit)) = text.rsplit_once(['/', '／'])
+        && let Some(known) = known_unit(unit)
+    {
+        return (name, Some(known));
     }
     for (open, close) in [('(', ')'), ('（', '）')] {
-        if let Some(inner) = text.strip_suffix(close) {
-            if let Some((name, unit)) = inner.rsplit_once(open) {
-                if let Some(known) = known_unit(unit) {
-                    return (name, Some(known));
-                }
-            }
+        if let Some(inner) = text.strip_suffix(close)
+            && let Some((name, unit)) = inner.rsplit_once(open)
+            && let Some(known) = known_unit(unit)
+        {
+            return (name, Some(known));
         }
     }
     (text, None)

@@ -210,10 +210,11 @@ fn row_paths(data: &[Record], label_columns: usize) -> Vec<LabelPath> {
             .collect();
         for level in 0..label_columns {
             let inner_present = current.iter().skip(level + 1).any(Option::is_some);
-            if current.get(level).is_some_and(Option::is_none) && inner_present {
-                if let (Some(slot), Some(above)) = (current.get_mut(level), previous.get(level)) {
-                    slot.clone_from(above);
-                }
+            if current.get(level).is_some_and(Option::is_none)
+                && inner_present
+                && let (Some(slot), Some(above)) = (current.get_mut(level), previous.get(level))
+            {
+                slot.clone_from(above);
             }
         }
         rows.push(LabelPath::new(current.iter().flatten().cloned().collect()));

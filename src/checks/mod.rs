@@ -1,0 +1,50 @@
+//! The rule kinds: what each checks, how its two sides are compared, and how a failure reads.
+//!
+//! Every kind but `equal` compares intervals: a check fails only when the published figure's
+//! rounding interval and the derived interval cannot meet. `equal` compares two printings of
+//! one figure digit by digit at the coarser precision, as XBRL treats duplicate facts.
+
+pub mod compare;
+pub mod docs;
+
+use crate::interval::Interval;
+use crate::lang::ast::Kind;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Derived intervals are shown to this many more decimals than the published figure.
+const EXTRA_DECIMALS: u32 = 2;
+
+/// A readable form of a derived interval, rounded outward to a few more decimals than the
+/// published figure: `[31.21, 31.27]`, or a single value when exact.
+pub fn show_interval(interval: &Interval, published_scale: u32) -> String {
+    let scale = published_scale + EXTRA_DECIMALS;
+    let low = interval
+        .low()
+        .round_dp_with_strategy(scale, RoundingStrategy::ToNegativeInfinity);
+    let high = interval
+        .high()
+        .round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity);
+    if low == high {
+        low.normalize().to_string()
+    } else {
+        format!("[{}, {}]", low.normalize(), high.normalize())
+    }
+}
+
+/// The one-line message of a failed check.
+pub fn message(kind: Kind, published: Option<Decimal>, expected: &str, gap: Decimal) -> String {
+    let gap = gap.normalize();
+    let Some(published) = published else {
+        return format!("the comparison does not hold: the right side is {expected}, {gap} away");
+    };
+    let what = match kind {
+        Kind::Sum | Kind::Matrix => "the parts add up to",
+        Kind::Share => "part / total × 100 gives",
+        Kind::Growth => "the two years' figures give",
+        Kind::Ratio => "the figures give",
+        Kind::Equal => "the other printing is",
+        Kind::Rank => "the values rank it",
+        Kind::Expr => "the expression gives",
+    };
+    format!("printed {published}, but {what} {expected} (off by {gap})")
+}

@@ -1,0 +1,59 @@
+//! Command-line arguments (clap) → a resolved configuration.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "crossfoot",
+    version,
+    about = "Check published statistical tables for internal consistency"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check tables against rules; exit 0 if all checks pass, 1 on discrepancies, 2 on bad input.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Directory of tables (CSV files, with an optional tables.toml). Default: the bundled 2022 yearbook.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Directory of .rules files (or one file). Default: the bundled rules.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// The bundled yearbook's directory of tables.
+pub const BUNDLED_DATA: &str = "data/2022";
+/// The bundled rules.
+pub const BUNDLED_RULES: &str = "rules";
+
+/// A bundled path: relative to the working directory if it is there (a checkout), else to the
+/// crate's own directory (running the binary from elsewhere).
+pub fn bundled(relative: &str) -> PathBuf {
+    let here = Path::new(relative);
+    if here.exists() {
+        here.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+    }
+}

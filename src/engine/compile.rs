@@ -1,0 +1,722 @@
+//! Rules AST + tables → [`Program`]: every table, label, group and variable a rule names is
+//! resolved here, and every failure is a diagnostic on the token that named it.
+
+use super::program::*;
+use super::resolve::{Axis, Key, LookupError, lookup, year_of};
+use crate::lang::RuleError;
+use crate::lang::ast::*;
+use crate::source::{SharedSource, Span, named};
+use crate::table::manifest::Dataset;
+use std::collections::HashMap;
+
+type Compiled<T> = Result<T, Box<RuleError>>;
+
+/// A parsed rules file and the file it came from.
+pub struct ParsedFile {
+    pub source: SharedSource,
+    pub file: RuleFile,
+}
+
+/// Compile every rule of every file. Groups are shared by all files.
+pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<RuleError>> {
+    let mut errors = Vec::new();
+    let mut groups: HashMap<String, (&ListExpr, &SharedSource)> = HashMap::new();
+    for parsed in files {
+        for group in &parsed.file.groups {
+            if groups.contains_key(&group.name.value) {
+                errors.push(invalid(
+                    &parsed.source,
+                    group.name.span,
+                    format!("group `{}` is defined twice", group.name.value),
+                    Some("give each group its own name"),
+                ));
+            } else {
+                groups.insert(group.name.value.clone(), (&group.list, &parsed.source));
+            }
+        }
+    }
+    let mut seen_ids: HashMap<&str, ()> = HashMap::new();
+    let mut program = Program::default();
+    for parsed in files {
+        let compiler = Compiler {
+            dataset,
+            groups: &groups,
+            source: &parsed.source,
+        };
+        for rule in &parsed.file.rules {
+            if seen_ids.insert(&rule.id.value, ()).is_some() {
+                errors.push(RuleError::DuplicateId {
+                    source_code: named(&parsed.source),
+                    span: rule.id.span.into(),
+                    id: rule.id.value.clone(),
+                });
+                continue;
+            }
+            match compiler.rule(rule) {
+                Ok(compiled) => program.rules.push(compiled),
+                Err(error) => errors.push(*error),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(program)
+    } else {
+        Err(errors)
+    }
+}
+
+fn invalid(source: &SharedSource, span: Span, message: String, help: Option<&str>) -> RuleError {
+    RuleError::Invalid {
+        source_code: named(source),
+        span: span.into(),
+        message,
+        help: help.map(str::to_string),
+    }
+}
+
+/// Loop variables in scope: names and, while expanding lists, their bound items.
+#[derive(Default, Clone)]
+struct Scope<'s> {
+    names: Vec<&'s str>,
+    bound: Vec<Item>,
+}
+
+impl Scope<'_> {
+    fn slot(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| *n == name)
+    }
+}
+
+struct Compiler<'a> {
+    dataset: &'a Dataset,
+    groups: &'a HashMap<String, (&'a ListExpr, &'a SharedSource)>,
+    source: &'a SharedSource,
+}
+
+impl Compiler<'_> {
+    fn rule(&self, rule: &Rule) -> Compiled<CompiledRule> {
+        let work = match &rule.body {
+            Body::Compare { left, op, right } => self.compare(rule, left, op.value, right)?,
+            Body::Hierarchy { table, columns } => {
+                self.no_loops(rule)?;
+                Work::Sums(self.hierarchy(table, columns.as_ref())?)
+            }
+            Body::Matrix {
+                table,
+                rows,
+                row_total,
+                columns,
+                column_total,
+            } => {
+                let mut sums = Vec::new();
+                for scope in self.bindings(&rule.loops)? {
+                    let shape = MatrixShape {
+                        table,
+                        rows,
+                        row_total,
+                        columns,
+                        column_total,
+                    };
+                    sums.extend(self.matrix(&scope, &shape)?);
+                }
+                Work::Sums(sums)
+            }
+            Body::Rank {
+                table,
+                rows,
+                rank,
+                by,
+            } => {
+                self.no_loops(rule)?;
+                Work::Ranks(self.ranks(table, rows.as_ref(), rank, by)?)
+            }
+        };
+        Ok(CompiledRule {
+            id: rule.id.value.clone(),
+            kind: rule.kind.value,
+            description: rule.description.value.clone(),
+            source: self.source.clone(),
+            id_span: rule.id.span,
+            tolerance: rule.tolerance.as_ref().map(|t| t.value),
+            work,
+        })
+    }
+
+    fn no_loops(&self, rule: &Rule) -> Compiled<()> {
+        match rule.loops.first() {
+            None => Ok(()),
+            Some(clause) => Err(Box::new(invalid(
+                self.source,
+                clause.variable.span,
+                "this form of rule takes no `for` clause".to_string(),
+                Some("list the rows or columns in the rule itself"),
+            ))),
+        }
+    }
+
+    fn compare(&self, rule: &Rule, left: &Expr, op: CompareOp, right: &Expr) -> Compiled<Work> {
+        let mut scope = Scope::default();
+        let mut loops = Vec::new();
+        for clause in &rule.loops {
+            loops.push(self.list(&clause.list, &scope)?);
+            scope.names.push(&clause.variable.value);
+        }
+        let left = self.expr(left, &scope, false)?;
+        let right = self.expr(right, &scope, false)?;
+        Ok(Work::Compare {
+            loops,
+            left,
+            op,
+            right,
+        })
+    }
+
+    /// Every combination of the loop lists, each as a scope with the items bound.
+    fn bindings<'s>(&self, loops: &'s [ForClause]) -> Compiled<Vec<Scope<'s>>> {
+        let mut scopes = vec![Scope::default()];
+        for clause in loops {
+            let mut next = Vec::new();
+            for scope in &scopes {
+                for item in self.list(&clause.list, scope)? {
+                    let mut extended = scope.clone();
+                    extended.names.push(&clause.variable.value);
+                    extended.bound.push(item);
+                    next.push(extended);
+                }
+            }
+            scopes = next;
+        }
+        Ok(scopes)
+    }
+
+    fn table(&self, name: &Spanned<String>) -> Compiled<usize> {
+        self.dataset.table_index(&name.value).ok_or_else(|| {
+            let ids = self.dataset.tables.iter().map(|t| t.id());
+            let nearest = ids
+                .map(|id| (strsim::jaro_winkler(id, &name.value), id))
+                .filter(|(score, _)| *score > 0.7)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, id)| format!("did you mean `{id}`?"));
+            Box::new(RuleError::UnknownTable {
+                source_code: named(self.source),
+                span: name.span.into(),
+                name: name.value.clone(),
+                help: nearest,
+            })
+        })
+    }
+
+    /// Evaluate a list expression to items, with loop variables bound in `scope`.
+    fn list(&self, list: &ListExpr, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
+        match list {
+            ListExpr::Literal(paths, _) => {
+                let mut items = Vec::new();
+                for path in paths {
+                    items.extend(self.path_items(path, scope)?);
+                }
+                Ok(items)
+            }
+            ListExpr::Name(name) => self.named_list(name, scope),
+            ListExpr::Rows(table) => {
+                let t = self.table(table)?;
+                let count = self.dataset.tables.get(t).map_or(0, |t| t.rows().len());
+                Ok((0..count).map(|row| Item::Row { table: t, row }).collect())
+            }
+            ListExpr::Columns(table) => {
+                let t = self.table(table)?;
+                let count = self.dataset.tables.get(t).map_or(0, |t| t.columns().len());
+                Ok((0..count)
+                    .map(|column| Item::Column { table: t, column })
+                    .collect())
+            }
+            ListExpr::Concat(a, b) => {
+                let mut items = self.list(a, scope)?;
+                items.extend(self.list(b, scope)?);
+                Ok(items)
+            }
+            ListExpr::Minus(a, b) => {
+                let keep = self.list(a, scope)?;
+                let drop = self.list(b, scope)?;
+                let mut result = Vec::with_capacity(keep.len());
+                for item in keep {
+                    if !self.names_any(&item, &drop, b.span())? {
+                        result.push(item);
+                    }
+                }
+                Ok(result)
+            }
+        }
+    }
+
+    fn named_list(&self, name: &Spanned<String>, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
+        if let Some(slot) = scope.slot(&name.value) {
+            return Ok(scope.bound.get(slot).cloned().into_iter().collect());
+        }
+        match self.groups.get(&name.value) {
+            Some((list, source)) => {
+                let group_compiler = Compiler {
+                    dataset: self.dataset,
+                    groups: self.groups,
+                    source,
+                };
+                group_compiler.list(list, &Scope::default())
+            }
+            None => Err(Box::new(invalid(
+                self.source,
+                name.span,
+                format!("`{}` is not a group or a loop variable", name.value),
+                Some("define it with `group NAME = [..]`, or write a list in brackets"),
+            ))),
+        }
+    }
+
+    /// Whether `item` is one of `list` (a row of a table named by a path, or the same item).
+    fn names_any(&self, item: &Item, list: &[Item], span: Span) -> Compiled<bool> {
+        for other in list {
+            let same = match (item, other) {
+                (Item::Row { table, row }, Item::Path(keys)) => {
+                    self.find(*table, Axis::Row, keys, span)? == *row
+                }
+                (Item::Column { table, column }, Item::Path(keys)) => {
+                    self.find(*table, Axis::Column, keys, span)? == *column
+                }
+                _ => item == other,
+            };
+            if same {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The items a path stands for: one, or several when a segment is a list or group.
+    fn path_items(&self, path: &PathExpr, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
+        if let [Segment::Word(word)] = path.segments.as_slice()
+            && let Some(slot) = scope.slot(&word.value)
+        {
+            return Ok(scope.bound.get(slot).cloned().into_iter().collect());
+        }
+        let mut prefixes: Vec<Vec<Key>> = vec![Vec::new()];
+        for segment in &path.segments {
+            let choices = self.segment_keys(segment, scope)?;
+            prefixes = prefixes
+                .iter()
+                .flat_map(|prefix| {
+                    choices.iter().map(move |keys| {
+                        let mut extended = prefix.clone();
+                        extended.extend(keys.iter().cloned());
+                        extended
+                    })
+                })
+                .collect();
+        }
+        Ok(prefixes.into_iter().map(Item::Path).collect())
+    }
+
+    /// The key sequences a segment may stand for, with loop variables bound.
+    fn segment_keys(&self, segment: &Segment, scope: &Scope<'_>) -> Compiled<Vec<Vec<Key>>> {
+        match segment {
+            Segment::Quoted(text) => Ok(vec![vec![Key::label(&text.value)]]),
+            Segment::Word(word) => {
+                if let Some(slot) = scope.slot(&word.value) {
+                    let item = scope.bound.get(slot).cloned();
+                    return Ok(item.map(|i| self.item_keys(&i)).into_iter().collect());
+                }
+                if self.groups.contains_key(&word.value) {
+                    let items = self.named_list(word, scope)?;
+                    return Ok(items.iter().map(|i| self.item_keys(i)).collect());
+                }
+                Ok(vec![vec![self.word_key(word)?]])
+            }
+            Segment::List(list) => {
+                let items = self.list(list, scope)?;
+                Ok(items.iter().map(|i| self.item_keys(i)).collect())
+            }
+            Segment::PriorOf(variable) => {
+                let item = scope
+                    .slot(&variable.value)
+                    .and_then(|slot| scope.bound.get(slot))
+                    .ok_or_else(|| self.unbound(variable))?;
+                let year = self.year_in(&self.item_keys(item), variable)?;
+                Ok(vec![vec![Key::Year(year - 1)]])
+            }
+        }
+    }
+
+    fn unbound(&self, variable: &Spanned<String>) -> Box<RuleError> {
+        Box::new(invalid(
+            self.source,
+            variable.span,
+            format!("`{}` is not a loop variable", variable.value),
+            Some("prior(y) needs `for y in ...` over year labels"),
+        ))
+    }
+
+    fn year_in(&self, keys: &[Key], at: &Spanned<String>) -> Compiled<i32> {
+        keys.iter()
+            .rev()
+            .find_map(|k| match k {
+                Key::Year(y) => Some(*y),
+                Key::Label(text) => year_of(text),
+            })
+            .ok_or_else(|| {
+                Box::new(invalid(
+                    self.source,
+                    at.span,
+                    format!("`{}` is not bound to a year label", at.value),
+                    None,
+                ))
+            })
+    }
+
+    /// `current` and `prior` are years relative to the data's current year; other words are labels.
+    fn word_key(&self, word: &Spanned<String>) -> Compiled<Key> {
+        let relative = match word.value.as_str() {
+            "current" => 0,
+            "prior" => 1,
+            _ => return Ok(Key::label(&word.value)),
+        };
+        let year = self.dataset.year.ok_or_else(|| {
+            Box::new(invalid(
+                self.source,
+                word.span,
+                format!("`{}` needs the data's current year", word.value),
+                Some("set `year = 2021` in tables.toml, or write the year label"),
+            ))
+        })?;
+        Ok(Key::Year(year - relative))
+    }
+
+    fn item_keys(&self, item: &Item) -> Vec<Key> {
+        item.keys(self.dataset)
+    }
+
+    /// Find a row or column, or explain on the rule's token why not.
+    fn find(&self, table: usize, axis: Axis, keys: &[Key], span: Span) -> Compiled<usize> {
+        let Some(t) = self.dataset.tables.get(table) else {
+            return Err(Box::new(invalid(
+                self.source,
+                span,
+                "unknown table".into(),
+                None,
+            )));
+        };
+        let label = keys.iter().map(Key::describe).collect::<Vec<_>>().join("/");
+        lookup(t, axis, keys).map_err(|error| {
+            Box::new(match error {
+                LookupError::NotFound { nearest } => RuleError::UnknownLabel {
+                    source_code: named(self.source),
+                    span: span.into(),
+                    table: t.id().to_string(),
+                    axis: axis.name(),
+                    label,
+                    help: nearest.map(|n| format!("did you mean `{n}`?")),
+                },
+                LookupError::Ambiguous { candidates } => RuleError::AmbiguousLabel {
+                    source_code: named(self.source),
+                    span: span.into(),
+                    table: t.id().to_string(),
+                    axis: axis.name(),
+                    label,
+                    candidates: candidates.join(", "),
+                },
+            })
+        })
+    }
+
+    fn find_item(&self, table: usize, axis: Axis, item: &Item, span: Span) -> Compiled<usize> {
+        match (item, axis) {
+            (Item::Row { table: t, row }, Axis::Row) if *t == table => Ok(*row),
+            (Item::Column { table: t, column }, Axis::Column) if *t == table => Ok(*column),
+            _ => self.find(table, axis, &self.item_keys(item), span),
+        }
+    }
+
+    fn expr(&self, expr: &Expr, scope: &Scope<'_>, in_sum: bool) -> Compiled<CompiledExpr> {
+        let boxed = |e: &Expr, in_sum| self.expr(e, scope, in_sum).map(Box::new);
+        Ok(match expr {
+            Expr::Number(n) => CompiledExpr::Number(n.value),
+            Expr::Cell(cell) => CompiledExpr::Cell(self.cell(cell, scope, in_sum)?),
+            Expr::Negate(inner, _) => CompiledExpr::Negate(boxed(inner, in_sum)?),
+            Expr::Binary { op, left, right } => {
+                let (l, r) = (boxed(left, in_sum)?, boxed(right, in_sum)?);
+                match op {
+                    BinaryOp::Add => CompiledExpr::Add(l, r),
+                    BinaryOp::Sub => CompiledExpr::Sub(l, r),
+                    BinaryOp::Mul => CompiledExpr::Mul(l, r),
+                    BinaryOp::Div => CompiledExpr::Div(l, r),
+                }
+            }
+            Expr::Call { function, args, .. } => {
+                let arg = |i: usize| {
+                    args.get(i)
+                        .map(|a| boxed(a, in_sum))
+                        .unwrap_or(Ok(Box::new(CompiledExpr::Number(0.into()))))
+                };
+                match function.value {
+                    Function::Sum => CompiledExpr::Sum(
+                        args.iter()
+                            .map(|a| self.expr(a, scope, true))
+                            .collect::<Compiled<_>>()?,
+                    ),
+                    Function::Share => CompiledExpr::Share(arg(0)?, arg(1)?),
+                    Function::Growth => CompiledExpr::Growth(arg(0)?, arg(1)?),
+                    Function::Increment => CompiledExpr::Sub(arg(0)?, arg(1)?),
+                }
+            }
+        })
+    }
+
+    fn cell(&self, cell: &CellRef, scope: &Scope<'_>, in_sum: bool) -> Compiled<CellTemplate> {
+        let table = self.table(&cell.table)?;
+        let row = self.axis(table, Axis::Row, &cell.row, scope)?;
+        let column = self.axis(table, Axis::Column, &cell.column, scope)?;
+        let multiple = [&row, &column].iter().any(|a| {
+            matches!(a, AxisTemplate::Path(segments)
+                if segments.iter().any(|s| matches!(s, SegmentTemplate::Items(_))))
+        });
+        if multiple && !in_sum {
+            return Err(Box::new(invalid(
+                self.source,
+                cell.span,
+                "this names several cells where one is needed".to_string(),
+                Some("use `for x in LIST` to check each, or sum(...) to add them"),
+            )));
+        }
+        Ok(CellTemplate {
+            table,
+            row,
+            column,
+            span: cell.span,
+            multiple,
+            source: self.source.clone(),
+        })
+    }
+
+    fn axis(
+        &self,
+        table: usize,
+        axis: Axis,
+        path: &PathExpr,
+        scope: &Scope<'_>,
+    ) -> Compiled<AxisTemplate> {
+        let mut segments = Vec::with_capacity(path.segments.len());
+        for segment in &path.segments {
+            segments.push(self.segment_template(segment, scope)?);
+        }
+        if let [SegmentTemplate::Variable(slot)] = segments.as_slice() {
+            return Ok(AxisTemplate::Variable(*slot));
+        }
+        let fixed: Option<Vec<Key>> = segments
+            .iter()
+            .map(|s| match s {
+                SegmentTemplate::Key(k) => Some(k.clone()),
+                _ => None,
+            })
+            .collect();
+        match fixed {
+            Some(keys) => Ok(AxisTemplate::Fixed(
+                self.find(table, axis, &keys, path.span)?,
+            )),
+            None => Ok(AxisTemplate::Path(segments)),
+        }
+    }
+
+    fn segment_template(&self, segment: &Segment, scope: &Scope<'_>) -> Compiled<SegmentTemplate> {
+        Ok(match segment {
+            Segment::Word(word) if scope.slot(&word.value).is_some() => {
+                SegmentTemplate::Variable(scope.slot(&word.value).unwrap_or_default())
+            }
+            Segment::Word(word) if self.groups.contains_key(&word.value) => {
+                SegmentTemplate::Items(self.named_list(word, scope)?)
+            }
+            Segment::Word(word) => SegmentTemplate::Key(self.word_key(word)?),
+            Segment::Quoted(text) => SegmentTemplate::Key(Key::label(&text.value)),
+            Segment::List(list) => SegmentTemplate::Items(self.list(list, scope)?),
+            Segment::PriorOf(variable) => SegmentTemplate::PriorOf(
+                scope
+                    .slot(&variable.value)
+                    .ok_or_else(|| self.unbound(variable))?,
+            ),
+        })
+    }
+}
+
+/// The parts of a `matrix` rule.
+struct MatrixShape<'r> {
+    table: &'r Spanned<String>,
+    rows: &'r ListExpr,
+    row_total: &'r PathExpr,
+    columns: &'r ListExpr,
+    column_total: &'r PathExpr,
+}
+
+impl Compiler<'_> {
+    fn matrix(&self, scope: &Scope<'_>, shape: &MatrixShape<'_>) -> Compiled<Vec<SumCheck>> {
+        let table = self.table(shape.table)?;
+        let resolve_all = |list: &ListExpr, axis: Axis| -> Compiled<Vec<usize>> {
+            self.list(list, scope)?
+                .iter()
+                .map(|item| self.find_item(table, axis, item, list.span()))
+                .collect()
+        };
+        let resolve_one = |path: &PathExpr, axis: Axis| -> Compiled<usize> {
+            let items = self.path_items(path, scope)?;
+            match items.as_slice() {
+                [item] => self.find_item(table, axis, item, path.span),
+                _ => Err(Box::new(invalid(
+                    self.source,
+                    path.span,
+                    "a total names one row or column".into(),
+                    None,
+                ))),
+            }
+        };
+        let rows = resolve_all(shape.rows, Axis::Row)?;
+        let columns = resolve_all(shape.columns, Axis::Column)?;
+        let total_row = resolve_one(shape.row_total, Axis::Row)?;
+        let total_column = resolve_one(shape.column_total, Axis::Column)?;
+        let cell = |row, column| CellId { table, row, column };
+        let mut sums = Vec::new();
+        for &row in &rows {
+            sums.push(SumCheck {
+                total: cell(row, total_column),
+                parts: columns.iter().map(|&c| cell(row, c)).collect(),
+            });
+        }
+        for &column in columns.iter().chain([&total_column]) {
+            sums.push(SumCheck {
+                total: cell(total_row, column),
+                parts: rows.iter().map(|&r| cell(r, column)).collect(),
+            });
+        }
+        Ok(sums)
+    }
+
+    fn hierarchy(
+        &self,
+        table_name: &Spanned<String>,
+        columns: Option<&ListExpr>,
+    ) -> Compiled<Vec<SumCheck>> {
+        let table = self.table(table_name)?;
+        let Some(t) = self.dataset.tables.get(table) else {
+            return Ok(Vec::new());
+        };
+        let columns: Vec<usize> = match columns {
+            Some(list) => self
+                .list(list, &Scope::default())?
+                .iter()
+                .map(|item| self.find_item(table, Axis::Column, item, list.span()))
+                .collect::<Compiled<_>>()?,
+            None => additive_columns(t),
+        };
+        let mut sums = Vec::new();
+        for (total, parts) in hierarchy_groups(t) {
+            for &column in &columns {
+                let cell = |row| CellId { table, row, column };
+                sums.push(SumCheck {
+                    total: cell(total),
+                    parts: parts.iter().map(|&r| cell(r)).collect(),
+                });
+            }
+        }
+        Ok(sums)
+    }
+
+    fn ranks(
+        &self,
+        table_name: &Spanned<String>,
+        rows: Option<&ListExpr>,
+        rank: &PathExpr,
+        by: &PathExpr,
+    ) -> Compiled<Vec<RankCheck>> {
+        let table = self.table(table_name)?;
+        let scope = Scope::default();
+        let column_of = |path: &PathExpr| -> Compiled<usize> {
+            match self.axis(table, Axis::Column, path, &scope)? {
+                AxisTemplate::Fixed(column) => Ok(column),
+                _ => Err(Box::new(invalid(
+                    self.source,
+                    path.span,
+                    "name one column".into(),
+                    None,
+                ))),
+            }
+        };
+        let rank_column = column_of(rank)?;
+        let value_column = column_of(by)?;
+        let rows: Vec<usize> = match rows {
+            Some(list) => self
+                .list(list, &scope)?
+                .iter()
+                .map(|item| self.find_item(table, Axis::Row, item, list.span()))
+                .collect::<Compiled<_>>()?,
+            None => (0..self.dataset.tables.get(table).map_or(0, |t| t.rows().len())).collect(),
+        };
+        let cell = |row, column| CellId { table, row, column };
+        Ok(rows
+            .iter()
+            .map(|&row| RankCheck {
+                rank: cell(row, rank_column),
+                value: cell(row, value_column),
+                peers: rows
+                    .iter()
+                    .filter(|&&r| r != row)
+                    .map(|&r| cell(r, value_column))
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+/// Columns that add up: every column whose unit is not a percentage.
+fn additive_columns(table: &crate::table::Table) -> Vec<usize> {
+    table
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.unit() != Some("%") && !c.labels().iter().any(|l| l.is_rank()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Each total row and the rows it adds up: a group's `合计` and its members (`其中` rows
+/// excluded), and a top-level `合计`/`总计` and the top-level rows and group totals.
+fn hierarchy_groups(table: &crate::table::Table) -> Vec<(usize, Vec<usize>)> {
+    let rows = table.rows();
+    let outer = |i: usize| {
+        rows.get(i)
+            .and_then(|p| p.labels().first())
+            .map(|l| l.key())
+    };
+    let mut groups = Vec::new();
+    for (total, path) in rows.iter().enumerate() {
+        if !path.is_total() || path.labels().len() != 2 {
+            continue;
+        }
+        let members: Vec<usize> = (0..rows.len())
+            .filter(|&i| i != total && outer(i) == outer(total))
+            .filter(|&i| {
+                rows.get(i)
+                    .is_some_and(|p| !p.is_of_which() && !p.is_total())
+            })
+            .collect();
+        if !members.is_empty() {
+            groups.push((total, members));
+        }
+    }
+    for (total, path) in rows.iter().enumerate() {
+        if !path.is_total() || path.labels().len() != 1 {
+            continue;
+        }
+        let parts: Vec<usize> = (0..rows.len())
+            .filter(|&i| i != total)
+            .filter(|&i| {
+                rows.get(i)
+                    .is_some_and(|p| !p.is_of_which() && (p.labels().len() == 1 || p.is_total()))
+            })
+            .collect();
+        groups.push((total, parts));
+    }
+    groups
+}

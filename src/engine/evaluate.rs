@@ -1,0 +1,538 @@
+//! Checks → outcomes, in parallel.
+//!
+//! Each rule expands into numbered checks; rayon evaluates them on all cores and only failures,
+//! notes and errors are kept. They are sorted by (rule, check) afterwards, so the report is the
+//! same whatever the thread count.
+
+use super::program::*;
+use super::resolve::{Axis, Key, LookupError, lookup, year_of};
+use crate::checks::compare::{compare, same_printing};
+use crate::checks::{message, show_interval};
+use crate::finding::{Finding, Note, Outcome};
+use crate::interval::{Interval, IntervalError};
+use crate::lang::RuleError;
+use crate::lang::ast::{CompareOp, Kind};
+use crate::source::named;
+use crate::table::manifest::Dataset;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+/// Why a check stops before a verdict.
+enum Stop {
+    /// A cell it needs is `—` or empty, or the year before the first one is asked for.
+    Skip,
+    /// Undecidable and worth telling (division by a figure that may be zero).
+    Note(String),
+    /// The rule names something that does not exist for this item.
+    Error(Box<RuleError>),
+}
+
+impl From<IntervalError> for Stop {
+    fn from(error: IntervalError) -> Self {
+        Stop::Note(error.to_string())
+    }
+}
+
+/// What one check produced.
+enum Verdict {
+    Pass,
+    Fail(Box<Finding>),
+}
+
+/// Counts plus the events worth reporting, merged across threads.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    skipped: usize,
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    errors: Vec<(usize, usize, RuleError)>,
+}
+
+impl Tally {
+    fn merge(mut self, mut other: Tally) -> Tally {
+        self.passed += other.passed;
+        self.skipped += other.skipped;
+        self.findings.append(&mut other.findings);
+        self.notes.append(&mut other.notes);
+        self.errors.append(&mut other.errors);
+        self
+    }
+}
+
+/// Run every check of the program against the data.
+pub fn evaluate(dataset: &Dataset, program: &Program) -> Result<Outcome, Vec<RuleError>> {
+    let evaluator = Evaluator { dataset, program };
+    let work: Vec<(usize, usize)> = program
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, r.work.check_count()))
+        .collect();
+    let tally = work
+        .par_iter()
+        .flat_map(|&(rule, count)| (0..count).into_par_iter().map(move |check| (rule, check)))
+        .fold(Tally::default, |mut tally, (rule, check)| {
+            evaluator.record(&mut tally, rule, check);
+            tally
+        })
+        .reduce(Tally::default, Tally::merge);
+    let mut tally = tally;
+    if !tally.errors.is_empty() {
+        tally.errors.sort_by_key(|(rule, check, _)| (*rule, *check));
+        tally.errors.dedup_by_key(|(rule, _, _)| *rule);
+        return Err(tally.errors.into_iter().map(|(_, _, e)| e).collect());
+    }
+    tally.findings.sort_by_key(|f| (f.rule, f.check));
+    tally.notes.sort_by_key(|n| (n.rule, n.check));
+    let checks = program.check_count();
+    Ok(Outcome {
+        checks,
+        passed: tally.passed,
+        failed: tally.findings.len(),
+        skipped: tally.skipped,
+        findings: tally.findings,
+        notes: tally.notes,
+    })
+}
+
+struct Evaluator<'a> {
+    dataset: &'a Dataset,
+    program: &'a Program,
+}
+
+impl Evaluator<'_> {
+    fn record(&self, tally: &mut Tally, rule_index: usize, check: usize) {
+        let Some(rule) = self.program.rules.get(rule_index) else {
+            return;
+        };
+        match self.check(rule, rule_index, check) {
+            Ok(Verdict::Pass) => tally.passed += 1,
+            Ok(Verdict::Fail(finding)) => tally.findings.push(*finding),
+            Err(Stop::Skip) => tally.skipped += 1,
+            Err(Stop::Note(message)) => {
+                tally.skipped += 1;
+                tally.notes.push(Note {
+                    rule: rule_index,
+                    check,
+                    rule_id: rule.id.clone(),
+                    message,
+                    cells: self.cells_of_check(rule, check),
+                });
+            }
+            Err(Stop::Error(error)) => tally.errors.push((rule_index, check, *error)),
+        }
+    }
+
+    fn check(&self, rule: &CompiledRule, rule_index: usize, check: usize) -> Result<Verdict, Stop> {
+        let finding = |published: Option<Decimal>, expected: Interval, gap: Decimal, cells| {
+            let scale = published.map_or(2, |p| p.scale());
+            Verdict::Fail(Box::new(Finding {
+                rule: rule_index,
+                check,
+                rule_id: rule.id.clone(),
+                kind: rule.kind,
+                message: message(rule.kind, published, &show_interval(&expected, scale), gap),
+                published,
+                expected,
+                gap,
+                cells,
+            }))
+        };
+        match &rule.work {
+            Work::Compare {
+                loops,
+                left,
+                op,
+                right,
+            } => {
+                let env = Binding {
+                    loops,
+                    index: check,
+                };
+                if let Some((a, b)) = duplicate_printing(rule.kind, *op, left, right) {
+                    let a = self.single(a, &env)?;
+                    let b = self.single(b, &env)?;
+                    let (va, vb) = (self.figure(a)?, self.figure(b)?);
+                    let (same, gap) = same_printing(va, vb);
+                    return Ok(if same {
+                        Verdict::Pass
+                    } else {
+                        finding(Some(va), Interval::exact(vb), gap, vec![a, b])
+                    });
+                }
+                let l = self.interval(left, &env)?;
+                let r = rule.tolerate(self.interval(right, &env)?, &l);
+                let (holds, gap) = compare(*op, &l, &r);
+                if holds {
+                    return Ok(Verdict::Pass);
+                }
+                let published = match left {
+                    CompiledExpr::Cell(t) if !t.multiple => {
+                        Some(self.figure(self.single(t, &env)?)?)
+                    }
+                    _ => None,
+                };
+                let mut cells = Vec::new();
+                self.collect(left, &env, &mut cells)?;
+                self.collect(right, &env, &mut cells)?;
+                Ok(finding(published, r, gap, cells))
+            }
+            Work::Sums(sums) => {
+                let Some(sum) = sums.get(check) else {
+                    return Err(Stop::Skip);
+                };
+                let total = self.cell_interval(sum.total)?;
+                let mut derived = Interval::exact(Decimal::ZERO);
+                for &part in &sum.parts {
+                    derived = derived.checked_add(&self.cell_interval(part)?)?;
+                }
+                let derived = rule.tolerate(derived, &total);
+                let (holds, gap) = compare(CompareOp::Equal, &total, &derived);
+                if holds {
+                    return Ok(Verdict::Pass);
+                }
+                let cells = std::iter::once(sum.total)
+                    .chain(sum.parts.iter().copied())
+                    .collect();
+                Ok(finding(Some(self.figure(sum.total)?), derived, gap, cells))
+            }
+            Work::Ranks(ranks) => {
+                let Some(rank) = ranks.get(check) else {
+                    return Err(Stop::Skip);
+                };
+                let (allowed, printed) = self.rank_bounds(rank)?;
+                let (holds, gap) = compare(CompareOp::Equal, &Interval::exact(printed), &allowed);
+                if holds {
+                    return Ok(Verdict::Pass);
+                }
+                let cells = vec![rank.rank, rank.value];
+                Ok(finding(Some(printed), allowed, gap, cells))
+            }
+        }
+    }
+
+    /// The ranks a row may hold: one more than the rows certainly above it, up to one more
+    /// than the rows that may be above or level with it.
+    fn rank_bounds(&self, rank: &RankCheck) -> Result<(Interval, Decimal), Stop> {
+        let printed = self.figure(rank.rank)?;
+        let own = self.cell_interval(rank.value)?;
+        let (mut above, mut level_or_above) = (0u32, 0u32);
+        for &peer in &rank.peers {
+            let Ok(value) = self.cell_interval(peer) else {
+                continue;
+            };
+            if value.low() > own.high() {
+                above += 1;
+            }
+            if value.high() >= own.low() {
+                level_or_above += 1;
+            }
+        }
+        let allowed =
+            Interval::between(Decimal::from(above + 1), Decimal::from(level_or_above + 1));
+        Ok((allowed, printed))
+    }
+
+    fn figure(&self, id: CellId) -> Result<Decimal, Stop> {
+        self.dataset
+            .tables
+            .get(id.table)
+            .and_then(|t| t.cell(id.row, id.column))
+            .and_then(crate::table::Cell::figure)
+            .ok_or(Stop::Skip)
+    }
+
+    fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
+        let cell = self
+            .dataset
+            .tables
+            .get(id.table)
+            .and_then(|t| t.cell(id.row, id.column))
+            .ok_or(Stop::Skip)?;
+        let value = cell.figure().ok_or(Stop::Skip)?;
+        Ok(if cell.is_exact() {
+            Interval::exact(value)
+        } else {
+            Interval::rounded(value)
+        })
+    }
+
+    fn interval(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<Interval, Stop> {
+        let hundred = Interval::exact(Decimal::ONE_HUNDRED);
+        Ok(match expr {
+            CompiledExpr::Number(n) => Interval::exact(*n),
+            CompiledExpr::Cell(t) if !t.multiple => self.cell_interval(self.single(t, env)?)?,
+            CompiledExpr::Cell(t) => {
+                let mut total = Interval::exact(Decimal::ZERO);
+                for id in self.many(t, env)? {
+                    total = total.checked_add(&self.cell_interval(id)?)?;
+                }
+                total
+            }
+            CompiledExpr::Sum(args) => {
+                let mut total = Interval::exact(Decimal::ZERO);
+                for arg in args {
+                    total = total.checked_add(&self.interval(arg, env)?)?;
+                }
+                total
+            }
+            CompiledExpr::Share(part, whole) => self
+                .interval(part, env)?
+                .checked_div(&self.interval(whole, env)?)?
+                .checked_mul(&hundred)?,
+            CompiledExpr::Growth(current, prior) => self
+                .interval(current, env)?
+                .checked_div(&self.interval(prior, env)?)?
+                .checked_sub(&Interval::exact(Decimal::ONE))?
+                .checked_mul(&hundred)?,
+            CompiledExpr::Add(a, b) => self
+                .interval(a, env)?
+                .checked_add(&self.interval(b, env)?)?,
+            CompiledExpr::Sub(a, b) => self
+                .interval(a, env)?
+                .checked_sub(&self.interval(b, env)?)?,
+            CompiledExpr::Mul(a, b) => self
+                .interval(a, env)?
+                .checked_mul(&self.interval(b, env)?)?,
+            CompiledExpr::Div(a, b) => self
+                .interval(a, env)?
+                .checked_div(&self.interval(b, env)?)?,
+            CompiledExpr::Negate(a) => self.interval(a, env)?.neg(),
+        })
+    }
+
+    /// Every cell an expression reads, in order of appearance.
+    fn collect(
+        &self,
+        expr: &CompiledExpr,
+        env: &Binding<'_>,
+        out: &mut Vec<CellId>,
+    ) -> Result<(), Stop> {
+        match expr {
+            CompiledExpr::Number(_) => {}
+            CompiledExpr::Cell(t) => out.extend(self.many(t, env)?),
+            CompiledExpr::Sum(args) => {
+                for arg in args {
+                    self.collect(arg, env, out)?;
+                }
+            }
+            CompiledExpr::Share(a, b)
+            | CompiledExpr::Growth(a, b)
+            | CompiledExpr::Add(a, b)
+            | CompiledExpr::Sub(a, b)
+            | CompiledExpr::Mul(a, b)
+            | CompiledExpr::Div(a, b) => {
+                self.collect(a, env, out)?;
+                self.collect(b, env, out)?;
+            }
+            CompiledExpr::Negate(a) => self.collect(a, env, out)?,
+        }
+        Ok(())
+    }
+
+    fn cells_of_check(&self, rule: &CompiledRule, check: usize) -> Vec<CellId> {
+        let mut cells = Vec::new();
+        match &rule.work {
+            Work::Compare {
+                loops, left, right, ..
+            } => {
+                let env = Binding {
+                    loops,
+                    index: check,
+                };
+                let _ = self.collect(left, &env, &mut cells);
+                let _ = self.collect(right, &env, &mut cells);
+            }
+            Work::Sums(sums) => {
+                if let Some(sum) = sums.get(check) {
+                    cells.push(sum.total);
+                    cells.extend(&sum.parts);
+                }
+            }
+            Work::Ranks(ranks) => {
+                if let Some(rank) = ranks.get(check) {
+                    cells.extend([rank.rank, rank.value]);
+                }
+            }
+        }
+        cells
+    }
+
+    fn single(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<CellId, Stop> {
+        let row = self.one_index(template, Axis::Row, &template.row, env)?;
+        let column = self.one_index(template, Axis::Column, &template.column, env)?;
+        Ok(CellId {
+            table: template.table,
+            row,
+            column,
+        })
+    }
+
+    fn many(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<Vec<CellId>, Stop> {
+        let rows = self.indices(template, Axis::Row, &template.row, env)?;
+        let columns = self.indices(template, Axis::Column, &template.column, env)?;
+        Ok(rows
+            .iter()
+            .flat_map(|&row| {
+                columns.iter().map(move |&column| CellId {
+                    table: template.table,
+                    row,
+                    column,
+                })
+            })
+            .collect())
+    }
+
+    fn one_index(
+        &self,
+        template: &CellTemplate,
+        axis: Axis,
+        axis_template: &AxisTemplate,
+        env: &Binding<'_>,
+    ) -> Result<usize, Stop> {
+        match axis_template {
+            AxisTemplate::Fixed(index) => Ok(*index),
+            AxisTemplate::Variable(slot) => match (env.item(*slot), axis) {
+                (Some(Item::Row { table, row }), Axis::Row) if *table == template.table => Ok(*row),
+                (Some(Item::Column { table, column }), Axis::Column)
+                    if *table == template.table =>
+                {
+                    Ok(*column)
+                }
+                (Some(item), _) => self.find(template, axis, &item.keys(self.dataset), false),
+                (None, _) => Err(Stop::Skip),
+            },
+            AxisTemplate::Path(_) => self
+                .indices(template, axis, axis_template, env)?
+                .first()
+                .copied()
+                .ok_or(Stop::Skip),
+        }
+    }
+
+    fn indices(
+        &self,
+        template: &CellTemplate,
+        axis: Axis,
+        axis_template: &AxisTemplate,
+        env: &Binding<'_>,
+    ) -> Result<Vec<usize>, Stop> {
+        let AxisTemplate::Path(segments) = axis_template else {
+            return Ok(vec![self.one_index(template, axis, axis_template, env)?]);
+        };
+        let mut paths: Vec<Vec<Key>> = vec![Vec::new()];
+        let mut has_prior = false;
+        for segment in segments {
+            let choices: Vec<Vec<Key>> = match segment {
+                SegmentTemplate::Key(key) => vec![vec![key.clone()]],
+                SegmentTemplate::Variable(slot) => {
+                    vec![
+                        env.item(*slot)
+                            .map(|i| i.keys(self.dataset))
+                            .unwrap_or_default(),
+                    ]
+                }
+                SegmentTemplate::PriorOf(slot) => {
+                    has_prior = true;
+                    let keys = env
+                        .item(*slot)
+                        .map(|i| i.keys(self.dataset))
+                        .unwrap_or_default();
+                    let year = keys.iter().rev().find_map(|k| match k {
+                        Key::Year(y) => Some(*y),
+                        Key::Label(l) => year_of(l),
+                    });
+                    vec![year.map(|y| vec![Key::Year(y - 1)]).ok_or(Stop::Skip)?]
+                }
+                SegmentTemplate::Items(items) => {
+                    items.iter().map(|i| i.keys(self.dataset)).collect()
+                }
+            };
+            paths = paths
+                .iter()
+                .flat_map(|p| {
+                    choices.iter().map(move |c| {
+                        let mut extended = p.clone();
+                        extended.extend(c.iter().cloned());
+                        extended
+                    })
+                })
+                .collect();
+        }
+        paths
+            .iter()
+            .map(|keys| self.find(template, axis, keys, has_prior))
+            .collect()
+    }
+
+    fn find(
+        &self,
+        template: &CellTemplate,
+        axis: Axis,
+        keys: &[Key],
+        missing_is_skip: bool,
+    ) -> Result<usize, Stop> {
+        let Some(table) = self.dataset.tables.get(template.table) else {
+            return Err(Stop::Skip);
+        };
+        let source = &template.source;
+        let label = keys.iter().map(Key::describe).collect::<Vec<_>>().join("/");
+        match lookup(table, axis, keys) {
+            Ok(index) => Ok(index),
+            Err(LookupError::NotFound { .. }) if missing_is_skip => Err(Stop::Skip),
+            Err(LookupError::NotFound { nearest }) => {
+                Err(Stop::Error(Box::new(RuleError::UnknownLabel {
+                    source_code: named(source),
+                    span: template.span.into(),
+                    table: table.id().to_string(),
+                    axis: axis.name(),
+                    label,
+                    help: nearest.map(|n| format!("did you mean `{n}`?")),
+                })))
+            }
+            Err(LookupError::Ambiguous { candidates }) => {
+                Err(Stop::Error(Box::new(RuleError::AmbiguousLabel {
+                    source_code: named(source),
+                    span: template.span.into(),
+                    table: table.id().to_string(),
+                    axis: axis.name(),
+                    label,
+                    candidates: candidates.join(", "),
+                })))
+            }
+        }
+    }
+}
+
+/// The two cells of an `equal` rule that compares two printings of one figure.
+fn duplicate_printing<'e>(
+    kind: Kind,
+    op: CompareOp,
+    left: &'e CompiledExpr,
+    right: &'e CompiledExpr,
+) -> Option<(&'e CellTemplate, &'e CellTemplate)> {
+    match (kind, op, left, right) {
+        (Kind::Equal, CompareOp::Equal, CompiledExpr::Cell(a), CompiledExpr::Cell(b))
+            if !a.multiple && !b.multiple =>
+        {
+            Some((a, b))
+        }
+        _ => None,
+    }
+}
+
+/// The loop items of one check: check `index` in mixed radix over the loop lists, the last
+/// loop varying fastest.
+struct Binding<'a> {
+    loops: &'a [Vec<Item>],
+    index: usize,
+}
+
+impl Binding<'_> {
+    fn item(&self, slot: usize) -> Option<&Item> {
+        let stride: usize = self.loops.iter().skip(slot + 1).map(Vec::len).product();
+        let list = self.loops.get(slot)?;
+        list.get((self.index / stride.max(1)) % list.len().max(1))
+    }
+}

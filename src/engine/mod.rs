@@ -1,0 +1,12 @@
+//! Rules + tables → checks → findings.
+//!
+//! [`compile`] resolves every name a rule uses; [`evaluate`] expands rules into checks and runs
+//! them in parallel.
+
+pub mod compile;
+pub mod evaluate;
+pub mod program;
+pub mod resolve;
+
+pub use compile::{ParsedFile, compile};
+pub use evaluate::evaluate;

@@ -1,0 +1,164 @@
+//! Compiled rules: names resolved against the loaded tables, ready to expand into checks.
+
+use super::resolve::Key;
+use crate::interval::Interval;
+use crate::lang::ast::{CompareOp, Kind, Tolerance};
+use crate::source::{SharedSource, Span};
+use crate::table::manifest::Dataset;
+use rust_decimal::Decimal;
+
+/// One element of a list: a label path still to look up, or a row or column already found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Path(Vec<Key>),
+    Row { table: usize, row: usize },
+    Column { table: usize, column: usize },
+}
+
+impl Item {
+    /// The label keys of the item, for splicing into a path or looking up in another table.
+    pub fn keys(&self, dataset: &Dataset) -> Vec<Key> {
+        let path = match self {
+            Item::Path(keys) => return keys.clone(),
+            Item::Row { table, row } => dataset.tables.get(*table).and_then(|t| t.rows().get(*row)),
+            Item::Column { table, column } => dataset
+                .tables
+                .get(*table)
+                .and_then(|t| t.columns().get(*column)),
+        };
+        path.map(|p| p.labels().iter().map(|l| Key::Label(l.key())).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A cell of a table, by indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellId {
+    pub table: usize,
+    pub row: usize,
+    pub column: usize,
+}
+
+/// How a rule names a row or a column.
+#[derive(Debug, Clone)]
+pub enum AxisTemplate {
+    /// Resolved when the rule was compiled.
+    Fixed(usize),
+    /// The item bound to a loop variable (by slot).
+    Variable(usize),
+    /// A path with loop variables or lists in it, resolved for each check.
+    Path(Vec<SegmentTemplate>),
+}
+
+#[derive(Debug, Clone)]
+pub enum SegmentTemplate {
+    Key(Key),
+    Variable(usize),
+    /// `prior(y)`: the year before the year bound to the slot.
+    PriorOf(usize),
+    /// A list inside `sum(...)`: one cell per item.
+    Items(Vec<Item>),
+}
+
+#[derive(Debug, Clone)]
+pub struct CellTemplate {
+    pub table: usize,
+    pub row: AxisTemplate,
+    pub column: AxisTemplate,
+    pub span: Span,
+    /// Whether the template may name several cells (only allowed inside `sum`).
+    pub multiple: bool,
+    /// The rules file, for errors found while expanding.
+    pub source: SharedSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum CompiledExpr {
+    Number(Decimal),
+    Cell(CellTemplate),
+    Sum(Vec<CompiledExpr>),
+    Share(Box<CompiledExpr>, Box<CompiledExpr>),
+    Growth(Box<CompiledExpr>, Box<CompiledExpr>),
+    Add(Box<CompiledExpr>, Box<CompiledExpr>),
+    Sub(Box<CompiledExpr>, Box<CompiledExpr>),
+    Mul(Box<CompiledExpr>, Box<CompiledExpr>),
+    Div(Box<CompiledExpr>, Box<CompiledExpr>),
+    Negate(Box<CompiledExpr>),
+}
+
+/// A total and the parts it should equal, all cells of one table.
+#[derive(Debug, Clone)]
+pub struct SumCheck {
+    pub total: CellId,
+    pub parts: Vec<CellId>,
+}
+
+/// One row's rank against the other rows of the ranking.
+#[derive(Debug, Clone)]
+pub struct RankCheck {
+    pub rank: CellId,
+    pub value: CellId,
+    pub peers: Vec<CellId>,
+}
+
+/// What a rule expands into.
+#[derive(Debug, Clone)]
+pub enum Work {
+    /// `left OP right` for every combination of the loop lists.
+    Compare {
+        loops: Vec<Vec<Item>>,
+        left: CompiledExpr,
+        op: CompareOp,
+        right: CompiledExpr,
+    },
+    Sums(Vec<SumCheck>),
+    Ranks(Vec<RankCheck>),
+}
+
+impl Work {
+    /// How many checks the rule expands into.
+    pub fn check_count(&self) -> usize {
+        match self {
+            Work::Compare { loops, .. } => loops.iter().map(Vec::len).product(),
+            Work::Sums(sums) => sums.len(),
+            Work::Ranks(ranks) => ranks.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    pub id: String,
+    pub kind: Kind,
+    pub description: String,
+    pub source: SharedSource,
+    pub id_span: Span,
+    pub tolerance: Option<Tolerance>,
+    pub work: Work,
+}
+
+impl CompiledRule {
+    /// Widen the derived side by the rule's tolerance.
+    pub fn tolerate(&self, derived: Interval, published: &Interval) -> Interval {
+        match self.tolerance {
+            None => derived,
+            Some(Tolerance::Absolute(amount)) => derived.widen(amount),
+            Some(Tolerance::Relative(fraction)) => {
+                let magnitude = published.low().abs().max(published.high().abs());
+                derived.widen(magnitude * fraction)
+            }
+        }
+    }
+}
+
+/// All rules of a run, compiled.
+#[derive(Debug, Default)]
+pub struct Program {
+    pub rules: Vec<CompiledRule>,
+}
+
+impl Program {
+    pub fn check_count(&self) -> usize {
+        self.rules.iter().map(|r| r.work.check_count()).sum()
+    }
+}

@@ -1,0 +1,221 @@
+//! Label paths written in rules → row and column indices of a table.
+//!
+//! A path names a row (or column) when its segments match the row's labels in order. An exact
+//! match wins; otherwise a unique in-order match (`current/金额` finds `2021年/成交额/金额`);
+//! otherwise, among several, the one group total the path names (`技术开发` finds
+//! `技术开发/合计`). Anything else is an error that lists the candidates or the nearest label.
+
+use crate::table::Table;
+use crate::table::label::{LabelPath, normalize};
+
+/// One segment of a path to look up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// A label, normalized (no whitespace).
+    Label(String),
+    /// A year label such as `2021年` or `2021`, from `current`, `prior` or `prior(y)`.
+    Year(i32),
+}
+
+impl Key {
+    pub fn label(text: &str) -> Self {
+        Key::Label(normalize(text))
+    }
+
+    fn matches(&self, label: &crate::table::label::Label) -> bool {
+        match self {
+            Key::Label(text) => label.answers_to(text),
+            Key::Year(year) => year_of(&label.key()) == Some(*year),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Key::Label(text) => text.clone(),
+            Key::Year(year) => format!("{year}年"),
+        }
+    }
+}
+
+/// The year a label names: `2021年` or `2021`.
+pub fn year_of(key: &str) -> Option<i32> {
+    let digits = key.strip_suffix('年').unwrap_or(key);
+    if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Row,
+    Column,
+}
+
+impl Axis {
+    pub fn name(self) -> &'static str {
+        match self {
+            Axis::Row => "row",
+            Axis::Column => "column",
+        }
+    }
+
+    pub fn paths(self, table: &Table) -> &[LabelPath] {
+        match self {
+            Axis::Row => table.rows(),
+            Axis::Column => table.columns(),
+        }
+    }
+}
+
+/// Why a path found no single row or column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupError {
+    /// Nothing matches; the nearest label, if any is close.
+    NotFound { nearest: Option<String> },
+    /// Several match; their printed paths.
+    Ambiguous { candidates: Vec<String> },
+}
+
+pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
+    let paths = axis.paths(table);
+    let exact: Vec<usize> = matching(paths, |p| {
+        p.labels().len() == keys.len() && p.labels().iter().zip(keys).all(|(l, k)| k.matches(l))
+    });
+    if let [one] = exact.as_slice() {
+        return Ok(*one);
+    }
+    if exact.len() > 1 {
+        return Err(ambiguous(paths, &exact));
+    }
+    let in_order = matching(paths, |p| {
+        let mut labels = p.labels().iter();
+        keys.iter().all(|k| labels.any(|l| k.matches(l)))
+    });
+    match in_order.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(LookupError::NotFound {
+            nearest: nearest(paths, keys),
+        }),
+        several => {
+            let totals: Vec<usize> = several
+                .iter()
+                .copied()
+                .filter(|&i| paths.get(i).is_some_and(|p| names_group_total(p, keys)))
+                .collect();
+            match totals.as_slice() {
+                [one] => Ok(*one),
+                _ => Err(ambiguous(paths, several)),
+            }
+        }
+    }
+}
+
+fn matching(paths: &[LabelPath], predicate: impl Fn(&LabelPath) -> bool) -> Vec<usize> {
+    paths
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| predicate(p))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// `技术开发` names `技术开发/合计`: the path is the keys followed by a total label.
+fn names_group_total(path: &LabelPath, keys: &[Key]) -> bool {
+    let labels = path.labels();
+    path.is_total()
+        && labels.len() == keys.len() + 1
+        && labels.iter().zip(keys).all(|(l, k)| k.matches(l))
+}
+
+fn ambiguous(paths: &[LabelPath], indices: &[usize]) -> LookupError {
+    LookupError::Ambiguous {
+        candidates: indices
+            .iter()
+            .filter_map(|&i| paths.get(i))
+            .map(ToString::to_string)
+            .collect(),
+    }
+}
+
+/// The label closest to the last key that failed, for "did you mean".
+fn nearest(paths: &[LabelPath], keys: &[Key]) -> Option<String> {
+    let wanted = keys.iter().find_map(|k| match k {
+        Key::Label(text)
+            if !paths
+                .iter()
+                .any(|p| p.labels().iter().any(|l| k.matches(l))) =>
+        {
+            Some(text.clone())
+        }
+        _ => None,
+    })?;
+    let mut best: Option<(f64, String)> = None;
+    for label in paths.iter().flat_map(LabelPath::labels) {
+        let key = label.key();
+        let score = strsim::normalized_levenshtein(&wanted, &key);
+        if score > best.as_ref().map_or(0.3, |(s, _)| *s) {
+            best = Some((score, key));
+        }
+    }
+    best.map(|(_, key)| key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::table::TableMeta;
+    use crate::table::read::{Layout, parse_table};
+    use std::sync::Arc;
+
+    fn a10() -> Table {
+        let csv = "类别,,合同数,,成交额,\n,,项数/项,增长/%,金额/亿元,增长/%\n\
+                   技术开发,合计,3,1.0,3.0,1.0\n,委托开发,2,1.0,2.0,1.0\n,合作开发,1,1.0,1.0,1.0\n\
+                   技术咨询,,1,1.0,1.0,1.0\n总计,,4,1.0,4.0,1.0\n";
+        let source = Arc::new(SourceFile::new("a10.csv", csv.to_string()));
+        let layout = Layout {
+            header_rows: 2,
+            label_columns: 2,
+        };
+        parse_table(&source, TableMeta::default(), layout).unwrap()
+    }
+
+    fn keys(path: &str) -> Vec<Key> {
+        path.split('/').map(Key::label).collect()
+    }
+
+    #[test]
+    fn exact_in_order_and_group_total_matches() {
+        let t = a10();
+        assert_eq!(lookup(&t, Axis::Row, &keys("技术开发/委托开发")), Ok(1));
+        assert_eq!(lookup(&t, Axis::Row, &keys("委托开发")), Ok(1));
+        assert_eq!(lookup(&t, Axis::Row, &keys("技术开发")), Ok(0));
+        assert_eq!(lookup(&t, Axis::Row, &keys("技术咨询")), Ok(3));
+        assert_eq!(lookup(&t, Axis::Column, &keys("金额")), Ok(2));
+        assert_eq!(lookup(&t, Axis::Column, &keys("成交额/增长")), Ok(3));
+    }
+
+    #[test]
+    fn ambiguous_and_unknown_labels_say_why() {
+        let t = a10();
+        assert!(matches!(
+            lookup(&t, Axis::Column, &keys("增长")),
+            Err(LookupError::Ambiguous { candidates }) if candidates.len() == 2
+        ));
+        assert_eq!(
+            lookup(&t, Axis::Row, &keys("委托开法")),
+            Err(LookupError::NotFound {
+                nearest: Some("委托开发".to_string())
+            })
+        );
+    }
+
+    #[test]
+    fn years_match_with_or_without_the_year_character() {
+        assert_eq!(year_of("2021年"), Some(2021));
+        assert_eq!(year_of("2021"), Some(2021));
+        assert_eq!(year_of("合计"), None);
+    }
+}

@@ -1,0 +1,211 @@
+//! The human report: one rustc-style miette diagnostic per finding, with a labelled span on
+//! every cell involved, then a summary line.
+//!
+//! A finding's cells may sit in several files (a cross-table identity); the cells in the
+//! published figure's file are labelled on the main diagnostic, the others on related ones.
+
+use super::{CellView, Report};
+use crate::engine::program::CellId;
+use crate::source::{DiagnosticSource, named};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt::{self, Display};
+
+/// How to draw diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+#[derive(Debug)]
+struct CellsDiagnostic {
+    title: String,
+    code: Option<String>,
+    help: Option<String>,
+    source: NamedSource<DiagnosticSource>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<CellsDiagnostic>,
+}
+
+impl Display for CellsDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl std::error::Error for CellsDiagnostic {}
+
+impl Diagnostic for CellsDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c.as_str()) as Box<dyn Display>)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h.as_str()) as Box<dyn Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
+fn label_text(cell: &CellView<'_>, published: bool) -> String {
+    let place = format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column);
+    if published {
+        format!("published {} · {place}", cell.value)
+    } else {
+        format!("{} · {place}", cell.value)
+    }
+}
+
+/// Group a finding's cells by file: the first group holds the published cell.
+fn cells_by_file<'r>(report: &'r Report<'_>, ids: &[CellId]) -> Vec<Vec<(CellView<'r>, bool)>> {
+    let mut groups: Vec<Vec<(CellView<'r>, bool)>> = Vec::new();
+    for (index, &id) in ids.iter().enumerate() {
+        let Some(view) = report.cell(id) else {
+            continue;
+        };
+        let published = index == 0;
+        match groups.iter_mut().find(|g| {
+            g.first()
+                .is_some_and(|(c, _)| c.table.id() == view.table.id())
+        }) {
+            Some(group) => {
+                if !group.iter().any(|(c, _)| c.span == view.span) {
+                    group.push((view, published));
+                }
+            }
+            None => groups.push(vec![(view, published)]),
+        }
+    }
+    groups
+}
+
+fn diagnostic(
+    title: String,
+    code: Option<String>,
+    help: Option<String>,
+    groups: Vec<Vec<(CellView<'_>, bool)>>,
+) -> Option<CellsDiagnostic> {
+    let mut diagnostics = groups.into_iter().map(|group| {
+        let source = group.first().map(|(c, _)| named(c.table.source()));
+        let labels = group
+            .iter()
+            .map(|(cell, published)| {
+                LabeledSpan::new(
+                    Some(label_text(cell, *published)),
+                    cell.span.offset,
+                    cell.span.length,
+                )
+            })
+            .collect();
+        (source, labels)
+    });
+    let (source, labels) = diagnostics.next()?;
+    let related = diagnostics
+        .filter_map(|(source, labels)| {
+            Some(CellsDiagnostic {
+                title: "the other printing's cells".to_string(),
+                code: None,
+                help: None,
+                source: source?,
+                labels,
+                related: Vec::new(),
+            })
+        })
+        .collect();
+    Some(CellsDiagnostic {
+        title,
+        code,
+        help,
+        source: source?,
+        labels,
+        related,
+    })
+}
+
+/// Render every finding and note, then the summary.
+pub fn render(report: &Report<'_>, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
+    let mut out = String::new();
+    let outcome = report.outcome;
+    for finding in &outcome.findings {
+        let description = report
+            .program
+            .rules
+            .get(finding.rule)
+            .map_or("", |r| r.description.as_str());
+        let title = format!("{}: {}", finding.rule_id, description);
+        let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
+        let groups = cells_by_file(report, &finding.cells);
+        if let Some(d) = diagnostic(title, code, Some(finding.message.clone()), groups) {
+            let _ = handler.render_report(&mut out, &d);
+            out.push('\n');
+        }
+    }
+    for note in &outcome.notes {
+        let title = format!("{}: not checked: {}", note.rule_id, note.message);
+        let groups = cells_by_file(report, &note.cells);
+        if let Some(d) = diagnostic(title, Some("crossfoot::note".into()), None, groups) {
+            let _ = handler.render_report(&mut out, &d);
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+/// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 3 skipped`
+pub fn summary(report: &Report<'_>) -> String {
+    let o = report.outcome;
+    format!(
+        "tables {} · rules {} · checks {}: {} passed, {} failed, {} skipped\n",
+        report.dataset.tables.len(),
+        report.rule_count(),
+        o.checks,
+        o.passed,
+        o.failed,
+        o.skipped
+    )
+}
+
+/// Render input errors (bad data or rules) as diagnostics, with a closing count.
+pub fn render_errors(errors: &[miette::Report], style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
+    let mut out = String::new();
+    for error in errors {
+        let _ = handler.render_report(&mut out, error.as_ref());
+        out.push('\n');
+    }
+    let plural = if errors.len() == 1 { "" } else { "s" };
+    out.push_str(&format!(
+        "crossfoot: {} input error{plural}; nothing was checked\n",
+        errors.len()
+    ));
+    out
+}

@@ -1,0 +1,146 @@
+//! `--format json`: a stable, documented schema (see the README, "JSON output").
+//!
+//! Decimal values are strings, so no figure passes through a binary float. `line` and
+//! `column_number` are 1-based and count characters; `span` counts bytes of the file as stored.
+
+use super::Report;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+/// Derived bounds are rounded outward to this many decimals: the interval still contains
+/// every value the figures allow, without 28-digit tails.
+const BOUND_DECIMALS: u32 = 6;
+
+fn outward(bound: Decimal, strategy: RoundingStrategy) -> String {
+    bound
+        .round_dp_with_strategy(BOUND_DECIMALS, strategy)
+        .normalize()
+        .to_string()
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    summary: Summary,
+    findings: Vec<Finding<'a>>,
+    notes: Vec<Note<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    tables: usize,
+    rules: usize,
+    checks: usize,
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'a str,
+    kind: &'static str,
+    description: &'a str,
+    message: &'a str,
+    published: Option<String>,
+    expected: Expected,
+    gap: String,
+    cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+struct Expected {
+    low: String,
+    high: String,
+}
+
+#[derive(Serialize)]
+struct Note<'a> {
+    rule: &'a str,
+    message: &'a str,
+    cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+struct Cell {
+    table: String,
+    row: String,
+    column: String,
+    value: String,
+    file: String,
+    line: usize,
+    column_number: usize,
+    span: Span,
+}
+
+#[derive(Serialize)]
+struct Span {
+    offset: usize,
+    length: usize,
+}
+
+/// The JSON document for a report, pretty-printed.
+pub fn render(report: &Report<'_>) -> String {
+    let outcome = report.outcome;
+    let cells = |ids: &[crate::engine::program::CellId]| -> Vec<Cell> {
+        ids.iter()
+            .filter_map(|&id| report.cell(id))
+            .map(|c| Cell {
+                table: c.table.id().to_string(),
+                row: c.row,
+                column: c.column,
+                value: c.value,
+                file: c.table.source().path().display().to_string(),
+                line: c.position.line,
+                column_number: c.position.column,
+                span: Span {
+                    offset: c.span.offset,
+                    length: c.span.length,
+                },
+            })
+            .collect()
+    };
+    let description = |rule: usize| {
+        report
+            .program
+            .rules
+            .get(rule)
+            .map_or("", |r| r.description.as_str())
+    };
+    let document = Document {
+        summary: Summary {
+            tables: report.dataset.tables.len(),
+            rules: report.rule_count(),
+            checks: outcome.checks,
+            passed: outcome.passed,
+            failed: outcome.failed,
+            skipped: outcome.skipped,
+        },
+        findings: outcome
+            .findings
+            .iter()
+            .map(|f| Finding {
+                rule: &f.rule_id,
+                kind: f.kind.keyword(),
+                description: description(f.rule),
+                message: &f.message,
+                published: f.published.map(|p| p.to_string()),
+                expected: Expected {
+                    low: outward(f.expected.low(), RoundingStrategy::ToNegativeInfinity),
+                    high: outward(f.expected.high(), RoundingStrategy::ToPositiveInfinity),
+                },
+                gap: f.gap.normalize().to_string(),
+                cells: cells(&f.cells),
+            })
+            .collect(),
+        notes: outcome
+            .notes
+            .iter()
+            .map(|n| Note {
+                rule: &n.rule_id,
+                message: &n.message,
+                cells: cells(&n.cells),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&document).unwrap_or_default()
+}

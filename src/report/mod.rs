@@ -1,0 +1,47 @@
+//! Reporters: findings → what a user reads. One module per output format, all fed by the same
+//! [`Report`].
+
+pub mod human;
+pub mod json;
+
+use crate::engine::program::{CellId, Program};
+use crate::finding::Outcome;
+use crate::source::LineColumn;
+use crate::table::manifest::Dataset;
+
+/// Everything a reporter needs: the data (for cell labels and spans), the rules, the outcome.
+pub struct Report<'a> {
+    pub dataset: &'a Dataset,
+    pub program: &'a Program,
+    pub outcome: &'a Outcome,
+}
+
+/// A cell as reports describe it.
+pub struct CellView<'a> {
+    pub table: &'a crate::table::Table,
+    pub row: String,
+    pub column: String,
+    pub value: String,
+    pub span: crate::source::Span,
+    pub position: LineColumn,
+}
+
+impl Report<'_> {
+    pub fn rule_count(&self) -> usize {
+        self.program.rules.len()
+    }
+
+    pub fn cell(&self, id: CellId) -> Option<CellView<'_>> {
+        let table = self.dataset.tables.get(id.table)?;
+        let cell = table.cell(id.row, id.column)?;
+        let span = cell.span();
+        Some(CellView {
+            table,
+            row: table.rows().get(id.row)?.to_string(),
+            column: table.columns().get(id.column)?.to_string(),
+            value: table.source().slice(span).trim().to_string(),
+            span,
+            position: table.source().line_column(span.offset),
+        })
+    }
+}

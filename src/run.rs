@@ -1,0 +1,95 @@
+//! One `check` run: load the tables and the rules, compile, evaluate. Every input problem of
+//! every file is collected and returned together; nothing here prints.
+
+use crate::engine::program::Program;
+use crate::engine::{ParsedFile, compile, evaluate};
+use crate::finding::Outcome;
+use crate::lang::RuleError;
+use crate::lang::parser::parse_rules;
+use crate::source::SourceFile;
+use crate::table::manifest::{Dataset, load_dataset};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The extension of rules files.
+pub const RULES_EXTENSION: &str = "rules";
+
+/// Tables, rules and what checking them gave.
+pub struct Checked {
+    pub dataset: Dataset,
+    pub program: Program,
+    pub outcome: Outcome,
+}
+
+/// Load, compile and evaluate. `Err` holds every problem found in the inputs.
+pub fn check(data: &Path, rules: &Path) -> Result<Checked, Vec<miette::Report>> {
+    let dataset = load_dataset(data).map_err(into_reports)?;
+    let files = parse_rule_files(rules).map_err(into_reports)?;
+    let program = compile(&dataset, &files).map_err(into_reports)?;
+    let outcome = evaluate(&dataset, &program).map_err(into_reports)?;
+    Ok(Checked {
+        dataset,
+        program,
+        outcome,
+    })
+}
+
+fn into_reports<E: miette::Diagnostic + Send + Sync + 'static>(
+    errors: Vec<E>,
+) -> Vec<miette::Report> {
+    errors.into_iter().map(miette::Report::new).collect()
+}
+
+/// Parse every `*.rules` file of a directory (or one file), in file-name order.
+pub fn parse_rule_files(path: &Path) -> Result<Vec<ParsedFile>, Vec<RuleError>> {
+    let unreadable = |path: &Path, message: String| RuleError::Unreadable {
+        path: path.to_path_buf(),
+        message,
+    };
+    let paths: Vec<PathBuf> = if path.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|e| vec![unreadable(path, e.to_string())])?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == RULES_EXTENSION))
+            .collect();
+        paths.sort();
+        paths
+    } else {
+        vec![path.to_path_buf()]
+    };
+    if paths.is_empty() {
+        return Err(vec![unreadable(path, "no .rules files in it".to_string())]);
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    errors.push(unreadable(
+                        &path,
+                        format!("not UTF-8 (invalid byte at offset {at})"),
+                    ));
+                    continue;
+                }
+            },
+            Err(e) => {
+                errors.push(unreadable(&path, e.to_string()));
+                continue;
+            }
+        };
+        let source = Arc::new(SourceFile::new(&path, text));
+        match parse_rules(&source) {
+            Ok(file) => files.push(ParsedFile { source, file }),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
