@@ -31,9 +31,18 @@ pub fn show_interval(interval: &Interval, published_scale: u32) -> String {
     }
 }
 
+/// A gap, rounded up to a few more decimals than the published figure, so it never shows as 0.
+pub fn show_gap(gap: Decimal, published_scale: u32) -> String {
+    gap.round_dp_with_strategy(
+        published_scale + EXTRA_DECIMALS,
+        RoundingStrategy::AwayFromZero,
+    )
+    .normalize()
+    .to_string()
+}
+
 /// The one-line message of a failed check.
-pub fn message(kind: Kind, published: Option<Decimal>, expected: &str, gap: Decimal) -> String {
-    let gap = gap.normalize();
+pub fn message(kind: Kind, published: Option<Decimal>, expected: &str, gap: &str) -> String {
     let Some(published) = published else {
         return format!("the comparison does not hold: the right side is {expected}, {gap} away");
     };

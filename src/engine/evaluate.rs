@@ -7,7 +7,7 @@
 use super::program::*;
 use super::resolve::{Axis, Key, LookupError, lookup, year_of};
 use crate::checks::compare::{compare, same_printing};
-use crate::checks::{message, show_interval};
+use crate::checks::{message, show_gap, show_interval};
 use crate::finding::{Finding, Note, Outcome};
 use crate::interval::{Interval, IntervalError};
 use crate::lang::RuleError;
@@ -132,7 +132,12 @@ impl Evaluator<'_> {
                 check,
                 rule_id: rule.id.clone(),
                 kind: rule.kind,
-                message: message(rule.kind, published, &show_interval(&expected, scale), gap),
+                message: message(
+                    rule.kind,
+                    published,
+                    &show_interval(&expected, scale),
+                    &show_gap(gap, scale),
+                ),
                 published,
                 expected,
                 gap,

@@ -25,6 +25,7 @@ struct CellsDiagnostic {
     source: NamedSource<DiagnosticSource>,
     labels: Vec<LabeledSpan>,
     related: Vec<CellsDiagnostic>,
+    severity: miette::Severity,
 }
 
 impl Display for CellsDiagnostic {
@@ -46,6 +47,10 @@ impl Diagnostic for CellsDiagnostic {
         self.help
             .as_ref()
             .map(|h| Box::new(h.as_str()) as Box<dyn Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -104,6 +109,9 @@ fn diagnostic(
 ) -> Option<CellsDiagnostic> {
     let mut diagnostics = groups.into_iter().map(|group| {
         let source = group.first().map(|(c, _)| named(c.table.source()));
+        let table = group.first().map_or(String::new(), |(c, _)| {
+            format!("{} ({})", c.table.id(), c.table.meta.printed)
+        });
         let labels = group
             .iter()
             .map(|(cell, published)| {
@@ -114,18 +122,19 @@ fn diagnostic(
                 )
             })
             .collect();
-        (source, labels)
+        (source, labels, table)
     });
-    let (source, labels) = diagnostics.next()?;
+    let (source, labels, _) = diagnostics.next()?;
     let related = diagnostics
-        .filter_map(|(source, labels)| {
+        .filter_map(|(source, labels, table)| {
             Some(CellsDiagnostic {
-                title: "the other printing's cells".to_string(),
+                title: format!("compared with cells of {table}"),
                 code: None,
                 help: None,
                 source: source?,
                 labels,
                 related: Vec::new(),
+                severity: miette::Severity::Advice,
             })
         })
         .collect();
@@ -136,6 +145,7 @@ fn diagnostic(
         source: source?,
         labels,
         related,
+        severity: miette::Severity::Error,
     })
 }
 
