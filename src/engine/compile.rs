@@ -158,7 +158,7 @@ impl Compiler<'_> {
         let mut scope = Scope::default();
         let mut loops = Vec::new();
         for clause in &rule.loops {
-            loops.push(self.list(&clause.list, &scope)?);
+            loops.push(self.loop_items(&clause.list, &scope)?);
             scope.names.push(&clause.variable.value);
         }
         let left = self.expr(left, &scope, false)?;
@@ -168,6 +168,33 @@ impl Compiler<'_> {
             left,
             op,
             right,
+        })
+    }
+
+    /// A loop's list, without writing out every row of a table.
+    fn loop_items(&self, list: &ListExpr, scope: &Scope<'_>) -> Compiled<Items> {
+        let count = |t: usize, axis: Axis| {
+            self.dataset
+                .tables
+                .get(t)
+                .map_or(0, |table| axis.paths(table).len())
+        };
+        Ok(match list {
+            ListExpr::Rows(table) => {
+                let table = self.table(table)?;
+                Items::AllRows {
+                    table,
+                    count: count(table, Axis::Row),
+                }
+            }
+            ListExpr::Columns(table) => {
+                let table = self.table(table)?;
+                Items::AllColumns {
+                    table,
+                    count: count(table, Axis::Column),
+                }
+            }
+            _ => Items::Listed(self.list(list, scope)?),
         })
     }
 

@@ -399,11 +399,11 @@ impl Evaluator<'_> {
         match axis_template {
             AxisTemplate::Fixed(index) => Ok(*index),
             AxisTemplate::Variable(slot) => match (env.item(*slot), axis) {
-                (Some(Item::Row { table, row }), Axis::Row) if *table == template.table => Ok(*row),
+                (Some(Item::Row { table, row }), Axis::Row) if table == template.table => Ok(row),
                 (Some(Item::Column { table, column }), Axis::Column)
-                    if *table == template.table =>
+                    if table == template.table =>
                 {
-                    Ok(*column)
+                    Ok(column)
                 }
                 (Some(item), _) => self.find(template, axis, &item.keys(self.dataset), false),
                 (None, _) => Err(Stop::Skip),
@@ -530,13 +530,13 @@ fn duplicate_printing<'e>(
 /// The loop items of one check: check `index` in mixed radix over the loop lists, the last
 /// loop varying fastest.
 struct Binding<'a> {
-    loops: &'a [Vec<Item>],
+    loops: &'a [Items],
     index: usize,
 }
 
 impl Binding<'_> {
-    fn item(&self, slot: usize) -> Option<&Item> {
-        let stride: usize = self.loops.iter().skip(slot + 1).map(Vec::len).product();
+    fn item(&self, slot: usize) -> Option<Item> {
+        let stride: usize = self.loops.iter().skip(slot + 1).map(Items::len).product();
         let list = self.loops.get(slot)?;
         list.get((self.index / stride.max(1)) % list.len().max(1))
     }

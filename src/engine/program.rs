@@ -31,6 +31,42 @@ impl Item {
     }
 }
 
+/// A loop's list: items written out, or every row or column of a table without listing them
+/// (a table may have a million rows).
+#[derive(Debug, Clone)]
+pub enum Items {
+    Listed(Vec<Item>),
+    AllRows { table: usize, count: usize },
+    AllColumns { table: usize, count: usize },
+}
+
+impl Items {
+    pub fn len(&self) -> usize {
+        match self {
+            Items::Listed(items) => items.len(),
+            Items::AllRows { count, .. } | Items::AllColumns { count, .. } => *count,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, index: usize) -> Option<Item> {
+        match self {
+            Items::Listed(items) => items.get(index).cloned(),
+            Items::AllRows { table, count } => (index < *count).then_some(Item::Row {
+                table: *table,
+                row: index,
+            }),
+            Items::AllColumns { table, count } => (index < *count).then_some(Item::Column {
+                table: *table,
+                column: index,
+            }),
+        }
+    }
+}
+
 /// A cell of a table, by indices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CellId {
@@ -106,7 +142,7 @@ pub struct RankCheck {
 pub enum Work {
     /// `left OP right` for every combination of the loop lists.
     Compare {
-        loops: Vec<Vec<Item>>,
+        loops: Vec<Items>,
         left: CompiledExpr,
         op: CompareOp,
         right: CompiledExpr,
@@ -119,7 +155,7 @@ impl Work {
     /// How many checks the rule expands into.
     pub fn check_count(&self) -> usize {
         match self {
-            Work::Compare { loops, .. } => loops.iter().map(Vec::len).product(),
+            Work::Compare { loops, .. } => loops.iter().map(Items::len).product(),
             Work::Sums(sums) => sums.len(),
             Work::Ranks(ranks) => ranks.len(),
         }
