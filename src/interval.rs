@@ -41,10 +41,23 @@ impl Interval {
 
     /// The values a printed figure may stand for, given its printed decimals.
     pub fn rounded(printed: Decimal) -> Self {
-        let half_unit = Decimal::new(5, printed.scale() + 1);
-        Self {
-            low: printed - half_unit,
-            high: printed + half_unit,
+        // v ± 5·10⁻⁽ᵈ⁺¹⁾, built from the mantissa: the hot path of every check.
+        let scale = printed.scale() + 1;
+        let tenfold = printed.mantissa().checked_mul(10);
+        let bound = |delta: i128| {
+            tenfold
+                .and_then(|m| m.checked_add(delta))
+                .and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok())
+        };
+        match (bound(-5), bound(5)) {
+            (Some(low), Some(high)) => Self { low, high },
+            _ => {
+                let half_unit = Decimal::new(5, scale.min(28));
+                Self {
+                    low: printed.saturating_sub(half_unit),
+                    high: printed.saturating_add(half_unit),
+                }
+            }
         }
     }
 

@@ -44,6 +44,9 @@ fn is_group_separator(c: char) -> bool {
 /// assert_eq!(parse_figure("—").unwrap(), Figure::NotApplicable);
 /// ```
 pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
+    if let Some(value) = parse_plain(text.as_bytes()) {
+        return Ok(Figure::Value(value));
+    }
     let trimmed = text.trim();
     if matches!(trimmed, "" | "—" | "–" | "-" | "——") {
         return Ok(Figure::NotApplicable);
@@ -55,53 +58,116 @@ pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
     let not_a_number = || NumberError::NotANumber {
         text: trimmed.to_string(),
     };
+    let too_long = || NumberError::TooLong {
+        text: trimmed.to_string(),
+    };
     let (integer, fraction) = match unsigned.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (unsigned, None),
     };
-    let digits = check_grouping(integer, trimmed)?;
-    if digits.is_empty() {
-        return Err(not_a_number());
+    check_grouping(integer, trimmed)?;
+    let mut digits = Digits::default();
+    for group in integer.split(is_group_separator) {
+        digits.push_all(group).ok_or_else(too_long)?;
     }
-    let mut plain = String::with_capacity(trimmed.len());
-    if negative {
-        plain.push('-');
-    }
-    plain.push_str(&digits);
+    let mut scale = 0;
     if let Some(fraction) = fraction {
         if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
             return Err(not_a_number());
         }
-        plain.push('.');
-        plain.push_str(fraction);
+        digits.push_all(fraction).ok_or_else(too_long)?;
+        scale = u32::try_from(fraction.len()).map_err(|_| too_long())?;
     }
-    Decimal::from_str_exact(&plain)
+    let signed = if negative {
+        -digits.value
+    } else {
+        digits.value
+    };
+    Decimal::try_from_i128_with_scale(signed, scale)
         .map(Figure::Value)
-        .map_err(|_| NumberError::TooLong {
-            text: trimmed.to_string(),
-        })
+        .map_err(|_| too_long())
 }
 
-/// The digits of an integer part, checking that separators group them in threes.
-fn check_grouping(integer: &str, whole: &str) -> Result<String, NumberError> {
-    let groups: Vec<&str> = integer.split(is_group_separator).collect();
-    let mut digits = String::with_capacity(integer.len());
-    for (index, group) in groups.iter().enumerate() {
+/// The common case, without allocation: `-?digits(.digits)?`, at most 18 digits, no spaces.
+/// Anything else (groups, signs, dashes, errors) takes the general path.
+fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let mut mantissa: i64 = 0;
+    let mut count = 0u32;
+    let mut scale: Option<u32> = None;
+    for &byte in digits {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                count += 1;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() && count > 0 => scale = Some(0),
+            _ => return None,
+        }
+        if count > 18 {
+            return None;
+        }
+    }
+    let scale = match scale {
+        Some(0) => return None,
+        Some(s) => s,
+        None if count == 0 => return None,
+        None => 0,
+    };
+    Some(Decimal::new(
+        if negative { -mantissa } else { mantissa },
+        scale,
+    ))
+}
+
+/// Digits accumulated into an integer, refusing more than an exact decimal holds.
+#[derive(Default)]
+struct Digits {
+    value: i128,
+    count: usize,
+}
+
+impl Digits {
+    const MAX: usize = 28;
+
+    fn push_all(&mut self, digits: &str) -> Option<()> {
+        for byte in digits.bytes() {
+            self.count += 1;
+            if self.count > Self::MAX {
+                return None;
+            }
+            self.value = self.value * 10 + i128::from(byte - b'0');
+        }
+        Some(())
+    }
+}
+
+/// Check that the integer part is digits, with separators (if any) grouping them in threes.
+fn check_grouping(integer: &str, whole: &str) -> Result<(), NumberError> {
+    let grouped = integer.contains(is_group_separator);
+    for (index, group) in integer.split(is_group_separator).enumerate() {
         if group.is_empty() || !group.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(
-                if group.chars().all(|c| c.is_ascii_digit()) && groups.len() > 1 {
-                    NumberError::BadGrouping {
-                        text: whole.to_string(),
-                    }
-                } else {
-                    NumberError::NotANumber {
-                        text: whole.to_string(),
-                    }
-                },
-            );
+            let only_digits_and_spaces = integer
+                .chars()
+                .all(|c| c.is_ascii_digit() || is_group_separator(c));
+            return Err(if grouped && only_digits_and_spaces {
+                NumberError::BadGrouping {
+                    text: whole.to_string(),
+                }
+            } else {
+                NumberError::NotANumber {
+                    text: whole.to_string(),
+                }
+            });
         }
         let well_grouped = if index == 0 {
-            groups.len() == 1 || group.len() <= 3
+            !grouped || group.len() <= 3
         } else {
             group.len() == 3
         };
@@ -110,9 +176,8 @@ fn check_grouping(integer: &str, whole: &str) -> Result<String, NumberError> {
                 text: whole.to_string(),
             });
         }
-        digits.push_str(group);
     }
-    Ok(digits)
+    Ok(())
 }
 
 #[cfg(test)]

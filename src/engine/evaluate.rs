@@ -400,9 +400,7 @@ impl Evaluator<'_> {
             AxisTemplate::Fixed(index) => Ok(*index),
             AxisTemplate::Variable(slot) => match (env.item(*slot), axis) {
                 (Some(Item::Row { table, row }), Axis::Row) if table == template.table => Ok(row),
-                (Some(Item::Column { table, column }), Axis::Column)
-                    if table == template.table =>
-                {
+                (Some(Item::Column { table, column }), Axis::Column) if table == template.table => {
                     Ok(column)
                 }
                 (Some(item), _) => self.find(template, axis, &item.keys(self.dataset), false),

@@ -43,6 +43,15 @@ const HAS_VALUE: u8 = 1;
 const EXACT: u8 = 2;
 
 impl Cell {
+    /// A not-applicable cell with no place, for filling a grid before it is read.
+    pub const PLACEHOLDER: Cell = Cell {
+        mantissa: 0,
+        offset: 0,
+        length: 0,
+        scale: 0,
+        flags: 0,
+    };
+
     /// A cell with a value; `exact` for whole counts and ranks.
     pub fn value(value: Decimal, span: Span, exact: bool) -> Option<Self> {
         let mantissa = i64::try_from(value.mantissa()).ok()?;
@@ -67,6 +76,15 @@ impl Cell {
             scale: 0,
             flags: 0,
         })
+    }
+
+    /// Mark the figure as an exact count (or not), once its unit is known.
+    pub fn set_exact(&mut self, exact: bool) {
+        if exact {
+            self.flags |= EXACT;
+        } else {
+            self.flags &= !EXACT;
+        }
     }
 
     /// The printed value, `None` when not applicable.

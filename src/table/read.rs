@@ -8,6 +8,7 @@ use super::label::{Label, LabelPath, is_count_unit};
 use super::{Cell, Table, TableError, TableMeta};
 use crate::number::{Figure, parse_figure};
 use crate::source::{SharedSource, SourceFile, Span, named};
+use rayon::prelude::*;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,7 +43,8 @@ pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
     Ok(Arc::new(SourceFile::new(path, text)))
 }
 
-/// One CSV record: its fields' text (unquoted) and byte spans in the file.
+/// One CSV record, owned: its fields' text (unquoted) and byte spans in the file.
+#[derive(Clone)]
 struct Record {
     fields: Vec<String>,
     spans: Vec<Span>,
@@ -55,72 +57,215 @@ pub fn read_table(path: &Path, meta: TableMeta, layout: Layout) -> Result<Table,
     parse_table(&source, meta, layout)
 }
 
+/// Lines per unit of parallel work when a file is split by lines.
+const LINES_PER_CHUNK: usize = 4096;
+
 /// Build a table from CSV text already read.
+///
+/// A file without any `"` has one record per non-empty line, so its lines are parsed in
+/// parallel; a file with quotes goes through the csv crate record by record.
 pub fn parse_table(
     source: &SharedSource,
     meta: TableMeta,
     layout: Layout,
 ) -> Result<Table, Vec<TableError>> {
-    let records = parse_records(source).map_err(|e| vec![e])?;
-    let width = records.first().map_or(0, |r| r.fields.len());
-    let mut errors = Vec::new();
-    for record in &records {
-        if record.fields.len() != width {
-            errors.push(TableError::RaggedRow {
-                source_code: named(source),
-                span: record.span.into(),
-                found: record.fields.len(),
-                expected: width,
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if records.len() < layout.header_rows || width <= layout.label_columns {
+    let text = source.text();
+    let quoted = text.as_bytes().contains(&b'"');
+    let (owned, lines) = if quoted {
+        (parse_records(source).map_err(|e| vec![e])?, Vec::new())
+    } else {
+        (Vec::new(), line_ranges(text))
+    };
+    let record_count = owned.len().max(lines.len());
+    let headers: Vec<Record> = if quoted {
+        owned.iter().take(layout.header_rows).cloned().collect()
+    } else {
+        lines
+            .iter()
+            .take(layout.header_rows)
+            .map(|&span| split_line(text, span).into_owned())
+            .collect()
+    };
+    let width = headers.first().map_or(0, |r| r.fields.len());
+    if record_count < layout.header_rows || width <= layout.label_columns {
         return Err(vec![TableError::Shape {
             source_code: named(source),
-            span: records.first().map_or(Span::default(), |r| r.span).into(),
+            span: headers.first().map_or(Span::default(), |r| r.span).into(),
         }]);
     }
-    let (headers, data) = records.split_at(layout.header_rows);
-    let columns = column_paths(headers, layout.label_columns, width);
-    let rows = row_paths(data, layout.label_columns);
-    let column_units: Vec<_> = columns.iter().map(|c| unit_of(c, &meta)).collect();
-    let row_units: Vec<_> = rows.iter().map(|r| unit_of(r, &meta)).collect();
-    let mut cells = Vec::with_capacity(rows.len() * columns.len());
-    for (record, row_unit) in data.iter().zip(&row_units) {
-        let figures = record
-            .fields
-            .iter()
-            .zip(&record.spans)
-            .skip(layout.label_columns);
-        for ((text, span), column_unit) in figures.zip(&column_units) {
-            let exact = column_unit
-                .or(*row_unit)
-                .or_else(|| meta.unit.as_deref().map(|u| Unit::of(u, false)))
-                .is_some_and(|u| u.exact);
-            match make_cell(text, *span, exact) {
-                Ok(cell) => cells.push(cell),
-                Err(message) => {
-                    if errors.len() < MAX_ERRORS_PER_FILE {
-                        errors.push(TableError::BadNumber {
-                            source_code: named(source),
-                            span: (*span).into(),
-                            message,
-                        });
-                    }
-                }
-            }
-        }
+    let mut errors: Vec<TableError> = headers
+        .iter()
+        .filter(|r| r.fields.len() != width)
+        .map(|r| ragged(source, r.span, r.fields.len(), width))
+        .collect();
+    let columns = column_paths(&headers, layout.label_columns, width);
+    let reader = RowReader {
+        source,
+        width,
+        label_columns: layout.label_columns,
+    };
+    let data_rows = record_count - layout.header_rows;
+    let mut cells = vec![Cell::PLACEHOLDER; data_rows * columns.len()];
+    let chunks: Vec<Chunk> = if quoted {
+        let data = owned.get(layout.header_rows..).unwrap_or_default();
+        vec![reader.read_owned(data, &mut cells)]
+    } else {
+        let data = lines.get(layout.header_rows..).unwrap_or_default();
+        let cells_per_chunk = LINES_PER_CHUNK * columns.len().max(1);
+        data.par_chunks(LINES_PER_CHUNK)
+            .zip(cells.par_chunks_mut(cells_per_chunk))
+            .map(|(lines, cells)| reader.read_lines(text, lines, cells))
+            .collect()
+    };
+    let mut labels = Vec::with_capacity(data_rows);
+    for chunk in chunks {
+        labels.extend(chunk.labels);
+        errors.extend(chunk.errors);
     }
     if !errors.is_empty() {
+        errors.truncate(MAX_ERRORS_PER_FILE);
         return Err(errors);
     }
+    let rows = row_paths(labels, layout.label_columns);
+    mark_exact(&mut cells, &rows, &columns, &meta);
     Ok(Table::new(meta, source.clone(), rows, columns, cells))
 }
 
-fn make_cell(text: &str, span: Span, exact: bool) -> Result<Cell, String> {
+fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> TableError {
+    TableError::RaggedRow {
+        source_code: named(source),
+        span: span.into(),
+        found,
+        expected,
+    }
+}
+
+/// Spans of the non-empty lines, without their line ending.
+fn line_ranges(text: &str) -> Vec<Span> {
+    let mut ranges = Vec::new();
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for line in text.get(start..).unwrap_or_default().split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if !content.is_empty() {
+            ranges.push(Span::new(start, content.len()));
+        }
+        start += line.len();
+    }
+    ranges
+}
+
+/// The fields of one line without quotes, borrowed from the file's text.
+struct LineFields<'t> {
+    fields: Vec<&'t str>,
+    spans: Vec<Span>,
+    span: Span,
+}
+
+impl LineFields<'_> {
+    fn into_owned(self) -> Record {
+        Record {
+            fields: self.fields.iter().map(|f| (*f).to_string()).collect(),
+            spans: self.spans,
+            span: self.span,
+        }
+    }
+}
+
+fn split_line(text: &str, span: Span) -> LineFields<'_> {
+    let line = text
+        .get(span.offset..span.offset + span.length)
+        .unwrap_or_default();
+    let mut fields = Vec::new();
+    let mut spans = Vec::new();
+    let mut offset = span.offset;
+    for field in line.split(',') {
+        fields.push(field);
+        spans.push(Span::new(offset, field.len()));
+        offset += field.len() + 1;
+    }
+    LineFields {
+        fields,
+        spans,
+        span,
+    }
+}
+
+/// What a run of data rows gives besides its cells: each row's label cells, and errors.
+#[derive(Default)]
+struct Chunk {
+    labels: Vec<Vec<Option<Label>>>,
+    errors: Vec<TableError>,
+}
+
+/// Reads data rows into a [`Chunk`].
+struct RowReader<'a> {
+    source: &'a SharedSource,
+    width: usize,
+    label_columns: usize,
+}
+
+impl RowReader<'_> {
+    /// Read lines into `cells`, which has room for exactly their figures.
+    fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell]) -> Chunk {
+        let mut chunk = Chunk::default();
+        let width = self.width - self.label_columns;
+        for (&line, row_cells) in lines.iter().zip(cells.chunks_mut(width.max(1))) {
+            let fields = split_line(text, line);
+            self.read_row(&fields.fields, &fields.spans, line, row_cells, &mut chunk);
+        }
+        chunk
+    }
+
+    fn read_owned(&self, records: &[Record], cells: &mut [Cell]) -> Chunk {
+        let mut chunk = Chunk::default();
+        let width = self.width - self.label_columns;
+        for (record, row_cells) in records.iter().zip(cells.chunks_mut(width.max(1))) {
+            let fields: Vec<&str> = record.fields.iter().map(String::as_str).collect();
+            self.read_row(&fields, &record.spans, record.span, row_cells, &mut chunk);
+        }
+        chunk
+    }
+
+    fn read_row(
+        &self,
+        fields: &[&str],
+        spans: &[Span],
+        span: Span,
+        cells: &mut [Cell],
+        chunk: &mut Chunk,
+    ) {
+        if fields.len() != self.width {
+            if chunk.errors.len() < MAX_ERRORS_PER_FILE {
+                let error = ragged(self.source, span, fields.len(), self.width);
+                chunk.errors.push(error);
+            }
+            return;
+        }
+        let labels = fields
+            .iter()
+            .zip(spans)
+            .take(self.label_columns)
+            .map(|(text, span)| (!text.trim().is_empty()).then(|| Label::new(text, *span)))
+            .collect();
+        chunk.labels.push(labels);
+        let figures = fields.iter().zip(spans).skip(self.label_columns);
+        for ((text, span), slot) in figures.zip(cells) {
+            match make_cell(text, *span) {
+                Ok(cell) => *slot = cell,
+                Err(message) if chunk.errors.len() < MAX_ERRORS_PER_FILE => {
+                    chunk.errors.push(TableError::BadNumber {
+                        source_code: named(self.source),
+                        span: (*span).into(),
+                        message,
+                    });
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+fn make_cell(text: &str, span: Span) -> Result<Cell, String> {
     let too_long = || {
         format!(
             "`{}` has more digits than crossfoot holds (18)",
@@ -128,9 +273,23 @@ fn make_cell(text: &str, span: Span, exact: bool) -> Result<Cell, String> {
         )
     };
     match parse_figure(text) {
-        Ok(Figure::Value(value)) => Cell::value(value, span, exact).ok_or_else(too_long),
+        Ok(Figure::Value(value)) => Cell::value(value, span, false).ok_or_else(too_long),
         Ok(Figure::NotApplicable) => Cell::not_applicable(span).ok_or_else(too_long),
         Err(error) => Err(error.to_string()),
+    }
+}
+
+/// Mark the cells whose unit is a count (or a rank) as exact.
+fn mark_exact(cells: &mut [Cell], rows: &[LabelPath], columns: &[LabelPath], meta: &TableMeta) {
+    let table_unit = meta.unit.as_deref().map(|u| Unit::of(u, false));
+    let column_units: Vec<_> = columns.iter().map(|c| unit_of(c, meta)).collect();
+    let row_units: Vec<_> = rows.iter().map(|r| unit_of(r, meta)).collect();
+    let width = columns.len().max(1);
+    for (index, cell) in cells.iter_mut().enumerate() {
+        let row_unit = row_units.get(index / width).copied().flatten();
+        let column_unit = column_units.get(index % width).copied().flatten();
+        let unit = column_unit.or(row_unit).or(table_unit);
+        cell.set_exact(unit.is_some_and(|u| u.exact));
     }
 }
 
@@ -191,23 +350,16 @@ fn column_paths(headers: &[Record], label_columns: usize, width: usize) -> Vec<L
 }
 
 /// Row paths from the label columns. A blank outer label continues the one above it when an
-/// inner label is present (the members of a group).
-fn row_paths(data: &[Record], label_columns: usize) -> Vec<LabelPath> {
+/// inner label is present (the members of a group). Without label columns, rows are numbered.
+fn row_paths(labels: Vec<Vec<Option<Label>>>, label_columns: usize) -> Vec<LabelPath> {
     let mut previous: Vec<Option<Label>> = vec![None; label_columns];
-    let mut rows = Vec::with_capacity(data.len());
-    for (number, record) in data.iter().enumerate() {
+    let mut rows = Vec::with_capacity(labels.len());
+    for (number, mut current) in labels.into_iter().enumerate() {
         if label_columns == 0 {
             let text = (number + 1).to_string();
-            rows.push(LabelPath::new(vec![Label::new(&text, record.span)]));
+            rows.push(LabelPath::new(vec![Label::new(&text, Span::default())]));
             continue;
         }
-        let mut current: Vec<Option<Label>> = (0..label_columns)
-            .map(|i| {
-                let text = record.fields.get(i).map_or("", String::as_str);
-                let span = record.spans.get(i).copied().unwrap_or_default();
-                (!text.trim().is_empty()).then(|| Label::new(text, span))
-            })
-            .collect();
         for level in 0..label_columns {
             let inner_present = current.iter().skip(level + 1).any(Option::is_some);
             if current.get(level).is_some_and(Option::is_none)
@@ -217,8 +369,10 @@ fn row_paths(data: &[Record], label_columns: usize) -> Vec<LabelPath> {
                 slot.clone_from(above);
             }
         }
-        rows.push(LabelPath::new(current.iter().flatten().cloned().collect()));
-        previous = current;
+        if label_columns > 1 {
+            previous.clone_from(&current);
+        }
+        rows.push(LabelPath::new(current.into_iter().flatten().collect()));
     }
     rows
 }
