@@ -19,7 +19,24 @@ pub enum TableError {
     /// A file's bytes are not UTF-8 (for example a GBK export).
     #[error("{} is not UTF-8 text", path.display())]
     #[diagnostic(code(crossfoot::data::encoding), help("save the file as UTF-8"))]
-    NotUtf8 { path: PathBuf, byte_offset: usize },
+    NotUtf8 {
+        path: PathBuf,
+        #[source_code]
+        source_code: NamedSource<String>,
+        #[label("first byte that is not UTF-8")]
+        span: SourceSpan,
+    },
+
+    /// The manifest names a CSV file that is not there.
+    #[error("the table file {} does not exist", path.display())]
+    #[diagnostic(code(crossfoot::data::missing_file), help("check `file` in tables.toml"))]
+    MissingFile {
+        path: PathBuf,
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("named here")]
+        span: SourceSpan,
+    },
 
     /// A file larger than crossfoot addresses (4 GiB).
     #[error("{} is too large ({size} bytes; the limit is 4 GiB)", path.display())]

@@ -133,6 +133,15 @@ fn plan_from_manifest(
             errors.push(duplicate(&source, &entry.id));
         }
         seen.push(entry.id.get_ref());
+        let file = dir.join(entry.file.get_ref());
+        if !file.exists() {
+            let range = entry.file.span();
+            errors.push(TableError::MissingFile {
+                path: file,
+                source_code: named(&source),
+                span: Span::new(range.start, range.end - range.start).into(),
+            });
+        }
     }
     if !errors.is_empty() {
         return Err(errors);

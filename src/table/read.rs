@@ -36,9 +36,15 @@ pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
         });
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
-    let text = String::from_utf8(bytes).map_err(|e| TableError::NotUtf8 {
-        path: path.to_path_buf(),
-        byte_offset: e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        // Everything before the first bad byte decodes the same, so the span stays true.
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        TableError::NotUtf8 {
+            path: path.to_path_buf(),
+            source_code: miette::NamedSource::new(path.display().to_string(), lossy),
+            span: (offset, 1).into(),
+        }
     })?;
     Ok(Arc::new(SourceFile::new(path, text)))
 }
