@@ -61,6 +61,21 @@ impl Interval {
         }
     }
 
+    /// The rounding interval of a printed figure given as mantissa and scale (`223984`, 1 for
+    /// 22 398.4), without decimal arithmetic: the hot path of every check.
+    pub fn rounded_from_parts(mantissa: i64, scale: u32) -> Self {
+        let bound = |delta: i64| {
+            mantissa
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(delta))
+                .and_then(|m| Decimal::try_new(m, scale + 1).ok())
+        };
+        match (bound(-5), bound(5)) {
+            (Some(low), Some(high)) => Self { low, high },
+            _ => Self::rounded(Decimal::new(mantissa, scale.min(28))),
+        }
+    }
+
     /// An interval from two bounds in any order.
     pub fn between(a: Decimal, b: Decimal) -> Self {
         Self {
@@ -298,6 +313,14 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn rounding_from_parts_agrees_with_decimal_rounding(mantissa in -10_000_000_000i64..10_000_000_000, scale in 0u32..6) {
+            prop_assert_eq!(
+                Interval::rounded_from_parts(mantissa, scale),
+                Interval::rounded(Decimal::new(mantissa, scale))
+            );
+        }
+
         #[test]
         fn true_values_stay_inside_derived_intervals(
             (ta, pa) in rounded_pair(),

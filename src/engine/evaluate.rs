@@ -249,18 +249,12 @@ impl Evaluator<'_> {
     }
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
-        let cell = self
-            .dataset
+        self.dataset
             .tables
             .get(id.table)
             .and_then(|t| t.cell(id.row, id.column))
-            .ok_or(Stop::Skip)?;
-        let value = cell.figure().ok_or(Stop::Skip)?;
-        Ok(if cell.is_exact() {
-            Interval::exact(value)
-        } else {
-            Interval::rounded(value)
-        })
+            .and_then(crate::table::Cell::interval)
+            .ok_or(Stop::Skip)
     }
 
     fn interval(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<Interval, Stop> {

@@ -29,7 +29,10 @@ pub enum TableError {
 
     /// The manifest names a CSV file that is not there.
     #[error("the table file {} does not exist", path.display())]
-    #[diagnostic(code(crossfoot::data::missing_file), help("check `file` in tables.toml"))]
+    #[diagnostic(
+        code(crossfoot::data::missing_file),
+        help("check `file` in tables.toml")
+    )]
     MissingFile {
         path: PathBuf,
         #[source_code]

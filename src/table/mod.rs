@@ -9,6 +9,7 @@ pub mod label;
 pub mod manifest;
 pub mod read;
 
+use crate::interval::Interval;
 use crate::source::{SharedSource, Span};
 use label::LabelPath;
 use rust_decimal::Decimal;
@@ -90,6 +91,19 @@ impl Cell {
     /// The printed value, `None` when not applicable.
     pub fn figure(&self) -> Option<Decimal> {
         (self.flags & HAS_VALUE != 0).then(|| Decimal::new(self.mantissa, u32::from(self.scale)))
+    }
+
+    /// The values the printed figure stands for: itself if exact, else its rounding interval.
+    pub fn interval(&self) -> Option<Interval> {
+        if self.flags & HAS_VALUE == 0 {
+            return None;
+        }
+        let scale = u32::from(self.scale);
+        Some(if self.is_exact() {
+            Interval::exact(Decimal::new(self.mantissa, scale))
+        } else {
+            Interval::rounded_from_parts(self.mantissa, scale)
+        })
     }
 
     /// Whether the figure is an exact count rather than a rounded amount.
