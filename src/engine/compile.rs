@@ -220,9 +220,9 @@ impl Compiler<'_> {
         self.dataset.table_index(&name.value).ok_or_else(|| {
             let ids = self.dataset.tables.iter().map(|t| t.id());
             let nearest = ids
-                .map(|id| (strsim::jaro_winkler(id, &name.value), id))
-                .filter(|(score, _)| *score > 0.7)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|id| (strsim::levenshtein(id, &name.value), id))
+                .filter(|(distance, id)| *distance <= id.chars().count().div_ceil(2))
+                .min_by_key(|(distance, _)| *distance)
                 .map(|(_, id)| format!("did you mean `{id}`?"));
             Box::new(RuleError::UnknownTable {
                 source_code: named(self.source),

@@ -39,9 +39,17 @@ impl Report<'_> {
             table,
             row: table.rows().get(id.row)?.to_string(),
             column: table.columns().get(id.column)?.to_string(),
-            value: table.source().slice(span).trim().to_string(),
+            value: unquote(table.source().slice(span).trim()),
             span,
             position: table.source().line_column(span.offset),
         })
+    }
+}
+
+/// A cell's text as printed: a CSV-quoted cell without its quotes.
+fn unquote(raw: &str) -> String {
+    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => raw.to_string(),
     }
 }

@@ -410,6 +410,13 @@ fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
             .try_into()
             .unwrap_or(0);
         let (spans, end) = field_spans(text.as_bytes(), start, record.len());
+        if let Some(open) = spans.iter().find(|&&span| !well_quoted(source.slice(span))) {
+            return Err(TableError::MalformedCsv {
+                source_code: named(source),
+                span: Span::new(open.offset, 1).into(),
+                message: "this quote is not closed on its line".to_string(),
+            });
+        }
         records.push(Record {
             fields: record.iter().map(str::to_string).collect(),
             spans,
@@ -417,6 +424,15 @@ fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
         });
     }
     Ok(records)
+}
+
+/// A quoted field must close its quote before the line ends: a table cell never holds a line
+/// break, so a quote running past one is a missing closing quote.
+fn well_quoted(field: &str) -> bool {
+    let Some(inner) = field.strip_prefix('"') else {
+        return true;
+    };
+    inner.ends_with('"') && !inner.is_empty() && !inner.contains(['\n', '\r'])
 }
 
 /// Byte spans of `count` fields of a record starting at `start`, and where the record ends.
@@ -468,6 +484,22 @@ mod tests {
             label_columns,
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_malformed_csv() {
+        for text in ["x,v\nr,\"300.0\n", "x,v\nr,\"1\ns,2\"\n"] {
+            let source = Arc::new(SourceFile::new("t.csv", text.to_string()));
+            let layout = Layout {
+                header_rows: 1,
+                label_columns: 1,
+            };
+            let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
+            let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
+                panic!("{text:?}: {errors:?}")
+            };
+            assert_eq!(span.offset(), 6, "{text:?}");
+        }
     }
 
     #[test]

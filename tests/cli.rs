@@ -1,0 +1,569 @@
+//! End-to-end tests: run the real `crossfoot` binary on the fixtures under `tests/fixtures/` and on
+//! the bundled yearbook, and snapshot what it prints (into `snapshots/`).
+//!
+//! Every fixture's rules file starts with a comment saying what the run should emit; the
+//! snapshots were reviewed against those comments. Besides the snapshots, each test parses the
+//! JSON and checks the counts and the failing rule ids itself, so a wrongly accepted snapshot
+//! still leaves a failing test.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one run of the binary gave.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// The crate root: the child runs there, so every path it prints is relative.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run `crossfoot check ARGS` from the crate root, without colour.
+fn check(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .arg("check")
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
+        .output()
+        .expect("the crossfoot binary runs");
+    Run {
+        code: output.status.code().expect("crossfoot exits with a code"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Snapshot `value` as `snapshots/<name>.snap`.
+fn snapshot(name: &str, description: &str, value: &str) {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        description => description,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, value);
+    });
+}
+
+fn parse(json: &str) -> Value {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("output is not JSON ({e}):\n{json}"))
+}
+
+/// The summary counts in the order tables, rules, checks, passed, failed, skipped.
+fn summary(json: &Value) -> [u64; 6] {
+    let s = &json["summary"];
+    ["tables", "rules", "checks", "passed", "failed", "skipped"].map(|key| {
+        s[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("summary.{key} is a count: {s}"))
+    })
+}
+
+fn findings(json: &Value) -> &Vec<Value> {
+    json["findings"].as_array().expect("findings is an array")
+}
+
+/// Every cell of every finding: `line`/`column_number` count characters, and `span` slices
+/// the file's bytes to exactly `value` (a CSV-quoted cell: its quotes around `value`).
+fn assert_cells_point_into_their_files(json: &Value) {
+    for finding in findings(json) {
+        for cell in finding["cells"].as_array().expect("cells is an array") {
+            let file = cell["file"].as_str().expect("cell.file");
+            assert!(Path::new(file).is_relative(), "{file} is printed relative");
+            let bytes = std::fs::read(root().join(file)).expect("the cell's file exists");
+            let offset = cell["span"]["offset"].as_u64().expect("span.offset") as usize;
+            let length = cell["span"]["length"].as_u64().expect("span.length") as usize;
+            let value = cell["value"].as_str().expect("cell.value");
+            let raw = std::str::from_utf8(&bytes[offset..offset + length]).expect("UTF-8 span");
+            let printed = raw
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .map_or_else(|| raw.to_string(), |inner| inner.replace("\"\"", "\""));
+            assert_eq!(printed, value, "span of {cell}");
+            let text = std::str::from_utf8(&bytes).expect("the file is UTF-8");
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..offset].chars().count() + 1;
+            assert_eq!(cell["line"].as_u64(), Some(line as u64), "line of {cell}");
+            assert_eq!(
+                cell["column_number"].as_u64(),
+                Some(column as u64),
+                "column_number of {cell}"
+            );
+        }
+    }
+}
+
+/// What a fixture's run must give: its summary, and the failing check's published figure and gap.
+struct Expected {
+    kind: &'static str,
+    /// tables, rules, checks, passed, failed, skipped
+    summary: [u64; 6],
+    published: &'static str,
+    gap: &'static str,
+}
+
+const FIXTURES: [Expected; 8] = [
+    Expected {
+        kind: "sum",
+        summary: [2, 3, 8, 6, 1, 1],
+        published: "37294.5",
+        gap: "0.1",
+    },
+    Expected {
+        kind: "share",
+        summary: [1, 3, 7, 5, 1, 1],
+        published: "18.9",
+        gap: "0.1",
+    },
+    Expected {
+        kind: "growth",
+        summary: [1, 3, 7, 6, 1, 0],
+        published: "6.4",
+        gap: "0.1",
+    },
+    Expected {
+        kind: "ratio",
+        summary: [2, 3, 4, 2, 1, 1],
+        published: "88.0",
+        gap: "0.1",
+    },
+    Expected {
+        kind: "equal",
+        summary: [3, 3, 5, 4, 1, 0],
+        published: "512.4",
+        gap: "0.1",
+    },
+    Expected {
+        kind: "matrix",
+        summary: [2, 3, 21, 20, 1, 0],
+        published: "390.3",
+        gap: "0.1",
+    },
+    Expected {
+        kind: "rank",
+        summary: [2, 3, 18, 15, 1, 2],
+        published: "2",
+        gap: "1",
+    },
+    Expected {
+        kind: "expr",
+        summary: [1, 3, 6, 4, 1, 1],
+        published: "37294.5",
+        gap: "0.1",
+    },
+];
+
+/// The rule ids a fixture's rules file declares.
+fn declared_rule_ids(kind: &str) -> Vec<String> {
+    let path = root().join(format!("tests/fixtures/{kind}/rules/{kind}.rules"));
+    let text = std::fs::read_to_string(&path).expect("the fixture has its rules file");
+    text.lines()
+        .filter(|line| line.starts_with(&format!("{kind} ")))
+        .filter_map(|line| line.split_whitespace().nth(1).map(str::to_string))
+        .collect()
+}
+
+fn fixture_args(kind: &str) -> (String, String) {
+    (
+        format!("tests/fixtures/{kind}/data"),
+        format!("tests/fixtures/{kind}/rules"),
+    )
+}
+
+fn check_fixture(expected: &Expected) {
+    let kind = expected.kind;
+    let ids = declared_rule_ids(kind);
+    assert_eq!(
+        ids,
+        [
+            format!("{kind}.pass"),
+            format!("{kind}.near_miss"),
+            format!("{kind}.fail")
+        ],
+        "the {kind} fixture holds the three cases"
+    );
+    let (data, rules) = fixture_args(kind);
+    let exit = if expected.summary[4] > 0 { 1 } else { 0 };
+
+    let human = check(&["--data", &data, "--rules", &rules, "--format", "human"]);
+    assert_eq!(
+        human.code, exit,
+        "{kind} human exit code; stderr:\n{}",
+        human.stderr
+    );
+    assert_eq!(human.stderr, "", "{kind}: nothing on stderr");
+    snapshot(
+        &format!("{kind}__human"),
+        &format!("crossfoot check --data {data} --rules {rules} --format human"),
+        &human.stdout,
+    );
+
+    let json = check(&["--data", &data, "--rules", &rules, "--format", "json"]);
+    assert_eq!(
+        json.code, exit,
+        "{kind} json exit code; stderr:\n{}",
+        json.stderr
+    );
+    assert_eq!(json.stderr, "", "{kind}: nothing on stderr");
+    snapshot(
+        &format!("{kind}__json"),
+        &format!("crossfoot check --data {data} --rules {rules} --format json"),
+        &json.stdout,
+    );
+
+    let document = parse(&json.stdout);
+    assert_eq!(summary(&document), expected.summary, "{kind} summary");
+    let failing: BTreeSet<&str> = findings(&document)
+        .iter()
+        .map(|f| f["rule"].as_str().expect("finding.rule"))
+        .collect();
+    let fail_ids: BTreeSet<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| id.ends_with(".fail"))
+        .collect();
+    assert_eq!(failing, fail_ids, "{kind}: exactly the *.fail rules fail");
+    let [finding] = findings(&document).as_slice() else {
+        panic!("{kind}: one finding expected: {document:#}");
+    };
+    assert_eq!(finding["kind"], kind);
+    assert_eq!(finding["published"], expected.published, "{kind} published");
+    assert_eq!(finding["gap"], expected.gap, "{kind} gap");
+    assert_cells_point_into_their_files(&document);
+    let tail = format!(
+        "tables {} · rules {} · checks {}: {} passed, {} failed, {} skipped\n",
+        expected.summary[0],
+        expected.summary[1],
+        expected.summary[2],
+        expected.summary[3],
+        expected.summary[4],
+        expected.summary[5]
+    );
+    assert!(
+        human.stdout.ends_with(&tail),
+        "{kind}: the human report ends with the summary line {tail:?}"
+    );
+}
+
+#[test]
+fn sum_fixture() {
+    check_fixture(&FIXTURES[0]);
+}
+
+#[test]
+fn share_fixture() {
+    check_fixture(&FIXTURES[1]);
+}
+
+#[test]
+fn growth_fixture() {
+    check_fixture(&FIXTURES[2]);
+}
+
+#[test]
+fn ratio_fixture() {
+    check_fixture(&FIXTURES[3]);
+}
+
+#[test]
+fn equal_fixture() {
+    check_fixture(&FIXTURES[4]);
+}
+
+#[test]
+fn matrix_fixture() {
+    check_fixture(&FIXTURES[5]);
+}
+
+#[test]
+fn rank_fixture() {
+    check_fixture(&FIXTURES[6]);
+}
+
+#[test]
+fn expr_fixture() {
+    check_fixture(&FIXTURES[7]);
+}
+
+#[test]
+fn fixtures_cover_every_kind_once() {
+    let kinds: Vec<&str> = FIXTURES.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            "sum", "share", "growth", "ratio", "equal", "matrix", "rank", "expr"
+        ]
+    );
+}
+
+/// Every key of an object, to compare with the documented schema.
+fn keys(value: &Value) -> BTreeSet<&str> {
+    value
+        .as_object()
+        .unwrap_or_else(|| panic!("an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+fn assert_has_keys(value: &Value, wanted: &[&str], what: &str) {
+    let present = keys(value);
+    for key in wanted {
+        assert!(present.contains(key), "{what} has `{key}`: {value:#}");
+    }
+}
+
+#[test]
+fn yearbook() {
+    let human = check(&["--format", "human"]);
+    assert_eq!(human.code, 1, "stderr:\n{}", human.stderr);
+    snapshot(
+        "yearbook__human",
+        "crossfoot check --format human (the bundled yearbook)",
+        &human.stdout,
+    );
+
+    let json = check(&["--format", "json"]);
+    assert_eq!(json.code, 1, "stderr:\n{}", json.stderr);
+    snapshot(
+        "yearbook__json",
+        "crossfoot check --format json (the bundled yearbook)",
+        &json.stdout,
+    );
+
+    let document = parse(&json.stdout);
+    assert_has_keys(&document, &["summary", "findings", "notes"], "the document");
+    assert_has_keys(
+        &document["summary"],
+        &["tables", "rules", "checks", "passed", "failed", "skipped"],
+        "summary",
+    );
+    let [tables, rules, checks, passed, failed, skipped] = summary(&document);
+    assert_eq!(tables, 11);
+    assert!(rules > 0);
+    assert_eq!(checks, passed + failed + skipped);
+    assert_eq!(failed as usize, findings(&document).len());
+    assert!(failed > 0, "the yearbook has findings (exit code 1)");
+    for finding in findings(&document) {
+        assert_has_keys(
+            finding,
+            &[
+                "rule",
+                "kind",
+                "message",
+                "published",
+                "expected",
+                "gap",
+                "cells",
+            ],
+            "a finding",
+        );
+        assert_has_keys(&finding["expected"], &["low", "high"], "expected");
+        let cells = finding["cells"].as_array().expect("cells is an array");
+        assert!(!cells.is_empty());
+        for cell in cells {
+            assert_has_keys(
+                cell,
+                &[
+                    "table",
+                    "row",
+                    "column",
+                    "value",
+                    "file",
+                    "line",
+                    "column_number",
+                    "span",
+                ],
+                "a cell",
+            );
+            assert_has_keys(&cell["span"], &["offset", "length"], "span");
+        }
+    }
+    assert_cells_point_into_their_files(&document);
+
+    // One cell by hand: the published cell of the first finding sits on a line with Chinese
+    // text before it, so its character column differs from its byte column.
+    let cell = &findings(&document)[0]["cells"][0];
+    let file = cell["file"].as_str().expect("cell.file");
+    let text = std::fs::read_to_string(root().join(file)).expect("the cell's file");
+    let offset = cell["span"]["offset"].as_u64().expect("offset") as usize;
+    let length = cell["span"]["length"].as_u64().expect("length") as usize;
+    assert_eq!(
+        &text[offset..offset + length],
+        cell["value"].as_str().unwrap()
+    );
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_number = text[..line_start].matches('\n').count() + 1;
+    let byte_column = offset - line_start + 1;
+    let char_column = text[line_start..offset].chars().count() + 1;
+    assert_eq!(cell["line"].as_u64(), Some(line_number as u64));
+    assert_eq!(cell["column_number"].as_u64(), Some(char_column as u64));
+    assert_ne!(
+        char_column, byte_column,
+        "the line has multi-byte text before the cell"
+    );
+}
+
+/// A bad input: exit code 2, nothing on stdout, a diagnostic on stderr.
+fn check_error(case: &str, must_say: &[&str]) {
+    let data = format!("tests/fixtures/errors/{case}/data");
+    let rules = format!("tests/fixtures/errors/{case}/rules");
+    let run = check(&["--data", &data, "--rules", &rules]);
+    assert_eq!(run.code, 2, "{case}: exit code; stderr:\n{}", run.stderr);
+    assert_eq!(run.stdout, "", "{case}: nothing on stdout");
+    for text in must_say {
+        assert!(
+            run.stderr.contains(text),
+            "{case}: stderr says {text:?}:\n{}",
+            run.stderr
+        );
+    }
+    snapshot(
+        &format!("errors__{case}"),
+        &format!("crossfoot check --data {data} --rules {rules} (stderr)"),
+        &run.stderr,
+    );
+}
+
+#[test]
+fn error_bad_rule_syntax() {
+    check_error(
+        "bad_rule",
+        &[
+            "crossfoot::rules::syntax",
+            "found `=`",
+            "tests/fixtures/errors/bad_rule/rules/b1.rules:6:",
+            "1 input error; nothing was checked",
+        ],
+    );
+}
+
+#[test]
+fn error_unknown_label_says_did_you_mean() {
+    check_error(
+        "unknown_label",
+        &[
+            "crossfoot::rules::unknown_label",
+            "table B1 has no row `合记`",
+            "did you mean `合计`?",
+        ],
+    );
+}
+
+#[test]
+fn error_unknown_table() {
+    check_error(
+        "unknown_table",
+        &["crossfoot::rules::unknown_table", "unknown table `B2`"],
+    );
+}
+
+/// An unclosed quote is malformed CSV and must be reported as such, at the quote.
+#[test]
+fn error_malformed_csv() {
+    check_error(
+        "malformed_csv",
+        &[
+            "crossfoot::data::csv",
+            "malformed CSV",
+            "tests/fixtures/errors/malformed_csv/data/B1.csv:2:",
+        ],
+    );
+}
+
+#[test]
+fn error_not_a_number() {
+    check_error(
+        "bad_number",
+        &[
+            "crossfoot::data::number",
+            "`12a` is not a number",
+            "tests/fixtures/errors/bad_number/data/B1.csv:3:",
+        ],
+    );
+}
+
+#[test]
+fn error_ragged_row() {
+    check_error(
+        "ragged_row",
+        &[
+            "crossfoot::data::ragged_row",
+            "this row has 4 cells but the table has 3 columns",
+            "tests/fixtures/errors/ragged_row/data/B1.csv:3:",
+        ],
+    );
+}
+
+#[test]
+fn yearbook_json_is_the_same_whatever_the_thread_count() {
+    let one = check(&["--format", "json", "--jobs", "1"]);
+    let eight = check(&["--format", "json", "--jobs", "8"]);
+    assert_eq!(one.code, 1, "stderr:\n{}", one.stderr);
+    assert_eq!(eight.code, 1, "stderr:\n{}", eight.stderr);
+    assert!(one.stdout == eight.stdout, "--jobs 1 and --jobs 8 differ");
+    let default = check(&["--format", "json"]);
+    assert!(
+        one.stdout == default.stdout,
+        "--jobs 1 and the default differ"
+    );
+}
+
+/// Every file under a directory, with its bytes.
+fn snapshot_files(dir: &Path, into: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the directory is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            snapshot_files(&path, into);
+        } else {
+            let bytes = std::fs::read(&path).expect("the file is readable");
+            into.insert(path, bytes);
+        }
+    }
+}
+
+#[test]
+fn data_files_are_untouched_by_a_run() {
+    let dirs = [root().join("data"), root().join("tests/fixtures")];
+    let mut before = BTreeMap::new();
+    for dir in &dirs {
+        snapshot_files(dir, &mut before);
+    }
+    assert!(before.len() > 20, "found the data files");
+    assert_eq!(check(&[]).code, 1);
+    assert_eq!(check(&["--format", "json"]).code, 1);
+    for fixture in &FIXTURES {
+        let (data, rules) = fixture_args(fixture.kind);
+        check(&["--data", &data, "--rules", &rules, "--format", "json"]);
+    }
+    let mut after = BTreeMap::new();
+    for dir in &dirs {
+        snapshot_files(dir, &mut after);
+    }
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "no file appeared or vanished"
+    );
+    for (path, bytes) in &before {
+        assert!(
+            after.get(path) == Some(bytes),
+            "{} changed during a run",
+            path.display()
+        );
+    }
+}
