@@ -338,3 +338,144 @@ mod tests {
         }
     }
 }
+
+/// An interval whose bounds are whole multiples of 10⁻ˢᶜᵃˡᵉ, held as integers.
+///
+/// Sums and differences of printed figures need no decimal arithmetic: at a common scale they
+/// are integer additions. The engine decides additive checks with these and falls back to
+/// [`Interval`] for everything else and for reporting; both give the same verdict because both
+/// are exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScaledInterval {
+    low: i64,
+    high: i64,
+    scale: u32,
+}
+
+/// Scales above this are left to [`Interval`]; so is anything that overflows an i64.
+const MAX_FAST_SCALE: u32 = 17;
+
+impl ScaledInterval {
+    /// A printed figure: exact, or ± half a unit of its last digit.
+    pub fn figure(mantissa: i64, scale: u32, exact: bool) -> Option<Self> {
+        let tenfold = mantissa.checked_mul(10)?;
+        let half = if exact { 0 } else { 5 };
+        (scale < MAX_FAST_SCALE).then_some(Self {
+            low: tenfold.checked_sub(half)?,
+            high: tenfold.checked_add(half)?,
+            scale: scale + 1,
+        })
+    }
+
+    /// An exact constant.
+    pub fn constant(value: Decimal) -> Option<Self> {
+        let mantissa = i64::try_from(value.mantissa()).ok()?;
+        (value.scale() <= MAX_FAST_SCALE).then_some(Self {
+            low: mantissa,
+            high: mantissa,
+            scale: value.scale(),
+        })
+    }
+
+    fn at_scale(self, scale: u32) -> Option<Self> {
+        if scale == self.scale {
+            return Some(self);
+        }
+        let factor = 10i64.checked_pow(scale.checked_sub(self.scale)?)?;
+        Some(Self {
+            low: self.low.checked_mul(factor)?,
+            high: self.high.checked_mul(factor)?,
+            scale,
+        })
+    }
+
+    fn aligned(self, other: Self) -> Option<(Self, Self)> {
+        if self.scale == other.scale {
+            return Some((self, other));
+        }
+        let scale = self.scale.max(other.scale);
+        Some((self.at_scale(scale)?, other.at_scale(scale)?))
+    }
+
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        let (a, b) = self.aligned(other)?;
+        Some(Self {
+            low: a.low.checked_add(b.low)?,
+            high: a.high.checked_add(b.high)?,
+            scale: a.scale,
+        })
+    }
+
+    pub fn checked_sub(self, other: Self) -> Option<Self> {
+        let (a, b) = self.aligned(other)?;
+        Some(Self {
+            low: a.low.checked_sub(b.high)?,
+            high: a.high.checked_sub(b.low)?,
+            scale: a.scale,
+        })
+    }
+
+    pub fn negated(self) -> Self {
+        // Bounds come from `figure` and checked sums, never i64::MIN, so negation is safe;
+        // saturating keeps it so even if that changes.
+        Self {
+            low: self.high.saturating_neg(),
+            high: self.low.saturating_neg(),
+            scale: self.scale,
+        }
+    }
+
+    /// Whether `self OP other` can hold (the same verdict as comparing the [`Interval`]s).
+    pub fn may_hold(self, op: crate::lang::ast::CompareOp, other: Self) -> Option<bool> {
+        use crate::lang::ast::CompareOp;
+        let (l, r) = self.aligned(other)?;
+        Some(match op {
+            CompareOp::Equal => l.low <= r.high && r.low <= l.high,
+            CompareOp::LessEqual => l.low <= r.high,
+            CompareOp::Less => l.low < r.high,
+            CompareOp::GreaterEqual => l.high >= r.low,
+            CompareOp::Greater => l.high > r.low,
+        })
+    }
+}
+
+#[cfg(test)]
+mod scaled_tests {
+    use super::*;
+    use crate::checks::compare::compare;
+    use crate::lang::ast::CompareOp;
+    use proptest::prelude::*;
+
+    fn both(mantissa: i64, scale: u32, exact: bool) -> (ScaledInterval, Interval) {
+        let value = Decimal::new(mantissa, scale);
+        let interval = if exact {
+            Interval::exact(value)
+        } else {
+            Interval::rounded(value)
+        };
+        (
+            ScaledInterval::figure(mantissa, scale, exact).unwrap(),
+            interval,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn integer_and_decimal_sums_give_the_same_verdict(
+            parts in proptest::collection::vec((-1_000_000i64..1_000_000, 0u32..3, any::<bool>()), 1..6),
+            (total, total_scale, exact) in (-3_000_000i64..3_000_000, 0u32..3, any::<bool>()),
+        ) {
+            let (fast_total, slow_total) = both(total, total_scale, exact);
+            let mut fast = ScaledInterval::constant(Decimal::ZERO).unwrap();
+            let mut slow = Interval::exact(Decimal::ZERO);
+            for (m, s, e) in parts {
+                let (f, i) = both(m, s, e);
+                fast = fast.checked_add(f).unwrap();
+                slow = slow.checked_add(&i).unwrap();
+            }
+            for op in [CompareOp::Equal, CompareOp::Less, CompareOp::LessEqual, CompareOp::Greater, CompareOp::GreaterEqual] {
+                prop_assert_eq!(fast_total.may_hold(op, fast), Some(compare(op, &slow_total, &slow).0));
+            }
+        }
+    }
+}

@@ -44,8 +44,8 @@ fn is_group_separator(c: char) -> bool {
 /// assert_eq!(parse_figure("—").unwrap(), Figure::NotApplicable);
 /// ```
 pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
-    if let Some(value) = parse_plain(text.as_bytes()) {
-        return Ok(Figure::Value(value));
+    if let Some((mantissa, scale)) = parse_plain(text.as_bytes()) {
+        return Ok(Figure::Value(Decimal::new(mantissa, scale)));
     }
     let trimmed = text.trim();
     if matches!(trimmed, "" | "—" | "–" | "-" | "——") {
@@ -88,9 +88,10 @@ pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
         .map_err(|_| too_long())
 }
 
-/// The common case, without allocation: `-?digits(.digits)?`, at most 18 digits, no spaces.
-/// Anything else (groups, signs, dashes, errors) takes the general path.
-fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
+/// The common case, without allocation: `-?digits(.digits)?`, at most 18 digits, no spaces,
+/// as mantissa and scale (`-13.9` → (-139, 1)). Anything else (groups, dashes, errors) gives
+/// `None` and takes the general path of [`parse_figure`].
+pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
@@ -120,10 +121,7 @@ fn parse_plain(bytes: &[u8]) -> Option<Decimal> {
         None if count == 0 => return None,
         None => 0,
     };
-    Some(Decimal::new(
-        if negative { -mantissa } else { mantissa },
-        scale,
-    ))
+    Some((if negative { -mantissa } else { mantissa }, scale))
 }
 
 /// Digits accumulated into an integer, refusing more than an exact decimal holds.

@@ -9,7 +9,7 @@ use super::resolve::{Axis, Key, LookupError, lookup, year_of};
 use crate::checks::compare::{compare, same_printing};
 use crate::checks::{message, show_gap, show_interval};
 use crate::finding::{Finding, Note, Outcome};
-use crate::interval::{Interval, IntervalError};
+use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{CompareOp, Kind};
 use crate::source::named;
@@ -22,14 +22,14 @@ enum Stop {
     /// A cell it needs is `—` or empty, or the year before the first one is asked for.
     Skip,
     /// Undecidable and worth telling (division by a figure that may be zero).
-    Note(String),
+    Note(IntervalError),
     /// The rule names something that does not exist for this item.
     Error(Box<RuleError>),
 }
 
 impl From<IntervalError> for Stop {
     fn from(error: IntervalError) -> Self {
-        Stop::Note(error.to_string())
+        Stop::Note(error)
     }
 }
 
@@ -60,24 +60,35 @@ impl Tally {
     }
 }
 
+const CHECKS_PER_BLOCK: usize = 2048;
+
 /// Run every check of the program against the data.
 pub fn evaluate(dataset: &Dataset, program: &Program) -> Result<Outcome, Vec<RuleError>> {
     let evaluator = Evaluator { dataset, program };
-    let work: Vec<(usize, usize)> = program
+    // Blocks of checks are the unit of parallel work: one check is too small a task.
+    let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
         .rules
         .iter()
         .enumerate()
-        .map(|(i, r)| (i, r.work.check_count()))
+        .flat_map(|(rule, r)| {
+            let count = r.work.check_count();
+            (0..count)
+                .step_by(CHECKS_PER_BLOCK)
+                .map(move |start| (rule, start..count.min(start + CHECKS_PER_BLOCK)))
+        })
         .collect();
-    let tally = work
-        .par_iter()
-        .flat_map(|&(rule, count)| (0..count).into_par_iter().map(move |check| (rule, check)))
-        .fold(Tally::default, |mut tally, (rule, check)| {
-            evaluator.record(&mut tally, rule, check);
+    // Rules over the same rows read the same cells: evaluating their blocks side by side keeps
+    // those cells in cache. Findings are sorted afterwards, so this order never shows.
+    blocks.sort_by_key(|(rule, checks)| (checks.start, *rule));
+    let mut tally = blocks
+        .into_par_iter()
+        .fold(Tally::default, |mut tally, (rule, checks)| {
+            for check in checks {
+                evaluator.record(&mut tally, rule, check);
+            }
             tally
         })
         .reduce(Tally::default, Tally::merge);
-    let mut tally = tally;
     if !tally.errors.is_empty() {
         tally.errors.sort_by_key(|(rule, check, _)| (*rule, *check));
         tally.errors.dedup_by_key(|(rule, _, _)| *rule);
@@ -110,13 +121,13 @@ impl Evaluator<'_> {
             Ok(Verdict::Pass) => tally.passed += 1,
             Ok(Verdict::Fail(finding)) => tally.findings.push(*finding),
             Err(Stop::Skip) => tally.skipped += 1,
-            Err(Stop::Note(message)) => {
+            Err(Stop::Note(reason)) => {
                 tally.skipped += 1;
                 tally.notes.push(Note {
                     rule: rule_index,
                     check,
                     rule_id: rule.id.clone(),
-                    message,
+                    message: reason.to_string(),
                     cells: self.cells_of_check(rule, check),
                 });
             }
@@ -166,6 +177,13 @@ impl Evaluator<'_> {
                         finding(Some(va), Interval::exact(vb), gap, vec![a, b])
                     });
                 }
+                if rule.tolerance.is_none()
+                    && let (Some(l), Some(r)) =
+                        (self.additive(left, &env)?, self.additive(right, &env)?)
+                    && l.may_hold(*op, r) == Some(true)
+                {
+                    return Ok(Verdict::Pass);
+                }
                 let l = self.interval(left, &env)?;
                 let r = rule.tolerate(self.interval(right, &env)?, &l);
                 let (holds, gap) = compare(*op, &l, &r);
@@ -187,6 +205,9 @@ impl Evaluator<'_> {
                 let Some(sum) = sums.get(check) else {
                     return Err(Stop::Skip);
                 };
+                if rule.tolerance.is_none() && self.additive_sum_holds(sum)? {
+                    return Ok(Verdict::Pass);
+                }
                 let total = self.cell_interval(sum.total)?;
                 let mut derived = Interval::exact(Decimal::ZERO);
                 for &part in &sum.parts {
@@ -301,6 +322,71 @@ impl Evaluator<'_> {
         })
     }
 
+    /// An additive expression (cells, constants, `+`, `−`, `sum`) as an integer interval, the
+    /// fast path that decides most checks; `None` for anything else.
+    fn additive(
+        &self,
+        expr: &CompiledExpr,
+        env: &Binding<'_>,
+    ) -> Result<Option<ScaledInterval>, Stop> {
+        let both = |a: &CompiledExpr,
+                    b: &CompiledExpr|
+         -> Result<Option<(ScaledInterval, ScaledInterval)>, Stop> {
+            Ok(self.additive(a, env)?.zip(self.additive(b, env)?))
+        };
+        Ok(match expr {
+            CompiledExpr::Number(n) => ScaledInterval::constant(*n),
+            CompiledExpr::Cell(t) if !t.multiple => self.scaled(self.single(t, env)?)?,
+            CompiledExpr::Cell(t) => {
+                let mut total = ScaledInterval::constant(Decimal::ZERO);
+                for id in self.many(t, env)? {
+                    let part = self.scaled(id)?;
+                    total = total.zip(part).and_then(|(t, p)| t.checked_add(p));
+                }
+                total
+            }
+            CompiledExpr::Sum(args) => {
+                let mut total = ScaledInterval::constant(Decimal::ZERO);
+                for arg in args {
+                    let part = self.additive(arg, env)?;
+                    total = total.zip(part).and_then(|(t, p)| t.checked_add(p));
+                }
+                total
+            }
+            CompiledExpr::Add(a, b) => both(a, b)?.and_then(|(a, b)| a.checked_add(b)),
+            CompiledExpr::Sub(a, b) => both(a, b)?.and_then(|(a, b)| a.checked_sub(b)),
+            CompiledExpr::Negate(a) => self.additive(a, env)?.map(ScaledInterval::negated),
+            _ => None,
+        })
+    }
+
+    fn scaled(&self, id: CellId) -> Result<Option<ScaledInterval>, Stop> {
+        let cell = self
+            .dataset
+            .tables
+            .get(id.table)
+            .and_then(|t| t.cell(id.row, id.column))
+            .ok_or(Stop::Skip)?;
+        if !cell.is_applicable() {
+            return Err(Stop::Skip);
+        }
+        Ok(cell.scaled_interval())
+    }
+
+    /// Whether a total certainly may equal its parts, decided on integers.
+    fn additive_sum_holds(&self, sum: &SumCheck) -> Result<bool, Stop> {
+        let mut parts = ScaledInterval::constant(Decimal::ZERO);
+        for &part in &sum.parts {
+            let part = self.scaled(part)?;
+            parts = parts.zip(part).and_then(|(t, p)| t.checked_add(p));
+        }
+        let total = self.scaled(sum.total)?;
+        Ok(total
+            .zip(parts)
+            .and_then(|(t, p)| t.may_hold(CompareOp::Equal, p))
+            == Some(true))
+    }
+
     /// Every cell an expression reads, in order of appearance.
     fn collect(
         &self,
@@ -392,19 +478,29 @@ impl Evaluator<'_> {
     ) -> Result<usize, Stop> {
         match axis_template {
             AxisTemplate::Fixed(index) => Ok(*index),
-            AxisTemplate::Variable(slot) => match (env.item(*slot), axis) {
-                (Some(Item::Row { table, row }), Axis::Row) if table == template.table => Ok(row),
-                (Some(Item::Column { table, column }), Axis::Column) if table == template.table => {
-                    Ok(column)
-                }
-                (Some(item), _) => self.find(template, axis, &item.keys(self.dataset), false),
-                (None, _) => Err(Stop::Skip),
+            AxisTemplate::Variable(slot) => match env.direct_index(*slot, template.table, axis) {
+                Some(index) => Ok(index),
+                None => self.bound_index(template, axis, *slot, env),
             },
             AxisTemplate::Path(_) => self
                 .indices(template, axis, axis_template, env)?
                 .first()
                 .copied()
                 .ok_or(Stop::Skip),
+        }
+    }
+
+    /// A loop item from another table (or a label path), looked up by its labels.
+    fn bound_index(
+        &self,
+        template: &CellTemplate,
+        axis: Axis,
+        slot: usize,
+        env: &Binding<'_>,
+    ) -> Result<usize, Stop> {
+        match env.item(slot) {
+            Some(item) => self.find(template, axis, &item.keys(self.dataset), false),
+            None => Err(Stop::Skip),
         }
     }
 
@@ -527,9 +623,34 @@ struct Binding<'a> {
 }
 
 impl Binding<'_> {
+    /// Which item of its list the loop at `slot` is on.
+    fn position(&self, slot: usize) -> Option<usize> {
+        let stride: usize = self.loops.get(slot + 1..)?.iter().map(Items::len).product();
+        let length = self.loops.get(slot)?.len().max(1);
+        Some((self.index / stride.max(1)) % length)
+    }
+
     fn item(&self, slot: usize) -> Option<Item> {
-        let stride: usize = self.loops.iter().skip(slot + 1).map(Items::len).product();
-        let list = self.loops.get(slot)?;
-        list.get((self.index / stride.max(1)) % list.len().max(1))
+        self.loops.get(slot)?.get(self.position(slot)?)
+    }
+
+    /// The row or column index bound to `slot` when it is one of `table`'s own, without
+    /// building the item: the hot path of `for r in rows(T)`.
+    fn direct_index(&self, slot: usize, table: usize, axis: Axis) -> Option<usize> {
+        let position = self.position(slot)?;
+        match (self.loops.get(slot)?, axis) {
+            (Items::AllRows { table: t, .. }, Axis::Row)
+            | (Items::AllColumns { table: t, .. }, Axis::Column)
+                if *t == table =>
+            {
+                Some(position)
+            }
+            (Items::Listed(items), _) => match (items.get(position)?, axis) {
+                (Item::Row { table: t, row }, Axis::Row) if *t == table => Some(*row),
+                (Item::Column { table: t, column }, Axis::Column) if *t == table => Some(*column),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }

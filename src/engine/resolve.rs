@@ -19,7 +19,7 @@ pub enum Key {
 
 impl Key {
     pub fn label(text: &str) -> Self {
-        Key::Label(normalize(text))
+        Key::Label(normalize(text).into_owned())
     }
 
     fn matches(&self, label: &crate::table::label::Label) -> bool {
@@ -156,7 +156,7 @@ fn nearest(paths: &[LabelPath], keys: &[Key]) -> Option<String> {
         let key = label.key();
         let score = strsim::normalized_levenshtein(&wanted, &key);
         if score > best.as_ref().map_or(0.3, |(s, _)| *s) {
-            best = Some((score, key));
+            best = Some((score, key.into_owned()));
         }
     }
     best.map(|(_, key)| key)

@@ -6,6 +6,8 @@
 //! header down (`2021年/成交额/金额`), or from the group down (`技术开发/委托开发`).
 
 use crate::source::Span;
+use smallvec::SmallVec;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Units the book prints, and whether figures in them are exact counts.
@@ -48,12 +50,12 @@ impl Label {
     }
 
     /// The name rules use: the text without its unit, without whitespace.
-    pub fn key(&self) -> String {
+    pub fn key(&self) -> Cow<'_, str> {
         normalize(split_unit(&self.text).0)
     }
 
     /// The whole text without whitespace, unit included.
-    pub fn full_key(&self) -> String {
+    pub fn full_key(&self) -> Cow<'_, str> {
         normalize(&self.text)
     }
 
@@ -69,11 +71,11 @@ impl Label {
     }
 
     pub fn is_total(&self) -> bool {
-        TOTAL_NAMES.contains(&self.key().as_str())
+        TOTAL_NAMES.contains(&self.key().as_ref())
     }
 
     pub fn is_rank(&self) -> bool {
-        RANK_NAMES.contains(&self.key().as_str())
+        RANK_NAMES.contains(&self.key().as_ref())
     }
 }
 
@@ -83,8 +85,13 @@ pub fn is_count_unit(unit: &str) -> bool {
 }
 
 /// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`).
-pub fn normalize(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+/// Borrows when there is none to remove, which is most labels.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    if text.contains(char::is_whitespace) {
+        Cow::Owned(text.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// Split `name / unit` or `name(unit)` when the unit is one the book uses.
@@ -107,18 +114,24 @@ fn split_unit(text: &str) -> (&str, Option<&'static str>) {
 
 fn known_unit(text: &str) -> Option<&'static str> {
     let text = normalize(text);
-    KNOWN_UNITS.iter().copied().find(|unit| *unit == text)
+    KNOWN_UNITS
+        .iter()
+        .copied()
+        .find(|unit| *unit == text.as_ref())
 }
 
 /// A row's or column's labels, outermost first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LabelPath {
-    labels: Vec<Label>,
+    /// Most paths have one or two labels: kept inline, a million rows need no extra allocation.
+    labels: SmallVec<[Label; 2]>,
 }
 
 impl LabelPath {
-    pub fn new(labels: Vec<Label>) -> Self {
-        Self { labels }
+    pub fn new(labels: impl IntoIterator<Item = Label>) -> Self {
+        Self {
+            labels: labels.into_iter().collect(),
+        }
     }
 
     pub fn labels(&self) -> &[Label] {
@@ -135,7 +148,7 @@ impl LabelPath {
     }
 
     pub fn keys(&self) -> Vec<String> {
-        self.labels.iter().map(Label::key).collect()
+        self.labels.iter().map(|l| l.key().into_owned()).collect()
     }
 
     /// Whether the rule segments name this path: every segment matches a label, in order.

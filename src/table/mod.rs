@@ -9,7 +9,7 @@ pub mod label;
 pub mod manifest;
 pub mod read;
 
-use crate::interval::Interval;
+use crate::interval::{Interval, ScaledInterval};
 use crate::source::{SharedSource, Span};
 use label::LabelPath;
 use rust_decimal::Decimal;
@@ -67,6 +67,18 @@ impl Cell {
         })
     }
 
+    /// A cell from a mantissa and scale as printed (`223984`, 1 for 22 398.4).
+    pub fn from_parts(mantissa: i64, scale: u32, span: Span) -> Option<Self> {
+        let (offset, length) = pack(span)?;
+        Some(Self {
+            mantissa,
+            offset,
+            length,
+            scale: u8::try_from(scale).ok()?,
+            flags: HAS_VALUE,
+        })
+    }
+
     /// A `—` or empty cell.
     pub fn not_applicable(span: Span) -> Option<Self> {
         let (offset, length) = pack(span)?;
@@ -104,6 +116,19 @@ impl Cell {
         } else {
             Interval::rounded_from_parts(self.mantissa, scale)
         })
+    }
+
+    /// Whether the cell holds a figure (not `—` or empty).
+    pub fn is_applicable(&self) -> bool {
+        self.flags & HAS_VALUE != 0
+    }
+
+    /// The same interval as [`Cell::interval`], as integers at a fixed scale.
+    pub fn scaled_interval(&self) -> Option<ScaledInterval> {
+        if self.flags & HAS_VALUE == 0 {
+            return None;
+        }
+        ScaledInterval::figure(self.mantissa, u32::from(self.scale), self.is_exact())
     }
 
     /// Whether the figure is an exact count rather than a rounded amount.

@@ -9,6 +9,7 @@ use super::{Cell, Table, TableError, TableMeta};
 use crate::number::{Figure, parse_figure};
 use crate::source::{SharedSource, SourceFile, Span, named};
 use rayon::prelude::*;
+use smallvec::SmallVec;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -132,7 +133,7 @@ pub fn parse_table(
         errors.truncate(MAX_ERRORS_PER_FILE);
         return Err(errors);
     }
-    let rows = row_paths(labels, layout.label_columns);
+    let rows = row_paths(labels, layout.label_columns, data_rows);
     mark_exact(&mut cells, &rows, &columns, &meta);
     Ok(Table::new(meta, source.clone(), rows, columns, cells))
 }
@@ -178,17 +179,9 @@ impl LineFields<'_> {
 }
 
 fn split_line(text: &str, span: Span) -> LineFields<'_> {
-    let line = text
-        .get(span.offset..span.offset + span.length)
-        .unwrap_or_default();
     let mut fields = Vec::new();
     let mut spans = Vec::new();
-    let mut offset = span.offset;
-    for field in line.split(',') {
-        fields.push(field);
-        spans.push(Span::new(offset, field.len()));
-        offset += field.len() + 1;
-    }
+    split_into(text, span, &mut fields, &mut spans);
     LineFields {
         fields,
         spans,
@@ -196,10 +189,30 @@ fn split_line(text: &str, span: Span) -> LineFields<'_> {
     }
 }
 
-/// What a run of data rows gives besides its cells: each row's label cells, and errors.
+/// Split a line at its commas into reused buffers.
+fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &mut Vec<Span>) {
+    fields.clear();
+    spans.clear();
+    let line = text
+        .get(span.offset..span.offset + span.length)
+        .unwrap_or_default();
+    let mut start = 0;
+    for (index, byte) in line.bytes().enumerate() {
+        if byte == b',' {
+            fields.push(line.get(start..index).unwrap_or_default());
+            spans.push(Span::new(span.offset + start, index - start));
+            start = index + 1;
+        }
+    }
+    fields.push(line.get(start..).unwrap_or_default());
+    spans.push(Span::new(span.offset + start, line.len() - start));
+}
+
+/// What a run of data rows gives besides its cells: the label cells of each row, one after the
+/// other (`label_columns` per row), and errors.
 #[derive(Default)]
 struct Chunk {
-    labels: Vec<Vec<Option<Label>>>,
+    labels: Vec<Option<Label>>,
     errors: Vec<TableError>,
 }
 
@@ -215,9 +228,11 @@ impl RowReader<'_> {
     fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell]) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.width - self.label_columns;
+        let mut fields = Vec::with_capacity(self.width);
+        let mut spans = Vec::with_capacity(self.width);
         for (&line, row_cells) in lines.iter().zip(cells.chunks_mut(width.max(1))) {
-            let fields = split_line(text, line);
-            self.read_row(&fields.fields, &fields.spans, line, row_cells, &mut chunk);
+            split_into(text, line, &mut fields, &mut spans);
+            self.read_row(&fields, &spans, line, row_cells, &mut chunk);
         }
         chunk
     }
@@ -251,9 +266,8 @@ impl RowReader<'_> {
             .iter()
             .zip(spans)
             .take(self.label_columns)
-            .map(|(text, span)| (!text.trim().is_empty()).then(|| Label::new(text, *span)))
-            .collect();
-        chunk.labels.push(labels);
+            .map(|(text, span)| (!text.trim().is_empty()).then(|| Label::new(text, *span)));
+        chunk.labels.extend(labels);
         let figures = fields.iter().zip(spans).skip(self.label_columns);
         for ((text, span), slot) in figures.zip(cells) {
             match make_cell(text, *span) {
@@ -289,14 +303,16 @@ fn make_cell(text: &str, span: Span) -> Result<Cell, String> {
 fn mark_exact(cells: &mut [Cell], rows: &[LabelPath], columns: &[LabelPath], meta: &TableMeta) {
     let table_unit = meta.unit.as_deref().map(|u| Unit::of(u, false));
     let column_units: Vec<_> = columns.iter().map(|c| unit_of(c, meta)).collect();
-    let row_units: Vec<_> = rows.iter().map(|r| unit_of(r, meta)).collect();
-    let width = columns.len().max(1);
-    for (index, cell) in cells.iter_mut().enumerate() {
-        let row_unit = row_units.get(index / width).copied().flatten();
-        let column_unit = column_units.get(index % width).copied().flatten();
-        let unit = column_unit.or(row_unit).or(table_unit);
-        cell.set_exact(unit.is_some_and(|u| u.exact));
-    }
+    cells
+        .par_chunks_mut(columns.len().max(1))
+        .zip(rows.par_iter())
+        .for_each(|(row_cells, row)| {
+            let row_unit = unit_of(row, meta);
+            for (cell, column_unit) in row_cells.iter_mut().zip(&column_units) {
+                let unit = column_unit.or(row_unit).or(table_unit);
+                cell.set_exact(unit.is_some_and(|u| u.exact));
+            }
+        });
 }
 
 /// A cell's unit and whether figures in it are exact.
@@ -319,12 +335,11 @@ fn unit_of(path: &LabelPath, meta: &TableMeta) -> Option<Unit> {
         if label.is_rank() {
             return Some(Unit::of("", true));
         }
-        let key = label.key();
-        meta.units
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|(_, unit)| Unit::of(unit, false))
-            .or_else(|| label.unit().map(|unit| Unit::of(unit, false)))
+        let overridden = (!meta.units.is_empty())
+            .then(|| label.key())
+            .and_then(|key| meta.units.iter().find(|(name, _)| *name == key))
+            .map(|(_, unit)| Unit::of(unit, false));
+        overridden.or_else(|| label.unit().map(|unit| Unit::of(unit, false)))
     })
 }
 
@@ -355,16 +370,28 @@ fn column_paths(headers: &[Record], label_columns: usize, width: usize) -> Vec<L
     paths.into_iter().map(LabelPath::new).collect()
 }
 
-/// Row paths from the label columns. A blank outer label continues the one above it when an
-/// inner label is present (the members of a group). Without label columns, rows are numbered.
-fn row_paths(labels: Vec<Vec<Option<Label>>>, label_columns: usize) -> Vec<LabelPath> {
+/// Row paths from the label columns (given row after row). A blank outer label continues the
+/// one above it when an inner label is present (the members of a group). Without label
+/// columns, rows are numbered.
+fn row_paths(labels: Vec<Option<Label>>, label_columns: usize, rows: usize) -> Vec<LabelPath> {
+    if label_columns == 0 {
+        return (1..=rows)
+            .into_par_iter()
+            .map(|n| LabelPath::new([Label::new(&n.to_string(), Span::default())]))
+            .collect();
+    }
+    if label_columns == 1 {
+        // Nothing to continue from the row above: each row stands alone.
+        return labels.into_par_iter().map(LabelPath::new).collect();
+    }
     let mut previous: Vec<Option<Label>> = vec![None; label_columns];
-    let mut rows = Vec::with_capacity(labels.len());
-    for (number, mut current) in labels.into_iter().enumerate() {
-        if label_columns == 0 {
-            let text = (number + 1).to_string();
-            rows.push(LabelPath::new(vec![Label::new(&text, Span::default())]));
-            continue;
+    let mut paths = Vec::with_capacity(rows);
+    let mut labels = labels.into_iter();
+    loop {
+        let mut current: SmallVec<[Option<Label>; 2]> =
+            labels.by_ref().take(label_columns).collect();
+        if current.len() < label_columns {
+            break;
         }
         for level in 0..label_columns {
             let inner_present = current.iter().skip(level + 1).any(Option::is_some);
@@ -376,11 +403,11 @@ fn row_paths(labels: Vec<Vec<Option<Label>>>, label_columns: usize) -> Vec<Label
             }
         }
         if label_columns > 1 {
-            previous.clone_from(&current);
+            previous = current.to_vec();
         }
-        rows.push(LabelPath::new(current.into_iter().flatten().collect()));
+        paths.push(LabelPath::new(current.into_iter().flatten()));
     }
-    rows
+    paths
 }
 
 fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
