@@ -498,9 +498,12 @@ impl Compiler<'_> {
         let table = self.table(&cell.table)?;
         let row = self.axis(table, Axis::Row, &cell.row, scope)?;
         let column = self.axis(table, Axis::Column, &cell.column, scope)?;
-        let multiple = [&row, &column].iter().any(|a| {
-            matches!(a, AxisTemplate::Path(segments)
-                if segments.iter().any(|s| matches!(s, SegmentTemplate::Items(_))))
+        let multiple = [&row, &column].iter().any(|a| match a {
+            AxisTemplate::FixedMany(_) => true,
+            AxisTemplate::Path(segments) => segments
+                .iter()
+                .any(|s| matches!(s, SegmentTemplate::Items(_))),
+            _ => false,
         });
         if multiple && !in_sum {
             return Err(Box::new(invalid(
@@ -534,18 +537,51 @@ impl Compiler<'_> {
         if let [SegmentTemplate::Variable(slot)] = segments.as_slice() {
             return Ok(AxisTemplate::Variable(*slot));
         }
-        let fixed: Option<Vec<Key>> = segments
+        let bound_per_check = segments.iter().any(|s| {
+            matches!(
+                s,
+                SegmentTemplate::Variable(_) | SegmentTemplate::PriorOf(_)
+            )
+        });
+        if bound_per_check {
+            return Ok(AxisTemplate::Path(segments));
+        }
+        // No loop variable: resolve once here rather than for every check.
+        if let [SegmentTemplate::Items(items)] = segments.as_slice() {
+            let indices = items
+                .iter()
+                .map(|item| self.find_item(table, axis, item, path.span))
+                .collect::<Compiled<_>>()?;
+            return Ok(AxisTemplate::FixedMany(indices));
+        }
+        let mut combinations: Vec<Vec<Key>> = vec![Vec::new()];
+        for segment in &segments {
+            let choices: Vec<Vec<Key>> = match segment {
+                SegmentTemplate::Key(key) => vec![vec![key.clone()]],
+                SegmentTemplate::Items(items) => items.iter().map(|i| self.item_keys(i)).collect(),
+                SegmentTemplate::Variable(_) | SegmentTemplate::PriorOf(_) => Vec::new(),
+            };
+            combinations = combinations
+                .iter()
+                .flat_map(|prefix| {
+                    choices.iter().map(move |keys| {
+                        let mut extended = prefix.clone();
+                        extended.extend(keys.iter().cloned());
+                        extended
+                    })
+                })
+                .collect();
+        }
+        let many = segments
             .iter()
-            .map(|s| match s {
-                SegmentTemplate::Key(k) => Some(k.clone()),
-                _ => None,
-            })
-            .collect();
-        match fixed {
-            Some(keys) => Ok(AxisTemplate::Fixed(
-                self.find(table, axis, &keys, path.span)?,
-            )),
-            None => Ok(AxisTemplate::Path(segments)),
+            .any(|s| matches!(s, SegmentTemplate::Items(_)));
+        let indices: Vec<usize> = combinations
+            .iter()
+            .map(|keys| self.find(table, axis, keys, path.span))
+            .collect::<Compiled<_>>()?;
+        match indices.as_slice() {
+            [one] if !many => Ok(AxisTemplate::Fixed(*one)),
+            _ => Ok(AxisTemplate::FixedMany(indices)),
         }
     }
 

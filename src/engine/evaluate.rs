@@ -478,6 +478,7 @@ impl Evaluator<'_> {
     ) -> Result<usize, Stop> {
         match axis_template {
             AxisTemplate::Fixed(index) => Ok(*index),
+            AxisTemplate::FixedMany(indices) => indices.first().copied().ok_or(Stop::Skip),
             AxisTemplate::Variable(slot) => match env.direct_index(*slot, template.table, axis) {
                 Some(index) => Ok(index),
                 None => self.bound_index(template, axis, *slot, env),
@@ -511,8 +512,10 @@ impl Evaluator<'_> {
         axis_template: &AxisTemplate,
         env: &Binding<'_>,
     ) -> Result<Vec<usize>, Stop> {
-        let AxisTemplate::Path(segments) = axis_template else {
-            return Ok(vec![self.one_index(template, axis, axis_template, env)?]);
+        let segments = match axis_template {
+            AxisTemplate::Path(segments) => segments,
+            AxisTemplate::FixedMany(indices) => return Ok(indices.clone()),
+            _ => return Ok(vec![self.one_index(template, axis, axis_template, env)?]),
         };
         let mut paths: Vec<Vec<Key>> = vec![Vec::new()];
         let mut has_prior = false;

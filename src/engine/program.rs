@@ -85,6 +85,8 @@ pub struct CellId {
 pub enum AxisTemplate {
     /// Resolved when the rule was compiled.
     Fixed(usize),
+    /// Several, resolved when the rule was compiled (a group or list inside `sum`).
+    FixedMany(Vec<usize>),
     /// The item bound to a loop variable (by slot).
     Variable(usize),
     /// A path with loop variables or lists in it, resolved for each check.

@@ -80,6 +80,24 @@ pub enum LookupError {
 
 pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
     let paths = axis.paths(table);
+    let labels: Option<Vec<&str>> = keys
+        .iter()
+        .map(|k| match k {
+            Key::Label(text) => Some(text.as_str()),
+            Key::Year(_) => None,
+        })
+        .collect();
+    if let Some(labels) = labels {
+        let index = match axis {
+            Axis::Row => table.row_index(),
+            Axis::Column => table.column_index(),
+        };
+        match index.exact(labels) {
+            [] => {}
+            [one] => return Ok(*one),
+            several => return Err(ambiguous(paths, several)),
+        }
+    }
     let exact: Vec<usize> = matching(paths, |p| {
         p.labels().len() == keys.len() && p.labels().iter().zip(keys).all(|(l, k)| k.matches(l))
     });

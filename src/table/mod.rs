@@ -5,14 +5,17 @@
 //! reconstructed on demand.
 
 pub mod error;
+pub mod index;
 pub mod label;
 pub mod manifest;
 pub mod read;
 
 use crate::interval::{Interval, ScaledInterval};
 use crate::source::{SharedSource, Span};
+use index::LabelIndex;
 use label::LabelPath;
 use rust_decimal::Decimal;
+use std::sync::OnceLock;
 
 pub use error::TableError;
 
@@ -156,6 +159,8 @@ pub struct Table {
     rows: Vec<LabelPath>,
     columns: Vec<LabelPath>,
     cells: Vec<Cell>,
+    row_index: OnceLock<LabelIndex>,
+    column_index: OnceLock<LabelIndex>,
 }
 
 impl Table {
@@ -173,7 +178,20 @@ impl Table {
             rows,
             columns,
             cells,
+            row_index: OnceLock::new(),
+            column_index: OnceLock::new(),
         }
+    }
+
+    /// The exact-match index of the row labels, built on first use.
+    pub fn row_index(&self) -> &LabelIndex {
+        self.row_index.get_or_init(|| LabelIndex::build(&self.rows))
+    }
+
+    /// The exact-match index of the column labels, built on first use.
+    pub fn column_index(&self) -> &LabelIndex {
+        self.column_index
+            .get_or_init(|| LabelIndex::build(&self.columns))
     }
 
     pub fn id(&self) -> &str {

@@ -1,0 +1,49 @@
+//! An exact-match index of one axis's label paths, built the first time a rule looks a label
+//! up in the table, so naming a row among thousands is a hash lookup, not a scan.
+
+use super::label::LabelPath;
+use smallvec::SmallVec;
+use std::collections::HashMap;
+
+/// Separates the labels of a path in an index key; it never occurs in a label.
+const SEPARATOR: char = '\u{1f}';
+
+/// Paths by their joined keys (`技术开发␟委托开发`) and by their joined full texts.
+#[derive(Debug, Default)]
+pub struct LabelIndex {
+    exact: HashMap<Box<str>, SmallVec<[usize; 1]>>,
+}
+
+impl LabelIndex {
+    pub fn build(paths: &[LabelPath]) -> Self {
+        let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> = HashMap::new();
+        for (index, path) in paths.iter().enumerate() {
+            let by_key = join(path.labels().iter().map(|l| l.key()));
+            let by_text = join(path.labels().iter().map(|l| l.full_key()));
+            if by_text != by_key {
+                exact.entry(by_text.into()).or_default().push(index);
+            }
+            exact.entry(by_key.into()).or_default().push(index);
+        }
+        Self { exact }
+    }
+
+    /// The paths whose labels are exactly these normalized keys (or full texts), in order.
+    pub fn exact<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> &[usize] {
+        let joined = join(keys);
+        self.exact
+            .get(joined.as_str())
+            .map_or(&[], |hits| hits.as_slice())
+    }
+}
+
+fn join<S: AsRef<str>>(parts: impl IntoIterator<Item = S>) -> String {
+    let mut joined = String::new();
+    for (index, part) in parts.into_iter().enumerate() {
+        if index > 0 {
+            joined.push(SEPARATOR);
+        }
+        joined.push_str(part.as_ref());
+    }
+    joined
+}
