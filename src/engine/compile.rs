@@ -163,12 +163,12 @@ impl Compiler<'_> {
         }
         let left = self.expr(left, &scope, false)?;
         let right = self.expr(right, &scope, false)?;
-        Ok(Work::Compare {
+        Ok(Work::Compare(Box::new(Comparison {
             loops,
             left,
             op,
             right,
-        })
+        })))
     }
 
     /// A loop's list, without writing out every row of a table.

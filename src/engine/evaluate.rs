@@ -156,12 +156,13 @@ impl Evaluator<'_> {
             }))
         };
         match &rule.work {
-            Work::Compare {
-                loops,
-                left,
-                op,
-                right,
-            } => {
+            Work::Compare(comparison) => {
+                let Comparison {
+                    loops,
+                    left,
+                    op,
+                    right,
+                } = comparison.as_ref();
                 let env = Binding {
                     loops,
                     index: check,
@@ -419,9 +420,10 @@ impl Evaluator<'_> {
     fn cells_of_check(&self, rule: &CompiledRule, check: usize) -> Vec<CellId> {
         let mut cells = Vec::new();
         match &rule.work {
-            Work::Compare {
-                loops, left, right, ..
-            } => {
+            Work::Compare(comparison) => {
+                let Comparison {
+                    loops, left, right, ..
+                } = comparison.as_ref();
                 let env = Binding {
                     loops,
                     index: check,

@@ -144,16 +144,20 @@ pub struct RankCheck {
     pub peers: Vec<CellId>,
 }
 
+/// `left OP right`, checked for every combination of the loop lists.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub loops: Vec<Items>,
+    pub left: CompiledExpr,
+    pub op: CompareOp,
+    pub right: CompiledExpr,
+}
+
 /// What a rule expands into.
 #[derive(Debug, Clone)]
 pub enum Work {
     /// `left OP right` for every combination of the loop lists.
-    Compare {
-        loops: Vec<Items>,
-        left: CompiledExpr,
-        op: CompareOp,
-        right: CompiledExpr,
-    },
+    Compare(Box<Comparison>),
     Sums(Vec<SumCheck>),
     Ranks(Vec<RankCheck>),
 }
@@ -162,7 +166,7 @@ impl Work {
     /// How many checks the rule expands into.
     pub fn check_count(&self) -> usize {
         match self {
-            Work::Compare { loops, .. } => loops.iter().map(Items::len).product(),
+            Work::Compare(comparison) => comparison.loops.iter().map(Items::len).product(),
             Work::Sums(sums) => sums.len(),
             Work::Ranks(ranks) => ranks.len(),
         }
