@@ -88,9 +88,10 @@ pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
         .map_err(|_| too_long())
 }
 
-/// The common case, without allocation: `-?digits(.digits)?`, at most 18 digits, no spaces,
-/// as mantissa and scale (`-13.9` → (-139, 1)). Anything else (groups, dashes, errors) gives
-/// `None` and takes the general path of [`parse_figure`].
+/// The common case, without allocation: `-?digits(.digits)?` with ASCII spaces grouping the
+/// integer digits in threes (`22 398.4`), at most 18 digits, as mantissa and scale (`-13.9` →
+/// (-139, 1)). Anything else (dashes, other separators, errors) gives `None` and takes the
+/// general path of [`parse_figure`], which accepts everything this accepts.
 pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -99,16 +100,34 @@ pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
     let mut mantissa: i64 = 0;
     let mut count = 0u32;
     let mut scale: Option<u32> = None;
+    // Digits since the last group separator, and how many separators so far.
+    let mut group = 0u32;
+    let mut separators = 0u32;
+    let group_ok = |group: u32, separators: u32| separators == 0 || group == 3;
     for &byte in digits {
         match byte {
             b'0'..=b'9' => {
                 mantissa = mantissa * 10 + i64::from(byte - b'0');
                 count += 1;
-                if let Some(s) = scale.as_mut() {
-                    *s += 1;
+                match scale.as_mut() {
+                    Some(s) => *s += 1,
+                    None => group += 1,
                 }
             }
-            b'.' if scale.is_none() && count > 0 => scale = Some(0),
+            b' ' if scale.is_none() && count > 0 => {
+                let first_ok = separators > 0 || group <= 3;
+                if !first_ok || !group_ok(group, separators) {
+                    return None;
+                }
+                separators += 1;
+                group = 0;
+            }
+            b'.' if scale.is_none() && count > 0 => {
+                if !group_ok(group, separators) {
+                    return None;
+                }
+                scale = Some(0);
+            }
             _ => return None,
         }
         if count > 18 {
@@ -118,7 +137,7 @@ pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
     let scale = match scale {
         Some(0) => return None,
         Some(s) => s,
-        None if count == 0 => return None,
+        None if count == 0 || !group_ok(group, separators) => return None,
         None => 0,
     };
     Some((if negative { -mantissa } else { mantissa }, scale))
@@ -242,7 +261,45 @@ mod tests {
         ));
     }
 
+    /// The general path alone, to compare with the fast one.
+    fn general(text: &str) -> Option<Decimal> {
+        // A leading space keeps the fast path out; the general path trims it.
+        match parse_figure(&format!(" {text}")) {
+            Ok(Figure::Value(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_only_well_formed_groups() {
+        assert_eq!(parse_plain(b"22 398.4"), Some((223_984, 1)));
+        assert_eq!(parse_plain(b"1 015 986.2"), Some((10_159_862, 1)));
+        assert_eq!(parse_plain(b"-13.9"), Some((-139, 1)));
+        for text in [
+            "1 23.4",
+            "1234 567",
+            "12 3",
+            "1  234",
+            "1 234 ",
+            " 1",
+            "1.",
+            ".5",
+            "1 234.5 6",
+        ] {
+            assert_eq!(parse_plain(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn fast_and_general_paths_agree(text in "-?[0-9 ]{1,12}(\\.[0-9]{0,3})?") {
+            if let Some((mantissa, scale)) = parse_plain(text.as_bytes()) {
+                let fast = Decimal::new(mantissa, scale);
+                prop_assert_eq!(Some(fast), general(&text));
+                prop_assert_eq!(fast.scale(), scale);
+            }
+        }
+
         #[test]
         fn grouped_printing_round_trips(units in 0u64..10_000_000_000, decimals in 0u32..4) {
             let v = Decimal::new(i64::try_from(units).unwrap(), decimals);

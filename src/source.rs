@@ -78,6 +78,25 @@ impl SourceFile {
             .unwrap_or("")
     }
 
+    /// Each line's content, without its line ending (and without a UTF-8 byte-order mark).
+    pub fn lines(&self) -> impl Iterator<Item = Span> + '_ {
+        let ends = self
+            .line_starts
+            .iter()
+            .skip(1)
+            .copied()
+            .chain(std::iter::once(self.text.len() + 1));
+        self.line_starts.iter().zip(ends).map(|(&start, next)| {
+            let start = if start == 0 && self.text.starts_with('\u{feff}') {
+                3
+            } else {
+                start
+            };
+            let line = self.text.get(start..next - 1).unwrap_or_default();
+            Span::new(start, line.trim_end_matches('\r').len())
+        })
+    }
+
     /// 1-based line and character column of a byte offset.
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let line_index = match self.line_starts.binary_search(&offset) {
@@ -131,6 +150,13 @@ mod tests {
         let offset = file.text().find("22").unwrap();
         assert_eq!(file.line_column(offset), LineColumn { line: 2, column: 4 });
         assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn lines_leave_out_line_endings_and_the_byte_order_mark() {
+        let file = SourceFile::new("t.csv", "\u{feff}a,b\r\n\nc\n".to_string());
+        let lines: Vec<&str> = file.lines().map(|span| file.slice(span)).collect();
+        assert_eq!(lines, ["a,b", "", "c", ""]);
     }
 
     #[test]

@@ -162,6 +162,7 @@ impl Evaluator<'_> {
                     left,
                     op,
                     right,
+                    linear,
                 } = comparison.as_ref();
                 let env = Binding {
                     loops,
@@ -178,10 +179,11 @@ impl Evaluator<'_> {
                         finding(Some(va), Interval::exact(vb), gap, vec![a, b])
                     });
                 }
+                // Two printings of one figure are decided above, digit by digit; this fast
+                // path gives the same verdict as the decimal one below for everything else.
                 if rule.tolerance.is_none()
-                    && let (Some(l), Some(r)) =
-                        (self.additive(left, &env)?, self.additive(right, &env)?)
-                    && l.may_hold(*op, r) == Some(true)
+                    && let Some(form) = linear
+                    && self.linear_holds(form, *op, &env)?
                 {
                     return Ok(Verdict::Pass);
                 }
@@ -323,44 +325,6 @@ impl Evaluator<'_> {
         })
     }
 
-    /// An additive expression (cells, constants, `+`, `−`, `sum`) as an integer interval, the
-    /// fast path that decides most checks; `None` for anything else.
-    fn additive(
-        &self,
-        expr: &CompiledExpr,
-        env: &Binding<'_>,
-    ) -> Result<Option<ScaledInterval>, Stop> {
-        let both = |a: &CompiledExpr,
-                    b: &CompiledExpr|
-         -> Result<Option<(ScaledInterval, ScaledInterval)>, Stop> {
-            Ok(self.additive(a, env)?.zip(self.additive(b, env)?))
-        };
-        Ok(match expr {
-            CompiledExpr::Number(n) => ScaledInterval::constant(*n),
-            CompiledExpr::Cell(t) if !t.multiple => self.scaled(self.single(t, env)?)?,
-            CompiledExpr::Cell(t) => {
-                let mut total = ScaledInterval::constant(Decimal::ZERO);
-                for id in self.many(t, env)? {
-                    let part = self.scaled(id)?;
-                    total = total.zip(part).and_then(|(t, p)| t.checked_add(p));
-                }
-                total
-            }
-            CompiledExpr::Sum(args) => {
-                let mut total = ScaledInterval::constant(Decimal::ZERO);
-                for arg in args {
-                    let part = self.additive(arg, env)?;
-                    total = total.zip(part).and_then(|(t, p)| t.checked_add(p));
-                }
-                total
-            }
-            CompiledExpr::Add(a, b) => both(a, b)?.and_then(|(a, b)| a.checked_add(b)),
-            CompiledExpr::Sub(a, b) => both(a, b)?.and_then(|(a, b)| a.checked_sub(b)),
-            CompiledExpr::Negate(a) => self.additive(a, env)?.map(ScaledInterval::negated),
-            _ => None,
-        })
-    }
-
     fn scaled(&self, id: CellId) -> Result<Option<ScaledInterval>, Stop> {
         let cell = self
             .dataset
@@ -372,6 +336,44 @@ impl Evaluator<'_> {
             return Err(Stop::Skip);
         }
         Ok(cell.scaled_interval())
+    }
+
+    /// Whether a linear comparison may hold, decided on integers; `false` also when the
+    /// integers would overflow, leaving the decision to the decimal path.
+    fn linear_holds(
+        &self,
+        form: &LinearForm,
+        op: CompareOp,
+        env: &Binding<'_>,
+    ) -> Result<bool, Stop> {
+        let side = |terms: &[Term], constant: Decimal| -> Result<Option<ScaledInterval>, Stop> {
+            let mut total = ScaledInterval::constant(constant);
+            for term in terms {
+                let at = |place: &Place| match place {
+                    Place::Fixed(index) => Some(*index),
+                    Place::Loop(slot) => env.position(*slot),
+                    Place::Mapped { slot, indices } => indices.get(env.position(*slot)?).copied(),
+                };
+                let (Some(row), Some(column)) = (at(&term.row), at(&term.column)) else {
+                    return Err(Stop::Skip);
+                };
+                let id = CellId {
+                    table: term.table,
+                    row,
+                    column,
+                };
+                let value = self.scaled(id)?;
+                total = match (total, value) {
+                    (Some(t), Some(v)) if term.negative => t.checked_sub(v),
+                    (Some(t), Some(v)) => t.checked_add(v),
+                    _ => None,
+                };
+            }
+            Ok(total)
+        };
+        let left = side(&form.left, form.left_constant)?;
+        let right = side(&form.right, form.right_constant)?;
+        Ok(left.zip(right).and_then(|(l, r)| l.may_hold(op, r)) == Some(true))
     }
 
     /// Whether a total certainly may equal its parts, decided on integers.

@@ -151,6 +151,40 @@ pub struct Comparison {
     pub left: CompiledExpr,
     pub op: CompareOp,
     pub right: CompiledExpr,
+    /// The same comparison as sums of cells, when it is one (`t = a + b` for every row).
+    pub linear: Option<LinearForm>,
+}
+
+/// Where a term's row or column comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Fixed(usize),
+    /// The position of the loop at this slot, which runs over the table's own rows/columns.
+    Loop(usize),
+    /// The loop at this slot runs over a list; its items, looked up in the table beforehand.
+    Mapped {
+        slot: usize,
+        indices: Vec<usize>,
+    },
+}
+
+/// A cell added (or subtracted) in a [`LinearForm`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub negative: bool,
+    pub table: usize,
+    pub row: Place,
+    pub column: Place,
+}
+
+/// A comparison whose sides are sums and differences of cells and constants: decided on
+/// integers, cell by cell, with no expression tree to walk. The record-rule shape.
+#[derive(Debug, Clone, Default)]
+pub struct LinearForm {
+    pub left: Vec<Term>,
+    pub left_constant: Decimal,
+    pub right: Vec<Term>,
+    pub right_constant: Decimal,
 }
 
 /// What a rule expands into.

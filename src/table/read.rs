@@ -81,7 +81,7 @@ pub fn parse_table(
     let (owned, lines) = if quoted {
         (parse_records(source).map_err(|e| vec![e])?, Vec::new())
     } else {
-        (Vec::new(), line_ranges(text))
+        (Vec::new(), line_ranges(source))
     };
     let record_count = owned.len().max(lines.len());
     let headers: Vec<Record> = if quoted {
@@ -148,17 +148,8 @@ fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> T
 }
 
 /// Spans of the non-empty lines, without their line ending.
-fn line_ranges(text: &str) -> Vec<Span> {
-    let mut ranges = Vec::new();
-    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    for line in text.get(start..).unwrap_or_default().split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        if !content.is_empty() {
-            ranges.push(Span::new(start, content.len()));
-        }
-        start += line.len();
-    }
-    ranges
+fn line_ranges(source: &SourceFile) -> Vec<Span> {
+    source.lines().filter(|span| span.length > 0).collect()
 }
 
 /// The fields of one line without quotes, borrowed from the file's text.
