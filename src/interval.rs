@@ -389,6 +389,7 @@ impl ScaledInterval {
         })
     }
 
+    #[inline]
     fn aligned(self, other: Self) -> Option<(Self, Self)> {
         if self.scale == other.scale {
             return Some((self, other));

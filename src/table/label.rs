@@ -6,6 +6,7 @@
 //! header down (`2021年/成交额/金额`), or from the group down (`技术开发/委托开发`).
 
 use crate::source::Span;
+use compact_str::CompactString;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::fmt;
@@ -23,14 +24,15 @@ pub const TOTAL_NAMES: &[&str] = &["合计", "小计", "总计"];
 /// One printed label cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
-    text: Box<str>,
+    /// Inline up to 24 bytes: a million row labels need no allocation each.
+    text: CompactString,
     span: Span,
 }
 
 impl Label {
     pub fn new(text: &str, span: Span) -> Self {
         Self {
-            text: text.trim().into(),
+            text: CompactString::new(text.trim()),
             span,
         }
     }
@@ -123,8 +125,9 @@ fn known_unit(text: &str) -> Option<&'static str> {
 /// A row's or column's labels, outermost first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LabelPath {
-    /// Most paths have one or two labels: kept inline, a million rows need no extra allocation.
-    labels: SmallVec<[Label; 2]>,
+    /// Most paths of large tables have one label: kept inline, a million rows need no extra
+    /// allocation.
+    labels: SmallVec<[Label; 1]>,
 }
 
 impl LabelPath {
