@@ -33,8 +33,7 @@ impl Report<'_> {
 
     pub fn cell(&self, id: CellId) -> Option<CellView<'_>> {
         let table = self.dataset.tables.get(id.table)?;
-        let cell = table.cell(id.row, id.column)?;
-        let span = cell.span();
+        let span = table.cell_span(id.row, id.column)?;
         Some(CellView {
             table,
             row: table.rows().get(id.row)?.to_string(),

@@ -33,122 +33,109 @@ pub struct TableMeta {
     pub units: Vec<(String, String)>,
 }
 
-/// One figure cell, packed: the printed value as mantissa and scale, and its place in the file.
+/// One figure cell in 8 bytes: the printed value's mantissa (56 bits, 16 significant digits),
+/// its scale (the number of printed decimals) and two flags. A table may have millions of
+/// cells; where a cell sits in its file is recovered from its row's start when a report needs
+/// it ([`Table::cell_span`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cell {
-    mantissa: i64,
-    offset: u32,
-    length: u16,
-    scale: u8,
-    flags: u8,
-}
+pub struct Cell(u64);
 
-const HAS_VALUE: u8 = 1;
-const EXACT: u8 = 2;
+const HAS_VALUE: u64 = 1;
+const EXACT: u64 = 2;
+const SCALE_SHIFT: u32 = 2;
+const SCALE_MASK: u64 = 0x3f;
+const MANTISSA_SHIFT: u32 = 8;
+/// The largest mantissa a cell holds.
+pub const MAX_MANTISSA: i64 = (1 << 55) - 1;
 
 impl Cell {
-    /// A not-applicable cell with no place, for filling a grid before it is read.
-    pub const PLACEHOLDER: Cell = Cell {
-        mantissa: 0,
-        offset: 0,
-        length: 0,
-        scale: 0,
-        flags: 0,
-    };
+    /// A not-applicable cell, for filling a grid before it is read.
+    pub const PLACEHOLDER: Cell = Cell(0);
 
-    /// A cell with a value; `exact` for whole counts and ranks.
-    pub fn value(value: Decimal, span: Span, exact: bool) -> Option<Self> {
-        let mantissa = i64::try_from(value.mantissa()).ok()?;
-        let scale = u8::try_from(value.scale()).ok()?;
-        let (offset, length) = pack(span)?;
-        Some(Self {
-            mantissa,
-            offset,
-            length,
-            scale,
-            flags: HAS_VALUE | if exact { EXACT } else { 0 },
-        })
+    /// A cell from a mantissa and scale as printed (`223984`, 1 for 22 398.4); `None` when the
+    /// figure has more digits than a cell holds.
+    pub fn from_parts(mantissa: i64, scale: u32) -> Option<Self> {
+        if mantissa.unsigned_abs() > MAX_MANTISSA.unsigned_abs() || scale > 28 {
+            return None;
+        }
+        let packed = (mantissa << MANTISSA_SHIFT) as u64 | u64::from(scale) << SCALE_SHIFT;
+        Some(Cell(packed | HAS_VALUE))
     }
 
-    /// A cell from a mantissa and scale as printed (`223984`, 1 for 22 398.4).
-    pub fn from_parts(mantissa: i64, scale: u32, span: Span) -> Option<Self> {
-        let (offset, length) = pack(span)?;
-        Some(Self {
-            mantissa,
-            offset,
-            length,
-            scale: u8::try_from(scale).ok()?,
-            flags: HAS_VALUE,
-        })
+    /// A cell holding a decimal; `exact` for whole counts and ranks.
+    pub fn value(value: Decimal, exact: bool) -> Option<Self> {
+        let mut cell = Self::from_parts(i64::try_from(value.mantissa()).ok()?, value.scale())?;
+        cell.set_exact(exact);
+        Some(cell)
     }
 
     /// A `—` or empty cell.
-    pub fn not_applicable(span: Span) -> Option<Self> {
-        let (offset, length) = pack(span)?;
-        Some(Self {
-            mantissa: 0,
-            offset,
-            length,
-            scale: 0,
-            flags: 0,
-        })
+    pub fn not_applicable() -> Self {
+        Cell(0)
+    }
+
+    fn mantissa(self) -> i64 {
+        (self.0 as i64) >> MANTISSA_SHIFT
+    }
+
+    fn scale(self) -> u32 {
+        ((self.0 >> SCALE_SHIFT) & SCALE_MASK) as u32
     }
 
     /// Mark the figure as an exact count (or not), once its unit is known.
     pub fn set_exact(&mut self, exact: bool) {
         if exact {
-            self.flags |= EXACT;
+            self.0 |= EXACT;
         } else {
-            self.flags &= !EXACT;
+            self.0 &= !EXACT;
         }
     }
 
     /// The printed value, `None` when not applicable.
     pub fn figure(&self) -> Option<Decimal> {
-        (self.flags & HAS_VALUE != 0).then(|| Decimal::new(self.mantissa, u32::from(self.scale)))
+        self.is_applicable()
+            .then(|| Decimal::new(self.mantissa(), self.scale()))
     }
 
     /// The values the printed figure stands for: itself if exact, else its rounding interval.
     pub fn interval(&self) -> Option<Interval> {
-        if self.flags & HAS_VALUE == 0 {
+        if !self.is_applicable() {
             return None;
         }
-        let scale = u32::from(self.scale);
         Some(if self.is_exact() {
-            Interval::exact(Decimal::new(self.mantissa, scale))
+            Interval::exact(Decimal::new(self.mantissa(), self.scale()))
         } else {
-            Interval::rounded_from_parts(self.mantissa, scale)
+            Interval::rounded_from_parts(self.mantissa(), self.scale())
         })
     }
 
     /// Whether the cell holds a figure (not `—` or empty).
     pub fn is_applicable(&self) -> bool {
-        self.flags & HAS_VALUE != 0
+        self.0 & HAS_VALUE != 0
     }
 
     /// The same interval as [`Cell::interval`], as integers at a fixed scale.
     pub fn scaled_interval(&self) -> Option<ScaledInterval> {
-        if self.flags & HAS_VALUE == 0 {
+        if !self.is_applicable() {
             return None;
         }
-        ScaledInterval::figure(self.mantissa, u32::from(self.scale), self.is_exact())
+        ScaledInterval::figure(self.mantissa(), self.scale(), self.is_exact())
     }
 
     /// Whether the figure is an exact count rather than a rounded amount.
     pub fn is_exact(&self) -> bool {
-        self.flags & EXACT != 0
-    }
-
-    pub fn span(&self) -> Span {
-        Span::new(self.offset as usize, usize::from(self.length))
+        self.0 & EXACT != 0
     }
 }
 
-fn pack(span: Span) -> Option<(u32, u16)> {
-    Some((
-        u32::try_from(span.offset).ok()?,
-        u16::try_from(span.length).ok()?,
-    ))
+/// What a CSV reader gives for a table: labels, cells, and where each row starts.
+#[derive(Debug, Default)]
+pub struct Grid {
+    pub rows: Vec<LabelPath>,
+    pub columns: Vec<LabelPath>,
+    pub cells: Vec<Cell>,
+    pub row_starts: Vec<u32>,
+    pub label_columns: usize,
 }
 
 /// A table as printed: its labels, its figures and the file they came from.
@@ -159,18 +146,22 @@ pub struct Table {
     rows: Vec<LabelPath>,
     columns: Vec<LabelPath>,
     cells: Vec<Cell>,
+    /// Where each data row's record starts in the file, for finding a cell's span.
+    row_starts: Vec<u32>,
+    label_columns: usize,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
 
 impl Table {
-    pub fn new(
-        meta: TableMeta,
-        source: SharedSource,
-        rows: Vec<LabelPath>,
-        columns: Vec<LabelPath>,
-        cells: Vec<Cell>,
-    ) -> Self {
+    pub fn new(meta: TableMeta, source: SharedSource, grid: Grid) -> Self {
+        let Grid {
+            rows,
+            columns,
+            cells,
+            row_starts,
+            label_columns,
+        } = grid;
         debug_assert_eq!(cells.len(), rows.len() * columns.len());
         Self {
             meta,
@@ -178,6 +169,8 @@ impl Table {
             rows,
             columns,
             cells,
+            row_starts,
+            label_columns,
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
@@ -217,6 +210,14 @@ impl Table {
         self.cells.get(row * self.columns.len() + column)
     }
 
+    /// Where a cell is printed in the file.
+    pub fn cell_span(&self, row: usize, column: usize) -> Option<Span> {
+        let start = usize::try_from(*self.row_starts.get(row)?).ok()?;
+        let fields = self.label_columns + column + 1;
+        let (spans, _) = read::field_spans(self.source.text().as_bytes(), start, fields);
+        spans.get(fields - 1).copied()
+    }
+
     /// How many cells hold a figure.
     pub fn figure_count(&self) -> usize {
         self.cells.iter().filter(|c| c.figure().is_some()).count()
@@ -229,16 +230,16 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
-    fn cells_are_small_and_keep_value_precision_and_span() {
-        assert_eq!(std::mem::size_of::<Cell>(), 16);
+    fn cells_are_small_and_keep_value_sign_and_precision() {
+        assert_eq!(std::mem::size_of::<Cell>(), 8);
         let value = Decimal::from_str("-13.90").unwrap();
-        let cell = Cell::value(value, Span::new(7, 6), false).unwrap();
+        let cell = Cell::value(value, false).unwrap();
         assert_eq!(cell.figure().unwrap().to_string(), "-13.90");
-        assert_eq!(cell.span(), Span::new(7, 6));
         assert!(!cell.is_exact());
-        assert_eq!(
-            Cell::not_applicable(Span::new(0, 0)).unwrap().figure(),
-            None
-        );
+        assert!(Cell::value(value, true).unwrap().is_exact());
+        assert_eq!(Cell::not_applicable().figure(), None);
+        let largest = Cell::from_parts(-MAX_MANTISSA, 0).unwrap();
+        assert_eq!(largest.figure(), Some(Decimal::from(-MAX_MANTISSA)));
+        assert_eq!(Cell::from_parts(MAX_MANTISSA + 1, 0), None);
     }
 }

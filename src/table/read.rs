@@ -5,7 +5,7 @@
 //! file itself, so a report can point at `"1,234"` even when it was quoted.
 
 use super::label::{Label, LabelPath, is_count_unit};
-use super::{Cell, Table, TableError, TableMeta};
+use super::{Cell, Grid, Table, TableError, TableMeta};
 use crate::number::{Figure, parse_figure};
 use crate::source::{SharedSource, SourceFile, Span, named};
 use rayon::prelude::*;
@@ -135,7 +135,31 @@ pub fn parse_table(
     }
     let rows = row_paths(labels, layout.label_columns, data_rows);
     mark_exact(&mut cells, &rows, &columns, &meta);
-    Ok(Table::new(meta, source.clone(), rows, columns, cells))
+    let starts: Vec<usize> = if quoted {
+        owned
+            .iter()
+            .skip(layout.header_rows)
+            .map(|r| r.span.offset)
+            .collect()
+    } else {
+        lines
+            .iter()
+            .skip(layout.header_rows)
+            .map(|s| s.offset)
+            .collect()
+    };
+    let grid = Grid {
+        rows,
+        columns,
+        cells,
+        // read_text refuses files past 4 GiB, so every offset fits.
+        row_starts: starts
+            .into_iter()
+            .map(|o| u32::try_from(o).unwrap_or(u32::MAX))
+            .collect(),
+        label_columns: layout.label_columns,
+    };
+    Ok(Table::new(meta, source.clone(), grid))
 }
 
 fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> TableError {
@@ -261,7 +285,7 @@ impl RowReader<'_> {
         chunk.labels.extend(labels);
         let figures = fields.iter().zip(spans).skip(self.label_columns);
         for ((text, span), slot) in figures.zip(cells) {
-            match make_cell(text, *span) {
+            match make_cell(text) {
                 Ok(cell) => *slot = cell,
                 Err(message) if chunk.errors.len() < MAX_ERRORS_PER_FILE => {
                     chunk.errors.push(TableError::BadNumber {
@@ -276,16 +300,19 @@ impl RowReader<'_> {
     }
 }
 
-fn make_cell(text: &str, span: Span) -> Result<Cell, String> {
+fn make_cell(text: &str) -> Result<Cell, String> {
     let too_long = || {
         format!(
-            "`{}` has more digits than crossfoot holds (18)",
+            "`{}` has more digits than crossfoot holds (16)",
             text.trim()
         )
     };
+    if let Some((mantissa, scale)) = crate::number::parse_plain(text.as_bytes()) {
+        return Cell::from_parts(mantissa, scale).ok_or_else(too_long);
+    }
     match parse_figure(text) {
-        Ok(Figure::Value(value)) => Cell::value(value, span, false).ok_or_else(too_long),
-        Ok(Figure::NotApplicable) => Cell::not_applicable(span).ok_or_else(too_long),
+        Ok(Figure::Value(value)) => Cell::value(value, false).ok_or_else(too_long),
+        Ok(Figure::NotApplicable) => Ok(Cell::not_applicable()),
         Err(error) => Err(error.to_string()),
     }
 }
@@ -572,7 +599,7 @@ mod tests {
         let t = table("x,v\nr,\"1 234.5\"\n", 1, 1);
         let cell = t.cell(0, 0).unwrap();
         assert_eq!(cell.figure().unwrap().to_string(), "1234.5");
-        assert_eq!(t.source().slice(cell.span()), "\"1 234.5\"");
+        assert_eq!(t.source().slice(t.cell_span(0, 0).unwrap()), "\"1 234.5\"");
     }
 
     #[test]
