@@ -41,6 +41,34 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
 }
 
+/// Bytes per part when a large text's line starts are found by several threads.
+const LINE_INDEX_PART: usize = 1 << 20;
+
+/// The byte offset of every line's start. Large texts are searched in parallel parts: `\n` is
+/// one byte that never occurs inside a multi-byte character, so any split point is safe.
+fn line_starts(text: &str) -> Vec<usize> {
+    use rayon::prelude::*;
+    let parts: Vec<Vec<usize>> = text
+        .as_bytes()
+        .par_chunks(LINE_INDEX_PART)
+        .enumerate()
+        .map(|(index, part)| {
+            let base = index * LINE_INDEX_PART;
+            part.iter()
+                .enumerate()
+                .filter(|(_, byte)| **byte == b'\n')
+                .map(|(offset, _)| base + offset + 1)
+                .collect()
+        })
+        .collect();
+    let mut starts = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 1);
+    starts.push(0);
+    for part in parts {
+        starts.extend(part);
+    }
+    starts
+}
+
 /// A shared handle: tables and rules keep their file alive for diagnostics.
 pub type SharedSource = Arc<SourceFile>;
 
@@ -53,9 +81,7 @@ pub struct LineColumn {
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = line_starts(&text);
         Self {
             path: path.into(),
             text,
