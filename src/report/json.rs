@@ -11,6 +11,15 @@ use serde::Serialize;
 /// every value the figures allow, without 28-digit tails.
 const BOUND_DECIMALS: u32 = 6;
 
+/// The gap rounded down to [`BOUND_DECIMALS`] (it stays a true lower bound), unless that would
+/// show a real gap as zero.
+fn gap(gap: Decimal) -> String {
+    let shown = gap.round_dp_with_strategy(BOUND_DECIMALS, RoundingStrategy::ToZero);
+    if shown.is_zero() { gap } else { shown }
+        .normalize()
+        .to_string()
+}
+
 fn outward(bound: Decimal, strategy: RoundingStrategy) -> String {
     bound
         .round_dp_with_strategy(BOUND_DECIMALS, strategy)
@@ -128,7 +137,7 @@ pub fn render(report: &Report<'_>) -> String {
                     low: outward(f.expected.low(), RoundingStrategy::ToNegativeInfinity),
                     high: outward(f.expected.high(), RoundingStrategy::ToPositiveInfinity),
                 },
-                gap: f.gap.normalize().to_string(),
+                gap: gap(f.gap),
                 cells: cells(&f.cells),
             })
             .collect(),
