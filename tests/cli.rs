@@ -567,3 +567,82 @@ fn data_files_are_untouched_by_a_run() {
         );
     }
 }
+
+/// A data directory and a rules file written for one test, in a temporary directory.
+fn scratch(csv: &[u8], rules: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join("data")).expect("data directory");
+    std::fs::write(dir.path().join("data/T.csv"), csv).expect("write the table");
+    std::fs::write(dir.path().join("t.rules"), rules).expect("write the rules");
+    dir
+}
+
+fn check_scratch(dir: &tempfile::TempDir) -> Run {
+    let data = dir.path().join("data");
+    let rules = dir.path().join("t.rules");
+    check(&[
+        "--data",
+        data.to_str().expect("UTF-8 path"),
+        "--rules",
+        rules.to_str().expect("UTF-8 path"),
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn a_tolerance_widens_only_as_far_as_it_says() {
+    // Parts 1.0 + 1.0 allow [1.9, 2.1]; the total 2.3 stands for [2.25, 2.35]: 0.15 apart.
+    let table = "项目,金额\na,1.0\nb,1.0\n合计,2.3\n".as_bytes();
+    let rule = |id: &str, tolerance: &str| {
+        format!("sum {id} \"t\" {tolerance} T[合计, 金额] = T[a, 金额] + T[b, 金额]\n")
+    };
+    let rules = [
+        rule("none", ""),
+        rule("too_small", "tolerance 0.1"),
+        rule("enough", "tolerance 0.2"),
+        rule("relative", "tolerance 10%"),
+    ]
+    .concat();
+    let run = check_scratch(&scratch(table, &rules));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let failed: Vec<&str> = findings(&json)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(failed, ["none", "too_small"]);
+    assert_eq!(findings(&json)[0]["gap"], "0.15");
+    assert_eq!(findings(&json)[1]["gap"], "0.05");
+}
+
+#[test]
+fn a_division_by_a_figure_that_may_be_zero_is_a_note_not_a_guess() {
+    let table = "项目,上年,本年,增长/%\nx,0.0,5.0,10.0\ny,4.0,5.0,25.0\n".as_bytes();
+    let rules = "growth g \"growth\" for r in [x, y] T[r, 增长] = growth(T[r, 本年], T[r, 上年])\n";
+    let run = check_scratch(&scratch(table, rules));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 1, 2, 1, 0, 1]);
+    let notes = json["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(
+        notes[0]["message"],
+        "division by an interval that contains zero"
+    );
+    assert_eq!(notes[0]["cells"][0]["row"], "x");
+}
+
+#[test]
+fn a_table_that_is_not_utf8_is_an_input_error() {
+    // "合计" in GBK.
+    let table = b"\xba\xcf\xbc\xc6,1\n";
+    let run = check_scratch(&scratch(table, "expr e \"e\" T[1, 1] >= 0\n"));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("is not UTF-8 text"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("save the file as UTF-8"),
+        "{}",
+        run.stderr
+    );
+}
