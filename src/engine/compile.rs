@@ -2,7 +2,7 @@
 //! resolved here, and every failure is a diagnostic on the token that named it.
 
 use super::program::*;
-use super::resolve::{Axis, Key, LookupError, lookup, year_of};
+use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
 use crate::lang::RuleError;
 use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
@@ -327,17 +327,7 @@ impl Compiler<'_> {
         }
         let mut prefixes: Vec<Vec<Key>> = vec![Vec::new()];
         for segment in &path.segments {
-            let choices = self.segment_keys(segment, scope)?;
-            prefixes = prefixes
-                .iter()
-                .flat_map(|prefix| {
-                    choices.iter().map(move |keys| {
-                        let mut extended = prefix.clone();
-                        extended.extend(keys.iter().cloned());
-                        extended
-                    })
-                })
-                .collect();
+            prefixes = extend_paths(&prefixes, &self.segment_keys(segment, scope)?);
         }
         Ok(prefixes.into_iter().map(Item::Path).collect())
     }
@@ -563,16 +553,7 @@ impl Compiler<'_> {
                 SegmentTemplate::Items(items) => items.iter().map(|i| self.item_keys(i)).collect(),
                 SegmentTemplate::Variable(_) | SegmentTemplate::PriorOf(_) => Vec::new(),
             };
-            combinations = combinations
-                .iter()
-                .flat_map(|prefix| {
-                    choices.iter().map(move |keys| {
-                        let mut extended = prefix.clone();
-                        extended.extend(keys.iter().cloned());
-                        extended
-                    })
-                })
-                .collect();
+            combinations = extend_paths(&combinations, &choices);
         }
         let many = segments
             .iter()

@@ -5,7 +5,7 @@
 //! same whatever the thread count.
 
 use super::program::*;
-use super::resolve::{Axis, Key, LookupError, lookup, year_of};
+use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
 use crate::checks::compare::{compare, same_printing};
 use crate::checks::{message, show_gap, show_interval};
 use crate::finding::{Finding, Note, Outcome};
@@ -13,6 +13,7 @@ use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{CompareOp, Kind};
 use crate::source::named;
+use crate::table::Cell;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -288,22 +289,23 @@ impl Evaluator<'_> {
         Ok((allowed, printed))
     }
 
-    fn figure(&self, id: CellId) -> Result<Decimal, Stop> {
+    /// The cell, if it holds a figure; a `—` or empty cell skips the check.
+    fn cell(&self, id: CellId) -> Result<Cell, Stop> {
         self.dataset
             .tables
             .get(id.table)
             .and_then(|t| t.cell(id.row, id.column))
-            .and_then(crate::table::Cell::figure)
+            .filter(|cell| cell.is_applicable())
+            .copied()
             .ok_or(Stop::Skip)
     }
 
+    fn figure(&self, id: CellId) -> Result<Decimal, Stop> {
+        self.cell(id)?.figure().ok_or(Stop::Skip)
+    }
+
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
-        self.dataset
-            .tables
-            .get(id.table)
-            .and_then(|t| t.cell(id.row, id.column))
-            .and_then(crate::table::Cell::interval)
-            .ok_or(Stop::Skip)
+        self.cell(id)?.interval().ok_or(Stop::Skip)
     }
 
     fn interval(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<Interval, Stop> {
@@ -350,17 +352,9 @@ impl Evaluator<'_> {
         })
     }
 
+    /// The cell's interval on integers; `None` if it is too large for them.
     fn scaled(&self, id: CellId) -> Result<Option<ScaledInterval>, Stop> {
-        let cell = self
-            .dataset
-            .tables
-            .get(id.table)
-            .and_then(|t| t.cell(id.row, id.column))
-            .ok_or(Stop::Skip)?;
-        if !cell.is_applicable() {
-            return Err(Stop::Skip);
-        }
-        Ok(cell.scaled_interval())
+        Ok(self.cell(id)?.scaled_interval())
     }
 
     /// Whether a linear comparison may hold, decided on integers; `false` also when the
@@ -588,16 +582,7 @@ impl Evaluator<'_> {
                     items.iter().map(|i| i.keys(self.dataset)).collect()
                 }
             };
-            paths = paths
-                .iter()
-                .flat_map(|p| {
-                    choices.iter().map(move |c| {
-                        let mut extended = p.clone();
-                        extended.extend(c.iter().cloned());
-                        extended
-                    })
-                })
-                .collect();
+            paths = extend_paths(&paths, &choices);
         }
         paths
             .iter()

@@ -37,6 +37,21 @@ impl Key {
     }
 }
 
+/// Every path made of one of `paths` followed by one of `choices`: how a path with a list in
+/// it (`[技术开发, 技术转让]/合计`) becomes the paths it names.
+pub fn extend_paths(paths: &[Vec<Key>], choices: &[Vec<Key>]) -> Vec<Vec<Key>> {
+    paths
+        .iter()
+        .flat_map(|path| {
+            choices.iter().map(move |choice| {
+                let mut extended = path.clone();
+                extended.extend(choice.iter().cloned());
+                extended
+            })
+        })
+        .collect()
+}
+
 /// The year a label names: `2021年` or `2021`.
 pub fn year_of(key: &str) -> Option<i32> {
     let digits = key.strip_suffix('年').unwrap_or(key);

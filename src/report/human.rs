@@ -17,6 +17,17 @@ pub struct Style {
     pub width: usize,
 }
 
+impl Style {
+    fn handler(self) -> GraphicalReportHandler {
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        GraphicalReportHandler::new_themed(theme).with_width(self.width)
+    }
+}
+
 #[derive(Debug)]
 struct CellsDiagnostic {
     title: String,
@@ -151,12 +162,7 @@ fn diagnostic(
 
 /// Render every finding and note, then the summary.
 pub fn render(report: &Report<'_>, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
+    let handler = style.handler();
     let mut out = String::new();
     let outcome = report.outcome;
     for finding in &outcome.findings {
@@ -201,12 +207,7 @@ pub fn summary(report: &Report<'_>) -> String {
 
 /// Render input errors (bad data or rules) as diagnostics, with a closing count.
 pub fn render_errors(errors: &[miette::Report], style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
+    let handler = style.handler();
     let mut out = String::new();
     for error in errors {
         let _ = handler.render_report(&mut out, error.as_ref());
