@@ -1,15 +1,16 @@
 //! Rules AST + tables → [`Program`]: every table, label, group and variable a rule names is
 //! resolved here, and every failure is a diagnostic on the token that named it.
 
+use super::forms::MatrixShape;
 use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
 use crate::lang::RuleError;
 use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
 use crate::table::manifest::Dataset;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-type Compiled<T> = Result<T, Box<RuleError>>;
+pub(super) type Compiled<T> = Result<T, Box<RuleError>>;
 
 /// A parsed rules file and the file it came from.
 pub struct ParsedFile {
@@ -35,7 +36,7 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
             }
         }
     }
-    let mut seen_ids: HashMap<&str, ()> = HashMap::new();
+    let mut seen_ids: HashSet<&str> = HashSet::new();
     let mut program = Program::default();
     for parsed in files {
         let compiler = Compiler {
@@ -44,7 +45,7 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
             source: &parsed.source,
         };
         for rule in &parsed.file.rules {
-            if seen_ids.insert(&rule.id.value, ()).is_some() {
+            if !seen_ids.insert(&rule.id.value) {
                 errors.push(RuleError::DuplicateId {
                     source_code: named(&parsed.source),
                     span: rule.id.span.into(),
@@ -65,7 +66,12 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
     }
 }
 
-fn invalid(source: &SharedSource, span: Span, message: String, help: Option<&str>) -> RuleError {
+pub(super) fn invalid(
+    source: &SharedSource,
+    span: Span,
+    message: String,
+    help: Option<&str>,
+) -> RuleError {
     RuleError::Invalid {
         source_code: named(source),
         span: span.into(),
@@ -76,9 +82,9 @@ fn invalid(source: &SharedSource, span: Span, message: String, help: Option<&str
 
 /// Loop variables in scope: names and, while expanding lists, their bound items.
 #[derive(Default, Clone)]
-struct Scope<'s> {
-    names: Vec<&'s str>,
-    bound: Vec<Item>,
+pub(super) struct Scope<'s> {
+    pub(super) names: Vec<&'s str>,
+    pub(super) bound: Vec<Item>,
 }
 
 impl Scope<'_> {
@@ -87,10 +93,10 @@ impl Scope<'_> {
     }
 }
 
-struct Compiler<'a> {
-    dataset: &'a Dataset,
+pub(super) struct Compiler<'a> {
+    pub(super) dataset: &'a Dataset,
     groups: &'a HashMap<String, (&'a ListExpr, &'a SharedSource)>,
-    source: &'a SharedSource,
+    pub(super) source: &'a SharedSource,
 }
 
 impl Compiler<'_> {
@@ -218,7 +224,7 @@ impl Compiler<'_> {
         Ok(scopes)
     }
 
-    fn table(&self, name: &Spanned<String>) -> Compiled<usize> {
+    pub(super) fn table(&self, name: &Spanned<String>) -> Compiled<usize> {
         self.dataset.table_index(&name.value).ok_or_else(|| {
             let ids = self.dataset.tables.iter().map(|t| t.id());
             let nearest = ids
@@ -236,7 +242,7 @@ impl Compiler<'_> {
     }
 
     /// Evaluate a list expression to items, with loop variables bound in `scope`.
-    fn list(&self, list: &ListExpr, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
+    pub(super) fn list(&self, list: &ListExpr, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
         match list {
             ListExpr::Literal(paths, _) => {
                 let mut items = Vec::new();
@@ -319,7 +325,7 @@ impl Compiler<'_> {
     }
 
     /// The items a path stands for: one, or several when a segment is a list or group.
-    fn path_items(&self, path: &PathExpr, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
+    pub(super) fn path_items(&self, path: &PathExpr, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
         if let [Segment::Word(word)] = path.segments.as_slice()
             && let Some(slot) = scope.slot(&word.value)
         {
@@ -406,12 +412,18 @@ impl Compiler<'_> {
         Ok(Key::Year(year - relative))
     }
 
-    fn item_keys(&self, item: &Item) -> Vec<Key> {
+    pub(super) fn item_keys(&self, item: &Item) -> Vec<Key> {
         item.keys(self.dataset)
     }
 
     /// Find a row or column, or explain on the rule's token why not.
-    fn find(&self, table: usize, axis: Axis, keys: &[Key], span: Span) -> Compiled<usize> {
+    pub(super) fn find(
+        &self,
+        table: usize,
+        axis: Axis,
+        keys: &[Key],
+        span: Span,
+    ) -> Compiled<usize> {
         let Some(t) = self.dataset.tables.get(table) else {
             return Err(Box::new(invalid(
                 self.source,
@@ -443,7 +455,13 @@ impl Compiler<'_> {
         })
     }
 
-    fn find_item(&self, table: usize, axis: Axis, item: &Item, span: Span) -> Compiled<usize> {
+    pub(super) fn find_item(
+        &self,
+        table: usize,
+        axis: Axis,
+        item: &Item,
+        span: Span,
+    ) -> Compiled<usize> {
         match (item, axis) {
             (Item::Row { table: t, row }, Axis::Row) if *t == table => Ok(*row),
             (Item::Column { table: t, column }, Axis::Column) if *t == table => Ok(*column),
@@ -515,7 +533,7 @@ impl Compiler<'_> {
         })
     }
 
-    fn axis(
+    pub(super) fn axis(
         &self,
         table: usize,
         axis: Axis,
@@ -585,291 +603,5 @@ impl Compiler<'_> {
                     .ok_or_else(|| self.unbound(variable))?,
             ),
         })
-    }
-}
-
-/// The parts of a `matrix` rule.
-struct MatrixShape<'r> {
-    table: &'r Spanned<String>,
-    rows: &'r ListExpr,
-    row_total: &'r PathExpr,
-    columns: &'r ListExpr,
-    column_total: &'r PathExpr,
-}
-
-impl Compiler<'_> {
-    fn matrix(&self, scope: &Scope<'_>, shape: &MatrixShape<'_>) -> Compiled<Vec<SumCheck>> {
-        let table = self.table(shape.table)?;
-        let resolve_all = |list: &ListExpr, axis: Axis| -> Compiled<Vec<usize>> {
-            self.list(list, scope)?
-                .iter()
-                .map(|item| self.find_item(table, axis, item, list.span()))
-                .collect()
-        };
-        let resolve_one = |path: &PathExpr, axis: Axis| -> Compiled<usize> {
-            let items = self.path_items(path, scope)?;
-            match items.as_slice() {
-                [item] => self.find_item(table, axis, item, path.span),
-                _ => Err(Box::new(invalid(
-                    self.source,
-                    path.span,
-                    "a total names one row or column".into(),
-                    None,
-                ))),
-            }
-        };
-        let rows = resolve_all(shape.rows, Axis::Row)?;
-        let columns = resolve_all(shape.columns, Axis::Column)?;
-        let total_row = resolve_one(shape.row_total, Axis::Row)?;
-        let total_column = resolve_one(shape.column_total, Axis::Column)?;
-        let cell = |row, column| CellId { table, row, column };
-        let mut sums = Vec::new();
-        for &row in &rows {
-            sums.push(SumCheck {
-                total: cell(row, total_column),
-                parts: columns.iter().map(|&c| cell(row, c)).collect(),
-            });
-        }
-        for &column in columns.iter().chain([&total_column]) {
-            sums.push(SumCheck {
-                total: cell(total_row, column),
-                parts: rows.iter().map(|&r| cell(r, column)).collect(),
-            });
-        }
-        Ok(sums)
-    }
-
-    fn hierarchy(
-        &self,
-        table_name: &Spanned<String>,
-        columns: Option<&ListExpr>,
-    ) -> Compiled<Vec<SumCheck>> {
-        let table = self.table(table_name)?;
-        let Some(t) = self.dataset.tables.get(table) else {
-            return Ok(Vec::new());
-        };
-        let columns: Vec<usize> = match columns {
-            Some(list) => self
-                .list(list, &Scope::default())?
-                .iter()
-                .map(|item| self.find_item(table, Axis::Column, item, list.span()))
-                .collect::<Compiled<_>>()?,
-            None => additive_columns(t),
-        };
-        let mut sums = Vec::new();
-        for (total, parts) in hierarchy_groups(t) {
-            for &column in &columns {
-                let cell = |row| CellId { table, row, column };
-                sums.push(SumCheck {
-                    total: cell(total),
-                    parts: parts.iter().map(|&r| cell(r)).collect(),
-                });
-            }
-        }
-        Ok(sums)
-    }
-
-    fn ranks(
-        &self,
-        table_name: &Spanned<String>,
-        rows: Option<&ListExpr>,
-        rank: &PathExpr,
-        by: &PathExpr,
-    ) -> Compiled<Vec<RankCheck>> {
-        let table = self.table(table_name)?;
-        let scope = Scope::default();
-        let column_of = |path: &PathExpr| -> Compiled<usize> {
-            match self.axis(table, Axis::Column, path, &scope)? {
-                AxisTemplate::Fixed(column) => Ok(column),
-                _ => Err(Box::new(invalid(
-                    self.source,
-                    path.span,
-                    "name one column".into(),
-                    None,
-                ))),
-            }
-        };
-        let rank_column = column_of(rank)?;
-        let value_column = column_of(by)?;
-        let rows: Vec<usize> = match rows {
-            Some(list) => self
-                .list(list, &scope)?
-                .iter()
-                .map(|item| self.find_item(table, Axis::Row, item, list.span()))
-                .collect::<Compiled<_>>()?,
-            None => (0..self.dataset.tables.get(table).map_or(0, |t| t.rows().len())).collect(),
-        };
-        let cell = |row, column| CellId { table, row, column };
-        Ok(rows
-            .iter()
-            .map(|&row| RankCheck {
-                rank: cell(row, rank_column),
-                value: cell(row, value_column),
-                peers: rows
-                    .iter()
-                    .filter(|&&r| r != row)
-                    .map(|&r| cell(r, value_column))
-                    .collect(),
-            })
-            .collect())
-    }
-}
-
-/// Columns that add up: every column whose unit is not a percentage.
-fn additive_columns(table: &crate::table::Table) -> Vec<usize> {
-    table
-        .columns()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.unit() != Some("%") && !c.labels().iter().any(|l| l.is_rank()))
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// Each total row and the rows it adds up: a group's `合计` and its members (`其中` rows
-/// excluded), and a top-level `合计`/`总计` and the top-level rows and group totals.
-fn hierarchy_groups(table: &crate::table::Table) -> Vec<(usize, Vec<usize>)> {
-    let rows = table.rows();
-    let outer = |i: usize| {
-        rows.get(i)
-            .and_then(|p| p.labels().first())
-            .map(|l| l.key())
-    };
-    let mut groups = Vec::new();
-    for (total, path) in rows.iter().enumerate() {
-        if !path.is_total() || path.labels().len() != 2 {
-            continue;
-        }
-        let members: Vec<usize> = (0..rows.len())
-            .filter(|&i| i != total && outer(i) == outer(total))
-            .filter(|&i| {
-                rows.get(i)
-                    .is_some_and(|p| !p.is_of_which() && !p.is_total())
-            })
-            .collect();
-        if !members.is_empty() {
-            groups.push((total, members));
-        }
-    }
-    for (total, path) in rows.iter().enumerate() {
-        if !path.is_total() || path.labels().len() != 1 {
-            continue;
-        }
-        let parts: Vec<usize> = (0..rows.len())
-            .filter(|&i| i != total)
-            .filter(|&i| {
-                rows.get(i)
-                    .is_some_and(|p| !p.is_of_which() && (p.labels().len() == 1 || p.is_total()))
-            })
-            .collect();
-        groups.push((total, parts));
-    }
-    groups
-}
-
-impl Compiler<'_> {
-    /// The comparison as sums of cells, if it is one.
-    fn linear_form(
-        &self,
-        loops: &[Items],
-        left: &CompiledExpr,
-        right: &CompiledExpr,
-    ) -> Option<LinearForm> {
-        let mut form = LinearForm::default();
-        self.linear_terms(loops, left, false, &mut form.left, &mut form.left_constant)?;
-        self.linear_terms(
-            loops,
-            right,
-            false,
-            &mut form.right,
-            &mut form.right_constant,
-        )?;
-        Some(form)
-    }
-
-    fn linear_terms(
-        &self,
-        loops: &[Items],
-        expr: &CompiledExpr,
-        negative: bool,
-        terms: &mut Vec<Term>,
-        constant: &mut rust_decimal::Decimal,
-    ) -> Option<()> {
-        match expr {
-            CompiledExpr::Number(n) => {
-                *constant = if negative {
-                    constant.checked_sub(*n)?
-                } else {
-                    constant.checked_add(*n)?
-                };
-            }
-            CompiledExpr::Cell(cell) => {
-                let rows = self.places(loops, cell.table, Axis::Row, &cell.row)?;
-                let columns = self.places(loops, cell.table, Axis::Column, &cell.column)?;
-                for row in &rows {
-                    for column in &columns {
-                        terms.push(Term {
-                            negative,
-                            table: cell.table,
-                            row: row.clone(),
-                            column: column.clone(),
-                        });
-                    }
-                }
-            }
-            CompiledExpr::Sum(args) => {
-                for arg in args {
-                    self.linear_terms(loops, arg, negative, terms, constant)?;
-                }
-            }
-            CompiledExpr::Add(a, b) => {
-                self.linear_terms(loops, a, negative, terms, constant)?;
-                self.linear_terms(loops, b, negative, terms, constant)?;
-            }
-            CompiledExpr::Sub(a, b) => {
-                self.linear_terms(loops, a, negative, terms, constant)?;
-                self.linear_terms(loops, b, !negative, terms, constant)?;
-            }
-            CompiledExpr::Negate(a) => self.linear_terms(loops, a, !negative, terms, constant)?,
-            _ => return None,
-        }
-        Some(())
-    }
-
-    /// The places an axis template names, when they need no lookup while checking. A label
-    /// that does not resolve gives `None`: the general path then reports it.
-    fn places(
-        &self,
-        loops: &[Items],
-        table: usize,
-        axis: Axis,
-        template: &AxisTemplate,
-    ) -> Option<Vec<Place>> {
-        match template {
-            AxisTemplate::Fixed(index) => Some(vec![Place::Fixed(*index)]),
-            AxisTemplate::FixedMany(indices) => {
-                Some(indices.iter().map(|&i| Place::Fixed(i)).collect())
-            }
-            AxisTemplate::Variable(slot) => match (loops.get(*slot)?, axis) {
-                (Items::AllRows { table: t, .. }, Axis::Row)
-                | (Items::AllColumns { table: t, .. }, Axis::Column)
-                    if *t == table =>
-                {
-                    Some(vec![Place::Loop(*slot)])
-                }
-                (Items::Listed(items), _) => {
-                    let indices = items
-                        .iter()
-                        .map(|item| self.find_item(table, axis, item, Span::default()).ok())
-                        .collect::<Option<Vec<usize>>>()?;
-                    Some(vec![Place::Mapped {
-                        slot: *slot,
-                        indices,
-                    }])
-                }
-                _ => None,
-            },
-            AxisTemplate::Path(_) => None,
-        }
     }
 }

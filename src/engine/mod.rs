@@ -5,6 +5,8 @@
 
 pub mod compile;
 pub mod evaluate;
+mod forms;
+mod linear;
 pub mod program;
 pub mod resolve;
 

@@ -1,0 +1,190 @@
+//! The table forms of rules: `matrix`, `hierarchy` and `rank` expand, when compiled, into the
+//! concrete sums and rank checks they stand for.
+
+use super::compile::{Compiled, Compiler, Scope, invalid};
+use super::program::*;
+use super::resolve::Axis;
+use crate::lang::ast::*;
+
+/// The parts of a `matrix` rule.
+pub(super) struct MatrixShape<'r> {
+    pub(super) table: &'r Spanned<String>,
+    pub(super) rows: &'r ListExpr,
+    pub(super) row_total: &'r PathExpr,
+    pub(super) columns: &'r ListExpr,
+    pub(super) column_total: &'r PathExpr,
+}
+
+impl Compiler<'_> {
+    pub(super) fn matrix(
+        &self,
+        scope: &Scope<'_>,
+        shape: &MatrixShape<'_>,
+    ) -> Compiled<Vec<SumCheck>> {
+        let table = self.table(shape.table)?;
+        let resolve_all = |list: &ListExpr, axis: Axis| -> Compiled<Vec<usize>> {
+            self.list(list, scope)?
+                .iter()
+                .map(|item| self.find_item(table, axis, item, list.span()))
+                .collect()
+        };
+        let resolve_one = |path: &PathExpr, axis: Axis| -> Compiled<usize> {
+            let items = self.path_items(path, scope)?;
+            match items.as_slice() {
+                [item] => self.find_item(table, axis, item, path.span),
+                _ => Err(Box::new(invalid(
+                    self.source,
+                    path.span,
+                    "a total names one row or column".into(),
+                    None,
+                ))),
+            }
+        };
+        let rows = resolve_all(shape.rows, Axis::Row)?;
+        let columns = resolve_all(shape.columns, Axis::Column)?;
+        let total_row = resolve_one(shape.row_total, Axis::Row)?;
+        let total_column = resolve_one(shape.column_total, Axis::Column)?;
+        let cell = |row, column| CellId { table, row, column };
+        let mut sums = Vec::new();
+        for &row in &rows {
+            sums.push(SumCheck {
+                total: cell(row, total_column),
+                parts: columns.iter().map(|&c| cell(row, c)).collect(),
+            });
+        }
+        for &column in columns.iter().chain([&total_column]) {
+            sums.push(SumCheck {
+                total: cell(total_row, column),
+                parts: rows.iter().map(|&r| cell(r, column)).collect(),
+            });
+        }
+        Ok(sums)
+    }
+
+    pub(super) fn hierarchy(
+        &self,
+        table_name: &Spanned<String>,
+        columns: Option<&ListExpr>,
+    ) -> Compiled<Vec<SumCheck>> {
+        let table = self.table(table_name)?;
+        let Some(t) = self.dataset.tables.get(table) else {
+            return Ok(Vec::new());
+        };
+        let columns: Vec<usize> = match columns {
+            Some(list) => self
+                .list(list, &Scope::default())?
+                .iter()
+                .map(|item| self.find_item(table, Axis::Column, item, list.span()))
+                .collect::<Compiled<_>>()?,
+            None => additive_columns(t),
+        };
+        let mut sums = Vec::new();
+        for (total, parts) in hierarchy_groups(t) {
+            for &column in &columns {
+                let cell = |row| CellId { table, row, column };
+                sums.push(SumCheck {
+                    total: cell(total),
+                    parts: parts.iter().map(|&r| cell(r)).collect(),
+                });
+            }
+        }
+        Ok(sums)
+    }
+
+    pub(super) fn ranks(
+        &self,
+        table_name: &Spanned<String>,
+        rows: Option<&ListExpr>,
+        rank: &PathExpr,
+        by: &PathExpr,
+    ) -> Compiled<Vec<RankCheck>> {
+        let table = self.table(table_name)?;
+        let scope = Scope::default();
+        let column_of = |path: &PathExpr| -> Compiled<usize> {
+            match self.axis(table, Axis::Column, path, &scope)? {
+                AxisTemplate::Fixed(column) => Ok(column),
+                _ => Err(Box::new(invalid(
+                    self.source,
+                    path.span,
+                    "name one column".into(),
+                    None,
+                ))),
+            }
+        };
+        let rank_column = column_of(rank)?;
+        let value_column = column_of(by)?;
+        let rows: Vec<usize> = match rows {
+            Some(list) => self
+                .list(list, &scope)?
+                .iter()
+                .map(|item| self.find_item(table, Axis::Row, item, list.span()))
+                .collect::<Compiled<_>>()?,
+            None => (0..self.dataset.tables.get(table).map_or(0, |t| t.rows().len())).collect(),
+        };
+        let cell = |row, column| CellId { table, row, column };
+        Ok(rows
+            .iter()
+            .map(|&row| RankCheck {
+                rank: cell(row, rank_column),
+                value: cell(row, value_column),
+                peers: rows
+                    .iter()
+                    .filter(|&&r| r != row)
+                    .map(|&r| cell(r, value_column))
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+/// Columns that add up: every column whose unit is not a percentage.
+fn additive_columns(table: &crate::table::Table) -> Vec<usize> {
+    table
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.unit() != Some("%") && !c.labels().iter().any(|l| l.is_rank()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Each total row and the rows it adds up: a group's `合计` and its members (`其中` rows
+/// excluded), and a top-level `合计`/`总计` and the top-level rows and group totals.
+fn hierarchy_groups(table: &crate::table::Table) -> Vec<(usize, Vec<usize>)> {
+    let rows = table.rows();
+    let outer = |i: usize| {
+        rows.get(i)
+            .and_then(|p| p.labels().first())
+            .map(|l| l.key())
+    };
+    let mut groups = Vec::new();
+    for (total, path) in rows.iter().enumerate() {
+        if !path.is_total() || path.labels().len() != 2 {
+            continue;
+        }
+        let members: Vec<usize> = (0..rows.len())
+            .filter(|&i| i != total && outer(i) == outer(total))
+            .filter(|&i| {
+                rows.get(i)
+                    .is_some_and(|p| !p.is_of_which() && !p.is_total())
+            })
+            .collect();
+        if !members.is_empty() {
+            groups.push((total, members));
+        }
+    }
+    for (total, path) in rows.iter().enumerate() {
+        if !path.is_total() || path.labels().len() != 1 {
+            continue;
+        }
+        let parts: Vec<usize> = (0..rows.len())
+            .filter(|&i| i != total)
+            .filter(|&i| {
+                rows.get(i)
+                    .is_some_and(|p| !p.is_of_which() && (p.labels().len() == 1 || p.is_total()))
+            })
+            .collect();
+        groups.push((total, parts));
+    }
+    groups
+}
