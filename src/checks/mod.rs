@@ -8,7 +8,7 @@ pub mod compare;
 pub mod docs;
 
 use crate::interval::Interval;
-use crate::lang::ast::Kind;
+use crate::lang::ast::{CompareOp, Kind};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Derived intervals are shown to this many more decimals than the published figure.
@@ -39,6 +39,24 @@ pub fn show_gap(gap: Decimal, published_scale: u32) -> String {
     )
     .normalize()
     .to_string()
+}
+
+/// The one-line message of a comparison whose left side is an expression, not one printed
+/// figure: both sides' intervals and how far the relation misses.
+pub fn comparison_message(
+    left: &Interval,
+    op: CompareOp,
+    right: &Interval,
+    gap: Decimal,
+) -> String {
+    let scale = left.low().scale().max(right.low().scale()).min(4);
+    format!(
+        "`{}` does not hold: the left side is {}, the right side {} (off by {})",
+        op.symbol(),
+        show_interval(left, scale.saturating_sub(EXTRA_DECIMALS)),
+        show_interval(right, scale.saturating_sub(EXTRA_DECIMALS)),
+        show_gap(gap, scale.saturating_sub(EXTRA_DECIMALS)),
+    )
 }
 
 /// The one-line message of a failed check.

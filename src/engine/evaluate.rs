@@ -7,7 +7,7 @@
 use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
 use crate::checks::compare::{compare, same_printing};
-use crate::checks::{message, show_gap, show_interval};
+use crate::checks::{comparison_message, message, show_gap, show_interval};
 use crate::finding::{Finding, Note, Outcome};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
@@ -228,7 +228,13 @@ impl Evaluator<'_> {
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
-                Ok(finding(published, r, gap, cells))
+                let mut verdict = finding(published, r, gap, cells);
+                if published.is_none()
+                    && let Verdict::Fail(failed) = &mut verdict
+                {
+                    failed.message = comparison_message(&l, *op, &r, gap);
+                }
+                Ok(verdict)
             }
             Work::Sums(sums) => {
                 let Some(sum) = sums.get(check) else {

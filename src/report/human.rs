@@ -90,13 +90,17 @@ fn label_text(cell: &CellView<'_>, published: bool) -> String {
 }
 
 /// Group a finding's cells by file: the first group holds the published cell.
-fn cells_by_file<'r>(report: &'r Report<'_>, ids: &[CellId]) -> Vec<Vec<(CellView<'r>, bool)>> {
+fn cells_by_file<'r>(
+    report: &'r Report<'_>,
+    ids: &[CellId],
+    first_is_published: bool,
+) -> Vec<Vec<(CellView<'r>, bool)>> {
     let mut groups: Vec<Vec<(CellView<'r>, bool)>> = Vec::new();
     for (index, &id) in ids.iter().enumerate() {
         let Some(view) = report.cell(id) else {
             continue;
         };
-        let published = index == 0;
+        let published = first_is_published && index == 0;
         match groups.iter_mut().find(|g| {
             g.first()
                 .is_some_and(|(c, _)| c.table.id() == view.table.id())
@@ -173,7 +177,7 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
             .map_or("", |r| r.description.as_str());
         let title = format!("{}: {}", finding.rule_id, description);
         let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
-        let groups = cells_by_file(report, &finding.cells);
+        let groups = cells_by_file(report, &finding.cells, finding.published.is_some());
         if let Some(d) = diagnostic(title, code, Some(finding.message.clone()), groups) {
             let _ = handler.render_report(&mut out, &d);
             out.push('\n');
@@ -181,7 +185,7 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
     }
     for note in &outcome.notes {
         let title = format!("{}: not checked: {}", note.rule_id, note.message);
-        let groups = cells_by_file(report, &note.cells);
+        let groups = cells_by_file(report, &note.cells, false);
         if let Some(d) = diagnostic(title, Some("crossfoot::note".into()), None, groups) {
             let _ = handler.render_report(&mut out, &d);
             out.push('\n');
