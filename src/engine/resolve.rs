@@ -211,6 +211,7 @@ mod tests {
         let layout = Layout {
             header_rows: 2,
             label_columns: 2,
+            text_columns: Vec::new(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }

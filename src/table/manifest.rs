@@ -46,6 +46,9 @@ struct Entry {
     unit: Option<String>,
     #[serde(default)]
     units: BTreeMap<String, String>,
+    /// Columns that hold text such as names, read as labels of their rows.
+    #[serde(default)]
+    text_columns: Vec<String>,
     /// Transcription decisions, for editors; not used by checks.
     #[serde(default)]
     #[allow(dead_code)]
@@ -154,6 +157,7 @@ fn plan_from_manifest(
             layout: Layout {
                 header_rows: entry.header_rows,
                 label_columns: entry.label_columns,
+                text_columns: entry.text_columns,
             },
             meta: TableMeta {
                 id: entry.id.into_inner(),
@@ -204,6 +208,7 @@ fn plan_from_directory(dir: &Path) -> Result<Vec<Planned>, TableError> {
                 layout: Layout {
                     header_rows: 1,
                     label_columns: 1,
+                    text_columns: Vec::new(),
                 },
             }
         })

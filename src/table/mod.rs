@@ -135,7 +135,8 @@ pub struct Grid {
     pub columns: Vec<LabelPath>,
     pub cells: Vec<Cell>,
     pub row_starts: Vec<u32>,
-    pub label_columns: usize,
+    /// The field of each figure column in its record.
+    pub figure_fields: Vec<usize>,
 }
 
 /// A table as printed: its labels, its figures and the file they came from.
@@ -148,7 +149,7 @@ pub struct Table {
     cells: Vec<Cell>,
     /// Where each data row's record starts in the file, for finding a cell's span.
     row_starts: Vec<u32>,
-    label_columns: usize,
+    figure_fields: Vec<usize>,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
@@ -160,7 +161,7 @@ impl Table {
             columns,
             cells,
             row_starts,
-            label_columns,
+            figure_fields,
         } = grid;
         debug_assert_eq!(cells.len(), rows.len() * columns.len());
         Self {
@@ -170,7 +171,7 @@ impl Table {
             columns,
             cells,
             row_starts,
-            label_columns,
+            figure_fields,
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
@@ -213,7 +214,7 @@ impl Table {
     /// Where a cell is printed in the file.
     pub fn cell_span(&self, row: usize, column: usize) -> Option<Span> {
         let start = usize::try_from(*self.row_starts.get(row)?).ok()?;
-        let fields = self.label_columns + column + 1;
+        let fields = self.figure_fields.get(column)? + 1;
         let (spans, _) = read::field_spans(self.source.text().as_bytes(), start, fields);
         spans.get(fields - 1).copied()
     }

@@ -14,10 +14,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// How a table's CSV is laid out.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Layout {
     pub header_rows: usize,
     pub label_columns: usize,
+    /// Columns after the label columns that hold text (a name in a name list): their cells
+    /// become part of the row's labels, after the label columns'.
+    pub text_columns: Vec<String>,
 }
 
 /// Stop collecting cell errors past this many in one file.
@@ -127,11 +130,28 @@ pub fn parse_table(
         .filter(|r| r.fields.len() != width)
         .map(|r| ragged(source, r.span, r.fields.len(), width))
         .collect();
-    let columns = column_paths(&headers, layout.label_columns, width);
+    let all_columns = column_paths(&headers, layout.label_columns, width);
+    let is_text = |path: &LabelPath| {
+        layout
+            .text_columns
+            .iter()
+            .any(|name| path.labels().iter().any(|l| l.answers_to(name)))
+    };
+    let text_fields = all_columns
+        .iter()
+        .enumerate()
+        .filter(|(_, path)| is_text(path))
+        .map(|(i, _)| layout.label_columns + i);
+    let label_fields: Vec<usize> = (0..layout.label_columns).chain(text_fields).collect();
+    let figure_fields: Vec<usize> = (layout.label_columns..width)
+        .filter(|i| !label_fields.contains(i))
+        .collect();
+    let columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
     let reader = RowReader {
         source,
         width,
-        label_columns: layout.label_columns,
+        label_fields: &label_fields,
+        figure_fields: &figure_fields,
     };
     let data_rows = record_count - layout.header_rows;
     let mut cells = vec![Cell::PLACEHOLDER; data_rows * columns.len()];
@@ -155,7 +175,7 @@ pub fn parse_table(
         errors.truncate(MAX_ERRORS_PER_FILE);
         return Err(errors);
     }
-    let rows = row_paths(labels, layout.label_columns, data_rows);
+    let rows = row_paths(labels, label_fields.len(), data_rows);
     mark_exact(&mut cells, &rows, &columns, &meta);
     let starts: Vec<usize> = if quoted {
         owned
@@ -179,7 +199,7 @@ pub fn parse_table(
             .into_iter()
             .map(|o| u32::try_from(o).unwrap_or(u32::MAX))
             .collect(),
-        label_columns: layout.label_columns,
+        figure_fields,
     };
     Ok(Table::new(meta, source.clone(), grid))
 }
@@ -257,14 +277,17 @@ struct Chunk {
 struct RowReader<'a> {
     source: &'a SharedSource,
     width: usize,
-    label_columns: usize,
+    /// Fields that hold labels: the label columns, then any text columns.
+    label_fields: &'a [usize],
+    /// Fields that hold figures, in column order.
+    figure_fields: &'a [usize],
 }
 
 impl RowReader<'_> {
     /// Read lines into `cells`, which has room for exactly their figures.
     fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell]) -> Chunk {
         let mut chunk = Chunk::default();
-        let width = self.width - self.label_columns;
+        let width = self.figure_fields.len();
         let mut fields = Vec::with_capacity(self.width);
         let mut spans = Vec::with_capacity(self.width);
         for (&line, row_cells) in lines.iter().zip(cells.chunks_mut(width.max(1))) {
@@ -276,7 +299,7 @@ impl RowReader<'_> {
 
     fn read_owned(&self, records: &[Record], cells: &mut [Cell]) -> Chunk {
         let mut chunk = Chunk::default();
-        let width = self.width - self.label_columns;
+        let width = self.figure_fields.len();
         for (record, row_cells) in records.iter().zip(cells.chunks_mut(width.max(1))) {
             let fields: Vec<&str> = record.fields.iter().map(String::as_str).collect();
             self.read_row(&fields, &record.spans, record.span, row_cells, &mut chunk);
@@ -299,20 +322,21 @@ impl RowReader<'_> {
             }
             return;
         }
-        let labels = fields
-            .iter()
-            .zip(spans)
-            .take(self.label_columns)
-            .map(|(text, span)| (!text.trim().is_empty()).then(|| Label::new(text, *span)));
+        let field = |index: usize| fields.get(index).copied().zip(spans.get(index).copied());
+        let labels = self.label_fields.iter().map(|&index| {
+            field(index)
+                .filter(|(text, _)| !text.trim().is_empty())
+                .map(|(text, span)| Label::new(text, span))
+        });
         chunk.labels.extend(labels);
-        let figures = fields.iter().zip(spans).skip(self.label_columns);
+        let figures = self.figure_fields.iter().filter_map(|&index| field(index));
         for ((text, span), slot) in figures.zip(cells) {
             match make_cell(text) {
                 Ok(cell) => *slot = cell,
                 Err(message) if chunk.errors.len() < MAX_ERRORS_PER_FILE => {
                     chunk.errors.push(TableError::BadNumber {
                         source_code: named(self.source),
-                        span: (*span).into(),
+                        span: span.into(),
                         message,
                     });
                 }
@@ -549,6 +573,7 @@ mod tests {
         let layout = Layout {
             header_rows,
             label_columns,
+            text_columns: Vec::new(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }
@@ -560,6 +585,7 @@ mod tests {
             let layout = Layout {
                 header_rows: 1,
                 label_columns: 1,
+                text_columns: Vec::new(),
             };
             let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
             let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
@@ -617,6 +643,25 @@ mod tests {
     }
 
     #[test]
+    fn text_columns_become_row_labels_and_continue_down() {
+        let source = Arc::new(SourceFile::new(
+            "t.csv",
+            "省份,序号,机构名称\n北京,1,甲\n,2,乙\n天津,1,丙\n".to_string(),
+        ));
+        let layout = Layout {
+            header_rows: 1,
+            label_columns: 1,
+            text_columns: vec!["机构名称".to_string()],
+        };
+        let t = parse_table(&source, TableMeta::default(), layout).unwrap();
+        let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
+        assert_eq!(rows, ["北京/甲", "北京/乙", "天津/丙"]);
+        assert_eq!(t.columns().len(), 1);
+        assert_eq!(t.cell(1, 0).unwrap().figure().unwrap().to_string(), "2");
+        assert_eq!(t.source().slice(t.cell_span(2, 0).unwrap()), "1");
+    }
+
+    #[test]
     fn a_quoted_number_is_read_and_spanned() {
         let t = table("x,v\nr,\"1 234.5\"\n", 1, 1);
         let cell = t.cell(0, 0).unwrap();
@@ -630,6 +675,7 @@ mod tests {
         let layout = Layout {
             header_rows: 1,
             label_columns: 1,
+            text_columns: Vec::new(),
         };
         let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
         let [TableError::BadNumber { span, .. }] = errors.as_slice() else {
