@@ -6,6 +6,9 @@
 //! JSON and checks the counts and the failing rule ids itself, so a wrongly accepted snapshot
 //! still leaves a failing test.
 
+#[path = "cli/transcription.rs"]
+mod transcription;
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

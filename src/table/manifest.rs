@@ -22,6 +22,9 @@ struct Manifest {
     edition: Option<i64>,
     /// The year the figures describe: rules' `current`; `prior` is the year before.
     year: Option<i32>,
+    /// The text the tables were transcribed from, bundled beside them.
+    #[allow(dead_code)]
+    source: Option<String>,
     #[serde(rename = "table", default)]
     tables: Vec<Entry>,
 }
@@ -49,10 +52,25 @@ struct Entry {
     /// Columns that hold text such as names, read as labels of their rows.
     #[serde(default)]
     text_columns: Vec<String>,
+    /// Figures not on the source lines: reconstructed where the extraction lost them.
+    #[serde(default)]
+    #[allow(dead_code)]
+    restored: Vec<Restored>,
     /// Transcription decisions, for editors; not used by checks.
     #[serde(default)]
     #[allow(dead_code)]
     notes: Vec<String>,
+}
+
+/// A figure the transcriber reconstructed, and why (checked by the transcription test).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Restored {
+    row: String,
+    column: String,
+    value: String,
+    why: String,
 }
 
 fn one() -> usize {
