@@ -3,7 +3,9 @@
 use crate::engine::program::CellId;
 use crate::interval::Interval;
 use crate::lang::ast::Kind;
+use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 
 /// A discrepancy: a published figure (or the left side of a comparison) that the derived
 /// interval cannot explain by rounding.
@@ -45,4 +47,68 @@ pub struct Outcome {
     pub skipped: usize,
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
+    /// Which figures took part in a decided check, when asked for.
+    pub coverage: Option<Coverage>,
+}
+
+/// Which printed figures some check confirmed, per table.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    pub tables: Vec<TableCoverage>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TableCoverage {
+    pub table: usize,
+    /// Cells that hold a figure (`—` and empty cells are not counted).
+    pub figures: usize,
+    pub covered: usize,
+    /// Figures no decided check read, in reading order.
+    pub uncovered: Vec<CellId>,
+}
+
+impl Coverage {
+    /// Count, per table, the figures among `covered` (which may repeat cells).
+    pub fn of(dataset: &Dataset, covered: Vec<CellId>) -> Self {
+        let covered: HashSet<CellId> = covered.into_iter().collect();
+        let tables = dataset
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(index, table)| {
+                let mut entry = TableCoverage {
+                    table: index,
+                    ..TableCoverage::default()
+                };
+                for row in 0..table.rows().len() {
+                    for column in 0..table.columns().len() {
+                        if !table.cell(row, column).is_some_and(|c| c.is_applicable()) {
+                            continue;
+                        }
+                        entry.figures += 1;
+                        let id = CellId {
+                            table: index,
+                            row,
+                            column,
+                        };
+                        if covered.contains(&id) {
+                            entry.covered += 1;
+                        } else {
+                            entry.uncovered.push(id);
+                        }
+                    }
+                }
+                entry
+            })
+            .collect();
+        Self { tables }
+    }
+
+    pub fn figures(&self) -> usize {
+        self.tables.iter().map(|t| t.figures).sum()
+    }
+
+    pub fn covered(&self) -> usize {
+        self.tables.iter().map(|t| t.covered).sum()
+    }
 }

@@ -26,7 +26,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     let data = args.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
     let rules = args.rules.clone().unwrap_or_else(|| bundled(BUNDLED_RULES));
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let checked = match crossfoot::run::check(&data, &rules) {
+    let checked = match crossfoot::run::check_with(&data, &rules, args.coverage) {
         Ok(checked) => checked,
         Err(errors) => {
             let style = human::Style { color, width: 100 };

@@ -2,7 +2,7 @@
 //! every file is collected and returned together; nothing here prints.
 
 use crate::engine::program::Program;
-use crate::engine::{ParsedFile, compile, evaluate};
+use crate::engine::{ParsedFile, compile, evaluate_with};
 use crate::finding::Outcome;
 use crate::lang::RuleError;
 use crate::lang::parser::parse_rules;
@@ -23,10 +23,19 @@ pub struct Checked {
 
 /// Load, compile and evaluate. `Err` holds every problem found in the inputs.
 pub fn check(data: &Path, rules: &Path) -> Result<Checked, Vec<miette::Report>> {
+    check_with(data, rules, false)
+}
+
+/// [`check`], and with `coverage` also which figures some check confirmed.
+pub fn check_with(
+    data: &Path,
+    rules: &Path,
+    coverage: bool,
+) -> Result<Checked, Vec<miette::Report>> {
     let dataset = load_dataset(data).map_err(into_reports)?;
     let files = parse_rule_files(rules).map_err(into_reports)?;
     let program = compile(&dataset, &files).map_err(into_reports)?;
-    let outcome = evaluate(&dataset, &program).map_err(into_reports)?;
+    let outcome = evaluate_with(&dataset, &program, coverage).map_err(into_reports)?;
     Ok(Checked {
         dataset,
         program,

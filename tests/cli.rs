@@ -649,3 +649,61 @@ fn a_table_that_is_not_utf8_is_an_input_error() {
         run.stderr
     );
 }
+
+#[test]
+fn coverage_counts_the_figures_a_decided_check_read() {
+    let run = check(&[
+        "--data",
+        "tests/fixtures/sum/data",
+        "--rules",
+        "tests/fixtures/sum/rules",
+        "--format",
+        "json",
+        "--coverage",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let coverage = &json["summary"]["coverage"];
+    let tables = coverage["tables"].as_array().expect("per-table coverage");
+    let by_id = |id: &str| {
+        tables
+            .iter()
+            .find(|t| t["table"] == id)
+            .unwrap_or_else(|| panic!("coverage of {id}"))
+    };
+    // S2: every figure takes part in the near miss or the failure.
+    assert_eq!(by_id("S2")["figures"], 8);
+    assert_eq!(by_id("S2")["covered"], 8);
+    // S1: the 增长 % column is not additive, and the 总计 contracts check is skipped (技术咨询's
+    // count is `—`), so those figures are listed as not checked.
+    let s1 = by_id("S1");
+    let uncovered = s1["uncovered"].as_array().expect("uncovered cells");
+    assert_eq!(
+        s1["figures"].as_u64().unwrap() - s1["covered"].as_u64().unwrap(),
+        uncovered.len() as u64
+    );
+    assert!(
+        uncovered
+            .iter()
+            .all(|c| c["column"].as_str().unwrap().contains("增长")
+                || c["row"] == "总计"
+                || c["row"].as_str().unwrap().contains("其中"))
+    );
+    assert_eq!(
+        coverage["figures"].as_u64(),
+        Some(tables.iter().map(|t| t["figures"].as_u64().unwrap()).sum())
+    );
+    // Without the flag the summary has no coverage.
+    let plain = parse(
+        &check(&[
+            "--data",
+            "tests/fixtures/sum/data",
+            "--rules",
+            "tests/fixtures/sum/rules",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    );
+    assert!(plain["summary"].get("coverage").is_none());
+}

@@ -8,7 +8,7 @@ use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
 use crate::checks::compare::{compare, same_printing};
 use crate::checks::{comparison_message, message, show_gap, show_interval};
-use crate::finding::{Finding, Note, Outcome};
+use crate::finding::{Coverage, Finding, Note, Outcome};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{CompareOp, Kind};
@@ -48,6 +48,7 @@ struct Tally {
     findings: Vec<Finding>,
     notes: Vec<Note>,
     errors: Vec<(usize, usize, RuleError)>,
+    covered: Vec<CellId>,
 }
 
 impl Tally {
@@ -57,6 +58,7 @@ impl Tally {
         self.findings.append(&mut other.findings);
         self.notes.append(&mut other.notes);
         self.errors.append(&mut other.errors);
+        self.covered.append(&mut other.covered);
         self
     }
 }
@@ -65,7 +67,20 @@ const CHECKS_PER_BLOCK: usize = 2048;
 
 /// Run every check of the program against the data.
 pub fn evaluate(dataset: &Dataset, program: &Program) -> Result<Outcome, Vec<RuleError>> {
-    let evaluator = Evaluator { dataset, program };
+    evaluate_with(dataset, program, false)
+}
+
+/// Run every check; with `coverage`, also record which figures took part in a decided check.
+pub fn evaluate_with(
+    dataset: &Dataset,
+    program: &Program,
+    coverage: bool,
+) -> Result<Outcome, Vec<RuleError>> {
+    let evaluator = Evaluator {
+        dataset,
+        program,
+        coverage,
+    };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
         .rules
@@ -96,6 +111,7 @@ pub fn evaluate(dataset: &Dataset, program: &Program) -> Result<Outcome, Vec<Rul
     tally.findings.sort_by_key(|f| (f.rule, f.check));
     tally.notes.sort_by_key(|n| (n.rule, n.check));
     let checks = program.check_count();
+    let coverage = coverage.then(|| Coverage::of(dataset, tally.covered));
     Ok(Outcome {
         checks,
         passed: tally.passed,
@@ -103,12 +119,15 @@ pub fn evaluate(dataset: &Dataset, program: &Program) -> Result<Outcome, Vec<Rul
         skipped: tally.skipped,
         findings: tally.findings,
         notes: tally.notes,
+        coverage,
     })
 }
 
 struct Evaluator<'a> {
     dataset: &'a Dataset,
     program: &'a Program,
+    /// Record the cells of every decided check (slower: no fast path).
+    coverage: bool,
 }
 
 impl Evaluator<'_> {
@@ -128,7 +147,7 @@ impl Evaluator<'_> {
                     .map(|form| (form, c.op, c.loops.as_slice())),
                 _ => None,
             });
-        let Some((form, op, loops)) = linear else {
+        let Some((form, op, loops)) = linear.filter(|_| !self.coverage) else {
             for check in checks {
                 self.record(tally, rule_index, check);
             }
@@ -151,7 +170,11 @@ impl Evaluator<'_> {
         let Some(rule) = self.program.rules.get(rule_index) else {
             return;
         };
-        match self.check(rule, rule_index, check) {
+        let verdict = self.check(rule, rule_index, check);
+        if self.coverage && verdict.is_ok() {
+            tally.covered.extend(self.cells_of_check(rule, check));
+        }
+        match verdict {
             Ok(Verdict::Pass) => tally.passed += 1,
             Ok(Verdict::Fail(finding)) => tally.findings.push(*finding),
             Err(Stop::Skip) => tally.skipped += 1,

@@ -11,4 +11,4 @@ pub mod program;
 pub mod resolve;
 
 pub use compile::{ParsedFile, compile};
-pub use evaluate::evaluate;
+pub use evaluate::{evaluate, evaluate_with};

@@ -192,6 +192,52 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
         }
     }
     out.push_str(&summary(report));
+    if let Some(coverage) = &outcome.coverage {
+        out.push_str(&coverage_text(report, coverage));
+    }
+    out
+}
+
+/// Per table, how many figures a check confirmed, and the rest listed row by row.
+fn coverage_text(report: &Report<'_>, coverage: &crate::finding::Coverage) -> String {
+    // Tenths of a percent, as a display figure only: no published value passes through here.
+    let percent = |covered: usize, figures: usize| {
+        (covered * 1000)
+            .checked_div(figures)
+            .map_or(100.0, |tenths| tenths as f64 / 10.0)
+    };
+    let mut out = format!(
+        "coverage: {} of {} figures ({:.1} %) take part in a check\n",
+        coverage.covered(),
+        coverage.figures(),
+        percent(coverage.covered(), coverage.figures())
+    );
+    for entry in &coverage.tables {
+        let Some(table) = report.dataset.tables.get(entry.table) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "  {} ({}): {} of {} ({:.1} %)\n",
+            table.id(),
+            table.meta.printed,
+            entry.covered,
+            entry.figures,
+            percent(entry.covered, entry.figures)
+        ));
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        for view in entry.uncovered.iter().filter_map(|&id| report.cell(id)) {
+            match rows.last_mut() {
+                Some((row, columns)) if *row == view.row => columns.push(view.column),
+                _ => rows.push((view.row, vec![view.column])),
+            }
+        }
+        for (row, columns) in rows {
+            out.push_str(&format!(
+                "      not checked: [{row}] {}\n",
+                columns.join(", ")
+            ));
+        }
+    }
     out
 }
 

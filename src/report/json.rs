@@ -42,6 +42,24 @@ struct Summary {
     passed: usize,
     failed: usize,
     skipped: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<CoverageSummary>,
+}
+
+/// With `--coverage`: figures that took part in a decided check, overall and per table.
+#[derive(Serialize)]
+struct CoverageSummary {
+    figures: usize,
+    covered: usize,
+    tables: Vec<TableCoverage>,
+}
+
+#[derive(Serialize)]
+struct TableCoverage {
+    table: String,
+    figures: usize,
+    covered: usize,
+    uncovered: Vec<Cell>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +141,22 @@ pub fn render(report: &Report<'_>) -> String {
             passed: outcome.passed,
             failed: outcome.failed,
             skipped: outcome.skipped,
+            coverage: outcome.coverage.as_ref().map(|coverage| CoverageSummary {
+                figures: coverage.figures(),
+                covered: coverage.covered(),
+                tables: coverage
+                    .tables
+                    .iter()
+                    .filter_map(|entry| {
+                        Some(TableCoverage {
+                            table: report.dataset.tables.get(entry.table)?.id().to_string(),
+                            figures: entry.figures,
+                            covered: entry.covered,
+                            uncovered: cells(&entry.uncovered),
+                        })
+                    })
+                    .collect(),
+            }),
         },
         findings: outcome
             .findings
