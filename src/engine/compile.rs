@@ -84,12 +84,20 @@ pub(super) fn invalid(
 #[derive(Default, Clone)]
 pub(super) struct Scope<'s> {
     pub(super) names: Vec<&'s str>,
-    pub(super) bound: Vec<Item>,
+    /// The item bound to each name while compiling (`for` clauses of table forms, `sum(… for
+    /// x in …)`); `None` for a loop that is bound only when checking.
+    pub(super) bound: Vec<Option<Item>>,
 }
 
 impl Scope<'_> {
+    /// The innermost variable of that name.
     fn slot(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| *n == name)
+        self.names.iter().rposition(|n| *n == name)
+    }
+
+    /// The item bound to a variable while compiling, if it is.
+    fn bound_item(&self, slot: usize) -> Option<&Item> {
+        self.bound.get(slot).and_then(Option::as_ref)
     }
 }
 
@@ -166,6 +174,7 @@ impl Compiler<'_> {
         for clause in &rule.loops {
             loops.push(self.loop_items(&clause.list, &scope)?);
             scope.names.push(&clause.variable.value);
+            scope.bound.push(None);
         }
         let left = self.expr(left, &scope, false)?;
         let right = self.expr(right, &scope, false)?;
@@ -215,7 +224,7 @@ impl Compiler<'_> {
                 for item in self.list(&clause.list, scope)? {
                     let mut extended = scope.clone();
                     extended.names.push(&clause.variable.value);
-                    extended.bound.push(item);
+                    extended.bound.push(Some(item));
                     next.push(extended);
                 }
             }
@@ -285,7 +294,7 @@ impl Compiler<'_> {
 
     fn named_list(&self, name: &Spanned<String>, scope: &Scope<'_>) -> Compiled<Vec<Item>> {
         if let Some(slot) = scope.slot(&name.value) {
-            return Ok(scope.bound.get(slot).cloned().into_iter().collect());
+            return self.bound_or_error(scope, slot, name);
         }
         match self.groups.get(&name.value) {
             Some((list, source)) => {
@@ -329,7 +338,7 @@ impl Compiler<'_> {
         if let [Segment::Word(word)] = path.segments.as_slice()
             && let Some(slot) = scope.slot(&word.value)
         {
-            return Ok(scope.bound.get(slot).cloned().into_iter().collect());
+            return self.bound_or_error(scope, slot, word);
         }
         let mut prefixes: Vec<Vec<Key>> = vec![Vec::new()];
         for segment in &path.segments {
@@ -344,8 +353,8 @@ impl Compiler<'_> {
             Segment::Quoted(text) => Ok(vec![vec![Key::label(&text.value)]]),
             Segment::Word(word) => {
                 if let Some(slot) = scope.slot(&word.value) {
-                    let item = scope.bound.get(slot).cloned();
-                    return Ok(item.map(|i| self.item_keys(&i)).into_iter().collect());
+                    let items = self.bound_or_error(scope, slot, word)?;
+                    return Ok(items.iter().map(|i| self.item_keys(i)).collect());
                 }
                 if self.groups.contains_key(&word.value) {
                     let items = self.named_list(word, scope)?;
@@ -360,11 +369,34 @@ impl Compiler<'_> {
             Segment::PriorOf(variable) => {
                 let item = scope
                     .slot(&variable.value)
-                    .and_then(|slot| scope.bound.get(slot))
+                    .and_then(|slot| scope.bound_item(slot))
                     .ok_or_else(|| self.unbound(variable))?;
                 let year = self.year_in(&self.item_keys(item), variable)?;
                 Ok(vec![vec![Key::Year(year - 1)]])
             }
+        }
+    }
+
+    /// A loop variable used in a list: known while compiling only inside table forms and
+    /// `sum(… for x in …)`; a `for` loop's variable is known only while checking, so a list
+    /// (another loop's, say) cannot use it.
+    fn bound_or_error(
+        &self,
+        scope: &Scope<'_>,
+        slot: usize,
+        name: &Spanned<String>,
+    ) -> Compiled<Vec<Item>> {
+        match scope.bound_item(slot) {
+            Some(item) => Ok(vec![item.clone()]),
+            None => Err(Box::new(invalid(
+                self.source,
+                name.span,
+                format!(
+                    "`{}` changes from check to check: a list cannot use it",
+                    name.value
+                ),
+                Some("write the list out, or use a cell reference such as T[r, column] instead"),
+            ))),
         }
     }
 
@@ -484,6 +516,21 @@ impl Compiler<'_> {
                     BinaryOp::Div => CompiledExpr::Div(l, r),
                 }
             }
+            Expr::Comprehension {
+                body,
+                variable,
+                list,
+                ..
+            } => {
+                let mut terms = Vec::new();
+                for item in self.list(list, scope)? {
+                    let mut inner = scope.clone();
+                    inner.names.push(&variable.value);
+                    inner.bound.push(Some(item));
+                    terms.push(self.expr(body, &inner, true)?);
+                }
+                CompiledExpr::Sum(terms)
+            }
             Expr::Call { function, args, .. } => {
                 let arg = |i: usize| {
                     args.get(i)
@@ -512,7 +559,7 @@ impl Compiler<'_> {
             AxisTemplate::FixedMany(_) => true,
             AxisTemplate::Path(segments) => segments
                 .iter()
-                .any(|s| matches!(s, SegmentTemplate::Items(_))),
+                .any(|s| matches!(s, SegmentTemplate::Items(items) if items.len() != 1)),
             _ => false,
         });
         if multiple && !in_sum {
@@ -557,7 +604,9 @@ impl Compiler<'_> {
             return Ok(AxisTemplate::Path(segments));
         }
         // No loop variable: resolve once here rather than for every check.
-        if let [SegmentTemplate::Items(items)] = segments.as_slice() {
+        if let [SegmentTemplate::Items(items)] = segments.as_slice()
+            && items.len() != 1
+        {
             let indices = items
                 .iter()
                 .map(|item| self.find_item(table, axis, item, path.span))
@@ -575,7 +624,7 @@ impl Compiler<'_> {
         }
         let many = segments
             .iter()
-            .any(|s| matches!(s, SegmentTemplate::Items(_)));
+            .any(|s| matches!(s, SegmentTemplate::Items(items) if items.len() != 1));
         let indices: Vec<usize> = combinations
             .iter()
             .map(|keys| self.find(table, axis, keys, path.span))
@@ -589,7 +638,11 @@ impl Compiler<'_> {
     fn segment_template(&self, segment: &Segment, scope: &Scope<'_>) -> Compiled<SegmentTemplate> {
         Ok(match segment {
             Segment::Word(word) if scope.slot(&word.value).is_some() => {
-                SegmentTemplate::Variable(scope.slot(&word.value).unwrap_or_default())
+                let slot = scope.slot(&word.value).unwrap_or_default();
+                match scope.bound_item(slot) {
+                    Some(item) => SegmentTemplate::Items(vec![item.clone()]),
+                    None => SegmentTemplate::Variable(slot),
+                }
             }
             Segment::Word(word) if self.groups.contains_key(&word.value) => {
                 SegmentTemplate::Items(self.named_list(word, scope)?)

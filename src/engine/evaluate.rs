@@ -302,8 +302,10 @@ impl Evaluator<'_> {
         let printed = self.figure(rank.rank)?;
         let own = self.cell_interval(rank.value)?;
         let (mut above, mut level_or_above) = (0u32, 0u32);
-        for &peer in &rank.peers {
-            let Ok(value) = self.cell_interval(peer) else {
+        for &(peer_rank, peer_value) in &rank.peers {
+            // A row that prints no rank (a 其中 row, a total) does not compete.
+            let (Ok(_), Ok(value)) = (self.figure(peer_rank), self.cell_interval(peer_value))
+            else {
                 continue;
             };
             if value.low() > own.high() {
@@ -504,6 +506,7 @@ impl Evaluator<'_> {
             Work::Ranks(ranks) => {
                 if let Some(rank) = ranks.get(check) {
                     cells.extend([rank.rank, rank.value]);
+                    cells.extend(rank.peers.iter().flat_map(|&(r, v)| [r, v]));
                 }
             }
         }

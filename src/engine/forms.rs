@@ -130,7 +130,7 @@ impl Compiler<'_> {
                 peers: rows
                     .iter()
                     .filter(|&&r| r != row)
-                    .map(|&r| cell(r, value_column))
+                    .map(|&r| (cell(r, rank_column), cell(r, value_column)))
                     .collect(),
             })
             .collect())

@@ -141,7 +141,8 @@ pub struct SumCheck {
 pub struct RankCheck {
     pub rank: CellId,
     pub value: CellId,
-    pub peers: Vec<CellId>,
+    /// The other ranked rows: (rank cell, value cell). Rows printing no rank are not peers.
+    pub peers: Vec<(CellId, CellId)>,
 }
 
 /// `left OP right`, checked for every combination of the loop lists.

@@ -220,6 +220,13 @@ pub enum Expr {
         right: Box<Expr>,
     },
     Negate(Box<Expr>, Span),
+    /// `sum(EXPR for x in LIST)`: the sum of the expression for every item of the list.
+    Comprehension {
+        body: Box<Expr>,
+        variable: Spanned<String>,
+        list: ListExpr,
+        span: Span,
+    },
 }
 
 impl Expr {
@@ -227,7 +234,9 @@ impl Expr {
         match self {
             Expr::Number(n) => n.span,
             Expr::Cell(c) => c.span,
-            Expr::Call { span, .. } | Expr::Negate(_, span) => *span,
+            Expr::Call { span, .. } | Expr::Negate(_, span) | Expr::Comprehension { span, .. } => {
+                *span
+            }
             Expr::Binary { left, right, .. } => left.span().to(right.span()),
         }
     }

@@ -379,7 +379,21 @@ impl Parser<'_> {
         let start = self.advance().span;
         let function = Spanned::new(function, start);
         self.expect(&TokenKind::LParen, "`(`")?;
-        let mut args = vec![self.expr()?];
+        let first = self.expr()?;
+        if function.value == Function::Sum && self.peek_word() == Some("for") {
+            self.advance();
+            let variable = self.word("a variable name")?;
+            self.keyword("in")?;
+            let list = self.list_expr()?;
+            let end = self.expect(&TokenKind::RParen, "`)`")?;
+            return Ok(Expr::Comprehension {
+                body: Box::new(first),
+                variable,
+                list,
+                span: start.to(end),
+            });
+        }
+        let mut args = vec![first];
         while self.eat(&TokenKind::Comma) {
             args.push(self.expr()?);
         }
@@ -542,6 +556,16 @@ mod tests {
         assert_eq!(file.rules.len(), 2);
         assert_eq!(file.rules[0].loops.len(), 1);
         assert!(matches!(file.rules[1].loops[0].list, ListExpr::Minus(..)));
+    }
+
+    #[test]
+    fn parses_a_sum_over_a_list() {
+        let file = parse("growth g \"d\" A1[x, prior] = sum(A9[k, 金额] / (1 + A9[k, 增长] / 100) for k in kinds)")
+            .unwrap();
+        let Body::Compare { right, .. } = &file.rules[0].body else {
+            panic!()
+        };
+        assert!(matches!(right, Expr::Comprehension { variable, .. } if variable.value == "k"));
     }
 
     #[test]
