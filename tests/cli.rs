@@ -708,3 +708,81 @@ fn coverage_counts_the_figures_a_decided_check_read() {
     );
     assert!(plain["summary"].get("coverage").is_none());
 }
+
+/// `2021年` → `2022年`, `2021 年` → `2022 年`, `2021` → `2022`: a header or label that is a year.
+fn next_year(cell: &str) -> Option<String> {
+    let trimmed = cell.trim();
+    let digits = trimmed.get(..4)?;
+    let rest = trimmed.get(4..)?;
+    let year: u32 = digits.parse().ok()?;
+    ((1990..2100).contains(&year) && matches!(rest, "" | "年" | " 年"))
+        .then(|| format!("{}{rest}", year + 1))
+}
+
+#[test]
+fn rules_outlive_the_edition_every_year_moved_on_by_one_gives_the_same_findings() {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        file: String,
+        header_rows: usize,
+        label_columns: usize,
+    }
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        year: i32,
+        table: Vec<Entry>,
+    }
+    let data = root().join("data/2022");
+    let manifest_text = std::fs::read_to_string(data.join("tables.toml")).unwrap();
+    let manifest: Manifest = toml::from_str(&manifest_text).unwrap();
+    let moved = tempfile::tempdir().unwrap();
+    let year_line = format!("year = {}", manifest.year);
+    assert!(manifest_text.contains(&year_line));
+    let next_year_line = format!("year = {}", manifest.year + 1);
+    std::fs::write(
+        moved.path().join("tables.toml"),
+        manifest_text.replacen(&year_line, &next_year_line, 1),
+    )
+    .unwrap();
+    let mut renamed = 0;
+    for entry in &manifest.table {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(data.join(&entry.file))
+            .unwrap();
+        let mut writer = csv::Writer::from_path(moved.path().join(&entry.file)).unwrap();
+        for (index, record) in reader.records().enumerate() {
+            let record = record.unwrap();
+            let fields: Vec<String> = record
+                .iter()
+                .enumerate()
+                .map(|(column, cell)| {
+                    let is_label = index < entry.header_rows || column < entry.label_columns;
+                    match next_year(cell).filter(|_| is_label) {
+                        Some(moved) => {
+                            renamed += 1;
+                            moved
+                        }
+                        None => cell.to_string(),
+                    }
+                })
+                .collect();
+            writer.write_record(&fields).unwrap();
+        }
+    }
+    assert!(renamed > 40, "year labels were moved on ({renamed})");
+    let rules = root().join("rules");
+    let before = crossfoot::run::check(&data, &rules).expect("the book checks");
+    let after = crossfoot::run::check(moved.path(), &rules).expect("the moved book checks");
+    let essence = |checked: &crossfoot::run::Checked| {
+        let o = &checked.outcome;
+        let findings: Vec<String> = o
+            .findings
+            .iter()
+            .map(|f| format!("{} {:?} {} {}", f.rule_id, f.published, f.expected, f.gap))
+            .collect();
+        (o.checks, o.passed, o.failed, o.skipped, findings)
+    };
+    assert_eq!(essence(&before), essence(&after));
+    assert!(before.outcome.failed > 0);
+}
