@@ -178,6 +178,16 @@ fn yearbook() -> crossfoot::run::Checked {
     run(&yearbook_dir())
 }
 
+/// The bundled 2022 yearbook with its rules, as `cargo run --release -- check` checks it.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn book() -> crossfoot::run::Checked {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match crossfoot::run::check(&root.join("data/2022"), &root.join("rules")) {
+        Ok(checked) => checked,
+        Err(errors) => panic!("{} input error(s): {:?}", errors.len(), errors[0]),
+    }
+}
+
 /// One table of 1 000 000 rows × 11 columns: 5 000 000 checks.
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn large_table() -> crossfoot::run::Checked {

@@ -56,6 +56,10 @@ struct Entry {
     #[serde(default)]
     #[allow(dead_code)]
     restored: Vec<Restored>,
+    /// Figures on the source lines that are not in the table: extraction artefacts.
+    #[serde(default)]
+    #[allow(dead_code)]
+    dropped: Vec<Dropped>,
     /// Transcription decisions, for editors; not used by checks.
     #[serde(default)]
     #[allow(dead_code)]
@@ -69,6 +73,16 @@ struct Entry {
 struct Restored {
     row: String,
     column: String,
+    value: String,
+    why: String,
+}
+
+/// A figure the extraction printed that the book does not (a cell split in two), and why.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Dropped {
+    line: usize,
     value: String,
     why: String,
 }
