@@ -786,3 +786,27 @@ fn rules_outlive_the_edition_every_year_moved_on_by_one_gives_the_same_findings(
     assert_eq!(essence(&before), essence(&after));
     assert!(before.outcome.failed > 0);
 }
+
+#[test]
+fn a_numbering_with_a_gap_or_a_repeat_is_a_finding() {
+    let table = "省份,序号,名称\n北京,1,甲\n,2,乙\n,4,丙\n天津,1,丁\n,1,戊\n".as_bytes();
+    let rules = "rank s \"numbers run 1, 2, 3 in each province\" T sequence 序号 by group\n";
+    let dir = scratch(table, rules);
+    std::fs::write(
+        dir.path().join("data/tables.toml"),
+        "[[table]]\nid = \"T\"\nfile = \"T.csv\"\ntext_columns = [\"名称\"]\n",
+    )
+    .unwrap();
+    let run = check_scratch(&dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let rows: Vec<&str> = findings(&json)
+        .iter()
+        .map(|f| f["cells"][0]["row"].as_str().unwrap())
+        .collect();
+    assert_eq!(rows, ["北京/丙", "天津/戊"]);
+    assert_eq!(
+        findings(&json)[0]["message"],
+        "printed 4, but it is number 3 in the list"
+    );
+}

@@ -144,6 +144,14 @@ impl Compiler<'_> {
                 self.no_loops(rule)?;
                 Work::Ranks(self.ranks(table, rows.as_ref(), rank, by)?)
             }
+            Body::Sequence {
+                table,
+                column,
+                by_group,
+            } => {
+                self.no_loops(rule)?;
+                Work::Places(self.sequence(table, column, *by_group)?)
+            }
         };
         Ok(CompiledRule {
             id: rule.id.value.clone(),

@@ -281,6 +281,24 @@ impl Evaluator<'_> {
                     .collect();
                 Ok(finding(Some(self.figure(sum.total)?), derived, gap, cells))
             }
+            Work::Places(places) => {
+                let Some(&(cell, place)) = places.get(check) else {
+                    return Err(Stop::Skip);
+                };
+                let printed = self.figure(cell)?;
+                let place = Decimal::from(place);
+                let (same, gap) = same_printing(printed, place);
+                if same {
+                    return Ok(Verdict::Pass);
+                }
+                let Verdict::Fail(mut failed) =
+                    finding(Some(printed), Interval::exact(place), gap, vec![cell])
+                else {
+                    return Ok(Verdict::Pass);
+                };
+                failed.message = format!("printed {printed}, but it is number {place} in the list");
+                Ok(Verdict::Fail(failed))
+            }
             Work::Ranks(ranks) => {
                 let Some(rank) = ranks.get(check) else {
                     return Err(Stop::Skip);
@@ -503,6 +521,7 @@ impl Evaluator<'_> {
                     cells.extend(&sum.parts);
                 }
             }
+            Work::Places(places) => cells.extend(places.get(check).map(|&(cell, _)| cell)),
             Work::Ranks(ranks) => {
                 if let Some(rank) = ranks.get(check) {
                     cells.extend([rank.rank, rank.value]);

@@ -137,6 +137,47 @@ impl Compiler<'_> {
     }
 }
 
+impl Compiler<'_> {
+    /// The place each numbered row should print: 1, 2, 3 … over the rows that print a number in
+    /// the column, starting again in each group when asked.
+    pub(super) fn sequence(
+        &self,
+        table_name: &Spanned<String>,
+        column: &PathExpr,
+        by_group: bool,
+    ) -> Compiled<Vec<(CellId, usize)>> {
+        let table = self.table(table_name)?;
+        let scope = Scope::default();
+        let AxisTemplate::Fixed(column) = self.axis(table, Axis::Column, column, &scope)? else {
+            return Err(Box::new(invalid(
+                self.source,
+                column.span,
+                "name one column".into(),
+                None,
+            )));
+        };
+        let Some(t) = self.dataset.tables.get(table) else {
+            return Ok(Vec::new());
+        };
+        let mut places = Vec::new();
+        let mut group: Option<String> = None;
+        let mut place = 0;
+        for (row, path) in t.rows().iter().enumerate() {
+            if !t.cell(row, column).is_some_and(|c| c.is_applicable()) {
+                continue;
+            }
+            let outer = path.labels().first().map(|l| l.key().into_owned());
+            if by_group && outer != group {
+                group = outer;
+                place = 0;
+            }
+            place += 1;
+            places.push((CellId { table, row, column }, place));
+        }
+        Ok(places)
+    }
+}
+
 /// Columns that add up: every column whose unit is not a percentage.
 fn additive_columns(table: &crate::table::Table) -> Vec<usize> {
     table

@@ -195,6 +195,8 @@ pub enum Work {
     Compare(Box<Comparison>),
     Sums(Vec<SumCheck>),
     Ranks(Vec<RankCheck>),
+    /// Numbering cells and the number each should print (its place in the list).
+    Places(Vec<(CellId, usize)>),
 }
 
 impl Work {
@@ -204,6 +206,7 @@ impl Work {
             Work::Compare(comparison) => comparison.loops.iter().map(Items::len).product(),
             Work::Sums(sums) => sums.len(),
             Work::Ranks(ranks) => ranks.len(),
+            Work::Places(places) => places.len(),
         }
     }
 }

@@ -296,4 +296,12 @@ pub enum Body {
         rank: PathExpr,
         by: PathExpr,
     },
+    /// `T2-2 sequence 排名 [by group]`: a numbering column runs 1, 2, 3 … down the rows that
+    /// print it, with no gap or repeat; `by group` starts again at 1 in each group (the first
+    /// label of the row, such as a province).
+    Sequence {
+        table: Spanned<String>,
+        column: PathExpr,
+        by_group: bool,
+    },
 }

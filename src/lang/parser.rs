@@ -229,7 +229,7 @@ impl Parser<'_> {
 
     fn body(&mut self, kind: Kind) -> Parsed<Body> {
         let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(ref w)
-            if matches!(w.as_str(), "hierarchy" | "rows" | "rank"));
+            if matches!(w.as_str(), "hierarchy" | "rows" | "rank" | "sequence"));
         if is_table_form {
             let table = self.word("a table id")?;
             return match self.peek_word() {
@@ -242,6 +242,20 @@ impl Parser<'_> {
                         None
                     };
                     Ok(Body::Hierarchy { table, columns })
+                }
+                Some("sequence") => {
+                    self.advance();
+                    let column = self.path()?;
+                    let by_group = self.peek_word() == Some("by");
+                    if by_group {
+                        self.advance();
+                        self.keyword("group")?;
+                    }
+                    Ok(Body::Sequence {
+                        table,
+                        column,
+                        by_group,
+                    })
                 }
                 _ if kind == Kind::Rank => self.rank_body(table),
                 _ => self.matrix_body(table),
@@ -573,12 +587,17 @@ mod tests {
         let file = parse(
             "sum A9.tree \"groups\" A9 hierarchy columns [金额]\n\
              matrix A13.m \"m\" A13 rows [a, b] total 合计 columns [x, y] total 合计\n\
-             rank T2.r \"r\" T2 rank 排名 by 金额",
+             rank T2.r \"r\" T2 rank 排名 by 金额\n\
+             rank A15.s \"s\" A15 sequence 机构序号 by group",
         )
         .unwrap();
         assert!(matches!(file.rules[0].body, Body::Hierarchy { .. }));
         assert!(matches!(file.rules[1].body, Body::Matrix { .. }));
         assert!(matches!(file.rules[2].body, Body::Rank { .. }));
+        assert!(matches!(
+            file.rules[3].body,
+            Body::Sequence { by_group: true, .. }
+        ));
     }
 
     #[test]
