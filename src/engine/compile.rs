@@ -8,7 +8,7 @@ use crate::lang::RuleError;
 use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
 use crate::table::manifest::Dataset;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub(super) type Compiled<T> = Result<T, Box<RuleError>>;
 
@@ -36,7 +36,7 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
             }
         }
     }
-    let mut seen_ids: HashSet<&str> = HashSet::new();
+    let mut seen_ids: HashMap<&str, (&SharedSource, Span)> = HashMap::new();
     let mut program = Program::default();
     for parsed in files {
         let compiler = Compiler {
@@ -45,14 +45,20 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
             source: &parsed.source,
         };
         for rule in &parsed.file.rules {
-            if !seen_ids.insert(&rule.id.value) {
+            if let Some((first_file, first_span)) = seen_ids.get(rule.id.value.as_str()) {
+                let line = first_file.line_column(first_span.offset).line;
                 errors.push(RuleError::DuplicateId {
                     source_code: named(&parsed.source),
                     span: rule.id.span.into(),
                     id: rule.id.value.clone(),
+                    first: Some(format!(
+                        "first used at {}:{line}; give every rule its own id",
+                        first_file.path().display()
+                    )),
                 });
                 continue;
             }
+            seen_ids.insert(&rule.id.value, (&parsed.source, rule.id.span));
             match compiler.rule(rule) {
                 Ok(compiled) => program.rules.push(compiled),
                 Err(error) => errors.push(*error),

@@ -85,15 +85,15 @@ pub enum RuleError {
 
     /// Two rules with one id.
     #[error("rule id `{id}` is used twice")]
-    #[diagnostic(
-        code(crossfoot::rules::duplicate_id),
-        help("give every rule its own id")
-    )]
+    #[diagnostic(code(crossfoot::rules::duplicate_id))]
     DuplicateId {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
         #[label("used again here")]
         span: SourceSpan,
         id: String,
+        /// Where the id was first used: `file:line`.
+        #[help]
+        first: Option<String>,
     },
 }
