@@ -26,13 +26,8 @@ impl Item {
                 .get(*table)
                 .and_then(|t| t.columns().get(*column)),
         };
-        path.map(|p| {
-            p.labels()
-                .iter()
-                .map(|l| Key::Label(l.key().into_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
+        path.map(|p| p.labels().iter().map(|l| Key::label(&l.key())).collect())
+            .unwrap_or_default()
     }
 }
 

@@ -18,8 +18,13 @@ pub enum Key {
 }
 
 impl Key {
+    /// A label; a year (`2021`, `2021年`, `2021 年`) matches however a table prints it.
     pub fn label(text: &str) -> Self {
-        Key::Label(normalize(text).into_owned())
+        let text = normalize(text);
+        match year_of(&text) {
+            Some(year) => Key::Year(year),
+            None => Key::Label(text.into_owned()),
+        }
     }
 
     fn matches(&self, label: &crate::table::label::Label) -> bool {
@@ -244,6 +249,13 @@ mod tests {
                 nearest: Some("委托开发".to_string())
             })
         );
+    }
+
+    #[test]
+    fn a_year_label_finds_the_year_however_it_is_printed() {
+        assert_eq!(Key::label("2012"), Key::Year(2012));
+        assert_eq!(Key::label("2012 年"), Key::Year(2012));
+        assert_eq!(Key::label("合计"), Key::Label("合计".to_string()));
     }
 
     #[test]
