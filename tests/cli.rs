@@ -810,3 +810,32 @@ fn a_numbering_with_a_gap_or_a_repeat_is_a_finding() {
         "printed 4, but it is number 3 in the list"
     );
 }
+
+#[test]
+fn a_name_listed_twice_is_a_finding_on_its_label() {
+    let table = "排名,名称\n1,甲\n2,乙\n3,甲\n".as_bytes();
+    let dir = scratch(table, "rank d \"no name twice\" T distinct\n");
+    std::fs::write(
+        dir.path().join("data/tables.toml"),
+        "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nlabel_columns = 0\ntext_columns = [\"名称\"]\n",
+    )
+    .unwrap();
+    let run = check_scratch(&dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 1, 3, 2, 1, 0]);
+    let finding = &findings(&json)[0];
+    assert_eq!(
+        finding["message"],
+        "the row label is printed twice: also row 1 of the table"
+    );
+    let cells = finding["cells"].as_array().unwrap();
+    assert_eq!(
+        (cells[0]["value"].as_str(), cells[0]["line"].as_u64()),
+        (Some("甲"), Some(4))
+    );
+    assert_eq!(
+        (cells[1]["value"].as_str(), cells[1]["line"].as_u64()),
+        (Some("甲"), Some(2))
+    );
+}

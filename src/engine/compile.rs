@@ -158,6 +158,10 @@ impl Compiler<'_> {
                 self.no_loops(rule)?;
                 Work::Places(self.sequence(table, column, *by_group)?)
             }
+            Body::Distinct { table } => {
+                self.no_loops(rule)?;
+                Work::Distinct(self.distinct(table)?)
+            }
         };
         Ok(CompiledRule {
             id: rule.id.value.clone(),

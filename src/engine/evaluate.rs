@@ -281,6 +281,25 @@ impl Evaluator<'_> {
                     .collect();
                 Ok(finding(Some(self.figure(sum.total)?), derived, gap, cells))
             }
+            Work::Distinct(rows) => match rows.get(check) {
+                Some(&(row, Some(earlier))) => {
+                    let Verdict::Fail(mut failed) = finding(
+                        None,
+                        Interval::exact(Decimal::ZERO),
+                        Decimal::ONE,
+                        vec![row, earlier],
+                    ) else {
+                        return Ok(Verdict::Pass);
+                    };
+                    failed.message = format!(
+                        "the row label is printed twice: also row {} of the table",
+                        earlier.row + 1
+                    );
+                    Ok(Verdict::Fail(failed))
+                }
+                Some((_, None)) => Ok(Verdict::Pass),
+                None => Err(Stop::Skip),
+            },
             Work::Places(places) => {
                 let Some(&(cell, place)) = places.get(check) else {
                     return Err(Stop::Skip);
@@ -522,6 +541,7 @@ impl Evaluator<'_> {
                 }
             }
             Work::Places(places) => cells.extend(places.get(check).map(|&(cell, _)| cell)),
+            Work::Distinct(rows) => cells.extend(rows.get(check).map(|&(row, _)| row)),
             Work::Ranks(ranks) => {
                 if let Some(rank) = ranks.get(check) {
                     cells.extend([rank.rank, rank.value]);

@@ -5,6 +5,7 @@ use super::compile::{Compiled, Compiler, Scope, invalid};
 use super::program::*;
 use super::resolve::Axis;
 use crate::lang::ast::*;
+use std::collections::HashMap;
 
 /// The parts of a `matrix` rule.
 pub(super) struct MatrixShape<'r> {
@@ -175,6 +176,33 @@ impl Compiler<'_> {
             places.push((CellId { table, row, column }, place));
         }
         Ok(places)
+    }
+}
+
+impl Compiler<'_> {
+    /// Each row's label, paired with the first earlier row that prints the same label path.
+    pub(super) fn distinct(
+        &self,
+        table_name: &Spanned<String>,
+    ) -> Compiled<Vec<(CellId, Option<CellId>)>> {
+        let table = self.table(table_name)?;
+        let Some(t) = self.dataset.tables.get(table) else {
+            return Ok(Vec::new());
+        };
+        let label = |row| CellId {
+            table,
+            row,
+            column: ROW_LABEL,
+        };
+        let mut first: HashMap<Vec<String>, usize> = HashMap::new();
+        Ok(t.rows()
+            .iter()
+            .enumerate()
+            .map(|(row, path)| {
+                let earlier = *first.entry(path.keys()).or_insert(row);
+                (label(row), (earlier != row).then(|| label(earlier)))
+            })
+            .collect())
     }
 }
 

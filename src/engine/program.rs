@@ -67,6 +67,9 @@ impl Items {
     }
 }
 
+/// The `column` of a [`CellId`] that stands for its row's label (a name in a name list).
+pub const ROW_LABEL: usize = usize::MAX;
+
 /// A cell of a table, by indices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CellId {
@@ -192,6 +195,8 @@ pub enum Work {
     Ranks(Vec<RankCheck>),
     /// Numbering cells and the number each should print (its place in the list).
     Places(Vec<(CellId, usize)>),
+    /// Each row's label, and the earlier row printing the same label, if any.
+    Distinct(Vec<(CellId, Option<CellId>)>),
 }
 
 impl Work {
@@ -202,6 +207,7 @@ impl Work {
             Work::Sums(sums) => sums.len(),
             Work::Ranks(ranks) => ranks.len(),
             Work::Places(places) => places.len(),
+            Work::Distinct(rows) => rows.len(),
         }
     }
 }

@@ -304,4 +304,6 @@ pub enum Body {
         column: PathExpr,
         by_group: bool,
     },
+    /// `T2-2 distinct`: no two rows print the same label (a name listed twice).
+    Distinct { table: Spanned<String> },
 }

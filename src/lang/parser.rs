@@ -229,7 +229,7 @@ impl Parser<'_> {
 
     fn body(&mut self, kind: Kind) -> Parsed<Body> {
         let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(ref w)
-            if matches!(w.as_str(), "hierarchy" | "rows" | "rank" | "sequence"));
+            if matches!(w.as_str(), "hierarchy" | "rows" | "rank" | "sequence" | "distinct"));
         if is_table_form {
             let table = self.word("a table id")?;
             return match self.peek_word() {
@@ -242,6 +242,10 @@ impl Parser<'_> {
                         None
                     };
                     Ok(Body::Hierarchy { table, columns })
+                }
+                Some("distinct") => {
+                    self.advance();
+                    Ok(Body::Distinct { table })
                 }
                 Some("sequence") => {
                     self.advance();

@@ -81,7 +81,11 @@ impl Diagnostic for CellsDiagnostic {
 }
 
 fn label_text(cell: &CellView<'_>, published: bool) -> String {
-    let place = format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column);
+    let place = if cell.column.is_empty() {
+        format!("{} [{}]", cell.table.id(), cell.row)
+    } else {
+        format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
+    };
     if published {
         format!("published {} · {place}", cell.value)
     } else {

@@ -4,7 +4,7 @@
 pub mod human;
 pub mod json;
 
-use crate::engine::program::{CellId, Program};
+use crate::engine::program::{CellId, Program, ROW_LABEL};
 use crate::finding::Outcome;
 use crate::source::LineColumn;
 use crate::table::manifest::Dataset;
@@ -33,11 +33,17 @@ impl Report<'_> {
 
     pub fn cell(&self, id: CellId) -> Option<CellView<'_>> {
         let table = self.dataset.tables.get(id.table)?;
-        let span = table.cell_span(id.row, id.column)?;
+        let row = table.rows().get(id.row)?;
+        let (span, column) = if id.column == ROW_LABEL {
+            (row.last()?.span(), String::new())
+        } else {
+            let column = table.columns().get(id.column)?.to_string();
+            (table.cell_span(id.row, id.column)?, column)
+        };
         Some(CellView {
             table,
-            row: table.rows().get(id.row)?.to_string(),
-            column: table.columns().get(id.column)?.to_string(),
+            row: row.to_string(),
+            column,
             value: unquote(table.source().slice(span).trim()),
             span,
             position: table.source().line_column(span.offset),
