@@ -839,3 +839,18 @@ fn a_name_listed_twice_is_a_finding_on_its_label() {
         (Some("甲"), Some(2))
     );
 }
+
+#[test]
+fn record_rules_over_every_row_find_the_rows_that_break_them() {
+    // t = a + b in every row: r2 is 0.2 off (rounding explains at most 0.15), r3 has a `—`.
+    let table =
+        "项目,a,b,t\nr1,1.0,2.0,3.0\nr2,1.0,2.0,3.2\nr3,—,2.0,2.0\nr4,1.04,2.0,3.0\n".as_bytes();
+    let rules = "sum t \"t = a + b\" for r in rows(T) T[r, t] = T[r, a] + T[r, b]\n";
+    let run = check_scratch(&scratch(table, rules));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 1, 4, 2, 1, 1]);
+    let finding = &findings(&json)[0];
+    assert_eq!(finding["cells"][0]["row"], "r2");
+    assert_eq!(finding["gap"], "0.05");
+}

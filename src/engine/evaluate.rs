@@ -153,6 +153,20 @@ impl Evaluator<'_> {
             }
             return;
         };
+        if let Some(plan) = RowPlan::of(form, loops) {
+            let table = self.dataset.tables.get(plan.table);
+            for check in checks {
+                match table
+                    .and_then(|t| t.row_cells(check))
+                    .map(|row| plan.holds(row, op))
+                {
+                    Some(Ok(true)) => tally.passed += 1,
+                    Some(Err(Stop::Skip)) => tally.skipped += 1,
+                    _ => self.record(tally, rule_index, check),
+                }
+            }
+            return;
+        }
         for check in checks {
             let env = Binding {
                 loops,
@@ -697,6 +711,69 @@ impl Evaluator<'_> {
                 })))
             }
         }
+    }
+}
+
+/// A linear form whose every term is a fixed column of the row a single loop over one table's
+/// rows is on (`t = a + b` for every row): decided on that row's cells alone.
+struct RowPlan {
+    table: usize,
+    left: Vec<(bool, usize)>,
+    right: Vec<(bool, usize)>,
+}
+
+impl RowPlan {
+    fn of(form: &LinearForm, loops: &[Items]) -> Option<Self> {
+        let [Items::AllRows { table, .. }] = loops else {
+            return None;
+        };
+        if !form.left_constant.is_zero() || !form.right_constant.is_zero() {
+            return None;
+        }
+        let columns = |terms: &[Term]| -> Option<Vec<(bool, usize)>> {
+            terms
+                .iter()
+                .map(|term| match (&term.row, &term.column) {
+                    (Place::Loop(0), Place::Fixed(column)) if term.table == *table => {
+                        Some((term.negative, *column))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        Some(Self {
+            table: *table,
+            left: columns(&form.left)?,
+            right: columns(&form.right)?,
+        })
+    }
+
+    /// `Ok(true)` when the relation may hold; `Ok(false)` when it fails or leaves the integers;
+    /// a `—` cell skips the check.
+    fn holds(&self, row: &[Cell], op: CompareOp) -> Result<bool, Stop> {
+        let side = |terms: &[(bool, usize)]| -> Result<Option<ScaledInterval>, Stop> {
+            let mut total: Option<ScaledInterval> = None;
+            for &(negative, column) in terms {
+                let cell = row.get(column).ok_or(Stop::Skip)?;
+                if !cell.is_applicable() {
+                    return Err(Stop::Skip);
+                }
+                let Some(value) = cell.scaled_interval() else {
+                    return Ok(None);
+                };
+                let value = if negative { value.negated() } else { value };
+                total = match total {
+                    None => Some(value),
+                    Some(sum) => match sum.checked_add(value) {
+                        Some(sum) => Some(sum),
+                        None => return Ok(None),
+                    },
+                };
+            }
+            Ok(total)
+        };
+        let (left, right) = (side(&self.left)?, side(&self.right)?);
+        Ok(left.zip(right).and_then(|(l, r)| l.may_hold(op, r)) == Some(true))
     }
 }
 

@@ -204,6 +204,12 @@ impl Table {
         &self.columns
     }
 
+    /// The cells of one row, in column order.
+    pub fn row_cells(&self, row: usize) -> Option<&[Cell]> {
+        let width = self.columns.len();
+        self.cells.get(row * width..(row + 1) * width)
+    }
+
     pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
         if column >= self.columns.len() {
             return None;

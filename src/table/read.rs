@@ -367,11 +367,28 @@ fn make_cell(text: &str) -> Result<Cell, String> {
 fn mark_exact(cells: &mut [Cell], rows: &[LabelPath], columns: &[LabelPath], meta: &TableMeta) {
     let table_unit = meta.unit.as_deref().map(|u| Unit::of(u, false));
     let column_units: Vec<_> = columns.iter().map(|c| unit_of(c, meta)).collect();
+    // Cells start as not exact; rows matter only where a column declares no unit.
+    if column_units.iter().all(Option::is_some) {
+        if column_units.iter().flatten().any(|u| u.exact) {
+            for row_cells in cells.chunks_mut(columns.len().max(1)) {
+                for (cell, unit) in row_cells.iter_mut().zip(&column_units) {
+                    cell.set_exact(unit.is_some_and(|u| u.exact));
+                }
+            }
+        }
+        return;
+    }
     cells
         .par_chunks_mut(columns.len().max(1))
         .zip(rows.par_iter())
         .for_each(|(row_cells, row)| {
             let row_unit = unit_of(row, meta);
+            if row_unit.is_none()
+                && table_unit.is_none()
+                && column_units.iter().all(Option::is_none)
+            {
+                return;
+            }
             for (cell, column_unit) in row_cells.iter_mut().zip(&column_units) {
                 let unit = column_unit.or(row_unit).or(table_unit);
                 cell.set_exact(unit.is_some_and(|u| u.exact));
