@@ -9,6 +9,16 @@
 //! prints its check counts and the peak heap of all threads; divan's own allocation columns
 //! (`AllocProfiler`) count only the benchmark's main thread, not rayon's workers.
 
+// The counting allocator forwards to the system allocator: the one unsafe code of the crate.
+// A benchmark stops at once on a failed set-up, as a test does.
+#![allow(
+    unsafe_code,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[allow(dead_code)]
 #[path = "../examples/synth.rs"]
 mod synth;

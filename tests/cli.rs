@@ -6,6 +6,14 @@
 //! JSON and checks the counts and the failing rule ids itself, so a wrongly accepted snapshot
 //! still leaves a failing test.
 
+// Test helpers unwrap and index freely: a failing test should stop at once.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 #[path = "cli/transcription.rs"]
 mod transcription;
 
