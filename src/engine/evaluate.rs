@@ -209,7 +209,7 @@ impl Evaluator<'_> {
     fn check(&self, rule: &CompiledRule, rule_index: usize, check: usize) -> Result<Verdict, Stop> {
         let finding = |published: Option<Decimal>, expected: Interval, gap: Decimal, cells| {
             let scale = published.map_or(2, |p| p.scale());
-            Verdict::Fail(Box::new(Finding {
+            Box::new(Finding {
                 rule: rule_index,
                 check,
                 rule_id: rule.id.clone(),
@@ -224,7 +224,7 @@ impl Evaluator<'_> {
                 expected,
                 gap,
                 cells,
-            }))
+            })
         };
         match &rule.work {
             Work::Compare(comparison) => {
@@ -247,7 +247,7 @@ impl Evaluator<'_> {
                     return Ok(if same {
                         Verdict::Pass
                     } else {
-                        finding(Some(va), Interval::exact(vb), gap, vec![a, b])
+                        Verdict::Fail(finding(Some(va), Interval::exact(vb), gap, vec![a, b]))
                     });
                 }
                 let l = self.interval(left, &env)?;
@@ -265,13 +265,11 @@ impl Evaluator<'_> {
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
-                let mut verdict = finding(published, r, gap, cells);
-                if published.is_none()
-                    && let Verdict::Fail(failed) = &mut verdict
-                {
+                let mut failed = finding(published, r, gap, cells);
+                if published.is_none() {
                     failed.message = comparison_message(&l, *op, &r, gap);
                 }
-                Ok(verdict)
+                Ok(Verdict::Fail(failed))
             }
             Work::Sums(sums) => {
                 let Some(sum) = sums.get(check) else {
@@ -293,18 +291,21 @@ impl Evaluator<'_> {
                 let cells = std::iter::once(sum.total)
                     .chain(sum.parts.iter().copied())
                     .collect();
-                Ok(finding(Some(self.figure(sum.total)?), derived, gap, cells))
+                Ok(Verdict::Fail(finding(
+                    Some(self.figure(sum.total)?),
+                    derived,
+                    gap,
+                    cells,
+                )))
             }
             Work::Distinct(rows) => match rows.get(check) {
                 Some(&(row, Some(earlier))) => {
-                    let Verdict::Fail(mut failed) = finding(
+                    let mut failed = finding(
                         None,
                         Interval::exact(Decimal::ZERO),
                         Decimal::ONE,
                         vec![row, earlier],
-                    ) else {
-                        return Ok(Verdict::Pass);
-                    };
+                    );
                     failed.message = format!(
                         "the row label is printed twice: also row {} of the table",
                         earlier.row + 1
@@ -324,11 +325,7 @@ impl Evaluator<'_> {
                 if same {
                     return Ok(Verdict::Pass);
                 }
-                let Verdict::Fail(mut failed) =
-                    finding(Some(printed), Interval::exact(place), gap, vec![cell])
-                else {
-                    return Ok(Verdict::Pass);
-                };
+                let mut failed = finding(Some(printed), Interval::exact(place), gap, vec![cell]);
                 failed.message = format!("printed {printed}, but it is number {place} in the list");
                 Ok(Verdict::Fail(failed))
             }
@@ -342,7 +339,7 @@ impl Evaluator<'_> {
                     return Ok(Verdict::Pass);
                 }
                 let cells = vec![rank.rank, rank.value];
-                Ok(finding(Some(printed), allowed, gap, cells))
+                Ok(Verdict::Fail(finding(Some(printed), allowed, gap, cells)))
             }
         }
     }
