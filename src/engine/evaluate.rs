@@ -6,6 +6,7 @@
 
 use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
+use super::row_plan::RowPlan;
 use crate::checks::compare::{compare, same_printing};
 use crate::checks::{comparison_message, message, show_gap, show_interval};
 use crate::finding::{Coverage, Finding, Note, Outcome};
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 /// Why a check stops before a verdict.
-enum Stop {
+pub(super) enum Stop {
     /// A cell it needs is `—` or empty, or the year before the first one is asked for.
     Skip,
     /// Undecidable and worth telling (division by a figure that may be zero).
@@ -708,69 +709,6 @@ impl Evaluator<'_> {
                 })))
             }
         }
-    }
-}
-
-/// A linear form whose every term is a fixed column of the row a single loop over one table's
-/// rows is on (`t = a + b` for every row): decided on that row's cells alone.
-struct RowPlan {
-    table: usize,
-    left: Vec<(bool, usize)>,
-    right: Vec<(bool, usize)>,
-}
-
-impl RowPlan {
-    fn of(form: &LinearForm, loops: &[Items]) -> Option<Self> {
-        let [Items::AllRows { table, .. }] = loops else {
-            return None;
-        };
-        if !form.left_constant.is_zero() || !form.right_constant.is_zero() {
-            return None;
-        }
-        let columns = |terms: &[Term]| -> Option<Vec<(bool, usize)>> {
-            terms
-                .iter()
-                .map(|term| match (&term.row, &term.column) {
-                    (Place::Loop(0), Place::Fixed(column)) if term.table == *table => {
-                        Some((term.negative, *column))
-                    }
-                    _ => None,
-                })
-                .collect()
-        };
-        Some(Self {
-            table: *table,
-            left: columns(&form.left)?,
-            right: columns(&form.right)?,
-        })
-    }
-
-    /// `Ok(true)` when the relation may hold; `Ok(false)` when it fails or leaves the integers;
-    /// a `—` cell skips the check.
-    fn holds(&self, row: &[Cell], op: CompareOp) -> Result<bool, Stop> {
-        let side = |terms: &[(bool, usize)]| -> Result<Option<ScaledInterval>, Stop> {
-            let mut total: Option<ScaledInterval> = None;
-            for &(negative, column) in terms {
-                let cell = row.get(column).ok_or(Stop::Skip)?;
-                if !cell.is_applicable() {
-                    return Err(Stop::Skip);
-                }
-                let Some(value) = cell.scaled_interval() else {
-                    return Ok(None);
-                };
-                let value = if negative { value.negated() } else { value };
-                total = match total {
-                    None => Some(value),
-                    Some(sum) => match sum.checked_add(value) {
-                        Some(sum) => Some(sum),
-                        None => return Ok(None),
-                    },
-                };
-            }
-            Ok(total)
-        };
-        let (left, right) = (side(&self.left)?, side(&self.right)?);
-        Ok(left.zip(right).and_then(|(l, r)| l.may_hold(op, r)) == Some(true))
     }
 }
 

@@ -9,6 +9,7 @@ mod forms;
 mod linear;
 pub mod program;
 pub mod resolve;
+mod row_plan;
 
 pub use compile::{ParsedFile, compile};
 pub use evaluate::{evaluate, evaluate_with};
