@@ -18,6 +18,24 @@ pub struct Cli {
 pub enum Command {
     /// Check tables against rules; exit 0 if all checks pass, 1 on discrepancies, 2 on bad input.
     Check(CheckArgs),
+    /// List every figure the book's text states: number, unit, sentence and place.
+    Claims(ClaimsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ClaimsArgs {
+    /// The text to read. Default: the bundled book's text (data/2022/source.txt).
+    #[arg(long)]
+    pub text: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ClaimsFormat::Human)]
+    pub format: ClaimsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClaimsFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,10 +61,20 @@ pub struct CheckArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// JUnit XML, one test suite per rule.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown discrepancy report.
+    Markdown,
 }
 
 /// The bundled yearbook's directory of tables.
 pub const BUNDLED_DATA: &str = "data/2022";
+/// The bundled book's text.
+pub const BUNDLED_TEXT: &str = "data/2022/source.txt";
 /// The bundled rules.
 pub const BUNDLED_RULES: &str = "rules";
 

@@ -45,10 +45,20 @@ pub struct Outcome {
     pub passed: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// Passed and skipped checks per rule, indexed like the program's rules (failed ones are
+    /// the rule's findings).
+    pub per_rule: Vec<RuleCounts>,
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
     /// Which figures took part in a decided check, when asked for.
     pub coverage: Option<Coverage>,
+}
+
+/// One rule's passed and skipped checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleCounts {
+    pub passed: usize,
+    pub skipped: usize,
 }
 
 /// Which printed figures some check confirmed, per table.

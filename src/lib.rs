@@ -4,6 +4,7 @@
 //! [`checks`]) → [`finding`]s → reports ([`report`]).
 
 pub mod checks;
+pub mod claims;
 pub mod cli;
 pub mod engine;
 pub mod finding;

@@ -11,7 +11,39 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Claims(args) => claims(&args),
     }
+}
+
+/// `crossfoot claims`: the figures the text states, one per line (or JSON).
+fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
+    let path = args
+        .text
+        .clone()
+        .unwrap_or_else(|| bundled(crossfoot::cli::BUNDLED_TEXT));
+    let source = match crossfoot::table::read::read_text(&path) {
+        Ok(source) => source,
+        Err(error) => {
+            let style = human::Style {
+                color: std::io::stderr().is_terminal(),
+                width: 100,
+            };
+            eprint!(
+                "{}",
+                human::render_errors(&[miette::Report::new(error)], style)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let claims = crossfoot::claims::extract(&source);
+    let text = match args.format {
+        crossfoot::cli::ClaimsFormat::Json => {
+            crossfoot::claims::render_json(&source, &claims) + "\n"
+        }
+        crossfoot::cli::ClaimsFormat::Human => crossfoot::claims::render_text(&source, &claims),
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    ExitCode::SUCCESS
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
@@ -48,6 +80,10 @@ fn check(args: &CheckArgs) -> ExitCode {
             human::render(&report, human::Style { color, width: 100 })
         }
         Format::Json => json::render(&report) + "\n",
+        Format::Sarif => crossfoot::report::sarif::render(&report) + "\n",
+        Format::Junit => crossfoot::report::junit::render(&report),
+        Format::Github => crossfoot::report::github::render(&report),
+        Format::Markdown => crossfoot::report::markdown::render(&report),
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
     let code = if checked.outcome.failed > 0 {

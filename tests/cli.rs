@@ -14,6 +14,8 @@
     clippy::panic
 )]
 
+#[path = "cli/reports.rs"]
+mod reports;
 #[path = "cli/transcription.rs"]
 mod transcription;
 
@@ -861,4 +863,50 @@ fn record_rules_over_every_row_find_the_rows_that_break_them() {
     let finding = &findings(&json)[0];
     assert_eq!(finding["cells"][0]["row"], "r2");
     assert_eq!(finding["gap"], "0.05");
+}
+
+#[test]
+fn claims_lists_the_figures_of_the_text_with_their_places() {
+    let output = Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args(["claims", "--format", "json"])
+        .current_dir(root())
+        .output()
+        .expect("the crossfoot binary runs");
+    assert_eq!(output.status.code(), Some(0));
+    let claims = parse(&String::from_utf8(output.stdout).unwrap());
+    let claims = claims.as_array().expect("an array of claims");
+    let text = std::fs::read_to_string(root().join("data/2022/source.txt")).unwrap();
+    // Every claim's span slices the text to exactly the figure as printed.
+    for claim in claims {
+        let offset = claim["span"]["offset"].as_u64().unwrap() as usize;
+        let length = claim["span"]["length"].as_u64().unwrap() as usize;
+        assert_eq!(
+            &text[offset..offset + length],
+            claim["text"].as_str().unwrap()
+        );
+    }
+    // 技术转让 in part 1: "成交额为3246.6亿元，同比增长35.4%".
+    let transfer = claims
+        .iter()
+        .find(|c| c["text"] == "3246.6亿元")
+        .expect("the 技术转让 amount is a claim");
+    assert_eq!(
+        (transfer["value"].as_str(), transfer["unit"].as_str()),
+        (Some("3246.6"), Some("亿元"))
+    );
+    assert_eq!(transfer["part"], 1);
+    assert!(transfer["sentence"].as_str().unwrap().contains("35.4%"));
+    // Bounds in words: "近九成" style shares and "不足 10%".
+    assert!(
+        claims
+            .iter()
+            .any(|c| c["text"] == "10%" && c["bound"] == "at_most")
+    );
+    // No year is a figure.
+    assert!(
+        claims
+            .iter()
+            .all(|c| !c["text"].as_str().unwrap().ends_with('年'))
+    );
+    assert!(claims.len() > 700, "{} claims", claims.len());
 }

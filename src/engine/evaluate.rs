@@ -9,7 +9,7 @@ use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
 use super::row_plan::RowPlan;
 use crate::checks::compare::{compare, same_printing};
 use crate::checks::{comparison_message, message, show_gap, show_interval};
-use crate::finding::{Coverage, Finding, Note, Outcome};
+use crate::finding::{Coverage, Finding, Note, Outcome, RuleCounts};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{CompareOp, Kind};
@@ -50,6 +50,8 @@ struct Tally {
     notes: Vec<Note>,
     errors: Vec<(usize, usize, RuleError)>,
     covered: Vec<CellId>,
+    /// (rule, passed, skipped) per block of checks.
+    blocks: Vec<(usize, usize, usize)>,
 }
 
 impl Tally {
@@ -60,6 +62,7 @@ impl Tally {
         self.notes.append(&mut other.notes);
         self.errors.append(&mut other.errors);
         self.covered.append(&mut other.covered);
+        self.blocks.append(&mut other.blocks);
         self
     }
 }
@@ -100,7 +103,10 @@ pub fn evaluate_with(
     let mut tally = blocks
         .into_par_iter()
         .fold(Tally::default, |mut tally, (rule, checks)| {
+            let (passed, skipped) = (tally.passed, tally.skipped);
             evaluator.run_block(&mut tally, rule, checks);
+            let block = (rule, tally.passed - passed, tally.skipped - skipped);
+            tally.blocks.push(block);
             tally
         })
         .reduce(Tally::default, Tally::merge);
@@ -113,11 +119,19 @@ pub fn evaluate_with(
     tally.notes.sort_by_key(|n| (n.rule, n.check));
     let checks = program.check_count();
     let coverage = coverage.then(|| Coverage::of(dataset, tally.covered));
+    let mut per_rule = vec![RuleCounts::default(); program.rules.len()];
+    for (rule, passed, skipped) in tally.blocks {
+        if let Some(counts) = per_rule.get_mut(rule) {
+            counts.passed += passed;
+            counts.skipped += skipped;
+        }
+    }
     Ok(Outcome {
         checks,
         passed: tally.passed,
         failed: tally.findings.len(),
         skipped: tally.skipped,
+        per_rule,
         findings: tally.findings,
         notes: tally.notes,
         coverage,

@@ -1,8 +1,12 @@
 //! Reporters: findings → what a user reads. One module per output format, all fed by the same
 //! [`Report`].
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use crate::engine::program::{CellId, Program, ROW_LABEL};
 use crate::finding::Outcome;

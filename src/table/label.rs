@@ -62,9 +62,14 @@ impl Label {
     }
 
     /// Whether a rule's segment names this label.
+    /// An "of which" row `其中：深圳` also answers to `深圳`: where a table prints both a `深圳`
+    /// row and a `其中：深圳` row, the exact match is found first and the name stays unambiguous.
     pub fn answers_to(&self, segment: &str) -> bool {
         let segment = normalize(segment);
-        self.key() == segment || self.full_key() == segment
+        let key = self.key();
+        key == segment
+            || self.full_key() == segment
+            || of_which_name(&key).is_some_and(|name| name == segment)
     }
 
     /// `其中：X` rows are "of which" sub-items, not parts of a total.
@@ -79,6 +84,12 @@ impl Label {
     pub fn is_rank(&self) -> bool {
         RANK_NAMES.contains(&self.key().as_ref())
     }
+}
+
+/// `其中：深圳` → `深圳`.
+fn of_which_name(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("其中")?;
+    rest.strip_prefix('：').or_else(|| rest.strip_prefix(':'))
 }
 
 /// Whether figures in this unit are whole counts (exact, not rounded).
@@ -216,6 +227,14 @@ mod tests {
         assert!(label("金额 / 亿元").answers_to("金额"));
         assert!(label("金额 / 亿元").answers_to("金额/亿元"));
         assert!(!label("金额 / 亿元").answers_to("金"));
+    }
+
+    #[test]
+    fn an_of_which_row_answers_to_its_bare_name() {
+        assert!(label("其中：深圳").answers_to("深圳"));
+        assert!(label("其中:深圳").answers_to("深圳"));
+        assert!(label("其中：深圳").answers_to("其中：深圳"));
+        assert!(!label("深圳").answers_to("其中：深圳"));
     }
 
     #[test]

@@ -1,0 +1,442 @@
+//! Figures stated in the book's text: `成交额为 3246.6 亿元`, `同比增长 35.4%`, `近九成`.
+//!
+//! [`extract`] finds every figure of the narrative (table rows, captions and the table of
+//! contents are not narrative) with its unit, the bound its words put on it (`近`, `超过`,
+//! `以上` …), the sentence it stands in and its span, so that rules can bind claims to the
+//! tables and a report can point at the figure in the text.
+
+use crate::source::{SharedSource, Span};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Units the book writes after a figure, longest first so that `亿元` wins over `元`.
+const UNITS: &[&str] = &[
+    "个百分点",
+    "亿元",
+    "万元",
+    "万家",
+    "万项",
+    "万人",
+    "人次",
+    "元",
+    "项",
+    "家",
+    "人",
+    "个",
+    "倍",
+    "位",
+    "%",
+    "％",
+    "次",
+    "名",
+];
+/// What follows a number that is a date or a label, not a figure.
+const NOT_FIGURES_AFTER: &[&str] = &["年", "月", "日", "-"];
+/// What precedes a number that is a reference, not a figure: 表 1-1, 图 1-3, 第 5 位.
+const NOT_FIGURES_BEFORE: &[&str] = &["表", "图", "第", "附表"];
+
+/// How a figure is stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// `为 3246.6 亿元`
+    Exact,
+    /// `超过`, `逾`, `以上`, `超七成`: more than the figure.
+    AtLeast,
+    /// `近`, `不足`, `以下`, `近九成`: just under the figure.
+    AtMost,
+    /// `约`: about.
+    About,
+}
+
+/// One figure stated in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The figure's value as written (a percentage as its number: 35.4 for 35.4%).
+    pub value: Decimal,
+    pub unit: Option<&'static str>,
+    pub bound: Bound,
+    /// Written in Chinese number words (`九成` = 90 %).
+    pub in_words: bool,
+    /// The figure and its unit as printed.
+    pub span: Span,
+    /// The sentence it stands in.
+    pub sentence: Span,
+    /// The part of the book (1–7), from the `第X部分` headings.
+    pub part: Option<u8>,
+}
+
+/// Every figure of the narrative, in reading order.
+pub fn extract(source: &SharedSource) -> Vec<Claim> {
+    let text = source.text();
+    let mut claims = Vec::new();
+    let mut part = None;
+    for line in source.lines() {
+        let Some(content) = text.get(line.offset..line.offset + line.length) else {
+            continue;
+        };
+        if let Some(number) = part_heading(content) {
+            part = Some(number);
+            continue;
+        }
+        if part.is_none() || !is_narrative(content) {
+            continue;
+        }
+        claims.extend(figures_in_line(content, line.offset, part));
+    }
+    claims
+}
+
+/// `第三部分 各地技术交易` → 3 (a heading line, not a table-of-contents entry with a page).
+fn part_heading(line: &str) -> Option<u8> {
+    let rest = line.strip_prefix('第')?;
+    let (numeral, title) = rest.split_once("部分")?;
+    if title.contains('\t') {
+        return None;
+    }
+    let value = chinese_digit(numeral.chars().next()?)?;
+    u8::try_from(value).ok()
+}
+
+/// Prose, not a table row (tab-separated), a caption or a short heading.
+fn is_narrative(line: &str) -> bool {
+    let trimmed = line.trim();
+    !(line.contains('\t')
+        || trimmed.starts_with('表')
+        || trimmed.starts_with('图')
+        || trimmed.starts_with("附表")
+        || trimmed.starts_with("续表")
+        || trimmed.chars().count() < 12)
+}
+
+fn chinese_digit(c: char) -> Option<u32> {
+    "〇一二三四五六七八九十"
+        .chars()
+        .position(|d| d == c)
+        .and_then(|p| u32::try_from(p).ok())
+}
+
+/// The figures of one line of prose; `base` is the line's byte offset in the file.
+fn figures_in_line(line: &str, base: usize, part: Option<u8>) -> Vec<Claim> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut claims = Vec::new();
+    let mut index = 0;
+    while let Some(&(start, c)) = chars.get(index) {
+        let previous = index
+            .checked_sub(1)
+            .and_then(|i| chars.get(i))
+            .map(|&(_, c)| c);
+        let starts_number = c.is_ascii_digit()
+            && !previous.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-');
+        if starts_number {
+            let (end_index, value) = number_at(&chars, index);
+            index = end_index;
+            if let Some(claim) =
+                value.and_then(|v| numeric_claim(line, base, part, start, end_index, &chars, v))
+            {
+                claims.push(claim);
+            }
+            continue;
+        }
+        if let Some((end_index, claim)) = word_claim(line, base, part, &chars, index) {
+            claims.push(claim);
+            index = end_index;
+            continue;
+        }
+        index += 1;
+    }
+    claims
+}
+
+/// A number starting at `index`: digits, a space before each further group of three, an
+/// optional decimal part. Returns where it ends (a char index) and its value.
+fn number_at(chars: &[(usize, char)], index: usize) -> (usize, Option<Decimal>) {
+    let digit = |i: usize| chars.get(i).is_some_and(|&(_, c)| c.is_ascii_digit());
+    let mut end = index;
+    let mut text = String::new();
+    while digit(end) {
+        text.extend(chars.get(end).map(|&(_, c)| c));
+        end += 1;
+        let grouped = chars.get(end).is_some_and(|&(_, c)| c == ' ')
+            && (1..=3).all(|k| digit(end + k))
+            && !digit(end + 4);
+        if grouped {
+            end += 1;
+        }
+    }
+    if chars.get(end).is_some_and(|&(_, c)| c == '.') && digit(end + 1) {
+        text.push('.');
+        end += 1;
+        while digit(end) {
+            text.extend(chars.get(end).map(|&(_, c)| c));
+            end += 1;
+        }
+    }
+    (end, text.parse().ok())
+}
+
+fn numeric_claim(
+    line: &str,
+    base: usize,
+    part: Option<u8>,
+    start: usize,
+    end_index: usize,
+    chars: &[(usize, char)],
+    value: Decimal,
+) -> Option<Claim> {
+    let after_number = chars.get(end_index).map_or(line.len(), |&(i, _)| i);
+    let rest = line.get(after_number..)?;
+    let rest_trimmed = rest.trim_start_matches(' ');
+    if NOT_FIGURES_AFTER
+        .iter()
+        .any(|s| rest_trimmed.starts_with(s))
+    {
+        return None;
+    }
+    let before = line.get(..start)?.trim_end_matches(' ');
+    if NOT_FIGURES_BEFORE.iter().any(|s| before.ends_with(s)) {
+        return None;
+    }
+    // `1. 技术市场…` or `2、…` at the start of a line numbers a heading.
+    if before.trim().is_empty() && (rest.starts_with('.') || rest.starts_with('、')) {
+        return None;
+    }
+    let unit = UNITS.iter().copied().find(|u| rest_trimmed.starts_with(u));
+    let unit_end = after_number + (rest.len() - rest_trimmed.len()) + unit.map_or(0, str::len);
+    let end = if unit.is_some() {
+        unit_end
+    } else {
+        after_number
+    };
+    let after_unit = line.get(end..).unwrap_or_default();
+    Some(Claim {
+        value,
+        unit: unit.map(|u| if u == "％" { "%" } else { u }),
+        bound: bound_of(before, after_unit),
+        in_words: false,
+        span: Span::new(base + start, end - start),
+        sentence: sentence_around(line, base, start, end),
+        part,
+    })
+}
+
+/// `近九成`, `超七成`, `九成`: a share in tenths, in words.
+fn word_claim(
+    line: &str,
+    base: usize,
+    part: Option<u8>,
+    chars: &[(usize, char)],
+    index: usize,
+) -> Option<(usize, Claim)> {
+    let &(start, first) = chars.get(index)?;
+    let tenths = chinese_digit(first).filter(|&d| (1..=9).contains(&d))?;
+    let &(suffix_at, suffix) = chars.get(index + 1)?;
+    if suffix != '成' {
+        return None;
+    }
+    let end = suffix_at + suffix.len_utf8();
+    let before = line.get(..start)?;
+    Some((
+        index + 2,
+        Claim {
+            value: Decimal::from(tenths * 10),
+            unit: Some("%"),
+            bound: bound_of(before, line.get(end..).unwrap_or_default()),
+            in_words: true,
+            span: Span::new(base + start, end - start),
+            sentence: sentence_around(line, base, start, end),
+            part,
+        },
+    ))
+}
+
+/// The bound that the words around a figure put on it.
+fn bound_of(before: &str, after: &str) -> Bound {
+    let before = before.trim_end();
+    if ["超过", "超", "逾", "高于", "多于"]
+        .iter()
+        .any(|w| before.ends_with(w))
+        || ["以上", "多"].iter().any(|w| after.starts_with(w))
+    {
+        Bound::AtLeast
+    } else if ["近", "不足", "不到", "低于"]
+        .iter()
+        .any(|w| before.ends_with(w))
+        || ["以下", "以内"].iter().any(|w| after.starts_with(w))
+    {
+        Bound::AtMost
+    } else if before.ends_with('约') || after.starts_with('左') {
+        Bound::About
+    } else {
+        Bound::Exact
+    }
+}
+
+/// The sentence holding `start..end` of the line: from after the previous `。！？；` to the
+/// next `。！？`, within the line.
+fn sentence_around(line: &str, base: usize, start: usize, end: usize) -> Span {
+    let stops = ['。', '！', '？', '；'];
+    let from = line
+        .get(..start)
+        .and_then(|b| b.rfind(stops).map(|i| i + '。'.len_utf8()))
+        .unwrap_or(0);
+    let to = line
+        .get(end..)
+        .and_then(|a| {
+            a.find(['。', '！', '？'])
+                .map(|i| end + i + '。'.len_utf8())
+        })
+        .unwrap_or(line.len());
+    Span::new(base + from, to.saturating_sub(from))
+}
+
+#[derive(Serialize)]
+struct ClaimJson<'a> {
+    value: String,
+    text: &'a str,
+    unit: Option<&'static str>,
+    bound: Bound,
+    in_words: bool,
+    part: Option<u8>,
+    line: usize,
+    column: usize,
+    span: SpanJson,
+    sentence: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpanJson {
+    offset: usize,
+    length: usize,
+}
+
+/// The claims as a JSON array (values as exact decimal strings).
+pub fn render_json(source: &SharedSource, claims: &[Claim]) -> String {
+    let items: Vec<ClaimJson<'_>> = claims
+        .iter()
+        .map(|c| {
+            let at = source.line_column(c.span.offset);
+            ClaimJson {
+                value: c.value.to_string(),
+                text: source.slice(c.span),
+                unit: c.unit,
+                bound: c.bound,
+                in_words: c.in_words,
+                part: c.part,
+                line: at.line,
+                column: at.column,
+                span: SpanJson {
+                    offset: c.span.offset,
+                    length: c.span.length,
+                },
+                sentence: source.slice(c.sentence).trim(),
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_default()
+}
+
+/// One line per claim, then a count per part of the book.
+pub fn render_text(source: &SharedSource, claims: &[Claim]) -> String {
+    let mut out = String::new();
+    for claim in claims {
+        let at = source.line_column(claim.span.offset);
+        let bound = match claim.bound {
+            Bound::Exact => "",
+            Bound::AtLeast => " (at least)",
+            Bound::AtMost => " (at most)",
+            Bound::About => " (about)",
+        };
+        out.push_str(&format!(
+            "{}:{}:{}  {}{bound}\n",
+            source.path().display(),
+            at.line,
+            at.column,
+            source.slice(claim.span)
+        ));
+    }
+    let mut parts: Vec<(Option<u8>, usize)> = Vec::new();
+    for claim in claims {
+        match parts.iter_mut().find(|(p, _)| *p == claim.part) {
+            Some((_, count)) => *count += 1,
+            None => parts.push((claim.part, 1)),
+        }
+    }
+    let counts: Vec<String> = parts
+        .iter()
+        .map(|(p, n)| format!("part {}: {n}", p.map_or("?".to_string(), |p| p.to_string())))
+        .collect();
+    out.push_str(&format!(
+        "{} figures in the text ({})\n",
+        claims.len(),
+        counts.join(", ")
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn claims_of(prose: &str) -> Vec<(String, Option<&'static str>, Bound)> {
+        let text = format!("第一部分 概述\n{prose}\n");
+        let source = Arc::new(SourceFile::new("t.txt", text));
+        extract(&source)
+            .into_iter()
+            .map(|c| (source.slice(c.span).to_string(), c.unit, c.bound))
+            .collect()
+    }
+
+    #[test]
+    fn figures_with_units_but_not_years_or_references() {
+        let found = claims_of(
+            "全国技术合同成交额为37 294.3亿元，占国内生产总值的比重由2020年的2.8%上升至3.3%（表1-1）。",
+        );
+        assert_eq!(
+            found,
+            [
+                ("37 294.3亿元".to_string(), Some("亿元"), Bound::Exact),
+                ("2.8%".to_string(), Some("%"), Bound::Exact),
+                ("3.3%".to_string(), Some("%"), Bound::Exact),
+            ]
+        );
+    }
+
+    #[test]
+    fn bounds_in_words_and_shares_in_tenths() {
+        let found = claims_of(
+            "两类合同成交额之和占全国的比重近90%，企业占比超七成，服务对象80%以上为企业。",
+        );
+        assert_eq!(found[0], ("90%".to_string(), Some("%"), Bound::AtMost));
+        assert_eq!(found[1], ("七成".to_string(), Some("%"), Bound::AtLeast));
+        assert_eq!(found[2], ("80%".to_string(), Some("%"), Bound::AtLeast));
+    }
+
+    #[test]
+    fn heading_numbers_are_not_figures() {
+        assert!(claims_of("1. 技术市场持续快速发展，实现“十四五”良好开局").is_empty());
+        assert!(claims_of("2、技术开发与转让持续活跃，科技创新能力提升").is_empty());
+    }
+
+    #[test]
+    fn table_rows_and_captions_are_not_prose() {
+        assert!(claims_of("北京\t84 451\t93 563").is_empty());
+        assert!(claims_of("表 2-1 2021 年各类技术交易卖方机构构成及交易情况").is_empty());
+    }
+
+    #[test]
+    fn a_claim_knows_its_sentence() {
+        let text = "第一部分 概述\n这是第一句话，共有 5 项。第二句成交额为 3246.6 亿元，同比增长 35.4%。\n";
+        let source = Arc::new(SourceFile::new("t.txt", text.to_string()));
+        let claims = extract(&source);
+        let growth = claims.last().unwrap();
+        assert_eq!(source.slice(growth.span), "35.4%");
+        assert_eq!(
+            source.slice(growth.sentence),
+            "第二句成交额为 3246.6 亿元，同比增长 35.4%。"
+        );
+        assert_eq!(growth.part, Some(1));
+    }
+}

@@ -1,0 +1,66 @@
+//! `--format github`: GitHub Actions workflow commands, so findings show as annotations on the
+//! tables' lines.
+//!
+//! One `::error` line per cell of each finding (a sum's total and each of its parts, both
+//! printings of a figure printed twice): `file`, `line` and `col` point at the cell, `title` is
+//! the rule id, and the message says which cell it is, the finding's message and the rule's
+//! description. Values are escaped as the runner requires: `%`, CR and LF everywhere, and also
+//! `:` and `,` in properties.
+
+use super::Report;
+use std::fmt::Write;
+
+/// Escape a command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a command property's value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The workflow commands, one per line.
+pub fn render(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    for finding in &report.outcome.findings {
+        let description = report
+            .program
+            .rules
+            .get(finding.rule)
+            .map_or("", |r| r.description.as_str());
+        for (index, cell) in finding
+            .cells
+            .iter()
+            .filter_map(|&id| report.cell(id))
+            .enumerate()
+        {
+            let role = if index == 0 && finding.published.is_some() {
+                "published"
+            } else {
+                "involved"
+            };
+            let place = if cell.column.is_empty() {
+                format!("{} [{}]", cell.table.id(), cell.row)
+            } else {
+                format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
+            };
+            let message = format!(
+                "{role} {} · {place}: {}\n{description}",
+                cell.value, finding.message
+            );
+            let _ = writeln!(
+                out,
+                "::error file={},line={},col={},title={}::{}",
+                property(&cell.table.source().path().display().to_string()),
+                cell.position.line,
+                cell.position.column,
+                property(&finding.rule_id),
+                data(&message)
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,194 @@
+//! `--format junit`: JUnit XML for CI test dashboards.
+//!
+//! One `<testsuite>` per rule, named by the rule id. A run keeps its failures and notes but only
+//! counts the checks that passed or were skipped, so a suite holds:
+//!
+//! - one failed `<testcase>` per finding, named after the check's first cell, with the finding's
+//!   message;
+//! - one skipped `<testcase>` per note (a check that could not be decided, with the reason);
+//! - one `<testcase>` "N checks passed" standing for all the rule's passing checks (its
+//!   `assertions` attribute is N), when there are any;
+//! - one skipped `<testcase>` "N checks skipped" for the checks skipped without a note (a cell
+//!   they need is `—` or empty), when there are any.
+//!
+//! So `failures` counts failed checks exactly (the summary's `failed`) and the `tests`,
+//! `failures` and `skipped` attributes agree with the elements, as dashboards that count
+//! elements expect; the exact per-rule counts of checks are in each suite's `<properties>`
+//! (`checks`, `passed`, `failed`, `skipped`). Listing every passing check by name would need
+//! the run to keep them, which it does not (a large data set runs millions).
+
+use super::Report;
+use std::fmt::Write;
+
+/// Text for an XML attribute or element: the five special characters escaped, and the
+/// characters XML 1.0 cannot carry (C0 controls other than tab and newlines) dropped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `1 check`, `2 checks`.
+fn checks(count: usize) -> String {
+    if count == 1 {
+        "1 check".to_string()
+    } else {
+        format!("{count} checks")
+    }
+}
+
+enum Status {
+    Passed,
+    Failed(String),
+    Skipped(String),
+}
+
+struct Case {
+    name: String,
+    assertions: Option<usize>,
+    status: Status,
+}
+
+fn where_is(report: &Report<'_>, cells: &[crate::engine::program::CellId]) -> String {
+    cells
+        .first()
+        .and_then(|&id| report.cell(id))
+        .map_or_else(String::new, |cell| {
+            let place = if cell.column.is_empty() {
+                format!("{} [{}]", cell.table.id(), cell.row)
+            } else {
+                format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
+            };
+            format!(
+                "{place} at {}:{}:{}",
+                cell.table.source().path().display(),
+                cell.position.line,
+                cell.position.column
+            )
+        })
+}
+
+/// The JUnit XML document.
+pub fn render(report: &Report<'_>) -> String {
+    let outcome = report.outcome;
+    let mut suites = String::new();
+    let (mut all_tests, mut all_failures, mut all_skipped) = (0, 0, 0);
+    for (index, rule) in report.program.rules.iter().enumerate() {
+        let counts = outcome.per_rule.get(index).copied().unwrap_or_default();
+        let mut cases = Vec::new();
+        for finding in outcome.findings.iter().filter(|f| f.rule == index) {
+            cases.push(Case {
+                name: format!(
+                    "check {}: {}",
+                    finding.check + 1,
+                    where_is(report, &finding.cells)
+                ),
+                assertions: None,
+                status: Status::Failed(finding.message.clone()),
+            });
+        }
+        let notes: Vec<_> = outcome.notes.iter().filter(|n| n.rule == index).collect();
+        for note in &notes {
+            cases.push(Case {
+                name: format!(
+                    "check {}: {}",
+                    note.check + 1,
+                    where_is(report, &note.cells)
+                ),
+                assertions: None,
+                status: Status::Skipped(format!("not decided: {}", note.message)),
+            });
+        }
+        if counts.passed > 0 {
+            cases.push(Case {
+                name: format!("{} passed", checks(counts.passed)),
+                assertions: Some(counts.passed),
+                status: Status::Passed,
+            });
+        }
+        let quiet_skips = counts.skipped.saturating_sub(notes.len());
+        if quiet_skips > 0 {
+            cases.push(Case {
+                name: format!("{} skipped", checks(quiet_skips)),
+                assertions: Some(quiet_skips),
+                status: Status::Skipped(
+                    "a cell the check needs is not applicable (— or empty)".into(),
+                ),
+            });
+        }
+        let failures = cases
+            .iter()
+            .filter(|c| matches!(c.status, Status::Failed(_)))
+            .count();
+        let skipped = cases
+            .iter()
+            .filter(|c| matches!(c.status, Status::Skipped(_)))
+            .count();
+        all_tests += cases.len();
+        all_failures += failures;
+        all_skipped += skipped;
+        let name = escape(&rule.id);
+        let _ = writeln!(
+            suites,
+            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
+            cases.len()
+        );
+        let failed = outcome.findings.iter().filter(|f| f.rule == index).count();
+        let _ = writeln!(suites, "    <properties>");
+        for (key, value) in [
+            ("kind", rule.kind.keyword().to_string()),
+            ("description", rule.description.clone()),
+            ("checks", rule.work.check_count().to_string()),
+            ("passed", counts.passed.to_string()),
+            ("failed", failed.to_string()),
+            ("skipped", counts.skipped.to_string()),
+        ] {
+            let _ = writeln!(
+                suites,
+                "      <property name=\"{key}\" value=\"{}\"/>",
+                escape(&value)
+            );
+        }
+        let _ = writeln!(suites, "    </properties>");
+        for case in cases {
+            let assertions = case
+                .assertions
+                .map_or_else(String::new, |n| format!(" assertions=\"{n}\""));
+            let open = format!(
+                "    <testcase name=\"{}\" classname=\"{name}\"{assertions}",
+                escape(&case.name)
+            );
+            let _ = match case.status {
+                Status::Passed => writeln!(suites, "{open}/>"),
+                Status::Failed(message) => writeln!(
+                    suites,
+                    "{open}>\n      <failure message=\"{m}\" type=\"{kind}\">{m}</failure>\n    </testcase>",
+                    m = escape(&message),
+                    kind = rule.kind.keyword()
+                ),
+                Status::Skipped(message) => writeln!(
+                    suites,
+                    "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    escape(&message)
+                ),
+            };
+        }
+        let _ = writeln!(suites, "  </testsuite>");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"crossfoot\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" skipped=\"{all_skipped}\">\n{suites}</testsuites>\n"
+    )
+}

@@ -1,0 +1,133 @@
+//! `--format markdown`: a discrepancy report an editor can read and send on.
+//!
+//! A summary table, then the findings grouped by the table of their first cell (the published
+//! figure), in book order, under the table's printed number and caption. Each finding gives the
+//! rule id and description, the figure as printed, the interval the other figures allow, the
+//! gap, the cells involved (row, column, printed value, file:line:column) and what the rule's
+//! kind checks. Checks that could not be decided follow, with their reason.
+
+use super::{CellView, Report};
+use crate::checks::docs::doc;
+use crate::checks::{show_gap, show_interval};
+use crate::engine::program::CellId;
+use std::fmt::Write;
+
+/// Text for a table cell: pipes escaped, line breaks as spaces.
+fn cell_text(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn location(cell: &CellView<'_>) -> String {
+    format!(
+        "`{}:{}:{}`",
+        cell.table.source().path().display(),
+        cell.position.line,
+        cell.position.column
+    )
+}
+
+fn cells_table(out: &mut String, report: &Report<'_>, cells: &[CellId], published: bool) {
+    let _ = writeln!(
+        out,
+        "| | Table | Row | Column | Printed | Location |\n|---|---|---|---|---:|---|"
+    );
+    for (index, view) in cells.iter().filter_map(|&id| report.cell(id)).enumerate() {
+        let role = if published && index == 0 {
+            "published"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "| {role} | {} | {} | {} | {} | {} |",
+            cell_text(&view.table.meta.printed),
+            cell_text(&view.row),
+            cell_text(&view.column),
+            cell_text(&view.value),
+            location(&view)
+        );
+    }
+}
+
+/// The Markdown report.
+pub fn render(report: &Report<'_>) -> String {
+    let outcome = report.outcome;
+    let mut out = String::from("# crossfoot discrepancy report\n\n## Summary\n\n");
+    let _ = writeln!(
+        out,
+        "| Tables | Rules | Checks | Passed | Failed | Skipped |\n|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} |\n",
+        report.dataset.tables.len(),
+        report.rule_count(),
+        outcome.checks,
+        outcome.passed,
+        outcome.failed,
+        outcome.skipped
+    );
+    if outcome.findings.is_empty() {
+        out.push_str("No discrepancies: every decided check holds within rounding.\n");
+    }
+    let table_of = |cells: &[CellId]| cells.first().map_or(usize::MAX, |c| c.table);
+    let mut tables: Vec<usize> = outcome
+        .findings
+        .iter()
+        .map(|f| table_of(&f.cells))
+        .collect();
+    tables.sort_unstable();
+    tables.dedup();
+    for table_index in tables {
+        match report.dataset.tables.get(table_index) {
+            Some(table) => {
+                let _ = writeln!(
+                    out,
+                    "## {} {} (`{}`)\n",
+                    table.meta.printed,
+                    table.meta.caption,
+                    table.id()
+                );
+            }
+            None => out.push_str("## Findings without a cell\n\n"),
+        }
+        for finding in outcome
+            .findings
+            .iter()
+            .filter(|f| table_of(&f.cells) == table_index)
+        {
+            let rule = report.program.rules.get(finding.rule);
+            let description = rule.map_or("", |r| r.description.as_str());
+            let scale = finding.published.map_or(2, |p| p.scale());
+            let _ = writeln!(out, "### `{}` — {description}\n", finding.rule_id);
+            // The published figure as the book prints it (digit groups and all).
+            let printed = match finding.published {
+                Some(value) => finding
+                    .cells
+                    .first()
+                    .and_then(|&id| report.cell(id))
+                    .map_or_else(|| value.to_string(), |cell| cell.value),
+                None => "— (a comparison of several figures)".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "- **Printed:** {printed}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n",
+                show_interval(&finding.expected, scale),
+                show_gap(finding.gap, scale),
+                finding.message
+            );
+            cells_table(
+                &mut out,
+                report,
+                &finding.cells,
+                finding.published.is_some(),
+            );
+            let _ = writeln!(out, "\n> {}\n", doc(finding.kind));
+        }
+    }
+    if !outcome.notes.is_empty() {
+        out.push_str("## Checks that could not be decided\n\n");
+        for note in &outcome.notes {
+            let _ = writeln!(out, "### `{}` — {}\n", note.rule_id, note.message);
+            cells_table(&mut out, report, &note.cells, false);
+            out.push('\n');
+        }
+    }
+    out
+}

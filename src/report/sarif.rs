@@ -1,0 +1,111 @@
+//! `--format sarif`: a SARIF 2.1.0 log for code-scanning tools.
+//!
+//! One run; its driver lists every rule (id, the rule's description, the kind's explanation as
+//! help). One result per finding, level `error`, with one physical location per cell: the
+//! file as the JSON report prints it, the 1-based line and column (characters, so the run says
+//! `columnKind: unicodeCodePoints`) and the cell's byte offset and length. Built with
+//! `serde_json` directly: the log is small and the schema test checks its shape.
+
+use super::{CellView, Report};
+use crate::checks::docs::doc;
+use serde_json::{Value, json};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// A file path as a relative URI reference: `/` separators, everything outside the unreserved
+/// characters percent-encoded.
+fn uri(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn place(cell: &CellView<'_>) -> String {
+    if cell.column.is_empty() {
+        format!("{} [{}] {}", cell.table.id(), cell.row, cell.value)
+    } else {
+        format!(
+            "{} [{}, {}] {}",
+            cell.table.id(),
+            cell.row,
+            cell.column,
+            cell.value
+        )
+    }
+}
+
+fn location(cell: &CellView<'_>) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(cell.table.source().path()) },
+            "region": {
+                "startLine": cell.position.line,
+                "startColumn": cell.position.column,
+                "byteOffset": cell.span.offset,
+                "byteLength": cell.span.length,
+            }
+        },
+        "message": { "text": place(cell) }
+    })
+}
+
+/// The SARIF log, pretty-printed.
+pub fn render(report: &Report<'_>) -> String {
+    let rules: Vec<Value> = report
+        .program
+        .rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "shortDescription": { "text": rule.description },
+                "help": { "text": doc(rule.kind) },
+                "defaultConfiguration": { "level": "error" },
+                "properties": { "kind": rule.kind.keyword() },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .outcome
+        .findings
+        .iter()
+        .map(|finding| {
+            let locations: Vec<Value> = finding
+                .cells
+                .iter()
+                .filter_map(|&id| report.cell(id))
+                .map(|cell| location(&cell))
+                .collect();
+            json!({
+                "ruleId": finding.rule_id,
+                "ruleIndex": finding.rule,
+                "level": "error",
+                "message": { "text": finding.message },
+                "locations": locations,
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "crossfoot",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default()
+}

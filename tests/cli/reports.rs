@@ -1,0 +1,284 @@
+//! The SARIF, JUnit, GitHub and Markdown reports of the bundled yearbook: a snapshot of each,
+//! and checks that do not trust the snapshot (each report against the JSON report of the same
+//! run: same findings, same cells, same counts).
+
+use super::{check, findings, parse, snapshot, summary};
+use serde_json::Value;
+
+/// The JSON report of the bundled book, to compare the other formats with.
+fn yearbook_json() -> Value {
+    let run = check(&["--format", "json"]);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    parse(&run.stdout)
+}
+
+/// `check --format FORMAT` on the bundled book: exits 1 (the book has discrepancies).
+fn yearbook(format: &str) -> String {
+    let run = check(&["--format", format]);
+    assert_eq!(run.code, 1, "{format}: stderr:\n{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{format}: stderr:\n{}", run.stderr);
+    run.stdout
+}
+
+fn cells(finding: &Value) -> &Vec<Value> {
+    finding["cells"].as_array().unwrap()
+}
+
+#[test]
+fn sarif() {
+    let out = yearbook("sarif");
+    snapshot(
+        "reports__sarif",
+        "crossfoot check --format sarif (the bundled yearbook)",
+        &out,
+    );
+    let sarif = parse(&out);
+    let json = yearbook_json();
+
+    // The official SARIF 2.1.0 schema (OASIS, sarif-spec Schemata/sarif-schema-2.1.0.json),
+    // copied from the serde-sarif 0.8.0 crate's src/schema.json.
+    let schema = parse(include_str!("../fixtures/sarif-schema-2.1.0.json"));
+    // The schema's `language` patterns (of run and toolComponent; crossfoot emits neither)
+    // have a stray `]` that the crate's check of the schema itself rejects as a regex: they
+    // are replaced by the pattern they mean. Nothing else of the schema is changed.
+    let mut schema = schema;
+    for definition in ["run", "toolComponent"] {
+        schema["definitions"][definition]["properties"]["language"]["pattern"] =
+            Value::from("^[a-zA-Z]{2}$|^[a-zA-Z]{2}-[a-zA-Z]{2}$");
+    }
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken), "the schema check can fail");
+
+    assert_eq!(sarif["version"], "2.1.0");
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(
+        rules.len() as u64,
+        summary(&json)[1],
+        "every rule is listed"
+    );
+    for rule in rules {
+        assert!(
+            !rule["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
+    }
+
+    let results = run["results"].as_array().unwrap();
+    let findings = findings(&json);
+    assert_eq!(results.len(), findings.len(), "one result per finding");
+    assert_eq!(results.len() as u64, summary(&json)[4]);
+    for (result, finding) in results.iter().zip(findings) {
+        assert_eq!(result["ruleId"], finding["rule"]);
+        assert_eq!(result["level"], "error");
+        assert_eq!(result["message"]["text"], finding["message"]);
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], finding["rule"]);
+        let locations = result["locations"].as_array().unwrap();
+        assert_eq!(
+            locations.len(),
+            cells(finding).len(),
+            "one location per cell"
+        );
+        for (location, cell) in locations.iter().zip(cells(finding)) {
+            let physical = &location["physicalLocation"];
+            assert_eq!(physical["artifactLocation"]["uri"], cell["file"]);
+            let region = &physical["region"];
+            assert_eq!(region["startLine"], cell["line"]);
+            assert_eq!(region["startColumn"], cell["column_number"]);
+            assert_eq!(region["byteOffset"], cell["span"]["offset"]);
+            assert_eq!(region["byteLength"], cell["span"]["length"]);
+        }
+    }
+}
+
+#[test]
+fn junit() {
+    let out = yearbook("junit");
+    snapshot(
+        "reports__junit",
+        "crossfoot check --format junit (the bundled yearbook)",
+        &out,
+    );
+    let json = yearbook_json();
+    let [_, rules, checks, passed, failed, skipped] = summary(&json);
+    let xml = roxmltree::Document::parse(&out).unwrap_or_else(|e| panic!("not XML ({e})"));
+    let root = xml.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let attribute = |node: roxmltree::Node<'_, '_>, name: &str| -> u64 {
+        node.attribute(name).unwrap().parse().unwrap()
+    };
+    assert_eq!(attribute(root, "failures"), failed);
+
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len() as u64, rules, "one suite per rule");
+    let (mut tests, mut suite_failures, mut suite_skipped) = (0, 0, 0);
+    let (mut counted_checks, mut counted_passed, mut counted_skipped) = (0, 0, 0);
+    let mut messages = Vec::new();
+    for suite in &suites {
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        let cases: Vec<_> = suite
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        let with = |tag: &str| -> u64 {
+            cases
+                .iter()
+                .filter(|c| c.children().any(|n| n.has_tag_name(tag)))
+                .count() as u64
+        };
+        assert_eq!(attribute(*suite, "tests"), cases.len() as u64);
+        assert_eq!(attribute(*suite, "failures"), with("failure"));
+        assert_eq!(attribute(*suite, "skipped"), with("skipped"));
+        tests += cases.len() as u64;
+        suite_failures += attribute(*suite, "failures");
+        suite_skipped += attribute(*suite, "skipped");
+        for failure in suite.descendants().filter(|n| n.has_tag_name("failure")) {
+            messages.push(failure.attribute("message").unwrap().to_string());
+        }
+        let property = |name: &str| -> u64 {
+            suite
+                .descendants()
+                .find(|n| n.has_tag_name("property") && n.attribute("name") == Some(name))
+                .unwrap_or_else(|| panic!("property {name}"))
+                .attribute("value")
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(
+            property("checks"),
+            property("passed") + property("failed") + property("skipped")
+        );
+        counted_checks += property("checks");
+        counted_passed += property("passed");
+        counted_skipped += property("skipped");
+    }
+    assert_eq!(attribute(root, "tests"), tests);
+    assert_eq!(suite_failures, failed, "failures = summary.failed");
+    assert_eq!(attribute(root, "skipped"), suite_skipped);
+    assert_eq!(
+        (counted_checks, counted_passed, counted_skipped),
+        (checks, passed, skipped),
+        "per-rule counts add up to the summary"
+    );
+    let expected: Vec<String> = findings(&json)
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        messages, expected,
+        "one failure per finding, with its message"
+    );
+}
+
+#[test]
+fn github() {
+    let out = yearbook("github");
+    snapshot(
+        "reports__github",
+        "crossfoot check --format github (the bundled yearbook)",
+        &out,
+    );
+    let json = yearbook_json();
+    let lines: Vec<&str> = out.lines().collect();
+    let cells: Vec<(&Value, &Value)> = findings(&json)
+        .iter()
+        .flat_map(|f| cells(f).iter().map(move |c| (f, c)))
+        .collect();
+    assert_eq!(lines.len(), cells.len(), "one line per cell of a finding");
+    for (line, (finding, cell)) in lines.iter().zip(cells) {
+        let escape = |s: &str| {
+            s.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+                .replace(':', "%3A")
+                .replace(',', "%2C")
+        };
+        let head = format!(
+            "::error file={},line={},col={},title={}::",
+            escape(cell["file"].as_str().unwrap()),
+            cell["line"],
+            cell["column_number"],
+            escape(finding["rule"].as_str().unwrap())
+        );
+        assert!(
+            line.starts_with(&head),
+            "{line}\ndoes not start with\n{head}"
+        );
+        let message = &line[head.len()..];
+        assert!(!message.contains(['\r', '\n']));
+        assert!(
+            message.contains(&finding["message"].as_str().unwrap().replace('%', "%25")),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn markdown() {
+    let out = yearbook("markdown");
+    snapshot(
+        "reports__markdown",
+        "crossfoot check --format markdown (the bundled yearbook)",
+        &out,
+    );
+    let json = yearbook_json();
+    let [tables, rules, checks, passed, failed, skipped] = summary(&json);
+    let row = format!("| {tables} | {rules} | {checks} | {passed} | {failed} | {skipped} |");
+    assert!(out.contains(&row), "the summary row {row}");
+    let headings = out.matches("\n### `").count();
+    assert_eq!(
+        headings,
+        findings(&json).len() + json["notes"].as_array().unwrap().len()
+    );
+    for finding in findings(&json) {
+        let rule = finding["rule"].as_str().unwrap();
+        assert!(
+            out.contains(&format!("### `{rule}` — ")),
+            "{rule} is reported"
+        );
+        for cell in cells(finding) {
+            let place = format!(
+                "`{}:{}:{}`",
+                cell["file"].as_str().unwrap(),
+                cell["line"],
+                cell["column_number"]
+            );
+            assert!(out.contains(&place), "{rule}: cell {place}");
+        }
+    }
+    // Tables in book order: the order of the JSON findings' tables is not it, the data's is.
+    let order: Vec<usize> = [
+        "## 表 2-1",
+        "## 表 4-1 ",
+        "## 表 4-13",
+        "## 表 4-14",
+        "## 附表 6",
+        "## 附表 8",
+    ]
+    .iter()
+    .map(|h| out.find(h).unwrap_or_else(|| panic!("{h}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
