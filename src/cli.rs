@@ -20,6 +20,41 @@ pub enum Command {
     Check(CheckArgs),
     /// List every figure the book's text states: number, unit, sentence and place.
     Claims(ClaimsArgs),
+    /// List what is loaded: `tables` or `rules`.
+    List(ListArgs),
+    /// Show a rule: its description, where it is written, its kind, and the checks it expands to.
+    Explain(ExplainArgs),
+}
+
+/// Where the tables and rules are (default: the bundled book).
+#[derive(Debug, clap::Args)]
+pub struct Inputs {
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    #[arg(value_enum)]
+    pub what: Listing,
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Listing {
+    Tables,
+    Rules,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. A2.share.
+    pub rule: String,
+    #[command(flatten)]
+    pub inputs: Inputs,
 }
 
 #[derive(Debug, clap::Args)]

@@ -12,6 +12,58 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Claims(args) => claims(&args),
+        Command::List(args) => list(&args),
+        Command::Explain(args) => explain(&args),
+    }
+}
+
+/// Load the inputs without checking; print errors and give exit code 2 on failure.
+fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitCode> {
+    let data = inputs.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
+    let rules = inputs
+        .rules
+        .clone()
+        .unwrap_or_else(|| bundled(BUNDLED_RULES));
+    crossfoot::run::load(&data, &rules).map_err(|errors| {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let style = human::Style { color, width: 100 };
+        eprint!("{}", human::render_errors(&errors, style));
+        ExitCode::from(2)
+    })
+}
+
+/// `crossfoot list tables|rules`.
+fn list(args: &crossfoot::cli::ListArgs) -> ExitCode {
+    let loaded = match load(&args.inputs) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let text = match args.what {
+        crossfoot::cli::Listing::Tables => crossfoot::report::listing::tables(&loaded.dataset),
+        crossfoot::cli::Listing::Rules => crossfoot::report::listing::rules(&loaded.program),
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
+/// `crossfoot explain RULE`.
+fn explain(args: &crossfoot::cli::ExplainArgs) -> ExitCode {
+    let loaded = match load(&args.inputs) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    match crossfoot::report::listing::explain(&loaded.dataset, &loaded.program, &args.rule) {
+        Some(text) => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "crossfoot: no rule `{}` (see `crossfoot list rules`)",
+                args.rule
+            );
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -21,6 +21,20 @@ pub struct Checked {
     pub outcome: Outcome,
 }
 
+/// Tables and compiled rules, not yet checked.
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub program: Program,
+}
+
+/// Load the tables and compile the rules. `Err` holds every problem found in the inputs.
+pub fn load(data: &Path, rules: &Path) -> Result<Loaded, Vec<miette::Report>> {
+    let dataset = load_dataset(data).map_err(into_reports)?;
+    let files = parse_rule_files(rules).map_err(into_reports)?;
+    let program = compile(&dataset, &files).map_err(into_reports)?;
+    Ok(Loaded { dataset, program })
+}
+
 /// Load, compile and evaluate. `Err` holds every problem found in the inputs.
 pub fn check(data: &Path, rules: &Path) -> Result<Checked, Vec<miette::Report>> {
     check_with(data, rules, false)
@@ -32,9 +46,7 @@ pub fn check_with(
     rules: &Path,
     coverage: bool,
 ) -> Result<Checked, Vec<miette::Report>> {
-    let dataset = load_dataset(data).map_err(into_reports)?;
-    let files = parse_rule_files(rules).map_err(into_reports)?;
-    let program = compile(&dataset, &files).map_err(into_reports)?;
+    let Loaded { dataset, program } = load(data, rules)?;
     let outcome = evaluate_with(&dataset, &program, coverage).map_err(into_reports)?;
     Ok(Checked {
         dataset,

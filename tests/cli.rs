@@ -910,3 +910,58 @@ fn claims_lists_the_figures_of_the_text_with_their_places() {
     );
     assert!(claims.len() > 700, "{} claims", claims.len());
 }
+
+/// Run `crossfoot ARGS` (any subcommand) from the crate root.
+fn crossfoot(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the crossfoot binary runs");
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+#[test]
+fn list_and_explain_show_what_is_loaded() {
+    let tables = crossfoot(&["list", "tables"]);
+    assert_eq!(tables.code, 0, "{}", tables.stderr);
+    let manifest = std::fs::read_to_string(root().join("data/2022/tables.toml")).unwrap();
+    assert_eq!(
+        tables.stdout.lines().count(),
+        manifest.matches("[[table]]").count()
+    );
+    assert!(
+        tables
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("A10 ") && l.contains("附表 10"))
+    );
+
+    let rules = crossfoot(&["list", "rules"]);
+    assert_eq!(rules.code, 0, "{}", rules.stderr);
+    assert!(
+        rules
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("A2.share ") && l.contains("10 checks"))
+    );
+
+    let explained = crossfoot(&["explain", "A2.share"]);
+    assert_eq!(explained.code, 0, "{}", explained.stderr);
+    assert!(explained.stdout.contains("written at rules/A1-A3.rules:"));
+    assert!(explained.stdout.contains("expands to 10 checks"));
+    assert!(
+        explained
+            .stdout
+            .contains("A2[技术咨询, 2021年/成交额/占比/%]")
+    );
+
+    let unknown = crossfoot(&["explain", "A2.nothing"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("no rule `A2.nothing`"));
+}

@@ -74,6 +74,20 @@ pub fn evaluate(dataset: &Dataset, program: &Program) -> Result<Outcome, Vec<Rul
     evaluate_with(dataset, program, false)
 }
 
+/// The cells one check of a rule reads (for `crossfoot explain`); empty if it names none.
+pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usize) -> Vec<CellId> {
+    let evaluator = Evaluator {
+        dataset,
+        program,
+        coverage: false,
+    };
+    program
+        .rules
+        .get(rule)
+        .map(|r| evaluator.cells_of_check(r, check))
+        .unwrap_or_default()
+}
+
 /// Run every check; with `coverage`, also record which figures took part in a decided check.
 pub fn evaluate_with(
     dataset: &Dataset,
