@@ -20,6 +20,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every figure the book's text states: number, unit, sentence and place.
     Claims(ClaimsArgs),
+    /// Write the current findings to a baseline file, for `check --baseline`.
+    Baseline(BaselineArgs),
     /// List what is loaded: `tables` or `rules`.
     List(ListArgs),
     /// Show a rule: its description, where it is written, its kind, and the checks it expands to.
@@ -33,6 +35,15 @@ pub struct Inputs {
     pub data: Option<PathBuf>,
     #[arg(long)]
     pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    /// Where to write the baseline.
+    #[arg(long, default_value = "crossfoot-baseline.json")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub inputs: Inputs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,6 +101,10 @@ pub struct CheckArgs {
     /// Also report which figures take part in at least one check, per table, and list the rest.
     #[arg(long)]
     pub coverage: bool,
+    /// Leave out the findings this baseline lists (written by `crossfoot baseline`); fail only
+    /// on new ones, and say which listed findings no longer occur.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -52,6 +52,8 @@ pub struct Outcome {
     pub notes: Vec<Note>,
     /// Which figures took part in a decided check, when asked for.
     pub coverage: Option<Coverage>,
+    /// Findings left out because a baseline lists them (`check --baseline`).
+    pub known: usize,
 }
 
 /// One rule's passed and skipped checks.

@@ -3,6 +3,7 @@
 //! Data flows one way: source files → [`table`]s and rules ([`lang`]) → checks ([`engine`],
 //! [`checks`]) → [`finding`]s → reports ([`report`]).
 
+pub mod baseline;
 pub mod checks;
 pub mod claims;
 pub mod cli;

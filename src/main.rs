@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Claims(args) => claims(&args),
+        Command::Baseline(args) => baseline(&args),
         Command::List(args) => list(&args),
         Command::Explain(args) => explain(&args),
     }
@@ -29,6 +30,55 @@ fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitC
         let style = human::Style { color, width: 100 };
         eprint!("{}", human::render_errors(&errors, style));
         ExitCode::from(2)
+    })
+}
+
+/// `crossfoot baseline`: run the checks and write their findings as a baseline.
+fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
+    let data = args
+        .inputs
+        .data
+        .clone()
+        .unwrap_or_else(|| bundled(BUNDLED_DATA));
+    let rules = args
+        .inputs
+        .rules
+        .clone()
+        .unwrap_or_else(|| bundled(BUNDLED_RULES));
+    let checked = match crossfoot::run::check(&data, &rules) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let style = human::Style {
+                color: std::io::stderr().is_terminal(),
+                width: 100,
+            };
+            eprint!("{}", human::render_errors(&errors, style));
+            return ExitCode::from(2);
+        }
+    };
+    let baseline = crossfoot::baseline::from_outcome(&checked.dataset, &checked.outcome);
+    let json = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
+    if let Err(error) = std::fs::write(&args.output, json) {
+        eprintln!("crossfoot: cannot write {}: {error}", args.output.display());
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "crossfoot: wrote {} known findings to {}",
+        baseline.findings.len(),
+        args.output.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Read a baseline file; a missing or malformed one is bad input.
+fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "baseline {} is not a crossfoot baseline: {e}",
+            path.display()
+        )
     })
 }
 
@@ -110,7 +160,14 @@ fn check(args: &CheckArgs) -> ExitCode {
     let data = args.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
     let rules = args.rules.clone().unwrap_or_else(|| bundled(BUNDLED_RULES));
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let checked = match crossfoot::run::check_with(&data, &rules, args.coverage) {
+    let known = match args.baseline.as_deref().map(read_baseline).transpose() {
+        Ok(known) => known,
+        Err(message) => {
+            eprintln!("crossfoot: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut checked = match crossfoot::run::check_with(&data, &rules, args.coverage) {
         Ok(checked) => checked,
         Err(errors) => {
             let style = human::Style { color, width: 100 };
@@ -121,6 +178,17 @@ fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(known) = &known {
+        let gone = crossfoot::baseline::apply(known, &checked.dataset, &mut checked.outcome);
+        eprintln!(
+            "crossfoot: {} known findings left out (baseline); {} baseline entries no longer occur",
+            checked.outcome.known,
+            gone.len()
+        );
+        for entry in gone {
+            eprintln!("  no longer occurs: {} {:?}", entry.rule, entry.cells);
+        }
+    }
     let report = Report {
         dataset: &checked.dataset,
         program: &checked.program,

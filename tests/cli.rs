@@ -965,3 +965,55 @@ fn list_and_explain_show_what_is_loaded() {
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("no rule `A2.nothing`"));
 }
+
+#[test]
+fn a_baseline_round_trips_and_fails_only_on_a_new_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let written = crossfoot(&["baseline", "--output", baseline.to_str().unwrap()]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let book = parse(&check(&["--format", "json"]).stdout);
+    let known = summary(&book)[4];
+    assert!(known > 0);
+
+    let baselined = check(&["--format", "json", "--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(baselined.code, 0, "{}", baselined.stderr);
+    let json = parse(&baselined.stdout);
+    assert_eq!(summary(&json)[4], 0);
+    assert_eq!(json["summary"]["known"].as_u64(), Some(known));
+    assert!(
+        baselined
+            .stderr
+            .contains("0 baseline entries no longer occur")
+    );
+
+    // A draft with one figure changed: 表 1-1's 2021 GDP. Only the GDP share can see it.
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for entry in std::fs::read_dir(root().join("data/2022")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+    }
+    let table = std::fs::read_to_string(data.join("T1-1.csv")).unwrap();
+    assert!(table.contains("1 143 670.0"));
+    std::fs::write(
+        data.join("T1-1.csv"),
+        table.replace("1 143 670.0", "1 443 670.0"),
+    )
+    .unwrap();
+    let draft = check(&[
+        "--format",
+        "json",
+        "--data",
+        data.to_str().unwrap(),
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    assert_eq!(draft.code, 1, "{}", draft.stderr);
+    let json = parse(&draft.stdout);
+    let rules: Vec<&str> = findings(&json)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["T1-1.gdp_share"]);
+}

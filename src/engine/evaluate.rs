@@ -149,6 +149,7 @@ pub fn evaluate_with(
         findings: tally.findings,
         notes: tally.notes,
         coverage,
+        known: 0,
     })
 }
 

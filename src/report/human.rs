@@ -248,8 +248,13 @@ fn coverage_text(report: &Report<'_>, coverage: &crate::finding::Coverage) -> St
 /// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 3 skipped`
 pub fn summary(report: &Report<'_>) -> String {
     let o = report.outcome;
+    let known = if o.known > 0 {
+        format!(" ({} known, in the baseline)", o.known)
+    } else {
+        String::new()
+    };
     format!(
-        "tables {} · rules {} · checks {}: {} passed, {} failed, {} skipped\n",
+        "tables {} · rules {} · checks {}: {} passed, {} failed{known}, {} skipped\n",
         report.dataset.tables.len(),
         report.rule_count(),
         o.checks,

@@ -44,6 +44,13 @@ struct Summary {
     skipped: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     coverage: Option<CoverageSummary>,
+    /// With `--baseline`: findings left out because the baseline lists them.
+    #[serde(skip_serializing_if = "is_zero")]
+    known: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// With `--coverage`: figures that took part in a decided check, overall and per table.
@@ -141,6 +148,7 @@ pub fn render(report: &Report<'_>) -> String {
             passed: outcome.passed,
             failed: outcome.failed,
             skipped: outcome.skipped,
+            known: outcome.known,
             coverage: outcome.coverage.as_ref().map(|coverage| CoverageSummary {
                 figures: coverage.figures(),
                 covered: coverage.covered(),
