@@ -362,8 +362,9 @@ fn yearbook() {
         "summary",
     );
     let [tables, rules, checks, passed, failed, skipped] = summary(&document);
+    // Every table of the manifest, and TEXT: the figures of the bundled text.
     let manifest = std::fs::read_to_string(root().join("data/2022/tables.toml")).unwrap();
-    assert_eq!(tables as usize, manifest.matches("[[table]]").count());
+    assert_eq!(tables as usize, manifest.matches("[[table]]").count() + 1);
     assert!(rules > 0);
     assert_eq!(checks, passed + failed + skipped);
     assert_eq!(failed as usize, findings(&document).len());
@@ -781,6 +782,7 @@ fn rules_outlive_the_edition_every_year_moved_on_by_one_gives_the_same_findings(
         }
     }
     assert!(renamed > 40, "year labels were moved on ({renamed})");
+    std::fs::copy(data.join("source.txt"), moved.path().join("source.txt")).unwrap();
     let rules = root().join("rules");
     let before = crossfoot::run::check(&data, &rules).expect("the book checks");
     let after = crossfoot::run::check(moved.path(), &rules).expect("the moved book checks");
@@ -933,7 +935,7 @@ fn list_and_explain_show_what_is_loaded() {
     let manifest = std::fs::read_to_string(root().join("data/2022/tables.toml")).unwrap();
     assert_eq!(
         tables.stdout.lines().count(),
-        manifest.matches("[[table]]").count()
+        manifest.matches("[[table]]").count() + 1
     );
     assert!(
         tables
@@ -1016,4 +1018,75 @@ fn a_baseline_round_trips_and_fails_only_on_a_new_finding() {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["T1-1.gdp_share"]);
+}
+
+/// A copy of the bundled data whose text has been edited by `edit`.
+fn book_with_text(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("data/2022")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(dir.path().join("source.txt")).unwrap();
+    std::fs::write(dir.path().join("source.txt"), edit(&text)).unwrap();
+    dir
+}
+
+fn prose_findings(run: &Run) -> Vec<(String, String)> {
+    findings(&parse(&run.stdout))
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("P1."))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn claims_keep_their_figures_when_sentences_move_and_fail_loudly_when_their_anchor_is_gone() {
+    let book = check(&["--format", "json"]);
+    let expected = prose_findings(&book);
+    assert!(expected.iter().any(|(rule, _)| rule == "P1.service_growth"));
+
+    // Move the paragraph on 技术转让 (line 156) before the one on 技术开发 (line 154).
+    let moved = book_with_text(|text| {
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        lines.swap(153, 155);
+        lines.join("\n")
+    });
+    let run = check(&["--format", "json", "--data", moved.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(prose_findings(&run), expected);
+
+    // Reword the sentence a claim is anchored in.
+    let reworded =
+        book_with_text(|text| text.replacen("技术转让合同成交额为", "技术转让合同成交额达到", 1));
+    let run = check(&["--data", reworded.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("claim `P1.transfer_amount` lost its anchor"),
+        "{}",
+        run.stderr
+    );
+
+    // Change a figure: the claim finds the new figure and reports it.
+    let changed = book_with_text(|text| {
+        text.replacen("3246.6亿元，同比增长35.4%", "3246.6亿元，同比增长36.4%", 1)
+    });
+    let run = check(&[
+        "--format",
+        "json",
+        "--data",
+        changed.path().to_str().unwrap(),
+    ]);
+    assert!(
+        prose_findings(&run)
+            .iter()
+            .any(|(rule, message)| rule == "P1.transfer_growth"
+                && message == "printed 36.4, but the other printing is 35.4 (off by 1)")
+    );
 }

@@ -6,6 +6,8 @@
 //! tables and a report can point at the figure in the text.
 
 use crate::source::{SharedSource, Span};
+use crate::table::label::{Label, LabelPath};
+use crate::table::{Cell, Grid, Table, TableMeta};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -288,6 +290,56 @@ fn sentence_around(line: &str, base: usize, start: usize, end: usize) -> Span {
         })
         .unwrap_or(line.len());
     Span::new(base + from, to.saturating_sub(from))
+}
+
+/// The id of the table of the text's figures.
+pub const TEXT_TABLE: &str = "TEXT";
+
+/// Units whose figures are whole counts, checked exactly.
+const COUNT_UNITS: &[&str] = &["项", "家", "人", "个", "位", "次", "名", "人次"];
+
+/// The figures of the text as a table rules can address: one row per figure, labelled by the
+/// part of the book (`P1` … `P7`) and its sentence up to the figure — rules name a row by the
+/// part and the words just before the figure: `TEXT[P1/"成交额为", figure]` — one column
+/// `figure`, each cell spanning the figure in the text.
+pub fn text_table(source: &SharedSource) -> Table {
+    let claims = extract(source);
+    let mut rows = Vec::with_capacity(claims.len());
+    let mut cells = Vec::with_capacity(claims.len());
+    let mut spans = Vec::with_capacity(claims.len());
+    for claim in &claims {
+        let prefix = Span::new(
+            claim.sentence.offset,
+            claim.span.offset - claim.sentence.offset,
+        );
+        let part = format!("P{}", claim.part.unwrap_or(0));
+        rows.push(LabelPath::new([
+            Label::new(&part, Span::default()),
+            Label::new(source.slice(prefix), prefix),
+        ]));
+        let exact = claim.unit.is_some_and(|u| COUNT_UNITS.contains(&u));
+        let mantissa = i64::try_from(claim.value.mantissa()).unwrap_or(i64::MAX);
+        let mut cell = Cell::from_parts(mantissa, claim.value.scale()).unwrap_or(Cell::PLACEHOLDER);
+        cell.set_exact(exact);
+        cells.push(cell);
+        spans.push(claim.span);
+    }
+    let meta = TableMeta {
+        id: TEXT_TABLE.to_string(),
+        printed: "正文".to_string(),
+        caption: "the figures stated in the book's text".to_string(),
+        anchored: true,
+        ..TableMeta::default()
+    };
+    let grid = Grid {
+        rows,
+        columns: vec![LabelPath::new([Label::new("figure", Span::default())])],
+        cells,
+        row_starts: Vec::new(),
+        figure_fields: Vec::new(),
+        cell_spans: Some(spans),
+    };
+    Table::new(meta, source.clone(), grid)
 }
 
 #[derive(Serialize)]

@@ -61,7 +61,20 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
             seen_ids.insert(&rule.id.value, (&parsed.source, rule.id.span));
             match compiler.rule(rule) {
                 Ok(compiled) => program.rules.push(compiled),
-                Err(error) => errors.push(*error),
+                Err(error) => errors.push(match *error {
+                    RuleError::LostAnchor {
+                        source_code,
+                        span,
+                        anchor,
+                        ..
+                    } => RuleError::LostAnchor {
+                        source_code,
+                        span,
+                        anchor,
+                        rule: rule.id.value.clone(),
+                    },
+                    other => other,
+                }),
             }
         }
     }
@@ -485,6 +498,14 @@ impl Compiler<'_> {
         let label = keys.iter().map(Key::describe).collect::<Vec<_>>().join("/");
         lookup(t, axis, keys).map_err(|error| {
             Box::new(match error {
+                LookupError::NotFound { .. } if t.meta.anchored && axis == Axis::Row => {
+                    RuleError::LostAnchor {
+                        source_code: named(self.source),
+                        span: span.into(),
+                        anchor: label,
+                        rule: String::new(),
+                    }
+                }
                 LookupError::NotFound { nearest } => RuleError::UnknownLabel {
                     source_code: named(self.source),
                     span: span.into(),

@@ -100,6 +100,9 @@ pub enum LookupError {
 
 pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
     let paths = axis.paths(table);
+    if table.meta.anchored && axis == Axis::Row {
+        return anchored(paths, keys);
+    }
     let labels: Option<Vec<&str>> = keys
         .iter()
         .map(|k| match k {
@@ -147,6 +150,26 @@ pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupEr
                 _ => Err(ambiguous(paths, several)),
             }
         }
+    }
+}
+
+/// A row of the text named by the words just before its figure: the one row whose label (the
+/// sentence up to the figure) ends with them.
+fn anchored(paths: &[LabelPath], keys: &[Key]) -> Result<usize, LookupError> {
+    let Some((last, outer)) = keys.split_last() else {
+        return Err(LookupError::NotFound { nearest: None });
+    };
+    let anchor = last.describe();
+    let hits = matching(paths, |p| {
+        let mut labels = p.labels().iter();
+        outer.iter().all(|k| labels.any(|l| k.matches(l)))
+            && p.last()
+                .is_some_and(|l| l.full_key().ends_with(anchor.as_str()))
+    });
+    match hits.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(LookupError::NotFound { nearest: None }),
+        several => Err(ambiguous(paths, several)),
     }
 }
 

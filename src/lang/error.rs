@@ -83,6 +83,23 @@ pub enum RuleError {
         help: Option<String>,
     },
 
+    /// `TEXT["技术转让合同成交额为", figure]` when no figure of the text follows those words
+    /// (the sentence was reworded or removed).
+    #[error("claim `{rule}` lost its anchor: no figure of the text follows `{anchor}`")]
+    #[diagnostic(
+        code(crossfoot::rules::lost_anchor),
+        help("find the sentence in the text and write the words just before its figure")
+    )]
+    LostAnchor {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("this anchor")]
+        span: SourceSpan,
+        anchor: String,
+        /// The rule whose claim it is.
+        rule: String,
+    },
+
     /// Two rules with one id.
     #[error("rule id `{id}` is used twice")]
     #[diagnostic(code(crossfoot::rules::duplicate_id))]

@@ -22,8 +22,8 @@ struct Manifest {
     edition: Option<i64>,
     /// The year the figures describe: rules' `current`; `prior` is the year before.
     year: Option<i32>,
-    /// The text the tables were transcribed from, bundled beside them.
-    #[allow(dead_code)]
+    /// The text the tables were transcribed from, bundled beside them: its figures become the
+    /// table `TEXT`, which rules can check against the tables.
     source: Option<String>,
     #[serde(rename = "table", default)]
     tables: Vec<Entry>,
@@ -120,10 +120,10 @@ struct Planned {
 /// are returned together.
 pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
     let manifest_path = dir.join(MANIFEST_FILE);
-    let (year, planned) = if manifest_path.exists() {
+    let (year, text, planned) = if manifest_path.exists() {
         plan_from_manifest(dir, &manifest_path)?
     } else {
-        (None, plan_from_directory(dir).map_err(|e| vec![e])?)
+        (None, None, plan_from_directory(dir).map_err(|e| vec![e])?)
     };
     if planned.is_empty() {
         return Err(vec![TableError::NoTables {
@@ -142,6 +142,12 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
             Err(mut e) => errors.append(&mut e),
         }
     }
+    if let Some(text) = text {
+        match read_text(&dir.join(text)) {
+            Ok(source) => tables.push(crate::claims::text_table(&source)),
+            Err(error) => errors.push(error),
+        }
+    }
     if errors.is_empty() {
         Ok(Dataset { year, tables })
     } else {
@@ -149,10 +155,10 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
     }
 }
 
-fn plan_from_manifest(
-    dir: &Path,
-    path: &Path,
-) -> Result<(Option<i32>, Vec<Planned>), Vec<TableError>> {
+/// The year, the text the tables came from (if bundled), and the tables to read.
+type Plan = (Option<i32>, Option<String>, Vec<Planned>);
+
+fn plan_from_manifest(dir: &Path, path: &Path) -> Result<Plan, Vec<TableError>> {
     let source = read_text(path).map_err(|e| vec![e])?;
     let manifest: Manifest = toml::from_str(source.text()).map_err(|e| {
         vec![TableError::Manifest {
@@ -197,10 +203,11 @@ fn plan_from_manifest(
                 caption: entry.caption,
                 unit: entry.unit,
                 units: entry.units.into_iter().collect(),
+                anchored: false,
             },
         })
         .collect();
-    Ok((manifest.year, planned))
+    Ok((manifest.year, manifest.source, planned))
 }
 
 fn duplicate(source: &SharedSource, id: &toml::Spanned<String>) -> TableError {

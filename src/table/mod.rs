@@ -31,6 +31,9 @@ pub struct TableMeta {
     pub unit: Option<String>,
     /// Units for labels that print none (附表 13's `合同数` rows are counts).
     pub units: Vec<(String, String)>,
+    /// Rows are named by any ending of their label: the figures of the book's text, whose
+    /// label is the sentence up to the figure, and whose rules name the words just before it.
+    pub anchored: bool,
 }
 
 /// One figure cell in 8 bytes: the printed value's mantissa (56 bits, 16 significant digits),
@@ -137,6 +140,8 @@ pub struct Grid {
     pub row_starts: Vec<u32>,
     /// The field of each figure column in its record.
     pub figure_fields: Vec<usize>,
+    /// Each cell's span, for tables not read from a CSV file (the figures of the text).
+    pub cell_spans: Option<Vec<Span>>,
 }
 
 /// A table as printed: its labels, its figures and the file they came from.
@@ -150,6 +155,7 @@ pub struct Table {
     /// Where each data row's record starts in the file, for finding a cell's span.
     row_starts: Vec<u32>,
     figure_fields: Vec<usize>,
+    cell_spans: Option<Vec<Span>>,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
@@ -162,6 +168,7 @@ impl Table {
             cells,
             row_starts,
             figure_fields,
+            cell_spans,
         } = grid;
         debug_assert_eq!(cells.len(), rows.len() * columns.len());
         Self {
@@ -172,6 +179,7 @@ impl Table {
             cells,
             row_starts,
             figure_fields,
+            cell_spans,
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
@@ -219,6 +227,9 @@ impl Table {
 
     /// Where a cell is printed in the file.
     pub fn cell_span(&self, row: usize, column: usize) -> Option<Span> {
+        if let Some(spans) = &self.cell_spans {
+            return spans.get(row * self.columns.len() + column).copied();
+        }
         let start = usize::try_from(*self.row_starts.get(row)?).ok()?;
         let fields = self.figure_fields.get(column)? + 1;
         let (spans, _) = read::field_spans(self.source.text().as_bytes(), start, fields);

@@ -200,6 +200,7 @@ pub fn parse_table(
             .map(|o| u32::try_from(o).unwrap_or(u32::MAX))
             .collect(),
         figure_fields,
+        cell_spans: None,
     };
     Ok(Table::new(meta, source.clone(), grid))
 }
