@@ -1090,3 +1090,18 @@ fn claims_keep_their_figures_when_sentences_move_and_fail_loudly_when_their_anch
                 && message == "printed 36.4, but the other printing is 35.4 (off by 1)")
     );
 }
+
+#[test]
+fn count_gives_how_many_items_a_list_has() {
+    let table = "项目,金额\na,1.0\nb,2.0\n合计,3.0\n".as_bytes();
+    let rules =
+        "expr three \"t\" count(rows(T)) = 3\nexpr parts \"p\" count(rows(T) - [合计]) = 3\n";
+    let run = check_scratch(&scratch(table, rules));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let failed: Vec<&str> = findings(&json)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["parts"]);
+}

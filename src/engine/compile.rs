@@ -555,6 +555,9 @@ impl Compiler<'_> {
                     BinaryOp::Div => CompiledExpr::Div(l, r),
                 }
             }
+            Expr::Count(list, _) => {
+                CompiledExpr::Number(rust_decimal::Decimal::from(self.list(list, scope)?.len()))
+            }
             Expr::Comprehension {
                 body,
                 variable,

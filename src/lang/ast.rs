@@ -220,6 +220,8 @@ pub enum Expr {
         right: Box<Expr>,
     },
     Negate(Box<Expr>, Span),
+    /// `count(LIST)`: how many items a list has (rows of a name list, say); exact.
+    Count(ListExpr, Span),
     /// `sum(EXPR for x in LIST)`: the sum of the expression for every item of the list.
     Comprehension {
         body: Box<Expr>,
@@ -234,9 +236,10 @@ impl Expr {
         match self {
             Expr::Number(n) => n.span,
             Expr::Cell(c) => c.span,
-            Expr::Call { span, .. } | Expr::Negate(_, span) | Expr::Comprehension { span, .. } => {
-                *span
-            }
+            Expr::Call { span, .. }
+            | Expr::Negate(_, span)
+            | Expr::Count(_, span)
+            | Expr::Comprehension { span, .. } => *span,
             Expr::Binary { left, right, .. } => left.span().to(right.span()),
         }
     }

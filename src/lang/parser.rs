@@ -377,6 +377,13 @@ impl Parser<'_> {
             }
             TokenKind::Word(word) => match self.peek_at(1).kind {
                 TokenKind::LBracket => Ok(Expr::Cell(self.cell_ref()?)),
+                TokenKind::LParen if word == "count" => {
+                    let start = self.advance().span;
+                    self.advance();
+                    let list = self.list_expr()?;
+                    let end = self.expect(&TokenKind::RParen, "`)`")?;
+                    Ok(Expr::Count(list, start.to(end)))
+                }
                 TokenKind::LParen => self.call(&word),
                 _ => Err(self.error(
                     "a cell such as `A2[合计, current/金额]`, a number or a function call",
