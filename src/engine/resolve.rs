@@ -169,7 +169,24 @@ fn anchored(paths: &[LabelPath], keys: &[Key]) -> Result<usize, LookupError> {
     match hits.as_slice() {
         [one] => Ok(*one),
         [] => Err(LookupError::NotFound { nearest: None }),
-        several => Err(ambiguous(paths, several)),
+        several => {
+            // A figure at the start of its sentence has only a few words before it, which
+            // other figures' words end with too: the label that is exactly the anchor wins.
+            let exact: Vec<usize> = several
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    paths
+                        .get(i)
+                        .and_then(LabelPath::last)
+                        .is_some_and(|l| l.full_key() == anchor.as_str())
+                })
+                .collect();
+            match exact.as_slice() {
+                [one] => Ok(*one),
+                _ => Err(ambiguous(paths, several)),
+            }
+        }
     }
 }
 
