@@ -101,7 +101,7 @@ pub enum LookupError {
 pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
     let paths = axis.paths(table);
     if table.meta.anchored && axis == Axis::Row {
-        return anchored(paths, keys);
+        return anchored(table, keys);
     }
     let labels: Option<Vec<&str>> = keys
         .iter()
@@ -154,38 +154,21 @@ pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupEr
 }
 
 /// A row of the text named by the words just before its figure: the one row whose label (the
-/// sentence up to the figure) ends with them.
-fn anchored(paths: &[LabelPath], keys: &[Key]) -> Result<usize, LookupError> {
+/// sentence up to the figure) ends with them; among several, the one that is exactly them (a
+/// figure at the start of its sentence has only a few words before it).
+fn anchored(table: &Table, keys: &[Key]) -> Result<usize, LookupError> {
     let Some((last, outer)) = keys.split_last() else {
         return Err(LookupError::NotFound { nearest: None });
     };
-    let anchor = last.describe();
-    let hits = matching(paths, |p| {
-        let mut labels = p.labels().iter();
-        outer.iter().all(|k| labels.any(|l| k.matches(l)))
-            && p.last()
-                .is_some_and(|l| l.full_key().ends_with(anchor.as_str()))
-    });
-    match hits.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(LookupError::NotFound { nearest: None }),
-        several => {
-            // A figure at the start of its sentence has only a few words before it, which
-            // other figures' words end with too: the label that is exactly the anchor wins.
-            let exact: Vec<usize> = several
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    paths
-                        .get(i)
-                        .and_then(LabelPath::last)
-                        .is_some_and(|l| l.full_key() == anchor.as_str())
-                })
-                .collect();
-            match exact.as_slice() {
-                [one] => Ok(*one),
-                _ => Err(ambiguous(paths, several)),
-            }
+    let outer: Vec<String> = outer.iter().map(Key::describe).collect();
+    let hits = table.row_index().ending_with(&outer, &last.describe());
+    let exact: Vec<usize> = hits.iter().filter(|(_, e)| *e).map(|(i, _)| *i).collect();
+    match (hits.as_slice(), exact.as_slice()) {
+        ([(one, _)], _) | (_, [one]) => Ok(*one),
+        ([], _) => Err(LookupError::NotFound { nearest: None }),
+        (several, _) => {
+            let indices: Vec<usize> = several.iter().map(|(i, _)| *i).collect();
+            Err(ambiguous(table.rows(), &indices))
         }
     }
 }

@@ -12,11 +12,29 @@ const SEPARATOR: char = '\u{1f}';
 #[derive(Debug, Default)]
 pub struct LabelIndex {
     exact: HashMap<Box<str>, SmallVec<[usize; 1]>>,
+    /// Each path's outer labels' keys and its last label's whole text, normalized: what an
+    /// anchored lookup (the figures of the text) compares, without normalizing per lookup.
+    anchors: Vec<(Vec<Box<str>>, Box<str>)>,
 }
 
 impl LabelIndex {
     pub fn build(paths: &[LabelPath]) -> Self {
         let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> = HashMap::new();
+        let anchors = paths
+            .iter()
+            .map(|path| {
+                let labels = path.labels();
+                let outer = labels
+                    .iter()
+                    .take(labels.len().saturating_sub(1))
+                    .map(|l| l.key().into())
+                    .collect();
+                let last = path
+                    .last()
+                    .map_or_else(Box::default, |l| l.full_key().into());
+                (outer, last)
+            })
+            .collect();
         for (index, path) in paths.iter().enumerate() {
             let by_key = join(path.labels().iter().map(|l| l.key()));
             let by_text = join(path.labels().iter().map(|l| l.full_key()));
@@ -25,7 +43,24 @@ impl LabelIndex {
             }
             exact.entry(by_key.into()).or_default().push(index);
         }
-        Self { exact }
+        Self { exact, anchors }
+    }
+
+    /// The paths whose outer labels include `outer` (in order) and whose last label ends with
+    /// `anchor` — all normalized.
+    pub fn ending_with(&self, outer: &[String], anchor: &str) -> Vec<(usize, bool)> {
+        self.anchors
+            .iter()
+            .enumerate()
+            .filter(|(_, (labels, last))| {
+                let mut labels = labels.iter();
+                outer
+                    .iter()
+                    .all(|o| labels.any(|l| l.as_ref() == o.as_str()))
+                    && last.ends_with(anchor)
+            })
+            .map(|(index, (_, last))| (index, last.as_ref() == anchor))
+            .collect()
     }
 
     /// The paths whose labels are exactly these normalized keys (or full texts), in order.
