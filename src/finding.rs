@@ -77,6 +77,44 @@ pub struct TableCoverage {
     pub covered: usize,
     /// Figures no decided check read, in reading order.
     pub uncovered: Vec<CellId>,
+    /// For the text's figures: the same counts per part of the book (`P1` … `P7`).
+    pub parts: Vec<PartCoverage>,
+}
+
+/// How many of a part's figures take part in a check.
+#[derive(Debug, Clone, Default)]
+pub struct PartCoverage {
+    pub part: String,
+    pub figures: usize,
+    pub covered: usize,
+}
+
+/// Count a figure of the text under its part (the first label of its row).
+fn count_part(
+    parts: &mut Vec<PartCoverage>,
+    table: &crate::table::Table,
+    row: usize,
+    covered: bool,
+) {
+    let part = table
+        .rows()
+        .get(row)
+        .and_then(|p| p.labels().first())
+        .map_or_else(String::new, |l| l.text().to_string());
+    let index = match parts.iter().position(|p| p.part == part) {
+        Some(index) => index,
+        None => {
+            parts.push(PartCoverage {
+                part,
+                ..PartCoverage::default()
+            });
+            parts.len() - 1
+        }
+    };
+    if let Some(entry) = parts.get_mut(index) {
+        entry.figures += 1;
+        entry.covered += usize::from(covered);
+    }
 }
 
 impl Coverage {
@@ -103,10 +141,14 @@ impl Coverage {
                             row,
                             column,
                         };
-                        if covered.contains(&id) {
+                        let is_covered = covered.contains(&id);
+                        if is_covered {
                             entry.covered += 1;
                         } else {
                             entry.uncovered.push(id);
+                        }
+                        if table.meta.anchored {
+                            count_part(&mut entry.parts, table, row, is_covered);
                         }
                     }
                 }

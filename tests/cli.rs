@@ -1115,3 +1115,25 @@ fn count_gives_how_many_items_a_list_has() {
         .collect();
     assert_eq!(failed, ["parts"]);
 }
+
+#[test]
+fn coverage_of_the_text_is_counted_per_part_of_the_book() {
+    let json = parse(&check(&["--format", "json", "--coverage"]).stdout);
+    let tables = json["summary"]["coverage"]["tables"].as_array().unwrap();
+    let text = tables
+        .iter()
+        .find(|t| t["table"] == "TEXT")
+        .expect("the text's figures");
+    let parts = text["parts"].as_array().expect("per part");
+    let names: Vec<&str> = parts.iter().map(|p| p["part"].as_str().unwrap()).collect();
+    assert_eq!(names, ["P1", "P2", "P3", "P4", "P5", "P7"]);
+    let sum = |key: &str| parts.iter().map(|p| p[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(Some(sum("figures")), text["figures"].as_u64());
+    assert_eq!(Some(sum("covered")), text["covered"].as_u64());
+    assert!(
+        tables
+            .iter()
+            .filter(|t| t["table"] != "TEXT")
+            .all(|t| t.get("parts").is_none())
+    );
+}

@@ -228,6 +228,15 @@ fn coverage_text(report: &Report<'_>, coverage: &crate::finding::Coverage) -> St
             entry.figures,
             percent(entry.covered, entry.figures)
         ));
+        for part in &entry.parts {
+            out.push_str(&format!(
+                "      {}: {} of {} ({:.1} %)\n",
+                part.part,
+                part.covered,
+                part.figures,
+                percent(part.covered, part.figures)
+            ));
+        }
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         for view in entry.uncovered.iter().filter_map(|&id| report.cell(id)) {
             match rows.last_mut() {

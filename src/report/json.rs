@@ -67,6 +67,16 @@ struct TableCoverage {
     figures: usize,
     covered: usize,
     uncovered: Vec<Cell>,
+    /// For the text's figures: per part of the book.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<PartCoverage>,
+}
+
+#[derive(Serialize)]
+struct PartCoverage {
+    part: String,
+    figures: usize,
+    covered: usize,
 }
 
 #[derive(Serialize)]
@@ -161,6 +171,15 @@ pub fn render(report: &Report<'_>) -> String {
                             figures: entry.figures,
                             covered: entry.covered,
                             uncovered: cells(&entry.uncovered),
+                            parts: entry
+                                .parts
+                                .iter()
+                                .map(|p| PartCoverage {
+                                    part: p.part.clone(),
+                                    figures: p.figures,
+                                    covered: p.covered,
+                                })
+                                .collect(),
                         })
                     })
                     .collect(),
