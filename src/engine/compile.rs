@@ -3,7 +3,7 @@
 
 use super::forms::MatrixShape;
 use super::program::*;
-use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
+use super::resolve::{Axis, Key, extend_paths, lookup, lookup_diagnostic, year_of};
 use crate::lang::RuleError;
 use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
@@ -495,35 +495,8 @@ impl Compiler<'_> {
                 None,
             )));
         };
-        let label = keys.iter().map(Key::describe).collect::<Vec<_>>().join("/");
-        lookup(t, axis, keys).map_err(|error| {
-            Box::new(match error {
-                LookupError::NotFound { .. } if t.meta.anchored && axis == Axis::Row => {
-                    RuleError::LostAnchor {
-                        source_code: named(self.source),
-                        span: span.into(),
-                        anchor: label,
-                        rule: String::new(),
-                    }
-                }
-                LookupError::NotFound { nearest } => RuleError::UnknownLabel {
-                    source_code: named(self.source),
-                    span: span.into(),
-                    table: t.id().to_string(),
-                    axis: axis.name(),
-                    label,
-                    help: nearest.map(|n| format!("did you mean `{n}`?")),
-                },
-                LookupError::Ambiguous { candidates } => RuleError::AmbiguousLabel {
-                    source_code: named(self.source),
-                    span: span.into(),
-                    table: t.id().to_string(),
-                    axis: axis.name(),
-                    label,
-                    candidates: candidates.join(", "),
-                },
-            })
-        })
+        lookup(t, axis, keys)
+            .map_err(|error| Box::new(lookup_diagnostic(error, t, axis, keys, self.source, span)))
     }
 
     pub(super) fn find_item(

@@ -5,7 +5,7 @@
 //! same whatever the thread count.
 
 use super::program::*;
-use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, year_of};
+use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
 use crate::checks::compare::{compare, same_printing};
 use crate::checks::{comparison_message, message, show_gap, show_interval};
@@ -13,7 +13,6 @@ use crate::finding::{Coverage, Finding, Note, Outcome, RuleCounts};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{CompareOp, Kind};
-use crate::source::named;
 use crate::table::Cell;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
@@ -712,31 +711,17 @@ impl Evaluator<'_> {
         let Some(table) = self.dataset.tables.get(template.table) else {
             return Err(Stop::Skip);
         };
-        let source = &template.source;
-        let label = keys.iter().map(Key::describe).collect::<Vec<_>>().join("/");
         match lookup(table, axis, keys) {
             Ok(index) => Ok(index),
             Err(LookupError::NotFound { .. }) if missing_is_skip => Err(Stop::Skip),
-            Err(LookupError::NotFound { nearest }) => {
-                Err(Stop::Error(Box::new(RuleError::UnknownLabel {
-                    source_code: named(source),
-                    span: template.span.into(),
-                    table: table.id().to_string(),
-                    axis: axis.name(),
-                    label,
-                    help: nearest.map(|n| format!("did you mean `{n}`?")),
-                })))
-            }
-            Err(LookupError::Ambiguous { candidates }) => {
-                Err(Stop::Error(Box::new(RuleError::AmbiguousLabel {
-                    source_code: named(source),
-                    span: template.span.into(),
-                    table: table.id().to_string(),
-                    axis: axis.name(),
-                    label,
-                    candidates: candidates.join(", "),
-                })))
-            }
+            Err(error) => Err(Stop::Error(Box::new(lookup_diagnostic(
+                error,
+                table,
+                axis,
+                keys,
+                &template.source,
+                template.span,
+            )))),
         }
     }
 }

@@ -5,6 +5,8 @@
 //! otherwise, among several, the one group total the path names (`技术开发` finds
 //! `技术开发/合计`). Anything else is an error that lists the candidates or the nearest label.
 
+use crate::lang::RuleError;
+use crate::source::{SharedSource, Span, named};
 use crate::table::Table;
 use crate::table::label::{LabelPath, normalize};
 
@@ -96,6 +98,45 @@ pub enum LookupError {
     NotFound { nearest: Option<String> },
     /// Several match; their printed paths.
     Ambiguous { candidates: Vec<String> },
+}
+
+/// A failed lookup as the diagnostic a rule gets, on the token (`span` in `source`) that named
+/// the row or column. A lost claim anchor leaves `rule` empty for the caller to fill in.
+pub fn lookup_diagnostic(
+    error: LookupError,
+    table: &Table,
+    axis: Axis,
+    keys: &[Key],
+    source: &SharedSource,
+    span: Span,
+) -> RuleError {
+    let label = keys.iter().map(Key::describe).collect::<Vec<_>>().join("/");
+    match error {
+        LookupError::NotFound { .. } if table.meta.anchored && axis == Axis::Row => {
+            RuleError::LostAnchor {
+                source_code: named(source),
+                span: span.into(),
+                anchor: label,
+                rule: String::new(),
+            }
+        }
+        LookupError::NotFound { nearest } => RuleError::UnknownLabel {
+            source_code: named(source),
+            span: span.into(),
+            table: table.id().to_string(),
+            axis: axis.name(),
+            label,
+            help: nearest.map(|n| format!("did you mean `{n}`?")),
+        },
+        LookupError::Ambiguous { candidates } => RuleError::AmbiguousLabel {
+            source_code: named(source),
+            span: span.into(),
+            table: table.id().to_string(),
+            axis: axis.name(),
+            label,
+            candidates: candidates.join(", "),
+        },
+    }
 }
 
 pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
