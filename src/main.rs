@@ -18,43 +18,36 @@ fn main() -> ExitCode {
     }
 }
 
-/// Load the inputs without checking; print errors and give exit code 2 on failure.
-fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitCode> {
+/// Print input errors as diagnostics on stderr; their exit code is 2.
+fn input_errors(errors: &[miette::Report]) -> ExitCode {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let style = human::Style { color, width: 100 };
+    eprint!("{}", human::render_errors(errors, style));
+    ExitCode::from(2)
+}
+
+/// The data and rules directories, the bundled book's by default.
+fn paths(inputs: &crossfoot::cli::Inputs) -> (std::path::PathBuf, std::path::PathBuf) {
     let data = inputs.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
     let rules = inputs
         .rules
         .clone()
         .unwrap_or_else(|| bundled(BUNDLED_RULES));
-    crossfoot::run::load(&data, &rules).map_err(|errors| {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        let style = human::Style { color, width: 100 };
-        eprint!("{}", human::render_errors(&errors, style));
-        ExitCode::from(2)
-    })
+    (data, rules)
+}
+
+/// Load the inputs without checking; print errors and give exit code 2 on failure.
+fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitCode> {
+    let (data, rules) = paths(inputs);
+    crossfoot::run::load(&data, &rules).map_err(|errors| input_errors(&errors))
 }
 
 /// `crossfoot baseline`: run the checks and write their findings as a baseline.
 fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
-    let data = args
-        .inputs
-        .data
-        .clone()
-        .unwrap_or_else(|| bundled(BUNDLED_DATA));
-    let rules = args
-        .inputs
-        .rules
-        .clone()
-        .unwrap_or_else(|| bundled(BUNDLED_RULES));
+    let (data, rules) = paths(&args.inputs);
     let checked = match crossfoot::run::check(&data, &rules) {
         Ok(checked) => checked,
-        Err(errors) => {
-            let style = human::Style {
-                color: std::io::stderr().is_terminal(),
-                width: 100,
-            };
-            eprint!("{}", human::render_errors(&errors, style));
-            return ExitCode::from(2);
-        }
+        Err(errors) => return input_errors(&errors),
     };
     let baseline = crossfoot::baseline::from_outcome(&checked.dataset, &checked.outcome);
     let json = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
@@ -125,17 +118,7 @@ fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
         .unwrap_or_else(|| bundled(crossfoot::cli::BUNDLED_TEXT));
     let source = match crossfoot::table::read::read_text(&path) {
         Ok(source) => source,
-        Err(error) => {
-            let style = human::Style {
-                color: std::io::stderr().is_terminal(),
-                width: 100,
-            };
-            eprint!(
-                "{}",
-                human::render_errors(&[miette::Report::new(error)], style)
-            );
-            return ExitCode::from(2);
-        }
+        Err(error) => return input_errors(&[miette::Report::new(error)]),
     };
     let claims = crossfoot::claims::extract(&source);
     let text = match args.format {
@@ -159,7 +142,6 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     let data = args.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
     let rules = args.rules.clone().unwrap_or_else(|| bundled(BUNDLED_RULES));
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let known = match args.baseline.as_deref().map(read_baseline).transpose() {
         Ok(known) => known,
         Err(message) => {
@@ -169,14 +151,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let mut checked = match crossfoot::run::check_with(&data, &rules, args.coverage) {
         Ok(checked) => checked,
-        Err(errors) => {
-            let style = human::Style { color, width: 100 };
-            eprint!(
-                "{}",
-                crossfoot::report::human::render_errors(&errors, style)
-            );
-            return ExitCode::from(2);
-        }
+        Err(errors) => return input_errors(&errors),
     };
     if let Some(known) = &known {
         let gone = crossfoot::baseline::apply(known, &checked.dataset, &mut checked.outcome);
