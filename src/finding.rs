@@ -5,7 +5,7 @@ use crate::interval::Interval;
 use crate::lang::ast::Kind;
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A discrepancy: a published figure (or the left side of a comparison) that the derived
 /// interval cannot explain by rounding.
@@ -75,8 +75,10 @@ pub struct TableCoverage {
     /// Cells that hold a figure (`—` and empty cells are not counted).
     pub figures: usize,
     pub covered: usize,
-    /// Figures no decided check read, in reading order.
+    /// Figures no decided check read and no `unchecked` declaration explains, in reading order.
     pub uncovered: Vec<CellId>,
+    /// Figures no check read that an `unchecked` declaration explains: (figure, rule index).
+    pub explained: Vec<(CellId, usize)>,
     /// For the text's figures: the same counts per part of the book (`P1` … `P7`).
     pub parts: Vec<PartCoverage>,
 }
@@ -87,6 +89,16 @@ pub struct PartCoverage {
     pub part: String,
     pub figures: usize,
     pub covered: usize,
+    /// Not confirmed, but declared `unchecked` with a reason.
+    pub explained: usize,
+}
+
+/// What coverage says of one figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Confirmed {
+    ByCheck,
+    Explained,
+    No,
 }
 
 /// Count a figure of the text under its part (the first label of its row).
@@ -94,7 +106,7 @@ fn count_part(
     parts: &mut Vec<PartCoverage>,
     table: &crate::table::Table,
     row: usize,
-    covered: bool,
+    confirmed: Confirmed,
 ) {
     let part = table
         .rows()
@@ -113,13 +125,19 @@ fn count_part(
     };
     if let Some(entry) = parts.get_mut(index) {
         entry.figures += 1;
-        entry.covered += usize::from(covered);
+        entry.covered += usize::from(confirmed == Confirmed::ByCheck);
+        entry.explained += usize::from(confirmed == Confirmed::Explained);
     }
 }
 
 impl Coverage {
-    /// Count, per table, the figures among `covered` (which may repeat cells).
-    pub fn of(dataset: &Dataset, covered: Vec<CellId>) -> Self {
+    /// Count, per table, the figures among `covered` (which may repeat cells); of the rest, set
+    /// apart those `explained` names (with the index of the declaring rule).
+    pub fn of(
+        dataset: &Dataset,
+        covered: Vec<CellId>,
+        explained: &HashMap<CellId, usize>,
+    ) -> Self {
         let covered: HashSet<CellId> = covered.into_iter().collect();
         let tables = dataset
             .tables
@@ -141,14 +159,18 @@ impl Coverage {
                             row,
                             column,
                         };
-                        let is_covered = covered.contains(&id);
-                        if is_covered {
+                        let confirmed = if covered.contains(&id) {
                             entry.covered += 1;
+                            Confirmed::ByCheck
+                        } else if let Some(&rule) = explained.get(&id) {
+                            entry.explained.push((id, rule));
+                            Confirmed::Explained
                         } else {
                             entry.uncovered.push(id);
-                        }
+                            Confirmed::No
+                        };
                         if table.meta.anchored {
-                            count_part(&mut entry.parts, table, row, is_covered);
+                            count_part(&mut entry.parts, table, row, confirmed);
                         }
                     }
                 }
@@ -164,5 +186,10 @@ impl Coverage {
 
     pub fn covered(&self) -> usize {
         self.tables.iter().map(|t| t.covered).sum()
+    }
+
+    /// Figures no check confirms but an `unchecked` declaration explains.
+    pub fn explained(&self) -> usize {
+        self.tables.iter().map(|t| t.explained.len()).sum()
     }
 }

@@ -1137,3 +1137,45 @@ fn coverage_of_the_text_is_counted_per_part_of_the_book() {
             .all(|t| t.get("parts").is_none())
     );
 }
+
+#[test]
+fn unchecked_figures_are_listed_with_their_reason_not_as_forgotten() {
+    let table = "项目,金额\na,1.0\nb,2.0\n合计,3.0\nc,7.0\nd,8.0\n".as_bytes();
+    let rules = "sum total \"t\" T[合计, 金额] = T[a, 金额] + T[b, 金额]\n\
+                 unchecked why \"no other table prints c\"\n  T[c, 金额],\n  T[d, 金额]\n";
+    let dir = scratch(table, rules);
+    let data = dir.path().join("data");
+    let rules = dir.path().join("t.rules");
+    let (data, rules) = (data.to_str().unwrap(), rules.to_str().unwrap());
+    let run = check(&["--data", data, "--rules", rules, "--format", "json", "--coverage"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let table = &json["summary"]["coverage"]["tables"][0];
+    assert_eq!(table["covered"], 3);
+    assert_eq!(table["uncovered"].as_array().unwrap().len(), 0);
+    let unchecked = table["unchecked"].as_array().unwrap();
+    let rows: Vec<&str> = unchecked.iter().map(|u| u["row"].as_str().unwrap()).collect();
+    assert_eq!(rows, ["c", "d"]);
+    assert!(
+        unchecked
+            .iter()
+            .all(|u| u["rule"] == "why" && u["reason"] == "no other table prints c")
+    );
+    let human = check(&["--data", data, "--rules", rules, "--coverage"]);
+    assert!(
+        human
+            .stdout
+            .contains("unchecked: [c] 金额 (why: no other table prints c)"),
+        "{}",
+        human.stdout
+    );
+
+    // A declaration names cells one by one: a loop is an error on the loop.
+    let looped = scratch(
+        "项目,金额\nc,7.0\nd,8.0\n".as_bytes(),
+        "unchecked why \"r\"\n  for r in [c, d]\n  T[r, 金额]\n",
+    );
+    let run = check_scratch(&looped);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("takes no `for` clause"), "{}", run.stderr);
+}

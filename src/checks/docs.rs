@@ -38,5 +38,10 @@ pub fn doc(kind: Kind) -> &'static str {
             "expr: any comparison (=, <, <=, >, >=) of arithmetic over cells, for plausibility \
              bounds such as institutions <= contracts."
         }
+        Kind::Unchecked => {
+            "unchecked: figures nothing in the book can confirm (no table prints them and no \
+             other figure relates to them), each declaration with its reason. No check: \
+             `--coverage` lists them with the reason instead of as forgotten."
+        }
     }
 }

@@ -71,7 +71,7 @@ pub fn message(kind: Kind, published: Option<Decimal>, expected: &str, gap: &str
         Kind::Ratio => "the figures give",
         Kind::Equal => "the other printing is",
         Kind::Rank => "the values rank it",
-        Kind::Expr => "the expression gives",
+        Kind::Expr | Kind::Unchecked => "the expression gives",
     };
     format!("printed {published}, but {what} {expected} (off by {gap})")
 }

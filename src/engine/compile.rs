@@ -171,6 +171,10 @@ impl Compiler<'_> {
                 self.no_loops(rule)?;
                 Work::Places(self.sequence(table, column, *by_group)?)
             }
+            Body::Cells(cells) => {
+                self.no_loops(rule)?;
+                Work::Unchecked(self.fixed_cells(cells)?)
+            }
             Body::Distinct { table } => {
                 self.no_loops(rule)?;
                 Work::Distinct(self.distinct(table)?)
@@ -564,6 +568,36 @@ impl Compiler<'_> {
                 }
             }
         })
+    }
+
+    /// The cells written out one by one (no loop variables): what an `unchecked` names.
+    fn fixed_cells(&self, cells: &[CellRef]) -> Compiled<Vec<CellId>> {
+        let mut ids = Vec::new();
+        for cell in cells {
+            let template = self.cell(cell, &Scope::default(), true)?;
+            let fixed = |axis: &AxisTemplate| match axis {
+                AxisTemplate::Fixed(index) => Some(vec![*index]),
+                AxisTemplate::FixedMany(indices) => Some(indices.clone()),
+                _ => None,
+            };
+            let (Some(rows), Some(columns)) = (fixed(&template.row), fixed(&template.column))
+            else {
+                return Err(Box::new(invalid(
+                    self.source,
+                    cell.span,
+                    "an `unchecked` declaration names its cells one by one".to_string(),
+                    Some("write each cell's labels; loop variables and lists are not allowed here"),
+                )));
+            };
+            for &row in &rows {
+                ids.extend(columns.iter().map(|&column| CellId {
+                    table: template.table,
+                    row,
+                    column,
+                }));
+            }
+        }
+        Ok(ids)
     }
 
     fn cell(&self, cell: &CellRef, scope: &Scope<'_>, in_sum: bool) -> Compiled<CellTemplate> {

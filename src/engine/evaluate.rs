@@ -131,7 +131,7 @@ pub fn evaluate_with(
     tally.findings.sort_by_key(|f| (f.rule, f.check));
     tally.notes.sort_by_key(|n| (n.rule, n.check));
     let checks = program.check_count();
-    let coverage = coverage.then(|| Coverage::of(dataset, tally.covered));
+    let coverage = coverage.then(|| Coverage::of(dataset, tally.covered, &program.explained()));
     let mut per_rule = vec![RuleCounts::default(); program.rules.len()];
     for (rule, passed, skipped) in tally.blocks {
         if let Some(counts) = per_rule.get_mut(rule) {
@@ -327,6 +327,8 @@ impl Evaluator<'_> {
                     cells,
                 )))
             }
+            // An `unchecked` declaration expands into no check.
+            Work::Unchecked(_) => Err(Stop::Skip),
             Work::Distinct(rows) => match rows.get(check) {
                 Some(&(row, Some(earlier))) => {
                     let mut failed = finding(
@@ -582,6 +584,7 @@ impl Evaluator<'_> {
             }
             Work::Places(places) => cells.extend(places.get(check).map(|&(cell, _)| cell)),
             Work::Distinct(rows) => cells.extend(rows.get(check).map(|&(row, _)| row)),
+            Work::Unchecked(_) => {}
             Work::Ranks(ranks) => {
                 if let Some(rank) = ranks.get(check) {
                     cells.extend([rank.rank, rank.value]);

@@ -6,6 +6,7 @@ use crate::lang::ast::{CompareOp, Kind, Tolerance};
 use crate::source::{SharedSource, Span};
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 /// One element of a list: a label path still to look up, or a row or column already found.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,6 +198,8 @@ pub enum Work {
     Places(Vec<(CellId, usize)>),
     /// Each row's label, and the earlier row printing the same label, if any.
     Distinct(Vec<(CellId, Option<CellId>)>),
+    /// Figures declared `unchecked`: no check, only an explanation for coverage.
+    Unchecked(Vec<CellId>),
 }
 
 impl Work {
@@ -208,6 +211,7 @@ impl Work {
             Work::Ranks(ranks) => ranks.len(),
             Work::Places(places) => places.len(),
             Work::Distinct(rows) => rows.len(),
+            Work::Unchecked(_) => 0,
         }
     }
 }
@@ -246,5 +250,18 @@ pub struct Program {
 impl Program {
     pub fn check_count(&self) -> usize {
         self.rules.iter().map(|r| r.work.check_count()).sum()
+    }
+
+    /// The figures `unchecked` declarations explain, with the index of the declaring rule.
+    pub fn explained(&self) -> HashMap<CellId, usize> {
+        let mut explained = HashMap::new();
+        for (index, rule) in self.rules.iter().enumerate() {
+            if let Work::Unchecked(cells) = &rule.work {
+                for &cell in cells {
+                    explained.entry(cell).or_insert(index);
+                }
+            }
+        }
+        explained
     }
 }

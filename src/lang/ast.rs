@@ -41,10 +41,13 @@ pub enum Kind {
     Matrix,
     Rank,
     Expr,
+    /// Figures nothing in the book can confirm, with the reason: no check, but coverage lists
+    /// them as explained rather than forgotten.
+    Unchecked,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Sum,
         Kind::Share,
         Kind::Growth,
@@ -53,6 +56,7 @@ impl Kind {
         Kind::Matrix,
         Kind::Rank,
         Kind::Expr,
+        Kind::Unchecked,
     ];
 
     pub fn keyword(self) -> &'static str {
@@ -65,6 +69,7 @@ impl Kind {
             Kind::Matrix => "matrix",
             Kind::Rank => "rank",
             Kind::Expr => "expr",
+            Kind::Unchecked => "unchecked",
         }
     }
 
@@ -309,4 +314,6 @@ pub enum Body {
     },
     /// `T2-2 distinct`: no two rows print the same label (a name listed twice).
     Distinct { table: Spanned<String> },
+    /// `TEXT[P1/"…", figure], TEXT[…]`: the figures an `unchecked` declaration explains.
+    Cells(Vec<CellRef>),
 }

@@ -154,7 +154,7 @@ impl Parser<'_> {
         let Some(kind) = Kind::from_keyword(word) else {
             return Err(self.error(
                 "a rule kind",
-                Some("a rule starts with sum, share, growth, ratio, equal, matrix, rank or expr"),
+                Some("a rule starts with sum, share, growth, ratio, equal, matrix, rank, expr or unchecked"),
             ));
         };
         let kind = Spanned::new(kind, self.advance().span);
@@ -228,6 +228,13 @@ impl Parser<'_> {
     }
 
     fn body(&mut self, kind: Kind) -> Parsed<Body> {
+        if kind == Kind::Unchecked {
+            let mut cells = vec![self.cell_ref()?];
+            while self.eat(&TokenKind::Comma) {
+                cells.push(self.cell_ref()?);
+            }
+            return Ok(Body::Cells(cells));
+        }
         let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(ref w)
             if matches!(w.as_str(), "hierarchy" | "rows" | "rank" | "sequence" | "distinct"));
         if is_table_form {

@@ -6,6 +6,7 @@
 
 use super::{CellView, Report};
 use crate::engine::program::CellId;
+use crate::finding::TableCoverage;
 use crate::source::{DiagnosticSource, named};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt::{self, Display};
@@ -210,46 +211,106 @@ fn coverage_text(report: &Report<'_>, coverage: &crate::finding::Coverage) -> St
             .checked_div(figures)
             .map_or(100.0, |tenths| tenths as f64 / 10.0)
     };
+    let explained = |count: usize| {
+        if count == 0 {
+            String::new()
+        } else {
+            format!("; {count} more declared unchecked, with a reason")
+        }
+    };
     let mut out = format!(
-        "coverage: {} of {} figures ({:.1} %) take part in a check\n",
+        "coverage: {} of {} figures ({:.1} %) take part in a check{}\n",
         coverage.covered(),
         coverage.figures(),
-        percent(coverage.covered(), coverage.figures())
+        percent(coverage.covered(), coverage.figures()),
+        explained(coverage.explained())
     );
     for entry in &coverage.tables {
         let Some(table) = report.dataset.tables.get(entry.table) else {
             continue;
         };
         out.push_str(&format!(
-            "  {} ({}): {} of {} ({:.1} %)\n",
+            "  {} ({}): {} of {} ({:.1} %){}\n",
             table.id(),
             table.meta.printed,
             entry.covered,
             entry.figures,
-            percent(entry.covered, entry.figures)
+            percent(entry.covered, entry.figures),
+            explained(entry.explained.len())
         ));
         for part in &entry.parts {
             out.push_str(&format!(
-                "      {}: {} of {} ({:.1} %)\n",
+                "      {}: {} of {} ({:.1} %){}\n",
                 part.part,
                 part.covered,
                 part.figures,
-                percent(part.covered, part.figures)
+                percent(part.covered, part.figures),
+                explained(part.explained)
             ));
         }
-        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-        for view in entry.uncovered.iter().filter_map(|&id| report.cell(id)) {
-            match rows.last_mut() {
-                Some((row, columns)) if *row == view.row => columns.push(view.column),
-                _ => rows.push((view.row, vec![view.column])),
-            }
+        if table.meta.anchored {
+            out.push_str(&text_figures(report, entry));
+        } else {
+            out.push_str(&table_figures(report, entry));
         }
-        for (row, columns) in rows {
+    }
+    out
+}
+
+/// A table's unchecked figures, row by row.
+fn table_figures(report: &Report<'_>, entry: &TableCoverage) -> String {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for view in entry.uncovered.iter().filter_map(|&id| report.cell(id)) {
+        match rows.last_mut() {
+            Some((row, columns)) if *row == view.row => columns.push(view.column),
+            _ => rows.push((view.row, vec![view.column])),
+        }
+    }
+    let mut out = String::new();
+    for (row, columns) in rows {
+        out.push_str(&format!(
+            "      not checked: [{row}] {}\n",
+            columns.join(", ")
+        ));
+    }
+    for &(id, rule) in &entry.explained {
+        if let (Some(view), Some(rule)) = (report.cell(id), report.program.rules.get(rule)) {
             out.push_str(&format!(
-                "      not checked: [{row}] {}\n",
-                columns.join(", ")
+                "      unchecked: [{}] {} ({}: {})\n",
+                view.row, view.column, rule.id, rule.description
             ));
         }
+    }
+    out
+}
+
+/// The text's unchecked figures, each with its place and value, and for the explained ones
+/// the reason; figures explained by one declaration are listed under it.
+fn text_figures(report: &Report<'_>, entry: &TableCoverage) -> String {
+    let mut out = String::new();
+    for view in entry.uncovered.iter().filter_map(|&id| report.cell(id)) {
+        out.push_str(&format!(
+            "      not checked: {}:{} {}\n",
+            view.position.line, view.position.column, view.value
+        ));
+    }
+    let mut last_rule = None;
+    for &(id, rule) in &entry.explained {
+        let (Some(view), Some(declared)) = (report.cell(id), report.program.rules.get(rule))
+        else {
+            continue;
+        };
+        if last_rule != Some(rule) {
+            out.push_str(&format!(
+                "      unchecked ({}): {}\n",
+                declared.id, declared.description
+            ));
+            last_rule = Some(rule);
+        }
+        out.push_str(&format!(
+            "        {}:{} {}\n",
+            view.position.line, view.position.column, view.value
+        ));
     }
     out
 }

@@ -4,6 +4,7 @@
 //! `column_number` are 1-based and count characters; `span` counts bytes of the file as stored.
 
 use super::Report;
+use crate::engine::program::CellId;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -67,6 +68,9 @@ struct TableCoverage {
     figures: usize,
     covered: usize,
     uncovered: Vec<Cell>,
+    /// Figures no check confirms that an `unchecked` declaration explains.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unchecked: Vec<Unchecked>,
     /// For the text's figures: per part of the book.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     parts: Vec<PartCoverage>,
@@ -77,6 +81,17 @@ struct PartCoverage {
     part: String,
     figures: usize,
     covered: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    unchecked: usize,
+}
+
+/// A figure declared `unchecked`: the figure, the declaration's id and its reason.
+#[derive(Serialize)]
+struct Unchecked {
+    #[serde(flatten)]
+    cell: Cell,
+    rule: String,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -122,27 +137,42 @@ struct Span {
     length: usize,
 }
 
+fn cell(report: &Report<'_>, id: CellId) -> Option<Cell> {
+    let c = report.cell(id)?;
+    Some(Cell {
+        table: c.table.id().to_string(),
+        row: c.row,
+        column: c.column,
+        value: c.value,
+        file: c.table.source().path().display().to_string(),
+        line: c.position.line,
+        column_number: c.position.column,
+        span: Span {
+            offset: c.span.offset,
+            length: c.span.length,
+        },
+    })
+}
+
+/// The figures `unchecked` declarations explain, with the declaration and its reason.
+fn unchecked(report: &Report<'_>, explained: &[(CellId, usize)]) -> Vec<Unchecked> {
+    explained
+        .iter()
+        .filter_map(|&(id, rule)| {
+            let declared = report.program.rules.get(rule)?;
+            Some(Unchecked {
+                cell: cell(report, id)?,
+                rule: declared.id.clone(),
+                reason: declared.description.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The JSON document for a report, pretty-printed.
 pub fn render(report: &Report<'_>) -> String {
     let outcome = report.outcome;
-    let cells = |ids: &[crate::engine::program::CellId]| -> Vec<Cell> {
-        ids.iter()
-            .filter_map(|&id| report.cell(id))
-            .map(|c| Cell {
-                table: c.table.id().to_string(),
-                row: c.row,
-                column: c.column,
-                value: c.value,
-                file: c.table.source().path().display().to_string(),
-                line: c.position.line,
-                column_number: c.position.column,
-                span: Span {
-                    offset: c.span.offset,
-                    length: c.span.length,
-                },
-            })
-            .collect()
-    };
+    let cells = |ids: &[CellId]| -> Vec<Cell> { ids.iter().filter_map(|&id| cell(report, id)).collect() };
     let description = |rule: usize| {
         report
             .program
@@ -171,6 +201,7 @@ pub fn render(report: &Report<'_>) -> String {
                             figures: entry.figures,
                             covered: entry.covered,
                             uncovered: cells(&entry.uncovered),
+                            unchecked: unchecked(report, &entry.explained),
                             parts: entry
                                 .parts
                                 .iter()
@@ -178,6 +209,7 @@ pub fn render(report: &Report<'_>) -> String {
                                     part: p.part.clone(),
                                     figures: p.figures,
                                     covered: p.covered,
+                                    unchecked: p.explained,
                                 })
                                 .collect(),
                         })
