@@ -133,11 +133,7 @@ fn count_part(
 impl Coverage {
     /// Count, per table, the figures among `covered` (which may repeat cells); of the rest, set
     /// apart those `explained` names (with the index of the declaring rule).
-    pub fn of(
-        dataset: &Dataset,
-        covered: Vec<CellId>,
-        explained: &HashMap<CellId, usize>,
-    ) -> Self {
+    pub fn of(dataset: &Dataset, covered: Vec<CellId>, explained: &HashMap<CellId, usize>) -> Self {
         let covered: HashSet<CellId> = covered.into_iter().collect();
         let tables = dataset
             .tables

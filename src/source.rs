@@ -123,12 +123,26 @@ impl SourceFile {
         })
     }
 
-    /// 1-based line and character column of a byte offset.
-    pub fn line_column(&self, offset: usize) -> LineColumn {
-        let line_index = match self.line_starts.binary_search(&offset) {
+    fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
-        };
+        }
+    }
+
+    /// The text of the line holding `offset`, from the line's start up to `offset`.
+    pub fn line_before(&self, offset: usize) -> &str {
+        let start = self
+            .line_starts
+            .get(self.line_index(offset))
+            .copied()
+            .unwrap_or(0);
+        self.text.get(start..offset).unwrap_or_default()
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let line_index = self.line_index(offset);
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
         let column = self
             .text

@@ -1147,14 +1147,25 @@ fn unchecked_figures_are_listed_with_their_reason_not_as_forgotten() {
     let data = dir.path().join("data");
     let rules = dir.path().join("t.rules");
     let (data, rules) = (data.to_str().unwrap(), rules.to_str().unwrap());
-    let run = check(&["--data", data, "--rules", rules, "--format", "json", "--coverage"]);
+    let run = check(&[
+        "--data",
+        data,
+        "--rules",
+        rules,
+        "--format",
+        "json",
+        "--coverage",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = parse(&run.stdout);
     let table = &json["summary"]["coverage"]["tables"][0];
     assert_eq!(table["covered"], 3);
     assert_eq!(table["uncovered"].as_array().unwrap().len(), 0);
     let unchecked = table["unchecked"].as_array().unwrap();
-    let rows: Vec<&str> = unchecked.iter().map(|u| u["row"].as_str().unwrap()).collect();
+    let rows: Vec<&str> = unchecked
+        .iter()
+        .map(|u| u["row"].as_str().unwrap())
+        .collect();
     assert_eq!(rows, ["c", "d"]);
     assert!(
         unchecked
@@ -1177,5 +1188,39 @@ fn unchecked_figures_are_listed_with_their_reason_not_as_forgotten() {
     );
     let run = check_scratch(&looped);
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stderr.contains("takes no `for` clause"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("takes no `for` clause"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_anchor_may_reach_back_past_the_start_of_its_sentence() {
+    // Two clauses of part 2 open with "；成交额为": the words before the `；` tell them apart.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("reach.rules");
+    let rule = |anchor: &str, kind: &str| {
+        format!(
+            "equal P2.{kind} \"t\"\n  TEXT[P2/\"{anchor}\", figure] = A2[{kind}, current/金额]\n"
+        )
+    };
+    std::fs::write(
+        &rules,
+        rule("同比增加38776项；成交额为", "技术开发") + &rule("62804项；成交额为", "技术服务"),
+    )
+    .unwrap();
+    let rules = rules.to_str().unwrap();
+    let run = check(&["--rules", rules, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(summary(&parse(&run.stdout))[2], 2);
+
+    // The sentence alone names several figures: an error that lists them.
+    std::fs::write(
+        dir.path().join("reach.rules"),
+        rule("；成交额为", "技术开发"),
+    )
+    .unwrap();
+    let run = check(&["--rules", rules]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
 }

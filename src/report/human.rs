@@ -296,8 +296,7 @@ fn text_figures(report: &Report<'_>, entry: &TableCoverage) -> String {
     }
     let mut last_rule = None;
     for &(id, rule) in &entry.explained {
-        let (Some(view), Some(declared)) = (report.cell(id), report.program.rules.get(rule))
-        else {
+        let (Some(view), Some(declared)) = (report.cell(id), report.program.rules.get(rule)) else {
             continue;
         };
         if last_rule != Some(rule) {

@@ -172,7 +172,8 @@ fn unchecked(report: &Report<'_>, explained: &[(CellId, usize)]) -> Vec<Unchecke
 /// The JSON document for a report, pretty-printed.
 pub fn render(report: &Report<'_>) -> String {
     let outcome = report.outcome;
-    let cells = |ids: &[CellId]| -> Vec<Cell> { ids.iter().filter_map(|&id| cell(report, id)).collect() };
+    let cells =
+        |ids: &[CellId]| -> Vec<Cell> { ids.iter().filter_map(|&id| cell(report, id)).collect() };
     let description = |rule: usize| {
         report
             .program

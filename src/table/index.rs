@@ -1,7 +1,7 @@
 //! An exact-match index of one axis's label paths, built the first time a rule looks a label
 //! up in the table, so naming a row among thousands is a hash lookup, not a scan.
 
-use super::label::LabelPath;
+use super::label::{Label, LabelPath, normalize};
 use smallvec::SmallVec;
 use std::collections::HashMap;
 
@@ -15,6 +15,10 @@ pub struct LabelIndex {
     /// Each path's outer labels' keys and its last label's whole text, normalized: what an
     /// anchored lookup (the figures of the text) compares, without normalizing per lookup.
     anchors: Vec<(Vec<Box<str>>, Box<str>)>,
+    /// For the figures of the text: the paragraph up to each figure, normalized. An anchor may
+    /// reach back past the sentence into it when the sentence alone does not tell two figures
+    /// apart (a figure at the start of a sentence, clauses that open with the same words).
+    paragraphs: Vec<Box<str>>,
 }
 
 impl LabelIndex {
@@ -43,7 +47,27 @@ impl LabelIndex {
             }
             exact.entry(by_key.into()).or_default().push(index);
         }
-        Self { exact, anchors }
+        Self {
+            exact,
+            anchors,
+            paragraphs: Vec::new(),
+        }
+    }
+
+    /// The index of an anchored axis: `paragraph` gives the text of the paragraph up to the end
+    /// of a path's last label.
+    pub fn build_anchored(paths: &[LabelPath], paragraph: impl Fn(&Label) -> String) -> Self {
+        let paragraphs = paths
+            .iter()
+            .map(|path| {
+                path.last()
+                    .map_or_else(Box::default, |l| normalize(&paragraph(l)).into())
+            })
+            .collect();
+        Self {
+            paragraphs,
+            ..Self::build(paths)
+        }
     }
 
     /// The paths whose outer labels include `outer` (in order) and whose last label ends with
@@ -52,12 +76,16 @@ impl LabelIndex {
         self.anchors
             .iter()
             .enumerate()
-            .filter(|(_, (labels, last))| {
+            .filter(|(index, (labels, last))| {
                 let mut labels = labels.iter();
                 outer
                     .iter()
                     .all(|o| labels.any(|l| l.as_ref() == o.as_str()))
-                    && last.ends_with(anchor)
+                    && self
+                        .paragraphs
+                        .get(*index)
+                        .map_or(last, |paragraph| paragraph)
+                        .ends_with(anchor)
             })
             .map(|(index, (_, last))| (index, last.as_ref() == anchor))
             .collect()

@@ -187,7 +187,17 @@ impl Table {
 
     /// The exact-match index of the row labels, built on first use.
     pub fn row_index(&self) -> &LabelIndex {
-        self.row_index.get_or_init(|| LabelIndex::build(&self.rows))
+        self.row_index.get_or_init(|| {
+            if self.meta.anchored {
+                let paragraph = |label: &label::Label| {
+                    let end = label.span().offset + label.span().length;
+                    self.source.line_before(end).to_string()
+                };
+                LabelIndex::build_anchored(&self.rows, paragraph)
+            } else {
+                LabelIndex::build(&self.rows)
+            }
+        })
     }
 
     /// The exact-match index of the column labels, built on first use.
