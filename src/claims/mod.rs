@@ -5,6 +5,7 @@
 //! `以上` …), the sentence it stands in and its span, so that rules can bind claims to the
 //! tables and a report can point at the figure in the text.
 
+use crate::interval::Interval;
 use crate::source::{SharedSource, Span};
 use crate::table::label::{Label, LabelPath};
 use crate::table::{Cell, Grid, Table, TableMeta};
@@ -31,9 +32,13 @@ const UNITS: &[&str] = &[
     "％",
     "次",
     "名",
+    "支",
+    "所",
+    "场",
 ];
-/// What follows a number that is a date or a label, not a figure.
-const NOT_FIGURES_AFTER: &[&str] = &["年", "月", "日", "-"];
+/// What follows a number that is a date or a label, not a figure (`211 工程` names a
+/// programme).
+const NOT_FIGURES_AFTER: &[&str] = &["年", "月", "日", "-", "工程"];
 /// What precedes a number that is a reference, not a figure: 表 1-1, 图 1-3, 第 5 位.
 const NOT_FIGURES_BEFORE: &[&str] = &["表", "图", "第", "附表"];
 
@@ -45,8 +50,12 @@ pub enum Bound {
     Exact,
     /// `超过`, `逾`, `以上`, `超七成`: more than the figure.
     AtLeast,
-    /// `近`, `不足`, `以下`, `近九成`: just under the figure.
+    /// `100余家`, `2800多项`: a little more, under the next step of the last digit.
+    Odd,
+    /// `不足`, `低于`, `以下`: less than the figure.
     AtMost,
+    /// `近`, `近九成`, `将近`: just under the figure.
+    Near,
     /// `约`: about.
     About,
 }
@@ -66,6 +75,56 @@ pub struct Claim {
     pub sentence: Span,
     /// The part of the book (1–7), from the `第X部分` headings.
     pub part: Option<u8>,
+}
+
+impl Claim {
+    /// The values the words allow, where they say more than the printed digits: `超过 70%`
+    /// (more than 70: from 70 less half a printed unit, unbounded above), `100余家` (a little
+    /// more: up to the next step of the last digit, 200), `不足 5%` (less than),
+    /// `近 90%` (just under:
+    /// down to one step of the figure's last non-zero digit, 80), `约 95%` (a step either
+    /// side), and a share in words, `九成`, half a 成 either side (85–95). `None` for a plain
+    /// figure, which stands for its rounding interval.
+    pub fn stated_interval(&self) -> Option<Interval> {
+        let value = self.value;
+        let half_unit = Decimal::new(5, self.value.scale() + 1);
+        let step = if self.in_words {
+            Decimal::TEN
+        } else {
+            last_digit_step(value)
+        };
+        let half_step = step / Decimal::TWO;
+        match self.bound {
+            Bound::Exact if self.in_words => {
+                Some(Interval::between(value - half_step, value + half_step))
+            }
+            Bound::Exact => None,
+            Bound::AtLeast => Some(Interval::between(value - half_unit, OPEN_END)),
+            Bound::Odd => Some(Interval::between(value - half_unit, value + step)),
+            Bound::AtMost => Some(Interval::between(-OPEN_END, value + half_unit)),
+            Bound::Near => Some(Interval::between(value - step, value + half_unit)),
+            Bound::About => Some(Interval::between(value - step, value + step)),
+        }
+    }
+}
+
+/// Where "more than" ends and "less than" starts: beyond any figure a yearbook prints (in its
+/// units), yet small enough that arithmetic over it (× 10 000 for 万) stays exact.
+const OPEN_END: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
+
+/// The place value of a figure's last non-zero digit: 10 for 90, 1 for 95, 0.01 for 2.12.
+fn last_digit_step(value: Decimal) -> Decimal {
+    let normalized = value.normalize();
+    if normalized.is_zero() {
+        return Decimal::ONE;
+    }
+    let mut step = Decimal::new(1, normalized.scale());
+    let mut mantissa = normalized.mantissa().abs();
+    while normalized.scale() == 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        step *= Decimal::TEN;
+    }
+    step
 }
 
 /// Every figure of the narrative, in reading order.
@@ -196,30 +255,66 @@ fn numeric_claim(
         return None;
     }
     let before = line.get(..start)?.trim_end_matches(' ');
-    if NOT_FIGURES_BEFORE.iter().any(|s| before.ends_with(s)) {
+    // `表 1-1`, and the day of `5月18—19日`.
+    if NOT_FIGURES_BEFORE.iter().any(|s| before.ends_with(s)) || before.ends_with('月') {
         return None;
     }
     // `1. 技术市场…` or `2、…` at the start of a line numbers a heading.
     if before.trim().is_empty() && (rest.starts_with('.') || rest.starts_with('、')) {
         return None;
     }
-    let unit = UNITS.iter().copied().find(|u| rest_trimmed.starts_with(u));
-    let unit_end = after_number + (rest.len() - rest_trimmed.len()) + unit.map_or(0, str::len);
+    let (unit, unit_length, more) = unit_after(rest_trimmed);
     let end = if unit.is_some() {
-        unit_end
+        after_number + (rest.len() - rest_trimmed.len()) + unit_length
     } else {
         after_number
     };
     let after_unit = line.get(end..).unwrap_or_default();
+    let bound = if more {
+        Bound::Odd
+    } else {
+        bound_of(before, after_unit)
+    };
     Some(Claim {
         value,
         unit: unit.map(|u| if u == "％" { "%" } else { u }),
-        bound: bound_of(before, after_unit),
+        bound,
         in_words: false,
         span: Span::new(base + start, end - start),
         sentence: sentence_around(line, base, start, end),
         part,
     })
+}
+
+/// The unit written after a number: the unit, the bytes it takes, and whether `余` or `多`
+/// stands before it (`100余家`, `7 万多家`: more than the figure).
+fn unit_after(rest: &str) -> (Option<&'static str>, usize, bool) {
+    if let Some(unit) = UNITS.iter().copied().find(|u| rest.starts_with(u)) {
+        return (Some(unit), unit.len(), false);
+    }
+    let (scale, rest_after_scale) = match rest.strip_prefix('万') {
+        Some(r) => ("万", r),
+        None => ("", rest),
+    };
+    let Some(after_word) = rest_after_scale
+        .strip_prefix('余')
+        .or_else(|| rest_after_scale.strip_prefix('多'))
+    else {
+        return (None, 0, false);
+    };
+    let unit = UNITS
+        .iter()
+        .copied()
+        .filter(|u| u.starts_with(scale))
+        .find(|u| after_word.starts_with(&u[scale.len()..]));
+    match unit {
+        Some(unit) => (
+            Some(unit),
+            rest.len() - after_word.len() + unit.len() - scale.len(),
+            true,
+        ),
+        None => (None, 0, false),
+    }
 }
 
 /// `近九成`, `超七成`, `九成`: a share in tenths, in words.
@@ -261,13 +356,13 @@ fn bound_of(before: &str, after: &str) -> Bound {
         || ["以上", "多"].iter().any(|w| after.starts_with(w))
     {
         Bound::AtLeast
-    } else if ["近", "不足", "不到", "低于"]
-        .iter()
-        .any(|w| before.ends_with(w))
+    } else if before.ends_with('近') {
+        Bound::Near
+    } else if ["不足", "不到", "低于"].iter().any(|w| before.ends_with(w))
         || ["以下", "以内"].iter().any(|w| after.starts_with(w))
     {
         Bound::AtMost
-    } else if before.ends_with('约') || after.starts_with('左') {
+    } else if before.ends_with('约') || before.ends_with("约为") || after.starts_with('左') {
         Bound::About
     } else {
         Bound::Exact
@@ -307,7 +402,9 @@ pub fn text_table(source: &SharedSource) -> Table {
     let mut rows = Vec::with_capacity(claims.len());
     let mut cells = Vec::with_capacity(claims.len());
     let mut spans = Vec::with_capacity(claims.len());
+    let mut stated = Vec::with_capacity(claims.len());
     for claim in &claims {
+        stated.push(claim.stated_interval());
         let prefix = Span::new(
             claim.sentence.offset,
             claim.span.offset - claim.sentence.offset,
@@ -338,6 +435,7 @@ pub fn text_table(source: &SharedSource) -> Table {
         row_starts: Vec::new(),
         figure_fields: Vec::new(),
         cell_spans: Some(spans),
+        stated: Some(stated),
     };
     Table::new(meta, source.clone(), grid)
 }
@@ -396,7 +494,9 @@ pub fn render_text(source: &SharedSource, claims: &[Claim]) -> String {
         let bound = match claim.bound {
             Bound::Exact => "",
             Bound::AtLeast => " (at least)",
+            Bound::Odd => " (a little more)",
             Bound::AtMost => " (at most)",
+            Bound::Near => " (just under)",
             Bound::About => " (about)",
         };
         out.push_str(&format!(
@@ -457,11 +557,62 @@ mod tests {
     }
 
     #[test]
+    fn more_than_in_words_between_figure_and_unit() {
+        let found =
+            claims_of("联盟100余家、基地200余个，较上年新增 7 万多家，设立36支子基金，增加63所。");
+        assert_eq!(
+            found,
+            [
+                ("100余家".to_string(), Some("家"), Bound::Odd),
+                ("200余个".to_string(), Some("个"), Bound::Odd),
+                ("7 万多家".to_string(), Some("万家"), Bound::Odd),
+                ("36支".to_string(), Some("支"), Bound::Exact),
+                ("63所".to_string(), Some("所"), Bound::Exact),
+            ]
+        );
+    }
+
+    #[test]
+    fn words_around_a_figure_widen_what_it_stands_for() {
+        let text = "第一部分 概述\n占比超七成，比重近90%，约为2.12倍，占九成，增幅不足5%，共1000余家机构。\n";
+        let source = Arc::new(SourceFile::new("t.txt", text.to_string()));
+        let intervals: Vec<Option<(String, String)>> = extract(&source)
+            .iter()
+            .map(|c| {
+                c.stated_interval()
+                    .map(|i| (i.low().to_string(), i.high().to_string()))
+            })
+            .collect();
+        assert_eq!(OPEN_END, Decimal::from(1_000_000_000_000_u64));
+        let max = OPEN_END.to_string();
+        let min = (-OPEN_END).to_string();
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(
+            intervals,
+            [
+                pair("69.5", &max),
+                pair("80", "90.5"),
+                pair("2.11", "2.13"),
+                pair("85", "95"),
+                pair(&min, "5.5"),
+                pair("999.5", "2000"),
+            ]
+        );
+    }
+
+    #[test]
+    fn days_and_programme_names_are_not_figures() {
+        let found = claims_of("- 5月18—19日 对11家机构开展评价，45 家为依托“211 工程”大学的机构。");
+        let texts: Vec<&str> = found.iter().map(|(t, _, _)| t.as_str()).collect();
+        assert_eq!(texts, ["11家", "45 家"]);
+    }
+
+    #[test]
     fn bounds_in_words_and_shares_in_tenths() {
         let found = claims_of(
             "两类合同成交额之和占全国的比重近90%，企业占比超七成，服务对象80%以上为企业。",
         );
-        assert_eq!(found[0], ("90%".to_string(), Some("%"), Bound::AtMost));
+        assert_eq!(found[0], ("90%".to_string(), Some("%"), Bound::Near));
         assert_eq!(found[1], ("七成".to_string(), Some("%"), Bound::AtLeast));
         assert_eq!(found[2], ("80%".to_string(), Some("%"), Bound::AtLeast));
     }

@@ -268,9 +268,11 @@ impl Evaluator<'_> {
                     loops,
                     index: check,
                 };
-                if let Some((a, b)) = duplicate_printing(rule.kind, *op, left, right) {
-                    let a = self.single(a, &env)?;
-                    let b = self.single(b, &env)?;
+                let printings = duplicate_printing(rule.kind, *op, left, right)
+                    .map(|(a, b)| Ok::<_, Stop>((self.single(a, &env)?, self.single(b, &env)?)))
+                    .transpose()?
+                    .filter(|&(a, b)| !self.is_stated_bound(a) && !self.is_stated_bound(b));
+                if let Some((a, b)) = printings {
                     let (va, vb) = (self.figure(a)?, self.figure(b)?);
                     let (same, gap) = same_printing(va, vb);
                     return Ok(if same {
@@ -415,7 +417,19 @@ impl Evaluator<'_> {
     }
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
-        self.cell(id)?.interval().ok_or(Stop::Skip)
+        self.dataset
+            .tables
+            .get(id.table)
+            .and_then(|t| t.interval(id.row, id.column))
+            .ok_or(Stop::Skip)
+    }
+
+    /// Whether the words around a figure of the text bound it (`超过`, `近`, `约`, `九成`).
+    fn is_stated_bound(&self, id: CellId) -> bool {
+        self.dataset
+            .tables
+            .get(id.table)
+            .is_some_and(|t| t.stated_interval(id.row, id.column).is_some())
     }
 
     fn interval(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<Interval, Stop> {

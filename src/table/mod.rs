@@ -142,6 +142,9 @@ pub struct Grid {
     pub figure_fields: Vec<usize>,
     /// Each cell's span, for tables not read from a CSV file (the figures of the text).
     pub cell_spans: Option<Vec<Span>>,
+    /// For the figures of the text: the values a figure stated with words around it stands for
+    /// (`超过70%` → more than 70), where that differs from its rounding interval.
+    pub stated: Option<Vec<Option<Interval>>>,
 }
 
 /// A table as printed: its labels, its figures and the file they came from.
@@ -156,6 +159,7 @@ pub struct Table {
     row_starts: Vec<u32>,
     figure_fields: Vec<usize>,
     cell_spans: Option<Vec<Span>>,
+    stated: Option<Vec<Option<Interval>>>,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
@@ -169,6 +173,7 @@ impl Table {
             row_starts,
             figure_fields,
             cell_spans,
+            stated,
         } = grid;
         debug_assert_eq!(cells.len(), rows.len() * columns.len());
         Self {
@@ -180,6 +185,7 @@ impl Table {
             row_starts,
             figure_fields,
             cell_spans,
+            stated,
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
@@ -233,6 +239,26 @@ impl Table {
             return None;
         }
         self.cells.get(row * self.columns.len() + column)
+    }
+
+    /// The values a cell's figure stands for: its rounding interval (or itself, if exact), or
+    /// for a figure of the text stated with a bound in words, the values the words allow.
+    pub fn interval(&self, row: usize, column: usize) -> Option<Interval> {
+        let cell = self.cell(row, column)?;
+        if !cell.is_applicable() {
+            return None;
+        }
+        self.stated_interval(row, column)
+            .or_else(|| cell.interval())
+    }
+
+    /// The interval the words around a figure of the text give it, if they bound it.
+    pub fn stated_interval(&self, row: usize, column: usize) -> Option<Interval> {
+        if column >= self.columns.len() {
+            return None;
+        }
+        let index = row * self.columns.len() + column;
+        self.stated.as_ref()?.get(index).copied().flatten()
     }
 
     /// Where a cell is printed in the file.

@@ -201,6 +201,7 @@ pub fn parse_table(
             .collect(),
         figure_fields,
         cell_spans: None,
+        stated: None,
     };
     Ok(Table::new(meta, source.clone(), grid))
 }
