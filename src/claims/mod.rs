@@ -110,7 +110,7 @@ impl Claim {
 
 /// Where "more than" ends and "less than" starts: beyond any figure a yearbook prints (in its
 /// units), yet small enough that arithmetic over it (× 10 000 for 万) stays exact.
-const OPEN_END: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
+pub const OPEN_END: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
 
 /// The place value of a figure's last non-zero digit: 10 for 90, 1 for 95, 0.01 for 2.12.
 fn last_digit_step(value: Decimal) -> Decimal {

@@ -236,7 +236,13 @@ impl Evaluator<'_> {
     }
 
     fn check(&self, rule: &CompiledRule, rule_index: usize, check: usize) -> Result<Verdict, Stop> {
-        let finding = |published: Option<Decimal>, expected: Interval, gap: Decimal, cells| {
+        let finding = |published: Option<Decimal>,
+                       expected: Interval,
+                       gap: Decimal,
+                       mut cells: Vec<CellId>| {
+            // A cell named twice in an expression is one cell of the finding.
+            let mut seen = std::collections::HashSet::new();
+            cells.retain(|cell| seen.insert(*cell));
             let scale = published.map_or(2, |p| p.scale());
             Box::new(Finding {
                 rule: rule_index,
@@ -287,18 +293,21 @@ impl Evaluator<'_> {
                 if holds {
                     return Ok(Verdict::Pass);
                 }
-                let published = match left {
-                    CompiledExpr::Cell(t) if !t.multiple => {
-                        Some(self.figure(self.single(t, &env)?)?)
-                    }
+                let printed = match left {
+                    CompiledExpr::Cell(t) if !t.multiple => Some(self.single(t, &env)?),
                     _ => None,
                 };
+                let published = printed.map(|id| self.figure(id)).transpose()?;
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
                 let mut failed = finding(published, r, gap, cells);
-                if published.is_none() {
-                    failed.message = comparison_message(&l, *op, &r, gap);
+                match printed {
+                    None => failed.message = comparison_message(&l, *op, &r, gap),
+                    Some(id) if self.is_stated_bound(id) => {
+                        failed.message = bound_message(&l, &failed.message);
+                    }
+                    Some(_) => {}
                 }
                 Ok(Verdict::Fail(failed))
             }
@@ -744,6 +753,24 @@ impl Evaluator<'_> {
 }
 
 /// The two cells of an `equal` rule that compares two printings of one figure.
+/// The message of a failed figure of the text stated with a bound in words: what the words
+/// allow, then what the figures give.
+fn bound_message(stated: &Interval, message: &str) -> String {
+    let low = stated.low().normalize();
+    let high = stated.high().normalize();
+    let allows = if high >= crate::claims::OPEN_END {
+        format!("more than {low}")
+    } else if low <= -crate::claims::OPEN_END {
+        format!("less than {high}")
+    } else {
+        format!("{low} to {high}")
+    };
+    let reason = message
+        .split_once(", but ")
+        .map_or(message, |(_, rest)| rest);
+    format!("the words allow {allows}, but {reason}")
+}
+
 fn duplicate_printing<'e>(
     kind: Kind,
     op: CompareOp,
