@@ -105,6 +105,35 @@ pub struct CheckArgs {
     /// on new ones, and say which listed findings no longer occur.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// The least severity of finding that makes the run fail (exit code 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+/// What makes `check` exit with 1: findings of this severity or higher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only findings of rules marked (or defaulting to) `severity error`.
+    Error,
+    /// Errors and warnings.
+    Warning,
+    /// Every finding.
+    Info,
+    /// No finding: exit 0 whatever is found (input errors still exit 2).
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of this severity fails the run.
+    pub fn fails(self, severity: crate::lang::ast::Severity) -> bool {
+        use crate::lang::ast::Severity;
+        match self {
+            FailOn::Error => severity == Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

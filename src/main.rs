@@ -181,7 +181,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         Format::Markdown => crossfoot::report::markdown::render(&report),
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
-    let code = if checked.outcome.failed > 0 {
+    let fails = checked
+        .outcome
+        .findings
+        .iter()
+        .any(|finding| args.fail_on.fails(report.severity(finding)));
+    let code = if fails {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -140,6 +140,36 @@ impl SourceFile {
         self.text.get(start..offset).unwrap_or_default()
     }
 
+    /// The text up to `offset` as an anchor may read it: its line so far, after the previous
+    /// non-blank line — the sentence a page break split off, or the paragraph before a figure
+    /// that opens its own (`399 家技术转移机构…`) — unless that line is a table row.
+    pub fn paragraph_before(&self, offset: usize) -> String {
+        let index = self.line_index(offset);
+        let mut paragraph = self.line_before(offset).to_string();
+        let previous = (0..index)
+            .rev()
+            .map(|i| self.line_text(i))
+            .find(|line| !line.trim().is_empty());
+        if let Some(line) = previous.filter(|line| !line.contains('\t')) {
+            paragraph.insert_str(0, line.trim_end());
+        }
+        paragraph
+    }
+
+    /// The text of line `index` (0-based), without its line break.
+    fn line_text(&self, index: usize) -> &str {
+        let start = self.line_starts.get(index).copied().unwrap_or(0);
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or_default()
+            .trim_end_matches(['\n', '\r'])
+    }
+
     /// 1-based line and character column of a byte offset.
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let line_index = self.line_index(offset);

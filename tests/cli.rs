@@ -1224,3 +1224,74 @@ fn an_anchor_may_reach_back_past_the_start_of_its_sentence() {
     let run = check(&["--rules", rules]);
     assert_eq!(run.code, 2, "{}", run.stdout);
 }
+
+#[test]
+fn severity_decides_what_fails_the_run() {
+    let table = "项目,金额\na,1.0\nb,2.0\n合计,4.0\n".as_bytes();
+    let rules = "sum total \"t\"\n  severity warning\n  T[合计, 金额] = T[a, 金额] + T[b, 金额]\n";
+    let dir = scratch(table, rules);
+    let data = dir.path().join("data");
+    let rules = dir.path().join("t.rules");
+    let (data, rules) = (data.to_str().unwrap(), rules.to_str().unwrap());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--data", data, "--rules", rules];
+        args.extend_from_slice(extra);
+        check(&args)
+    };
+    // A warning is reported, but by default only errors fail the run.
+    let json = run(&["--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert_eq!(findings(&parse(&json.stdout))[0]["severity"], "warning");
+    assert_eq!(run(&["--fail-on", "warning"]).code, 1);
+    assert_eq!(run(&["--fail-on", "info"]).code, 1);
+    let human = run(&[]);
+    assert!(
+        human
+            .stdout
+            .contains("1 failed (0 errors, 1 warnings or remarks)"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        run(&["--format", "github"])
+            .stdout
+            .starts_with("::warning file=")
+    );
+    let sarif = parse(&run(&["--format", "sarif"]).stdout);
+    assert_eq!(sarif["runs"][0]["results"][0]["level"], "warning");
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"],
+        "warning"
+    );
+
+    // An error fails unless told never to.
+    let error = scratch(
+        table,
+        "sum total \"t\" T[合计, 金额] = T[a, 金额] + T[b, 金额]\n",
+    );
+    assert_eq!(check_scratch(&error).code, 1);
+    let data = error.path().join("data");
+    let rules = error.path().join("t.rules");
+    let never = check(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(never.code, 0);
+
+    // A severity that does not exist is an error on the word.
+    let bad = scratch(
+        table,
+        "sum total \"t\"\n  severity fatal\n  T[合计, 金额] = T[a, 金额]\n",
+    );
+    let run = check_scratch(&bad);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`fatal` is not a severity"),
+        "{}",
+        run.stderr
+    );
+}

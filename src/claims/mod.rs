@@ -273,7 +273,7 @@ fn numeric_claim(
     let bound = if more {
         Bound::Odd
     } else {
-        bound_of(before, after_unit)
+        bound_of(before, after_unit, value)
     };
     Some(Claim {
         value,
@@ -338,7 +338,11 @@ fn word_claim(
         Claim {
             value: Decimal::from(tenths * 10),
             unit: Some("%"),
-            bound: bound_of(before, line.get(end..).unwrap_or_default()),
+            bound: bound_of(
+                before,
+                line.get(end..).unwrap_or_default(),
+                Decimal::from(tenths * 10),
+            ),
             in_words: true,
             span: Span::new(base + start, end - start),
             sentence: sentence_around(line, base, start, end),
@@ -347,9 +351,16 @@ fn word_claim(
     ))
 }
 
-/// The bound that the words around a figure put on it.
-fn bound_of(before: &str, after: &str) -> Bound {
-    let before = before.trim_end();
+/// The bound that the words around a figure put on it. After a comparison (`远远高于全国平均
+/// 水平 556.2 万元`) a figure with decimals is the exact figure compared with, not a bound.
+fn bound_of(before: &str, after: &str, value: Decimal) -> Bound {
+    // `均超过了 100%`, `100% 以上`.
+    let before = before.trim_end().trim_end_matches('了');
+    let after = after.trim_start();
+    let compared = ["高于", "低于", "多于"].iter().any(|w| before.ends_with(w));
+    if compared && !value.fract().is_zero() {
+        return Bound::Exact;
+    }
     if ["超过", "超", "逾", "高于", "多于"]
         .iter()
         .any(|w| before.ends_with(w))

@@ -187,6 +187,7 @@ impl Compiler<'_> {
             source: self.source.clone(),
             id_span: rule.id.span,
             tolerance: rule.tolerance.as_ref().map(|t| t.value),
+            severity: rule.severity.as_ref().map(|s| s.value).unwrap_or_default(),
             work,
         })
     }

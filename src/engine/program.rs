@@ -2,7 +2,7 @@
 
 use super::resolve::Key;
 use crate::interval::Interval;
-use crate::lang::ast::{CompareOp, Kind, Tolerance};
+use crate::lang::ast::{CompareOp, Kind, Severity, Tolerance};
 use crate::source::{SharedSource, Span};
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
@@ -224,6 +224,7 @@ pub struct CompiledRule {
     pub source: SharedSource,
     pub id_span: Span,
     pub tolerance: Option<Tolerance>,
+    pub severity: Severity,
     pub work: Work,
 }
 

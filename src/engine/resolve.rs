@@ -135,6 +135,13 @@ pub fn lookup_diagnostic(
             axis: axis.name(),
             label,
             candidates: candidates.join(", "),
+            help: if table.meta.anchored {
+                "the words name several figures of the text: add the words before them (an \
+                 anchor may reach back across `；` and `。`)"
+                    .to_string()
+            } else {
+                "add the outer label to the path, e.g. `group/合计`".to_string()
+            },
         },
     }
 }

@@ -78,7 +78,8 @@ impl Kind {
     }
 }
 
-/// One rule: `KIND ID "description"`, `for` clauses, an optional tolerance, and a body.
+/// One rule: `KIND ID "description"`, `for` clauses, an optional tolerance and severity, and
+/// a body.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub kind: Spanned<Kind>,
@@ -86,7 +87,35 @@ pub struct Rule {
     pub description: Spanned<String>,
     pub loops: Vec<ForClause>,
     pub tolerance: Option<Spanned<Tolerance>>,
+    pub severity: Option<Spanned<Severity>>,
     pub body: Body,
+}
+
+/// How much a rule's finding matters: `error` (the default) for a figure that cannot be right,
+/// `warning` for one that needs an editor's judgement (a reading of the words), `info` for a
+/// remark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    #[default]
+    Error,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.keyword() == word)
+    }
 }
 
 /// `for x in LIST`: the rule is checked once for each item.

@@ -55,10 +55,7 @@ pub enum RuleError {
 
     /// `A4[合计, x]` when 合计 appears in several groups.
     #[error("`{label}` names several {axis}s of {table}: {candidates}")]
-    #[diagnostic(
-        code(crossfoot::rules::ambiguous_label),
-        help("add the outer label to the path, e.g. `group/合计`")
-    )]
+    #[diagnostic(code(crossfoot::rules::ambiguous_label))]
     AmbiguousLabel {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
@@ -68,6 +65,8 @@ pub enum RuleError {
         axis: &'static str,
         label: String,
         candidates: String,
+        #[help]
+        help: String,
     },
 
     /// A loop list or group used where one label is needed, or other misuse of a name.

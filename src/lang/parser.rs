@@ -176,6 +176,7 @@ impl Parser<'_> {
         self.eat(&TokenKind::Colon);
         let mut loops = Vec::new();
         let mut tolerance = None;
+        let mut severity = None;
         loop {
             match self.peek_word() {
                 Some("for") => {
@@ -189,6 +190,10 @@ impl Parser<'_> {
                     self.advance();
                     tolerance = Some(self.tolerance()?);
                 }
+                Some("severity") => {
+                    self.advance();
+                    severity = Some(self.severity()?);
+                }
                 _ => break,
             }
         }
@@ -199,8 +204,24 @@ impl Parser<'_> {
             description,
             loops,
             tolerance,
+            severity,
             body,
         })
+    }
+
+    fn severity(&mut self) -> Parsed<Spanned<Severity>> {
+        let word = self.word("a severity: error, warning or info")?;
+        match Severity::from_keyword(&word.value) {
+            Some(severity) => Ok(Spanned::new(severity, word.span)),
+            None => Err(Box::new(RuleError::Invalid {
+                source_code: named(self.source),
+                span: word.span.into(),
+                message: format!("`{}` is not a severity", word.value),
+                help: Some(
+                    "write `severity error`, `severity warning` or `severity info`".to_string(),
+                ),
+            })),
+        }
     }
 
     fn tolerance(&mut self) -> Parsed<Spanned<Tolerance>> {

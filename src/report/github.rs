@@ -8,6 +8,7 @@
 //! `:` and `,` in properties.
 
 use super::Report;
+use crate::lang::ast::Severity;
 use std::fmt::Write;
 
 /// Escape a command's message.
@@ -53,7 +54,12 @@ pub fn render(report: &Report<'_>) -> String {
             );
             let _ = writeln!(
                 out,
-                "::error file={},line={},col={},title={}::{}",
+                "::{} file={},line={},col={},title={}::{}",
+                match report.severity(finding) {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "notice",
+                },
                 property(&cell.table.source().path().display().to_string()),
                 cell.position.line,
                 cell.position.column,

@@ -7,6 +7,7 @@
 use super::{CellView, Report};
 use crate::engine::program::CellId;
 use crate::finding::TableCoverage;
+use crate::lang::ast::Severity;
 use crate::source::{DiagnosticSource, named};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt::{self, Display};
@@ -183,7 +184,12 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
         let title = format!("{}: {}", finding.rule_id, description);
         let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
         let groups = cells_by_file(report, &finding.cells, finding.published.is_some());
-        if let Some(d) = diagnostic(title, code, Some(finding.message.clone()), groups) {
+        if let Some(mut d) = diagnostic(title, code, Some(finding.message.clone()), groups) {
+            d.severity = match report.severity(finding) {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            };
             let _ = handler.render_report(&mut out, &d);
             out.push('\n');
         }
@@ -321,6 +327,19 @@ pub fn summary(report: &Report<'_>) -> String {
         format!(" ({} known, in the baseline)", o.known)
     } else {
         String::new()
+    };
+    let warnings = o
+        .findings
+        .iter()
+        .filter(|f| report.severity(f) != Severity::Error)
+        .count();
+    let known = if warnings > 0 {
+        format!(
+            " ({} errors, {warnings} warnings or remarks){known}",
+            o.findings.len().saturating_sub(warnings)
+        )
+    } else {
+        known
     };
     format!(
         "tables {} · rules {} · checks {}: {} passed, {} failed{known}, {} skipped\n",

@@ -98,6 +98,7 @@ struct Unchecked {
 struct Finding<'a> {
     rule: &'a str,
     kind: &'static str,
+    severity: &'static str,
     description: &'a str,
     message: &'a str,
     published: Option<String>,
@@ -224,6 +225,7 @@ pub fn render(report: &Report<'_>) -> String {
             .map(|f| Finding {
                 rule: &f.rule_id,
                 kind: f.kind.keyword(),
+                severity: report.severity(f).keyword(),
                 description: description(f.rule),
                 message: &f.message,
                 published: f.published.map(|p| p.to_string()),

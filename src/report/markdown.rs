@@ -107,7 +107,8 @@ pub fn render(report: &Report<'_>) -> String {
             };
             let _ = writeln!(
                 out,
-                "- **Printed:** {printed}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n",
+                "- **Severity:** {}\n- **Printed:** {printed}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n",
+                report.severity(finding).keyword(),
                 show_interval(&finding.expected, scale),
                 show_gap(finding.gap, scale),
                 finding.message

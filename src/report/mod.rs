@@ -10,7 +10,8 @@ pub mod markdown;
 pub mod sarif;
 
 use crate::engine::program::{CellId, Program, ROW_LABEL};
-use crate::finding::Outcome;
+use crate::finding::{Finding, Outcome};
+use crate::lang::ast::Severity;
 use crate::source::LineColumn;
 use crate::table::manifest::Dataset;
 
@@ -34,6 +35,15 @@ pub struct CellView<'a> {
 impl Report<'_> {
     pub fn rule_count(&self) -> usize {
         self.program.rules.len()
+    }
+
+    /// How much a finding matters: its rule's severity.
+    pub fn severity(&self, finding: &Finding) -> Severity {
+        self.program
+            .rules
+            .get(finding.rule)
+            .map(|rule| rule.severity)
+            .unwrap_or_default()
     }
 
     pub fn cell(&self, id: CellId) -> Option<CellView<'_>> {

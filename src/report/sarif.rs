@@ -8,6 +8,7 @@
 
 use super::{CellView, Report};
 use crate::checks::docs::doc;
+use crate::lang::ast::Severity;
 use serde_json::{Value, json};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -57,6 +58,15 @@ fn location(cell: &CellView<'_>) -> Value {
 }
 
 /// The SARIF log, pretty-printed.
+/// SARIF's name for a severity.
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
 pub fn render(report: &Report<'_>) -> String {
     let rules: Vec<Value> = report
         .program
@@ -67,7 +77,7 @@ pub fn render(report: &Report<'_>) -> String {
                 "id": rule.id,
                 "shortDescription": { "text": rule.description },
                 "help": { "text": doc(rule.kind) },
-                "defaultConfiguration": { "level": "error" },
+                "defaultConfiguration": { "level": level(rule.severity) },
                 "properties": { "kind": rule.kind.keyword() },
             })
         })
@@ -86,7 +96,7 @@ pub fn render(report: &Report<'_>) -> String {
             json!({
                 "ruleId": finding.rule_id,
                 "ruleIndex": finding.rule,
-                "level": "error",
+                "level": level(report.severity(finding)),
                 "message": { "text": finding.message },
                 "locations": locations,
             })

@@ -197,7 +197,7 @@ impl Table {
             if self.meta.anchored {
                 let paragraph = |label: &label::Label| {
                     let end = label.span().offset + label.span().length;
-                    self.source.line_before(end).to_string()
+                    self.source.paragraph_before(end)
                 };
                 LabelIndex::build_anchored(&self.rows, paragraph)
             } else {
