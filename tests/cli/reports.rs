@@ -90,7 +90,11 @@ fn sarif() {
     assert_eq!(results.len() as u64, summary(&json)[4]);
     for (result, finding) in results.iter().zip(findings) {
         assert_eq!(result["ruleId"], finding["rule"]);
-        assert_eq!(result["level"], "error");
+        let level = match finding["severity"].as_str().unwrap() {
+            "info" => "note",
+            severity => severity,
+        };
+        assert_eq!(result["level"], level);
         assert_eq!(result["message"]["text"], finding["message"]);
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], finding["rule"]);
@@ -215,8 +219,12 @@ fn github() {
                 .replace(':', "%3A")
                 .replace(',', "%2C")
         };
+        let command = match finding["severity"].as_str().unwrap() {
+            "info" => "notice",
+            severity => severity,
+        };
         let head = format!(
-            "::error file={},line={},col={},title={}::",
+            "::{command} file={},line={},col={},title={}::",
             escape(cell["file"].as_str().unwrap()),
             cell["line"],
             cell["column_number"],
