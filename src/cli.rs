@@ -105,6 +105,11 @@ pub struct CheckArgs {
     /// on new ones, and say which listed findings no longer occur.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Check again whenever a file under the data or rules directory changes, and say which
+    /// findings are new and which were fixed since the last run (for an editor; runs until
+    /// interrupted).
+    #[arg(long)]
+    pub watch: bool,
     /// The least severity of finding that makes the run fail (exit code 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,

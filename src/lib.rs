@@ -16,3 +16,4 @@ pub mod report;
 pub mod run;
 pub mod source;
 pub mod table;
+pub mod watch;

@@ -2,9 +2,11 @@
 //! (bad input or rules).
 
 use clap::Parser;
+use crossfoot::baseline::Baseline;
 use crossfoot::cli::{BUNDLED_DATA, BUNDLED_RULES, CheckArgs, Cli, Command, Format, bundled};
 use crossfoot::report::{Report, human, json};
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -131,6 +133,26 @@ fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Runs with fewer checks than this end before a bar would be worth drawing.
+const CHECKS_WORTH_A_BAR: usize = 500_000;
+
+/// A progress bar on stderr for long runs of the human report on a terminal; hidden for
+/// machine formats, short runs, or when stderr is not a terminal (a CI log).
+fn progress_bar(format: Format, checks: usize) -> indicatif::ProgressBar {
+    let wanted =
+        format == Format::Human && checks >= CHECKS_WORTH_A_BAR && std::io::stderr().is_terminal();
+    if !wanted {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(checks as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} checking {bar:40} {human_pos}/{human_len} checks ({eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 fn check(args: &CheckArgs) -> ExitCode {
     if let Some(jobs) = args.jobs
         && let Err(e) = rayon::ThreadPoolBuilder::new()
@@ -149,11 +171,27 @@ fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut checked = match crossfoot::run::check_with(&data, &rules, args.coverage) {
-        Ok(checked) => checked,
-        Err(errors) => return input_errors(&errors),
-    };
-    if let Some(known) = &known {
+    if args.watch {
+        return watch(args, &data, &rules, known.as_ref());
+    }
+    match check_once(args, &data, &rules, known.as_ref()) {
+        Ok((code, _)) | Err(code) => code,
+    }
+}
+
+/// One run: load, check, print the report. The exit code, and the findings for `--watch`.
+fn check_once(
+    args: &CheckArgs,
+    data: &Path,
+    rules: &Path,
+    known: Option<&Baseline>,
+) -> Result<(ExitCode, Baseline), ExitCode> {
+    let loaded = crossfoot::run::load(data, rules).map_err(|errors| input_errors(&errors))?;
+    let bar = progress_bar(args.format, loaded.program.check_count());
+    let checked = loaded.check(args.coverage, &|count| bar.inc(count as u64));
+    bar.finish_and_clear();
+    let mut checked = checked.map_err(|errors| input_errors(&errors))?;
+    if let Some(known) = known {
         let gone = crossfoot::baseline::apply(known, &checked.dataset, &mut checked.outcome);
         eprintln!(
             "crossfoot: {} known findings left out (baseline); {} baseline entries no longer occur",
@@ -191,8 +229,68 @@ fn check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    // The process ends here: the system takes the memory back at once, where freeing a
-    // million labels one by one would take a noticeable part of a large run.
-    std::mem::forget(checked);
-    code
+    let findings = if args.watch {
+        crossfoot::baseline::from_outcome(&checked.dataset, &checked.outcome)
+    } else {
+        // The process ends here: the system takes the memory back at once, where freeing a
+        // million labels one by one would take a noticeable part of a large run.
+        std::mem::forget(checked);
+        Baseline::default()
+    };
+    Ok((code, findings))
+}
+
+/// `check --watch`: check, then again whenever a file under the data or rules directory
+/// changes, saying which findings are new and which were fixed since the last run. Runs until
+/// interrupted; bad input is reported and waited out, not fatal.
+fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) -> ExitCode {
+    use notify::{RecursiveMode, Watcher};
+    let (events, changed) = std::sync::mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(events) {
+        Ok(watcher) => watcher,
+        Err(error) => {
+            eprintln!("crossfoot: cannot watch for changes: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    for path in [data, rules] {
+        if let Err(error) = watcher.watch(path, RecursiveMode::Recursive) {
+            eprintln!("crossfoot: cannot watch {}: {error}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut last: Option<Baseline> = None;
+    loop {
+        if let Ok((_, findings)) = check_once(args, data, rules, known) {
+            if let Some(before) = &last {
+                let changes = crossfoot::watch::changes(before, &findings);
+                print!("{}", crossfoot::watch::render(&changes));
+            }
+            last = Some(findings);
+        }
+        println!(
+            "crossfoot: watching {} and {} for changes",
+            data.display(),
+            rules.display()
+        );
+        let _ = std::io::stdout().flush();
+        if wait_for_change(&changed).is_err() {
+            return ExitCode::SUCCESS;
+        }
+    }
+}
+
+/// Block until a file changes, then let a burst of events (an editor saving) settle.
+fn wait_for_change(
+    changed: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+) -> Result<(), std::sync::mpsc::RecvError> {
+    loop {
+        let event = changed.recv()?;
+        if event.is_ok_and(|e| e.kind.is_modify() || e.kind.is_create() || e.kind.is_remove()) {
+            break;
+        }
+    }
+    let settle = std::time::Duration::from_millis(200);
+    while changed.recv_timeout(settle).is_ok() {}
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! every file is collected and returned together; nothing here prints.
 
 use crate::engine::program::Program;
-use crate::engine::{ParsedFile, compile, evaluate_with};
+use crate::engine::{ParsedFile, compile, evaluate_observed, evaluate_with};
 use crate::finding::Outcome;
 use crate::lang::RuleError;
 use crate::lang::parser::parse_rules;
@@ -53,6 +53,23 @@ pub fn check_with(
         program,
         outcome,
     })
+}
+
+impl Loaded {
+    /// Evaluate the loaded rules; `progress` hears how many checks each finished block held.
+    pub fn check(
+        self,
+        coverage: bool,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Checked, Vec<miette::Report>> {
+        let outcome = evaluate_observed(&self.dataset, &self.program, coverage, progress)
+            .map_err(into_reports)?;
+        Ok(Checked {
+            dataset: self.dataset,
+            program: self.program,
+            outcome,
+        })
+    }
 }
 
 fn into_reports<E: miette::Diagnostic + Send + Sync + 'static>(

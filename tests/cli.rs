@@ -1295,3 +1295,66 @@ fn severity_decides_what_fails_the_run() {
         run.stderr
     );
 }
+
+#[test]
+fn watch_checks_again_when_a_table_changes_and_says_what_is_new_and_fixed() {
+    use std::io::BufRead;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let table = "项目,金额\na,1.0\nb,2.0\n合计,3.0\n";
+    let dir = scratch(
+        table.as_bytes(),
+        "sum total \"t\" T[合计, 金额] = T[a, 金额] + T[b, 金额]\n",
+    );
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args(["check", "--watch", "--data", data.to_str().unwrap()])
+        .args(["--rules", dir.path().join("t.rules").to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines, received) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = String::new();
+    let mut wait_for = |text: &str| {
+        while !seen.contains(text) {
+            match received.recv_timeout(Duration::from_secs(20)) {
+                Ok(line) => seen.push_str(&(line + "\n")),
+                Err(_) => return Err(format!("no `{text}` in:\n{seen}")),
+            }
+        }
+        seen.clear();
+        Ok(())
+    };
+    let mut steps = || -> Result<(), String> {
+        wait_for("crossfoot: watching")?;
+        std::fs::write(data.join("T.csv"), table.replace("3.0", "4.0")).unwrap();
+        wait_for("since the last run: 1 new, 0 fixed")?;
+        wait_for("crossfoot: watching")?;
+        std::fs::write(data.join("T.csv"), table).unwrap();
+        wait_for("since the last run: 0 new, 1 fixed")
+    };
+    let result = steps();
+    let _ = child.kill();
+    let _ = child.wait();
+    result.unwrap();
+}
+
+#[test]
+fn machine_formats_write_nothing_to_stderr() {
+    for format in ["json", "sarif", "junit", "github", "markdown"] {
+        let run = check(&["--format", format]);
+        assert_eq!(run.code, 1);
+        assert_eq!(run.stderr, "", "--format {format}");
+    }
+}

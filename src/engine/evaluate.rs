@@ -93,6 +93,17 @@ pub fn evaluate_with(
     program: &Program,
     coverage: bool,
 ) -> Result<Outcome, Vec<RuleError>> {
+    evaluate_observed(dataset, program, coverage, &|_| {})
+}
+
+/// [`evaluate_with`], telling `progress` how many checks each finished block held (from any
+/// worker thread), for a progress bar.
+pub fn evaluate_observed(
+    dataset: &Dataset,
+    program: &Program,
+    coverage: bool,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Outcome, Vec<RuleError>> {
     let evaluator = Evaluator {
         dataset,
         program,
@@ -117,7 +128,9 @@ pub fn evaluate_with(
         .into_par_iter()
         .fold(Tally::default, |mut tally, (rule, checks)| {
             let (passed, skipped) = (tally.passed, tally.skipped);
+            let count = checks.len();
             evaluator.run_block(&mut tally, rule, checks);
+            progress(count);
             let block = (rule, tally.passed - passed, tally.skipped - skipped);
             tally.blocks.push(block);
             tally

@@ -12,4 +12,4 @@ pub mod resolve;
 mod row_plan;
 
 pub use compile::{ParsedFile, compile};
-pub use evaluate::{check_cells, evaluate, evaluate_with};
+pub use evaluate::{check_cells, evaluate, evaluate_observed, evaluate_with};

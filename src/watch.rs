@@ -1,0 +1,97 @@
+//! `check --watch`: what changed between two runs of the checks, for an editor correcting a
+//! draft. Findings are matched by rule and cells, as baselines match them, so an edit that
+//! moves lines does not make an old finding look new.
+
+use crate::baseline::{Baseline, Entry};
+use std::collections::HashSet;
+use std::fmt::Write;
+
+/// The findings that appeared and the ones that went away since the last run.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub new: Vec<Entry>,
+    pub fixed: Vec<Entry>,
+}
+
+/// Compare the findings of two runs.
+pub fn changes(before: &Baseline, after: &Baseline) -> Changes {
+    let old: HashSet<&Entry> = before.findings.iter().collect();
+    let now: HashSet<&Entry> = after.findings.iter().collect();
+    Changes {
+        new: after
+            .findings
+            .iter()
+            .filter(|e| !old.contains(e))
+            .cloned()
+            .collect(),
+        fixed: before
+            .findings
+            .iter()
+            .filter(|e| !now.contains(e))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// `since the last run: 1 new, 2 fixed`, then one line per finding.
+pub fn render(changes: &Changes) -> String {
+    let mut out = format!(
+        "since the last run: {} new, {} fixed\n",
+        changes.new.len(),
+        changes.fixed.len()
+    );
+    for (mark, entries) in [("new", &changes.new), ("fixed", &changes.fixed)] {
+        for entry in entries {
+            let cells: Vec<String> = entry
+                .cells
+                .iter()
+                .map(|c| format!("{}[{}, {}]", c.table, c.row, c.column))
+                .collect();
+            let _ = writeln!(out, "  {mark}: {} {}", entry.rule, cells.join(" "));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baseline::CellKey;
+
+    fn entry(rule: &str, row: &str) -> Entry {
+        Entry {
+            rule: rule.to_string(),
+            cells: vec![CellKey {
+                table: "A2".to_string(),
+                row: row.to_string(),
+                column: "金额".to_string(),
+            }],
+        }
+    }
+
+    fn findings(entries: Vec<Entry>) -> Baseline {
+        Baseline {
+            version: 1,
+            findings: entries,
+        }
+    }
+
+    #[test]
+    fn new_and_fixed_findings_are_told_apart_by_rule_and_cells() {
+        let before = findings(vec![
+            entry("A2.total", "合计"),
+            entry("A2.share", "技术开发"),
+        ]);
+        let after = findings(vec![
+            entry("A2.share", "技术开发"),
+            entry("A2.share", "技术服务"),
+        ]);
+        let changes = changes(&before, &after);
+        assert_eq!(changes.new, [entry("A2.share", "技术服务")]);
+        assert_eq!(changes.fixed, [entry("A2.total", "合计")]);
+        assert_eq!(
+            render(&changes),
+            "since the last run: 1 new, 1 fixed\n  new: A2.share A2[技术服务, 金额]\n  fixed: A2.total A2[合计, 金额]\n"
+        );
+    }
+}
