@@ -1358,3 +1358,79 @@ fn machine_formats_write_nothing_to_stderr() {
         assert_eq!(run.stderr, "", "--format {format}");
     }
 }
+
+/// The findings of a run as a set: rule and the labels of its cells, whatever their order.
+fn finding_set(json: &Value) -> BTreeSet<(String, Vec<(String, String)>)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            let mut cells: Vec<(String, String)> = f["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let label = |k: &str| c[k].as_str().unwrap().to_string();
+                    (label("row"), label("column"))
+                })
+                .collect();
+            cells.sort();
+            (f["rule"].as_str().unwrap().to_string(), cells)
+        })
+        .collect()
+}
+
+use proptest::prelude::*;
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+
+    /// Reordering a table's rows or columns changes where its figures are printed, never what
+    /// is found.
+    #[test]
+    fn permuting_rows_or_columns_does_not_change_the_findings(
+        parts in proptest::collection::vec(1u32..5000, 3),
+        total_error in 0u32..2,
+        share_error in proptest::collection::vec(0u32..2, 3),
+        order in proptest::strategy::Just(vec![0usize, 1, 2, 3]).prop_shuffle(),
+        swap_columns in proptest::bool::ANY,
+    ) {
+        let total: u32 = parts.iter().sum();
+        let mut rows: Vec<(String, u32, String)> = parts
+            .iter()
+            .zip(["a", "b", "c"])
+            .zip(&share_error)
+            .map(|((&p, name), &e)| {
+                let tenths = (u64::from(p) * 1000 + u64::from(total) / 2) / u64::from(total);
+                let share = tenths + u64::from(e) * 7;
+                (name.to_string(), p, format!("{}.{}", share / 10, share % 10))
+            })
+            .collect();
+        rows.push(("合计".to_string(), total + total_error * 10, "100.0".to_string()));
+        let csv = |order: &[usize], swap: bool| {
+            let mut text = if swap { "项目,占比,金额\n" } else { "项目,金额,占比\n" }.to_string();
+            for &i in order {
+                let (name, amount, share) = &rows[i];
+                if swap {
+                    text.push_str(&format!("{name},{share},{amount}\n"));
+                } else {
+                    text.push_str(&format!("{name},{amount},{share}\n"));
+                }
+            }
+            text
+        };
+        let rules = "sum T.total \"t\" T[合计, 金额] = T[a, 金额] + T[b, 金额] + T[c, 金额]\n\
+                     share T.share \"s\"\n  for r in [a, b, c]\n  T[r, 占比] = share(T[r, 金额], T[合计, 金额])\n";
+        let findings_of = |text: String| {
+            let dir = scratch(text.as_bytes(), rules);
+            finding_set(&parse(&check_scratch(&dir).stdout))
+        };
+        let original = findings_of(csv(&[0, 1, 2, 3], false));
+        // The broken figures are found (a sum off by 10, a share off by 0.7)…
+        prop_assert_eq!(
+            original.iter().any(|(rule, _)| rule == "T.total"),
+            total_error == 1
+        );
+        // …and found alike in any order.
+        prop_assert_eq!(findings_of(csv(&order, swap_columns)), original);
+    }
+}
