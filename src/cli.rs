@@ -105,6 +105,9 @@ pub struct CheckArgs {
     /// on new ones, and say which listed findings no longer occur.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,6 +122,8 @@ pub enum Format {
     Github,
     /// A Markdown discrepancy report.
     Markdown,
+    /// One self-contained HTML page: the tables as printed, with the findings' cells marked.
+    Html,
 }
 
 /// The bundled yearbook's directory of tables.
