@@ -8,7 +8,8 @@
 //! the other cells (parts, totals, other printings) with class `inv`. A marked cell carries
 //! `data-table`, `data-row` and `data-column` (the JSON report's ids and label paths),
 //! `data-finding` (the indices of its findings, as in the JSON report's `findings`, separated
-//! by spaces) and `data-published` (those of them whose published figure it is); its `title`
+//! by spaces), `data-published` (those of them whose published figure it is) and `data-line`
+//! (its line in its file, which tells apart two printings of one row label); its `title`
 //! names its findings on hover, and a click opens them in a panel (rule id, message,
 //! description) and outlines the other cells of the same findings. The marks are in the HTML
 //! itself, so the page reads the same without its script.
@@ -88,9 +89,9 @@ fn numbers(indices: &[usize]) -> String {
 
 /// The attributes of a marked cell (with a leading space).
 fn mark_attributes(report: &Report<'_>, id: CellId, marks: &Marks) -> String {
-    let (row, column) = report
-        .cell(id)
-        .map_or_else(Default::default, |view| (view.row, view.column));
+    let (row, column, line) = report.cell(id).map_or_else(Default::default, |view| {
+        (view.row, view.column, view.position.line)
+    });
     let title: Vec<String> = marks
         .findings
         .iter()
@@ -103,7 +104,7 @@ fn mark_attributes(report: &Report<'_>, id: CellId, marks: &Marks) -> String {
         "hl pub"
     };
     format!(
-        r#" id="{}" class="{class}" tabindex="0" data-table="{}" data-row="{}" data-column="{}" data-finding="{}" data-published="{}" title="{}""#,
+        r#" id="{}" class="{class}" tabindex="0" data-table="{}" data-row="{}" data-column="{}" data-finding="{}" data-published="{}" data-line="{line}" title="{}""#,
         anchor(id),
         escape(report.dataset.tables.get(id.table).map_or("", Table::id)),
         escape(&row),

@@ -131,8 +131,9 @@ fn elements(dom: &str) -> Vec<Element> {
     found
 }
 
-/// A cell as both reports name it: table id, row and column label paths.
-type Key = (String, String, String);
+/// A cell as both reports name it: table id, row and column label paths, and its line in its
+/// file (two printings of one row label differ only there).
+type Key = (String, String, String, String);
 
 /// What a cell is marked with: its findings, and those whose published figure it is.
 type Marks = (BTreeSet<usize>, BTreeSet<usize>);
@@ -158,8 +159,10 @@ fn the_html_report_marks_exactly_the_cells_of_the_findings_in_a_browser() {
     let mut links = 0;
     for (index, finding) in findings(&json).iter().enumerate() {
         for (position, cell) in finding["cells"].as_array().unwrap().iter().enumerate() {
-            let key = ["table", "row", "column"].map(|k| cell[k].as_str().unwrap().to_string());
-            let entry = expected.entry(key.into()).or_default();
+            let [table, row, column] =
+                ["table", "row", "column"].map(|k| cell[k].as_str().unwrap().to_string());
+            let key = (table, row, column, cell["line"].to_string());
+            let entry = expected.entry(key).or_default();
             entry.0.insert(index);
             if position == 0 && !finding["published"].is_null() {
                 entry.1.insert(index);
@@ -199,6 +202,7 @@ fn the_html_report_marks_exactly_the_cells_of_the_findings_in_a_browser() {
             attribute("data-table"),
             attribute("data-row"),
             attribute("data-column"),
+            attribute("data-line"),
         );
         let marks = (
             indices(&attribute("data-finding")),
