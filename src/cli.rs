@@ -113,6 +113,9 @@ pub struct CheckArgs {
     /// The least severity of finding that makes the run fail (exit code 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// What makes `check` exit with 1: findings of this severity or higher.
@@ -153,6 +156,8 @@ pub enum Format {
     Github,
     /// A Markdown discrepancy report.
     Markdown,
+    /// One self-contained HTML page: the tables as printed, with the findings' cells marked.
+    Html,
 }
 
 /// The bundled yearbook's directory of tables.

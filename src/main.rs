@@ -209,7 +209,9 @@ fn check_once(
     };
     let text = match args.format {
         Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
             human::render(&report, human::Style { color, width: 100 })
         }
         Format::Json => json::render(&report) + "\n",
@@ -217,8 +219,19 @@ fn check_once(
         Format::Junit => crossfoot::report::junit::render(&report),
         Format::Github => crossfoot::report::github::render(&report),
         Format::Markdown => crossfoot::report::markdown::render(&report),
+        Format::Html => crossfoot::report::html::render(&report),
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    if let Some(path) = &args.output {
+        if let Err(error) = std::fs::write(path, text) {
+            eprintln!(
+                "crossfoot: cannot write the report to {}: {error}",
+                path.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+    } else {
+        let _ = std::io::stdout().write_all(text.as_bytes());
+    }
     let fails = checked
         .outcome
         .findings

@@ -14,6 +14,8 @@
     clippy::panic
 )]
 
+#[path = "cli/html.rs"]
+mod html;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/transcription.rs"]
