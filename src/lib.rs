@@ -9,6 +9,8 @@ pub mod claims;
 pub mod cli;
 pub mod engine;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod interval;
 pub mod lang;
 pub mod number;

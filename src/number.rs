@@ -107,7 +107,10 @@ pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
     for &byte in digits {
         match byte {
             b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                // At most 18 digits fit; a longer number takes the general path.
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(i64::from(byte - b'0'))?;
                 count += 1;
                 match scale.as_mut() {
                     Some(s) => *s += 1,
@@ -285,6 +288,7 @@ mod tests {
             "1.",
             ".5",
             "1 234.5 6",
+            "99999999999999999999",
         ] {
             assert_eq!(parse_plain(text.as_bytes()), None, "{text:?}");
         }

@@ -14,6 +14,8 @@
     clippy::panic
 )]
 
+#[path = "cli/corpus.rs"]
+mod corpus;
 #[path = "cli/html.rs"]
 mod html;
 #[path = "cli/reports.rs"]
