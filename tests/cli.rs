@@ -1438,3 +1438,37 @@ proptest::proptest! {
         prop_assert_eq!(findings_of(csv(&order, swap_columns)), original);
     }
 }
+
+#[test]
+fn the_text_meets_its_coverage_floor_and_every_other_figure_has_a_reason() {
+    let json = parse(&check(&["--format", "json", "--coverage"]).stdout);
+    let tables = json["summary"]["coverage"]["tables"].as_array().unwrap();
+    let text = tables.iter().find(|t| t["table"] == "TEXT").unwrap();
+    let parts = text["parts"].as_array().unwrap();
+    let count = |key: &str| {
+        parts
+            .iter()
+            .filter(|p| p["part"] != "P7")
+            .map(|p| p[key].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
+    // Issue #4's floor: 90 % of the figures of parts 1–5 take part in a check.
+    assert!(
+        count("covered") * 10 >= count("figures") * 9,
+        "{} of {}",
+        count("covered"),
+        count("figures")
+    );
+    // No figure of the text is forgotten: the rest are declared, each with a reason.
+    assert_eq!(text["uncovered"].as_array().unwrap().len(), 0);
+    let unchecked = text["unchecked"].as_array().unwrap();
+    assert!(
+        unchecked
+            .iter()
+            .all(|u| !u["reason"].as_str().unwrap().is_empty())
+    );
+    assert_eq!(
+        text["covered"].as_u64().unwrap() + unchecked.len() as u64,
+        text["figures"].as_u64().unwrap()
+    );
+}
