@@ -82,8 +82,22 @@ impl Diagnostic for CellsDiagnostic {
     }
 }
 
+/// How many characters of a text figure's anchor words a label shows: the span already points
+/// at the figure in its sentence, and a whole sentence would run past the report's width.
+const ANCHOR_CHARS: usize = 24;
+
 fn label_text(cell: &CellView<'_>, published: bool) -> String {
-    let place = if cell.column.is_empty() {
+    let place = if cell.table.meta.anchored {
+        let words: Vec<char> = cell.row.chars().collect();
+        let (part, words) = match cell.row.split_once('/') {
+            Some((part, rest)) => (part, rest.chars().collect::<Vec<char>>()),
+            None => ("", words),
+        };
+        let start = words.len().saturating_sub(ANCHOR_CHARS);
+        let tail: String = words.get(start..).unwrap_or_default().iter().collect();
+        let ellipsis = if start > 0 { "…" } else { "" };
+        format!("{} [{part}/{ellipsis}{tail}]", cell.table.id())
+    } else if cell.column.is_empty() {
         format!("{} [{}]", cell.table.id(), cell.row)
     } else {
         format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
