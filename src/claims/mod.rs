@@ -87,23 +87,26 @@ impl Claim {
     /// figure, which stands for its rounding interval.
     pub fn stated_interval(&self) -> Option<Interval> {
         let value = self.value;
-        let half_unit = Decimal::new(5, self.value.scale() + 1);
+        // A figure printed with 28 decimals has no finer unit to halve: use the finest there is.
+        let half_unit = Decimal::try_new(5, self.value.scale() + 1).unwrap_or(Decimal::new(5, 28));
         let step = if self.in_words {
             Decimal::TEN
         } else {
             last_digit_step(value)
         };
         let half_step = step / Decimal::TWO;
+        let between = |low: Decimal, high: Decimal| Some(Interval::between(low, high));
         match self.bound {
-            Bound::Exact if self.in_words => {
-                Some(Interval::between(value - half_step, value + half_step))
-            }
+            Bound::Exact if self.in_words => between(
+                value.saturating_sub(half_step),
+                value.saturating_add(half_step),
+            ),
             Bound::Exact => None,
-            Bound::AtLeast => Some(Interval::between(value - half_unit, OPEN_END)),
-            Bound::Odd => Some(Interval::between(value - half_unit, value + step)),
-            Bound::AtMost => Some(Interval::between(-OPEN_END, value + half_unit)),
-            Bound::Near => Some(Interval::between(value - step, value + half_unit)),
-            Bound::About => Some(Interval::between(value - step, value + step)),
+            Bound::AtLeast => between(value.saturating_sub(half_unit), OPEN_END),
+            Bound::Odd => between(value.saturating_sub(half_unit), value.saturating_add(step)),
+            Bound::AtMost => between(-OPEN_END, value.saturating_add(half_unit)),
+            Bound::Near => between(value.saturating_sub(step), value.saturating_add(half_unit)),
+            Bound::About => between(value.saturating_sub(step), value.saturating_add(step)),
         }
     }
 }
@@ -609,6 +612,20 @@ mod tests {
                 pair("999.5", "2000"),
             ]
         );
+    }
+
+    #[test]
+    fn a_figure_with_28_decimals_or_28_digits_has_a_stated_interval() {
+        // Found by fuzzing: half a unit of a figure with 28 decimals does not exist.
+        let tiny = format!(
+            "第一部分 概述\n占比超过0.{}1%，合计近{}9亿元。\n",
+            "0".repeat(27),
+            "9".repeat(27)
+        );
+        let source = Arc::new(SourceFile::new("t.txt", tiny));
+        for claim in extract(&source) {
+            assert!(claim.stated_interval().is_some());
+        }
     }
 
     #[test]
