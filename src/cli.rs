@@ -116,6 +116,10 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// The encoding of files that are neither UTF-8 nor start with a byte-order mark
+    /// (gbk, gb18030, big5, utf-16le …). Default: detect it, and say so on stderr.
+    #[arg(long, value_name = "NAME", value_parser = crate::decode::encoding_for)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// What makes `check` exit with 1: findings of this severity or higher.

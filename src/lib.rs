@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod checks;
 pub mod claims;
 pub mod cli;
+pub mod decode;
 pub mod engine;
 pub mod finding;
 #[doc(hidden)]

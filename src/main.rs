@@ -28,6 +28,13 @@ fn input_errors(errors: &[miette::Report]) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Say on stderr which files were read in an encoding other than UTF-8, and as what.
+fn print_notices(options: &crossfoot::decode::ReadOptions) {
+    for notice in options.notices() {
+        eprintln!("crossfoot: warning: {notice}");
+    }
+}
+
 /// The data and rules directories, the bundled book's by default.
 fn paths(inputs: &crossfoot::cli::Inputs) -> (std::path::PathBuf, std::path::PathBuf) {
     let data = inputs.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
@@ -118,7 +125,10 @@ fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
         .text
         .clone()
         .unwrap_or_else(|| bundled(crossfoot::cli::BUNDLED_TEXT));
-    let source = match crossfoot::table::read::read_text(&path) {
+    let options = crossfoot::decode::ReadOptions::default();
+    let source = crossfoot::table::read::read_text_with(&path, &options);
+    print_notices(&options);
+    let source = match source {
         Ok(source) => source,
         Err(error) => return input_errors(&[miette::Report::new(error)]),
     };
@@ -186,7 +196,10 @@ fn check_once(
     rules: &Path,
     known: Option<&Baseline>,
 ) -> Result<(ExitCode, Baseline), ExitCode> {
-    let loaded = crossfoot::run::load(data, rules).map_err(|errors| input_errors(&errors))?;
+    let options = crossfoot::decode::ReadOptions::new(args.encoding);
+    let loaded = crossfoot::run::load_with(data, rules, &options);
+    print_notices(&options);
+    let loaded = loaded.map_err(|errors| input_errors(&errors))?;
     let bar = progress_bar(args.format, loaded.program.check_count());
     let checked = loaded.check(args.coverage, &|count| bar.inc(count as u64));
     bar.finish_and_clear();

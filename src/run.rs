@@ -1,13 +1,15 @@
 //! One `check` run: load the tables and the rules, compile, evaluate. Every input problem of
 //! every file is collected and returned together; nothing here prints.
 
+use crate::decode::{ReadOptions, Text, decode};
 use crate::engine::program::Program;
 use crate::engine::{ParsedFile, compile, evaluate_observed, evaluate_with};
 use crate::finding::Outcome;
 use crate::lang::RuleError;
 use crate::lang::parser::parse_rules;
 use crate::source::SourceFile;
-use crate::table::manifest::{Dataset, load_dataset};
+use crate::source::Stored;
+use crate::table::manifest::{Dataset, load_dataset_with};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,8 +31,18 @@ pub struct Loaded {
 
 /// Load the tables and compile the rules. `Err` holds every problem found in the inputs.
 pub fn load(data: &Path, rules: &Path) -> Result<Loaded, Vec<miette::Report>> {
-    let dataset = load_dataset(data).map_err(into_reports)?;
-    let files = parse_rule_files(rules).map_err(into_reports)?;
+    load_with(data, rules, &ReadOptions::default())
+}
+
+/// [`load`], reading files as `options` says (`--encoding`); `options` collects notices of
+/// the encodings used, to print even when loading fails.
+pub fn load_with(
+    data: &Path,
+    rules: &Path,
+    options: &ReadOptions,
+) -> Result<Loaded, Vec<miette::Report>> {
+    let dataset = load_dataset_with(data, options).map_err(into_reports)?;
+    let files = parse_rule_files_with(rules, options).map_err(into_reports)?;
     let program = compile(&dataset, &files).map_err(into_reports)?;
     Ok(Loaded { dataset, program })
 }
@@ -80,6 +92,14 @@ fn into_reports<E: miette::Diagnostic + Send + Sync + 'static>(
 
 /// Parse every `*.rules` file of a directory (or one file), in file-name order.
 pub fn parse_rule_files(path: &Path) -> Result<Vec<ParsedFile>, Vec<RuleError>> {
+    parse_rule_files_with(path, &ReadOptions::default())
+}
+
+/// [`parse_rule_files`], decoding files as `options` says.
+pub fn parse_rule_files_with(
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Vec<ParsedFile>, Vec<RuleError>> {
     let unreadable = |path: &Path, message: String| RuleError::Unreadable {
         path: path.to_path_buf(),
         message,
@@ -102,15 +122,11 @@ pub fn parse_rule_files(path: &Path) -> Result<Vec<ParsedFile>, Vec<RuleError>> 
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
+        let Text { text, decoded } = match std::fs::read(&path) {
+            Ok(bytes) => match decode(&path, bytes, options) {
                 Ok(text) => text,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    errors.push(unreadable(
-                        &path,
-                        format!("not UTF-8 (invalid byte at offset {at})"),
-                    ));
+                Err(error) => {
+                    errors.push(RuleError::Decode(error));
                     continue;
                 }
             },
@@ -119,7 +135,11 @@ pub fn parse_rule_files(path: &Path) -> Result<Vec<ParsedFile>, Vec<RuleError>> 
                 continue;
             }
         };
-        let source = Arc::new(SourceFile::new(&path, text));
+        let source = SourceFile::new(&path, text);
+        let source = Arc::new(match decoded {
+            Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
+            None => source,
+        });
         match parse_rules(&source) {
             Ok(file) => files.push(ParsedFile { source, file }),
             Err(mut e) => errors.append(&mut e),

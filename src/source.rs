@@ -3,6 +3,10 @@
 //! Every cell and every rule token points back into the file it came from. A [`Span`] is a byte
 //! range into a [`SourceFile`]; line and column are computed only when a report needs them, and
 //! columns count characters (not bytes), because the book's files are full of Chinese text.
+//!
+//! The text is what parsing sees; [`Stored`] says how the file is kept on disk when that
+//! differs — another encoding (reports still count the stored bytes), or a spreadsheet's
+//! sheet rendered as CSV text (reports name the sheet and cell, `附表10!C7`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,6 +43,71 @@ pub struct SourceFile {
     path: PathBuf,
     text: String,
     line_starts: Vec<usize>,
+    stored: Stored,
+}
+
+/// How a file is stored, where that differs from the UTF-8 text crossfoot parses.
+#[derive(Debug, Default)]
+pub enum Stored {
+    #[default]
+    Utf8,
+    /// Decoded from another encoding: offsets map back to the stored bytes.
+    Decoded(crate::decode::Decoded),
+    /// A sheet of a workbook (or a range of it) rendered as CSV text, one line per row (the
+    /// rows above the range blank, so that line numbers are row numbers) and one field per
+    /// cell of the range, so that a span names a cell.
+    Sheet(Sheet),
+}
+
+/// Where a sheet's rendering sits in its workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub name: String,
+    /// The range's first column, 0-based (`A` is 0): the first field of every line.
+    pub first_column: u32,
+}
+
+impl Sheet {
+    /// The sheet's name as a spreadsheet writes it in a reference: quoted when it holds
+    /// anything but letters, digits, `_` and `.`.
+    pub fn reference_name(&self) -> String {
+        if self
+            .name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            self.name.clone()
+        } else {
+            format!("'{}'", self.name.replace('\'', "''"))
+        }
+    }
+}
+
+/// A column's letters: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn column_letters(index: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(index) + 1;
+    while n > 0 {
+        let digit = u8::try_from((n - 1) % 26).unwrap_or(0);
+        letters.push(char::from(b'A' + digit));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// Which field of a CSV line `prefix` (the line up to an offset) ends in: commas outside
+/// quotes before it.
+fn field_index(prefix: &str) -> usize {
+    let mut quoted = false;
+    let mut commas = 0;
+    for byte in prefix.bytes() {
+        match byte {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    commas
 }
 
 /// Bytes per part when a large text's line starts are found by several threads.
@@ -86,11 +155,67 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            stored: Stored::Utf8,
         }
+    }
+
+    /// The same file, stored as `stored` says.
+    #[must_use]
+    pub fn stored_as(mut self, stored: Stored) -> Self {
+        self.stored = stored;
+        self
+    }
+
+    pub fn stored(&self) -> &Stored {
+        &self.stored
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The name reports give the file: its path, and for a sheet the sheet's name.
+    pub fn display_name(&self) -> String {
+        match &self.stored {
+            Stored::Sheet(sheet) => format!("{} [{}]", self.path.display(), sheet.name),
+            _ => self.path.display().to_string(),
+        }
+    }
+
+    /// The bytes a span covers in the file as stored; `None` for a sheet, whose cells have an
+    /// address instead ([`SourceFile::cell_address`]).
+    pub fn stored_span(&self, span: Span) -> Option<Span> {
+        match &self.stored {
+            Stored::Utf8 => Some(span),
+            Stored::Decoded(decoded) => {
+                let at = |offset: usize| {
+                    let line = self.line_index(offset);
+                    let start = self.line_starts.get(line).copied().unwrap_or(0);
+                    let prefix = self.text.get(start..offset).unwrap_or_default();
+                    decoded.stored_offset(line, prefix)
+                };
+                let start = at(span.offset);
+                Some(Span::new(
+                    start,
+                    at(span.offset + span.length).saturating_sub(start),
+                ))
+            }
+            Stored::Sheet(_) => None,
+        }
+    }
+
+    /// For a sheet: the address of the cell at `offset`, `附表10!C7`.
+    pub fn cell_address(&self, offset: usize) -> Option<String> {
+        let Stored::Sheet(sheet) = &self.stored else {
+            return None;
+        };
+        let LineColumn { line, column } = self.line_column(offset);
+        let column = u32::try_from(column).ok()?.checked_sub(1)?;
+        Some(format!(
+            "{}!{}{line}",
+            sheet.reference_name(),
+            column_letters(column)
+        ))
     }
 
     pub fn text(&self) -> &str {
@@ -170,10 +295,18 @@ impl SourceFile {
             .trim_end_matches(['\n', '\r'])
     }
 
-    /// 1-based line and character column of a byte offset.
+    /// 1-based line and character column of a byte offset; in a sheet, the 1-based row and
+    /// column of the cell there (`C7` is line 7, column 3).
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let line_index = self.line_index(offset);
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        if let Stored::Sheet(sheet) = &self.stored {
+            let prefix = self.text.get(line_start..offset).unwrap_or_default();
+            return LineColumn {
+                line: line_index + 1,
+                column: sheet.first_column as usize + field_index(prefix) + 1,
+            };
+        }
         let column = self
             .text
             .get(line_start..offset)
@@ -204,10 +337,7 @@ impl miette::SourceCode for DiagnosticSource {
 
 /// A miette source named after the file's path.
 pub fn named(source: &SharedSource) -> miette::NamedSource<DiagnosticSource> {
-    miette::NamedSource::new(
-        source.path().display().to_string(),
-        DiagnosticSource(source.clone()),
-    )
+    miette::NamedSource::new(source.display_name(), DiagnosticSource(source.clone()))
 }
 
 #[cfg(test)]
@@ -227,6 +357,31 @@ mod tests {
         let file = SourceFile::new("t.csv", "\u{feff}a,b\r\n\nc\n".to_string());
         let lines: Vec<&str> = file.lines().map(|span| file.slice(span)).collect();
         assert_eq!(lines, ["a,b", "", "c", ""]);
+    }
+
+    #[test]
+    fn a_sheet_names_the_cell_at_an_offset() {
+        let sheet = Sheet {
+            name: "附表10".to_string(),
+            first_column: 1,
+        };
+        let text = "\n\n类别,\"1,2\",额\n合计,3,4.0\n".to_string();
+        let file = SourceFile::new("book.xlsx", text).stored_as(Stored::Sheet(sheet));
+        let offset = file.text().find("4.0").unwrap();
+        assert_eq!(file.cell_address(offset).as_deref(), Some("附表10!D4"));
+        assert_eq!(file.line_column(offset), LineColumn { line: 4, column: 4 });
+        assert_eq!(file.stored_span(Span::new(offset, 3)), None);
+        assert_eq!(file.display_name(), "book.xlsx [附表10]");
+        let spaced = Sheet {
+            name: "Table 1".to_string(),
+            first_column: 0,
+        };
+        assert_eq!(spaced.reference_name(), "'Table 1'");
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
     }
 
     #[test]

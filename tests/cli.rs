@@ -18,6 +18,8 @@
 mod corpus;
 #[path = "cli/html.rs"]
 mod html;
+#[path = "cli/encodings.rs"]
+mod encodings;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/transcription.rs"]
@@ -653,12 +655,18 @@ fn a_division_by_a_figure_that_may_be_zero_is_a_note_not_a_guess() {
 }
 
 #[test]
-fn a_table_that_is_not_utf8_is_an_input_error() {
-    // "合计" in GBK.
-    let table = b"\xba\xcf\xbc\xc6,1\n";
+fn a_table_that_is_not_text_crossfoot_can_decode_is_an_input_error() {
+    // "café" in windows-1252, which crossfoot does not guess (a GBK table is read: see
+    // encodings.rs).
+    let table = b"caf\xe9,1\n";
     let run = check_scratch(&scratch(table, "expr e \"e\" T[1, 1] >= 0\n"));
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stderr.contains("is not UTF-8 text"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is not text in an encoding crossfoot can recognise"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("save the file as UTF-8"),
         "{}",

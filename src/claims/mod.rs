@@ -480,6 +480,8 @@ pub fn render_json(source: &SharedSource, claims: &[Claim]) -> String {
         .iter()
         .map(|c| {
             let at = source.line_column(c.span.offset);
+            // Bytes of the file as stored (a GBK text's GBK bytes).
+            let stored = source.stored_span(c.span).unwrap_or(c.span);
             ClaimJson {
                 value: c.value.to_string(),
                 text: source.slice(c.span),
@@ -490,8 +492,8 @@ pub fn render_json(source: &SharedSource, claims: &[Claim]) -> String {
                 line: at.line,
                 column: at.column,
                 span: SpanJson {
-                    offset: c.span.offset,
-                    length: c.span.length,
+                    offset: stored.offset,
+                    length: stored.length,
                 },
                 sentence: source.slice(c.sentence).trim(),
             }

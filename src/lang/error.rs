@@ -11,6 +11,11 @@ pub enum RuleError {
     #[diagnostic(code(crossfoot::rules::unreadable))]
     Unreadable { path: PathBuf, message: String },
 
+    /// A rules file whose bytes are not text in an encoding crossfoot can read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Decode(crate::decode::DecodeError),
+
     /// `sum A1.x "..." A1[合计, 2021年] = = 3`: a token where the grammar wants another.
     #[error("syntax error: expected {expected}, found {found}")]
     #[diagnostic(code(crossfoot::rules::syntax))]

@@ -4,7 +4,8 @@
 //! One `::error` line per cell of each finding (a sum's total and each of its parts, both
 //! printings of a figure printed twice): `file`, `line` and `col` point at the cell, `title` is
 //! the rule id, and the message says which cell it is, the finding's message and the rule's
-//! description. Values are escaped as the runner requires: `%`, CR and LF everywhere, and also
+//! description. A workbook's cell gives its row and column number as `line` and `col`, and
+//! its address (`附表10!C7`) in the message. Values are escaped as the runner requires: `%`, CR and LF everywhere, and also
 //! `:` and `,` in properties.
 
 use super::Report;
@@ -43,11 +44,14 @@ pub fn render(report: &Report<'_>) -> String {
             } else {
                 "involved"
             };
-            let place = if cell.column.is_empty() {
+            let mut place = if cell.column.is_empty() {
                 format!("{} [{}]", cell.table.id(), cell.row)
             } else {
                 format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
             };
+            if let Some(address) = &cell.address {
+                place = format!("{place} at {address}");
+            }
             let message = format!(
                 "{role} {} · {place}: {}\n{description}",
                 cell.value, finding.message

@@ -87,7 +87,7 @@ impl Diagnostic for CellsDiagnostic {
 const ANCHOR_CHARS: usize = 24;
 
 fn label_text(cell: &CellView<'_>, published: bool) -> String {
-    let place = if cell.table.meta.anchored {
+    let mut place = if cell.table.meta.anchored {
         let words: Vec<char> = cell.row.chars().collect();
         let (part, words) = match cell.row.split_once('/') {
             Some((part, rest)) => (part, rest.chars().collect::<Vec<char>>()),
@@ -102,6 +102,10 @@ fn label_text(cell: &CellView<'_>, published: bool) -> String {
     } else {
         format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
     };
+    // miette shows a sheet as rendered CSV text: the address says where the cell really is.
+    if let Some(address) = &cell.address {
+        place = format!("{place} · {address}");
+    }
     if published {
         format!("published {} · {place}", cell.value)
     } else {

@@ -1,10 +1,13 @@
 //! `--format json`: a stable, documented schema (see the README, "JSON output").
 //!
 //! Decimal values are strings, so no figure passes through a binary float. `line` and
-//! `column_number` are 1-based and count characters; `span` counts bytes of the file as stored.
+//! `column_number` are 1-based and count characters; `span` counts bytes of the file as stored
+//! (of a GBK file, its GBK bytes). A workbook's cell has `sheet` and `cell` (`C7`) instead of
+//! a span, and its row and column number as `line` and `column_number`.
 
 use super::Report;
 use crate::engine::program::CellId;
+use crate::source::Stored;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -127,9 +130,16 @@ struct Cell {
     column: String,
     value: String,
     file: String,
+    /// For a workbook's cell: the sheet and the cell's address (`line` and `column_number`
+    /// are then its row and column number, and there is no `span`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
     line: usize,
     column_number: usize,
-    span: Span,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<Span>,
 }
 
 #[derive(Serialize)]
@@ -146,12 +156,21 @@ fn cell(report: &Report<'_>, id: CellId) -> Option<Cell> {
         column: c.column,
         value: c.value,
         file: c.table.source().path().display().to_string(),
+        sheet: match c.table.source().stored() {
+            Stored::Sheet(sheet) => Some(sheet.name.clone()),
+            _ => None,
+        },
+        cell: c
+            .address
+            .as_deref()
+            .and_then(|a| a.rsplit('!').next())
+            .map(str::to_string),
         line: c.position.line,
         column_number: c.position.column,
-        span: Span {
-            offset: c.span.offset,
-            length: c.span.length,
-        },
+        span: c.stored.map(|stored| Span {
+            offset: stored.offset,
+            length: stored.length,
+        }),
     })
 }
 

@@ -72,12 +72,7 @@ fn where_is(report: &Report<'_>, cells: &[crate::engine::program::CellId]) -> St
             } else {
                 format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
             };
-            format!(
-                "{place} at {}:{}:{}",
-                cell.table.source().path().display(),
-                cell.position.line,
-                cell.position.column
-            )
+            format!("{place} at {}", cell.location())
         })
 }
 

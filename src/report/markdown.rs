@@ -18,12 +18,7 @@ fn cell_text(text: &str) -> String {
 }
 
 fn location(cell: &CellView<'_>) -> String {
-    format!(
-        "`{}:{}:{}`",
-        cell.table.source().path().display(),
-        cell.position.line,
-        cell.position.column
-    )
+    format!("`{}`", cell.location())
 }
 
 fn cells_table(out: &mut String, report: &Report<'_>, cells: &[CellId], published: bool) {

@@ -29,8 +29,25 @@ pub struct CellView<'a> {
     pub row: String,
     pub column: String,
     pub value: String,
+    /// The cell's span in the text crossfoot parsed (what miette shows).
     pub span: crate::source::Span,
+    /// Line and character column; for a sheet, the cell's row and column number.
     pub position: LineColumn,
+    /// The bytes the cell takes in the file as stored (`None` for a sheet's cell).
+    pub stored: Option<crate::source::Span>,
+    /// For a sheet's cell: its address, `附表10!C7`.
+    pub address: Option<String>,
+}
+
+impl CellView<'_> {
+    /// Where the cell is, for a reader: `data/A2.csv:5:3`, or `book.xlsx 附表10!C7`.
+    pub fn location(&self) -> String {
+        let path = self.table.source().path().display();
+        match &self.address {
+            Some(address) => format!("{path} {address}"),
+            None => format!("{path}:{}:{}", self.position.line, self.position.column),
+        }
+    }
 }
 
 impl Report<'_> {
@@ -63,6 +80,8 @@ impl Report<'_> {
             value: unquote(table.source().slice(span).trim()),
             span,
             position: table.source().line_column(span.offset),
+            stored: table.source().stored_span(span),
+            address: table.source().cell_address(span.offset),
         })
     }
 }

@@ -3,7 +3,9 @@
 //! One run; its driver lists every rule (id, the rule's description, the kind's explanation as
 //! help). One result per finding, level `error`, with one physical location per cell: the
 //! file as the JSON report prints it, the 1-based line and column (characters, so the run says
-//! `columnKind: unicodeCodePoints`) and the cell's byte offset and length. Built with
+//! `columnKind: unicodeCodePoints`) and the cell's byte offset and length in the file as stored.
+//! A workbook's cell has its row and column number as line and column, no bytes, and its
+//! address (`附表10!C7`) as a logical location and in the location's message. Built with
 //! `serde_json` directly: the log is small and the schema test checks its shape.
 
 use super::{CellView, Report};
@@ -43,18 +45,33 @@ fn place(cell: &CellView<'_>) -> String {
 }
 
 fn location(cell: &CellView<'_>) -> Value {
-    json!({
+    let mut region = json!({
+        "startLine": cell.position.line,
+        "startColumn": cell.position.column,
+    });
+    if let (Some(stored), Some(fields)) = (cell.stored, region.as_object_mut()) {
+        fields.insert("byteOffset".into(), stored.offset.into());
+        fields.insert("byteLength".into(), stored.length.into());
+    }
+    let mut location = json!({
         "physicalLocation": {
             "artifactLocation": { "uri": uri(cell.table.source().path()) },
-            "region": {
-                "startLine": cell.position.line,
-                "startColumn": cell.position.column,
-                "byteOffset": cell.span.offset,
-                "byteLength": cell.span.length,
-            }
+            "region": region,
         },
         "message": { "text": place(cell) }
-    })
+    });
+    // A workbook's cell: its address as a logical location, and in the message.
+    if let (Some(address), Some(fields)) = (&cell.address, location.as_object_mut()) {
+        fields.insert(
+            "logicalLocations".into(),
+            json!([{ "name": address, "fullyQualifiedName": address, "kind": "element" }]),
+        );
+        fields.insert(
+            "message".into(),
+            json!({ "text": format!("{} at {address}", place(cell)) }),
+        );
+    }
+    location
 }
 
 /// The SARIF log, pretty-printed.

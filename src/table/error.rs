@@ -1,5 +1,6 @@
 //! What can be wrong with a data directory, each with the place it happened.
 
+use crate::decode::DecodeError;
 use crate::source::DiagnosticSource;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use std::path::PathBuf;
@@ -16,16 +17,10 @@ pub enum TableError {
     )]
     Unreadable { path: PathBuf, message: String },
 
-    /// A file's bytes are not UTF-8 (for example a GBK export).
-    #[error("{} is not UTF-8 text", path.display())]
-    #[diagnostic(code(crossfoot::data::encoding), help("save the file as UTF-8"))]
-    NotUtf8 {
-        path: PathBuf,
-        #[source_code]
-        source_code: NamedSource<String>,
-        #[label("first byte that is not UTF-8")]
-        span: SourceSpan,
-    },
+    /// A file's bytes are not text crossfoot can decode (see [`DecodeError`]).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Decode(#[from] DecodeError),
 
     /// The manifest names a CSV file that is not there.
     #[error("the table file {} does not exist", path.display())]
@@ -125,6 +120,58 @@ pub enum TableError {
         #[label("not a figure")]
         span: SourceSpan,
         message: String,
+    },
+
+    /// A workbook calamine cannot open (not a spreadsheet, damaged, encrypted).
+    #[error("cannot read the workbook {}: {message}", path.display())]
+    #[diagnostic(
+        code(crossfoot::data::workbook),
+        help(
+            "check that the file is an .xlsx, .xls, .xlsb or .ods workbook that opens in a spreadsheet"
+        )
+    )]
+    Workbook { path: PathBuf, message: String },
+
+    /// `sheet = "附表 10"` in tables.toml when the workbook has no such sheet.
+    #[error("{message}")]
+    #[diagnostic(code(crossfoot::data::unknown_sheet), help("its sheets are: {sheets}"))]
+    UnknownSheet {
+        /// `the workbook data/book.xlsx has no sheet `附表 10``: one string keeps errors small.
+        message: String,
+        sheets: String,
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("no such sheet")]
+        span: SourceSpan,
+    },
+
+    /// `range = "G20:A1"` or `range = "A1"` in tables.toml.
+    #[error("{message}")]
+    #[diagnostic(
+        code(crossfoot::data::range),
+        help("write a range as its top-left and bottom-right cells: range = \"A1:G20\"")
+    )]
+    BadRange {
+        message: String,
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("not a range")]
+        span: SourceSpan,
+    },
+
+    /// `sheet` or `range` in tables.toml for a CSV file.
+    #[error("`{key}` is for workbooks, but {} is not one", path.display())]
+    #[diagnostic(
+        code(crossfoot::data::not_a_workbook),
+        help("name an .xlsx, .xls, .xlsb or .ods file, or leave out `{key}`")
+    )]
+    NotAWorkbook {
+        key: &'static str,
+        path: PathBuf,
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("only for workbooks")]
+        span: SourceSpan,
     },
 
     /// No table was found.

@@ -4,8 +4,10 @@
 //! Without a manifest, every `*.csv` in the directory is a table named after its file, with one
 //! header row and one label column: enough for record-style data.
 
-use super::read::{Layout, read_table, read_text};
+use super::read::{Layout, parse_table, read_table, read_text_with};
+use super::sheet::{SheetPlan, is_workbook, parse_range, read_sheet};
 use super::{Table, TableError, TableMeta};
+use crate::decode::ReadOptions;
 use crate::source::{SharedSource, Span, named};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -38,6 +40,10 @@ struct Entry {
     #[serde(default)]
     caption: String,
     file: toml::Spanned<String>,
+    /// For a workbook: the sheet that holds the table (default: the first).
+    sheet: Option<toml::Spanned<String>>,
+    /// For a workbook: the cells that hold the table (`A1:G20`; default: every cell used).
+    range: Option<toml::Spanned<String>>,
     #[serde(default = "one")]
     header_rows: usize,
     #[serde(default = "one")]
@@ -114,14 +120,33 @@ struct Planned {
     path: PathBuf,
     meta: TableMeta,
     layout: Layout,
+    /// For a workbook: which sheet to read.
+    sheet: Option<SheetPlan>,
+}
+
+impl Planned {
+    fn read(self, options: &ReadOptions) -> Result<Table, Vec<TableError>> {
+        match &self.sheet {
+            Some(plan) => {
+                let source = read_sheet(&self.path, plan).map_err(|e| vec![e])?;
+                parse_table(&source, self.meta, self.layout)
+            }
+            None => read_table(&self.path, self.meta, self.layout, options),
+        }
+    }
 }
 
 /// Load every table of a data directory, reading files in parallel. All errors of all files
 /// are returned together.
 pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
+    load_dataset_with(dir, &ReadOptions::default())
+}
+
+/// [`load_dataset`], with `--encoding` and a place for notices about the encodings used.
+pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, Vec<TableError>> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let (year, text, planned) = if manifest_path.exists() {
-        plan_from_manifest(dir, &manifest_path)?
+        plan_from_manifest(dir, &manifest_path, options)?
     } else {
         (None, None, plan_from_directory(dir).map_err(|e| vec![e])?)
     };
@@ -130,10 +155,8 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
             path: dir.to_path_buf(),
         }]);
     }
-    let results: Vec<Result<Table, Vec<TableError>>> = planned
-        .into_par_iter()
-        .map(|p| read_table(&p.path, p.meta, p.layout))
-        .collect();
+    let results: Vec<Result<Table, Vec<TableError>>> =
+        planned.into_par_iter().map(|p| p.read(options)).collect();
     let mut tables = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {
@@ -143,7 +166,7 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
         }
     }
     if let Some(text) = text {
-        match read_text(&dir.join(text)) {
+        match read_text_with(&dir.join(text), options) {
             Ok(source) => tables.push(crate::claims::text_table(&source)),
             Err(error) => errors.push(error),
         }
@@ -158,8 +181,12 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
 /// The year, the text the tables came from (if bundled), and the tables to read.
 type Plan = (Option<i32>, Option<String>, Vec<Planned>);
 
-fn plan_from_manifest(dir: &Path, path: &Path) -> Result<Plan, Vec<TableError>> {
-    let source = read_text(path).map_err(|e| vec![e])?;
+fn plan_from_manifest(
+    dir: &Path,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Plan, Vec<TableError>> {
+    let source = read_text_with(path, options).map_err(|e| vec![e])?;
     let manifest: Manifest = toml::from_str(source.text()).map_err(|e| {
         vec![TableError::Manifest {
             source_code: named(&source),
@@ -184,13 +211,24 @@ fn plan_from_manifest(dir: &Path, path: &Path) -> Result<Plan, Vec<TableError>> 
             });
         }
     }
+    let sheets: Vec<Option<SheetPlan>> = manifest
+        .tables
+        .iter()
+        .map(|entry| {
+            sheet_plan(dir, &source, entry).unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            })
+        })
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
     let planned = manifest
         .tables
         .into_iter()
-        .map(|entry| Planned {
+        .zip(sheets)
+        .map(|(entry, sheet)| Planned {
             path: dir.join(entry.file.get_ref()),
             layout: Layout {
                 header_rows: entry.header_rows,
@@ -205,9 +243,59 @@ fn plan_from_manifest(dir: &Path, path: &Path) -> Result<Plan, Vec<TableError>> 
                 units: entry.units.into_iter().collect(),
                 anchored: false,
             },
+            sheet,
         })
         .collect();
     Ok((manifest.year, manifest.source, planned))
+}
+
+/// For a workbook entry, which sheet and range to read; `sheet` and `range` on a CSV file are
+/// errors, as is a range that does not parse.
+fn sheet_plan(
+    dir: &Path,
+    source: &SharedSource,
+    entry: &Entry,
+) -> Result<Option<SheetPlan>, TableError> {
+    let span = |range: std::ops::Range<usize>| Span::new(range.start, range.end - range.start);
+    let path = dir.join(entry.file.get_ref());
+    if !is_workbook(&path) {
+        let given = [("sheet", &entry.sheet), ("range", &entry.range)];
+        return match given
+            .into_iter()
+            .find_map(|(key, value)| Some((key, value.as_ref()?)))
+        {
+            Some((key, value)) => Err(TableError::NotAWorkbook {
+                key,
+                path,
+                source_code: named(source),
+                span: span(value.span()).into(),
+            }),
+            None => Ok(None),
+        };
+    }
+    let range = match &entry.range {
+        Some(range) => {
+            Some(
+                parse_range(range.get_ref()).map_err(|message| TableError::BadRange {
+                    message,
+                    source_code: named(source),
+                    span: span(range.span()).into(),
+                })?,
+            )
+        }
+        None => None,
+    };
+    Ok(Some(SheetPlan {
+        sheet: entry.sheet.as_ref().map(|s| s.get_ref().clone()),
+        range,
+        manifest: source.clone(),
+        span: span(
+            entry
+                .sheet
+                .as_ref()
+                .map_or(entry.file.span(), toml::Spanned::span),
+        ),
+    }))
 }
 
 fn duplicate(source: &SharedSource, id: &toml::Spanned<String>) -> TableError {
@@ -249,6 +337,7 @@ fn plan_from_directory(dir: &Path) -> Result<Vec<Planned>, TableError> {
                     label_columns: 1,
                     text_columns: Vec::new(),
                 },
+                sheet: None,
             }
         })
         .collect())

@@ -9,6 +9,7 @@ pub mod index;
 pub mod label;
 pub mod manifest;
 pub mod read;
+pub mod sheet;
 
 use crate::interval::{Interval, ScaledInterval};
 use crate::source::{SharedSource, Span};

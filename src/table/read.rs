@@ -6,8 +6,9 @@
 
 use super::label::{Label, LabelPath, is_count_unit};
 use super::{Cell, Grid, Table, TableError, TableMeta};
+use crate::decode::{ReadOptions, Text, decode};
 use crate::number::{Figure, parse_figure};
-use crate::source::{SharedSource, SourceFile, Span, named};
+use crate::source::{SharedSource, SourceFile, Span, Stored, named};
 use rayon::prelude::*;
 use smallvec::SmallVec;
 use std::path::Path;
@@ -26,8 +27,14 @@ pub struct Layout {
 /// Stop collecting cell errors past this many in one file.
 const MAX_ERRORS_PER_FILE: usize = 50;
 
-/// Read a file as UTF-8 text, refusing files too large to address with 32-bit offsets.
+/// Read a file as text (UTF-8, or detected as [`crate::decode`] says), refusing files too
+/// large to address with 32-bit offsets.
 pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
+    read_text_with(path, &ReadOptions::default())
+}
+
+/// [`read_text`], with `--encoding` and a place for notices about the encodings used.
+pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource, TableError> {
     let unreadable = |e: std::io::Error| TableError::Unreadable {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -40,17 +47,19 @@ pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
         });
     }
     let bytes = read_bytes(path, size).map_err(unreadable)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        // Everything before the first bad byte decodes the same, so the span stays true.
-        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        TableError::NotUtf8 {
+    let Text { text, decoded } = decode(path, bytes, options)?;
+    // GBK's two bytes become three in UTF-8: the text, not only the file, must fit.
+    if text.len() > u32::MAX as usize {
+        return Err(TableError::TooLarge {
             path: path.to_path_buf(),
-            source_code: miette::NamedSource::new(path.display().to_string(), lossy),
-            span: (offset, 1).into(),
-        }
-    })?;
-    Ok(Arc::new(SourceFile::new(path, text)))
+            size: text.len() as u64,
+        });
+    }
+    let source = SourceFile::new(path, text);
+    Ok(Arc::new(match decoded {
+        Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
+        None => source,
+    }))
 }
 
 /// Bytes per part when a large file is read by several threads at once.
@@ -84,8 +93,13 @@ struct Record {
 }
 
 /// Read a table from a CSV file.
-pub fn read_table(path: &Path, meta: TableMeta, layout: Layout) -> Result<Table, Vec<TableError>> {
-    let source = read_text(path).map_err(|e| vec![e])?;
+pub fn read_table(
+    path: &Path,
+    meta: TableMeta,
+    layout: Layout,
+    options: &ReadOptions,
+) -> Result<Table, Vec<TableError>> {
+    let source = read_text_with(path, options).map_err(|e| vec![e])?;
     parse_table(&source, meta, layout)
 }
 
