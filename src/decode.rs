@@ -125,10 +125,22 @@ pub struct Text {
 /// as UTF-8 files have always kept theirs, so that line 1 starts where it did.
 pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text, DecodeError> {
     let bom = Encoding::for_bom(&bytes).map(|(encoding, _)| encoding);
+    // Most files are UTF-8: try that first, validating the bytes once, without a copy.
+    let bytes = match bom {
+        None => match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(Text {
+                    text,
+                    decoded: None,
+                });
+            }
+            Err(e) => e.into_bytes(),
+        },
+        Some(_) => bytes,
+    };
     let (encoding, how) = match bom {
         Some(encoding) if encoding == UTF_8 => (UTF_8, ""),
         Some(encoding) => (encoding, "byte-order mark"),
-        None if std::str::from_utf8(&bytes).is_ok() => (UTF_8, ""),
         None => match options.encoding {
             Some(named) => (named, "--encoding"),
             None => (
