@@ -16,10 +16,10 @@
 
 #[path = "cli/corpus.rs"]
 mod corpus;
-#[path = "cli/html.rs"]
-mod html;
 #[path = "cli/encodings.rs"]
 mod encodings;
+#[path = "cli/html.rs"]
+mod html;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/transcription.rs"]

@@ -450,8 +450,13 @@ fn cell_name(report: &Report<'_>, id: CellId) -> String {
         } else {
             format!(" · {}", view.column)
         };
+        // A workbook's cell also says where it is on its sheet.
+        let address = view
+            .address
+            .as_ref()
+            .map_or_else(String::new, |address| format!(" ({address})"));
         format!(
-            "{} · {}{column} = {}",
+            "{} · {}{column} = {}{address}",
             view.table.meta.printed, view.row, view.value
         )
     })
@@ -533,7 +538,7 @@ fn tables(out: &mut String, report: &Report<'_>, marks: &BTreeMap<CellId, Marks>
             escape(&table.meta.printed),
             escape(&table.meta.caption),
             escape(table.id()),
-            escape(&table.source().path().display().to_string()),
+            escape(&table.source().display_name()),
         );
         if findings > 0 {
             let _ = write!(

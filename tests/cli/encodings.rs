@@ -281,7 +281,7 @@ fn xlsx_tables_check_as_the_csv_originals_and_name_sheet_and_cell() {
     // Every other format names the workbook and the cell (JUnit names a check's first cell
     // only, and no finding of the book starts in these three tables).
     let first = &addresses[0];
-    for format in ["human", "sarif", "github", "markdown"] {
+    for format in ["human", "sarif", "github", "markdown", "html"] {
         let run = check_data(dir.path(), format, &[]);
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);
         assert!(
