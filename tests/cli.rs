@@ -18,6 +18,8 @@
 mod corpus;
 #[path = "cli/html.rs"]
 mod html;
+#[path = "cli/lint.rs"]
+mod lint;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/transcription.rs"]
