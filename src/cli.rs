@@ -26,6 +26,22 @@ pub enum Command {
     List(ListArgs),
     /// Show a rule: its description, where it is written, its kind, and the checks it expands to.
     Explain(ExplainArgs),
+    /// Check the rules themselves: checks that can never fail, parts counted twice, 其中 rows
+    /// added as parts, contradictions, incomplete or repeating groups, repeated ids; exit 1 if
+    /// there is a finding, 2 on bad input.
+    Lint(LintArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ClaimsFormat::Human)]
+    pub format: ClaimsFormat,
+    /// Also list the tables, rows and columns no rule reads.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 /// Where the tables and rules are (default: the bundled book).

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod fuzz;
 pub mod interval;
 pub mod lang;
+pub mod lint;
 pub mod number;
 pub mod report;
 pub mod run;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Baseline(args) => baseline(&args),
         Command::List(args) => list(&args),
         Command::Explain(args) => explain(&args),
+        Command::Lint(args) => lint(&args),
     }
 }
 
@@ -119,6 +120,31 @@ fn explain(args: &crossfoot::cli::ExplainArgs) -> ExitCode {
     }
 }
 
+/// `crossfoot lint`: the rules' own findings; exit 1 if there is one.
+fn lint(args: &crossfoot::cli::LintArgs) -> ExitCode {
+    let (data, rules) = paths(&args.inputs);
+    let options = crossfoot::lint::Options {
+        coverage: args.coverage,
+    };
+    let linted = match crossfoot::lint::run(&data, &rules, options) {
+        Ok(linted) => linted,
+        Err(errors) => return input_errors(&errors),
+    };
+    let text = match args.format {
+        crossfoot::cli::ClaimsFormat::Json => crossfoot::lint::report::json(&linted) + "\n",
+        crossfoot::cli::ClaimsFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            crossfoot::lint::report::human(&linted, human::Style { color, width: 100 })
+        }
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    if linted.lints.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 /// `crossfoot claims`: the figures the text states, one per line (or JSON).
 fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
     let path = args
@@ -142,6 +168,9 @@ fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
     let _ = std::io::stdout().write_all(text.as_bytes());
     ExitCode::SUCCESS
 }
+
+/// Rule sets expanding to at most this many checks are linted for contradictions by `check`.
+const CHECKS_LINTED_BY_CHECK: usize = 100_000;
 
 /// Runs with fewer checks than this end before a bar would be worth drawing.
 const CHECKS_WORTH_A_BAR: usize = 500_000;
@@ -200,6 +229,21 @@ fn check_once(
     let loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     let loaded = loaded.map_err(|errors| input_errors(&errors))?;
+    // Contradictory rules would report whichever rule happens to fail: refuse them.
+    // The lint expands every check one by one: worth it before a book's run, not before a
+    // million-row record table's (there, `crossfoot lint` is a separate step).
+    let contradictions = if loaded.program.check_count() <= CHECKS_LINTED_BY_CHECK {
+        crossfoot::lint::contradictions(&loaded.dataset, &loaded.program)
+    } else {
+        Vec::new()
+    };
+    if !contradictions.is_empty() {
+        let reports: Vec<miette::Report> = contradictions
+            .iter()
+            .filter_map(crossfoot::lint::Lint::into_report)
+            .collect();
+        return Err(input_errors(&reports));
+    }
     let bar = progress_bar(args.format, loaded.program.check_count());
     let checked = loaded.check(args.coverage, &|count| bar.inc(count as u64));
     bar.finish_and_clear();

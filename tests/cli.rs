@@ -20,6 +20,8 @@ mod corpus;
 mod encodings;
 #[path = "cli/html.rs"]
 mod html;
+#[path = "cli/lint.rs"]
+mod lint;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/transcription.rs"]

@@ -20,6 +20,17 @@ pub struct ParsedFile {
 
 /// Compile every rule of every file. Groups are shared by all files.
 pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<RuleError>> {
+    let (program, errors) = compile_partial(dataset, files);
+    if errors.is_empty() {
+        Ok(program)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Compile what compiles, and every error of the rest: `lint` reports a repeated id as a
+/// finding of its own and lints the rules that did compile.
+pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec<RuleError>) {
     let mut errors = Vec::new();
     let mut groups: HashMap<String, (&ListExpr, &SharedSource)> = HashMap::new();
     for parsed in files {
@@ -78,11 +89,7 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
             }
         }
     }
-    if errors.is_empty() {
-        Ok(program)
-    } else {
-        Err(errors)
-    }
+    (program, errors)
 }
 
 pub(super) fn invalid(

@@ -87,6 +87,33 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         .unwrap_or_default()
 }
 
+/// The cells a cell template names in one check of a comparison with these loops (for
+/// `lint`, which reasons about the expanded checks without reading their figures); `None`
+/// where the check would stop before a verdict (a year before the first, a name that does not
+/// resolve for this item).
+pub fn template_cells(
+    dataset: &Dataset,
+    program: &Program,
+    template: &CellTemplate,
+    loops: &[Items],
+    check: usize,
+) -> Option<Vec<CellId>> {
+    let evaluator = Evaluator {
+        dataset,
+        program,
+        coverage: false,
+    };
+    let env = Binding {
+        loops,
+        index: check,
+    };
+    if template.multiple {
+        evaluator.many(template, &env).ok()
+    } else {
+        evaluator.single(template, &env).ok().map(|id| vec![id])
+    }
+}
+
 /// Run every check; with `coverage`, also record which figures took part in a decided check.
 pub fn evaluate_with(
     dataset: &Dataset,

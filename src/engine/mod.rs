@@ -11,5 +11,5 @@ pub mod program;
 pub mod resolve;
 mod row_plan;
 
-pub use compile::{ParsedFile, compile};
-pub use evaluate::{check_cells, evaluate, evaluate_observed, evaluate_with};
+pub use compile::{ParsedFile, compile, compile_partial};
+pub use evaluate::{check_cells, evaluate, evaluate_observed, evaluate_with, template_cells};

@@ -1,0 +1,473 @@
+//! Every check of every rule written out, with its cells found and its expression brought to a
+//! canonical form: a sum of coefficient × term plus a constant, where a term is a cell or an
+//! expression the algebra cannot open (a share, a growth rate, a product or a quotient of two
+//! figures). Two expressions with the same form are the same expression whatever order their
+//! parts were written in, so the lints can compare rules without reading a single figure.
+
+use crate::engine::program::{
+    CellId, CellTemplate, Comparison, CompiledExpr, Items, Program, ROW_LABEL, Work,
+};
+use crate::engine::template_cells;
+use crate::lang::ast::CompareOp;
+use crate::source::Span;
+use crate::table::manifest::Dataset;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// What a check adds up, other than constants.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Atom {
+    Cell(CellId),
+    Share(Box<Linear>, Box<Linear>),
+    Growth(Box<Linear>, Box<Linear>),
+    /// Operands in canonical order: `a * b` and `b * a` are one term.
+    Product(Box<Linear>, Box<Linear>),
+    Quotient(Box<Linear>, Box<Linear>),
+}
+
+/// Σ coefficient × atom + constant. No coefficient is zero and every number is normalized,
+/// so equal forms compare (and hash) equal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Linear {
+    pub terms: BTreeMap<Atom, Decimal>,
+    pub constant: Decimal,
+}
+
+impl Linear {
+    pub fn constant(value: Decimal) -> Self {
+        Linear {
+            terms: BTreeMap::new(),
+            constant: value.normalize(),
+        }
+    }
+
+    pub fn atom(atom: Atom) -> Self {
+        let mut terms = BTreeMap::new();
+        terms.insert(atom, Decimal::ONE);
+        Linear {
+            terms,
+            constant: Decimal::ZERO,
+        }
+    }
+
+    pub fn is_constant(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// `self + factor × other`; `None` on overflow.
+    pub fn add_scaled(mut self, other: &Linear, factor: Decimal) -> Option<Self> {
+        for (atom, coefficient) in &other.terms {
+            let added = coefficient.checked_mul(factor)?;
+            let entry = self.terms.entry(atom.clone()).or_insert(Decimal::ZERO);
+            *entry = entry.checked_add(added)?.normalize();
+            if entry.is_zero() {
+                self.terms.remove(atom);
+            }
+        }
+        self.constant = self
+            .constant
+            .checked_add(other.constant.checked_mul(factor)?)?
+            .normalize();
+        Some(self)
+    }
+
+    pub fn scaled(&self, factor: Decimal) -> Option<Self> {
+        Linear::default().add_scaled(self, factor)
+    }
+
+    /// Every cell the form reads, nested terms included.
+    pub fn cells(&self, out: &mut Vec<CellId>) {
+        for atom in self.terms.keys() {
+            match atom {
+                Atom::Cell(cell) => out.push(*cell),
+                Atom::Share(a, b)
+                | Atom::Growth(a, b)
+                | Atom::Product(a, b)
+                | Atom::Quotient(a, b) => {
+                    a.cells(out);
+                    b.cells(out);
+                }
+            }
+        }
+    }
+}
+
+/// One part of a sum as written: its form, the cells it reads, where it is written.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub form: Linear,
+    pub cells: Vec<CellId>,
+    pub span: Span,
+    pub negative: bool,
+}
+
+/// What one check of a rule states.
+#[derive(Debug, Clone)]
+pub enum Shape {
+    /// `left OP right`, with the sums written in it (each `sum(...)` and each chain of `+`
+    /// and `−` of two or more parts) and every cell it reads.
+    Compare {
+        left: Linear,
+        op: CompareOp,
+        right: Linear,
+        sums: Vec<Vec<Part>>,
+        cells: Vec<CellId>,
+    },
+    /// A total and its parts (`hierarchy`, `matrix`).
+    Sum { total: CellId, parts: Vec<CellId> },
+    /// Cells a rule reads without adding them (ranks, numbering, names, `unchecked`).
+    Cells(Vec<CellId>),
+}
+
+/// One check: the rule's index in the program, the check's number, what it states.
+#[derive(Debug, Clone)]
+pub struct Expanded {
+    pub rule: usize,
+    pub check: usize,
+    pub shape: Shape,
+}
+
+/// Write out every check of the program. A check whose names do not resolve for its loop
+/// item (the year before the first) is left out, as `check` skips it.
+pub fn expand(dataset: &Dataset, program: &Program) -> Vec<Expanded> {
+    let mut out = Vec::new();
+    for (rule, compiled) in program.rules.iter().enumerate() {
+        let mut push = |check: usize, shape: Shape| out.push(Expanded { rule, check, shape });
+        match &compiled.work {
+            Work::Compare(comparison) => {
+                for check in 0..compiled.work.check_count() {
+                    let grounder = Grounder {
+                        dataset,
+                        program,
+                        loops: &comparison.loops,
+                        check,
+                    };
+                    if let Some(shape) = grounder.comparison(comparison) {
+                        push(check, shape);
+                    }
+                }
+            }
+            Work::Sums(sums) => {
+                for (check, sum) in sums.iter().enumerate() {
+                    push(
+                        check,
+                        Shape::Sum {
+                            total: sum.total,
+                            parts: sum.parts.clone(),
+                        },
+                    );
+                }
+            }
+            Work::Ranks(ranks) => {
+                for (check, rank) in ranks.iter().enumerate() {
+                    push(check, Shape::Cells(vec![rank.rank, rank.value]));
+                }
+            }
+            Work::Places(places) => {
+                for (check, (cell, _)) in places.iter().enumerate() {
+                    push(check, Shape::Cells(vec![*cell]));
+                }
+            }
+            Work::Distinct(rows) => {
+                for (check, (cell, _)) in rows.iter().enumerate() {
+                    push(check, Shape::Cells(vec![*cell]));
+                }
+            }
+            Work::Unchecked(cells) => push(0, Shape::Cells(cells.clone())),
+        }
+    }
+    out
+}
+
+/// The item each loop is on in check `check`: mixed radix, the last loop fastest (as the
+/// evaluator counts).
+pub fn loop_positions(loops: &[Items], check: usize) -> Vec<usize> {
+    let mut positions = vec![0; loops.len()];
+    let mut rest = check;
+    for (position, items) in positions.iter_mut().zip(loops).rev() {
+        let length = items.len().max(1);
+        *position = rest % length;
+        rest /= length;
+    }
+    positions
+}
+
+struct Grounder<'a> {
+    dataset: &'a Dataset,
+    program: &'a Program,
+    loops: &'a [Items],
+    check: usize,
+}
+
+impl Grounder<'_> {
+    fn comparison(&self, comparison: &Comparison) -> Option<Shape> {
+        let left = self.form(&comparison.left)?;
+        let right = self.form(&comparison.right)?;
+        let mut sums = Vec::new();
+        self.sums(&comparison.left, &mut sums)?;
+        self.sums(&comparison.right, &mut sums)?;
+        let mut cells = Vec::new();
+        self.collect(&comparison.left, &mut cells)?;
+        self.collect(&comparison.right, &mut cells)?;
+        Some(Shape::Compare {
+            left,
+            op: comparison.op,
+            right,
+            sums,
+            cells,
+        })
+    }
+
+    fn cells(&self, template: &CellTemplate) -> Option<Vec<CellId>> {
+        template_cells(self.dataset, self.program, template, self.loops, self.check)
+    }
+
+    fn collect(&self, expr: &CompiledExpr, out: &mut Vec<CellId>) -> Option<()> {
+        match expr {
+            CompiledExpr::Number(_) => {}
+            CompiledExpr::Cell(template) => out.extend(self.cells(template)?),
+            CompiledExpr::Sum(args) => {
+                for arg in args {
+                    self.collect(arg, out)?;
+                }
+            }
+            CompiledExpr::Share(a, b)
+            | CompiledExpr::Growth(a, b)
+            | CompiledExpr::Add(a, b)
+            | CompiledExpr::Sub(a, b)
+            | CompiledExpr::Mul(a, b)
+            | CompiledExpr::Div(a, b) => {
+                self.collect(a, out)?;
+                self.collect(b, out)?;
+            }
+            CompiledExpr::Negate(a) => self.collect(a, out)?,
+        }
+        Some(())
+    }
+
+    /// The canonical form of an expression in this check.
+    fn form(&self, expr: &CompiledExpr) -> Option<Linear> {
+        let hundred = Decimal::ONE_HUNDRED;
+        Some(match expr {
+            CompiledExpr::Number(n) => Linear::constant(*n),
+            CompiledExpr::Cell(template) => {
+                let mut total = Linear::default();
+                for cell in self.cells(template)? {
+                    total = total.add_scaled(&Linear::atom(Atom::Cell(cell)), Decimal::ONE)?;
+                }
+                total
+            }
+            CompiledExpr::Sum(args) => {
+                let mut total = Linear::default();
+                for arg in args {
+                    total = total.add_scaled(&self.form(arg)?, Decimal::ONE)?;
+                }
+                total
+            }
+            CompiledExpr::Add(a, b) => self.form(a)?.add_scaled(&self.form(b)?, Decimal::ONE)?,
+            CompiledExpr::Sub(a, b) => self
+                .form(a)?
+                .add_scaled(&self.form(b)?, Decimal::NEGATIVE_ONE)?,
+            CompiledExpr::Negate(a) => self.form(a)?.scaled(Decimal::NEGATIVE_ONE)?,
+            CompiledExpr::Mul(a, b) => {
+                let (a, b) = (self.form(a)?, self.form(b)?);
+                if a.is_constant() {
+                    b.scaled(a.constant)?
+                } else if b.is_constant() {
+                    a.scaled(b.constant)?
+                } else {
+                    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                    Linear::atom(Atom::Product(Box::new(a), Box::new(b)))
+                }
+            }
+            CompiledExpr::Div(a, b) => {
+                let (a, b) = (self.form(a)?, self.form(b)?);
+                if b.is_constant() && !b.constant.is_zero() {
+                    a.scaled(Decimal::ONE.checked_div(b.constant)?)?
+                } else {
+                    Linear::atom(Atom::Quotient(Box::new(a), Box::new(b)))
+                }
+            }
+            CompiledExpr::Share(a, b) => {
+                let (a, b) = (self.form(a)?, self.form(b)?);
+                if a.is_constant() && b.is_constant() && !b.constant.is_zero() {
+                    Linear::constant(a.constant.checked_div(b.constant)?.checked_mul(hundred)?)
+                } else {
+                    Linear::atom(Atom::Share(Box::new(a), Box::new(b)))
+                }
+            }
+            CompiledExpr::Growth(a, b) => {
+                let (a, b) = (self.form(a)?, self.form(b)?);
+                Linear::atom(Atom::Growth(Box::new(a), Box::new(b)))
+            }
+        })
+    }
+
+    /// Every sum written in the expression: each `sum(...)` or chain of `+`/`−` with two or
+    /// more parts, with its parts as written.
+    fn sums(&self, expr: &CompiledExpr, out: &mut Vec<Vec<Part>>) -> Option<()> {
+        match expr {
+            CompiledExpr::Add(..) | CompiledExpr::Sub(..) | CompiledExpr::Sum(_) => {
+                let mut parts = Vec::new();
+                self.parts(expr, false, &mut parts, out)?;
+                if parts.len() >= 2 {
+                    out.push(parts);
+                }
+            }
+            CompiledExpr::Cell(template) if template.multiple => {
+                let mut parts = Vec::new();
+                self.parts(expr, false, &mut parts, out)?;
+                if parts.len() >= 2 {
+                    out.push(parts);
+                }
+            }
+            CompiledExpr::Number(_) | CompiledExpr::Cell(_) => {}
+            CompiledExpr::Negate(a) => self.sums(a, out)?,
+            CompiledExpr::Share(a, b)
+            | CompiledExpr::Growth(a, b)
+            | CompiledExpr::Mul(a, b)
+            | CompiledExpr::Div(a, b) => {
+                self.sums(a, out)?;
+                self.sums(b, out)?;
+            }
+        }
+        Some(())
+    }
+
+    /// The parts of one sum; sums nested in a part that is not itself additive (a share of a
+    /// sum) are sums of their own.
+    fn parts(
+        &self,
+        expr: &CompiledExpr,
+        negative: bool,
+        parts: &mut Vec<Part>,
+        nested: &mut Vec<Vec<Part>>,
+    ) -> Option<()> {
+        match expr {
+            CompiledExpr::Add(a, b) => {
+                self.parts(a, negative, parts, nested)?;
+                self.parts(b, negative, parts, nested)?;
+            }
+            CompiledExpr::Sub(a, b) => {
+                self.parts(a, negative, parts, nested)?;
+                self.parts(b, !negative, parts, nested)?;
+            }
+            CompiledExpr::Sum(args) => {
+                for arg in args {
+                    self.parts(arg, negative, parts, nested)?;
+                }
+            }
+            CompiledExpr::Negate(a) => self.parts(a, !negative, parts, nested)?,
+            CompiledExpr::Number(_) => {}
+            CompiledExpr::Cell(template) => {
+                for cell in self.cells(template)? {
+                    parts.push(Part {
+                        form: Linear::atom(Atom::Cell(cell)),
+                        cells: vec![cell],
+                        span: template.span,
+                        negative,
+                    });
+                }
+            }
+            other => {
+                let mut cells = Vec::new();
+                self.collect(other, &mut cells)?;
+                let span = template_spans(other).into_iter().reduce(Span::to)?;
+                parts.push(Part {
+                    form: self.form(other)?,
+                    cells,
+                    span,
+                    negative,
+                });
+                self.sums(other, nested)?;
+            }
+        }
+        Some(())
+    }
+}
+
+/// The spans of every cell template in an expression.
+fn template_spans(expr: &CompiledExpr) -> Vec<Span> {
+    match expr {
+        CompiledExpr::Number(_) => Vec::new(),
+        CompiledExpr::Cell(template) => vec![template.span],
+        CompiledExpr::Sum(args) => args.iter().flat_map(template_spans).collect(),
+        CompiledExpr::Share(a, b)
+        | CompiledExpr::Growth(a, b)
+        | CompiledExpr::Add(a, b)
+        | CompiledExpr::Sub(a, b)
+        | CompiledExpr::Mul(a, b)
+        | CompiledExpr::Div(a, b) => {
+            let mut spans = template_spans(a);
+            spans.extend(template_spans(b));
+            spans
+        }
+        CompiledExpr::Negate(a) => template_spans(a),
+    }
+}
+
+/// `T[row, column]` as printed, for messages.
+pub fn describe_cell(dataset: &Dataset, cell: CellId) -> String {
+    let Some(table) = dataset.tables.get(cell.table) else {
+        return String::from("?");
+    };
+    let row = table
+        .rows()
+        .get(cell.row)
+        .map_or_else(String::new, ToString::to_string);
+    if cell.column == ROW_LABEL {
+        return format!("{}[{row}]", table.id());
+    }
+    let column = table
+        .columns()
+        .get(cell.column)
+        .map_or_else(String::new, ToString::to_string);
+    format!("{}[{row}, {column}]", table.id())
+}
+
+/// A few cells named, then how many more: messages stay one line.
+pub fn describe_cells(dataset: &Dataset, cells: &[CellId]) -> String {
+    const SHOWN: usize = 3;
+    let mut unique: Vec<CellId> = Vec::new();
+    for cell in cells {
+        if !unique.contains(cell) {
+            unique.push(*cell);
+        }
+    }
+    let mut text: Vec<String> = unique
+        .iter()
+        .take(SHOWN)
+        .map(|&cell| describe_cell(dataset, cell))
+        .collect();
+    if unique.len() > SHOWN {
+        text.push(format!("and {} more", unique.len() - SHOWN));
+    }
+    text.join(", ")
+}
+
+/// A form as a reader would write it: `T[a, x] + T[b, x] − T[合计, x]` (terms in the
+/// canonical order; a term that is not a cell is named by what it is).
+pub fn describe_form(dataset: &Dataset, form: &Linear) -> String {
+    let mut text = String::new();
+    for (index, (atom, coefficient)) in form.terms.iter().enumerate() {
+        let negative = coefficient.is_sign_negative();
+        let size = coefficient.abs();
+        text.push_str(match (index, negative) {
+            (0, false) => "",
+            (0, true) => "−",
+            (_, false) => " + ",
+            (_, true) => " − ",
+        });
+        if size != Decimal::ONE {
+            text.push_str(&format!("{size} × "));
+        }
+        text.push_str(&match atom {
+            Atom::Cell(cell) => describe_cell(dataset, *cell),
+            Atom::Share(..) => "a share".to_string(),
+            Atom::Growth(..) => "a growth rate".to_string(),
+            Atom::Product(..) => "a product".to_string(),
+            Atom::Quotient(..) => "a quotient".to_string(),
+        });
+    }
+    text
+}

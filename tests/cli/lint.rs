@@ -1,0 +1,234 @@
+//! `crossfoot lint`: one fixture per lint under `tests/fixtures/lint/rules/`, all on the tables
+//! of `tests/fixtures/lint/data/`. Each test checks the exit code and the codes, rules and
+//! places of the JSON report itself, then snapshots the human report (`lint__<case>.snap`).
+
+use super::{crossfoot, parse, snapshot};
+use serde_json::Value;
+
+const DATA: &str = "tests/fixtures/lint/data";
+
+/// `crossfoot lint` on one fixture: the JSON report (parsed) and the human one.
+fn lint(case: &str, extra: &[&str]) -> (i32, Value, String) {
+    let rules = format!("tests/fixtures/lint/rules/{case}.rules");
+    let mut args = vec!["lint", "--data", DATA, "--rules", &rules];
+    args.extend(extra);
+    let human = crossfoot(&args);
+    args.extend(["--format", "json"]);
+    let json = crossfoot(&args);
+    assert_eq!(
+        human.code, json.code,
+        "{case}: same exit code in both formats"
+    );
+    assert_eq!(json.stderr, "", "{case}: nothing on stderr");
+    (json.code, parse(&json.stdout), human.stdout)
+}
+
+/// The (code, rules) of every finding, in report order.
+fn codes(json: &Value) -> Vec<(String, Vec<String>)> {
+    json["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            let rules = f["rules"]
+                .as_array()
+                .expect("rules is an array")
+                .iter()
+                .map(|r| r.as_str().expect("a rule id").to_string())
+                .collect();
+            (f["code"].as_str().expect("a code").to_string(), rules)
+        })
+        .collect()
+}
+
+/// The (line, label) of every location of finding `index`.
+fn places(json: &Value, index: usize) -> Vec<(u64, String)> {
+    json["findings"][index]["locations"]
+        .as_array()
+        .expect("locations is an array")
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_u64().expect("a line"),
+                l["label"].as_str().expect("a label").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn snapshot_case(case: &str, extra: &str, human: &str) {
+    snapshot(
+        &format!("lint__{case}"),
+        &format!(
+            "crossfoot lint --data {DATA} --rules tests/fixtures/lint/rules/{case}.rules{extra}"
+        ),
+        human,
+    );
+}
+
+fn one(code: &str, rules: &[&str]) -> Vec<(String, Vec<String>)> {
+    vec![(
+        format!("crossfoot::lint::{code}"),
+        rules.iter().map(ToString::to_string).collect(),
+    )]
+}
+
+#[test]
+fn a_check_whose_sides_are_the_same_expression_never_fails() {
+    let (code, json, human) = lint("never_fails", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&json), one("never_fails", &["L1.same"]));
+    assert!(human.contains("in 2 of its 2 checks, the first (where r = 北京)"));
+    assert_eq!(json["summary"]["warnings"], 1);
+    snapshot_case("never_fails", "", &human);
+    snapshot(
+        "lint__never_fails_json",
+        "the same run, --format json",
+        &serde_json::to_string_pretty(&json).unwrap(),
+    );
+}
+
+#[test]
+fn a_part_named_twice_in_a_sum_is_counted_twice() {
+    let (code, json, human) = lint("counted_twice", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&json), one("counted_twice", &["L1.total"]));
+    assert_eq!(json["findings"][0]["cells"][0]["row"], "天津");
+    snapshot_case("counted_twice", "", &human);
+}
+
+#[test]
+fn an_of_which_row_added_to_a_total_is_flagged_but_not_one_compared_alone() {
+    let (code, json, human) = lint("of_which_part", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&json), one("of_which_part", &["L1.total"]));
+    assert_eq!(json["findings"][0]["cells"][0]["row"], "其中：石家庄");
+    snapshot_case("of_which_part", "", &human);
+}
+
+#[test]
+fn contradictory_rules_are_errors_of_lint_and_check_refuses_them() {
+    let (code, json, human) = lint("contradiction", &[]);
+    assert_eq!(code, 1);
+    let expected: Vec<(String, Vec<String>)> = [
+        ["L1.total", "L1.less"],
+        ["L1.prior_total", "L1.prior_mixed"],
+    ]
+    .iter()
+    .map(|pair| {
+        (
+            "crossfoot::lint::contradiction".to_string(),
+            pair.iter().map(ToString::to_string).collect(),
+        )
+    })
+    .collect();
+    assert_eq!(codes(&json), expected);
+    assert_eq!(json["summary"]["errors"], 2);
+    let message = json["findings"][1]["message"].as_str().unwrap();
+    assert!(
+        message.contains("L1[河北, 2020 年] = L1[河北, 2021 年]"),
+        "{message}"
+    );
+    snapshot_case("contradiction", "", &human);
+
+    let check = crossfoot(&[
+        "check",
+        "--data",
+        DATA,
+        "--rules",
+        "tests/fixtures/lint/rules/contradiction.rules",
+    ]);
+    assert_eq!(check.code, 2, "check refuses contradictory rules");
+    assert_eq!(check.stdout, "");
+    assert!(check.stderr.contains("crossfoot::lint::contradiction"));
+    assert!(check.stderr.contains("2 input errors; nothing was checked"));
+}
+
+#[test]
+fn a_group_summed_against_a_total_that_prints_more_parts_is_incomplete() {
+    let (code, json, human) = lint("group_incomplete", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&json), one("group_incomplete", &["L1.total"]));
+    assert_eq!(
+        places(&json, 0),
+        vec![
+            (7, "leaves out 河北".to_string()),
+            (10, "sums it against L1[合计]".to_string())
+        ]
+    );
+    snapshot_case("group_incomplete", "", &human);
+}
+
+#[test]
+fn a_group_that_names_a_member_twice_is_flagged_on_both_names() {
+    let (code, json, human) = lint("group_repeats", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&json), one("group_repeats", &[]));
+    assert_eq!(
+        places(&json, 0),
+        vec![
+            (6, "named again here".to_string()),
+            (6, "first named here".to_string())
+        ]
+    );
+    snapshot_case("group_repeats", "", &human);
+}
+
+#[test]
+fn a_repeated_rule_id_is_a_lint_not_an_input_error() {
+    let (code, json, human) = lint("duplicate_id", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&json), one("duplicate_id", &["L1.total"]));
+    assert_eq!(
+        places(&json, 0),
+        vec![
+            (9, "used again here".to_string()),
+            (6, "first used here".to_string())
+        ]
+    );
+    snapshot_case("duplicate_id", "", &human);
+}
+
+#[test]
+fn coverage_lists_the_tables_rows_and_columns_no_rule_reads() {
+    let (code, json, _) = lint("uncovered", &[]);
+    assert_eq!(
+        (code, codes(&json)),
+        (0, Vec::new()),
+        "only with --coverage"
+    );
+    let (code, json, human) = lint("uncovered", &["--coverage"]);
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("column `2020 年` of L1"));
+    assert!(messages[1].contains("row `其中：石家庄` of L1"));
+    assert!(messages[2].contains("table L2"));
+    snapshot_case("uncovered", " --coverage", &human);
+}
+
+#[test]
+fn the_bundled_rules_lint_clean() {
+    let run = crossfoot(&["lint", "--coverage", "--format", "json"]);
+    let json = parse(&run.stdout);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(json["summary"]["findings"], 0);
+}
+
+#[test]
+fn bad_input_is_exit_code_2() {
+    let run = crossfoot(&[
+        "lint",
+        "--data",
+        DATA,
+        "--rules",
+        "tests/fixtures/errors/unknown_label/rules",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("input error"));
+}
