@@ -210,7 +210,7 @@ fn check_once(
     known: Option<&Baseline>,
 ) -> Result<(ExitCode, Baseline), ExitCode> {
     let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
-    options.max_file_bytes = Some(args.max_table_size);
+    options.max_table_bytes = Some(args.max_table_size);
     let loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     let loaded = loaded.map_err(|errors| input_errors(&errors))?;

@@ -33,10 +33,18 @@ pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
     read_text_with(path, &ReadOptions::default())
 }
 
-/// [`read_text`], with `--encoding`, `--max-table-size` (a larger file is refused before it is
-/// read) and a place for notices about the encodings used. Files are only opened for reading.
+/// [`read_text`], with `--encoding` and a place for notices about the encodings used.
 pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource, TableError> {
-    let limit = options.max_file_bytes();
+    read_bounded(path, options, super::limits::ADDRESSABLE)
+}
+
+/// [`read_text_with`], refusing a file of more than `limit` bytes before reading it. Files are
+/// only ever opened for reading.
+fn read_bounded(
+    path: &Path,
+    options: &ReadOptions,
+    limit: u64,
+) -> Result<SharedSource, TableError> {
     let unreadable = |e: std::io::Error| TableError::Unreadable {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -103,7 +111,7 @@ pub fn read_table(
     layout: Layout,
     options: &ReadOptions,
 ) -> Result<Table, Vec<TableError>> {
-    let source = read_text_with(path, options).map_err(|e| vec![e])?;
+    let source = read_bounded(path, options, options.max_table_bytes()).map_err(|e| vec![e])?;
     parse_table(&source, meta, layout)
 }
 
