@@ -136,6 +136,10 @@ pub struct CheckArgs {
     /// (gbk, gb18030, big5, utf-16le …). Default: detect it, and say so on stderr.
     #[arg(long, value_name = "NAME", value_parser = crate::decode::encoding_for)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Refuse a table file larger than this, before reading it: bytes, or with K, M or G
+    /// (a table takes about 3–5 times its size in memory; at most 4G).
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::table::limits::parse_size)]
+    pub max_table_size: u64,
 }
 
 /// What makes `check` exit with 1: findings of this severity or higher.

@@ -64,6 +64,9 @@ pub struct ReadOptions {
     pub encoding: Option<&'static Encoding>,
     /// One line per file read in an encoding other than UTF-8 (files are read in parallel).
     notices: Mutex<Vec<String>>,
+    /// `--max-table-size`: a larger table file is refused before it is read. `None`: the
+    /// default ([`crate::table::limits::DEFAULT_MAX_TABLE_BYTES`]).
+    pub max_table_bytes: Option<u64>,
 }
 
 impl ReadOptions {
@@ -71,7 +74,17 @@ impl ReadOptions {
         Self {
             encoding,
             notices: Mutex::new(Vec::new()),
+            max_table_bytes: None,
         }
+    }
+
+    /// The most bytes a table file may hold: `--max-table-size`, and never more than 32-bit
+    /// offsets address.
+    pub fn max_table_bytes(&self) -> u64 {
+        use crate::table::limits::{ADDRESSABLE, DEFAULT_MAX_TABLE_BYTES};
+        self.max_table_bytes
+            .unwrap_or(DEFAULT_MAX_TABLE_BYTES)
+            .min(ADDRESSABLE)
     }
 
     fn notice(&self, text: String) {

@@ -36,6 +36,16 @@ fn print_notices(options: &crossfoot::decode::ReadOptions) {
     }
 }
 
+/// Print warnings about the inputs (full-width figures) on stderr; the run goes on.
+fn input_warnings(dataset: &crossfoot::table::manifest::Dataset) {
+    if dataset.warnings.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let style = human::Style { color, width: 100 };
+    eprint!("{}", human::render_warnings(&dataset.warnings, style));
+}
+
 /// The data and rules directories, the bundled book's by default.
 fn paths(inputs: &crossfoot::cli::Inputs) -> (std::path::PathBuf, std::path::PathBuf) {
     let data = inputs.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
@@ -49,7 +59,9 @@ fn paths(inputs: &crossfoot::cli::Inputs) -> (std::path::PathBuf, std::path::Pat
 /// Load the inputs without checking; print errors and give exit code 2 on failure.
 fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitCode> {
     let (data, rules) = paths(inputs);
-    crossfoot::run::load(&data, &rules).map_err(|errors| input_errors(&errors))
+    let loaded = crossfoot::run::load(&data, &rules).map_err(|errors| input_errors(&errors))?;
+    input_warnings(&loaded.dataset);
+    Ok(loaded)
 }
 
 /// `crossfoot baseline`: run the checks and write their findings as a baseline.
@@ -59,6 +71,7 @@ fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
         Ok(checked) => checked,
         Err(errors) => return input_errors(&errors),
     };
+    input_warnings(&checked.dataset);
     let baseline = crossfoot::baseline::from_outcome(&checked.dataset, &checked.outcome);
     let json = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
     if let Err(error) = std::fs::write(&args.output, json) {
@@ -225,10 +238,12 @@ fn check_once(
     rules: &Path,
     known: Option<&Baseline>,
 ) -> Result<(ExitCode, Baseline), ExitCode> {
-    let options = crossfoot::decode::ReadOptions::new(args.encoding);
+    let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
+    options.max_table_bytes = Some(args.max_table_size);
     let loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     let loaded = loaded.map_err(|errors| input_errors(&errors))?;
+    input_warnings(&loaded.dataset);
     // Contradictory rules would report whichever rule happens to fail: refuse them.
     // The lint expands every check one by one: worth it before a book's run, not before a
     // million-row record table's (there, `crossfoot lint` is a separate step).

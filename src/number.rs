@@ -3,6 +3,11 @@
 //! The book prints `22 398.4` (a space groups thousands), `-13.9`, `0.0`, and `—` for "not
 //! applicable". A parsed figure keeps its printed precision (the decimal's scale), because the
 //! number of printed decimals decides how much rounding the figure may hide.
+//!
+//! A figure typed with full-width characters (`１２３.４`, `－5`, common when a table was typed
+//! with a Chinese input method) is read as its ASCII twin when that is unambiguous, and the
+//! caller is told so it can warn; a full-width comma or ideographic full stop inside a figure
+//! (`１，２３４`) could be a thousands separator or a decimal point, and is an error.
 
 use rust_decimal::Decimal;
 
@@ -18,9 +23,19 @@ pub enum Figure {
 /// Why a cell's text is not a figure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
-    /// `12a`, `abc`: characters that are not part of a number.
+    /// `abc`, `1.`: not a number at all.
     #[error("`{text}` is not a number")]
     NotANumber { text: String },
+    /// `12a`, `1O0`: digits with a character that has no place in a figure.
+    #[error("`{text}` is not a number: `{character}` is not part of a figure")]
+    StrayCharacter { text: String, character: char },
+    /// `1.2.3`: more than one decimal point.
+    #[error("`{text}` has {count} decimal points; a figure has at most one")]
+    DecimalPoints { text: String, count: usize },
+    /// `１，２３４`, `12。5`: a full-width comma or ideographic full stop among digits, which may
+    /// be a thousands separator or a decimal point.
+    #[error("`{text}` is ambiguous: `{character}` may separate thousands or mark the decimals")]
+    AmbiguousWide { text: String, character: char },
     /// `1 23.4`, `12 3456`: spaces that do not group digits in threes.
     #[error("`{text}` groups its digits wrongly: a space may only separate groups of three digits")]
     BadGrouping { text: String },
@@ -44,6 +59,64 @@ fn is_group_separator(c: char) -> bool {
 /// assert_eq!(parse_figure("—").unwrap(), Figure::NotApplicable);
 /// ```
 pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
+    read_figure(text).map(|(figure, _)| figure)
+}
+
+/// [`parse_figure`], and the ASCII text the figure was read as when it was written with
+/// full-width characters (`１２３.４` → `123.4`), so the caller can warn.
+///
+/// ```
+/// use crossfoot::number::{read_figure, Figure};
+/// let (Figure::Value(v), Some(read_as)) = read_figure("－１２.５").unwrap() else { panic!() };
+/// assert_eq!((v.to_string(), read_as.as_str()), ("-12.5".to_string(), "-12.5"));
+/// assert!(read_figure("１，２３４").is_err());
+/// ```
+pub fn read_figure(text: &str) -> Result<(Figure, Option<String>), NumberError> {
+    if let Some((mantissa, scale)) = parse_plain(text.as_bytes()) {
+        return Ok((Figure::Value(Decimal::new(mantissa, scale)), None));
+    }
+    match fold_wide(text)? {
+        Some(folded) => parse_ascii(&folded).map(|figure| (figure, Some(folded))),
+        None => parse_ascii(text).map(|figure| (figure, None)),
+    }
+}
+
+/// Characters that may separate thousands or mark the decimals in a full-width figure.
+const AMBIGUOUS_WIDE: &[char] = &['，', '。', '、'];
+
+/// The ASCII twin of a figure typed with full-width digits, `．`, `－` (or the minus sign `−`)
+/// and ideographic spaces; `None` when it has none of them.
+fn fold_wide(text: &str) -> Result<Option<String>, NumberError> {
+    let trimmed = text.trim();
+    let has_digit = trimmed
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    if has_digit && let Some(character) = trimmed.chars().find(|c| AMBIGUOUS_WIDE.contains(c)) {
+        return Err(NumberError::AmbiguousWide {
+            text: trimmed.to_string(),
+            character,
+        });
+    }
+    let ascii_twin = |c: char| match c {
+        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+        '．' => Some('.'),
+        '－' | '−' => Some('-'),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    };
+    if !trimmed.chars().any(|c| ascii_twin(c).is_some()) {
+        return Ok(None);
+    }
+    Ok(Some(
+        trimmed
+            .chars()
+            .map(|c| ascii_twin(c).unwrap_or(c))
+            .collect(),
+    ))
+}
+
+/// The general path for a figure in ASCII: dashes, other separators, and every error.
+fn parse_ascii(text: &str) -> Result<Figure, NumberError> {
     if let Some((mantissa, scale)) = parse_plain(text.as_bytes()) {
         return Ok(Figure::Value(Decimal::new(mantissa, scale)));
     }
@@ -61,6 +134,24 @@ pub fn parse_figure(text: &str) -> Result<Figure, NumberError> {
     let too_long = || NumberError::TooLong {
         text: trimmed.to_string(),
     };
+    let points = unsigned.matches('.').count();
+    if points > 1 {
+        return Err(NumberError::DecimalPoints {
+            text: trimmed.to_string(),
+            count: points,
+        });
+    }
+    let stray = unsigned
+        .chars()
+        .find(|&c| !(c.is_ascii_digit() || c == '.' || is_group_separator(c)));
+    if let Some(character) = stray
+        && unsigned.chars().any(|c| c.is_ascii_digit())
+    {
+        return Err(NumberError::StrayCharacter {
+            text: trimmed.to_string(),
+            character,
+        });
+    }
     let (integer, fraction) = match unsigned.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (unsigned, None),
@@ -238,10 +329,20 @@ mod tests {
 
     #[test]
     fn rejects_text_and_bad_grouping() {
-        assert!(matches!(
+        assert_eq!(
             parse_figure("12a"),
-            Err(NumberError::NotANumber { .. })
-        ));
+            Err(NumberError::StrayCharacter {
+                text: "12a".to_string(),
+                character: 'a'
+            })
+        );
+        assert_eq!(
+            parse_figure("1.2.3"),
+            Err(NumberError::DecimalPoints {
+                text: "1.2.3".to_string(),
+                count: 2
+            })
+        );
         assert!(matches!(
             parse_figure("abc"),
             Err(NumberError::NotANumber { .. })
@@ -262,6 +363,41 @@ mod tests {
             parse_figure("123456789012345678901234567890"),
             Err(NumberError::TooLong { .. })
         ));
+    }
+
+    #[test]
+    fn full_width_figures_are_read_as_their_ascii_twins_and_say_so() {
+        for (text, read_as) in [
+            ("１２３.４", "123.4"),
+            ("１２３．４", "123.4"),
+            ("－5", "-5"),
+            ("−13.9", "-13.9"),
+            ("２２\u{3000}３９８.４", "22 398.4"),
+        ] {
+            let (figure, folded) = read_figure(text).unwrap();
+            assert_eq!(folded.as_deref(), Some(read_as), "{text}");
+            assert_eq!(figure, parse_figure(read_as).unwrap(), "{text}");
+        }
+        assert_eq!(
+            read_figure("－").unwrap(),
+            (Figure::NotApplicable, Some("-".to_string()))
+        );
+        assert_eq!(read_figure("12.5").unwrap().1, None);
+    }
+
+    #[test]
+    fn a_full_width_comma_or_full_stop_among_digits_is_ambiguous() {
+        for (text, character) in [("１，２３４", '，'), ("12。5", '。'), ("1，234", '，')]
+        {
+            assert_eq!(
+                read_figure(text),
+                Err(NumberError::AmbiguousWide {
+                    text: text.to_string(),
+                    character
+                }),
+                "{text}"
+            );
+        }
     }
 
     /// The general path alone, to compare with the fast one.

@@ -34,15 +34,26 @@ pub fn load(data: &Path, rules: &Path) -> Result<Loaded, Vec<miette::Report>> {
     load_with(data, rules, &ReadOptions::default())
 }
 
-/// [`load`], reading files as `options` says (`--encoding`); `options` collects notices of
-/// the encodings used, to print even when loading fails.
+/// [`load`], reading files as `options` says (`--encoding`, `--max-table-size`); `options`
+/// collects notices of the encodings used, to print even when loading fails.
+///
+/// The rules files are parsed even when a table is bad, so one run reports the problems of
+/// both; rules are compiled (their names resolved) only against tables that all loaded.
 pub fn load_with(
     data: &Path,
     rules: &Path,
     options: &ReadOptions,
 ) -> Result<Loaded, Vec<miette::Report>> {
-    let dataset = load_dataset_with(data, options).map_err(into_reports)?;
-    let files = parse_rule_files_with(rules, options).map_err(into_reports)?;
+    let dataset = load_dataset_with(data, options);
+    let files = parse_rule_files_with(rules, options);
+    let (dataset, files) = match (dataset, files) {
+        (Ok(dataset), Ok(files)) => (dataset, files),
+        (dataset, files) => {
+            let mut errors = dataset.err().map(into_reports).unwrap_or_default();
+            errors.extend(files.err().map(into_reports).unwrap_or_default());
+            return Err(errors);
+        }
+    };
     let program = compile(&dataset, &files).map_err(into_reports)?;
     Ok(Loaded { dataset, program })
 }

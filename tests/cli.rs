@@ -20,6 +20,8 @@ mod corpus;
 mod encodings;
 #[path = "cli/html.rs"]
 mod html;
+#[path = "cli/input_errors.rs"]
+mod input_errors;
 #[path = "cli/lint.rs"]
 mod lint;
 #[path = "cli/reports.rs"]
@@ -561,7 +563,11 @@ fn snapshot_files(dir: &Path, into: &mut BTreeMap<PathBuf, Vec<u8>>) {
 
 #[test]
 fn data_files_are_untouched_by_a_run() {
-    let dirs = [root().join("data"), root().join("tests/fixtures")];
+    let dirs = [
+        root().join("data"),
+        root().join("rules"),
+        root().join("tests/fixtures"),
+    ];
     let mut before = BTreeMap::new();
     for dir in &dirs {
         snapshot_files(dir, &mut before);

@@ -450,6 +450,7 @@ pub fn text_table(source: &SharedSource) -> Table {
         figure_fields: Vec::new(),
         cell_spans: Some(spans),
         stated: Some(stated),
+        warnings: Vec::new(),
     };
     Table::new(meta, source.clone(), grid)
 }

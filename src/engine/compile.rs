@@ -71,7 +71,10 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
             }
             seen_ids.insert(&rule.id.value, (&parsed.source, rule.id.span));
             match compiler.rule(rule) {
-                Ok(compiled) => program.rules.push(compiled),
+                Ok(compiled) => match super::self_reference::self_reference(&compiled, dataset) {
+                    Some(error) => errors.push(error),
+                    None => program.rules.push(compiled),
+                },
                 Err(error) => errors.push(match *error {
                     RuleError::LostAnchor {
                         source_code,

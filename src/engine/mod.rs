@@ -10,6 +10,7 @@ mod linear;
 pub mod program;
 pub mod resolve;
 mod row_plan;
+mod self_reference;
 
 pub use compile::{ParsedFile, compile, compile_partial};
 pub use evaluate::{check_cells, evaluate, evaluate_observed, evaluate_with, template_cells};

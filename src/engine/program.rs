@@ -80,7 +80,7 @@ pub struct CellId {
 }
 
 /// How a rule names a row or a column.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AxisTemplate {
     /// Resolved when the rule was compiled.
     Fixed(usize),
@@ -92,7 +92,7 @@ pub enum AxisTemplate {
     Path(Vec<SegmentTemplate>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SegmentTemplate {
     Key(Key),
     Variable(usize),

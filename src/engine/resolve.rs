@@ -96,8 +96,11 @@ impl Axis {
 pub enum LookupError {
     /// Nothing matches; the nearest label, if any is close.
     NotFound { nearest: Option<String> },
-    /// Several match; their printed paths.
-    Ambiguous { candidates: Vec<String> },
+    /// Several match; their printed paths, and where each path's last label is printed.
+    Ambiguous {
+        candidates: Vec<String>,
+        spans: Vec<Span>,
+    },
 }
 
 /// A failed lookup as the diagnostic a rule gets, on the token (`span` in `source`) that named
@@ -128,21 +131,50 @@ pub fn lookup_diagnostic(
             label,
             help: nearest.map(|n| format!("did you mean `{n}`?")),
         },
-        LookupError::Ambiguous { candidates } => RuleError::AmbiguousLabel {
-            source_code: named(source),
-            span: span.into(),
-            table: table.id().to_string(),
-            axis: axis.name(),
-            label,
-            candidates: candidates.join(", "),
-            help: if table.meta.anchored {
+        LookupError::Ambiguous { candidates, spans } => {
+            let alike = candidates.windows(2).all(|w| w.first() == w.last());
+            let help = if table.meta.anchored {
                 "the words name several figures of the text: add the words before them (an \
                  anchor may reach back across `；` and `。`)"
                     .to_string()
+            } else if alike {
+                format!(
+                    "{} prints this {} label {} times, alike, so no path tells them apart: \
+                     correct the duplicate in the table, or give its rows a group column \
+                     (label_columns = 2) so their paths differ",
+                    table.id(),
+                    axis.name(),
+                    candidates.len()
+                )
             } else {
                 "add the outer label to the path, e.g. `group/合计`".to_string()
-            },
-        },
+            };
+            // Where the table prints them; the text's figures are shown by their anchors.
+            let printed = (!table.meta.anchored).then(|| crate::lang::error::PrintedAt {
+                source_code: named(table.source()),
+                labels: spans
+                    .iter()
+                    .enumerate()
+                    .map(|(n, span)| {
+                        miette::LabeledSpan::new_with_span(
+                            Some(format!("{} {}", axis.name(), n + 1)),
+                            *span,
+                        )
+                    })
+                    .collect(),
+                table: table.id().to_string(),
+            });
+            RuleError::AmbiguousLabel {
+                source_code: named(source),
+                span: span.into(),
+                table: table.id().to_string(),
+                axis: axis.name(),
+                label,
+                candidates: candidates.join(", "),
+                help,
+                printed: printed.into_iter().collect(),
+            }
+        }
     }
 }
 
@@ -239,11 +271,12 @@ fn names_group_total(path: &LabelPath, keys: &[Key]) -> bool {
 }
 
 fn ambiguous(paths: &[LabelPath], indices: &[usize]) -> LookupError {
+    let found: Vec<&LabelPath> = indices.iter().filter_map(|&i| paths.get(i)).collect();
     LookupError::Ambiguous {
-        candidates: indices
+        candidates: found.iter().map(ToString::to_string).collect(),
+        spans: found
             .iter()
-            .filter_map(|&i| paths.get(i))
-            .map(ToString::to_string)
+            .filter_map(|path| path.last().map(crate::table::label::Label::span))
             .collect(),
     }
 }
@@ -312,7 +345,7 @@ mod tests {
         let t = a10();
         assert!(matches!(
             lookup(&t, Axis::Column, &keys("增长")),
-            Err(LookupError::Ambiguous { candidates }) if candidates.len() == 2
+            Err(LookupError::Ambiguous { candidates, .. }) if candidates.len() == 2
         ));
         assert_eq!(
             lookup(&t, Axis::Row, &keys("委托开法")),

@@ -72,6 +72,9 @@ pub enum RuleError {
         candidates: String,
         #[help]
         help: String,
+        /// Where the table prints the rows or columns it names.
+        #[related]
+        printed: Vec<PrintedAt>,
     },
 
     /// A loop list or group used where one label is needed, or other misuse of a name.
@@ -104,6 +107,29 @@ pub enum RuleError {
         rule: String,
     },
 
+    /// `A2[合计, 金额] = A2[合计, 金额]`, or a sum whose parts include its own total
+    /// (`sum(A2[[合计, 技术开发], 金额])` for `A2[合计, 金额]`): the check compares a figure with
+    /// itself, so it proves nothing, or fails for a reason that is not in the book.
+    #[error("rule `{rule}` compares {cell} with itself")]
+    #[diagnostic(
+        code(crossfoot::rules::self_reference),
+        help(
+            "a check compares a published figure with other figures: name a different cell \
+             on the right, or leave the total out of its parts"
+        )
+    )]
+    SelfReference {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("the published figure")]
+        published: Option<SourceSpan>,
+        #[label("{again}")]
+        span: SourceSpan,
+        again: &'static str,
+        rule: String,
+        cell: String,
+    },
+
     /// Two rules with one id.
     #[error("rule id `{id}` is used twice")]
     #[diagnostic(code(crossfoot::rules::duplicate_id))]
@@ -117,4 +143,17 @@ pub enum RuleError {
         #[help]
         first: Option<String>,
     },
+}
+
+/// Where a table prints the rows or columns an ambiguous label names: shown beneath the error
+/// on the rule, so a duplicate label is seen in the table itself.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("where {table} prints them")]
+#[diagnostic(severity(Advice))]
+pub struct PrintedAt {
+    #[source_code]
+    pub source_code: NamedSource<DiagnosticSource>,
+    #[label(collection)]
+    pub labels: Vec<miette::LabeledSpan>,
+    pub table: String,
 }

@@ -370,18 +370,48 @@ pub fn summary(report: &Report<'_>) -> String {
     )
 }
 
-/// Render input errors (bad data or rules) as diagnostics, with a closing count.
+/// Input errors shown in one run; the rest are counted. Fifty are more than anyone fixes
+/// before running again, and few enough to scroll through.
+pub const MAX_ERRORS_SHOWN: usize = 50;
+
+/// Render input errors (bad data or rules) as diagnostics, at most [`MAX_ERRORS_SHOWN`], with a
+/// closing count of all of them (a file's "… and N more problems" counts as its N).
 pub fn render_errors(errors: &[miette::Report], style: Style) -> String {
     let handler = style.handler();
     let mut out = String::new();
+    let (mut total, mut accounted) = (0, 0);
     for error in errors {
-        let _ = handler.render_report(&mut out, error.as_ref());
+        // A file's "… and N more problems" stands for N errors it did not keep.
+        let weight = match error.downcast_ref::<crate::table::TableError>() {
+            Some(crate::table::TableError::MoreInFile { count, .. }) => *count,
+            _ => 1,
+        };
+        total += weight;
+        let shown = errors.len() <= MAX_ERRORS_SHOWN || accounted < MAX_ERRORS_SHOWN;
+        if shown {
+            let _ = handler.render_report(&mut out, error.as_ref());
+            out.push('\n');
+            accounted += weight.max(1);
+        }
+    }
+    let hidden = total.saturating_sub(accounted);
+    if hidden > 0 {
+        out.push_str(&format!("… and {hidden} more input errors, not shown\n\n"));
+    }
+    let plural = if total == 1 { "" } else { "s" };
+    out.push_str(&format!(
+        "crossfoot: {total} input error{plural}; nothing was checked\n"
+    ));
+    out
+}
+
+/// Render warnings about the inputs (the run goes on).
+pub fn render_warnings<D: miette::Diagnostic>(warnings: &[D], style: Style) -> String {
+    let handler = style.handler();
+    let mut out = String::new();
+    for warning in warnings {
+        let _ = handler.render_report(&mut out, warning);
         out.push('\n');
     }
-    let plural = if errors.len() == 1 { "" } else { "s" };
-    out.push_str(&format!(
-        "crossfoot: {} input error{plural}; nothing was checked\n",
-        errors.len()
-    ));
     out
 }

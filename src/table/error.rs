@@ -36,13 +36,70 @@ pub enum TableError {
         span: SourceSpan,
     },
 
-    /// A file larger than crossfoot addresses (4 GiB).
-    #[error("{} is too large ({size} bytes; the limit is 4 GiB)", path.display())]
+    /// A file larger than `--max-table-size` (default 1 GiB; never past 4 GiB, the most that
+    /// 32-bit offsets address), refused before it is read.
+    #[error("{} is too large: {size} bytes, and the limit is {limit} bytes", path.display())]
     #[diagnostic(
         code(crossfoot::data::too_large),
-        help("split the table into several files")
+        help(
+            "a table needs about 3 to 5 times its file size in memory; raise the limit with \
+             `--max-table-size` (at most 4G) if the machine has the memory, or split the table \
+             into several files"
+        )
     )]
-    TooLarge { path: PathBuf, size: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+
+    /// A table file with nothing in it.
+    #[error("{} is empty", path.display())]
+    #[diagnostic(
+        code(crossfoot::data::empty_file),
+        help("a table needs its header row(s) and at least one row of figures")
+    )]
+    EmptyFile { path: PathBuf },
+
+    /// A table with its header rows and nothing after them: every rule over it would check
+    /// nothing and pass.
+    #[error("table `{id}` has a header but no rows of figures")]
+    #[diagnostic(
+        code(crossfoot::data::no_rows),
+        help("add the table's rows, or remove the file (and its entry in tables.toml)")
+    )]
+    NoRows {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("the header, and nothing after it")]
+        span: SourceSpan,
+        id: String,
+    },
+
+    /// `units = { "金额" = "万元" }` for a header `金额 / 亿元`, or `unit = "万元"` for a table
+    /// whose header prints `亿元`: the manifest and the table disagree on a unit.
+    #[error("{message}")]
+    #[diagnostic(
+        code(crossfoot::data::unit_mismatch),
+        help(
+            "correct whichever is wrong: the header, or `unit`/`units` in tables.toml (they are \
+             meant for labels that print no unit)"
+        )
+    )]
+    UnitMismatch {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("prints {printed}")]
+        span: SourceSpan,
+        /// "`金额 / 亿元` prints the unit 亿元, but tables.toml declares 万元 (units)".
+        message: String,
+        printed: &'static str,
+    },
+
+    /// More problems in one file than are worth listing.
+    #[error("… and {count} more problems in {}", path.display())]
+    #[diagnostic(code(crossfoot::data::more), help("fix the ones above and run again"))]
+    MoreInFile { path: PathBuf, count: usize },
 
     /// `tables.toml` is not valid TOML or misses a field.
     #[error("the table manifest is invalid: {message}")]
@@ -59,11 +116,13 @@ pub enum TableError {
     #[error("table id `{id}` is declared twice")]
     #[diagnostic(
         code(crossfoot::data::duplicate_table),
-        help("give each table its own id")
+        help("give each table its own id: rules name tables by id")
     )]
     DuplicateTable {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
+        #[label("first declared here")]
+        first: SourceSpan,
         #[label("declared again here")]
         span: SourceSpan,
         id: String,
@@ -71,7 +130,12 @@ pub enum TableError {
 
     /// The CSV reader rejected the file (an unclosed quote, say).
     #[error("malformed CSV: {message}")]
-    #[diagnostic(code(crossfoot::data::csv))]
+    #[diagnostic(
+        code(crossfoot::data::csv),
+        help(
+            "close the quote on the same line; a quote inside a quoted cell is written twice (`\"\"`)"
+        )
+    )]
     MalformedCsv {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
@@ -108,18 +172,17 @@ pub enum TableError {
         span: SourceSpan,
     },
 
-    /// A data cell holds text that is not a figure.
+    /// A data cell holds text that is not a figure: `12a`, `1.2.3`, `１，０００`.
     #[error("{message}")]
-    #[diagnostic(
-        code(crossfoot::data::number),
-        help("a data cell holds a number such as `22 398.4`, or `—` for not applicable")
-    )]
+    #[diagnostic(code(crossfoot::data::number))]
     BadNumber {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
         #[label("not a figure")]
         span: SourceSpan,
         message: String,
+        #[help]
+        help: &'static str,
     },
 
     /// A workbook calamine cannot open (not a spreadsheet, damaged, encrypted).
@@ -178,7 +241,38 @@ pub enum TableError {
     #[error("no tables in {}", path.display())]
     #[diagnostic(
         code(crossfoot::data::empty),
-        help("point --data at a directory with CSV tables")
+        help(
+            "point --data at a directory of CSV tables; with a tables.toml, list each of them \
+             in it as a [[table]]"
+        )
     )]
     NoTables { path: PathBuf },
+}
+
+/// Something in the tables worth a look that does not stop the run: printed on stderr with its
+/// span, and the exit code stays what the checks give.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum TableWarning {
+    /// `１２３.４`, `－5`: a figure typed with full-width digits, `．` or `－` (a Chinese input
+    /// method), read as its ASCII twin. A full-width `，` or `。` among digits is an error instead
+    /// ([`crate::number::NumberError::AmbiguousWide`]): it may separate thousands or mark decimals.
+    #[error("`{text}` is typed with full-width or typographic characters; read as `{read_as}`")]
+    #[diagnostic(
+        code(crossfoot::data::full_width),
+        severity(Warning),
+        help("retype it with ASCII digits, `.` and `-` to silence this warning")
+    )]
+    FullWidth {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("read as `{read_as}`")]
+        span: SourceSpan,
+        text: String,
+        read_as: String,
+    },
+
+    /// More full-width figures in one file than are worth listing.
+    #[error("… and {count} more figures typed in full-width characters in {}", path.display())]
+    #[diagnostic(code(crossfoot::data::full_width), severity(Warning))]
+    MoreFullWidth { path: PathBuf, count: usize },
 }

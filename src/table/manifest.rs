@@ -6,7 +6,7 @@
 
 use super::read::{Layout, parse_table, read_table, read_text_with};
 use super::sheet::{SheetPlan, is_workbook, parse_range, read_sheet};
-use super::{Table, TableError, TableMeta};
+use super::{Table, TableError, TableMeta, TableWarning};
 use crate::decode::ReadOptions;
 use crate::source::{SharedSource, Span, named};
 use rayon::prelude::*;
@@ -103,6 +103,8 @@ pub struct Dataset {
     /// The current year of the figures, if the manifest says.
     pub year: Option<i32>,
     pub tables: Vec<Table>,
+    /// What reading the tables noticed that does not stop the run, in table order.
+    pub warnings: Vec<TableWarning>,
 }
 
 impl Dataset {
@@ -145,12 +147,13 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
 /// [`load_dataset`], with `--encoding` and a place for notices about the encodings used.
 pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, Vec<TableError>> {
     let manifest_path = dir.join(MANIFEST_FILE);
-    let (year, text, planned) = if manifest_path.exists() {
+    let (year, text, planned, mut errors) = if manifest_path.exists() {
         plan_from_manifest(dir, &manifest_path, options)?
     } else {
-        (None, None, plan_from_directory(dir).map_err(|e| vec![e])?)
+        let planned = plan_from_directory(dir).map_err(|e| vec![e])?;
+        (None, None, planned, Vec::new())
     };
-    if planned.is_empty() {
+    if planned.is_empty() && errors.is_empty() {
         return Err(vec![TableError::NoTables {
             path: dir.to_path_buf(),
         }]);
@@ -158,10 +161,13 @@ pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, V
     let results: Vec<Result<Table, Vec<TableError>>> =
         planned.into_par_iter().map(|p| p.read(options)).collect();
     let mut tables = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     for result in results {
         match result {
-            Ok(table) => tables.push(table),
+            Ok(mut table) => {
+                warnings.append(&mut table.take_warnings());
+                tables.push(table);
+            }
             Err(mut e) => errors.append(&mut e),
         }
     }
@@ -172,14 +178,20 @@ pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, V
         }
     }
     if errors.is_empty() {
-        Ok(Dataset { year, tables })
+        Ok(Dataset {
+            year,
+            tables,
+            warnings,
+        })
     } else {
         Err(errors)
     }
 }
 
-/// The year, the text the tables came from (if bundled), and the tables to read.
-type Plan = (Option<i32>, Option<String>, Vec<Planned>);
+/// The year, the text the tables came from (if bundled), the tables to read, and what is wrong
+/// with the other entries (a duplicate id, a missing file): the tables that can be read are
+/// read all the same, so one run reports every problem.
+type Plan = (Option<i32>, Option<String>, Vec<Planned>, Vec<TableError>);
 
 fn plan_from_manifest(
     dir: &Path,
@@ -194,15 +206,21 @@ fn plan_from_manifest(
             message: e.message().to_string(),
         }]
     })?;
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<&toml::Spanned<String>> = Vec::new();
     let mut errors = Vec::new();
+    let mut readable = Vec::with_capacity(manifest.tables.len());
     for entry in &manifest.tables {
-        if seen.contains(&entry.id.get_ref().as_str()) {
-            errors.push(duplicate(&source, &entry.id));
+        let first = seen
+            .iter()
+            .copied()
+            .find(|id| id.get_ref() == entry.id.get_ref());
+        if let Some(first) = first {
+            errors.push(duplicate(&source, first, &entry.id));
         }
-        seen.push(entry.id.get_ref());
+        seen.push(&entry.id);
         let file = dir.join(entry.file.get_ref());
-        if !file.exists() {
+        let exists = file.exists();
+        if !exists {
             let range = entry.file.span();
             errors.push(TableError::MissingFile {
                 path: file,
@@ -210,24 +228,26 @@ fn plan_from_manifest(
                 span: Span::new(range.start, range.end - range.start).into(),
             });
         }
+        readable.push(exists && first.is_none());
     }
     let sheets: Vec<Option<SheetPlan>> = manifest
         .tables
         .iter()
-        .map(|entry| {
+        .zip(readable.iter_mut())
+        .map(|(entry, readable)| {
             sheet_plan(dir, &source, entry).unwrap_or_else(|e| {
                 errors.push(e);
+                *readable = false;
                 None
             })
         })
         .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let planned = manifest
         .tables
         .into_iter()
         .zip(sheets)
+        .zip(readable)
+        .filter_map(|(entry, readable)| readable.then_some(entry))
         .map(|(entry, sheet)| Planned {
             path: dir.join(entry.file.get_ref()),
             layout: Layout {
@@ -246,7 +266,7 @@ fn plan_from_manifest(
             sheet,
         })
         .collect();
-    Ok((manifest.year, manifest.source, planned))
+    Ok((manifest.year, manifest.source, planned, errors))
 }
 
 /// For a workbook entry, which sheet and range to read; `sheet` and `range` on a CSV file are
@@ -298,12 +318,20 @@ fn sheet_plan(
     }))
 }
 
-fn duplicate(source: &SharedSource, id: &toml::Spanned<String>) -> TableError {
-    let range = id.span();
+fn duplicate(
+    source: &SharedSource,
+    first: &toml::Spanned<String>,
+    again: &toml::Spanned<String>,
+) -> TableError {
+    let span = |id: &toml::Spanned<String>| {
+        let range = id.span();
+        Span::new(range.start, range.end - range.start).into()
+    };
     TableError::DuplicateTable {
         source_code: named(source),
-        span: Span::new(range.start, range.end - range.start).into(),
-        id: id.get_ref().clone(),
+        first: span(first),
+        span: span(again),
+        id: again.get_ref().clone(),
     }
 }
 

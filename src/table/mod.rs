@@ -4,9 +4,11 @@
 //! small (16 bytes) because a table may have millions of them; their value and span are
 //! reconstructed on demand.
 
+mod declared;
 pub mod error;
 pub mod index;
 pub mod label;
+pub mod limits;
 pub mod manifest;
 pub mod read;
 pub mod sheet;
@@ -18,7 +20,7 @@ use label::LabelPath;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
-pub use error::TableError;
+pub use error::{TableError, TableWarning};
 
 /// What the engine knows about a table besides its grid.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +148,8 @@ pub struct Grid {
     /// For the figures of the text: the values a figure stated with words around it stands for
     /// (`超过70%` → more than 70), where that differs from its rounding interval.
     pub stated: Option<Vec<Option<Interval>>>,
+    /// What reading the table noticed that does not stop the run (full-width figures).
+    pub warnings: Vec<TableWarning>,
 }
 
 /// A table as printed: its labels, its figures and the file they came from.
@@ -161,6 +165,7 @@ pub struct Table {
     figure_fields: Vec<usize>,
     cell_spans: Option<Vec<Span>>,
     stated: Option<Vec<Option<Interval>>>,
+    warnings: Vec<TableWarning>,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
@@ -175,6 +180,7 @@ impl Table {
             figure_fields,
             cell_spans,
             stated,
+            warnings,
         } = grid;
         debug_assert_eq!(cells.len(), rows.len() * columns.len());
         Self {
@@ -187,9 +193,15 @@ impl Table {
             figure_fields,
             cell_spans,
             stated,
+            warnings,
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
+    }
+
+    /// Take the warnings reading the table gave, to report them once.
+    pub fn take_warnings(&mut self) -> Vec<TableWarning> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// The exact-match index of the row labels, built on first use.

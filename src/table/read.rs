@@ -5,9 +5,9 @@
 //! file itself, so a report can point at `"1,234"` even when it was quoted.
 
 use super::label::{Label, LabelPath, is_count_unit};
-use super::{Cell, Grid, Table, TableError, TableMeta};
+use super::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
 use crate::decode::{ReadOptions, Text, decode};
-use crate::number::{Figure, parse_figure};
+use crate::number::{Figure, read_figure};
 use crate::source::{SharedSource, SourceFile, Span, Stored, named};
 use rayon::prelude::*;
 use smallvec::SmallVec;
@@ -35,15 +35,26 @@ pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
 
 /// [`read_text`], with `--encoding` and a place for notices about the encodings used.
 pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource, TableError> {
+    read_bounded(path, options, super::limits::ADDRESSABLE)
+}
+
+/// [`read_text_with`], refusing a file of more than `limit` bytes before reading it. Files are
+/// only ever opened for reading.
+fn read_bounded(
+    path: &Path,
+    options: &ReadOptions,
+    limit: u64,
+) -> Result<SharedSource, TableError> {
     let unreadable = |e: std::io::Error| TableError::Unreadable {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
     let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > u64::from(u32::MAX) {
+    if size > limit {
         return Err(TableError::TooLarge {
             path: path.to_path_buf(),
             size,
+            limit,
         });
     }
     let bytes = read_bytes(path, size).map_err(unreadable)?;
@@ -53,6 +64,7 @@ pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource
         return Err(TableError::TooLarge {
             path: path.to_path_buf(),
             size: text.len() as u64,
+            limit: super::limits::ADDRESSABLE,
         });
     }
     let source = SourceFile::new(path, text);
@@ -99,7 +111,7 @@ pub fn read_table(
     layout: Layout,
     options: &ReadOptions,
 ) -> Result<Table, Vec<TableError>> {
-    let source = read_text_with(path, options).map_err(|e| vec![e])?;
+    let source = read_bounded(path, options, options.max_table_bytes()).map_err(|e| vec![e])?;
     parse_table(&source, meta, layout)
 }
 
@@ -133,6 +145,11 @@ pub fn parse_table(
             .collect()
     };
     let width = headers.first().map_or(0, |r| r.fields.len());
+    if record_count == 0 {
+        return Err(vec![TableError::EmptyFile {
+            path: source.path().to_path_buf(),
+        }]);
+    }
     if record_count < layout.header_rows || width <= layout.label_columns {
         return Err(vec![TableError::Shape {
             source_code: named(source),
@@ -168,6 +185,15 @@ pub fn parse_table(
         figure_fields: &figure_fields,
     };
     let data_rows = record_count - layout.header_rows;
+    if data_rows == 0 {
+        let start = headers.first().map_or(0, |r| r.span.offset);
+        let end = headers.last().map_or(0, |r| r.span.offset + r.span.length);
+        errors.push(TableError::NoRows {
+            source_code: named(source),
+            span: Span::new(start, end.saturating_sub(start)).into(),
+            id: meta.id.clone(),
+        });
+    }
     let mut cells = vec![Cell::PLACEHOLDER; data_rows * columns.len()];
     let chunks: Vec<Chunk> = if quoted {
         let data = owned.get(layout.header_rows..).unwrap_or_default();
@@ -181,15 +207,43 @@ pub fn parse_table(
             .collect()
     };
     let mut labels = Vec::with_capacity(data_rows);
+    let mut warnings = Vec::new();
+    let (mut more_errors, mut more_warnings) = (0, 0);
     for chunk in chunks {
         labels.extend(chunk.labels);
         errors.extend(chunk.errors);
+        warnings.extend(chunk.warnings);
+        more_errors += chunk.more_errors;
+        more_warnings += chunk.more_warnings;
     }
+    let rows = if errors.is_empty() {
+        let rows = row_paths(labels, label_fields.len(), data_rows);
+        errors.extend(super::declared::unit_mismatches(
+            source, &meta, &rows, &columns,
+        ));
+        rows
+    } else {
+        Vec::new()
+    };
     if !errors.is_empty() {
+        more_errors += errors.len().saturating_sub(MAX_ERRORS_PER_FILE);
         errors.truncate(MAX_ERRORS_PER_FILE);
+        if more_errors > 0 {
+            errors.push(TableError::MoreInFile {
+                path: source.path().to_path_buf(),
+                count: more_errors,
+            });
+        }
         return Err(errors);
     }
-    let rows = row_paths(labels, label_fields.len(), data_rows);
+    more_warnings += warnings.len().saturating_sub(MAX_ERRORS_PER_FILE);
+    warnings.truncate(MAX_ERRORS_PER_FILE);
+    if more_warnings > 0 {
+        warnings.push(TableWarning::MoreFullWidth {
+            path: source.path().to_path_buf(),
+            count: more_warnings,
+        });
+    }
     mark_exact(&mut cells, &rows, &columns, &meta);
     let starts: Vec<usize> = if quoted {
         owned
@@ -216,6 +270,7 @@ pub fn parse_table(
         figure_fields,
         cell_spans: None,
         stated: None,
+        warnings,
     };
     Ok(Table::new(meta, source.clone(), grid))
 }
@@ -282,11 +337,25 @@ fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &
 }
 
 /// What a run of data rows gives besides its cells: the label cells of each row, one after the
-/// other (`label_columns` per row), and errors.
+/// other (`label_columns` per row), errors and warnings (up to [`MAX_ERRORS_PER_FILE`] each,
+/// and how many more there were).
 #[derive(Default)]
 struct Chunk {
     labels: Vec<Option<Label>>,
     errors: Vec<TableError>,
+    more_errors: usize,
+    warnings: Vec<TableWarning>,
+    more_warnings: usize,
+}
+
+impl Chunk {
+    fn error(&mut self, error: impl FnOnce() -> TableError) {
+        if self.errors.len() < MAX_ERRORS_PER_FILE {
+            self.errors.push(error());
+        } else {
+            self.more_errors += 1;
+        }
+    }
 }
 
 /// Reads data rows into a [`Chunk`].
@@ -332,10 +401,7 @@ impl RowReader<'_> {
         chunk: &mut Chunk,
     ) {
         if fields.len() != self.width {
-            if chunk.errors.len() < MAX_ERRORS_PER_FILE {
-                let error = ragged(self.source, span, fields.len(), self.width);
-                chunk.errors.push(error);
-            }
+            chunk.error(|| ragged(self.source, span, fields.len(), self.width));
             return;
         }
         let field = |index: usize| fields.get(index).copied().zip(spans.get(index).copied());
@@ -348,34 +414,66 @@ impl RowReader<'_> {
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
         for ((text, span), slot) in figures.zip(cells) {
             match make_cell(text) {
-                Ok(cell) => *slot = cell,
-                Err(message) if chunk.errors.len() < MAX_ERRORS_PER_FILE => {
-                    chunk.errors.push(TableError::BadNumber {
-                        source_code: named(self.source),
-                        span: span.into(),
-                        message,
-                    });
+                Ok((cell, read_as)) => {
+                    *slot = cell;
+                    if let Some(read_as) = read_as {
+                        self.full_width(chunk, text, span, read_as);
+                    }
                 }
-                Err(_) => {}
+                Err((message, help)) => chunk.error(|| TableError::BadNumber {
+                    source_code: named(self.source),
+                    span: span.into(),
+                    message,
+                    help,
+                }),
             }
+        }
+    }
+
+    fn full_width(&self, chunk: &mut Chunk, text: &str, span: Span, read_as: String) {
+        if chunk.warnings.len() < MAX_ERRORS_PER_FILE {
+            chunk.warnings.push(TableWarning::FullWidth {
+                source_code: named(self.source),
+                span: span.into(),
+                text: text.trim().to_string(),
+                read_as,
+            });
+        } else {
+            chunk.more_warnings += 1;
         }
     }
 }
 
-fn make_cell(text: &str) -> Result<Cell, String> {
+/// What a bad figure's diagnostic suggests.
+const FIGURE_HELP: &str =
+    "a data cell holds a number such as `22 398.4`, or `—` for not applicable";
+
+/// A cell from its text, and the ASCII text it was read as if it was typed in full width; or
+/// why it is not a figure, and what to do.
+fn make_cell(text: &str) -> Result<(Cell, Option<String>), (String, &'static str)> {
     let too_long = || {
-        format!(
+        let message = format!(
             "`{}` has more digits than crossfoot holds (16)",
             text.trim()
-        )
+        );
+        (message, FIGURE_HELP)
     };
     if let Some((mantissa, scale)) = crate::number::parse_plain(text.as_bytes()) {
-        return Cell::from_parts(mantissa, scale).ok_or_else(too_long);
+        return Cell::from_parts(mantissa, scale)
+            .map(|cell| (cell, None))
+            .ok_or_else(too_long);
     }
-    match parse_figure(text) {
-        Ok(Figure::Value(value)) => Cell::value(value, false).ok_or_else(too_long),
-        Ok(Figure::NotApplicable) => Ok(Cell::not_applicable()),
-        Err(error) => Err(error.to_string()),
+    match read_figure(text) {
+        Ok((Figure::Value(value), read_as)) => Cell::value(value, false)
+            .map(|cell| (cell, read_as))
+            .ok_or_else(too_long),
+        Ok((Figure::NotApplicable, read_as)) => Ok((Cell::not_applicable(), read_as)),
+        Err(error @ crate::number::NumberError::AmbiguousWide { .. }) => Err((
+            error.to_string(),
+            "retype it in ASCII: a space separates thousands (`1 000`), a point marks the \
+             decimals (`1.000`)",
+        )),
+        Err(error) => Err((error.to_string(), FIGURE_HELP)),
     }
 }
 

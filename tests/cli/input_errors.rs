@@ -1,0 +1,315 @@
+//! Bad input of every kind: each gives exit code 2, nothing on stdout, and a diagnostic on
+//! stderr (snapshotted) pointing at the place — never a panic. Full-width figures are the one
+//! kind that is read, with a warning. Each fixture's rules file says what it should emit.
+
+use super::{Run, check, check_error, snapshot};
+
+#[test]
+fn error_duplicate_label_named_by_a_rule() {
+    check_error(
+        "duplicate_label",
+        &[
+            "crossfoot::rules::ambiguous_label",
+            "`小计` names several rows of B1",
+            "B1 prints this row label 2 times, alike",
+            "tests/fixtures/errors/duplicate_label/data/B1.csv:3:1",
+        ],
+    );
+}
+
+#[test]
+fn error_empty_table() {
+    check_error(
+        "empty_table",
+        &[
+            "crossfoot::data::no_rows",
+            "table `B1` has a header but no rows of figures",
+            "tests/fixtures/errors/empty_table/data/B1.csv:1:1",
+        ],
+    );
+}
+
+#[test]
+fn error_header_unit_contradicts_the_manifest() {
+    check_error(
+        "unit_mismatch",
+        &[
+            "crossfoot::data::unit_mismatch",
+            "`金额 / 亿元` prints the unit 亿元, but tables.toml declares 万元 (units)",
+            "tests/fixtures/errors/unit_mismatch/data/B1.csv:1:",
+        ],
+    );
+}
+
+#[test]
+fn error_ambiguous_full_width_figure() {
+    check_error(
+        "ambiguous_full_width",
+        &[
+            "crossfoot::data::number",
+            "`１，０００` is ambiguous: `，` may separate thousands or mark the decimals",
+            "tests/fixtures/errors/ambiguous_full_width/data/B1.csv:2:",
+        ],
+    );
+}
+
+#[test]
+fn error_table_id_declared_twice() {
+    check_error(
+        "duplicate_table",
+        &[
+            "crossfoot::data::duplicate_table",
+            "table id `B1` is declared twice",
+            "first declared here",
+            "declared again here",
+            "tests/fixtures/errors/duplicate_table/data/tables.toml:13:6",
+        ],
+    );
+}
+
+#[test]
+fn error_rule_compares_a_cell_with_itself() {
+    check_error(
+        "self_reference",
+        &[
+            "crossfoot::rules::self_reference",
+            "rule `B1.same` compares `B1[合计, 金额]` with itself",
+            "rule `B1.total` compares `B1[合计, 金额]` with itself",
+            "also among its parts",
+            "2 input errors",
+        ],
+    );
+}
+
+#[test]
+fn error_manifest_names_a_missing_file() {
+    check_error(
+        "missing_file",
+        &[
+            "crossfoot::data::missing_file",
+            "tests/fixtures/errors/missing_file/data/tables.toml:8:8",
+        ],
+    );
+}
+
+#[test]
+fn error_no_tables() {
+    check_error(
+        "no_tables",
+        &[
+            "crossfoot::data::empty",
+            "no tables in tests/fixtures/errors/no_tables/data",
+        ],
+    );
+}
+
+/// Every bad cell of every table and every syntax error of every rules file, in one run.
+#[test]
+fn error_every_problem_of_every_file_in_one_run() {
+    check_error(
+        "many_errors",
+        &[
+            "`1.00.0` has 2 decimal points; a figure has at most one",
+            "`2OO.0` is not a number: `O` is not part of a figure",
+            "this row has 4 cells but the table has 3 columns",
+            "`2 000x` is not a number: `x` is not part of a figure",
+            "`3OO.0` is not a number",
+            "many_errors/rules/b1.rules:7:",
+            "many_errors/rules/b2.rules:",
+            "crossfoot: 7 input errors; nothing was checked",
+        ],
+    );
+}
+
+/// A file larger than `--max-table-size` is refused before it is read.
+#[test]
+fn error_table_file_too_large() {
+    let data = "tests/fixtures/errors/too_large/data";
+    let rules = "tests/fixtures/errors/too_large/rules";
+    let run = check(&["--data", data, "--rules", rules, "--max-table-size", "64"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is too large: 114 bytes, and the limit is 64 bytes")
+    );
+    snapshot(
+        "errors__too_large",
+        &format!("crossfoot check --data {data} --rules {rules} --max-table-size 64 (stderr)"),
+        &run.stderr,
+    );
+    let run = check(&["--data", data, "--rules", rules, "--max-table-size", "1K"]);
+    assert_eq!(
+        run.code, 0,
+        "the same file under a limit it fits: {}",
+        run.stderr
+    );
+    let run = check(&["--data", data, "--rules", rules, "--max-table-size", "8G"]);
+    assert_eq!(run.code, 2, "a limit past 4G is refused");
+    assert!(run.stderr.contains("more than the 4G"), "{}", run.stderr);
+}
+
+#[test]
+fn error_data_directory_not_there() {
+    let data = "tests/fixtures/errors/not_there/data";
+    let rules = "tests/fixtures/errors/no_tables/rules";
+    let run = check(&["--data", data, "--rules", rules]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("crossfoot::data::unreadable"),
+        "{}",
+        run.stderr
+    );
+    snapshot(
+        "errors__data_not_there",
+        &format!("crossfoot check --data {data} --rules {rules} (stderr)"),
+        &run.stderr,
+    );
+}
+
+/// A scratch data directory with these files, and a rules file; the run's output.
+fn scratch_run(files: &[(&str, &str)], rules: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for (name, text) in files {
+        std::fs::write(data.join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("t.rules"), rules).unwrap();
+    check(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        dir.path().join("t.rules").to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn an_empty_data_directory_and_an_empty_file_are_errors() {
+    let run = scratch_run(&[], "expr e \"e\" 1 >= 0\n");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("crossfoot::data::empty"),
+        "{}",
+        run.stderr
+    );
+    let run = scratch_run(&[("T.csv", "")], "expr e \"e\" 1 >= 0\n");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("T.csv is empty"), "{}", run.stderr);
+}
+
+#[test]
+fn a_table_that_cannot_be_read_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where a file should be: there, but not readable as a file.
+    std::fs::create_dir_all(dir.path().join("data/T.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("data/tables.toml"),
+        "[[table]]\nid = \"T\"\nfile = \"T.csv\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("t.rules"), "expr e \"e\" 1 >= 0\n").unwrap();
+    let run = check(&[
+        "--data",
+        dir.path().join("data").to_str().unwrap(),
+        "--rules",
+        dir.path().join("t.rules").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("crossfoot::data::unreadable"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("T.csv"), "{}", run.stderr);
+}
+
+/// Past fifty, errors are counted, not shown: a file keeps fifty and counts the rest, and the
+/// closing line counts all of them.
+#[test]
+fn errors_past_the_limit_are_counted_not_shown() {
+    let bad = |rows: usize| {
+        let mut csv = "项目,金额\n".to_string();
+        for row in 0..rows {
+            csv.push_str(&format!("r{row},1.2.{row}\n"));
+        }
+        csv
+    };
+    let run = scratch_run(
+        &[("A.csv", &bad(120)), ("B.csv", &bad(30))],
+        "expr e \"e\" 1 >= 0\n",
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.matches("crossfoot::data::number").count(), 50);
+    assert!(
+        run.stderr
+            .contains("… and 100 more input errors, not shown"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .ends_with("crossfoot: 150 input errors; nothing was checked\n"),
+        "{}",
+        run.stderr
+    );
+    // Under the limit, a file's own "… and N more" is shown.
+    let run = scratch_run(&[("A.csv", &bad(60))], "expr e \"e\" 1 >= 0\n");
+    assert!(
+        run.stderr.contains("… and 10 more input errors, not shown")
+            || run.stderr.contains("… and 10 more problems in"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("crossfoot: 60 input errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Every unknown name of every rules file, when the tables are good.
+#[test]
+fn every_rule_error_of_every_rule_in_one_run() {
+    let rules = "expr a \"a\" T[x, 金额] >= 0\nexpr b \"b\" T[r1, 金额x] >= 0\n\
+                 expr c \"c\" U[r1, 金额] >= 0\n";
+    let run = scratch_run(&[("T.csv", "项目,金额\nr1,1\n")], rules);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("table T has no row `x`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("has no column"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown table `U`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("crossfoot: 3 input errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Full-width figures are read, with a warning on stderr per cell; the run goes on.
+#[test]
+fn full_width_figures_are_read_with_a_warning() {
+    let data = "tests/fixtures/warnings/full_width/data";
+    let rules = "tests/fixtures/warnings/full_width/rules";
+    let run = check(&["--data", data, "--rules", rules]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("2 passed, 0 failed"), "{}", run.stdout);
+    assert_eq!(run.stderr.matches("crossfoot::data::full_width").count(), 4);
+    for read_as in ["`1 000`", "`100.0`", "`-5`", "`-1.5`"] {
+        assert!(
+            run.stderr.contains(&format!("read as {read_as}")),
+            "{read_as}"
+        );
+    }
+    snapshot(
+        "warnings__full_width",
+        &format!("crossfoot check --data {data} --rules {rules} (stderr)"),
+        &run.stderr,
+    );
+    let json = check(&["--data", data, "--rules", rules, "--format", "json"]);
+    assert_eq!(json.code, 0);
+    super::parse(&json.stdout);
+}
