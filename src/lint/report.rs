@@ -5,64 +5,11 @@
 
 use super::{Lint, Linted, Place};
 use crate::lang::ast::Severity;
-use crate::report::human::Style;
-use crate::source::{DiagnosticSource, named};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use crate::report::human::{SpannedDiagnostic, Style};
+use crate::source::named;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
-use std::fmt::{self, Display};
 use std::sync::Arc;
-
-/// A lint as miette draws it: the places in the main place's file on it, the others on
-/// related diagnostics of their own files.
-#[derive(Debug)]
-pub struct LintDiagnostic {
-    title: String,
-    code: Option<&'static str>,
-    help: Option<String>,
-    severity: miette::Severity,
-    source: NamedSource<DiagnosticSource>,
-    labels: Vec<LabeledSpan>,
-    related: Vec<LintDiagnostic>,
-}
-
-impl Display for LintDiagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.title)
-    }
-}
-
-impl std::error::Error for LintDiagnostic {}
-
-impl Diagnostic for LintDiagnostic {
-    fn code<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
-        self.code.map(|c| Box::new(c) as Box<dyn Display>)
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h.as_str()) as Box<dyn Display>)
-    }
-
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(self.severity)
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
-    }
-}
 
 fn label(place: &Place) -> LabeledSpan {
     LabeledSpan::new(
@@ -74,7 +21,7 @@ fn label(place: &Place) -> LabeledSpan {
 
 impl Lint {
     /// The diagnostic to draw, or `None` for a lint without a place.
-    pub fn diagnostic(&self) -> Option<LintDiagnostic> {
+    pub fn diagnostic(&self) -> Option<SpannedDiagnostic> {
         let main = self.places.first()?;
         let (here, elsewhere): (Vec<&Place>, Vec<&Place>) = self
             .places
@@ -82,7 +29,7 @@ impl Lint {
             .partition(|p| Arc::ptr_eq(&p.source, &main.source));
         let related = elsewhere
             .into_iter()
-            .map(|place| LintDiagnostic {
+            .map(|place| SpannedDiagnostic {
                 title: format!("see {}", place.source.path().display()),
                 code: None,
                 help: None,
@@ -92,9 +39,9 @@ impl Lint {
                 related: Vec::new(),
             })
             .collect();
-        Some(LintDiagnostic {
+        Some(SpannedDiagnostic {
             title: self.message.clone(),
-            code: Some(self.code.code()),
+            code: Some(self.code.code().to_string()),
             help: Some(self.help.clone()),
             severity: match self.code.severity() {
                 Severity::Error => miette::Severity::Error,

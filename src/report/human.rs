@@ -30,26 +30,28 @@ impl Style {
     }
 }
 
+/// A diagnostic over spans of one file, with the spans of other files as related diagnostics:
+/// how a finding (and a lint) is drawn.
 #[derive(Debug)]
-struct CellsDiagnostic {
-    title: String,
-    code: Option<String>,
-    help: Option<String>,
-    source: NamedSource<DiagnosticSource>,
-    labels: Vec<LabeledSpan>,
-    related: Vec<CellsDiagnostic>,
-    severity: miette::Severity,
+pub struct SpannedDiagnostic {
+    pub title: String,
+    pub code: Option<String>,
+    pub help: Option<String>,
+    pub source: NamedSource<DiagnosticSource>,
+    pub labels: Vec<LabeledSpan>,
+    pub related: Vec<SpannedDiagnostic>,
+    pub severity: miette::Severity,
 }
 
-impl Display for CellsDiagnostic {
+impl Display for SpannedDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.title)
     }
 }
 
-impl std::error::Error for CellsDiagnostic {}
+impl std::error::Error for SpannedDiagnostic {}
 
-impl Diagnostic for CellsDiagnostic {
+impl Diagnostic for SpannedDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
         self.code
             .as_ref()
@@ -145,7 +147,7 @@ fn diagnostic(
     code: Option<String>,
     help: Option<String>,
     groups: Vec<Vec<(CellView<'_>, bool)>>,
-) -> Option<CellsDiagnostic> {
+) -> Option<SpannedDiagnostic> {
     let mut diagnostics = groups.into_iter().map(|group| {
         let source = group.first().map(|(c, _)| named(c.table.source()));
         let table = group.first().map_or(String::new(), |(c, _)| {
@@ -166,7 +168,7 @@ fn diagnostic(
     let (source, labels, _) = diagnostics.next()?;
     let related = diagnostics
         .filter_map(|(source, labels, table)| {
-            Some(CellsDiagnostic {
+            Some(SpannedDiagnostic {
                 title: format!("compared with cells of {table}"),
                 code: None,
                 help: None,
@@ -177,7 +179,7 @@ fn diagnostic(
             })
         })
         .collect();
-    Some(CellsDiagnostic {
+    Some(SpannedDiagnostic {
         title,
         code,
         help,
