@@ -603,24 +603,8 @@ impl Evaluator<'_> {
         env: &Binding<'_>,
         out: &mut Vec<CellId>,
     ) -> Result<(), Stop> {
-        match expr {
-            CompiledExpr::Number(_) => {}
-            CompiledExpr::Cell(t) => out.extend(self.many(t, env)?),
-            CompiledExpr::Sum(args) => {
-                for arg in args {
-                    self.collect(arg, env, out)?;
-                }
-            }
-            CompiledExpr::Share(a, b)
-            | CompiledExpr::Growth(a, b)
-            | CompiledExpr::Add(a, b)
-            | CompiledExpr::Sub(a, b)
-            | CompiledExpr::Mul(a, b)
-            | CompiledExpr::Div(a, b) => {
-                self.collect(a, env, out)?;
-                self.collect(b, env, out)?;
-            }
-            CompiledExpr::Negate(a) => self.collect(a, env, out)?,
+        for template in expr.templates() {
+            out.extend(self.many(template, env)?);
         }
         Ok(())
     }

@@ -128,6 +128,33 @@ pub enum CompiledExpr {
     Negate(Box<CompiledExpr>),
 }
 
+impl CompiledExpr {
+    /// Every cell template of the expression, left to right.
+    pub fn templates(&self) -> Vec<&CellTemplate> {
+        let mut out = Vec::new();
+        self.push_templates(&mut out);
+        out
+    }
+
+    fn push_templates<'e>(&'e self, out: &mut Vec<&'e CellTemplate>) {
+        match self {
+            CompiledExpr::Number(_) => {}
+            CompiledExpr::Cell(template) => out.push(template),
+            CompiledExpr::Sum(args) => args.iter().for_each(|a| a.push_templates(out)),
+            CompiledExpr::Share(a, b)
+            | CompiledExpr::Growth(a, b)
+            | CompiledExpr::Add(a, b)
+            | CompiledExpr::Sub(a, b)
+            | CompiledExpr::Mul(a, b)
+            | CompiledExpr::Div(a, b) => {
+                a.push_templates(out);
+                b.push_templates(out);
+            }
+            CompiledExpr::Negate(a) => a.push_templates(out),
+        }
+    }
+}
+
 /// A total and the parts it should equal, all cells of one table.
 #[derive(Debug, Clone)]
 pub struct SumCheck {

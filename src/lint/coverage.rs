@@ -13,6 +13,8 @@
 use super::ground::{Expanded, Shape};
 use super::{Context, Lint, LintCode, Place};
 use crate::engine::program::{CellId, ROW_LABEL};
+use crate::table::Table;
+use crate::table::label::LabelPath;
 use std::collections::HashSet;
 
 pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
@@ -82,59 +84,48 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
             {
                 continue;
             }
-            let Some(label) = path.last() else {
-                continue;
-            };
-            lints.push(Lint {
-                code: LintCode::Uncovered,
-                message: format!(
-                    "no rule reads row `{path}` of {}: its {} figures are trusted unchecked",
-                    table.id(),
-                    with_figures.len()
-                ),
-                help: "add a rule that reads the row, or declare its figures `unchecked` with the reason"
-                    .to_string(),
-                rules: Vec::new(),
-                places: vec![place(label.span(), "no rule reads this row".to_string())],
-                cells: with_figures
-                    .iter()
-                    .map(|&column| CellId {
-                        table: index,
-                        row,
-                        column,
-                    })
-                    .collect(),
+            let cells = with_figures.iter().map(|&column| CellId {
+                table: index,
+                row,
+                column,
             });
+            lints.extend(unread_line(table, "row", path, cells.collect()));
         }
         for (column, path) in table.columns().iter().enumerate() {
             let with_figures: Vec<usize> = (0..rows).filter(|&r| has_figure(r, column)).collect();
             if with_figures.is_empty() || with_figures.iter().any(|&r| read(r, column)) {
                 continue;
             }
-            let Some(label) = path.last() else {
-                continue;
-            };
-            lints.push(Lint {
-                code: LintCode::Uncovered,
-                message: format!(
-                    "no rule reads column `{path}` of {}: its {} figures are trusted unchecked",
-                    table.id(),
-                    with_figures.len()
-                ),
-                help: "add a rule that reads the column, or declare its figures `unchecked` with the reason"
-                    .to_string(),
-                rules: Vec::new(),
-                places: vec![place(label.span(), "no rule reads this column".to_string())],
-                cells: with_figures
-                    .iter()
-                    .map(|&row| CellId {
-                        table: index,
-                        row,
-                        column,
-                    })
-                    .collect(),
+            let cells = with_figures.iter().map(|&row| CellId {
+                table: index,
+                row,
+                column,
             });
+            lints.extend(unread_line(table, "column", path, cells.collect()));
         }
     }
     lints
+}
+
+/// The lint for a row or column (`line`) of figures no rule reads, on its label.
+fn unread_line(table: &Table, line: &str, path: &LabelPath, cells: Vec<CellId>) -> Option<Lint> {
+    let label = path.last()?;
+    Some(Lint {
+        code: LintCode::Uncovered,
+        message: format!(
+            "no rule reads {line} `{path}` of {}: its {} figures are trusted unchecked",
+            table.id(),
+            cells.len()
+        ),
+        help: format!(
+            "add a rule that reads the {line}, or declare its figures `unchecked` with the reason"
+        ),
+        rules: Vec::new(),
+        places: vec![Place {
+            source: table.source().clone(),
+            span: label.span(),
+            label: format!("no rule reads this {line}"),
+        }],
+        cells,
+    })
 }

@@ -223,24 +223,8 @@ impl Grounder<'_> {
     }
 
     fn collect(&self, expr: &CompiledExpr, out: &mut Vec<CellId>) -> Option<()> {
-        match expr {
-            CompiledExpr::Number(_) => {}
-            CompiledExpr::Cell(template) => out.extend(self.cells(template)?),
-            CompiledExpr::Sum(args) => {
-                for arg in args {
-                    self.collect(arg, out)?;
-                }
-            }
-            CompiledExpr::Share(a, b)
-            | CompiledExpr::Growth(a, b)
-            | CompiledExpr::Add(a, b)
-            | CompiledExpr::Sub(a, b)
-            | CompiledExpr::Mul(a, b)
-            | CompiledExpr::Div(a, b) => {
-                self.collect(a, out)?;
-                self.collect(b, out)?;
-            }
-            CompiledExpr::Negate(a) => self.collect(a, out)?,
+        for template in expr.templates() {
+            out.extend(self.cells(template)?);
         }
         Some(())
     }
@@ -372,7 +356,11 @@ impl Grounder<'_> {
             other => {
                 let mut cells = Vec::new();
                 self.collect(other, &mut cells)?;
-                let span = template_spans(other).into_iter().reduce(Span::to)?;
+                let span = other
+                    .templates()
+                    .into_iter()
+                    .map(|t| t.span)
+                    .reduce(Span::to)?;
                 parts.push(Part {
                     form: self.form(other)?,
                     cells,
@@ -383,26 +371,6 @@ impl Grounder<'_> {
             }
         }
         Some(())
-    }
-}
-
-/// The spans of every cell template in an expression.
-fn template_spans(expr: &CompiledExpr) -> Vec<Span> {
-    match expr {
-        CompiledExpr::Number(_) => Vec::new(),
-        CompiledExpr::Cell(template) => vec![template.span],
-        CompiledExpr::Sum(args) => args.iter().flat_map(template_spans).collect(),
-        CompiledExpr::Share(a, b)
-        | CompiledExpr::Growth(a, b)
-        | CompiledExpr::Add(a, b)
-        | CompiledExpr::Sub(a, b)
-        | CompiledExpr::Mul(a, b)
-        | CompiledExpr::Div(a, b) => {
-            let mut spans = template_spans(a);
-            spans.extend(template_spans(b));
-            spans
-        }
-        CompiledExpr::Negate(a) => template_spans(a),
     }
 }
 
