@@ -64,6 +64,11 @@ pub fn message(kind: Kind, published: Option<Decimal>, expected: &str, gap: &str
     let Some(published) = published else {
         return format!("the comparison does not hold: the right side is {expected}, {gap} away");
     };
+    format!("printed {published}, but {}", derived(kind, expected, gap))
+}
+
+/// What the other figures give, and how far the published figure misses it.
+pub fn derived(kind: Kind, expected: &str, gap: &str) -> String {
     let what = match kind {
         Kind::Sum | Kind::Matrix => "the parts add up to",
         Kind::Share => "part / total × 100 gives",
@@ -73,5 +78,5 @@ pub fn message(kind: Kind, published: Option<Decimal>, expected: &str, gap: &str
         Kind::Rank => "the values rank it",
         Kind::Expr | Kind::Unchecked => "the expression gives",
     };
-    format!("printed {published}, but {what} {expected} (off by {gap})")
+    format!("{what} {expected} (off by {gap})")
 }

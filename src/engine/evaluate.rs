@@ -8,7 +8,7 @@ use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
 use crate::checks::compare::{compare, same_printing};
-use crate::checks::{comparison_message, message, show_gap, show_interval};
+use crate::checks::{comparison_message, derived, message, show_gap, show_interval};
 use crate::finding::{Coverage, Finding, Note, Outcome, RuleCounts};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
@@ -345,7 +345,13 @@ impl Evaluator<'_> {
                 match printed {
                     None => failed.message = comparison_message(&l, *op, &r, gap),
                     Some(id) if self.is_stated_bound(id) => {
-                        failed.message = bound_message(&l, &failed.message);
+                        let scale = published.map_or(2, |p| p.scale());
+                        let derived = derived(
+                            rule.kind,
+                            &show_interval(&failed.expected, scale),
+                            &show_gap(gap, scale),
+                        );
+                        failed.message = format!("the words allow {}, but {derived}", allows(&l));
                     }
                     Some(_) => {}
                 }
@@ -777,22 +783,17 @@ impl Evaluator<'_> {
 }
 
 /// The two cells of an `equal` rule that compares two printings of one figure.
-/// The message of a failed figure of the text stated with a bound in words: what the words
-/// allow, then what the figures give.
-fn bound_message(stated: &Interval, message: &str) -> String {
+/// What the words around a figure of the text allow: `more than 69.5`, `80 to 90.5`.
+fn allows(stated: &Interval) -> String {
     let low = stated.low().normalize();
     let high = stated.high().normalize();
-    let allows = if high >= crate::claims::OPEN_END {
+    if high >= crate::claims::OPEN_END {
         format!("more than {low}")
     } else if low <= -crate::claims::OPEN_END {
         format!("less than {high}")
     } else {
         format!("{low} to {high}")
-    };
-    let reason = message
-        .split_once(", but ")
-        .map_or(message, |(_, rest)| rest);
-    format!("the words allow {allows}, but {reason}")
+    }
 }
 
 fn duplicate_printing<'e>(
