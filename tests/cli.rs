@@ -14,6 +14,8 @@
     clippy::panic
 )]
 
+#[path = "cli/anchors.rs"]
+mod anchors;
 #[path = "cli/corpus.rs"]
 mod corpus;
 #[path = "cli/encodings.rs"]
@@ -1217,7 +1219,8 @@ fn unchecked_figures_are_listed_with_their_reason_not_as_forgotten() {
 
 #[test]
 fn an_anchor_may_reach_back_past_the_start_of_its_sentence() {
-    // Two clauses of part 2 open with "；成交额为": the words before the `；` tell them apart.
+    // Two clauses of part 2 open with "；成交额为": the words before the `；` tell them apart
+    // (their figures, slots that match any figure, do not).
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("reach.rules");
     let rule = |anchor: &str, kind: &str| {
@@ -1227,7 +1230,8 @@ fn an_anchor_may_reach_back_past_the_start_of_its_sentence() {
     };
     std::fs::write(
         &rules,
-        rule("同比增加38776项；成交额为", "技术开发") + &rule("62804项；成交额为", "技术服务"),
+        rule("技术开发合同项数为#项，同比增加#项；成交额为", "技术开发")
+            + &rule("完成合同项数为#项，同比增加#项；成交额为", "技术服务"),
     )
     .unwrap();
     let rules = rules.to_str().unwrap();
@@ -1235,14 +1239,14 @@ fn an_anchor_may_reach_back_past_the_start_of_its_sentence() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(summary(&parse(&run.stdout))[2], 2);
 
-    // The sentence alone names several figures: an error that lists them.
-    std::fs::write(
-        dir.path().join("reach.rules"),
-        rule("；成交额为", "技术开发"),
-    )
-    .unwrap();
-    let run = check(&["--rules", rules]);
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    // The sentence alone names several figures, and so do digits that differ where the
+    // words do not: an error that lists them.
+    for anchor in ["；成交额为", "同比增加38776项；成交额为"] {
+        std::fs::write(dir.path().join("reach.rules"), rule(anchor, "技术开发")).unwrap();
+        let run = check(&["--rules", rules]);
+        assert_eq!(run.code, 2, "{anchor}: {}", run.stdout);
+        assert!(run.stderr.contains("ambiguous_label"), "{}", run.stderr);
+    }
 }
 
 #[test]

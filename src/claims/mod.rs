@@ -5,6 +5,8 @@
 //! `以上` …), the sentence it stands in and its span, so that rules can bind claims to the
 //! tables and a report can point at the figure in the text.
 
+pub mod anchor;
+
 use crate::interval::Interval;
 use crate::source::{SharedSource, Span};
 use crate::table::label::{Label, LabelPath};
@@ -38,9 +40,9 @@ const UNITS: &[&str] = &[
 ];
 /// What follows a number that is a date or a label, not a figure (`211 工程` names a
 /// programme).
-const NOT_FIGURES_AFTER: &[&str] = &["年", "月", "日", "-", "工程"];
+pub(crate) const NOT_FIGURES_AFTER: &[&str] = &["年", "月", "日", "-", "工程"];
 /// What precedes a number that is a reference, not a figure: 表 1-1, 图 1-3, 第 5 位.
-const NOT_FIGURES_BEFORE: &[&str] = &["表", "图", "第", "附表"];
+pub(crate) const NOT_FIGURES_BEFORE: &[&str] = &["表", "图", "第", "附表"];
 
 /// How a figure is stated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -134,9 +134,7 @@ pub fn lookup_diagnostic(
         LookupError::Ambiguous { candidates, spans } => {
             let alike = candidates.windows(2).all(|w| w.first() == w.last());
             let help = if table.meta.anchored {
-                "the words name several figures of the text: add the words before them (an \
-                 anchor may reach back across `；` and `。`)"
-                    .to_string()
+                anchor_help(table, keys)
             } else if alike {
                 format!(
                     "{} prints this {} label {} times, alike, so no path tells them apart: \
@@ -175,6 +173,24 @@ pub fn lookup_diagnostic(
                 printed: printed.into_iter().collect(),
             }
         }
+    }
+}
+
+/// What to write where an anchor's words name several figures of the text: the words that
+/// name the figure its digits point at, when they do.
+fn anchor_help(table: &Table, keys: &[Key]) -> String {
+    let general = "the words name several figures of the text (a figure in an anchor matches any \
+                   figure): add the words before them (an anchor may reach back across `；` and \
+                   `。`)";
+    let Some((Key::Label(anchor), outer)) = keys.split_last() else {
+        return general.to_string();
+    };
+    match crate::claims::anchor::words_only_anchor(table, outer, anchor) {
+        Some(words) => format!(
+            "a figure in an anchor matches any figure, so these words name several figures of \
+             the text; the digits point at one, which these words name: `\"{words}\"`"
+        ),
+        None => general.to_string(),
     }
 }
 
@@ -241,7 +257,10 @@ fn anchored(table: &Table, keys: &[Key]) -> Result<usize, LookupError> {
         return Err(LookupError::NotFound { nearest: None });
     };
     let outer: Vec<String> = outer.iter().map(Key::describe).collect();
-    let hits = table.row_index().ending_with(&outer, &last.describe());
+    let words = last.describe();
+    let hits = table
+        .row_index()
+        .ending_with(&outer, &crate::claims::anchor::words_only(&words));
     let exact: Vec<usize> = hits.iter().filter(|(_, e)| *e).map(|(i, _)| *i).collect();
     match (hits.as_slice(), exact.as_slice()) {
         ([(one, _)], _) | (_, [one]) => Ok(*one),

@@ -15,6 +15,7 @@ pub mod ground;
 mod groups;
 mod never_fails;
 mod of_which;
+mod pinned_figure;
 pub mod report;
 
 use crate::engine::program::{CellId, CompiledRule, Program};
@@ -48,10 +49,12 @@ pub enum LintCode {
     DuplicateId,
     /// With `--coverage`: a table, row or column no rule reads.
     Uncovered,
+    /// A claim's anchor that writes the digits of a figure.
+    PinnedFigure,
 }
 
 impl LintCode {
-    pub const ALL: [LintCode; 8] = [
+    pub const ALL: [LintCode; 9] = [
         LintCode::NeverFails,
         LintCode::CountedTwice,
         LintCode::OfWhichPart,
@@ -60,6 +63,7 @@ impl LintCode {
         LintCode::GroupRepeats,
         LintCode::DuplicateId,
         LintCode::Uncovered,
+        LintCode::PinnedFigure,
     ];
 
     /// The stable code reports print.
@@ -73,6 +77,7 @@ impl LintCode {
             LintCode::GroupRepeats => "crossfoot::lint::group_repeats",
             LintCode::DuplicateId => "crossfoot::lint::duplicate_id",
             LintCode::Uncovered => "crossfoot::lint::uncovered",
+            LintCode::PinnedFigure => "crossfoot::lint::pinned_figure",
         }
     }
 
@@ -169,6 +174,7 @@ pub fn lint(
     lints.extend(contradiction::lint(&context, &checks));
     lints.extend(groups::repeats(files));
     lints.extend(groups::incomplete(&context, &checks));
+    lints.extend(pinned_figure::lint(&context));
     if options.coverage {
         lints.extend(coverage::lint(&context, &checks));
     }

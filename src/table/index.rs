@@ -2,6 +2,7 @@
 //! up in the table, so naming a row among thousands is a hash lookup, not a scan.
 
 use super::label::{Label, LabelPath, normalize};
+use crate::claims::anchor::words_only;
 use smallvec::SmallVec;
 use std::collections::HashMap;
 
@@ -56,22 +57,32 @@ impl LabelIndex {
 
     /// The index of an anchored axis: `paragraph` gives the text of the paragraph up to the end
     /// of a path's last label.
+    /// Figures in the paragraphs and labels are slots ([`words_only`]): an anchor matches the
+    /// words, whatever the figures are.
     pub fn build_anchored(paths: &[LabelPath], paragraph: impl Fn(&Label) -> String) -> Self {
         let paragraphs = paths
             .iter()
             .map(|path| {
-                path.last()
-                    .map_or_else(Box::default, |l| normalize(&paragraph(l)).into())
+                path.last().map_or_else(Box::default, |l| {
+                    words_only(&normalize(&paragraph(l))).into()
+                })
             })
             .collect();
+        let mut index = Self::build(paths);
+        for (_, last) in &mut index.anchors {
+            if let std::borrow::Cow::Owned(words) = words_only(last) {
+                *last = words.into();
+            }
+        }
         Self {
             paragraphs,
-            ..Self::build(paths)
+            ..index
         }
     }
 
     /// The paths whose outer labels include `outer` (in order) and whose last label ends with
-    /// `anchor` — all normalized.
+    /// `anchor` — all normalized, and the figures of an anchored index's labels and of `anchor`
+    /// read as slots.
     pub fn ending_with(&self, outer: &[String], anchor: &str) -> Vec<(usize, bool)> {
         self.anchors
             .iter()

@@ -1,0 +1,231 @@
+//! What an anchor matches: the words of the text, never the digits of its figures.
+//!
+//! A rule names a figure of the text by the words before it (`TEXT[P1/"成交额为", figure]`).
+//! Editors change figures all day; if an anchor's match depended on the digits of another
+//! figure it quotes (`"18216项，成交额为"`), correcting that figure would lose the claim. So
+//! every figure — in the text and in the anchor alike — is read as a slot, `#`, that matches
+//! any figure: `"#项，成交额为"` and `"18216项，成交额为"` both match `18 261项，成交额为`.
+//! What is not a figure of the text stays as written: years (`2021年`), dates, table
+//! references (`表 1-1`), programme names (`211 工程`).
+
+use crate::engine::resolve::{Axis, Key, lookup};
+use crate::table::Table;
+use crate::table::label::normalize;
+use std::borrow::Cow;
+
+/// How an anchor writes "any figure here".
+pub const SLOT: char = '#';
+
+/// `text` (normalized: no whitespace) with each figure replaced by [`SLOT`]; text without
+/// figures is returned as it is.
+pub fn words_only(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_ascii_digit() || c == '成') {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    while let Some(&c) = chars.get(index) {
+        let previous = index.checked_sub(1).and_then(|i| chars.get(i)).copied();
+        let starts_number = c.is_ascii_digit()
+            && !previous.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-');
+        if starts_number {
+            let end = number_end(&chars, index);
+            let before: String = chars.get(..index).unwrap_or_default().iter().collect();
+            let after: String = chars.get(end..).unwrap_or_default().iter().collect();
+            if is_figure(&before, &after) {
+                out.push(SLOT);
+            } else {
+                out.extend(chars.get(index..end).unwrap_or_default());
+            }
+            index = end;
+            continue;
+        }
+        if tenths_at(&chars, index) {
+            out.push(SLOT);
+            index += 2;
+            continue;
+        }
+        out.push(c);
+        index += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `text` (normalized) names a figure by its digits: what `crossfoot lint` flags in an
+/// anchor, since the digits take no part in matching and go stale when the figure is edited.
+pub fn pins_a_figure(text: &str) -> bool {
+    let slots = |t: &str| t.chars().filter(|&c| c == SLOT).count();
+    slots(&words_only(text)) > slots(text)
+}
+
+/// Where an anchor may start when it is lengthened: after a clause's punctuation.
+const CLAUSE_STARTS: &[char] = &['，', '。', '；', '：', '、', '（', '）', '“', '”', ','];
+
+/// A words-only anchor for the figure that `anchor` names by its digits: the words of the text
+/// before that figure, with its figures as slots, from the start of a clause, just long enough
+/// to name that one figure. `None` when the digits name no figure, or several.
+///
+/// This is the fix `crossfoot lint` proposes for an anchor that pins digits, and the help of a
+/// claim whose digits told apart figures its words do not.
+pub fn words_only_anchor(table: &Table, outer: &[Key], anchor: &str) -> Option<String> {
+    let row = named_by_digits(table, outer, anchor)?;
+    let names_row = |words: &str| {
+        let mut keys = outer.to_vec();
+        keys.push(Key::Label(words.to_string()));
+        lookup(table, Axis::Row, &keys) == Ok(row)
+    };
+    let first = words_only(anchor);
+    let names_first = names_row(&first);
+    if names_first && !first.starts_with(SLOT) {
+        return Some(first.into_owned());
+    }
+    let paragraph: Vec<char> = words_only(&paragraph_of(table, row)?).chars().collect();
+    let shortest = first.chars().count();
+    let clause_starts: Vec<String> = (0..paragraph.len().saturating_sub(shortest))
+        .rev()
+        .filter(|&start| {
+            start == 0
+                || start
+                    .checked_sub(1)
+                    .and_then(|i| paragraph.get(i))
+                    .is_some_and(|c| CLAUSE_STARTS.contains(c))
+        })
+        .map(|start| paragraph.get(start..).unwrap_or_default().iter().collect())
+        .collect();
+    // Words first: an anchor that opens with a figure reads badly, so take one only when no
+    // clause that opens with words names the figure.
+    let opens_with_words = |words: &&String| !words.starts_with(SLOT);
+    clause_starts
+        .iter()
+        .filter(opens_with_words)
+        .find(|words| names_row(words))
+        .or_else(|| clause_starts.iter().find(|words| names_row(words)))
+        .cloned()
+        .or_else(|| names_first.then(|| first.into_owned()))
+}
+
+/// The row an anchor names when its digits are read as written (how anchors matched before
+/// figures became slots): the one row whose paragraph ends with it, or among several the one
+/// whose sentence up to the figure is exactly it.
+fn named_by_digits(table: &Table, outer: &[Key], anchor: &str) -> Option<usize> {
+    let outer: Vec<String> = outer.iter().map(Key::describe).collect();
+    let candidates: Vec<usize> = (0..table.rows().len())
+        .filter(|&row| {
+            let labels = table
+                .rows()
+                .get(row)
+                .map(|p| p.labels())
+                .unwrap_or_default();
+            let mut keys = labels.iter().map(|l| l.key());
+            outer.iter().all(|o| keys.any(|k| k == o.as_str()))
+                && paragraph_of(table, row).is_some_and(|p| p.ends_with(anchor))
+        })
+        .collect();
+    match candidates.as_slice() {
+        [one] => Some(*one),
+        several => {
+            let exact: Vec<usize> = several
+                .iter()
+                .copied()
+                .filter(|&row| {
+                    table
+                        .rows()
+                        .get(row)
+                        .and_then(|p| p.last())
+                        .is_some_and(|l| l.full_key() == anchor)
+                })
+                .collect();
+            match exact.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The text an anchor of `row` is matched against, normalized (digits as written).
+fn paragraph_of(table: &Table, row: usize) -> Option<String> {
+    let label = table.rows().get(row)?.last()?;
+    let end = label.span().offset + label.span().length;
+    Some(normalize(&table.source().paragraph_before(end)).into_owned())
+}
+
+/// Where the number starting at `index` ends: digits, then a decimal part.
+fn number_end(chars: &[char], index: usize) -> usize {
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    let mut end = index;
+    while digit(end) {
+        end += 1;
+    }
+    if chars.get(end) == Some(&'.') && digit(end + 1) {
+        end += 1;
+        while digit(end) {
+            end += 1;
+        }
+    }
+    end
+}
+
+/// A number is a figure unless the words around it make it a date, a reference or a name, as
+/// [`super::extract`] reads the text.
+fn is_figure(before: &str, after: &str) -> bool {
+    !(super::NOT_FIGURES_AFTER
+        .iter()
+        .any(|s| after.starts_with(s))
+        || super::NOT_FIGURES_BEFORE
+            .iter()
+            .any(|s| before.ends_with(s))
+        || before.ends_with('月'))
+}
+
+/// `九成`: a share in tenths, in words.
+fn tenths_at(chars: &[char], index: usize) -> bool {
+    chars
+        .get(index)
+        .is_some_and(|&c| "一二三四五六七八九".contains(c))
+        && chars.get(index + 1) == Some(&'成')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_become_slots_and_words_stay() {
+        assert_eq!(
+            words_only("18216项，成交额为786.3亿元，同比分别增长33.0%和"),
+            "#项，成交额为#亿元，同比分别增长#%和"
+        );
+        assert_eq!(words_only("占比近九成，"), "占比近#，");
+        assert_eq!(words_only("成交额为"), "成交额为");
+    }
+
+    #[test]
+    fn years_dates_references_and_names_are_words() {
+        assert_eq!(
+            words_only("比重由2020年的2.8%上升至"),
+            "比重由2020年的#%上升至"
+        );
+        assert_eq!(words_only("见表1-1，5月18日"), "见表1-1，5月18日");
+        assert_eq!(words_only("依托“211工程”大学的"), "依托“211工程”大学的");
+        assert_eq!(words_only("第5位，G20国家"), "第5位，G20国家");
+    }
+
+    #[test]
+    fn an_edited_figure_matches_the_same_slot() {
+        for edited in ["786.3", "768.3", "78.63", "7863", "786.33", "865.0"] {
+            let text = format!("成交额为{edited}亿元，同比增长");
+            assert_eq!(words_only(&text), "成交额为#亿元，同比增长", "{edited}");
+        }
+    }
+
+    #[test]
+    fn an_anchor_pins_a_figure_when_it_writes_digits() {
+        assert!(pins_a_figure("18216项，成交额为"));
+        assert!(pins_a_figure("占比近九成，"));
+        assert!(!pins_a_figure("#项，成交额为"));
+        assert!(!pins_a_figure("比重由2020年的"));
+        assert!(!pins_a_figure("成交额为"));
+    }
+}
