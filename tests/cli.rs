@@ -16,6 +16,8 @@
 
 #[path = "cli/corpus.rs"]
 mod corpus;
+#[path = "cli/docx.rs"]
+mod docx;
 #[path = "cli/encodings.rs"]
 mod encodings;
 #[path = "cli/html.rs"]
