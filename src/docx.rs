@@ -115,6 +115,11 @@ impl Paragraphs {
         (index + 1, self.starts.get(index).copied().unwrap_or(0))
     }
 
+    /// The byte offset of each paragraph's start, ascending.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+
     /// How many paragraphs the document has.
     pub fn len(&self) -> usize {
         self.starts.len()
@@ -187,6 +192,16 @@ pub fn read_archive<R: Read + Seek>(
         }
         Err(e) => return Err(not_a_document(format!("{DOCUMENT_PART}: {e}"))),
     };
+    read_document_part(path, part, limit)
+}
+
+/// Read the text of a document part (`word/document.xml`, decompressed), refusing it past
+/// `limit` bytes (`path` names the `.docx` in errors).
+pub fn read_document_part<R: Read>(
+    path: &Path,
+    part: R,
+    limit: u64,
+) -> Result<DocxText, DocxError> {
     let mut bounded = Bounded::new(part, limit);
     let result = document_text(BufReader::new(&mut bounded));
     if bounded.exceeded {
@@ -196,7 +211,10 @@ pub fn read_archive<R: Read + Seek>(
         });
     }
     result.map_err(|failure| match failure {
-        Failure::Io(e) => not_a_document(format!("{DOCUMENT_PART}: {e}")),
+        Failure::Io(e) => DocxError::NotADocument {
+            path: path.to_path_buf(),
+            message: format!("{DOCUMENT_PART}: {e}"),
+        },
         Failure::Xml { position, message } => DocxError::BadXml {
             path: path.to_path_buf(),
             position,
