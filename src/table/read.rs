@@ -39,8 +39,9 @@ pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource
 }
 
 /// The book's text: a Word document (`.docx`, read as [`crate::docx`] says: one line per
-/// paragraph, spans naming the paragraph) or a text file ([`read_text_with`]). A `.docx`'s
-/// document part may decompress to at most `--max-table-size` bytes (default 1 GiB).
+/// paragraph, spans naming the paragraph) or a text file ([`read_text_with`]). A `.docx`, and
+/// its document part once decompressed, may hold at most `--max-table-size` bytes (default
+/// 1 GiB).
 pub fn read_book_text(path: &Path, options: &ReadOptions) -> Result<SharedSource, TableError> {
     if !crate::docx::is_docx(path) {
         return read_text_with(path, options);
@@ -51,14 +52,16 @@ pub fn read_book_text(path: &Path, options: &ReadOptions) -> Result<SharedSource
             message: e.to_string(),
         })?
         .len();
-    if size > super::limits::ADDRESSABLE {
+    // The zip's directory is read whole: the file is bounded as its document part is.
+    let limit = options.max_table_bytes();
+    if size > limit {
         return Err(TableError::TooLarge {
             path: path.to_path_buf(),
             size,
-            limit: super::limits::ADDRESSABLE,
+            limit,
         });
     }
-    let read = crate::docx::read_docx(path, options.max_table_bytes())?;
+    let read = crate::docx::read_docx(path, limit)?;
     Ok(Arc::new(
         SourceFile::new(path, read.text).stored_as(Stored::Docx(read.paragraphs)),
     ))
