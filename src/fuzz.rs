@@ -67,6 +67,35 @@ pub fn claims(data: &[u8]) {
     }
 }
 
+/// Bytes read as a Word document's `word/document.xml` give a text or an error; paragraphs
+/// start in order, at character boundaries, each line of the text ending; every figure of the
+/// text names a paragraph and characters inside it.
+pub fn docx(data: &[u8]) {
+    use crate::source::{Span, Stored};
+    let path = std::path::Path::new("fuzz.docx");
+    let Ok(read) = crate::docx::read_document_part(path, data, 1 << 20) else {
+        return;
+    };
+    let text = &read.text;
+    let starts = read.paragraphs.starts();
+    assert!(
+        starts.windows(2).all(|w| w.first() < w.last()),
+        "{starts:?}"
+    );
+    for &start in starts {
+        assert!(text.is_char_boundary(start), "{start} in {text:?}");
+        assert!(start == 0 || text.get(..start).is_some_and(|t| t.ends_with('\n')));
+    }
+    assert!(text.is_empty() || text.ends_with('\n'), "{text:?}");
+    let source =
+        Arc::new(SourceFile::new(path, read.text.clone()).stored_as(Stored::Docx(read.paragraphs)));
+    for claim in extract(&source) {
+        let place = source.paragraph_span(claim.span);
+        assert!(place.is_some_and(|p| p.paragraph >= 1 && p.first >= 1 && p.last >= p.first));
+    }
+    let _ = source.paragraph_span(Span::new(text.len(), 0));
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -80,6 +109,7 @@ mod tests {
             super::csv_table(data);
             super::rules(data);
             super::claims(data);
+            super::docx(data);
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod claims;
 pub mod cli;
 pub mod decode;
+pub mod docx;
 pub mod engine;
 pub mod finding;
 #[doc(hidden)]

@@ -165,7 +165,7 @@ fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
         .clone()
         .unwrap_or_else(|| bundled(crossfoot::cli::BUNDLED_TEXT));
     let options = crossfoot::decode::ReadOptions::default();
-    let source = crossfoot::table::read::read_text_with(&path, &options);
+    let source = crossfoot::table::read::read_book_text(&path, &options);
     print_notices(&options);
     let source = match source {
         Ok(source) => source,

@@ -5,8 +5,10 @@
 //! columns count characters (not bytes), because the book's files are full of Chinese text.
 //!
 //! The text is what parsing sees; [`Stored`] says how the file is kept on disk when that
-//! differs — another encoding (reports still count the stored bytes), or a spreadsheet's
-//! sheet rendered as CSV text (reports name the sheet and cell, `附表10!C7`).
+//! differs — another encoding (reports still count the stored bytes), a spreadsheet's
+//! sheet rendered as CSV text (reports name the sheet and cell, `附表10!C7`), or a Word
+//! document's paragraphs read as lines (reports name the paragraph and the characters,
+//! `¶1304, characters 369–373`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,6 +59,9 @@ pub enum Stored {
     /// rows above the range blank, so that line numbers are row numbers) and one field per
     /// cell of the range, so that a span names a cell.
     Sheet(Sheet),
+    /// The text of a Word document, one line per paragraph (a manual line break within a
+    /// paragraph starts a line too): a span names its paragraph and characters there.
+    Docx(crate::docx::Paragraphs),
 }
 
 /// Where a sheet's rendering sits in its workbook.
@@ -200,7 +205,37 @@ impl SourceFile {
                     at(span.offset + span.length).saturating_sub(start),
                 ))
             }
-            Stored::Sheet(_) => None,
+            Stored::Sheet(_) | Stored::Docx(_) => None,
+        }
+    }
+
+    /// For a Word document: the paragraph a span is in, and its first and last character
+    /// there.
+    pub fn paragraph_span(&self, span: Span) -> Option<crate::docx::ParagraphSpan> {
+        let Stored::Docx(paragraphs) = &self.stored else {
+            return None;
+        };
+        let (paragraph, start) = paragraphs.locate(span.offset);
+        let first = self
+            .text
+            .get(start..span.offset)
+            .map_or(0, |prefix| prefix.chars().count())
+            + 1;
+        let length = self.slice(span).chars().count();
+        Some(crate::docx::ParagraphSpan {
+            paragraph,
+            first,
+            last: first + length.saturating_sub(1),
+        })
+    }
+
+    /// Where a span is, for a file that is not read as plain lines: a sheet's cell
+    /// (`附表10!C7`), a Word document's paragraph and characters (`¶1304, characters 369–373`).
+    pub fn address(&self, span: Span) -> Option<String> {
+        match &self.stored {
+            Stored::Sheet(_) => self.cell_address(span.offset),
+            Stored::Docx(_) => self.paragraph_span(span).map(|p| p.to_string()),
+            Stored::Utf8 | Stored::Decoded(_) => None,
         }
     }
 
@@ -296,8 +331,15 @@ impl SourceFile {
     }
 
     /// 1-based line and character column of a byte offset; in a sheet, the 1-based row and
-    /// column of the cell there (`C7` is line 7, column 3).
+    /// column of the cell there (`C7` is line 7, column 3); in a Word document, the paragraph
+    /// and the character within it.
     pub fn line_column(&self, offset: usize) -> LineColumn {
+        if let Some(place) = self.paragraph_span(Span::new(offset, 0)) {
+            return LineColumn {
+                line: place.paragraph,
+                column: place.first,
+            };
+        }
         let line_index = self.line_index(offset);
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
         if let Stored::Sheet(sheet) = &self.stored {
@@ -382,6 +424,27 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn a_word_document_names_the_paragraph_and_characters() {
+        let read = crate::docx::DocxText {
+            text: "第一段\n\n成交额为\t3246.6亿元\n第二行 5\n".to_string(),
+            paragraphs: crate::docx::Paragraphs::from_starts(vec![0, 10, 11]),
+        };
+        let file = SourceFile::new("t.docx", read.text).stored_as(Stored::Docx(read.paragraphs));
+        let offset = file.text().find("3246.6").unwrap();
+        let span = Span::new(offset, "3246.6".len());
+        assert_eq!(file.address(span).as_deref(), Some("¶3, characters 6–11"));
+        assert_eq!(file.line_column(offset), LineColumn { line: 3, column: 6 });
+        assert_eq!(file.stored_span(span), None);
+        // A manual line break keeps the paragraph, and counts as one character.
+        let five = file.text().find('5').unwrap();
+        assert_eq!(
+            file.address(Span::new(five, 1)).as_deref(),
+            Some("¶3, character 19")
+        );
+        assert_eq!(file.display_name(), "t.docx");
     }
 
     #[test]

@@ -18,6 +18,8 @@
 mod anchors;
 #[path = "cli/corpus.rs"]
 mod corpus;
+#[path = "cli/docx.rs"]
+mod docx;
 #[path = "cli/encodings.rs"]
 mod encodings;
 #[path = "cli/html.rs"]

@@ -467,8 +467,21 @@ struct ClaimJson<'a> {
     part: Option<u8>,
     line: usize,
     column: usize,
-    span: SpanJson,
+    /// For a Word document: the paragraph and the figure's characters there, and no span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paragraph: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    characters: Option<CharactersJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<SpanJson>,
     sentence: &'a str,
+}
+
+/// First and last character in the paragraph, 1-based and both inclusive.
+#[derive(Serialize)]
+struct CharactersJson {
+    start: usize,
+    end: usize,
 }
 
 #[derive(Serialize)]
@@ -483,8 +496,9 @@ pub fn render_json(source: &SharedSource, claims: &[Claim]) -> String {
         .iter()
         .map(|c| {
             let at = source.line_column(c.span.offset);
-            // Bytes of the file as stored (a GBK text's GBK bytes).
-            let stored = source.stored_span(c.span).unwrap_or(c.span);
+            // Bytes of the file as stored (a GBK text's GBK bytes); none in a Word document.
+            let stored = source.stored_span(c.span);
+            let place = source.paragraph_span(c.span);
             ClaimJson {
                 value: c.value.to_string(),
                 text: source.slice(c.span),
@@ -494,10 +508,15 @@ pub fn render_json(source: &SharedSource, claims: &[Claim]) -> String {
                 part: c.part,
                 line: at.line,
                 column: at.column,
-                span: SpanJson {
+                paragraph: place.map(|p| p.paragraph),
+                characters: place.map(|p| CharactersJson {
+                    start: p.first,
+                    end: p.last,
+                }),
+                span: stored.map(|stored| SpanJson {
                     offset: stored.offset,
                     length: stored.length,
-                },
+                }),
                 sentence: source.slice(c.sentence).trim(),
             }
         })
@@ -518,11 +537,13 @@ pub fn render_text(source: &SharedSource, claims: &[Claim]) -> String {
             Bound::Near => " (just under)",
             Bound::About => " (about)",
         };
+        let place = source.address(claim.span).map_or_else(
+            || format!(":{}:{}", at.line, at.column),
+            |p| format!(" {p}"),
+        );
         out.push_str(&format!(
-            "{}:{}:{}  {}{bound}\n",
+            "{}{place}  {}{bound}\n",
             source.path().display(),
-            at.line,
-            at.column,
             source.slice(claim.span)
         ));
     }

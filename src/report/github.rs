@@ -5,8 +5,9 @@
 //! printings of a figure printed twice): `file`, `line` and `col` point at the cell, `title` is
 //! the rule id, and the message says which cell it is, the finding's message and the rule's
 //! description. A workbook's cell gives its row and column number as `line` and `col`, and
-//! its address (`附表10!C7`) in the message. Values are escaped as the runner requires: `%`, CR and LF everywhere, and also
-//! `:` and `,` in properties.
+//! its address (`附表10!C7`) in the message; a figure of a Word document its paragraph and
+//! first character, and `¶1304, characters 369–373` in the message. Values are escaped as the
+//! runner requires: `%`, CR and LF everywhere, and also `:` and `,` in properties.
 
 use super::Report;
 use crate::lang::ast::Severity;

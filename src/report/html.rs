@@ -332,7 +332,11 @@ fn snippets(out: &mut String, report: &Report<'_>, index: usize, marks: &BTreeMa
                     .and_then(LabelPath::last)
                     .map_or("", |l| l.text());
                 let after = source.text().get(span.offset + span.length..).unwrap_or("");
-                let line = source.line_column(span.offset).line;
+                // A Word document's figures are numbered by paragraph.
+                let line = match source.paragraph_span(span) {
+                    Some(place) => format!("¶{}", place.paragraph),
+                    None => source.line_column(span.offset).line.to_string(),
+                };
                 let figure = escape(&printed(table, row, column));
                 let figure = match marks.get(&id) {
                     Some(m) => format!("<b{}>{figure}</b>", mark_attributes(report, id, m)),
@@ -450,7 +454,8 @@ fn cell_name(report: &Report<'_>, id: CellId) -> String {
         } else {
             format!(" · {}", view.column)
         };
-        // A workbook's cell also says where it is on its sheet.
+        // A workbook's cell also says where it is on its sheet, a Word document's figure its
+        // paragraph and characters.
         let address = view
             .address
             .as_ref()

@@ -104,7 +104,8 @@ fn label_text(cell: &CellView<'_>, published: bool) -> String {
     } else {
         format!("{} [{}, {}]", cell.table.id(), cell.row, cell.column)
     };
-    // miette shows a sheet as rendered CSV text: the address says where the cell really is.
+    // miette shows a sheet as rendered CSV text, and a Word document as its paragraphs' text:
+    // the address says where the cell really is (`附表10!C7`, `¶1304, characters 369–373`).
     if let Some(address) = &cell.address {
         place = format!("{place} · {address}");
     }
@@ -316,8 +317,9 @@ fn text_figures(report: &Report<'_>, entry: &TableCoverage) -> String {
     let mut out = String::new();
     for view in entry.uncovered.iter().filter_map(|&id| report.cell(id)) {
         out.push_str(&format!(
-            "      not checked: {}:{} {}\n",
-            view.position.line, view.position.column, view.value
+            "      not checked: {} {}\n",
+            text_place(&view),
+            view.value
         ));
     }
     let mut last_rule = None;
@@ -332,12 +334,16 @@ fn text_figures(report: &Report<'_>, entry: &TableCoverage) -> String {
             ));
             last_rule = Some(rule);
         }
-        out.push_str(&format!(
-            "        {}:{} {}\n",
-            view.position.line, view.position.column, view.value
-        ));
+        out.push_str(&format!("        {} {}\n", text_place(&view), view.value));
     }
     out
+}
+
+/// A text figure's place: `line:column`, or in a Word document `¶12, characters 5–9`.
+fn text_place(view: &CellView<'_>) -> String {
+    view.address
+        .clone()
+        .unwrap_or_else(|| format!("{}:{}", view.position.line, view.position.column))
 }
 
 /// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 3 skipped`

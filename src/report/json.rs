@@ -3,7 +3,10 @@
 //! Decimal values are strings, so no figure passes through a binary float. `line` and
 //! `column_number` are 1-based and count characters; `span` counts bytes of the file as stored
 //! (of a GBK file, its GBK bytes). A workbook's cell has `sheet` and `cell` (`C7`) instead of
-//! a span, and its row and column number as `line` and `column_number`.
+//! a span, and its row and column number as `line` and `column_number`. A figure of a Word
+//! document has `paragraph` (1-based) and `characters` (`start` and `end`, 1-based and both
+//! inclusive) instead of a span, and its paragraph and first character as `line` and
+//! `column_number`.
 
 use super::Report;
 use crate::engine::program::CellId;
@@ -136,10 +139,22 @@ struct Cell {
     sheet: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cell: Option<String>,
+    /// For a figure of a Word document: its paragraph, and its characters there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paragraph: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    characters: Option<Characters>,
     line: usize,
     column_number: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     span: Option<Span>,
+}
+
+/// A figure's first and last character in its paragraph (1-based, both inclusive).
+#[derive(Serialize)]
+struct Characters {
+    start: usize,
+    end: usize,
 }
 
 #[derive(Serialize)]
@@ -160,11 +175,19 @@ fn cell(report: &Report<'_>, id: CellId) -> Option<Cell> {
             Stored::Sheet(sheet) => Some(sheet.name.clone()),
             _ => None,
         },
-        cell: c
-            .address
-            .as_deref()
-            .and_then(|a| a.rsplit('!').next())
-            .map(str::to_string),
+        cell: match c.table.source().stored() {
+            Stored::Sheet(_) => c
+                .address
+                .as_deref()
+                .and_then(|a| a.rsplit('!').next())
+                .map(str::to_string),
+            _ => None,
+        },
+        paragraph: c.paragraph.map(|p| p.paragraph),
+        characters: c.paragraph.map(|p| Characters {
+            start: p.first,
+            end: p.last,
+        }),
         line: c.position.line,
         column_number: c.position.column,
         span: c.stored.map(|stored| Span {

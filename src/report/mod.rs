@@ -31,16 +31,22 @@ pub struct CellView<'a> {
     pub value: String,
     /// The cell's span in the text crossfoot parsed (what miette shows).
     pub span: crate::source::Span,
-    /// Line and character column; for a sheet, the cell's row and column number.
+    /// Line and character column; for a sheet, the cell's row and column number; for a Word
+    /// document, the paragraph and the figure's first character in it.
     pub position: LineColumn,
-    /// The bytes the cell takes in the file as stored (`None` for a sheet's cell).
+    /// The bytes the cell takes in the file as stored (`None` for a sheet's cell and a Word
+    /// document's figure).
     pub stored: Option<crate::source::Span>,
-    /// For a sheet's cell: its address, `附表10!C7`.
+    /// Where the cell is in a file not read as plain lines: a sheet's cell address
+    /// (`附表10!C7`), a Word document's paragraph and characters (`¶1304, characters 369–373`).
     pub address: Option<String>,
+    /// For a figure of a Word document: its paragraph and characters, as numbers.
+    pub paragraph: Option<crate::docx::ParagraphSpan>,
 }
 
 impl CellView<'_> {
-    /// Where the cell is, for a reader: `data/A2.csv:5:3`, or `book.xlsx 附表10!C7`.
+    /// Where the cell is, for a reader: `data/A2.csv:5:3`, `book.xlsx 附表10!C7`, or
+    /// `source.docx ¶1304, characters 369–373`.
     pub fn location(&self) -> String {
         let path = self.table.source().path().display();
         match &self.address {
@@ -81,7 +87,8 @@ impl Report<'_> {
             span,
             position: table.source().line_column(span.offset),
             stored: table.source().stored_span(span),
-            address: table.source().cell_address(span.offset),
+            address: table.source().address(span),
+            paragraph: table.source().paragraph_span(span),
         })
     }
 }

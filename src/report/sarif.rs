@@ -5,7 +5,10 @@
 //! file as the JSON report prints it, the 1-based line and column (characters, so the run says
 //! `columnKind: unicodeCodePoints`) and the cell's byte offset and length in the file as stored.
 //! A workbook's cell has its row and column number as line and column, no bytes, and its
-//! address (`附表10!C7`) as a logical location and in the location's message. Built with
+//! address (`附表10!C7`) as a logical location and in the location's message. A figure of a
+//! Word document has its paragraph as the line and its characters as the columns
+//! (`startColumn` its first, `endColumn` the one after its last, as SARIF counts), no bytes,
+//! and `¶1304, characters 369–373` as a logical location and in the message. Built with
 //! `serde_json` directly: the log is small and the schema test checks its shape.
 
 use super::{CellView, Report};
@@ -53,6 +56,10 @@ fn location(cell: &CellView<'_>) -> Value {
         fields.insert("byteOffset".into(), stored.offset.into());
         fields.insert("byteLength".into(), stored.length.into());
     }
+    if let (Some(place), Some(fields)) = (cell.paragraph, region.as_object_mut()) {
+        fields.insert("endLine".into(), place.paragraph.into());
+        fields.insert("endColumn".into(), (place.last + 1).into());
+    }
     let mut location = json!({
         "physicalLocation": {
             "artifactLocation": { "uri": uri(cell.table.source().path()) },
@@ -60,7 +67,8 @@ fn location(cell: &CellView<'_>) -> Value {
         },
         "message": { "text": place(cell) }
     });
-    // A workbook's cell: its address as a logical location, and in the message.
+    // A workbook's cell, a Word document's figure: its address as a logical location, and in
+    // the message.
     if let (Some(address), Some(fields)) = (&cell.address, location.as_object_mut()) {
         fields.insert(
             "logicalLocations".into(),

@@ -1,6 +1,7 @@
 //! What can be wrong with a data directory, each with the place it happened.
 
 use crate::decode::DecodeError;
+use crate::docx::DocxError;
 use crate::source::DiagnosticSource;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use std::path::PathBuf;
@@ -21,6 +22,11 @@ pub enum TableError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Decode(#[from] DecodeError),
+
+    /// The book's text is a `.docx` that cannot be read (see [`DocxError`]).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Docx(#[from] DocxError),
 
     /// The manifest names a CSV file that is not there.
     #[error("the table file {} does not exist", path.display())]

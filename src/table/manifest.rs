@@ -172,7 +172,7 @@ pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, V
         }
     }
     if let Some(text) = text {
-        match read_text_with(&dir.join(text), options) {
+        match super::read::read_book_text(&dir.join(text), options) {
             Ok(source) => tables.push(crate::claims::text_table(&source)),
             Err(error) => errors.push(error),
         }

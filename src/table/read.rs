@@ -38,6 +38,35 @@ pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource
     read_bounded(path, options, super::limits::ADDRESSABLE)
 }
 
+/// The book's text: a Word document (`.docx`, read as [`crate::docx`] says: one line per
+/// paragraph, spans naming the paragraph) or a text file ([`read_text_with`]). A `.docx`, and
+/// its document part once decompressed, may hold at most `--max-table-size` bytes (default
+/// 1 GiB).
+pub fn read_book_text(path: &Path, options: &ReadOptions) -> Result<SharedSource, TableError> {
+    if !crate::docx::is_docx(path) {
+        return read_text_with(path, options);
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| TableError::Unreadable {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?
+        .len();
+    // The zip's directory is read whole: the file is bounded as its document part is.
+    let limit = options.max_table_bytes();
+    if size > limit {
+        return Err(TableError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit,
+        });
+    }
+    let read = crate::docx::read_docx(path, limit)?;
+    Ok(Arc::new(
+        SourceFile::new(path, read.text).stored_as(Stored::Docx(read.paragraphs)),
+    ))
+}
+
 /// [`read_text_with`], refusing a file of more than `limit` bytes before reading it. Files are
 /// only ever opened for reading.
 fn read_bounded(

@@ -35,3 +35,8 @@ fn rules_corpus() {
 fn claims_corpus() {
     replay("claims", crossfoot::fuzz::claims);
 }
+
+#[test]
+fn docx_corpus() {
+    replay("docx", crossfoot::fuzz::docx);
+}

@@ -24,17 +24,8 @@ fn cells(finding: &Value) -> &Vec<Value> {
     finding["cells"].as_array().unwrap()
 }
 
-#[test]
-fn sarif() {
-    let out = yearbook("sarif");
-    snapshot(
-        "reports__sarif",
-        "crossfoot check --format sarif (the bundled yearbook)",
-        &out,
-    );
-    let sarif = parse(&out);
-    let json = yearbook_json();
-
+/// A validator for the official SARIF 2.1.0 schema.
+pub(super) fn sarif_validator() -> jsonschema::Validator {
     // The official SARIF 2.1.0 schema (OASIS, sarif-spec Schemata/sarif-schema-2.1.0.json),
     // copied from the serde-sarif 0.8.0 crate's src/schema.json.
     let schema = parse(include_str!("../fixtures/sarif-schema-2.1.0.json"));
@@ -46,10 +37,24 @@ fn sarif() {
         schema["definitions"][definition]["properties"]["language"]["pattern"] =
             Value::from("^[a-zA-Z]{2}$|^[a-zA-Z]{2}-[a-zA-Z]{2}$");
     }
-    let validator = jsonschema::options()
+    jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn sarif() {
+    let out = yearbook("sarif");
+    snapshot(
+        "reports__sarif",
+        "crossfoot check --format sarif (the bundled yearbook)",
+        &out,
+    );
+    let sarif = parse(&out);
+    let json = yearbook_json();
+
+    let validator = sarif_validator();
     let errors: Vec<String> = validator
         .iter_errors(&sarif)
         .map(|e| format!("{} at {}", e, e.instance_path()))
