@@ -24,6 +24,8 @@ mod html;
 mod input_errors;
 #[path = "cli/lint.rs"]
 mod lint;
+#[path = "cli/regressions.rs"]
+mod regressions;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/transcription.rs"]
