@@ -24,3 +24,17 @@ fn sum_over_rows_takes_a_row_label_printed_twice_once_per_printing_like_a_for_lo
     assert_eq!(summary(&json), [1, 3, 6, 6, 0, 0]);
     assert!(findings(&json).is_empty());
 }
+
+#[test]
+fn a_pipe_in_a_rule_is_reported_at_the_pipe_as_no_operator() {
+    super::check_error(
+        "not_an_operator",
+        &[
+            "crossfoot::rules::syntax",
+            "`|` is not an operator of the rules language",
+            "tests/fixtures/errors/not_an_operator/rules/b1.rules:6:49",
+            "not supported yet",
+            "1 input error; nothing was checked",
+        ],
+    );
+}
