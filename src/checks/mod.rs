@@ -2,7 +2,8 @@
 //!
 //! Every kind but `equal` compares intervals: a check fails only when the published figure's
 //! rounding interval and the derived interval cannot meet. `equal` compares two printings of
-//! one figure digit by digit at the coarser precision, as XBRL treats duplicate facts.
+//! one figure: the same digits at one precision, as XBRL treats duplicate facts, and rounding
+//! intervals that meet at two precisions (see [`compare::same_printing`]).
 
 pub mod compare;
 pub mod docs;

@@ -7,7 +7,7 @@
 use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
-use crate::checks::compare::{compare, same_printing};
+use crate::checks::compare::{Printing, compare, same_printing};
 use crate::checks::{comparison_message, derived, message, show_gap, show_interval};
 use crate::finding::{Coverage, Finding, Note, Outcome, RuleCounts};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
@@ -319,12 +319,13 @@ impl Evaluator<'_> {
                     .transpose()?
                     .filter(|&(a, b)| !self.is_stated_bound(a) && !self.is_stated_bound(b));
                 if let Some((a, b)) = printings {
-                    let (va, vb) = (self.figure(a)?, self.figure(b)?);
-                    let (same, gap) = same_printing(va, vb);
+                    let (pa, pb) = (self.printing(a)?, self.printing(b)?);
+                    let (same, gap) = same_printing(pa, pb);
                     return Ok(if same {
                         Verdict::Pass
                     } else {
-                        Verdict::Fail(finding(Some(va), Interval::exact(vb), gap, vec![a, b]))
+                        let expected = Interval::exact(pb.printed);
+                        Verdict::Fail(finding(Some(pa.printed), expected, gap, vec![a, b]))
                     });
                 }
                 let l = self.interval(left, &env)?;
@@ -409,7 +410,7 @@ impl Evaluator<'_> {
                 };
                 let printed = self.figure(cell)?;
                 let place = Decimal::from(place);
-                let (same, gap) = same_printing(printed, place);
+                let (same, gap) = same_printing(Printing::exact(printed), Printing::exact(place));
                 if same {
                     return Ok(Verdict::Pass);
                 }
@@ -469,6 +470,14 @@ impl Evaluator<'_> {
 
     fn figure(&self, id: CellId) -> Result<Decimal, Stop> {
         self.cell(id)?.figure().ok_or(Stop::Skip)
+    }
+
+    /// The cell as one printing of a figure: its digits and the values they stand for.
+    fn printing(&self, id: CellId) -> Result<Printing, Stop> {
+        Ok(Printing {
+            printed: self.figure(id)?,
+            values: self.cell_interval(id)?,
+        })
     }
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
@@ -782,7 +791,6 @@ impl Evaluator<'_> {
     }
 }
 
-/// The two cells of an `equal` rule that compares two printings of one figure.
 /// What the words around a figure of the text allow: `more than 69.5`, `80 to 90.5`.
 fn allows(stated: &Interval) -> String {
     let low = stated.low().normalize();
@@ -796,6 +804,7 @@ fn allows(stated: &Interval) -> String {
     }
 }
 
+/// The two cells of an `equal` rule that compares two printings of one figure.
 fn duplicate_printing<'e>(
     kind: Kind,
     op: CompareOp,

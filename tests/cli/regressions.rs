@@ -38,3 +38,41 @@ fn a_pipe_in_a_rule_is_reported_at_the_pipe_as_no_operator() {
         ],
     );
 }
+
+#[test]
+fn equal_printings_at_two_precisions_agree_when_one_value_prints_as_both_and_counts_stay_exact() {
+    let run = check_fixture_dir("equal/precisions");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 5, 9, 6, 3, 0]);
+    let failed: Vec<(&str, &str, &str)> = findings(&json)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["published"].as_str().unwrap(),
+                f["gap"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("precisions.same_precision", "512.4", "0.1"),
+            ("precisions.apart", "2.6", "0.05"),
+            ("precisions.count", "3", "0.45"),
+        ]
+    );
+    let human = check(&[
+        "--data",
+        "tests/fixtures/equal/precisions/data",
+        "--rules",
+        "tests/fixtures/equal/precisions/rules",
+    ]);
+    super::snapshot(
+        "equal__precisions",
+        "crossfoot check --data tests/fixtures/equal/precisions/data --rules tests/fixtures/equal/precisions/rules",
+        &human.stdout,
+    );
+}
