@@ -1119,7 +1119,9 @@ fn claims_keep_their_figures_when_sentences_move_and_fail_loudly_when_their_anch
         prose_findings(&run)
             .iter()
             .any(|(rule, message)| rule == "P1.transfer_growth"
-                && message == "printed 36.4, but the other printing is 35.4 (off by 1)")
+                && message
+                    == "printed 36.4, but the other printing is 35.4: the figures differ by 1; \
+                        rounding explains none of it")
     );
 }
 

@@ -76,3 +76,56 @@ fn equal_printings_at_two_precisions_agree_when_one_value_prints_as_both_and_cou
         &human.stdout,
     );
 }
+
+#[test]
+fn a_message_says_how_far_the_figures_differ_and_never_rounds_the_gap_up() {
+    let run = check_fixture_dir("sum/gap_message");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 2, 0, 2, 0]);
+    let failed: Vec<(&str, &str, &str)> = findings(&json)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["gap"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (
+                "gap.whole",
+                "0.5",
+                "printed 60621, but the parts add up to [60618, 60620]: the figures differ by 2; \
+                 rounding explains all but 0.5"
+            ),
+            (
+                "gap.rounded",
+                "0.1675",
+                "printed 10, but the parts add up to [10.66, 10.77]: the figures differ by 0.72; \
+                 rounding explains all but 0.16"
+            ),
+        ]
+    );
+    let human = check(&[
+        "--data",
+        "tests/fixtures/sum/gap_message/data",
+        "--rules",
+        "tests/fixtures/sum/gap_message/rules",
+    ]);
+    // The help line wraps at the report's width.
+    let words = human
+        .stdout
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("the figures differ by 0.72; rounding explains all but 0.16"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("0.17"), "{}", human.stdout);
+}
