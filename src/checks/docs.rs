@@ -23,8 +23,10 @@ pub fn doc(kind: Kind) -> &'static str {
              contract in 万元 = amount in 亿元 × 10000 / count."
         }
         Kind::Equal => {
-            "equal: the same figure printed twice must print the same digits at the coarser \
-             precision (512.4 vs 512.5 is a finding)."
+            "equal: the same figure printed twice must be one value printed twice: at one \
+             precision the same digits (512.4 vs 512.5 is a finding), at two precisions \
+             rounding intervals that meet (2.5 and 2 agree: 2.46 prints as both). A count is \
+             exact (3 counted vs 2.5 printed is a finding)."
         }
         Kind::Matrix => {
             "matrix: a two-way table's rows add up to its total column and its columns to its \

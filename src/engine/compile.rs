@@ -663,15 +663,19 @@ impl Compiler<'_> {
         if bound_per_check {
             return Ok(AxisTemplate::Path(segments));
         }
-        // No loop variable: resolve once here rather than for every check.
-        if let [SegmentTemplate::Items(items)] = segments.as_slice()
-            && items.len() != 1
-        {
+        // No loop variable: resolve once here rather than for every check. A whole path that
+        // is items (a list, or the variable of `sum(… for r in rows(T))`) names each item's own
+        // row, as a `for` loop does: a row printed twice alike is still one row, not a label
+        // to look up and find ambiguous.
+        if let [SegmentTemplate::Items(items)] = segments.as_slice() {
             let indices = items
                 .iter()
                 .map(|item| self.find_item(table, axis, item, path.span))
-                .collect::<Compiled<_>>()?;
-            return Ok(AxisTemplate::FixedMany(indices));
+                .collect::<Compiled<Vec<usize>>>()?;
+            return Ok(match indices.as_slice() {
+                [one] => AxisTemplate::Fixed(*one),
+                _ => AxisTemplate::FixedMany(indices),
+            });
         }
         let mut combinations: Vec<Vec<Key>> = vec![Vec::new()];
         for segment in &segments {

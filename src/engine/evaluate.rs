@@ -7,8 +7,8 @@
 use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
-use crate::checks::compare::{compare, same_printing};
-use crate::checks::{comparison_message, derived, message, show_gap, show_interval};
+use crate::checks::compare::{Printing, compare, same_printing};
+use crate::checks::{comparison_message, derived, message, miss, show_interval};
 use crate::finding::{Coverage, Finding, Note, Outcome, RuleCounts};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
@@ -276,9 +276,11 @@ impl Evaluator<'_> {
     }
 
     fn check(&self, rule: &CompiledRule, rule_index: usize, check: usize) -> Result<Verdict, Stop> {
+        // `difference`: the published figure minus what the other figures give as printed.
         let finding = |published: Option<Decimal>,
                        expected: Interval,
                        gap: Decimal,
+                       difference: Option<Decimal>,
                        mut cells: Vec<CellId>| {
             // A cell named twice in an expression is one cell of the finding.
             let mut seen = std::collections::HashSet::new();
@@ -293,7 +295,7 @@ impl Evaluator<'_> {
                     rule.kind,
                     published,
                     &show_interval(&expected, scale),
-                    &show_gap(gap, scale),
+                    &miss(difference, gap, scale),
                 ),
                 published,
                 expected,
@@ -319,12 +321,20 @@ impl Evaluator<'_> {
                     .transpose()?
                     .filter(|&(a, b)| !self.is_stated_bound(a) && !self.is_stated_bound(b));
                 if let Some((a, b)) = printings {
-                    let (va, vb) = (self.figure(a)?, self.figure(b)?);
-                    let (same, gap) = same_printing(va, vb);
+                    let (pa, pb) = (self.printing(a)?, self.printing(b)?);
+                    let (same, gap) = same_printing(pa, pb);
                     return Ok(if same {
                         Verdict::Pass
                     } else {
-                        Verdict::Fail(finding(Some(va), Interval::exact(vb), gap, vec![a, b]))
+                        let expected = Interval::exact(pb.printed);
+                        let difference = Some(pa.printed - pb.printed);
+                        Verdict::Fail(finding(
+                            Some(pa.printed),
+                            expected,
+                            gap,
+                            difference,
+                            vec![a, b],
+                        ))
                     });
                 }
                 let l = self.interval(left, &env)?;
@@ -341,15 +351,25 @@ impl Evaluator<'_> {
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
-                let mut failed = finding(published, r, gap, cells);
+                // What the figures give as printed, for the message: not a verdict, so a
+                // figure that cannot be worked out this way only leaves the difference out.
+                let as_printed = |expr| self.as_printed(expr, &env).ok();
+                let difference = match (as_printed(left), as_printed(right)) {
+                    (Some(l), Some(r)) => l.checked_sub(r),
+                    _ => None,
+                };
+                let mut failed = finding(published, r, gap, difference, cells);
                 match printed {
-                    None => failed.message = comparison_message(&l, *op, &r, gap),
+                    None => {
+                        failed.message =
+                            comparison_message(&l, *op, &r, gap, difference.unwrap_or_default());
+                    }
                     Some(id) if self.is_stated_bound(id) => {
                         let scale = published.map_or(2, |p| p.scale());
                         let derived = derived(
                             rule.kind,
                             &show_interval(&failed.expected, scale),
-                            &show_gap(gap, scale),
+                            &miss(None, gap, scale),
                         );
                         failed.message = format!("the words allow {}, but {derived}", allows(&l));
                     }
@@ -377,10 +397,17 @@ impl Evaluator<'_> {
                 let cells = std::iter::once(sum.total)
                     .chain(sum.parts.iter().copied())
                     .collect();
+                let published = self.figure(sum.total)?;
+                let mut parts = Decimal::ZERO;
+                for &part in &sum.parts {
+                    parts = parts.checked_add(self.figure(part)?).ok_or(Stop::Skip)?;
+                }
+                let difference = published.checked_sub(parts);
                 Ok(Verdict::Fail(finding(
-                    Some(self.figure(sum.total)?),
+                    Some(published),
                     derived,
                     gap,
+                    difference,
                     cells,
                 )))
             }
@@ -392,6 +419,7 @@ impl Evaluator<'_> {
                         None,
                         Interval::exact(Decimal::ZERO),
                         Decimal::ONE,
+                        None,
                         vec![row, earlier],
                     );
                     failed.message = format!(
@@ -409,11 +437,12 @@ impl Evaluator<'_> {
                 };
                 let printed = self.figure(cell)?;
                 let place = Decimal::from(place);
-                let (same, gap) = same_printing(printed, place);
+                let (same, gap) = same_printing(Printing::exact(printed), Printing::exact(place));
                 if same {
                     return Ok(Verdict::Pass);
                 }
-                let mut failed = finding(Some(printed), Interval::exact(place), gap, vec![cell]);
+                let mut failed =
+                    finding(Some(printed), Interval::exact(place), gap, None, vec![cell]);
                 failed.message = format!("printed {printed}, but it is number {place} in the list");
                 Ok(Verdict::Fail(failed))
             }
@@ -427,7 +456,13 @@ impl Evaluator<'_> {
                     return Ok(Verdict::Pass);
                 }
                 let cells = vec![rank.rank, rank.value];
-                Ok(Verdict::Fail(finding(Some(printed), allowed, gap, cells)))
+                Ok(Verdict::Fail(finding(
+                    Some(printed),
+                    allowed,
+                    gap,
+                    None,
+                    cells,
+                )))
             }
         }
     }
@@ -471,6 +506,14 @@ impl Evaluator<'_> {
         self.cell(id)?.figure().ok_or(Stop::Skip)
     }
 
+    /// The cell as one printing of a figure: its digits and the values they stand for.
+    fn printing(&self, id: CellId) -> Result<Printing, Stop> {
+        Ok(Printing {
+            printed: self.figure(id)?,
+            values: self.cell_interval(id)?,
+        })
+    }
+
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
         self.dataset
             .tables
@@ -488,46 +531,70 @@ impl Evaluator<'_> {
     }
 
     fn interval(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<Interval, Stop> {
+        self.values(expr, env, false)
+    }
+
+    /// What an expression gives with every figure taken as printed (a message's difference,
+    /// not a verdict).
+    fn as_printed(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<Decimal, Stop> {
+        Ok(self.values(expr, env, true)?.low())
+    }
+
+    /// The values an expression can take: every figure over its interval, or with `printed`
+    /// every figure exactly as printed.
+    fn values(
+        &self,
+        expr: &CompiledExpr,
+        env: &Binding<'_>,
+        printed: bool,
+    ) -> Result<Interval, Stop> {
+        let leaf = |id: CellId| {
+            if printed {
+                self.figure(id).map(Interval::exact)
+            } else {
+                self.cell_interval(id)
+            }
+        };
         let hundred = Interval::exact(Decimal::ONE_HUNDRED);
         Ok(match expr {
             CompiledExpr::Number(n) => Interval::exact(*n),
-            CompiledExpr::Cell(t) if !t.multiple => self.cell_interval(self.single(t, env)?)?,
+            CompiledExpr::Cell(t) if !t.multiple => leaf(self.single(t, env)?)?,
             CompiledExpr::Cell(t) => {
                 let mut total = Interval::exact(Decimal::ZERO);
                 for id in self.many(t, env)? {
-                    total = total.checked_add(&self.cell_interval(id)?)?;
+                    total = total.checked_add(&leaf(id)?)?;
                 }
                 total
             }
             CompiledExpr::Sum(args) => {
                 let mut total = Interval::exact(Decimal::ZERO);
                 for arg in args {
-                    total = total.checked_add(&self.interval(arg, env)?)?;
+                    total = total.checked_add(&self.values(arg, env, printed)?)?;
                 }
                 total
             }
             CompiledExpr::Share(part, whole) => self
-                .interval(part, env)?
-                .checked_div(&self.interval(whole, env)?)?
+                .values(part, env, printed)?
+                .checked_div(&self.values(whole, env, printed)?)?
                 .checked_mul(&hundred)?,
             CompiledExpr::Growth(current, prior) => self
-                .interval(current, env)?
-                .checked_div(&self.interval(prior, env)?)?
+                .values(current, env, printed)?
+                .checked_div(&self.values(prior, env, printed)?)?
                 .checked_sub(&Interval::exact(Decimal::ONE))?
                 .checked_mul(&hundred)?,
             CompiledExpr::Add(a, b) => self
-                .interval(a, env)?
-                .checked_add(&self.interval(b, env)?)?,
+                .values(a, env, printed)?
+                .checked_add(&self.values(b, env, printed)?)?,
             CompiledExpr::Sub(a, b) => self
-                .interval(a, env)?
-                .checked_sub(&self.interval(b, env)?)?,
+                .values(a, env, printed)?
+                .checked_sub(&self.values(b, env, printed)?)?,
             CompiledExpr::Mul(a, b) => self
-                .interval(a, env)?
-                .checked_mul(&self.interval(b, env)?)?,
+                .values(a, env, printed)?
+                .checked_mul(&self.values(b, env, printed)?)?,
             CompiledExpr::Div(a, b) => self
-                .interval(a, env)?
-                .checked_div(&self.interval(b, env)?)?,
-            CompiledExpr::Negate(a) => self.interval(a, env)?.neg(),
+                .values(a, env, printed)?
+                .checked_div(&self.values(b, env, printed)?)?,
+            CompiledExpr::Negate(a) => self.values(a, env, printed)?.neg(),
         })
     }
 
@@ -782,7 +849,6 @@ impl Evaluator<'_> {
     }
 }
 
-/// The two cells of an `equal` rule that compares two printings of one figure.
 /// What the words around a figure of the text allow: `more than 69.5`, `80 to 90.5`.
 fn allows(stated: &Interval) -> String {
     let low = stated.low().normalize();
@@ -796,6 +862,7 @@ fn allows(stated: &Interval) -> String {
     }
 }
 
+/// The two cells of an `equal` rule that compares two printings of one figure.
 fn duplicate_printing<'e>(
     kind: Kind,
     op: CompareOp,

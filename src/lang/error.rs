@@ -30,6 +30,20 @@ pub enum RuleError {
         help: Option<String>,
     },
 
+    /// `A2[合计, 金额] = A2[a, 金额] | A2[b, 金额]`: a symbol other languages use as an
+    /// operator (`|`, `||`), which the rules language does not have.
+    #[error("syntax error: `{symbol}` is not an operator of the rules language")]
+    #[diagnostic(code(crossfoot::rules::syntax))]
+    NotAnOperator {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("not an operator")]
+        span: SourceSpan,
+        symbol: String,
+        #[help]
+        help: String,
+    },
+
     /// `A99[合计, x]` when no table A99 was loaded.
     #[error("unknown table `{name}`")]
     #[diagnostic(code(crossfoot::rules::unknown_table))]

@@ -74,7 +74,7 @@ pub struct Token {
 }
 
 fn is_delimiter(c: char) -> bool {
-    c.is_whitespace() || "[](),/+*%:=<>!\"#".contains(c)
+    c.is_whitespace() || "[](),/+*%:=<>!|\"#".contains(c)
 }
 
 pub fn tokenize(text: &str) -> Vec<Token> {
@@ -111,6 +111,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             '>' => TokenKind::Greater,
             '"' => string(&mut chars),
             '!' => TokenKind::Invalid("!".to_string()),
+            // Not an operator of the language; a token of its own so the error points at it.
+            '|' if chars.next_if(|&(_, c)| c == '|').is_some() => {
+                TokenKind::Invalid("||".to_string())
+            }
+            '|' => TokenKind::Invalid("|".to_string()),
             _ => {
                 while chars.next_if(|&(_, c)| !is_delimiter(c)).is_some() {}
                 let end = position(&mut chars, text);

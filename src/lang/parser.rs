@@ -91,6 +91,19 @@ impl Parser<'_> {
 
     fn error(&self, expected: &str, help: Option<&str>) -> Box<RuleError> {
         let token = self.peek();
+        if let TokenKind::Invalid(symbol) = &token.kind
+            && (symbol == "|" || symbol == "||")
+        {
+            // Wherever it stands, "expected a rule kind" (or a cell) would miss the point.
+            return Box::new(RuleError::NotAnOperator {
+                source_code: named(self.source),
+                span: token.span.into(),
+                symbol: symbol.clone(),
+                help: "conditions (\"this or that\") are not supported yet: write one rule for \
+                       each case; the operators are + - * / and = < <= > >="
+                    .to_string(),
+            });
+        }
         Box::new(RuleError::Syntax {
             source_code: named(self.source),
             span: token.span.into(),
@@ -426,7 +439,7 @@ impl Parser<'_> {
         let Some(function) = Function::from_name(name) else {
             return Err(self.error(
                 "a function",
-                Some("the functions are sum, share, growth and increment"),
+                Some("the functions are sum, share, growth, increment and count"),
             ));
         };
         let start = self.advance().span;
@@ -647,5 +660,53 @@ mod tests {
             panic!("{errors:?}")
         };
         assert_eq!(span.offset(), 22);
+    }
+
+    #[test]
+    fn a_pipe_is_reported_at_the_pipe_as_no_operator_not_as_a_missing_rule_kind() {
+        for (text, symbol) in [
+            ("equal e \"d\" A[a, b] = B[a, b] | C[a, b]\n", "|"),
+            ("equal e \"d\" A[a, b] = B[a, b] || C[a, b]\n", "||"),
+            ("equal e \"d\" A[a, b] = B[a, b]|C[a, b]\n", "|"),
+            ("expr e \"d\" A[a, b] | B[a, b] > 0\n", "|"),
+        ] {
+            let errors = parse(text).unwrap_err();
+            let [
+                RuleError::NotAnOperator {
+                    span,
+                    symbol: found,
+                    help,
+                    ..
+                },
+            ] = errors.as_slice()
+            else {
+                panic!("{text}: {errors:?}")
+            };
+            assert_eq!(found, symbol, "{text}");
+            assert_eq!(span.offset(), text.find('|').unwrap(), "{text}");
+            assert_eq!(span.len(), symbol.len(), "{text}");
+            assert!(help.contains("not supported yet"), "{help}");
+            let message = errors[0].to_string();
+            assert_eq!(
+                message,
+                format!("syntax error: `{symbol}` is not an operator of the rules language")
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_function_lists_every_function_count_included() {
+        let errors = parse("expr e \"d\" total(A[a, b]) > 0\n").unwrap_err();
+        let [
+            RuleError::Syntax {
+                help: Some(help), ..
+            },
+        ] = errors.as_slice()
+        else {
+            panic!("{errors:?}")
+        };
+        for function in ["sum", "share", "growth", "increment", "count"] {
+            assert!(help.contains(function), "{help} names `{function}`");
+        }
     }
 }

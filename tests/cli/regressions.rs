@@ -1,0 +1,131 @@
+//! End-to-end regression tests for bugs found in use, each on a fixture whose rules file says
+//! what the run should emit.
+
+use super::{check, findings, parse, summary};
+
+/// Run `check --format json` on `tests/fixtures/<dir>/{data,rules}`.
+fn check_fixture_dir(dir: &str) -> super::Run {
+    check(&[
+        "--data",
+        &format!("tests/fixtures/{dir}/data"),
+        "--rules",
+        &format!("tests/fixtures/{dir}/rules"),
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn sum_over_rows_takes_a_row_label_printed_twice_once_per_printing_like_a_for_loop() {
+    let run = check_fixture_dir("sum/repeated_labels");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 3, 6, 6, 0, 0]);
+    assert!(findings(&json).is_empty());
+}
+
+#[test]
+fn a_pipe_in_a_rule_is_reported_at_the_pipe_as_no_operator() {
+    super::check_error(
+        "not_an_operator",
+        &[
+            "crossfoot::rules::syntax",
+            "`|` is not an operator of the rules language",
+            "tests/fixtures/errors/not_an_operator/rules/b1.rules:6:49",
+            "not supported yet",
+            "1 input error; nothing was checked",
+        ],
+    );
+}
+
+#[test]
+fn equal_printings_at_two_precisions_agree_when_one_value_prints_as_both_and_counts_stay_exact() {
+    let run = check_fixture_dir("equal/precisions");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 5, 9, 6, 3, 0]);
+    let failed: Vec<(&str, &str, &str)> = findings(&json)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["published"].as_str().unwrap(),
+                f["gap"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("precisions.same_precision", "512.4", "0.1"),
+            ("precisions.apart", "2.6", "0.05"),
+            ("precisions.count", "3", "0.45"),
+        ]
+    );
+    let human = check(&[
+        "--data",
+        "tests/fixtures/equal/precisions/data",
+        "--rules",
+        "tests/fixtures/equal/precisions/rules",
+    ]);
+    super::snapshot(
+        "equal__precisions",
+        "crossfoot check --data tests/fixtures/equal/precisions/data --rules tests/fixtures/equal/precisions/rules",
+        &human.stdout,
+    );
+}
+
+#[test]
+fn a_message_says_how_far_the_figures_differ_and_never_rounds_the_gap_up() {
+    let run = check_fixture_dir("sum/gap_message");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 2, 0, 2, 0]);
+    let failed: Vec<(&str, &str, &str)> = findings(&json)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["gap"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (
+                "gap.whole",
+                "0.5",
+                "printed 60621, but the parts add up to [60618, 60620]: the figures differ by 2; \
+                 rounding explains all but 0.5"
+            ),
+            (
+                "gap.rounded",
+                "0.1675",
+                "printed 10, but the parts add up to [10.66, 10.77]: the figures differ by 0.72; \
+                 rounding explains all but 0.16"
+            ),
+        ]
+    );
+    let human = check(&[
+        "--data",
+        "tests/fixtures/sum/gap_message/data",
+        "--rules",
+        "tests/fixtures/sum/gap_message/rules",
+    ]);
+    // The help line wraps at the report's width.
+    let words = human
+        .stdout
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("the figures differ by 0.72; rounding explains all but 0.16"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("0.17"), "{}", human.stdout);
+}
