@@ -45,6 +45,9 @@ pub struct Outcome {
     pub passed: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// Checks an input error kept from a verdict: a cell that is not a figure, a name that does
+    /// not resolve for the check's item.
+    pub not_checked: usize,
     /// Passed and skipped checks per rule, indexed like the program's rules (failed ones are
     /// the rule's findings).
     pub per_rule: Vec<RuleCounts>,
@@ -61,6 +64,7 @@ pub struct Outcome {
 pub struct RuleCounts {
     pub passed: usize,
     pub skipped: usize,
+    pub not_checked: usize,
 }
 
 /// Which printed figures some check confirmed, per table.

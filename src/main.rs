@@ -21,12 +21,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// Print input errors as diagnostics on stderr; their exit code is 2.
+/// Print input errors as diagnostics on stderr, when nothing could be checked; their exit
+/// code is 2.
 fn input_errors(errors: &[miette::Report]) -> ExitCode {
+    print_input_errors(errors, true);
+    ExitCode::from(2)
+}
+
+/// Print input errors as diagnostics on stderr, and whether the other checks ran.
+fn print_input_errors(errors: &[miette::Report], nothing_checked: bool) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let style = human::Style { color, width: 100 };
-    eprint!("{}", human::render_errors(errors, style));
-    ExitCode::from(2)
+    eprint!("{}", human::render_errors(errors, style, nothing_checked));
 }
 
 /// Say on stderr which files were read in an encoding other than UTF-8, and as what.
@@ -240,29 +246,21 @@ fn check_once(
 ) -> Result<(ExitCode, Baseline), ExitCode> {
     let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
     options.max_table_bytes = Some(args.max_table_size);
-    let loaded = crossfoot::run::load_with(data, rules, &options);
+    let mut loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
-    let loaded = loaded.map_err(|errors| input_errors(&errors))?;
     input_warnings(&loaded.dataset);
-    // Contradictory rules would report whichever rule happens to fail: refuse them.
+    // Contradictory rules would report whichever rule happens to fail: leave them out.
     // The lint expands every check one by one: worth it before a book's run, not before a
     // million-row record table's (there, `crossfoot lint` is a separate step).
-    let contradictions = if loaded.program.check_count() <= CHECKS_LINTED_BY_CHECK {
-        crossfoot::lint::contradictions(&loaded.dataset, &loaded.program)
-    } else {
-        Vec::new()
-    };
-    if !contradictions.is_empty() {
-        let reports: Vec<miette::Report> = contradictions
-            .iter()
-            .filter_map(crossfoot::lint::Lint::into_report)
-            .collect();
-        return Err(input_errors(&reports));
+    if loaded.program.check_count() <= CHECKS_LINTED_BY_CHECK {
+        loaded.leave_out_contradictions();
     }
     let bar = progress_bar(args.format, loaded.program.check_count());
-    let checked = loaded.check(args.coverage, &|count| bar.inc(count as u64));
+    let mut checked = loaded.check(args.coverage, &|count| bar.inc(count as u64));
     bar.finish_and_clear();
-    let mut checked = checked.map_err(|errors| input_errors(&errors))?;
+    if !checked.errors.is_empty() {
+        print_input_errors(&checked.errors, checked.nothing_checked());
+    }
     if let Some(known) = known {
         let gone = crossfoot::baseline::apply(known, &checked.dataset, &mut checked.outcome);
         eprintln!(
@@ -278,6 +276,7 @@ fn check_once(
         dataset: &checked.dataset,
         program: &checked.program,
         outcome: &checked.outcome,
+        errors: &checked.errors,
     };
     let text = match args.format {
         Format::Human => {
@@ -309,7 +308,9 @@ fn check_once(
         .findings
         .iter()
         .any(|finding| args.fail_on.fails(report.severity(finding)));
-    let code = if fails {
+    let code = if !checked.errors.is_empty() {
+        ExitCode::from(2)
+    } else if fails {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,61 +1,80 @@
 //! One `check` run: load the tables and the rules, compile, evaluate. Every input problem of
-//! every file is collected and returned together; nothing here prints.
+//! every file is collected and returned together, next to the outcome of every check it did
+//! not stop; nothing here prints.
 
 use crate::decode::{ReadOptions, Text, decode};
 use crate::engine::program::Program;
-use crate::engine::{ParsedFile, compile, evaluate_observed, evaluate_with};
+use crate::engine::{ParsedFile, compile_partial, evaluate_observed};
 use crate::finding::Outcome;
 use crate::lang::RuleError;
-use crate::lang::parser::parse_rules;
+use crate::lang::parser::parse_rules_partial;
 use crate::source::SourceFile;
 use crate::source::Stored;
-use crate::table::manifest::{Dataset, load_dataset_with};
+use crate::table::manifest::{Dataset, load_dataset_partial};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The extension of rules files.
 pub const RULES_EXTENSION: &str = "rules";
 
-/// Tables, rules and what checking them gave.
+/// Tables, rules, what checking them gave, and the input errors that kept some checks from
+/// running: a draft is checked as far as it can be.
 pub struct Checked {
     pub dataset: Dataset,
     pub program: Program,
     pub outcome: Outcome,
+    pub errors: Vec<miette::Report>,
 }
 
-/// Tables and compiled rules, not yet checked.
+impl Checked {
+    /// No check reached a verdict (or was skipped for a `—`), and there were input errors.
+    pub fn nothing_checked(&self) -> bool {
+        !self.errors.is_empty()
+            && self.outcome.passed + self.outcome.failed + self.outcome.skipped == 0
+    }
+}
+
+/// Tables and compiled rules, not yet checked, and the input errors found so far.
 pub struct Loaded {
     pub dataset: Dataset,
     pub program: Program,
+    pub errors: Vec<miette::Report>,
 }
 
 /// Load the tables and compile the rules. `Err` holds every problem found in the inputs.
 pub fn load(data: &Path, rules: &Path) -> Result<Loaded, Vec<miette::Report>> {
-    load_with(data, rules, &ReadOptions::default())
+    strict(load_with(data, rules, &ReadOptions::default()), |l| {
+        &mut l.errors
+    })
 }
 
-/// [`load`], reading files as `options` says (`--encoding`, `--max-table-size`); `options`
-/// collects notices of the encodings used, to print even when loading fails.
-///
-/// The rules files are parsed even when a table is bad, so one run reports the problems of
-/// both; rules are compiled (their names resolved) only against tables that all loaded.
-pub fn load_with(
-    data: &Path,
-    rules: &Path,
-    options: &ReadOptions,
-) -> Result<Loaded, Vec<miette::Report>> {
-    let dataset = load_dataset_with(data, options);
-    let files = parse_rule_files_with(rules, options);
-    let (dataset, files) = match (dataset, files) {
-        (Ok(dataset), Ok(files)) => (dataset, files),
-        (dataset, files) => {
-            let mut errors = dataset.err().map(into_reports).unwrap_or_default();
-            errors.extend(files.err().map(into_reports).unwrap_or_default());
-            return Err(errors);
-        }
+/// Load what loads and compile what compiles, reading files as `options` says (`--encoding`,
+/// `--max-table-size`; `options` collects notices of the encodings used). Every problem of
+/// every file is in [`Loaded::errors`]:
+/// - a cell that is not a figure: its table loads without it, and the checks that read it are
+///   not checked;
+/// - a table that cannot be read at all: the rules that read it are not checked (one error per
+///   table says which);
+/// - a rule that does not parse or names what is not there (a lost or ambiguous anchor, an
+///   unknown table or label): that rule is not checked, the others are.
+pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
+    let (dataset, table_errors) = load_dataset_partial(data, options);
+    let (files, rule_errors) = parse_rule_files_partial(rules, options);
+    // With no table at all, every name a rule uses would be one more error saying so.
+    let nothing_loaded = dataset.tables.is_empty() && !table_errors.is_empty();
+    let mut errors = into_reports(table_errors);
+    errors.extend(into_reports(rule_errors));
+    let (program, compile_errors) = if nothing_loaded {
+        (Program::default(), Vec::new())
+    } else {
+        compile_partial(&dataset, &files)
     };
-    let program = compile(&dataset, &files).map_err(into_reports)?;
-    Ok(Loaded { dataset, program })
+    errors.extend(into_reports(not_loaded(&dataset, compile_errors)));
+    Loaded {
+        dataset,
+        program,
+        errors,
+    }
 }
 
 /// Load, compile and evaluate. `Err` holds every problem found in the inputs.
@@ -69,30 +88,99 @@ pub fn check_with(
     rules: &Path,
     coverage: bool,
 ) -> Result<Checked, Vec<miette::Report>> {
-    let Loaded { dataset, program } = load(data, rules)?;
-    let outcome = evaluate_with(&dataset, &program, coverage).map_err(into_reports)?;
-    Ok(Checked {
-        dataset,
-        program,
-        outcome,
-    })
+    strict(check_partial(data, rules, coverage), |c| &mut c.errors)
+}
+
+/// Load, compile and evaluate as far as the inputs allow: the errors are in
+/// [`Checked::errors`], next to the outcome of every check they did not stop.
+pub fn check_partial(data: &Path, rules: &Path, coverage: bool) -> Checked {
+    load_with(data, rules, &ReadOptions::default()).check(coverage, &|_| {})
+}
+
+/// `Ok` when there were no input errors.
+fn strict<T>(
+    mut value: T,
+    errors: impl Fn(&mut T) -> &mut Vec<miette::Report>,
+) -> Result<T, Vec<miette::Report>> {
+    let found = std::mem::take(errors(&mut value));
+    if found.is_empty() {
+        Ok(value)
+    } else {
+        Err(found)
+    }
 }
 
 impl Loaded {
+    /// Leave out the rules that contradict each other (no true figures satisfy them all), as
+    /// input errors: checking them would report whichever happens to fail.
+    pub fn leave_out_contradictions(&mut self) {
+        let contradictions = crate::lint::contradictions(&self.dataset, &self.program);
+        let ids: std::collections::HashSet<&str> = contradictions
+            .iter()
+            .flat_map(|lint| lint.rules.iter().map(String::as_str))
+            .collect();
+        self.program
+            .rules
+            .retain(|rule| !ids.contains(rule.id.as_str()));
+        self.errors.extend(
+            contradictions
+                .iter()
+                .filter_map(crate::lint::Lint::into_report),
+        );
+    }
+
     /// Evaluate the loaded rules; `progress` hears how many checks each finished block held.
-    pub fn check(
-        self,
-        coverage: bool,
-        progress: &(dyn Fn(usize) + Sync),
-    ) -> Result<Checked, Vec<miette::Report>> {
-        let outcome = evaluate_observed(&self.dataset, &self.program, coverage, progress)
-            .map_err(into_reports)?;
-        Ok(Checked {
+    pub fn check(self, coverage: bool, progress: &(dyn Fn(usize) + Sync)) -> Checked {
+        let (outcome, errors) = evaluate_observed(&self.dataset, &self.program, coverage, progress);
+        let mut all = self.errors;
+        all.extend(into_reports(errors));
+        Checked {
             dataset: self.dataset,
             program: self.program,
             outcome,
-        })
+            errors: all,
+        }
     }
+}
+
+/// A rule that names a table which did not load is not wrong: one error per such table says
+/// which rules it keeps from running, in place of an "unknown table" error for each.
+fn not_loaded(dataset: &Dataset, errors: Vec<RuleError>) -> Vec<RuleError> {
+    let mut blocked: Vec<(String, Vec<RuleError>)> = Vec::new();
+    let mut kept = Vec::new();
+    for error in errors {
+        match &error {
+            RuleError::UnknownTable { name, .. } if dataset.unloaded.contains(name) => {
+                match blocked.iter_mut().find(|(table, _)| table == name) {
+                    Some((_, rules)) => rules.push(error),
+                    None => blocked.push((name.clone(), vec![error])),
+                }
+            }
+            _ => kept.push(error),
+        }
+    }
+    for (table, rules) in blocked {
+        let count = rules.len();
+        if let Some(RuleError::UnknownTable {
+            source_code, span, ..
+        }) = rules.into_iter().next()
+        {
+            kept.push(RuleError::Invalid {
+                source_code,
+                span,
+                message: format!(
+                    "table {table} could not be read (its error is above): {count} rule{} \
+                     that read it {} not checked",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "is" } else { "are" }
+                ),
+                help: Some(format!(
+                    "correct {table}'s file; the other tables were checked"
+                )),
+            });
+        }
+    }
+    kept
 }
 
 fn into_reports<E: miette::Diagnostic + Send + Sync + 'static>(
@@ -111,12 +199,28 @@ pub fn parse_rule_files_with(
     path: &Path,
     options: &ReadOptions,
 ) -> Result<Vec<ParsedFile>, Vec<RuleError>> {
+    let (files, errors) = parse_rule_files_partial(path, options);
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every rule that parses, of every file, and an error for each that does not.
+pub fn parse_rule_files_partial(
+    path: &Path,
+    options: &ReadOptions,
+) -> (Vec<ParsedFile>, Vec<RuleError>) {
     let unreadable = |path: &Path, message: String| RuleError::Unreadable {
         path: path.to_path_buf(),
         message,
     };
     let paths: Vec<PathBuf> = if path.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|e| vec![unreadable(path, e.to_string())])?;
+        let entries = match std::fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(e) => return (Vec::new(), vec![unreadable(path, e.to_string())]),
+        };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -128,7 +232,10 @@ pub fn parse_rule_files_with(
         vec![path.to_path_buf()]
     };
     if paths.is_empty() {
-        return Err(vec![unreadable(path, "no .rules files in it".to_string())]);
+        return (
+            Vec::new(),
+            vec![unreadable(path, "no .rules files in it".to_string())],
+        );
     }
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -151,14 +258,9 @@ pub fn parse_rule_files_with(
             Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
             None => source,
         });
-        match parse_rules(&source) {
-            Ok(file) => files.push(ParsedFile { source, file }),
-            Err(mut e) => errors.append(&mut e),
-        }
+        let (file, mut file_errors) = parse_rules_partial(&source);
+        errors.append(&mut file_errors);
+        files.push(ParsedFile { source, file });
     }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
-    }
+    (files, errors)
 }

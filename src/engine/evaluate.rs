@@ -24,8 +24,11 @@ pub(super) enum Stop {
     Skip,
     /// Undecidable and worth telling (division by a figure that may be zero).
     Note(IntervalError),
-    /// The rule names something that does not exist for this item.
+    /// The rule names something that does not exist for this item: an input error, reported
+    /// once per rule and name; the check is not checked.
     Error(Box<RuleError>),
+    /// A cell it needs is not a figure (an input error reported with the table): not checked.
+    Blocked,
 }
 
 impl From<IntervalError> for Stop {
@@ -45,18 +48,21 @@ enum Verdict {
 struct Tally {
     passed: usize,
     skipped: usize,
+    /// Checks that an input error kept from a verdict.
+    blocked: usize,
     findings: Vec<Finding>,
     notes: Vec<Note>,
     errors: Vec<(usize, usize, RuleError)>,
     covered: Vec<CellId>,
-    /// (rule, passed, skipped) per block of checks.
-    blocks: Vec<(usize, usize, usize)>,
+    /// (rule, passed, skipped, not checked) per block of checks.
+    blocks: Vec<(usize, usize, usize, usize)>,
 }
 
 impl Tally {
     fn merge(mut self, mut other: Tally) -> Tally {
         self.passed += other.passed;
         self.skipped += other.skipped;
+        self.blocked += other.blocked;
         self.findings.append(&mut other.findings);
         self.notes.append(&mut other.notes);
         self.errors.append(&mut other.errors);
@@ -68,9 +74,15 @@ impl Tally {
 
 const CHECKS_PER_BLOCK: usize = 2048;
 
-/// Run every check of the program against the data.
+/// Run every check of the program against the data; `Err` if a name a rule uses does not
+/// resolve for some check (see [`evaluate_with`] for the checks that ran all the same).
 pub fn evaluate(dataset: &Dataset, program: &Program) -> Result<Outcome, Vec<RuleError>> {
-    evaluate_with(dataset, program, false)
+    let (outcome, errors) = evaluate_with(dataset, program, false);
+    if errors.is_empty() {
+        Ok(outcome)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The cells one check of a rule reads (for `crossfoot explain`); empty if it names none.
@@ -119,7 +131,7 @@ pub fn evaluate_with(
     dataset: &Dataset,
     program: &Program,
     coverage: bool,
-) -> Result<Outcome, Vec<RuleError>> {
+) -> (Outcome, Vec<RuleError>) {
     evaluate_observed(dataset, program, coverage, &|_| {})
 }
 
@@ -130,7 +142,7 @@ pub fn evaluate_observed(
     program: &Program,
     coverage: bool,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<Outcome, Vec<RuleError>> {
+) -> (Outcome, Vec<RuleError>) {
     let evaluator = Evaluator {
         dataset,
         program,
@@ -154,42 +166,55 @@ pub fn evaluate_observed(
     let mut tally = blocks
         .into_par_iter()
         .fold(Tally::default, |mut tally, (rule, checks)| {
-            let (passed, skipped) = (tally.passed, tally.skipped);
+            let (passed, skipped, blocked) = (tally.passed, tally.skipped, tally.blocked);
             let count = checks.len();
             evaluator.run_block(&mut tally, rule, checks);
             progress(count);
-            let block = (rule, tally.passed - passed, tally.skipped - skipped);
+            let block = (
+                rule,
+                tally.passed - passed,
+                tally.skipped - skipped,
+                tally.blocked - blocked,
+            );
             tally.blocks.push(block);
             tally
         })
         .reduce(Tally::default, Tally::merge);
-    if !tally.errors.is_empty() {
-        tally.errors.sort_by_key(|(rule, check, _)| (*rule, *check));
-        tally.errors.dedup_by_key(|(rule, _, _)| *rule);
-        return Err(tally.errors.into_iter().map(|(_, _, e)| e).collect());
-    }
+    // One error per rule and problem: a renamed row is one error, not one per check that
+    // names it.
+    tally.errors.sort_by_key(|(rule, check, _)| (*rule, *check));
+    let mut seen = std::collections::HashSet::new();
+    let errors: Vec<RuleError> = tally
+        .errors
+        .into_iter()
+        .filter(|(rule, _, error)| seen.insert((*rule, error.to_string())))
+        .map(|(_, _, error)| error)
+        .collect();
     tally.findings.sort_by_key(|f| (f.rule, f.check));
     tally.notes.sort_by_key(|n| (n.rule, n.check));
     let checks = program.check_count();
     let coverage = coverage.then(|| Coverage::of(dataset, tally.covered, &program.explained()));
     let mut per_rule = vec![RuleCounts::default(); program.rules.len()];
-    for (rule, passed, skipped) in tally.blocks {
+    for (rule, passed, skipped, blocked) in tally.blocks {
         if let Some(counts) = per_rule.get_mut(rule) {
             counts.passed += passed;
             counts.skipped += skipped;
+            counts.not_checked += blocked;
         }
     }
-    Ok(Outcome {
+    let outcome = Outcome {
         checks,
         passed: tally.passed,
         failed: tally.findings.len(),
         skipped: tally.skipped,
+        not_checked: tally.blocked,
         per_rule,
         findings: tally.findings,
         notes: tally.notes,
         coverage,
         known: 0,
-    })
+    };
+    (outcome, errors)
 }
 
 struct Evaluator<'a> {
@@ -271,7 +296,11 @@ impl Evaluator<'_> {
                     cells: self.cells_of_check(rule, check),
                 });
             }
-            Err(Stop::Error(error)) => tally.errors.push((rule_index, check, *error)),
+            Err(Stop::Error(error)) => {
+                tally.blocked += 1;
+                tally.errors.push((rule_index, check, *error));
+            }
+            Err(Stop::Blocked) => tally.blocked += 1,
         }
     }
 
@@ -475,8 +504,11 @@ impl Evaluator<'_> {
         let (mut above, mut level_or_above) = (0u32, 0u32);
         for &(peer_rank, peer_value) in &rank.peers {
             // A row that prints no rank (a 其中 row, a total) does not compete.
-            let (Ok(_), Ok(value)) = (self.figure(peer_rank), self.cell_interval(peer_value))
-            else {
+            let (peer_rank, peer_value) = (self.figure(peer_rank), self.cell_interval(peer_value));
+            if matches!(peer_rank, Err(Stop::Blocked)) || matches!(peer_value, Err(Stop::Blocked)) {
+                return Err(Stop::Blocked);
+            }
+            let (Ok(_), Ok(value)) = (peer_rank, peer_value) else {
                 continue;
             };
             if value.low() > own.high() {
@@ -493,13 +525,21 @@ impl Evaluator<'_> {
 
     /// The cell, if it holds a figure; a `—` or empty cell skips the check.
     fn cell(&self, id: CellId) -> Result<Cell, Stop> {
-        self.dataset
+        let cell = self
+            .dataset
             .tables
             .get(id.table)
             .and_then(|t| t.cell(id.row, id.column))
-            .filter(|cell| cell.is_applicable())
             .copied()
-            .ok_or(Stop::Skip)
+            .ok_or(Stop::Skip)?;
+        if cell.is_unreadable() {
+            return Err(Stop::Blocked);
+        }
+        if cell.is_applicable() {
+            Ok(cell)
+        } else {
+            Err(Stop::Skip)
+        }
     }
 
     fn figure(&self, id: CellId) -> Result<Decimal, Stop> {
@@ -515,6 +555,7 @@ impl Evaluator<'_> {
     }
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
+        self.cell(id)?;
         self.dataset
             .tables
             .get(id.table)

@@ -164,7 +164,11 @@ impl Compiler<'_> {
         let mut group: Option<String> = None;
         let mut place = 0;
         for (row, path) in t.rows().iter().enumerate() {
-            if !t.cell(row, column).is_some_and(|c| c.is_applicable()) {
+            // A cell that is not a figure keeps its place: its own check is not checked.
+            if !t
+                .cell(row, column)
+                .is_some_and(|c| c.is_applicable() || c.is_unreadable())
+            {
                 continue;
             }
             let outer = path.labels().first().map(|l| l.key().into_owned());

@@ -48,6 +48,9 @@ impl RowPlan {
             let mut total: Option<ScaledInterval> = None;
             for &(negative, column) in terms {
                 let cell = row.get(column).ok_or(Stop::Skip)?;
+                if cell.is_unreadable() {
+                    return Err(Stop::Blocked);
+                }
                 if !cell.is_applicable() {
                     return Err(Stop::Skip);
                 }

@@ -13,6 +13,17 @@ use std::str::FromStr;
 
 /// Parse a rules file.
 pub fn parse_rules(source: &SharedSource) -> Result<RuleFile, Vec<RuleError>> {
+    let (file, errors) = parse_rules_partial(source);
+    if errors.is_empty() {
+        Ok(file)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every rule and group that parses, and an error for each that does not: the parser goes on
+/// at the next rule, so one bad rule does not hide the others of its file.
+pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) {
     let mut parser = Parser {
         tokens: tokenize(source.text()),
         position: 0,
@@ -21,19 +32,26 @@ pub fn parse_rules(source: &SharedSource) -> Result<RuleFile, Vec<RuleError>> {
     let mut file = RuleFile::default();
     let mut errors = Vec::new();
     while !parser.at_end() {
+        let (rules, groups) = (file.rules.len(), file.groups.len());
         match parser.item(&mut file) {
-            Ok(()) => {}
+            Ok(()) if parser.at_end() || parser.at_item_start() => {}
+            Ok(()) => {
+                // Tokens left after a rule's body belong to it (`a = b | c`): the rule did not
+                // parse, and checking what came before them would check something else.
+                if let Err(error) = parser.item(&mut file) {
+                    errors.push(*error);
+                }
+                file.rules.truncate(rules);
+                file.groups.truncate(groups);
+                parser.recover();
+            }
             Err(error) => {
                 errors.push(*error);
                 parser.recover();
             }
         }
     }
-    if errors.is_empty() {
-        Ok(file)
-    } else {
-        Err(errors)
-    }
+    (file, errors)
 }
 
 type Parsed<T> = Result<T, Box<RuleError>>;
@@ -139,17 +157,16 @@ impl Parser<'_> {
     /// Skip to the start of the next rule or group definition.
     fn recover(&mut self) {
         self.advance();
-        while !self.at_end() {
-            if let Some(word) = self.peek_word()
-                && (word == "group" || Kind::from_keyword(word).is_some())
-            {
-                let next = &self.peek_at(1).kind;
-                if matches!(next, TokenKind::Word(_)) {
-                    return;
-                }
-            }
+        while !self.at_end() && !self.at_item_start() {
             self.advance();
         }
+    }
+
+    /// Whether a rule (`sum A2.total …`) or a group (`group types …`) starts here.
+    fn at_item_start(&self) -> bool {
+        self.peek_word()
+            .is_some_and(|word| word == "group" || Kind::from_keyword(word).is_some())
+            && matches!(self.peek_at(1).kind, TokenKind::Word(_))
     }
 
     fn item(&mut self, file: &mut RuleFile) -> Parsed<()> {

@@ -28,6 +28,25 @@ fn property(text: &str) -> String {
 /// The workflow commands, one per line.
 pub fn render(report: &Report<'_>) -> String {
     let mut out = String::new();
+    for error in report.error_views() {
+        let place = match (&error.file, error.line, error.column) {
+            (Some(file), Some(line), Some(column)) => {
+                format!(" file={},line={line},col={column},", property(file))
+            }
+            (Some(file), _, _) => format!(" file={},", property(file)),
+            _ => " ".to_string(),
+        };
+        let message = match &error.help {
+            Some(help) => format!("{}\n{help}", error.message),
+            None => error.message.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "::error{place}title={}::{}",
+            property(&error.code),
+            data(&message)
+        );
+    }
     for finding in &report.outcome.findings {
         let description = report
             .program

@@ -382,6 +382,34 @@ fn bars(out: &mut String, title: &str, entries: &[(String, String, usize)]) {
     out.push_str("</figure>");
 }
 
+/// The input errors, each with its place: every check they did not stop was checked.
+fn input_errors(out: &mut String, report: &Report<'_>) {
+    if report.errors.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        r#"<section id="input-errors"><h2>Input errors</h2><p>{} checks were not checked because of these; every other check ran.</p><ul>"#,
+        report.outcome.not_checked
+    );
+    for error in report.error_views() {
+        let place = error
+            .place()
+            .map_or_else(String::new, |p| format!(" <code>{}</code>", escape(&p)));
+        let help = error
+            .help
+            .as_deref()
+            .map_or_else(String::new, |h| format!("<br><small>{}</small>", escape(h)));
+        let _ = write!(
+            out,
+            r#"<li class="input-error"><code>{}</code>{place}: {}{help}</li>"#,
+            escape(&error.code),
+            escape(&error.message)
+        );
+    }
+    out.push_str("</ul></section>");
+}
+
 /// The table a finding is filed under: its first cell's (the published figure's).
 fn home_table(cells: &[CellId]) -> Option<usize> {
     cells.first().map(|c| c.table)
@@ -398,6 +426,10 @@ fn summary(out: &mut String, report: &Report<'_>) {
         ("failed", outcome.failed),
         ("skipped", outcome.skipped),
     ];
+    if !report.errors.is_empty() {
+        counts.push(("not checked", outcome.not_checked));
+        counts.push(("input errors", report.errors.len()));
+    }
     if outcome.known > 0 {
         counts.push(("known (baseline)", outcome.known));
     }
@@ -584,6 +616,7 @@ pub fn render(report: &Report<'_>) -> String {
     finding_list(&mut out, report);
     out.push_str("<main>");
     summary(&mut out, report);
+    input_errors(&mut out, report);
     tables(&mut out, report, &marks);
     out.push_str("</main></div>\n");
     out.push_str(
@@ -627,6 +660,7 @@ mod tests {
         let checked = crate::run::check(&data, &rules).unwrap();
         assert_eq!(checked.outcome.findings.len(), 1);
         render(&Report {
+            errors: &[],
             dataset: &checked.dataset,
             program: &checked.program,
             outcome: &checked.outcome,

@@ -368,13 +368,27 @@ pub fn summary(report: &Report<'_>) -> String {
         known
     };
     format!(
-        "tables {} · rules {} · checks {}: {} passed, {} failed{known}, {} skipped\n",
+        "tables {} · rules {} · checks {}: {} passed, {} failed{known}, {} skipped{}\n",
         report.dataset.tables.len(),
         report.rule_count(),
         o.checks,
         o.passed,
         o.failed,
-        o.skipped
+        o.skipped,
+        not_checked(report)
+    )
+}
+
+/// `, 16 not checked · 3 input errors (on stderr)`: what the input errors kept from running.
+fn not_checked(report: &Report<'_>) -> String {
+    if report.errors.is_empty() {
+        return String::new();
+    }
+    let count = report.errors.len();
+    format!(
+        ", {} not checked · {count} input error{} (on stderr)",
+        report.outcome.not_checked,
+        if count == 1 { "" } else { "s" }
     )
 }
 
@@ -384,7 +398,8 @@ pub const MAX_ERRORS_SHOWN: usize = 50;
 
 /// Render input errors (bad data or rules) as diagnostics, at most [`MAX_ERRORS_SHOWN`], with a
 /// closing count of all of them (a file's "… and N more problems" counts as its N).
-pub fn render_errors(errors: &[miette::Report], style: Style) -> String {
+/// Render input errors; the last line says whether the checks they did not stop ran.
+pub fn render_errors(errors: &[miette::Report], style: Style, nothing_checked: bool) -> String {
     let handler = style.handler();
     let mut out = String::new();
     let (mut total, mut accounted) = (0, 0);
@@ -407,8 +422,13 @@ pub fn render_errors(errors: &[miette::Report], style: Style) -> String {
         out.push_str(&format!("… and {hidden} more input errors, not shown\n\n"));
     }
     let plural = if total == 1 { "" } else { "s" };
+    let what_ran = if nothing_checked {
+        "nothing was checked"
+    } else {
+        "every check they do not stop was checked (report on stdout)"
+    };
     out.push_str(&format!(
-        "crossfoot: {total} input error{plural}; nothing was checked\n"
+        "crossfoot: {total} input error{plural}; {what_ran}\n"
     ));
     out
 }

@@ -39,6 +39,28 @@ struct Document<'a> {
     summary: Summary,
     findings: Vec<Finding<'a>>,
     notes: Vec<Note<'a>>,
+    /// Problems of the inputs: each kept the checks that depend on it from running.
+    input_errors: Vec<InputError>,
+}
+
+/// An input error: a bad cell, a table that cannot be read, a rule that names what is not
+/// there.
+#[derive(Serialize)]
+struct InputError {
+    code: String,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column_number: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<Span>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -49,6 +71,9 @@ struct Summary {
     passed: usize,
     failed: usize,
     skipped: usize,
+    /// Checks an input error kept from running.
+    not_checked: usize,
+    input_errors: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     coverage: Option<CoverageSummary>,
     /// With `--baseline`: findings left out because the baseline lists them.
@@ -232,6 +257,8 @@ pub fn render(report: &Report<'_>) -> String {
             passed: outcome.passed,
             failed: outcome.failed,
             skipped: outcome.skipped,
+            not_checked: outcome.not_checked,
+            input_errors: report.errors.len(),
             known: outcome.known,
             coverage: outcome.coverage.as_ref().map(|coverage| CoverageSummary {
                 figures: coverage.figures(),
@@ -286,6 +313,23 @@ pub fn render(report: &Report<'_>) -> String {
                 rule: &n.rule_id,
                 message: &n.message,
                 cells: cells(&n.cells),
+            })
+            .collect(),
+        input_errors: report
+            .error_views()
+            .into_iter()
+            .map(|e| InputError {
+                code: e.code,
+                message: e.message,
+                help: e.help,
+                file: e.file,
+                line: e.line,
+                column_number: e.column,
+                span: e.span.map(|s| Span {
+                    offset: s.offset,
+                    length: s.length,
+                }),
+                label: e.label,
             })
             .collect(),
     };

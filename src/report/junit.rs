@@ -183,7 +183,39 @@ pub fn render(report: &Report<'_>) -> String {
         }
         let _ = writeln!(suites, "  </testsuite>");
     }
+    let errors = input_errors(report, &mut suites);
+    all_tests += errors;
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"crossfoot\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" skipped=\"{all_skipped}\">\n{suites}</testsuites>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"crossfoot\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{errors}\" skipped=\"{all_skipped}\">\n{suites}</testsuites>\n"
     )
+}
+
+/// One suite `input errors` with an erroring test case per input error (JUnit's `<error>`:
+/// the test could not run, as opposed to a `<failure>`); how many errors it holds.
+fn input_errors(report: &Report<'_>, suites: &mut String) -> usize {
+    let errors = report.error_views();
+    if errors.is_empty() {
+        return 0;
+    }
+    let _ = writeln!(
+        suites,
+        "  <testsuite name=\"input errors\" tests=\"{0}\" failures=\"0\" errors=\"{0}\" skipped=\"0\">",
+        errors.len()
+    );
+    for error in &errors {
+        let name = error.place().unwrap_or_else(|| error.code.clone());
+        let detail = match &error.help {
+            Some(help) => format!("{}\n{help}", error.message),
+            None => error.message.clone(),
+        };
+        let _ = writeln!(
+            suites,
+            "    <testcase name=\"{}\" classname=\"input errors\">\n      <error type=\"{}\" message=\"{}\"/>\n    </testcase>",
+            escape(&name),
+            escape(&error.code),
+            escape(&detail)
+        );
+    }
+    let _ = writeln!(suites, "  </testsuite>");
+    errors.len()
 }

@@ -58,6 +58,7 @@ pub fn render(report: &Report<'_>) -> String {
         outcome.failed,
         outcome.skipped
     );
+    input_errors(report, &mut out);
     if outcome.findings.is_empty() {
         out.push_str("No discrepancies: every decided check holds within rounding.\n");
     }
@@ -126,4 +127,28 @@ pub fn render(report: &Report<'_>) -> String {
         }
     }
     out
+}
+
+/// The input errors, before the findings: each kept the checks that depend on it from running.
+fn input_errors(report: &Report<'_>, out: &mut String) {
+    if report.errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Input errors\n\n{} checks were not checked because of these; every other check ran.\n",
+        report.outcome.not_checked
+    );
+    for error in report.error_views() {
+        let place = error
+            .place()
+            .map_or_else(String::new, |p| format!(" (`{p}`)"));
+        let _ = writeln!(
+            out,
+            "- **{}**{place}: {}",
+            cell_text(&error.code),
+            cell_text(&error.message)
+        );
+    }
+    out.push('\n');
 }

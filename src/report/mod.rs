@@ -16,11 +16,73 @@ use crate::lang::ast::Severity;
 use crate::source::LineColumn;
 use crate::table::manifest::Dataset;
 
-/// Everything a reporter needs: the data (for cell labels and spans), the rules, the outcome.
+/// Everything a reporter needs: the data (for cell labels and spans), the rules, the outcome,
+/// and the input errors that kept some checks from running.
 pub struct Report<'a> {
     pub dataset: &'a Dataset,
     pub program: &'a Program,
     pub outcome: &'a Outcome,
+    pub errors: &'a [miette::Report],
+}
+
+/// An input error as the machine formats show it: its code, message, help and the first place
+/// it points at (file, 1-based line and character column, byte span in the text read).
+#[derive(Debug, Clone, Default)]
+pub struct ErrorView {
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub span: Option<crate::source::Span>,
+    pub label: Option<String>,
+}
+
+impl ErrorView {
+    pub fn of(error: &miette::Report) -> Self {
+        let mut view = ErrorView {
+            code: error
+                .code()
+                .map_or_else(|| "crossfoot::input".to_string(), |c| c.to_string()),
+            message: error.to_string(),
+            help: error.help().map(|h| h.to_string()),
+            ..ErrorView::default()
+        };
+        let label = error.labels().and_then(|mut labels| labels.next());
+        if let (Some(label), Some(source)) = (label, error.source_code()) {
+            view.label = label.label().map(str::to_string);
+            view.span = Some(crate::source::Span::new(label.offset(), label.len()));
+            if let Ok(contents) = source.read_span(label.inner(), 0, 0) {
+                view.file = contents.name().map(str::to_string);
+                view.line = Some(contents.line() + 1);
+                let before = label.offset().saturating_sub(contents.span().offset());
+                let column = contents
+                    .data()
+                    .get(..before)
+                    .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                    .map_or(0, |text| text.chars().count());
+                view.column = Some(column + 1);
+            }
+        }
+        view
+    }
+
+    /// `file:line:column`, or the file alone, or nothing.
+    pub fn place(&self) -> Option<String> {
+        let file = self.file.as_deref()?;
+        Some(match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            _ => file.to_string(),
+        })
+    }
+}
+
+impl Report<'_> {
+    /// The input errors, as machine formats show them.
+    pub fn error_views(&self) -> Vec<ErrorView> {
+        self.errors.iter().map(ErrorView::of).collect()
+    }
 }
 
 /// A cell as reports describe it.

@@ -139,8 +139,44 @@ pub fn render(report: &Report<'_>) -> String {
                 }
             },
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation(report)],
             "results": results,
         }]
     });
     serde_json::to_string_pretty(&log).unwrap_or_default()
+}
+
+/// The run itself: whether it went through, and each input error as a notification (SARIF's
+/// place for a problem of the tool's inputs rather than a result about the data).
+fn invocation(report: &Report<'_>) -> Value {
+    let notifications: Vec<Value> = report
+        .error_views()
+        .into_iter()
+        .map(|error| {
+            let mut notification = json!({
+                "level": "error",
+                "message": { "text": error.message },
+                "descriptor": { "id": error.code },
+            });
+            if let (Some(file), Some(line), Some(column)) = (&error.file, error.line, error.column)
+            {
+                notification.as_object_mut().map(|fields| {
+                    fields.insert(
+                        "locations".to_string(),
+                        json!([{
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": file },
+                                "region": { "startLine": line, "startColumn": column },
+                            }
+                        }]),
+                    )
+                });
+            }
+            notification
+        })
+        .collect();
+    json!({
+        "executionSuccessful": report.errors.is_empty(),
+        "toolExecutionNotifications": notifications,
+    })
 }

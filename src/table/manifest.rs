@@ -105,6 +105,9 @@ pub struct Dataset {
     pub tables: Vec<Table>,
     /// What reading the tables noticed that does not stop the run, in table order.
     pub warnings: Vec<TableWarning>,
+    /// The ids of tables that could not be read (their errors are reported): rules that read
+    /// them are not checked.
+    pub unloaded: Vec<String>,
 }
 
 impl Dataset {
@@ -146,52 +149,83 @@ pub fn load_dataset(dir: &Path) -> Result<Dataset, Vec<TableError>> {
 
 /// [`load_dataset`], with `--encoding` and a place for notices about the encodings used.
 pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, Vec<TableError>> {
-    let manifest_path = dir.join(MANIFEST_FILE);
-    let (year, text, planned, mut errors) = if manifest_path.exists() {
-        plan_from_manifest(dir, &manifest_path, options)?
-    } else {
-        let planned = plan_from_directory(dir).map_err(|e| vec![e])?;
-        (None, None, planned, Vec::new())
-    };
-    if planned.is_empty() && errors.is_empty() {
-        return Err(vec![TableError::NoTables {
-            path: dir.to_path_buf(),
-        }]);
-    }
-    let results: Vec<Result<Table, Vec<TableError>>> =
-        planned.into_par_iter().map(|p| p.read(options)).collect();
-    let mut tables = Vec::with_capacity(results.len());
-    let mut warnings = Vec::new();
-    for result in results {
-        match result {
-            Ok(mut table) => {
-                warnings.append(&mut table.take_warnings());
-                tables.push(table);
-            }
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    if let Some(text) = text {
-        match super::read::read_book_text(&dir.join(text), options) {
-            Ok(source) => tables.push(crate::claims::text_table(&source)),
-            Err(error) => errors.push(error),
-        }
-    }
+    let (dataset, errors) = load_dataset_partial(dir, options);
     if errors.is_empty() {
-        Ok(Dataset {
-            year,
-            tables,
-            warnings,
-        })
+        Ok(dataset)
     } else {
         Err(errors)
     }
 }
 
+/// Every table that can be read, and every problem of the others: a table with cells that are
+/// not figures is loaded without them ([`crate::table::Cell::UNREADABLE`]); a table that
+/// cannot be read at all (a missing file, a ragged row) is left out and named in
+/// [`Dataset::unloaded`], so rules that read it are reported as not checked, not as wrong.
+pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<TableError>) {
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let planning = if manifest_path.exists() {
+        plan_from_manifest(dir, &manifest_path, options)
+    } else {
+        plan_from_directory(dir)
+            .map(|planned| {
+                let declared = planned.iter().map(|p| p.meta.id.clone()).collect();
+                (None, None, planned, Vec::new(), declared)
+            })
+            .map_err(|e| vec![e])
+    };
+    let (year, text, planned, mut errors, declared) = match planning {
+        Ok(plan) => plan,
+        Err(errors) => return (Dataset::default(), errors),
+    };
+    if planned.is_empty() && errors.is_empty() && text.is_none() {
+        let error = TableError::NoTables {
+            path: dir.to_path_buf(),
+        };
+        return (Dataset::default(), vec![error]);
+    }
+    let results: Vec<Result<Table, Vec<TableError>>> =
+        planned.into_par_iter().map(|p| p.read(options)).collect();
+    let mut dataset = Dataset {
+        year,
+        ..Dataset::default()
+    };
+    for result in results {
+        match result {
+            Ok(mut table) => {
+                dataset.warnings.append(&mut table.take_warnings());
+                errors.append(&mut table.take_unreadable());
+                dataset.tables.push(table);
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    dataset.unloaded = declared
+        .into_iter()
+        .filter(|id| dataset.table(id).is_none())
+        .collect();
+    if let Some(text) = text {
+        match super::read::read_book_text(&dir.join(text), options) {
+            Ok(source) => dataset.tables.push(crate::claims::text_table(&source)),
+            Err(error) => {
+                errors.push(error);
+                dataset.unloaded.push(crate::claims::TEXT_TABLE.to_string());
+            }
+        }
+    }
+    (dataset, errors)
+}
+
 /// The year, the text the tables came from (if bundled), the tables to read, and what is wrong
 /// with the other entries (a duplicate id, a missing file): the tables that can be read are
 /// read all the same, so one run reports every problem.
-type Plan = (Option<i32>, Option<String>, Vec<Planned>, Vec<TableError>);
+/// Last, every table id the manifest declares, readable or not.
+type Plan = (
+    Option<i32>,
+    Option<String>,
+    Vec<Planned>,
+    Vec<TableError>,
+    Vec<String>,
+);
 
 fn plan_from_manifest(
     dir: &Path,
@@ -242,6 +276,11 @@ fn plan_from_manifest(
             })
         })
         .collect();
+    let declared = manifest
+        .tables
+        .iter()
+        .map(|entry| entry.id.get_ref().clone())
+        .collect();
     let planned = manifest
         .tables
         .into_iter()
@@ -266,7 +305,7 @@ fn plan_from_manifest(
             sheet,
         })
         .collect();
-    Ok((manifest.year, manifest.source, planned, errors))
+    Ok((manifest.year, manifest.source, planned, errors, declared))
 }
 
 /// For a workbook entry, which sheet and range to read; `sheet` and `range` on a CSV file are

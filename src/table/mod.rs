@@ -80,6 +80,16 @@ impl Cell {
         Cell(0)
     }
 
+    /// A cell whose text is not a figure (`12a`): reported as an input error, and every check
+    /// that reads it is not checked, while the rest of its table is. No figure is exact, so
+    /// the flag tells it from a `—` cell.
+    pub const UNREADABLE: Cell = Cell(EXACT);
+
+    /// Whether the cell's text could not be read as a figure.
+    pub fn is_unreadable(&self) -> bool {
+        *self == Self::UNREADABLE
+    }
+
     fn mantissa(self) -> i64 {
         (self.0 as i64) >> MANTISSA_SHIFT
     }
@@ -90,6 +100,9 @@ impl Cell {
 
     /// Mark the figure as an exact count (or not), once its unit is known.
     pub fn set_exact(&mut self, exact: bool) {
+        if !self.is_applicable() {
+            return;
+        }
         if exact {
             self.0 |= EXACT;
         } else {
@@ -166,6 +179,8 @@ pub struct Table {
     cell_spans: Option<Vec<Span>>,
     stated: Option<Vec<Option<Interval>>>,
     warnings: Vec<TableWarning>,
+    /// The cells that are not figures ([`Cell::UNREADABLE`]), as input errors to report once.
+    unreadable: Vec<TableError>,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
@@ -194,9 +209,22 @@ impl Table {
             cell_spans,
             stated,
             warnings,
+            unreadable: Vec::new(),
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
+    }
+
+    /// The table with cells that are not figures, and the errors that say so.
+    pub fn with_unreadable(mut self, errors: Vec<TableError>) -> Self {
+        self.unreadable = errors;
+        self
+    }
+
+    /// Take the errors of the cells that are not figures, to report them once; the table is
+    /// checked without them.
+    pub fn take_unreadable(&mut self) -> Vec<TableError> {
+        std::mem::take(&mut self.unreadable)
     }
 
     /// Take the warnings reading the table gave, to report them once.

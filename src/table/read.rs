@@ -245,7 +245,13 @@ pub fn parse_table(
         more_errors += chunk.more_errors;
         more_warnings += chunk.more_warnings;
     }
-    let rows = if errors.is_empty() {
+    // A cell that is not a figure is the cell's problem: the table is checked without it.
+    let structural = |errors: &[TableError]| {
+        errors
+            .iter()
+            .any(|e| !matches!(e, TableError::BadNumber { .. }))
+    };
+    let rows = if !structural(&errors) {
         let rows = row_paths(labels, label_fields.len(), data_rows);
         errors.extend(super::declared::unit_mismatches(
             source, &meta, &rows, &columns,
@@ -254,7 +260,7 @@ pub fn parse_table(
     } else {
         Vec::new()
     };
-    if !errors.is_empty() {
+    if structural(&errors) {
         more_errors += errors.len().saturating_sub(MAX_ERRORS_PER_FILE);
         errors.truncate(MAX_ERRORS_PER_FILE);
         if more_errors > 0 {
@@ -301,7 +307,14 @@ pub fn parse_table(
         stated: None,
         warnings,
     };
-    Ok(Table::new(meta, source.clone(), grid))
+    let mut unreadable = errors;
+    if more_errors > 0 {
+        unreadable.push(TableError::MoreInFile {
+            path: source.path().to_path_buf(),
+            count: more_errors,
+        });
+    }
+    Ok(Table::new(meta, source.clone(), grid).with_unreadable(unreadable))
 }
 
 fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> TableError {
@@ -449,12 +462,15 @@ impl RowReader<'_> {
                         self.full_width(chunk, text, span, read_as);
                     }
                 }
-                Err((message, help)) => chunk.error(|| TableError::BadNumber {
-                    source_code: named(self.source),
-                    span: span.into(),
-                    message,
-                    help,
-                }),
+                Err((message, help)) => {
+                    *slot = Cell::UNREADABLE;
+                    chunk.error(|| TableError::BadNumber {
+                        source_code: named(self.source),
+                        span: span.into(),
+                        message,
+                        help,
+                    });
+                }
             }
         }
     }
@@ -837,10 +853,14 @@ mod tests {
             label_columns: 1,
             text_columns: Vec::new(),
         };
-        let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
+        let mut table = parse_table(&source, TableMeta::default(), layout).unwrap();
+        let errors = table.take_unreadable();
         let [TableError::BadNumber { span, .. }] = errors.as_slice() else {
             panic!("{errors:?}")
         };
         assert_eq!((span.offset(), span.len()), (6, 3));
+        // The table loads; the cell is neither a figure nor "not applicable".
+        let cell = table.cell(0, 0).unwrap();
+        assert!(cell.is_unreadable() && !cell.is_applicable());
     }
 }

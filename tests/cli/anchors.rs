@@ -116,4 +116,15 @@ fn an_anchor_its_words_leave_ambiguous_gets_the_words_its_digits_meant() {
         "{}",
         run.stderr
     );
+    // The other rule still runs.
+    let rules = format!("{RULES}/ambiguous.rules");
+    let json = check(&[
+        "--data",
+        "tests/fixtures/anchors/data",
+        "--rules",
+        &rules,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(parse(&json.stdout)["summary"]["passed"], 1);
 }

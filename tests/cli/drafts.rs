@@ -1,0 +1,105 @@
+//! Drafts: an input error in one rule or one table is reported with its span, and every check
+//! that does not depend on it still runs and is reported, in every format.
+
+use super::{check, parse, root};
+use std::path::Path;
+
+/// A copy of the bundled book's data with `edit` applied to one file.
+fn edited_book(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for entry in std::fs::read_dir(root().join("data/2022")).expect("the book") {
+        let path = entry.expect("an entry").path();
+        let target = dir.path().join(path.file_name().expect("a name"));
+        std::fs::copy(&path, &target).expect("copied");
+    }
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).expect("UTF-8");
+    std::fs::write(&path, edit(&text)).expect("written");
+    dir
+}
+
+fn run(data: &Path, format: &str) -> super::Run {
+    check(&[
+        "--data",
+        data.to_str().expect("UTF-8 path"),
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn a_renamed_row_stops_only_the_rules_that_name_it_in_every_format() {
+    let book = parse(&check(&["--format", "json"]).stdout);
+    let draft = edited_book("T3-2.csv", |t| t.replacen("\n江苏,", "\n江苏省,", 1));
+    let json = run(draft.path(), "json");
+    assert_eq!(json.code, 2, "{}", json.stderr);
+    let json = parse(&json.stdout);
+    let summary = &json["summary"];
+    let errors = json["input_errors"].as_array().expect("input_errors");
+    assert_eq!(summary["input_errors"].as_u64(), Some(errors.len() as u64));
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["code"] == "crossfoot::rules::unknown_label"
+                && e["message"].as_str().is_some_and(|m| m.contains("`江苏`"))
+                && e["file"].as_str().is_some_and(|f| f.starts_with("rules/"))
+                && e["line"].as_u64().is_some())
+    );
+    // Every check of the book but the few that read 江苏 of 表 3-2 ran.
+    let ran = |s: &serde_json::Value| s["passed"].as_u64().unwrap() + s["failed"].as_u64().unwrap();
+    assert!(ran(summary) + 200 > ran(&book["summary"]), "{summary}");
+    // And the book's findings that do not read 表 3-2 are all still found.
+    let reads_t3_2 = |f: &serde_json::Value| {
+        f["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["table"] == "T3-2")
+    };
+    let key = |f: &serde_json::Value| (f["rule"].clone(), f["message"].clone());
+    let found: Vec<_> = super::findings(&json).iter().map(key).collect();
+    for finding in super::findings(&book).iter().filter(|f| !reads_t3_2(f)) {
+        assert!(found.contains(&key(finding)), "lost {finding}");
+    }
+    let said = [
+        ("human", "input errors (on stderr)"),
+        ("sarif", "\"toolExecutionNotifications\""),
+        ("junit", "<testsuite name=\"input errors\""),
+        ("github", "::error file=rules/"),
+        ("markdown", "## Input errors"),
+        ("html", "id=\"input-errors\""),
+    ];
+    for (format, says) in said {
+        let report = run(draft.path(), format);
+        assert_eq!(report.code, 2, "{format}");
+        assert!(report.stdout.contains(says), "{format}: {}", report.stdout);
+        assert!(
+            report.stdout.contains("江苏") || format == "human",
+            "{format}"
+        );
+        assert!(
+            report
+                .stderr
+                .contains("every check they do not stop was checked")
+        );
+    }
+}
+
+#[test]
+fn a_bad_cell_leaves_its_table_checked_and_only_its_own_checks_not_checked() {
+    let draft = edited_book("A2.csv", |t| t.replacen("11 673.9", "11 673.9x", 1));
+    let out = run(draft.path(), "json");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let json = parse(&out.stdout);
+    let errors = json["input_errors"].as_array().expect("input_errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["code"], "crossfoot::data::number");
+    assert_eq!(
+        errors[0]["file"].as_str().map(|f| f.ends_with("A2.csv")),
+        Some(true)
+    );
+    let not_checked = json["summary"]["not_checked"].as_u64().unwrap();
+    assert!((1..=20).contains(&not_checked), "{not_checked}");
+    assert!(json["summary"]["passed"].as_u64().unwrap() > 4000);
+    assert!(!out.stderr.contains("nothing was checked"));
+}
