@@ -9,6 +9,7 @@ pub mod claims;
 pub mod cli;
 pub mod decode;
 pub mod docx;
+pub mod drafts;
 pub mod engine;
 pub mod finding;
 #[doc(hidden)]

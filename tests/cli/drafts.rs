@@ -103,3 +103,35 @@ fn a_bad_cell_leaves_its_table_checked_and_only_its_own_checks_not_checked() {
     assert!(json["summary"]["passed"].as_u64().unwrap() > 4000);
     assert!(!out.stderr.contains("nothing was checked"));
 }
+
+/// The draft-edit harness on a sample of the bundled book (every 150th figure of the text,
+/// every 500th table cell, each with every slip); `cargo run --release --example drafts` runs
+/// it in full (README, "Drafts").
+#[test]
+fn the_draft_edit_harness_on_a_sample_flags_edits_on_the_edited_figure() {
+    use crossfoot::drafts::{Slip, Verdict, check, run, summarize, targets};
+    let (data, rules) = (root().join("data/2022"), root().join("rules"));
+    let mut loaded = crossfoot::run::load_with(&data, &rules, &Default::default());
+    loaded.leave_out_contradictions();
+    let book = loaded.check(true, &|_| {});
+    assert!(book.errors.is_empty());
+    let sample = targets(&book, &data, 150, 500);
+    assert!(sample.iter().any(|t| t.in_text()) && sample.iter().any(|t| !t.in_text()));
+    let edits = run(&data, &rules, &sample, &Slip::ALL);
+    let report = summarize(&edits);
+    assert!(edits.len() > 60, "{report}");
+    assert!(
+        edits.iter().all(|e| e.verdict != Verdict::Stopped),
+        "{report}"
+    );
+    let flagged = edits
+        .iter()
+        .filter(|e| e.verdict == Verdict::Flagged)
+        .count();
+    assert!(flagged * 10 >= edits.len() * 9, "{report}");
+    // The book itself was not touched.
+    assert_eq!(
+        check(&data, &rules).outcome.findings.len(),
+        book.outcome.findings.len()
+    );
+}

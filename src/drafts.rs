@@ -1,0 +1,426 @@
+//! The draft-edit harness: does a slip an editor makes in a figure get flagged on that figure?
+//!
+//! Editors change figures of a draft all day. This harness changes the figures of a book one at
+//! a time — every figure of the text that takes part in a check, and a sample of the table
+//! cells that one does — with the slips editors make ([`Slip`]), runs the whole check on the
+//! edited copy (in a temporary directory; the book is never touched), and counts, per kind of
+//! figure and slip, how many edits were flagged on the edited figure, flagged only elsewhere,
+//! missed, or stopped the run. It drives the library as `crossfoot check` does; it is not a
+//! second pipeline. `cargo run --release --example drafts` runs it in full; a test runs a
+//! sample.
+
+use crate::decode::ReadOptions;
+use crate::engine::program::CellId;
+use crate::run::{Checked, load_with};
+use crate::table::manifest::Dataset;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+
+/// A slip of the pen in one figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Slip {
+    /// Two neighbouring digits swapped: 786.3 → 768.3.
+    SwapDigits,
+    /// A digit dropped: 786.3 → 86.3.
+    DropDigit,
+    /// A digit typed twice: 786.3 → 7786.3.
+    DoubleDigit,
+    /// The figure 10 % higher, at its printed precision: 786.3 → 864.9.
+    TenPercent,
+    /// Ten times the figure: 786.3 → 7863.0.
+    TimesTen,
+    /// The decimal point moved one place: 786.3 → 78.63 (a whole number gains one: 1821.6).
+    MovePoint,
+}
+
+impl Slip {
+    pub const ALL: [Slip; 6] = [
+        Slip::SwapDigits,
+        Slip::DropDigit,
+        Slip::DoubleDigit,
+        Slip::TenPercent,
+        Slip::TimesTen,
+        Slip::MovePoint,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Slip::SwapDigits => "two digits swapped",
+            Slip::DropDigit => "a digit dropped",
+            Slip::DoubleDigit => "a digit doubled",
+            Slip::TenPercent => "+10 %",
+            Slip::TimesTen => "×10",
+            Slip::MovePoint => "decimal point moved",
+        }
+    }
+
+    /// The figure as the slip prints it (digits and a point only, as an editor types it), or
+    /// `None` where the slip does not apply or would not change the value (`33.0` → `33.`).
+    pub fn apply(self, figure: &str) -> Option<String> {
+        let digits: String = figure
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let value: Decimal = digits.parse().ok()?;
+        let edited = match self {
+            Slip::SwapDigits => swap(&digits)?,
+            Slip::DropDigit => drop_digit(&digits)?,
+            Slip::DoubleDigit => {
+                let first = digits.chars().next()?;
+                format!("{first}{digits}")
+            }
+            Slip::TenPercent => scaled(value, Decimal::new(11, 1))?,
+            Slip::TimesTen => scaled(value, Decimal::TEN)?,
+            Slip::MovePoint => move_point(&digits)?,
+        };
+        let changed = edited.parse::<Decimal>().ok()? != value;
+        changed.then_some(edited)
+    }
+}
+
+/// The last two neighbouring digits that differ, swapped.
+fn swap(digits: &str) -> Option<String> {
+    let mut chars: Vec<char> = digits.chars().collect();
+    let positions: Vec<usize> = (0..chars.len())
+        .filter(|&i| chars.get(i) != Some(&'.'))
+        .collect();
+    let pair = positions
+        .windows(2)
+        .rev()
+        .find(|w| matches!(w, [a, b] if chars.get(*a) != chars.get(*b)))?;
+    if let [a, b] = pair {
+        chars.swap(*a, *b);
+    }
+    Some(chars.into_iter().collect())
+}
+
+/// The first digit dropped, when there is another before the point; else the last decimal.
+fn drop_digit(digits: &str) -> Option<String> {
+    let whole = digits.split('.').next().unwrap_or_default();
+    if whole.len() >= 2 {
+        return digits.get(1..).map(str::to_string);
+    }
+    let (_, decimals) = digits.split_once('.')?;
+    if decimals.len() >= 2 {
+        return digits.get(..digits.len() - 1).map(str::to_string);
+    }
+    None
+}
+
+fn scaled(value: Decimal, factor: Decimal) -> Option<String> {
+    let scale = value.scale();
+    let edited = value.checked_mul(factor)?;
+    Some(
+        edited
+            .round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .to_string(),
+    )
+}
+
+/// One place to the left where there are two or more whole digits, else one to the right;
+/// a whole number gets a point before its last digit.
+fn move_point(digits: &str) -> Option<String> {
+    match digits.split_once('.') {
+        Some((whole, decimals)) if whole.len() >= 2 => {
+            let (head, last) = whole.split_at(whole.len() - 1);
+            Some(format!("{head}.{last}{decimals}"))
+        }
+        Some((whole, decimals)) if decimals.len() >= 2 => {
+            let (first, rest) = decimals.split_at(1);
+            Some(format!("{whole}{first}.{rest}"))
+        }
+        Some(_) => None,
+        None if digits.len() >= 2 => {
+            let (head, last) = digits.split_at(digits.len() - 1);
+            Some(format!("{head}.{last}"))
+        }
+        None => None,
+    }
+}
+
+/// A figure to edit: the table (its id), the cell, the file it is printed in (relative to the
+/// data directory) and the bytes of its digits there.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub table: String,
+    pub cell: CellId,
+    pub file: PathBuf,
+    pub offset: usize,
+    pub printed: String,
+}
+
+impl Target {
+    /// Whether this is a figure of the book's text (rather than a table cell).
+    pub fn in_text(&self) -> bool {
+        self.table == crate::claims::TEXT_TABLE
+    }
+}
+
+/// What one edit gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A finding names the edited figure.
+    Flagged,
+    /// Findings changed, but none names the edited figure.
+    FlaggedElsewhere,
+    /// No finding changed.
+    Missed,
+    /// The run reported input errors.
+    InputError,
+    /// Nothing at all was checked.
+    Stopped,
+}
+
+/// One edit and its verdict.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub target: Target,
+    pub slip: Slip,
+    pub edited: String,
+    pub verdict: Verdict,
+}
+
+/// The figures a harness may edit: those some decided check reads (the run on the unedited
+/// book, with coverage), whose printed text is written in digits, sampled systematically:
+/// every `text_stride`-th figure of the text and every `table_stride`-th table cell, in
+/// reading order (1 takes them all).
+pub fn targets(
+    checked: &Checked,
+    data: &Path,
+    text_stride: usize,
+    table_stride: usize,
+) -> Vec<Target> {
+    let Some(coverage) = &checked.outcome.coverage else {
+        return Vec::new();
+    };
+    let mut targets = Vec::new();
+    for entry in &coverage.tables {
+        let Some(table) = checked.dataset.tables.get(entry.table) else {
+            continue;
+        };
+        let unconfirmed: std::collections::HashSet<CellId> = entry
+            .uncovered
+            .iter()
+            .copied()
+            .chain(entry.explained.iter().map(|(cell, _)| *cell))
+            .collect();
+        let file = table
+            .source()
+            .path()
+            .strip_prefix(data)
+            .unwrap_or(table.source().path())
+            .to_path_buf();
+        let in_text = table.id() == crate::claims::TEXT_TABLE;
+        let mut taken = 0;
+        for row in 0..table.rows().len() {
+            for column in 0..table.columns().len() {
+                let cell = CellId {
+                    table: entry.table,
+                    row,
+                    column,
+                };
+                let applicable = table.cell(row, column).is_some_and(|c| c.is_applicable());
+                if !applicable || unconfirmed.contains(&cell) {
+                    continue;
+                }
+                taken += 1;
+                let stride = if in_text { text_stride } else { table_stride };
+                if (taken - 1) % stride.max(1) != 0 {
+                    continue;
+                }
+                let Some(span) = table.cell_span(row, column) else {
+                    continue;
+                };
+                let text = table.source().slice(span);
+                let start = text.len() - text.trim_start_matches(['"', ' ']).len();
+                let digits: String = text
+                    .get(start..)
+                    .unwrap_or_default()
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ' ')
+                    .collect();
+                let digits = digits.trim_end().to_string();
+                if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+                    continue;
+                }
+                targets.push(Target {
+                    table: table.id().to_string(),
+                    cell,
+                    file: file.clone(),
+                    offset: span.offset + start,
+                    printed: digits,
+                });
+            }
+        }
+    }
+    targets
+}
+
+/// Run every slip on every target against a copy of `data` (one copy per worker thread), and
+/// judge each edit against the findings of the unedited book.
+pub fn run(data: &Path, rules: &Path, targets: &[Target], slips: &[Slip]) -> Vec<Edit> {
+    let baseline = check(data, rules);
+    let known: std::collections::HashSet<String> = baseline
+        .outcome
+        .findings
+        .iter()
+        .map(|f| f.message.clone() + &f.rule_id)
+        .collect();
+    let work: Vec<(&Target, Slip, String)> = targets
+        .iter()
+        .flat_map(|target| {
+            slips
+                .iter()
+                .filter_map(move |&slip| slip.apply(&target.printed).map(|e| (target, slip, e)))
+        })
+        .collect();
+    work.par_iter()
+        .map_init(
+            || copy_of(data),
+            |copy, (target, slip, edited)| {
+                let verdict = match copy {
+                    Some(copy) => judge(copy.path(), rules, target, edited, &known),
+                    None => Verdict::Stopped,
+                };
+                Edit {
+                    target: (*target).clone(),
+                    slip: *slip,
+                    edited: edited.clone(),
+                    verdict,
+                }
+            },
+        )
+        .collect()
+}
+
+/// The run `crossfoot check` makes: contradictory rules left out, then every check.
+pub fn check(data: &Path, rules: &Path) -> Checked {
+    let mut loaded = load_with(data, rules, &ReadOptions::default());
+    loaded.leave_out_contradictions();
+    loaded.check(false, &|_| {})
+}
+
+fn judge(
+    copy: &Path,
+    rules: &Path,
+    target: &Target,
+    edited: &str,
+    known: &std::collections::HashSet<String>,
+) -> Verdict {
+    let path = copy.join(&target.file);
+    let Ok(original) = std::fs::read(&path) else {
+        return Verdict::Stopped;
+    };
+    let end = target.offset + target.printed.len();
+    let (Some(before), Some(after)) = (original.get(..target.offset), original.get(end..)) else {
+        return Verdict::Stopped;
+    };
+    let text = [before, edited.as_bytes(), after].concat();
+    if std::fs::write(&path, text).is_err() {
+        return Verdict::Stopped;
+    }
+    let checked = check(copy, rules);
+    let _ = std::fs::write(&path, &original);
+    if checked.nothing_checked() {
+        return Verdict::Stopped;
+    }
+    if !checked.errors.is_empty() {
+        return Verdict::InputError;
+    }
+    let on_target = checked.outcome.findings.iter().any(|f| {
+        f.cells
+            .iter()
+            .any(|&cell| names(&checked.dataset, cell, target))
+    });
+    let new = checked
+        .outcome
+        .findings
+        .iter()
+        .any(|f| !known.contains(&(f.message.clone() + &f.rule_id)));
+    match (on_target, new) {
+        (true, _) => Verdict::Flagged,
+        (false, true) => Verdict::FlaggedElsewhere,
+        (false, false) => Verdict::Missed,
+    }
+}
+
+/// Whether `cell` of an edited run is the edited figure: the same table and the same place in
+/// the file (an edit keeps the figure's start).
+fn names(dataset: &Dataset, cell: CellId, target: &Target) -> bool {
+    dataset.tables.get(cell.table).is_some_and(|table| {
+        table.id() == target.table
+            && table.cell_span(cell.row, cell.column).is_some_and(|span| {
+                span.offset <= target.offset && target.offset < span.offset + span.length.max(1)
+            })
+    })
+}
+
+/// A copy of the data directory's files in a new temporary directory.
+fn copy_of(data: &Path) -> Option<tempfile::TempDir> {
+    let dir = tempfile::tempdir().ok()?;
+    for entry in std::fs::read_dir(data).ok()?.flatten() {
+        let path = entry.path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name()?)).ok()?;
+        }
+    }
+    Some(dir)
+}
+
+/// Counts per kind of figure (text or table) and slip, and the edits missed, as a report.
+pub fn summarize(edits: &[Edit]) -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        "| figures | slip | edits | flagged on the figure | flagged elsewhere only | missed | input errors | nothing checked |\n|---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for in_text in [true, false] {
+        let kind = if in_text { "text" } else { "table cells" };
+        for slip in Slip::ALL {
+            let of: Vec<&Edit> = edits
+                .iter()
+                .filter(|e| e.target.in_text() == in_text && e.slip == slip)
+                .collect();
+            let count = |v: Verdict| of.iter().filter(|e| e.verdict == v).count();
+            let _ = writeln!(
+                out,
+                "| {kind} | {} | {} | {} | {} | {} | {} | {} |",
+                slip.name(),
+                of.len(),
+                count(Verdict::Flagged),
+                count(Verdict::FlaggedElsewhere),
+                count(Verdict::Missed),
+                count(Verdict::InputError),
+                count(Verdict::Stopped)
+            );
+        }
+    }
+    for in_text in [true, false] {
+        let of: Vec<&Edit> = edits
+            .iter()
+            .filter(|e| e.target.in_text() == in_text)
+            .collect();
+        let flagged = of.iter().filter(|e| e.verdict == Verdict::Flagged).count();
+        let _ = writeln!(
+            out,
+            "\n{}: {flagged} of {} edits flagged on the edited figure",
+            if in_text { "text" } else { "table cells" },
+            of.len()
+        );
+    }
+    out.push_str("\nNot flagged on the edited figure:\n");
+    for edit in edits.iter().filter(|e| e.verdict != Verdict::Flagged) {
+        let _ = writeln!(
+            out,
+            "- {:?} {} {}:{} `{}` → `{}` ({})",
+            edit.verdict,
+            edit.target.table,
+            edit.target.file.display(),
+            edit.target.offset,
+            edit.target.printed,
+            edit.edited,
+            edit.slip.name()
+        );
+    }
+    out
+}
