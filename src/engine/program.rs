@@ -263,7 +263,7 @@ impl CompiledRule {
             Some(Tolerance::Absolute(amount)) => derived.widen(amount),
             Some(Tolerance::Relative(fraction)) => {
                 let magnitude = published.low().abs().max(published.high().abs());
-                derived.widen(magnitude * fraction)
+                derived.widen(Interval::product_at_least(magnitude, fraction))
             }
         }
     }
