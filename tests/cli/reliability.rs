@@ -4,6 +4,7 @@
 //! inputs too large to commit are written at test time.
 
 use super::{check, findings, parse, summary};
+use std::path::Path;
 
 /// Run `check --format json` on `tests/fixtures/reliability/<dir>/{data,rules}`.
 fn check_fixture_dir(dir: &str) -> super::Run {
@@ -25,4 +26,79 @@ fn a_tolerance_near_the_largest_decimal_widens_without_panicking() {
     let json = parse(&run.stdout);
     assert_eq!(summary(&json), [1, 3, 3, 3, 0, 0]);
     assert!(findings(&json).is_empty());
+}
+
+/// `--output` onto any input — a table, the manifest, a rules file, the baseline being read,
+/// a hard link to one of them, or a new file inside the data directory — is refused with exit
+/// 2 and leaves every file as it was; elsewhere the report is written.
+#[test]
+fn an_output_onto_an_input_is_refused_and_overwrites_nothing() {
+    let table = "项目,金额\na,1.0\nb,2.0\n合计,4.0\n";
+    let dir = super::scratch(
+        table.as_bytes(),
+        "sum total \"t\" T[合计, 金额] = T[a, 金额] + T[b, 金额]\n",
+    );
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (data, rules) = (path("data"), path("t.rules"));
+    let baseline = path("known.json");
+    let made = super::crossfoot(&[
+        "baseline", "--data", &data, "--rules", &rules, "--output", &baseline,
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    std::fs::write(
+        dir.path().join("data/tables.toml"),
+        "[[table]]\nid = \"T\"\nfile = \"T.csv\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::fs::hard_link(dir.path().join("data/T.csv"), dir.path().join("linked.csv")).unwrap();
+    let before = |dir: &Path| {
+        let mut files = std::collections::BTreeMap::new();
+        super::snapshot_files(dir, &mut files);
+        files
+    };
+    let files = before(dir.path());
+
+    let mut onto = vec![
+        path("data/T.csv"),
+        path("data/tables.toml"),
+        path("data/report.json"),
+        path("data/../data/T.csv"),
+        rules.clone(),
+        baseline.clone(),
+    ];
+    if cfg!(unix) {
+        onto.push(path("linked.csv"));
+    }
+    for output in &onto {
+        let args = ["--data", &data, "--rules", &rules, "--baseline", &baseline];
+        let run = check(&[&args[..], &["--output", output, "--format", "json"]].concat());
+        assert_eq!(run.code, 2, "check --output {output}: {}", run.stderr);
+        assert!(run.stderr.contains("refusing to write"), "{}", run.stderr);
+        assert!(run.stderr.contains("output::onto_input"), "{}", run.stderr);
+        // `baseline` reads no baseline: writing one over the old is what it is for.
+        if output != &baseline {
+            let run = super::crossfoot(&[
+                "baseline", "--data", &data, "--rules", &rules, "--output", output,
+            ]);
+            assert_eq!(run.code, 2, "baseline --output {output}: {}", run.stderr);
+            assert!(run.stderr.contains("refusing to write"), "{}", run.stderr);
+        }
+        assert_eq!(
+            before(dir.path()),
+            files,
+            "--output {output} changed a file"
+        );
+    }
+
+    // Anywhere else the report is written.
+    let report = path("report.json");
+    let run = check(&[
+        "--data", &data, "--rules", &rules, "--output", &report, "--format", "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        findings(&parse(&std::fs::read_to_string(&report).unwrap())).len(),
+        1
+    );
 }
