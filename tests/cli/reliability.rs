@@ -135,3 +135,119 @@ fn a_ranking_of_twenty_thousand_rows_completes_with_its_findings() {
         .collect();
     assert_eq!(rows, ["n500", "n7000"]);
 }
+
+/// A group defined in terms of itself is an error on each group of the cycle, used or not, in
+/// `check`, `lint` and `list rules` alike; it used to overflow the stack (or, unused, pass).
+#[test]
+fn a_group_defined_in_terms_of_itself_is_an_error_not_a_stack_overflow() {
+    super::check_error(
+        "group_cycle",
+        &[
+            "group `g` is defined in terms of itself: g → h → g",
+            "group `h` is defined in terms of itself: h → g → h",
+            "group `self` is defined in terms of itself: self → self",
+            "crossfoot::rules::group_cycle",
+        ],
+    );
+    let (data, rules) = (
+        "tests/fixtures/errors/group_cycle/data",
+        "tests/fixtures/errors/group_cycle/rules",
+    );
+    for command in [&["lint"][..], &["list", "rules"]] {
+        let run = super::crossfoot(&[command, &["--data", data, "--rules", rules]].concat());
+        assert_eq!(run.code, 2, "{command:?}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.matches("rules::group_cycle").count(),
+            3,
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// A scratch table and a rules file with one rule `expr big "…" T[合计, 金额] < EXPR`.
+fn rule_of(expr: &str) -> tempfile::TempDir {
+    super::scratch(
+        "项目,金额\na,1.0\nb,2.0\n合计,3.0\n".as_bytes(),
+        &format!("expr big \"a long expression\"\n  T[合计, 金额] < {expr}\n"),
+    )
+}
+
+/// `check`, `lint` and `list rules` on a scratch directory.
+fn every_command(dir: &tempfile::TempDir) -> Vec<super::Run> {
+    let data = dir.path().join("data");
+    let rules = dir.path().join("t.rules");
+    let inputs = [
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ];
+    [&["check"][..], &["lint"], &["list", "rules"]]
+        .iter()
+        .map(|command| super::crossfoot(&[command, &inputs[..]].concat()))
+        .collect()
+}
+
+/// Nesting past the documented limit (256 levels of parentheses, unary minus, brackets, or
+/// factors of a product) is an input error at the level that goes too deep; it used to
+/// overflow the stack at a few thousand levels. 256 levels still work.
+#[test]
+fn nesting_past_the_limit_is_an_input_error_not_a_stack_overflow() {
+    let cell = "T[a, 金额]";
+    let deep = [
+        format!("{}{cell}{}", "(".repeat(5000), ")".repeat(5000)),
+        format!("{}{cell}", "-".repeat(5000)),
+        vec![cell; 25_000].join(" * "),
+        format!("sum(T[{}a{}, 金额])", "[".repeat(5000), "]".repeat(5000)),
+        format!("{}{cell}{}", "(".repeat(257), ")".repeat(257)),
+    ];
+    for expr in &deep {
+        for run in every_command(&rule_of(expr)) {
+            assert_eq!(run.code, 2, "{}", run.stderr);
+            assert!(run.stderr.contains("rules::too_deep"), "{}", run.stderr);
+            assert!(
+                run.stderr.contains("nested more than 256 levels deep"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    let at_the_limit = format!("{}{cell} + 10{}", "(".repeat(256), ")".repeat(256));
+    let runs = every_command(&rule_of(&at_the_limit));
+    assert_eq!(
+        runs.iter().map(|r| r.code).collect::<Vec<_>>(),
+        [0, 0, 0],
+        "{}",
+        runs[0].stderr
+    );
+}
+
+/// One flat chain of 25 000 terms (`a + a + …`, and with `-`) is checked, linted and listed:
+/// it is built as a balanced tree, not 25 000 levels deep.
+#[test]
+fn a_flat_chain_of_twenty_five_thousand_terms_is_checked_linted_and_listed() {
+    let cell = "T[a, 金额]";
+    // 1.0 × 25 000 = 25 000 > 3.0; 1.0 − 24 999 × 1.0 + 100 000 = 75 002 > 3.0; both hold. An
+    // unbalanced rewrite of `-` would give −49 997 − … instead, and fail.
+    for expr in [
+        vec![cell; 25_000].join(" + "),
+        vec![cell; 25_000].join(" - ") + " + 100000",
+    ] {
+        let runs = every_command(&rule_of(&expr));
+        let [check, lint, list] = runs.as_slice() else {
+            unreachable!()
+        };
+        assert_eq!(check.code, 0, "{}", check.stderr);
+        assert!(
+            check.stdout.contains("1 passed, 0 failed"),
+            "{}",
+            check.stdout
+        );
+        // The chain adds one cell 25 000 times: `counted_twice`, a finding of lint (exit 1).
+        assert_eq!(lint.code, 1, "{}", lint.stderr);
+        assert!(lint.stdout.contains("counted_twice"), "{}", lint.stdout);
+        assert_eq!(list.code, 0, "{}", list.stderr);
+        assert!(list.stdout.starts_with("big "), "{}", list.stdout);
+    }
+}
