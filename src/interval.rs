@@ -119,13 +119,21 @@ impl Interval {
         self.gap(other).is_zero()
     }
 
-    /// Widen by an absolute amount on each side (a rule's tolerance).
+    /// Widen by an absolute amount on each side (a rule's tolerance). A bound past the decimal
+    /// range stops at the largest (or smallest) decimal: no figure lies beyond it, so what the
+    /// interval admits of the figures it is compared with is what the exact bound would admit.
     pub fn widen(&self, amount: Decimal) -> Self {
         let amount = amount.abs();
         Self {
-            low: self.low - amount,
-            high: self.high + amount,
+            low: add_outward(self.low, -amount, false),
+            high: add_outward(self.high, amount, true),
         }
+    }
+
+    /// `|a| × |b|` rounded up, or the largest decimal when it is larger: a relative tolerance
+    /// (a fraction of a published figure), never smaller than the exact product.
+    pub fn product_at_least(a: Decimal, b: Decimal) -> Decimal {
+        bounded_product(a.abs(), b.abs()).map_or(Decimal::MAX, |product| product.high())
     }
 
     pub fn checked_add(&self, other: &Interval) -> Result<Self, IntervalError> {
@@ -196,6 +204,23 @@ fn hull(parts: &[Interval]) -> Interval {
         result.high = result.high.max(part.high);
     }
     result
+}
+
+/// `a + b` rounded down (`up`: rounded up) where rust_decimal had to round it (past 28 digits),
+/// and past the decimal range the smallest (`up`: largest) decimal.
+fn add_outward(a: Decimal, b: Decimal, up: bool) -> Decimal {
+    let Some(sum) = a.checked_add(b) else {
+        return if up { Decimal::MAX } else { Decimal::MIN };
+    };
+    if sum.scale() >= a.scale().max(b.scale()) {
+        return sum;
+    }
+    let unit = last_digit_unit(sum);
+    if up {
+        sum.saturating_add(unit)
+    } else {
+        sum.saturating_sub(unit)
+    }
 }
 
 /// One unit in the last digit of `value`.
@@ -290,6 +315,24 @@ mod tests {
             .unwrap();
         assert!(third.low() < third.high());
         assert!(third.low() * d("3") <= d("1") && d("1") <= third.high() * d("3"));
+    }
+
+    #[test]
+    fn widening_past_the_decimal_range_saturates_instead_of_panicking() {
+        let wide = Interval::rounded(d("3.0")).widen(Decimal::MAX);
+        assert_eq!(wide.high(), Decimal::MAX);
+        // 2.95 − MAX is −…332.05: rounded down, never in.
+        assert_eq!(wide.low(), d("-79228162514264337593543950333"));
+        let wider = wide.widen(Decimal::MAX);
+        assert_eq!((wider.low(), wider.high()), (Decimal::MIN, Decimal::MAX));
+        assert_eq!(
+            Interval::product_at_least(d("3000"), Decimal::MAX / d("100")),
+            Decimal::MAX
+        );
+        // Rounded products are rounded up: 1/3 of a figure is never less than a third.
+        let third = Interval::product_at_least(d("1"), d("0.3333333333333333333333333333"));
+        assert!(third >= d("0.3333333333333333333333333333"));
+        assert_eq!(Interval::product_at_least(d("-2"), d("0.5")), d("1.0"));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod interval;
 pub mod lang;
 pub mod lint;
 pub mod number;
+pub mod output;
 pub mod report;
 pub mod run;
 pub mod source;

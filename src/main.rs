@@ -78,6 +78,11 @@ fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
         Err(errors) => return input_errors(&errors),
     };
     input_warnings(&checked.dataset);
+    let mut inputs = crossfoot::output::Inputs::new(&data, &rules);
+    inputs.read_by(&checked.dataset, &checked.program);
+    if let Err(error) = inputs.check(&args.output) {
+        return input_errors(&[miette::Report::new(error)]);
+    }
     let baseline = crossfoot::baseline::from_outcome(&checked.dataset, &checked.outcome);
     let json = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
     if let Err(error) = std::fs::write(&args.output, json) {
@@ -249,6 +254,16 @@ fn check_once(
     let mut loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     input_warnings(&loaded.dataset);
+    if let Some(output) = &args.output {
+        let mut inputs = crossfoot::output::Inputs::new(data, rules);
+        inputs.read_by(&loaded.dataset, &loaded.program);
+        if let Some(baseline) = &args.baseline {
+            inputs.file(baseline, "the baseline");
+        }
+        inputs
+            .check(output)
+            .map_err(|error| input_errors(&[miette::Report::new(error)]))?;
+    }
     // Contradictory rules would report whichever rule happens to fail: leave them out.
     // The lint expands every check one by one: worth it before a book's run, not before a
     // million-row record table's (there, `crossfoot lint` is a separate step).

@@ -32,6 +32,8 @@ mod input_errors;
 mod lint;
 #[path = "cli/regressions.rs"]
 mod regressions;
+#[path = "cli/reliability.rs"]
+mod reliability;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/transcription.rs"]

@@ -31,11 +31,16 @@ pub fn compile(dataset: &Dataset, files: &[ParsedFile]) -> Result<Program, Vec<R
 /// Compile what compiles, and every error of the rest: `lint` reports a repeated id as a
 /// finding of its own and lints the rules that did compile.
 pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec<RuleError>) {
-    let mut errors = Vec::new();
+    // A group that leads back to itself is an error, and stands for no items, so that the
+    // rules using it compile without recursing for ever.
+    let (cyclic, mut errors) = super::group_cycles::group_cycles(files);
+    let nothing = ListExpr::Literal(Vec::new(), Span::default());
     let mut groups: HashMap<String, (&ListExpr, &SharedSource)> = HashMap::new();
     for parsed in files {
         for group in &parsed.file.groups {
-            if groups.contains_key(&group.name.value) {
+            if cyclic.contains(&group.name.value) && !groups.contains_key(&group.name.value) {
+                groups.insert(group.name.value.clone(), (&nothing, &parsed.source));
+            } else if groups.contains_key(&group.name.value) {
                 errors.push(invalid(
                     &parsed.source,
                     group.name.span,

@@ -54,6 +54,8 @@ struct Tally {
     notes: Vec<Note>,
     errors: Vec<(usize, usize, RuleError)>,
     covered: Vec<CellId>,
+    /// The rankings (by rule) whose cells are in `covered` already.
+    ranked: Vec<usize>,
     /// (rule, passed, skipped, not checked) per block of checks.
     blocks: Vec<(usize, usize, usize, usize)>,
 }
@@ -67,6 +69,7 @@ impl Tally {
         self.notes.append(&mut other.notes);
         self.errors.append(&mut other.errors);
         self.covered.append(&mut other.covered);
+        self.ranked.append(&mut other.ranked);
         self.blocks.append(&mut other.blocks);
         self
     }
@@ -280,7 +283,17 @@ impl Evaluator<'_> {
         };
         let verdict = self.check(rule, rule_index, check);
         if self.coverage && verdict.is_ok() {
-            tally.covered.extend(self.cells_of_check(rule, check));
+            match &rule.work {
+                // A decided check reads every row of its ranking: add them once per block,
+                // not once per row (n × n cells).
+                Work::Ranks(ranking) => {
+                    if !tally.ranked.contains(&rule_index) {
+                        tally.ranked.push(rule_index);
+                        tally.covered.extend(ranking.cells());
+                    }
+                }
+                _ => tally.covered.extend(self.cells_of_check(rule, check)),
+            }
         }
         match verdict {
             Ok(Verdict::Pass) => tally.passed += 1,
@@ -475,16 +488,16 @@ impl Evaluator<'_> {
                 failed.message = format!("printed {printed}, but it is number {place} in the list");
                 Ok(Verdict::Fail(failed))
             }
-            Work::Ranks(ranks) => {
-                let Some(rank) = ranks.get(check) else {
+            Work::Ranks(ranking) => {
+                let Some(&(rank, value)) = ranking.rows.get(check) else {
                     return Err(Stop::Skip);
                 };
-                let (allowed, printed) = self.rank_bounds(rank)?;
+                let (allowed, printed) = self.rank_bounds(ranking, rank, value)?;
                 let (holds, gap) = compare(CompareOp::Equal, &Interval::exact(printed), &allowed);
                 if holds {
                     return Ok(Verdict::Pass);
                 }
-                let cells = vec![rank.rank, rank.value];
+                let cells = vec![rank, value];
                 Ok(Verdict::Fail(finding(
                     Some(printed),
                     allowed,
@@ -497,30 +510,37 @@ impl Evaluator<'_> {
     }
 
     /// The ranks a row may hold: one more than the rows certainly above it, up to one more
-    /// than the rows that may be above or level with it.
-    fn rank_bounds(&self, rank: &RankCheck) -> Result<(Interval, Decimal), Stop> {
-        let printed = self.figure(rank.rank)?;
-        let own = self.cell_interval(rank.value)?;
-        let (mut above, mut level_or_above) = (0u32, 0u32);
-        for &(peer_rank, peer_value) in &rank.peers {
-            // A row that prints no rank (a 其中 row, a total) does not compete.
-            let (peer_rank, peer_value) = (self.figure(peer_rank), self.cell_interval(peer_value));
-            if matches!(peer_rank, Err(Stop::Blocked)) || matches!(peer_value, Err(Stop::Blocked)) {
-                return Err(Stop::Blocked);
-            }
-            let (Ok(_), Ok(value)) = (peer_rank, peer_value) else {
+    /// than the rows that may be above or level with it. The other rows' bounds are sorted
+    /// once per ranking, so each row takes two binary searches (n log n for the ranking).
+    fn rank_bounds(
+        &self,
+        ranking: &Ranking,
+        rank: CellId,
+        value: CellId,
+    ) -> Result<(Interval, Decimal), Stop> {
+        let printed = self.figure(rank)?;
+        let own = self.cell_interval(value)?;
+        let bounds = ranking.bounds.get_or_init(|| self.competing(ranking));
+        let (low, high) = bounds.allowed(rank.row, &own);
+        let allowed = Interval::between(Decimal::from(low), Decimal::from(high));
+        Ok((allowed, printed))
+    }
+
+    /// The rows of a ranking that compete: a row that prints no rank (a 其中 row, a total) or
+    /// no value does not.
+    fn competing(&self, ranking: &Ranking) -> RankBounds {
+        let mut bounds = RankBounds::default();
+        for &(rank, value) in &ranking.rows {
+            let (Ok(_), Ok(interval)) = (self.figure(rank), self.cell_interval(value)) else {
                 continue;
             };
-            if value.low() > own.high() {
-                above += 1;
-            }
-            if value.high() >= own.low() {
-                level_or_above += 1;
-            }
+            bounds.lows.push(interval.low());
+            bounds.highs.push(interval.high());
+            *bounds.copies.entry(rank.row).or_default() += 1;
         }
-        let allowed =
-            Interval::between(Decimal::from(above + 1), Decimal::from(level_or_above + 1));
-        Ok((allowed, printed))
+        bounds.lows.sort_unstable();
+        bounds.highs.sort_unstable();
+        bounds
     }
 
     /// The cell, if it holds a figure; a `—` or empty cell skips the check.
@@ -746,12 +766,7 @@ impl Evaluator<'_> {
             Work::Places(places) => cells.extend(places.get(check).map(|&(cell, _)| cell)),
             Work::Distinct(rows) => cells.extend(rows.get(check).map(|&(row, _)| row)),
             Work::Unchecked(_) => {}
-            Work::Ranks(ranks) => {
-                if let Some(rank) = ranks.get(check) {
-                    cells.extend([rank.rank, rank.value]);
-                    cells.extend(rank.peers.iter().flat_map(|&(r, v)| [r, v]));
-                }
-            }
+            Work::Ranks(ranking) => cells.extend(ranking.check_cells(check)),
         }
         cells
     }

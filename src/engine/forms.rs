@@ -98,7 +98,7 @@ impl Compiler<'_> {
         rows: Option<&ListExpr>,
         rank: &PathExpr,
         by: &PathExpr,
-    ) -> Compiled<Vec<RankCheck>> {
+    ) -> Compiled<Ranking> {
         let table = self.table(table_name)?;
         let scope = Scope::default();
         let column_of = |path: &PathExpr| -> Compiled<usize> {
@@ -123,18 +123,11 @@ impl Compiler<'_> {
             None => (0..self.dataset.tables.get(table).map_or(0, |t| t.rows().len())).collect(),
         };
         let cell = |row, column| CellId { table, row, column };
-        Ok(rows
-            .iter()
-            .map(|&row| RankCheck {
-                rank: cell(row, rank_column),
-                value: cell(row, value_column),
-                peers: rows
-                    .iter()
-                    .filter(|&&r| r != row)
-                    .map(|&r| (cell(r, rank_column), cell(r, value_column)))
-                    .collect(),
-            })
-            .collect())
+        Ok(Ranking::new(
+            rows.iter()
+                .map(|&row| (cell(row, rank_column), cell(row, value_column)))
+                .collect(),
+        ))
     }
 }
 

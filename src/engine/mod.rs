@@ -6,6 +6,7 @@
 pub mod compile;
 pub mod evaluate;
 mod forms;
+mod group_cycles;
 mod linear;
 pub mod program;
 pub mod resolve;

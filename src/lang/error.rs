@@ -144,6 +144,41 @@ pub enum RuleError {
         cell: String,
     },
 
+    /// `((((… A[a, b] …))))` 300 levels deep, or a product of 300 factors: an expression (or
+    /// list) nested past [`MAX_NESTING`](super::parser::MAX_NESTING) levels, refused before it
+    /// could exhaust the stack.
+    #[error("{what} nested more than {limit} levels deep")]
+    #[diagnostic(
+        code(crossfoot::rules::too_deep),
+        help(
+            "split the rule, or name the parts with a group; a chain of + and - may be any length"
+        )
+    )]
+    TooDeep {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("level {} starts here", limit + 1)]
+        span: SourceSpan,
+        what: &'static str,
+        limit: usize,
+    },
+
+    /// `group g = [h]` and `group h = [g]`: a group defined in terms of itself, which names no
+    /// labels at all (one error per group of the cycle, on its reference to the next).
+    #[error("group `{group}` is defined in terms of itself: {chain}")]
+    #[diagnostic(
+        code(crossfoot::rules::group_cycle),
+        help("a group lists labels, or other groups that do not lead back to it")
+    )]
+    GroupCycle {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("leads back to `{group}`")]
+        span: SourceSpan,
+        group: String,
+        chain: String,
+    },
+
     /// Two rules with one id.
     #[error("rule id `{id}` is used twice")]
     #[diagnostic(code(crossfoot::rules::duplicate_id))]

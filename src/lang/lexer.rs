@@ -81,7 +81,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
-        if c.is_whitespace() {
+        // A byte-order mark is kept in the decoded text (so spans stay true) and read as
+        // nothing; elsewhere U+FEFF is a stray character like any other.
+        if c.is_whitespace() || (start == 0 && c == '\u{feff}') {
             continue;
         }
         if c == '#' {
@@ -171,6 +173,15 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<TokenKind> {
         tokenize(text).into_iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_token_but_keeps_its_bytes_in_the_spans() {
+        let tokens = tokenize("\u{feff}group g = [a]");
+        assert_eq!(tokens[0].kind, TokenKind::Word("group".into()));
+        assert_eq!(tokens[0].span, Span::new(3, 5));
+        // Anywhere else it is a stray character, not whitespace.
+        assert_eq!(kinds("a \u{feff}")[1], TokenKind::Word("\u{feff}".into()));
     }
 
     #[test]

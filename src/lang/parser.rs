@@ -28,6 +28,7 @@ pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) 
         tokens: tokenize(source.text()),
         position: 0,
         source,
+        depth: 0,
     };
     let mut file = RuleFile::default();
     let mut errors = Vec::new();
@@ -47,6 +48,7 @@ pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) 
             }
             Err(error) => {
                 errors.push(*error);
+                parser.depth = 0;
                 parser.recover();
             }
         }
@@ -56,10 +58,22 @@ pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) 
 
 type Parsed<T> = Result<T, Box<RuleError>>;
 
+/// How deep parentheses, unary minus, function calls, brackets and chains of `*` `/` (or of
+/// list `+` `-`) may nest. Every later pass walks the tree recursively; the limit keeps that
+/// within the stack of any thread. A chain of `+` and `-` is not nested: it is built as a
+/// balanced tree, so any length works.
+pub const MAX_NESTING: usize = 256;
+
+/// Chains of `+`/`-` with at least this many terms are built balanced (depth log₂ n); shorter
+/// ones left to right, as written.
+const BALANCE_FROM: usize = 64;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     position: usize,
     source: &'a SharedSource,
+    /// How many nesting levels are open.
+    depth: usize,
 }
 
 const EOF: Token = Token {
@@ -128,6 +142,28 @@ impl Parser<'_> {
             expected: expected.to_string(),
             found: token.kind.describe(),
             help: help.map(str::to_string),
+        })
+    }
+
+    /// Open a nesting level at the current token: an error past [`MAX_NESTING`].
+    fn enter(&mut self, what: &'static str) -> Parsed<()> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.too_deep(what, self.peek().span));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn too_deep(&self, what: &'static str, span: Span) -> Box<RuleError> {
+        Box::new(RuleError::TooDeep {
+            source_code: named(self.source),
+            span: span.into(),
+            what,
+            limit: MAX_NESTING,
         })
     }
 
@@ -379,31 +415,51 @@ impl Parser<'_> {
     }
 
     fn expr(&mut self) -> Parsed<Expr> {
-        let mut left = self.term()?;
+        let first = self.term()?;
+        let mut rest = Vec::new();
         loop {
-            let op = match self.peek().kind {
-                TokenKind::Plus => BinaryOp::Add,
-                TokenKind::Minus => BinaryOp::Sub,
-                _ => return Ok(left),
+            let negative = match self.peek().kind {
+                TokenKind::Plus => false,
+                TokenKind::Minus => true,
+                _ => break,
             };
             self.advance();
-            let right = self.term()?;
-            left = Expr::Binary {
-                op,
-                left: Box::new(left),
-                right: Box::new(right),
-            };
+            rest.push((negative, self.term()?));
         }
+        if rest.len() + 1 < BALANCE_FROM {
+            return Ok(rest.into_iter().fold(first, |left, (negative, right)| {
+                let op = if negative {
+                    BinaryOp::Sub
+                } else {
+                    BinaryOp::Add
+                };
+                Expr::Binary {
+                    op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                }
+            }));
+        }
+        let mut terms = Vec::with_capacity(rest.len() + 1);
+        terms.push((false, first));
+        terms.extend(rest);
+        Ok(balanced(terms))
     }
 
     fn term(&mut self) -> Parsed<Expr> {
         let mut left = self.unary()?;
+        let depth = self.depth;
         loop {
             let op = match self.peek().kind {
                 TokenKind::Star => BinaryOp::Mul,
                 TokenKind::Slash => BinaryOp::Div,
-                _ => return Ok(left),
+                _ => {
+                    self.depth = depth;
+                    return Ok(left);
+                }
             };
+            // Each factor nests the product one level deeper (left to right).
+            self.enter("a product")?;
             self.advance();
             let right = self.unary()?;
             left = Expr::Binary {
@@ -416,8 +472,10 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Parsed<Expr> {
         if self.peek().kind == TokenKind::Minus {
+            self.enter("an expression")?;
             let start = self.advance().span;
             let operand = self.unary()?;
+            self.leave();
             let span = start.to(operand.span());
             return Ok(Expr::Negate(Box::new(operand), span));
         }
@@ -428,9 +486,11 @@ impl Parser<'_> {
         match self.peek().kind.clone() {
             TokenKind::Number(_) => Ok(Expr::Number(self.number()?)),
             TokenKind::LParen => {
+                self.enter("an expression")?;
                 self.advance();
                 let inner = self.expr()?;
                 self.expect(&TokenKind::RParen, "`)`")?;
+                self.leave();
                 Ok(inner)
             }
             TokenKind::Word(word) => match self.peek_at(1).kind {
@@ -453,6 +513,13 @@ impl Parser<'_> {
     }
 
     fn call(&mut self, name: &str) -> Parsed<Expr> {
+        self.enter("an expression")?;
+        let call = self.call_inner(name);
+        self.leave();
+        call
+    }
+
+    fn call_inner(&mut self, name: &str) -> Parsed<Expr> {
         let Some(function) = Function::from_name(name) else {
             return Err(self.error(
                 "a function",
@@ -556,6 +623,13 @@ impl Parser<'_> {
     }
 
     fn list_literal(&mut self) -> Parsed<ListExpr> {
+        self.enter("a list")?;
+        let list = self.list_literal_inner();
+        self.leave();
+        list
+    }
+
+    fn list_literal_inner(&mut self) -> Parsed<ListExpr> {
         let start = self.expect(&TokenKind::LBracket, "`[`")?;
         let mut items = vec![self.path()?];
         while self.eat(&TokenKind::Comma) {
@@ -570,12 +644,18 @@ impl Parser<'_> {
 
     fn list_expr(&mut self) -> Parsed<ListExpr> {
         let mut left = self.list_term()?;
+        let depth = self.depth;
         loop {
             let minus = match self.peek().kind {
                 TokenKind::Plus => false,
                 TokenKind::Minus => true,
-                _ => return Ok(left),
+                _ => {
+                    self.depth = depth;
+                    return Ok(left);
+                }
             };
+            // `a - b + c` is `(a - b) + c`: each operand nests the list one level deeper.
+            self.enter("a list")?;
             self.advance();
             let right = Box::new(self.list_term()?);
             left = if minus {
@@ -617,6 +697,37 @@ impl Parser<'_> {
     }
 }
 
+/// A chain of `+` and `-` (the first term's sign is `+`) as a balanced tree, so that passes
+/// that walk it recursively go log₂ n deep, not n: `t₀ ± … ± tₙ` is the left half plus (or
+/// minus, with the signs of the right half flipped) the right half.
+fn balanced(mut terms: Vec<(bool, Expr)>) -> Expr {
+    if terms.len() <= 1 {
+        return terms.pop().map_or(
+            Expr::Number(Spanned::new(Decimal::ZERO, Span::default())),
+            |(_, e)| e,
+        );
+    }
+    let right = terms.split_off(terms.len() / 2);
+    let subtract = right.first().is_some_and(|(negative, _)| *negative);
+    let right = if subtract {
+        right
+            .into_iter()
+            .map(|(negative, e)| (!negative, e))
+            .collect()
+    } else {
+        right
+    };
+    Expr::Binary {
+        op: if subtract {
+            BinaryOp::Sub
+        } else {
+            BinaryOp::Add
+        },
+        left: Box::new(balanced(terms)),
+        right: Box::new(balanced(right)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,6 +760,82 @@ mod tests {
             panic!()
         };
         assert!(matches!(right, Expr::Comprehension { variable, .. } if variable.value == "k"));
+    }
+
+    /// The value of an expression of numbers, and how deep its tree goes.
+    fn value_and_depth(expr: &Expr) -> (Decimal, usize) {
+        match expr {
+            Expr::Number(n) => (n.value, 1),
+            Expr::Binary { op, left, right } => {
+                let ((l, dl), (r, dr)) = (value_and_depth(left), value_and_depth(right));
+                let value = match op {
+                    BinaryOp::Add => l + r,
+                    BinaryOp::Sub => l - r,
+                    BinaryOp::Mul => l * r,
+                    BinaryOp::Div => l / r,
+                };
+                (value, dl.max(dr) + 1)
+            }
+            Expr::Negate(inner, _) => {
+                let (value, depth) = value_and_depth(inner);
+                (-value, depth + 1)
+            }
+            _ => panic!("{expr:?}"),
+        }
+    }
+
+    #[test]
+    fn a_long_chain_of_plus_and_minus_is_balanced_and_keeps_its_value() {
+        // 1 - 2 + 3 - 4 … ± n, written left to right, against the same sum worked out here.
+        for n in [2, 63, 64, 65, 1000, 25_000] {
+            let mut text = String::from("expr e \"d\" 0 =");
+            let mut expected = Decimal::ZERO;
+            for i in 1..=n {
+                let sign = if i % 3 == 0 { "-" } else { "+" };
+                if i > 1 || sign == "-" {
+                    text.push_str(&format!(" {sign} {i}"));
+                } else {
+                    text.push_str(&format!(" {i}"));
+                }
+                expected += if sign == "-" {
+                    -Decimal::from(i)
+                } else {
+                    Decimal::from(i)
+                };
+            }
+            let file = parse(&text).unwrap();
+            let Body::Compare { right, .. } = &file.rules[0].body else {
+                panic!()
+            };
+            let (value, depth) = value_and_depth(right);
+            assert_eq!(value, expected, "{n} terms");
+            assert!(
+                depth <= 64 || depth <= 2 + (n as f64).log2().ceil() as usize,
+                "{n}: {depth}"
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_stops_at_the_limit_with_an_error_on_the_token_that_goes_past_it() {
+        let nested = |levels: usize| {
+            format!(
+                "expr e \"d\" 0 < {}1{}",
+                "(".repeat(levels),
+                ")".repeat(levels)
+            )
+        };
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        let errors = parse(&nested(MAX_NESTING + 1)).unwrap_err();
+        let [RuleError::TooDeep { span, .. }] = errors.as_slice() else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(span.offset(), "expr e \"d\" 0 < ".len() + MAX_NESTING);
+        // A product of 257 factors nests as deep; one of 256 does not.
+        let product =
+            |factors: usize| format!("expr e \"d\" 0 < {}", vec!["2"; factors].join(" * "));
+        assert!(parse(&product(MAX_NESTING)).is_ok());
+        assert!(parse(&product(MAX_NESTING + 2)).is_err());
     }
 
     #[test]

@@ -158,9 +158,9 @@ pub fn expand(dataset: &Dataset, program: &Program) -> Vec<Expanded> {
                     );
                 }
             }
-            Work::Ranks(ranks) => {
-                for (check, rank) in ranks.iter().enumerate() {
-                    push(check, Shape::Cells(vec![rank.rank, rank.value]));
+            Work::Ranks(ranking) => {
+                for (check, &(rank, value)) in ranking.rows.iter().enumerate() {
+                    push(check, Shape::Cells(vec![rank, value]));
                 }
             }
             Work::Places(places) => {

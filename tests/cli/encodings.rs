@@ -476,6 +476,50 @@ fn rules_files_are_decoded_too() {
     );
 }
 
+/// A rules file saved with a byte-order mark (Notepad's UTF-8, or UTF-16) is read as the
+/// README says, by `check` and by `lint`: the mark is no token.
+#[test]
+fn rules_files_with_a_byte_order_mark_are_read() {
+    let utf16 = |big_endian: bool| {
+        let mut bytes = Vec::new();
+        for unit in format!("\u{feff}{RULE}").encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    };
+    for (name, bytes) in [
+        (
+            "UTF-8",
+            [b"\xEF\xBB\xBF".as_slice(), RULE.as_bytes()].concat(),
+        ),
+        ("UTF-16LE", utf16(false)),
+        ("UTF-16BE", utf16(true)),
+    ] {
+        let dir = scratch(TABLE.as_bytes(), "");
+        std::fs::write(dir.path().join("t.rules"), &bytes).unwrap();
+        let run = check_scratch(&dir);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert_eq!(
+            findings(&parse(&run.stdout))[0]["rule"],
+            "T.total",
+            "{name}"
+        );
+        let (data, rules) = (dir.path().join("data"), dir.path().join("t.rules"));
+        let lint = super::crossfoot(&[
+            "lint",
+            "--data",
+            data.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+        ]);
+        assert_eq!(lint.code, 0, "{name}: {}{}", lint.stdout, lint.stderr);
+    }
+}
+
 #[test]
 fn error_undecodable_rules() {
     super::check_error(
