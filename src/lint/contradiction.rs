@@ -364,8 +364,16 @@ fn differing_parts(
         for (i, &(b, rule_b, check_b)) in entries.iter().enumerate() {
             for &(c, rule_c, check_c) in entries.iter().skip(i + 1) {
                 // Two items of one breakdown: different rows of one column, or different
-                // columns of one row, of one table.
-                let siblings = b.table == c.table && (b.row == c.row) != (b.column == c.column);
+                // columns of one row, of one table. The figures of the text are no breakdown:
+                // the text prints one figure in several places, so `b = c` there says two
+                // printings agree, and printings that differ are a finding of `check`.
+                let siblings = b.table == c.table
+                    && (b.row == c.row) != (b.column == c.column)
+                    && !context
+                        .dataset
+                        .tables
+                        .get(b.table)
+                        .is_some_and(|t| t.meta.anchored);
                 if b == c || !siblings {
                     continue;
                 }

@@ -135,3 +135,24 @@ fn the_draft_edit_harness_on_a_sample_flags_edits_on_the_edited_figure() {
         book.outcome.findings.len()
     );
 }
+
+/// Regression: the draft-edit harness found that editing 218 786 (part 1's contracts with
+/// intellectual property; part 2 prints the figure again) made `check` call the two claims
+/// contradictory rules and leave both out. Two printings of one figure of the text that differ
+/// are a finding on the edited figure.
+#[test]
+fn an_edited_figure_of_the_text_printed_twice_is_a_finding_not_a_contradiction() {
+    let draft = edited_book("source.txt", |t| t.replacen("218 786 项", "218 768 项", 1));
+    let out = run(draft.path(), "json");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json = parse(&out.stdout);
+    assert_eq!(json["summary"]["input_errors"], 0, "{}", out.stderr);
+    let on_edit = super::findings(&json).iter().any(|f| {
+        f["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["table"] == "TEXT" && c["value"] == "218 768 项")
+    });
+    assert!(on_edit, "{}", out.stdout);
+}
