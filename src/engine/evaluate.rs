@@ -521,6 +521,9 @@ impl Evaluator<'_> {
         let printed = self.figure(rank)?;
         let own = self.cell_interval(value)?;
         let bounds = ranking.bounds.get_or_init(|| self.competing(ranking));
+        if bounds.unreadable {
+            return Err(Stop::Blocked);
+        }
         let (low, high) = bounds.allowed(rank.row, &own);
         let allowed = Interval::between(Decimal::from(low), Decimal::from(high));
         Ok((allowed, printed))
@@ -531,7 +534,13 @@ impl Evaluator<'_> {
     fn competing(&self, ranking: &Ranking) -> RankBounds {
         let mut bounds = RankBounds::default();
         for &(rank, value) in &ranking.rows {
-            let (Ok(_), Ok(interval)) = (self.figure(rank), self.cell_interval(value)) else {
+            let (rank_figure, interval) = (self.figure(rank), self.cell_interval(value));
+            // A row whose rank or value is not a figure may be above any other: no rank of
+            // the ranking can be decided.
+            if matches!(rank_figure, Err(Stop::Blocked)) || matches!(interval, Err(Stop::Blocked)) {
+                bounds.unreadable = true;
+            }
+            let (Ok(_), Ok(interval)) = (rank_figure, interval) else {
                 continue;
             };
             bounds.lows.push(interval.low());

@@ -212,6 +212,9 @@ pub struct RankBounds {
     pub highs: Vec<Decimal>,
     /// How many times each competing row (by row index) is listed.
     pub copies: HashMap<usize, usize>,
+    /// A row's rank or value is not a figure (an input error): no check of the ranking is
+    /// decided.
+    pub unreadable: bool,
 }
 
 impl RankBounds {

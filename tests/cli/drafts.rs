@@ -156,3 +156,38 @@ fn an_edited_figure_of_the_text_printed_twice_is_a_finding_not_a_contradiction()
     });
     assert!(on_edit, "{}", out.stdout);
 }
+
+/// A ranking whose one value is not a figure cannot rank anyone: the row may be above any
+/// other. Leaving the row out instead ranked 上海 and 浙江 one place too high (a false finding).
+#[test]
+fn a_ranking_with_a_value_that_is_not_a_figure_is_not_checked_not_misjudged() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let fixture = root().join("tests/fixtures/rank/data");
+    for entry in std::fs::read_dir(&fixture).expect("the fixture") {
+        let path = entry.expect("an entry").path();
+        let text = std::fs::read_to_string(&path).expect("UTF-8");
+        let text = text.replace("江苏,70 000,2,4 000.1,3", "江苏,70 000,2,4 000.1x,3");
+        std::fs::write(dir.path().join(path.file_name().expect("a name")), text).expect("copied");
+    }
+    let out = check(&[
+        "--data",
+        dir.path().to_str().expect("UTF-8 path"),
+        "--rules",
+        "tests/fixtures/rank/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let json = parse(&out.stdout);
+    assert_eq!(json["input_errors"][0]["code"], "crossfoot::data::number");
+    let near_miss: Vec<_> = super::findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "rank.near_miss")
+        .collect();
+    assert!(near_miss.is_empty(), "{near_miss:?}");
+    assert!(
+        json["summary"]["not_checked"].as_u64() >= Some(6),
+        "{}",
+        json["summary"]
+    );
+}
