@@ -191,3 +191,86 @@ fn a_ranking_with_a_value_that_is_not_a_figure_is_not_checked_not_misjudged() {
         json["summary"]
     );
 }
+
+/// Per rule id: passed checks and the messages of its findings.
+fn by_rule(
+    checked: &crossfoot::run::Checked,
+) -> std::collections::BTreeMap<String, (usize, Vec<String>)> {
+    let mut out = std::collections::BTreeMap::new();
+    for (index, rule) in checked.program.rules.iter().enumerate() {
+        let passed = checked.outcome.per_rule.get(index).map_or(0, |c| c.passed);
+        let findings = checked
+            .outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule == index)
+            .map(|f| f.message.clone())
+            .collect();
+        out.insert(rule.id.clone(), (passed, findings));
+    }
+    out
+}
+
+/// Deleting, inserting or rewording one sentence of the text affects only the rules that name
+/// that sentence (an anchor in it, or one reaching back into it from the next sentence): every
+/// other rule passes and fails exactly as on the book.
+#[test]
+fn rewording_one_sentence_affects_only_the_rules_that_name_it() {
+    let (data, rules) = (root().join("data/2022"), root().join("rules"));
+    let book = crossfoot::run::check_partial(&data, &rules, false);
+    assert!(book.errors.is_empty());
+    let text = std::fs::read_to_string(data.join("source.txt")).unwrap();
+    let start = text.find("涉及知识产权的技术合同有").unwrap();
+    let end = start + text[start..].find('。').unwrap() + '。'.len_utf8();
+    let next = end + text[end..].find('。').unwrap() + '。'.len_utf8();
+    // The rules that read a figure of the text in this sentence or the next.
+    let text_table = book.dataset.table_index("TEXT").unwrap();
+    let names_it = |id: &str| {
+        let Some(index) = book.program.rules.iter().position(|r| r.id == id) else {
+            return false;
+        };
+        let checks = book.program.rules[index].work.check_count();
+        (0..checks.max(1)).any(|check| {
+            crossfoot::engine::check_cells(&book.dataset, &book.program, index, check)
+                .iter()
+                .filter(|c| c.table == text_table)
+                .filter_map(|c| book.dataset.tables[text_table].cell_span(c.row, c.column))
+                .any(|span| (start..next).contains(&span.offset))
+        })
+    };
+    let before = by_rule(&book);
+    let edits = [
+        ("deleted", format!("{}{}", &text[..start], &text[end..])),
+        (
+            "reworded",
+            text.replacen("涉及知识产权的技术合同有", "知识产权相关合同共计", 1),
+        ),
+        (
+            "inserted before",
+            format!("{}这是编辑新写的一句话。{}", &text[..start], &text[start..]),
+        ),
+    ];
+    for (edit, edited) in edits {
+        let draft = edited_book("source.txt", |_| edited.clone());
+        let checked = crossfoot::run::check_partial(draft.path(), &rules, false);
+        let after = by_rule(&checked);
+        let changed: Vec<&String> = before
+            .iter()
+            .filter(|(id, outcome)| after.get(*id) != Some(outcome))
+            .map(|(id, _)| id)
+            .collect();
+        for id in &changed {
+            assert!(
+                names_it(id),
+                "{edit}: {id} changed but does not name the sentence"
+            );
+        }
+        if edit != "inserted before" {
+            assert!(
+                !changed.is_empty(),
+                "{edit}: the rules naming the sentence changed"
+            );
+        }
+        assert!(!checked.nothing_checked(), "{edit}");
+    }
+}
