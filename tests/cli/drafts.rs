@@ -82,6 +82,14 @@ fn a_renamed_row_stops_only_the_rules_that_name_it_in_every_format() {
                 .stderr
                 .contains("every check they do not stop was checked")
         );
+        if format == "sarif" {
+            let log = parse(&report.stdout);
+            super::reports::assert_valid_sarif(&super::reports::sarif_validator(), &log);
+            assert_eq!(
+                log["runs"][0]["invocations"][0]["executionSuccessful"],
+                false
+            );
+        }
     }
 }
 

@@ -43,6 +43,19 @@ pub(super) fn sarif_validator() -> jsonschema::Validator {
         .unwrap()
 }
 
+/// Every SARIF 2.1.0 schema error of `log`, listed.
+pub(super) fn assert_valid_sarif(validator: &jsonschema::Validator, log: &Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
+}
+
 #[test]
 fn sarif() {
     let out = yearbook("sarif");
@@ -55,15 +68,7 @@ fn sarif() {
     let json = yearbook_json();
 
     let validator = sarif_validator();
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF schema errors:\n{}",
-        errors.join("\n")
-    );
+    assert_valid_sarif(&validator, &sarif);
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
     assert!(!validator.is_valid(&broken), "the schema check can fail");
