@@ -56,12 +56,14 @@ impl ErrorView {
             if let Ok(contents) = source.read_span(label.inner(), 0, 0) {
                 view.file = contents.name().map(str::to_string);
                 view.line = Some(contents.line() + 1);
-                let before = label.offset().saturating_sub(contents.span().offset());
-                let column = contents
-                    .data()
-                    .get(..before)
-                    .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                    .map_or(0, |text| text.chars().count());
+                // miette counts the column in bytes; reports count characters.
+                let bytes = contents.column();
+                let line_start = label.offset().saturating_sub(bytes);
+                let column = source
+                    .read_span(&(line_start, bytes).into(), 0, 0)
+                    .ok()
+                    .and_then(|before| std::str::from_utf8(before.data()).ok().map(str::to_string))
+                    .map_or(bytes, |text| text.chars().count());
                 view.column = Some(column + 1);
             }
         }

@@ -45,6 +45,18 @@ fn a_renamed_row_stops_only_the_rules_that_name_it_in_every_format() {
                 && e["file"].as_str().is_some_and(|f| f.starts_with("rules/"))
                 && e["line"].as_u64().is_some())
     );
+    // Each error's line and character column point at its span in the rules file.
+    for error in errors {
+        let text = std::fs::read_to_string(root().join(error["file"].as_str().unwrap())).unwrap();
+        let line = text
+            .lines()
+            .nth(error["line"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let column = error["column_number"].as_u64().unwrap() as usize;
+        let at: String = line.chars().skip(column - 1).take(4).collect();
+        let offset = error["span"]["offset"].as_u64().unwrap() as usize;
+        assert!(column > 1 && text[offset..].starts_with(&at), "{error}");
+    }
     // Every check of the book but the few that read 江苏 of 表 3-2 ran.
     let ran = |s: &serde_json::Value| s["passed"].as_u64().unwrap() + s["failed"].as_u64().unwrap();
     assert!(ran(summary) + 200 > ran(&book["summary"]), "{summary}");
