@@ -148,6 +148,10 @@ pub struct Target {
     pub file: PathBuf,
     pub offset: usize,
     pub printed: String,
+    /// Some equality pins the figure (`=`, a total, a numbering), and the text does not state
+    /// it with a bound in words: an edit of it can be told from the figure. A figure only a
+    /// bound confirms (`<=` a total, a rank, `超过 1000`) may be edited within that bound.
+    pub pinned: bool,
 }
 
 impl Target {
@@ -194,6 +198,7 @@ pub fn targets(
     let Some(coverage) = &checked.outcome.coverage else {
         return Vec::new();
     };
+    let pinned = pinned_cells(checked);
     let mut targets = Vec::new();
     for entry in &coverage.tables {
         let Some(table) = checked.dataset.tables.get(entry.table) else {
@@ -250,11 +255,37 @@ pub fn targets(
                     file: file.clone(),
                     offset: span.offset + start,
                     printed: digits,
+                    pinned: pinned.contains(&cell) && table.stated_interval(row, column).is_none(),
                 });
             }
         }
     }
     targets
+}
+
+/// The cells an equality names: a comparison by `=`, a total and its parts, a numbering.
+fn pinned_cells(checked: &Checked) -> std::collections::HashSet<CellId> {
+    use crate::engine::program::Work;
+    use crate::lang::ast::CompareOp;
+    let mut pinned = std::collections::HashSet::new();
+    for (index, rule) in checked.program.rules.iter().enumerate() {
+        let equality = match &rule.work {
+            Work::Compare(comparison) => comparison.op == CompareOp::Equal,
+            Work::Sums(_) | Work::Places(_) => true,
+            Work::Ranks(_) | Work::Distinct(_) | Work::Unchecked(_) => false,
+        };
+        if equality {
+            for check in 0..rule.work.check_count() {
+                pinned.extend(crate::engine::check_cells(
+                    &checked.dataset,
+                    &checked.program,
+                    index,
+                    check,
+                ));
+            }
+        }
+    }
+    pinned
 }
 
 /// Run every slip on every target against a copy of `data` (one copy per worker thread), and
@@ -400,20 +431,35 @@ pub fn summarize(edits: &[Edit]) -> String {
             .iter()
             .filter(|e| e.target.in_text() == in_text)
             .collect();
-        let flagged = of.iter().filter(|e| e.verdict == Verdict::Flagged).count();
+        let flagged = |edits: &[&Edit]| {
+            edits
+                .iter()
+                .filter(|e| e.verdict == Verdict::Flagged)
+                .count()
+        };
+        let pinned: Vec<&Edit> = of.iter().copied().filter(|e| e.target.pinned).collect();
         let _ = writeln!(
             out,
-            "\n{}: {flagged} of {} edits flagged on the edited figure",
+            "\n{}: {} of {} edits flagged on the edited figure; of the figures an equality \
+             pins, {} of {}",
             if in_text { "text" } else { "table cells" },
-            of.len()
+            flagged(&of),
+            of.len(),
+            flagged(&pinned),
+            pinned.len()
         );
     }
     out.push_str("\nNot flagged on the edited figure:\n");
     for edit in edits.iter().filter(|e| e.verdict != Verdict::Flagged) {
         let _ = writeln!(
             out,
-            "- {:?} {} {}:{} `{}` → `{}` ({})",
+            "- {:?}{} {} {}:{} `{}` → `{}` ({})",
             edit.verdict,
+            if edit.target.pinned {
+                ""
+            } else {
+                " (bound only)"
+            },
             edit.target.table,
             edit.target.file.display(),
             edit.target.offset,

@@ -397,8 +397,8 @@ fn not_checked(report: &Report<'_>) -> String {
 pub const MAX_ERRORS_SHOWN: usize = 50;
 
 /// Render input errors (bad data or rules) as diagnostics, at most [`MAX_ERRORS_SHOWN`], with a
-/// closing count of all of them (a file's "… and N more problems" counts as its N).
-/// Render input errors; the last line says whether the checks they did not stop ran.
+/// closing count of all of them (a file's "… and N more problems" counts as its N) that says
+/// whether the checks they did not stop ran.
 pub fn render_errors(errors: &[miette::Report], style: Style, nothing_checked: bool) -> String {
     let handler = style.handler();
     let mut out = String::new();
