@@ -38,6 +38,8 @@ mod reliability;
 mod reports;
 #[path = "cli/transcription.rs"]
 mod transcription;
+#[path = "cli/workbooks.rs"]
+mod workbooks;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -201,6 +201,28 @@ pub enum TableError {
     )]
     Workbook { path: PathBuf, message: String },
 
+    /// A workbook past `--max-table-size` (default 1 GiB), refused before what is too large is
+    /// read: the file; its parts once decompressed (a zip bomb: 1 MB of `<c>` elements zipped
+    /// into 2 KB); or the sheet or range as the CSV text it is read as, a byte per cell at the
+    /// least (a sheet with one cell at `XFD1048576` spans 17 179 869 184 cells).
+    #[error("{message}")]
+    #[diagnostic(
+        code(crossfoot::data::too_large),
+        help(
+            "give the table's cells as `range` in tables.toml (only the cells present in it are \
+             kept), or raise the limit with `--max-table-size` (at most 4G) if the table really \
+             is that large"
+        )
+    )]
+    WorkbookTooLarge {
+        message: String,
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: &'static str,
+    },
+
     /// `sheet = "附表 10"` in tables.toml when the workbook has no such sheet.
     #[error("{message}")]
     #[diagnostic(code(crossfoot::data::unknown_sheet), help("its sheets are: {sheets}"))]

@@ -133,7 +133,8 @@ impl Planned {
     fn read(self, options: &ReadOptions) -> Result<Table, Vec<TableError>> {
         match &self.sheet {
             Some(plan) => {
-                let source = read_sheet(&self.path, plan).map_err(|e| vec![e])?;
+                let source =
+                    read_sheet(&self.path, plan, options.max_table_bytes()).map_err(|e| vec![e])?;
                 parse_table(&source, self.meta, self.layout)
             }
             None => read_table(&self.path, self.meta, self.layout, options),
@@ -354,6 +355,8 @@ fn sheet_plan(
                 .as_ref()
                 .map_or(entry.file.span(), toml::Spanned::span),
         ),
+        file_span: span(entry.file.span()),
+        range_span: entry.range.as_ref().map(|range| span(range.span())),
     }))
 }
 

@@ -16,8 +16,9 @@
 
 use super::TableError;
 use crate::source::{SharedSource, Sheet, SourceFile, Span, Stored, column_letters, named};
-use calamine::{Data, Reader, StyleRange};
+use calamine::{Data, Reader, Sheets};
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::io::{Read, Seek};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -79,15 +80,120 @@ pub struct SheetPlan {
     pub manifest: SharedSource,
     /// The manifest's `sheet` value (or, without one, its `file`).
     pub span: Span,
+    /// The manifest's `file` value.
+    pub file_span: Span,
+    /// The manifest's `range` value, when it has one.
+    pub range_span: Option<Span>,
 }
 
-/// Read a sheet of a workbook as the CSV text of its table.
-pub fn read_sheet(path: &Path, plan: &SheetPlan) -> Result<SharedSource, TableError> {
+impl CellRange {
+    fn contains(self, (row, column): (u32, u32)) -> bool {
+        (self.start.0..=self.end.0).contains(&row) && (self.start.1..=self.end.1).contains(&column)
+    }
+
+    /// How many cells the range spans.
+    fn cells(self) -> u64 {
+        (u64::from(self.end.0 - self.start.0) + 1) * (u64::from(self.end.1 - self.start.1) + 1)
+    }
+
+    /// The fewest bytes of the CSV text the range renders as ([`Kept::render`]): a line end
+    /// per row above it, a separator or line end per cell of it.
+    fn least_text(self) -> u64 {
+        u64::from(self.start.0).saturating_add(self.cells())
+    }
+
+    /// The smallest range holding this one and `position`.
+    fn grown(self, (row, column): (u32, u32)) -> Self {
+        Self {
+            start: (self.start.0.min(row), self.start.1.min(column)),
+            end: (self.end.0.max(row), self.end.1.max(column)),
+        }
+    }
+}
+
+/// Read a sheet of a workbook as the CSV text of its table, within `limit` bytes
+/// (`--max-table-size`): see [`read_sheet_from`].
+pub fn read_sheet(path: &Path, plan: &SheetPlan, limit: u64) -> Result<SharedSource, TableError> {
+    let unreadable = |e: std::io::Error| TableError::Workbook {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    read_sheet_from(path, std::io::BufReader::new(file), size, plan, limit)
+}
+
+/// Read a sheet of a workbook of `size` bytes from `reader`, in the format `path`'s extension
+/// names, as the CSV text of its table. Bounded by `limit`, each bound a
+/// [`TableError::WorkbookTooLarge`] on the manifest's entry, checked before what it bounds is
+/// read:
+/// - the workbook file, and the sum of its parts' sizes once decompressed (for the zip-based
+///   formats: `.xlsx`, `.xlsb`, `.ods`; the zip reader fails on a part that decompresses past
+///   the size it declares, so a zip bomb stops there);
+/// - the CSV text the range renders as: a byte per cell of the range at the least, plus the
+///   text of the cells (a sheet used from `A1` to `XFD1048576` is 17 179 869 184 cells).
+///
+/// `.xlsx` and `.xlsb` sheets are read as a stream of the cells they hold, and only those
+/// inside the range that show something are kept: memory follows the cells kept, never the
+/// rectangle they span. `.xls` (at most 65 536 × 256 cells) and `.ods` sheets (calamine stops
+/// at 100 000 000 cells) are read whole by calamine first.
+pub fn read_sheet_from<R: Read + Seek>(
+    path: &Path,
+    mut reader: R,
+    size: u64,
+    plan: &SheetPlan,
+    limit: u64,
+) -> Result<SharedSource, TableError> {
     let unreadable = |message: String| TableError::Workbook {
         path: path.to_path_buf(),
         message,
     };
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+    let too_large =
+        |span: Span, label: &'static str, message: String| TableError::WorkbookTooLarge {
+            message,
+            source_code: named(&plan.manifest),
+            span: span.into(),
+            label,
+        };
+    if size > limit {
+        return Err(too_large(
+            plan.file_span,
+            "this workbook",
+            format!(
+                "{} is too large: {size} bytes, and the limit is {limit} bytes",
+                path.display()
+            ),
+        ));
+    }
+    if let Some(parts) = decompressed_size(&mut reader)
+        && parts > limit
+    {
+        return Err(too_large(
+            plan.file_span,
+            "this workbook",
+            format!(
+                "the parts of {} decompress to {parts} bytes, and the limit is {limit} bytes",
+                path.display()
+            ),
+        ));
+    }
+    if let (Some(range), Some(span)) = (plan.range, plan.range_span)
+        && range.least_text() > limit
+    {
+        return Err(too_large(
+            span,
+            "this range",
+            format!(
+                "the range {} has {} cells: read as CSV text, at least {} bytes, and the limit \
+                 is {limit} bytes",
+                range_text(range),
+                range.cells(),
+                range.least_text()
+            ),
+        ));
+    }
+    reader.rewind().map_err(|e| unreadable(e.to_string()))?;
+    let mut workbook = open(path, reader).map_err(|e| unreadable(e.to_string()))?;
     let names = workbook.sheet_names();
     let name = match &plan.sheet {
         Some(wanted) => names
@@ -105,16 +211,31 @@ pub fn read_sheet(path: &Path, plan: &SheetPlan) -> Result<SharedSource, TableEr
             .cloned()
             .ok_or_else(|| unreadable("it has no sheets".to_string()))?,
     };
-    let cells = workbook
-        .worksheet_range(&name)
-        .map_err(|e| unreadable(e.to_string()))?;
-    // Only xlsx (and xls, xlsb) keep number formats calamine reads; ODS gives none.
-    let styles = workbook.worksheet_style(&name).unwrap_or_default();
-    let range = plan.range.unwrap_or_else(|| CellRange {
-        start: cells.start().unwrap_or_default(),
-        end: cells.end().unwrap_or_default(),
+    let mut kept = Kept::new(plan.range, limit);
+    let read = read_cells(&mut workbook, &name, &mut kept);
+    if let Some(range) = kept.exceeded {
+        return Err(too_large(
+            plan.range_span.unwrap_or(plan.span),
+            if plan.range.is_some() {
+                "this range"
+            } else {
+                "this sheet"
+            },
+            format!(
+                "sheet `{name}` of {}, read as CSV text, takes more than the limit of {limit} \
+                 bytes: its cells in {} ({} cells) and their text",
+                path.display(),
+                range_text(range),
+                range.cells()
+            ),
+        ));
+    }
+    read.map_err(unreadable)?;
+    let range = plan.range.or(kept.used).unwrap_or(CellRange {
+        start: (0, 0),
+        end: (0, 0),
     });
-    let text = render(&cells, &styles, range);
+    let text = kept.render(range);
     let sheet = Sheet {
         name,
         first_column: range.start.1,
@@ -124,28 +245,177 @@ pub fn read_sheet(path: &Path, plan: &SheetPlan) -> Result<SharedSource, TableEr
     ))
 }
 
-/// The range as CSV text: a line per row, a field per cell. The rows above the range are
-/// blank lines, which CSV reading skips: line numbers are row numbers, in the miette report too.
-fn render(cells: &calamine::Range<Data>, styles: &StyleRange, range: CellRange) -> String {
-    let mut text = "\n".repeat(range.start.0 as usize);
-    for row in range.start.0..=range.end.0 {
-        for column in range.start.1..=range.end.1 {
-            if column > range.start.1 {
-                text.push(',');
-            }
-            let format = styles
-                .get((row, column))
-                .and_then(|style| style.number_format.as_ref())
-                .map(|format| format.format_code.as_str());
-            let shown = cells
-                .get_value((row, column))
-                .map(|data| displayed(data, format))
-                .unwrap_or_default();
-            push_field(&mut text, &shown);
-        }
-        text.push('\n');
+/// The sum of the sizes a zip archive's parts declare once decompressed; `None` for a file that
+/// is not a zip (an `.xls`, or a damaged file calamine then reports).
+fn decompressed_size<R: Read + Seek>(reader: &mut R) -> Option<u64> {
+    let archive = zip::ZipArchive::new(reader).ok()?;
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let size = archive.by_index_data(index).map_or(0, |entry| entry.size());
+        total = total.saturating_add(size);
     }
-    text
+    Some(total)
+}
+
+/// A workbook in the format its extension names (`.XLSX` as `.xlsx`).
+fn open<R: Read + Seek>(path: &Path, reader: R) -> Result<Sheets<R>, calamine::Error> {
+    let extension = path
+        .extension()
+        .and_then(|x| x.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(match extension.as_deref() {
+        Some("xls" | "xla") => {
+            Sheets::Xls(calamine::Xls::new(reader).map_err(calamine::Error::Xls)?)
+        }
+        Some("xlsb") => Sheets::Xlsb(calamine::Xlsb::new(reader).map_err(calamine::Error::Xlsb)?),
+        Some("ods") => Sheets::Ods(calamine::Ods::new(reader).map_err(calamine::Error::Ods)?),
+        _ => Sheets::Xlsx(calamine::Xlsx::new(reader).map_err(calamine::Error::Xlsx)?),
+    })
+}
+
+/// Read the cells of sheet `name` into `kept`, which stops the reading once it is full.
+fn read_cells<R: Read + Seek>(
+    workbook: &mut Sheets<R>,
+    name: &str,
+    kept: &mut Kept,
+) -> Result<(), String> {
+    match workbook {
+        Sheets::Xlsx(xlsx) => {
+            let mut cells = xlsx
+                .worksheet_cells_reader(name)
+                .map_err(|e| e.to_string())?;
+            while let Some((cell, style)) =
+                cells.next_cell_with_style_id().map_err(|e| e.to_string())?
+            {
+                if !kept.wants(cell.get_position()) {
+                    continue;
+                }
+                let format = cells
+                    .styles()
+                    .get(style)
+                    .and_then(|style| style.number_format.as_ref())
+                    .map(|format| format.format_code.as_str());
+                let data = Data::from(cell.get_value().clone());
+                if !kept.push(cell.get_position(), &displayed(&data, format)) {
+                    break;
+                }
+            }
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut cells = xlsb
+                .worksheet_cells_reader(name)
+                .map_err(|e| e.to_string())?;
+            while let Some(cell) = cells.next_cell().map_err(|e| e.to_string())? {
+                if !kept.wants(cell.get_position()) {
+                    continue;
+                }
+                let data = Data::from(cell.get_value().clone());
+                if !kept.push(cell.get_position(), &displayed(&data, None)) {
+                    break;
+                }
+            }
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => {
+            let cells = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+            for (row, column, data) in cells.used_cells() {
+                let (Ok(row), Ok(column)) = (u32::try_from(row), u32::try_from(column)) else {
+                    continue;
+                };
+                let position = (
+                    row.saturating_add(cells.start().unwrap_or_default().0),
+                    column.saturating_add(cells.start().unwrap_or_default().1),
+                );
+                if !kept.push(position, &displayed(data, None)) {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The cells of a sheet that show something inside the range (every cell without one), their
+/// fields in one string; and the used range, while the CSV text they render as stays within
+/// the limit: the text is the range's separators and line ends and the fields kept, so its
+/// length is known before it is rendered.
+struct Kept {
+    range: Option<CellRange>,
+    limit: u64,
+    /// (row, column) and the cell's field in `text` (as CSV writes it: quoted if need be),
+    /// in the order read.
+    cells: Vec<((u32, u32), std::ops::Range<usize>)>,
+    text: String,
+    /// The smallest range holding every cell kept.
+    used: Option<CellRange>,
+    /// The used range when the text it renders as grew past the limit.
+    exceeded: Option<CellRange>,
+}
+
+impl Kept {
+    fn new(range: Option<CellRange>, limit: u64) -> Self {
+        Self {
+            range,
+            limit,
+            cells: Vec::new(),
+            text: String::new(),
+            used: None,
+            exceeded: None,
+        }
+    }
+
+    /// Whether a cell at `position` is inside the range: the others are not even shown.
+    fn wants(&self, position: (u32, u32)) -> bool {
+        self.range.is_none_or(|range| range.contains(position))
+    }
+
+    /// Keep a cell if it shows something inside the range; `false` once the CSV text would
+    /// pass the limit (nothing more is kept then).
+    fn push(&mut self, position: (u32, u32), shown: &str) -> bool {
+        if shown.is_empty() || !self.wants(position) {
+            return true;
+        }
+        let used = self.used.map_or(
+            CellRange {
+                start: position,
+                end: position,
+            },
+            |used| used.grown(position),
+        );
+        let bounds = self.range.unwrap_or(used);
+        let start = self.text.len();
+        push_field(&mut self.text, shown);
+        if bounds.least_text().saturating_add(self.text.len() as u64) > self.limit {
+            self.text.truncate(start);
+            self.exceeded = Some(bounds);
+            return false;
+        }
+        self.used = Some(used);
+        self.cells.push((position, start..self.text.len()));
+        true
+    }
+
+    /// The range as CSV text: a line per row, a field per cell. The rows above the range are
+    /// blank lines, which CSV reading skips: line numbers are row numbers, in the miette
+    /// report too. A cell given twice shows what was read last.
+    fn render(mut self, range: CellRange) -> String {
+        self.cells.sort_by_key(|&(position, _)| position);
+        let mut cells = self.cells.iter().peekable();
+        let mut text = "\n".repeat(range.start.0 as usize);
+        for row in range.start.0..=range.end.0 {
+            for column in range.start.1..=range.end.1 {
+                if column > range.start.1 {
+                    text.push(',');
+                }
+                let mut field = "";
+                while let Some((_, span)) = cells.next_if(|(at, _)| *at == (row, column)) {
+                    field = self.text.get(span.clone()).unwrap_or_default();
+                }
+                text.push_str(field);
+            }
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// A field as CSV writes it: quoted when it holds a comma or a quote; line breaks as spaces.
