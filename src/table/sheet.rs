@@ -617,6 +617,24 @@ mod tests {
     }
 
     #[test]
+    fn kept_cells_render_their_range_and_stop_at_the_limit() {
+        let range = parse_range("B2:C3").unwrap();
+        let mut kept = Kept::new(Some(range), 64);
+        assert!(kept.push((1, 1), "a,b"));
+        assert!(kept.push((9, 9), "outside the range"));
+        assert!(kept.push((2, 2), "1"));
+        assert!(kept.push((2, 2), "2"));
+        assert!(kept.push((1, 2), ""));
+        assert_eq!(kept.render(range), "\n\"a,b\",\n,2\n");
+        // A used range of 3 × 3 cells and a line above: 10 bytes with nothing in them.
+        let mut kept = Kept::new(None, 12);
+        assert!(kept.push((1, 1), "x"));
+        assert!(kept.push((3, 3), "y"));
+        assert!(!kept.push((3, 2), "z"), "13 bytes");
+        assert_eq!(kept.exceeded.map(range_text), Some("B2:D4".to_string()));
+    }
+
+    #[test]
     fn fields_are_quoted_as_csv_and_lose_line_breaks() {
         let mut text = String::new();
         push_field(&mut text, "成交额\n(亿元)");
