@@ -34,6 +34,11 @@ pub struct CellKey {
 
 const VERSION: u32 = 1;
 
+/// A baseline from the JSON text `crossfoot baseline` writes (what `check --baseline` reads).
+pub fn parse(text: &str) -> Result<Baseline, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
 fn key(dataset: &Dataset, id: CellId) -> Option<CellKey> {
     let table = dataset.tables.get(id.table)?;
     let column = if id.column == ROW_LABEL {

@@ -101,7 +101,7 @@ fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
 fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
+    crossfoot::baseline::parse(&text).map_err(|e| {
         format!(
             "baseline {} is not a crossfoot baseline: {e}",
             path.display()

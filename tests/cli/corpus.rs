@@ -40,3 +40,18 @@ fn claims_corpus() {
 fn docx_corpus() {
     replay("docx", crossfoot::fuzz::docx);
 }
+
+#[test]
+fn manifest_corpus() {
+    replay("manifest", crossfoot::fuzz::manifest);
+}
+
+#[test]
+fn workbook_corpus() {
+    replay("workbook", crossfoot::fuzz::workbook);
+}
+
+#[test]
+fn baseline_corpus() {
+    replay("baseline", crossfoot::fuzz::baseline);
+}
