@@ -111,8 +111,8 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
+    /// Worker threads, 1 to 256 (default: one per core).
+    #[arg(long, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Also report which figures take part in at least one check, per table, and list the rest.
     #[arg(long)]
@@ -199,5 +199,18 @@ pub fn bundled(relative: &str) -> PathBuf {
         here.to_path_buf()
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+    }
+}
+
+/// The most worker threads `--jobs` starts: beyond a few per core they only cost memory, and
+/// each takes a stack, so `--jobs 100000` would stall the machine starting them.
+pub const MAX_JOBS: usize = 256;
+
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(jobs @ 1..=MAX_JOBS) => Ok(jobs),
+        _ => Err(format!(
+            "`{text}` is not a number of threads from 1 to {MAX_JOBS}"
+        )),
     }
 }

@@ -143,7 +143,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
         None => match String::from_utf8(bytes) {
             Ok(text) => {
                 return Ok(Text {
-                    text,
+                    text: lines_ended_by_cr(text),
                     decoded: None,
                 });
             }
@@ -165,7 +165,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
     if encoding == UTF_8 {
         return match String::from_utf8(bytes) {
             Ok(text) => Ok(Text {
-                text,
+                text: lines_ended_by_cr(text),
                 decoded: None,
             }),
             Err(e) => {
@@ -184,9 +184,20 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
     ));
     let decoded = Decoded::new(encoding, &bytes, &text);
     Ok(Text {
-        text,
+        text: lines_ended_by_cr(text),
         decoded: Some(decoded),
     })
+}
+
+/// A file whose lines end in CR alone (classic Mac OS) read with LF instead, so its rows are
+/// rows and its lines are numbered; both are one byte, so every span stays true to the file.
+/// A file with any LF keeps its CRs as they are.
+fn lines_ended_by_cr(text: String) -> String {
+    if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 /// Whether a guess may settle on `encoding`: the multi-byte East Asian encodings only.

@@ -35,6 +35,24 @@ fn print_input_errors(errors: &[miette::Report], nothing_checked: bool) {
     eprint!("{}", human::render_errors(errors, style, nothing_checked));
 }
 
+/// Write a report to standard output. A reader that stops reading (`| head`) is no error; a
+/// report that cannot be written (a full disk, `> /dev/full`) is, with exit code 2: a CI job
+/// must not pass on a report nobody got.
+fn print_out(text: &str) -> Result<(), ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => {
+            eprintln!("crossfoot: cannot write the report to standard output: {error}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 /// Say on stderr which files were read in an encoding other than UTF-8, and as what.
 fn print_notices(options: &crossfoot::decode::ReadOptions) {
     for notice in options.notices() {
@@ -119,8 +137,10 @@ fn list(args: &crossfoot::cli::ListArgs) -> ExitCode {
         crossfoot::cli::Listing::Tables => crossfoot::report::listing::tables(&loaded.dataset),
         crossfoot::cli::Listing::Rules => crossfoot::report::listing::rules(&loaded.program),
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    match print_out(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
 }
 
 /// `crossfoot explain RULE`.
@@ -130,10 +150,10 @@ fn explain(args: &crossfoot::cli::ExplainArgs) -> ExitCode {
         Err(code) => return code,
     };
     match crossfoot::report::listing::explain(&loaded.dataset, &loaded.program, &args.rule) {
-        Some(text) => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
-            ExitCode::SUCCESS
-        }
+        Some(text) => match print_out(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        },
         None => {
             eprintln!(
                 "crossfoot: no rule `{}` (see `crossfoot list rules`)",
@@ -161,7 +181,9 @@ fn lint(args: &crossfoot::cli::LintArgs) -> ExitCode {
             crossfoot::lint::report::human(&linted, human::Style { color, width: 100 })
         }
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    if let Err(code) = print_out(&text) {
+        return code;
+    }
     if linted.lints.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -189,8 +211,10 @@ fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
         }
         crossfoot::cli::ClaimsFormat::Human => crossfoot::claims::render_text(&source, &claims),
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    match print_out(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
 }
 
 /// Rule sets expanding to at most this many checks are linted for contradictions by `check`.
@@ -316,7 +340,7 @@ fn check_once(
             return Err(ExitCode::from(2));
         }
     } else {
-        let _ = std::io::stdout().write_all(text.as_bytes());
+        print_out(&text)?;
     }
     let fails = checked
         .outcome
@@ -345,7 +369,6 @@ fn check_once(
 /// changes, saying which findings are new and which were fixed since the last run. Runs until
 /// interrupted; bad input is reported and waited out, not fatal.
 fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) -> ExitCode {
-    use notify::{RecursiveMode, Watcher};
     let (events, changed) = std::sync::mpsc::channel();
     let mut watcher = match notify::recommended_watcher(events) {
         Ok(watcher) => watcher,
@@ -354,14 +377,19 @@ fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) 
             return ExitCode::from(2);
         }
     };
-    for path in [data, rules] {
-        if let Err(error) = watcher.watch(path, RecursiveMode::Recursive) {
-            eprintln!("crossfoot: cannot watch {}: {error}", path.display());
+    let roots = match crossfoot::watch::Roots::new(&[data, rules]) {
+        Ok(roots) => roots,
+        Err(error) => {
+            eprintln!("crossfoot: cannot watch {}: {error}", data.display());
             return ExitCode::from(2);
         }
-    }
+    };
     let mut last: Option<Baseline> = None;
     loop {
+        if let Err(error) = roots.arm(&mut watcher) {
+            eprintln!("crossfoot: cannot watch for changes: {error}");
+            return ExitCode::from(2);
+        }
         if let Ok((_, findings)) = check_once(args, data, rules, known) {
             if let Some(before) = &last {
                 let changes = crossfoot::watch::changes(before, &findings);
@@ -375,7 +403,7 @@ fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) 
             rules.display()
         );
         let _ = std::io::stdout().flush();
-        if wait_for_change(&changed).is_err() {
+        if wait_for_change(&changed, &roots).is_err() {
             return ExitCode::SUCCESS;
         }
     }
@@ -384,10 +412,11 @@ fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) 
 /// Block until a file changes, then let a burst of events (an editor saving) settle.
 fn wait_for_change(
     changed: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    roots: &crossfoot::watch::Roots,
 ) -> Result<(), std::sync::mpsc::RecvError> {
     loop {
         let event = changed.recv()?;
-        if event.is_ok_and(|e| e.kind.is_modify() || e.kind.is_create() || e.kind.is_remove()) {
+        if event.is_ok_and(|e| roots.concerns(&e)) {
             break;
         }
     }

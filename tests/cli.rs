@@ -30,6 +30,8 @@ mod html;
 mod input_errors;
 #[path = "cli/lint.rs"]
 mod lint;
+#[path = "cli/odd_inputs.rs"]
+mod odd_inputs;
 #[path = "cli/regressions.rs"]
 mod regressions;
 #[path = "cli/reliability.rs"]
@@ -38,6 +40,8 @@ mod reliability;
 mod reports;
 #[path = "cli/transcription.rs"]
 mod transcription;
+#[path = "cli/watching.rs"]
+mod watching;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

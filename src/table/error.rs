@@ -118,6 +118,22 @@ pub enum TableError {
         message: String,
     },
 
+    /// A manifest id no rule could write: empty, with a space or a character of the language.
+    #[error("table id `{id}` cannot be named by a rule")]
+    #[diagnostic(
+        code(crossfoot::data::bad_table_id),
+        help(
+            "an id is one word: letters, digits, `-`, `_` or `.`, no spaces or brackets (`A10`, `T1-1`)"
+        )
+    )]
+    BadTableId {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("not a word a rule can write")]
+        span: SourceSpan,
+        id: String,
+    },
+
     /// Two manifest entries (or two files) claim the same table id.
     #[error("table id `{id}` is declared twice")]
     #[diagnostic(

@@ -205,7 +205,11 @@ pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<
         .collect();
     if let Some(text) = text {
         match super::read::read_book_text(&dir.join(text), options) {
-            Ok(source) => dataset.tables.push(crate::claims::text_table(&source)),
+            Ok(source) => {
+                let mut table = crate::claims::text_table(&source);
+                errors.append(&mut table.take_unreadable());
+                dataset.tables.push(table);
+            }
             Err(error) => {
                 errors.push(error);
                 dataset.unloaded.push(crate::claims::TEXT_TABLE.to_string());
@@ -251,6 +255,15 @@ fn plan_from_manifest(
         if let Some(first) = first {
             errors.push(duplicate(&source, first, &entry.id));
         }
+        let nameable = crate::lang::lexer::is_word(entry.id.get_ref());
+        if !nameable {
+            let range = entry.id.span();
+            errors.push(TableError::BadTableId {
+                source_code: named(&source),
+                span: Span::new(range.start, range.end - range.start).into(),
+                id: entry.id.get_ref().clone(),
+            });
+        }
         seen.push(&entry.id);
         let file = dir.join(entry.file.get_ref());
         let exists = file.exists();
@@ -262,7 +275,7 @@ fn plan_from_manifest(
                 span: Span::new(range.start, range.end - range.start).into(),
             });
         }
-        readable.push(exists && first.is_none());
+        readable.push(exists && first.is_none() && nameable);
     }
     let sheets: Vec<Option<SheetPlan>> = manifest
         .tables
