@@ -99,8 +99,11 @@ fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
 
 /// Read a baseline file; a missing or malformed one is bad input.
 fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let cannot =
+        |e: &dyn std::fmt::Display| format!("cannot read baseline {}: {e}", path.display());
+    let bytes = crossfoot::input_file::read(path, crossfoot::table::limits::ADDRESSABLE)
+        .map_err(|e| cannot(&e))?;
+    let text = String::from_utf8(bytes).map_err(|e| cannot(&e))?;
     serde_json::from_str(&text).map_err(|e| {
         format!(
             "baseline {} is not a crossfoot baseline: {e}",

@@ -240,7 +240,8 @@ pub fn parse_rule_files_partial(
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let Text { text, decoded } = match std::fs::read(&path) {
+        let bytes = crate::input_file::read(&path, crate::table::limits::ADDRESSABLE);
+        let Text { text, decoded } = match bytes {
             Ok(bytes) => match decode(&path, bytes, options) {
                 Ok(text) => text,
                 Err(error) => {

@@ -2,9 +2,10 @@
 
 use crate::decode::DecodeError;
 use crate::docx::DocxError;
+use crate::input_file::Refusal;
 use crate::source::DiagnosticSource;
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A problem with the tables or their manifest. Every variant that comes from a file's content
 /// carries the file and a span, so the report can point at the cell.
@@ -43,8 +44,9 @@ pub enum TableError {
     },
 
     /// A file larger than `--max-table-size` (default 1 GiB; never past 4 GiB, the most that
-    /// 32-bit offsets address), refused before it is read.
-    #[error("{} is too large: {size} bytes, and the limit is {limit} bytes", path.display())]
+    /// 32-bit offsets address), refused before it is read — or, when it holds more than its
+    /// metadata says, as soon as reading passes the limit.
+    #[error("{} is too large: {}", path.display(), crate::input_file::too_large(*.size, *.limit))]
     #[diagnostic(
         code(crossfoot::data::too_large),
         help(
@@ -55,8 +57,29 @@ pub enum TableError {
     )]
     TooLarge {
         path: PathBuf,
-        size: u64,
+        /// `None`: the file held more than its metadata said (it grew while read).
+        size: Option<u64>,
         limit: u64,
+    },
+
+    /// A path that names a FIFO, a device (a symlink to `/dev/zero`), a socket or a directory:
+    /// reading it might never end (or never start), so it is refused before it is opened.
+    #[error("{} is {kind}, not a regular file", path.display())]
+    #[diagnostic(
+        code(crossfoot::data::not_a_file),
+        help(
+            "crossfoot reads tables, tables.toml, the text, rules and baselines only from \
+             regular files: save the data to a file and name that"
+        )
+    )]
+    NotAFile {
+        path: PathBuf,
+        kind: &'static str,
+        /// `tables.toml`, when the path is named there.
+        #[source_code]
+        source_code: Option<NamedSource<DiagnosticSource>>,
+        #[label("named here")]
+        span: Option<SourceSpan>,
     },
 
     /// A table file with nothing in it.
@@ -253,6 +276,26 @@ pub enum TableError {
         )
     )]
     NoTables { path: PathBuf },
+}
+
+impl TableError {
+    /// Why [`crate::input_file::read`] would not read the file at `path`, as a data error.
+    pub fn refused(path: &Path, refusal: Refusal) -> Self {
+        let path = path.to_path_buf();
+        match refusal {
+            Refusal::Io(e) => TableError::Unreadable {
+                path,
+                message: e.to_string(),
+            },
+            Refusal::NotAFile { kind } => TableError::NotAFile {
+                path,
+                kind,
+                source_code: None,
+                span: None,
+            },
+            Refusal::TooLarge { size, limit } => TableError::TooLarge { path, size, limit },
+        }
+    }
 }
 
 /// Something in the tables worth a look that does not stop the run: printed on stderr with its

@@ -8,6 +8,7 @@ use super::read::{Layout, parse_table, read_table, read_text_with};
 use super::sheet::{SheetPlan, is_workbook, parse_range, read_sheet};
 use super::{Table, TableError, TableMeta, TableWarning};
 use crate::decode::ReadOptions;
+use crate::input_file::Refusal;
 use crate::source::{SharedSource, Span, named};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -133,7 +134,8 @@ impl Planned {
     fn read(self, options: &ReadOptions) -> Result<Table, Vec<TableError>> {
         match &self.sheet {
             Some(plan) => {
-                let source = read_sheet(&self.path, plan).map_err(|e| vec![e])?;
+                let source =
+                    read_sheet(&self.path, plan, options.max_table_bytes()).map_err(|e| vec![e])?;
                 parse_table(&source, self.meta, self.layout)
             }
             None => read_table(&self.path, self.meta, self.layout, options),
@@ -253,16 +255,28 @@ fn plan_from_manifest(
         }
         seen.push(&entry.id);
         let file = dir.join(entry.file.get_ref());
-        let exists = file.exists();
-        if !exists {
-            let range = entry.file.span();
+        let range = entry.file.span();
+        let span = Span::new(range.start, range.end - range.start);
+        let admitted = if !file.exists() {
             errors.push(TableError::MissingFile {
                 path: file,
                 source_code: named(&source),
-                span: Span::new(range.start, range.end - range.start).into(),
+                span: span.into(),
             });
-        }
-        readable.push(exists && first.is_none());
+            false
+        } else if let Err(Refusal::NotAFile { kind }) = crate::input_file::regular(&file) {
+            // Refused here, where the manifest can point at it; reading refuses it too.
+            errors.push(TableError::NotAFile {
+                path: file,
+                kind,
+                source_code: Some(named(&source)),
+                span: Some(span.into()),
+            });
+            false
+        } else {
+            true
+        };
+        readable.push(admitted && first.is_none());
     }
     let sheets: Vec<Option<SheetPlan>> = manifest
         .tables
