@@ -7,10 +7,14 @@
 //! holds. So only regular files are read — the path is examined before it is opened, and the
 //! opened file again — and every read goes through `take(limit + 1)`: one byte past the limit
 //! is an error, whatever the metadata said.
+//!
+//! [`inside`] is the other half of "read only what was meant": a path that `tables.toml` names
+//! (or a symlink in the data directory) must resolve to a file inside the data directory, so a
+//! manifest cannot make a run print `/proc/self/environ` in a CI log.
 
 use rayon::prelude::*;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why an input file is not read.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +32,10 @@ pub enum Refusal {
     /// than its metadata said (it grew while read, or is a file under `/proc`).
     #[error("{}", too_large(*.size, *.limit))]
     TooLarge { size: Option<u64>, limit: u64 },
+
+    /// The path resolves (through `..` or a symlink) to a file outside `folder`.
+    #[error("it is outside {} (it resolves to {})", .folder.display(), .resolved.display())]
+    Outside { folder: PathBuf, resolved: PathBuf },
 }
 
 /// `114 bytes, and the limit is 64 bytes`; for a file that held more than its metadata said,
@@ -87,6 +95,18 @@ pub fn regular(path: &Path) -> Result<(), Refusal> {
     match kind(std::fs::metadata(path)?.file_type()) {
         Some(kind) => Err(Refusal::NotAFile { kind }),
         None => Ok(()),
+    }
+}
+
+/// Whether `path`, with every `..` and symlink resolved, lies inside `folder` (resolved too).
+/// A path that cannot be resolved (it is not there) is an [`Refusal::Io`].
+pub fn inside(path: &Path, folder: &Path) -> Result<(), Refusal> {
+    let folder = folder.canonicalize()?;
+    let resolved = path.canonicalize()?;
+    if resolved.starts_with(&folder) {
+        Ok(())
+    } else {
+        Err(Refusal::Outside { folder, resolved })
     }
 }
 
@@ -188,5 +208,28 @@ mod tests {
             })
         ));
         assert!(read(path, 1 << 20).unwrap().len() > 8);
+    }
+
+    #[test]
+    fn inside_resolves_dot_dot_and_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(data.join("T.csv"), "").unwrap();
+        std::fs::write(dir.path().join("x.csv"), "").unwrap();
+        assert!(inside(&data.join("T.csv"), &data).is_ok());
+        assert!(inside(&data.join("../data/T.csv"), &data).is_ok());
+        assert!(matches!(
+            inside(&data.join("../x.csv"), &data),
+            Err(Refusal::Outside { .. })
+        ));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("x.csv"), data.join("out.csv")).unwrap();
+            assert!(matches!(
+                inside(&data.join("out.csv"), &data),
+                Err(Refusal::Outside { .. })
+            ));
+        }
     }
 }

@@ -62,10 +62,20 @@ fn paths(inputs: &crossfoot::cli::Inputs) -> (std::path::PathBuf, std::path::Pat
     (data, rules)
 }
 
+/// How `inputs` says files are read (`--allow-outside-data`).
+fn read_options(inputs: &crossfoot::cli::Inputs) -> crossfoot::decode::ReadOptions {
+    let mut options = crossfoot::decode::ReadOptions::new(None);
+    options.allow_outside_data = inputs.allow_outside_data;
+    options
+}
+
 /// Load the inputs without checking; print errors and give exit code 2 on failure.
 fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitCode> {
     let (data, rules) = paths(inputs);
-    let loaded = crossfoot::run::load(&data, &rules).map_err(|errors| input_errors(&errors))?;
+    let loaded = crossfoot::run::load_with(&data, &rules, &read_options(inputs));
+    if !loaded.errors.is_empty() {
+        return Err(input_errors(&loaded.errors));
+    }
     input_warnings(&loaded.dataset);
     Ok(loaded)
 }
@@ -73,10 +83,14 @@ fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitC
 /// `crossfoot baseline`: run the checks and write their findings as a baseline.
 fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
     let (data, rules) = paths(&args.inputs);
-    let checked = match crossfoot::run::check(&data, &rules) {
-        Ok(checked) => checked,
-        Err(errors) => return input_errors(&errors),
-    };
+    let loaded = crossfoot::run::load_with(&data, &rules, &read_options(&args.inputs));
+    if !loaded.errors.is_empty() {
+        return input_errors(&loaded.errors);
+    }
+    let checked = loaded.check(false, &|_| {});
+    if !checked.errors.is_empty() {
+        return input_errors(&checked.errors);
+    }
     input_warnings(&checked.dataset);
     let mut inputs = crossfoot::output::Inputs::new(&data, &rules);
     inputs.read_by(&checked.dataset, &checked.program);
@@ -152,6 +166,7 @@ fn lint(args: &crossfoot::cli::LintArgs) -> ExitCode {
     let (data, rules) = paths(&args.inputs);
     let options = crossfoot::lint::Options {
         coverage: args.coverage,
+        allow_outside_data: args.inputs.allow_outside_data,
     };
     let linted = match crossfoot::lint::run(&data, &rules, options) {
         Ok(linted) => linted,
@@ -254,6 +269,7 @@ fn check_once(
 ) -> Result<(ExitCode, Baseline), ExitCode> {
     let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
     options.max_table_bytes = Some(args.max_table_size);
+    options.allow_outside_data = args.allow_outside_data;
     let mut loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     input_warnings(&loaded.dataset);

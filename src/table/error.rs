@@ -82,6 +82,30 @@ pub enum TableError {
         span: Option<SourceSpan>,
     },
 
+    /// A path that resolves — through `..`, an absolute path or a symlink — to a file outside
+    /// the data directory: `file = "/proc/self/environ"`, `file = "../x.csv"`, a `T.csv` in the
+    /// data directory that links elsewhere. Refused unless `--allow-outside-data`; the file is
+    /// not opened, so nothing of it is shown.
+    #[error("{message}")]
+    #[diagnostic(
+        code(crossfoot::data::outside),
+        help(
+            "keep every table, the text and tables.toml inside the data directory (a symlink \
+             there may point only inside it), or pass --allow-outside-data to read files \
+             elsewhere"
+        )
+    )]
+    OutsideData {
+        /// `data/../x.csv is outside the data directory data (it resolves to /tmp/x.csv)`
+        /// ([`TableError::outside`]): one string keeps errors small.
+        message: String,
+        /// `tables.toml`, when the path is named there.
+        #[source_code]
+        source_code: Option<NamedSource<DiagnosticSource>>,
+        #[label("outside the data directory")]
+        span: Option<SourceSpan>,
+    },
+
     /// A table file with nothing in it.
     #[error("{} is empty", path.display())]
     #[diagnostic(
@@ -279,6 +303,27 @@ pub enum TableError {
 }
 
 impl TableError {
+    /// [`TableError::OutsideData`] for `path`, which resolves to `resolved`, out of `folder`;
+    /// `named_at` is where `tables.toml` names it.
+    pub fn outside(
+        path: &Path,
+        folder: &Path,
+        resolved: &Path,
+        named_at: Option<(NamedSource<DiagnosticSource>, SourceSpan)>,
+    ) -> Self {
+        let (source_code, span) = named_at.unzip();
+        TableError::OutsideData {
+            message: format!(
+                "{} is outside the data directory {} (it resolves to {})",
+                path.display(),
+                folder.display(),
+                resolved.display()
+            ),
+            source_code,
+            span,
+        }
+    }
+
     /// Why [`crate::input_file::read`] would not read the file at `path`, as a data error.
     pub fn refused(path: &Path, refusal: Refusal) -> Self {
         let path = path.to_path_buf();
@@ -294,6 +339,9 @@ impl TableError {
                 span: None,
             },
             Refusal::TooLarge { size, limit } => TableError::TooLarge { path, size, limit },
+            Refusal::Outside { folder, resolved } => {
+                TableError::outside(&path, &folder, &resolved, None)
+            }
         }
     }
 }

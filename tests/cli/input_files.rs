@@ -117,7 +117,8 @@ fn a_table_that_is_a_fifo_or_a_device_is_refused_and_the_others_checked() {
     ] {
         let dir = book(TABLE_T, RULE_ON_T);
         make(&dir.path().join("data/T.csv"));
-        let run = check_book(&dir, &[]);
+        // `/dev/zero` is outside the data directory too: allowed, it is still no file.
+        let run = check_book(&dir, &["--allow-outside-data"]);
         assert_eq!(run.code, 2, "{kind}: {}", run.stderr);
         let json = parse(&run.stdout);
         let errors = json["input_errors"].as_array().unwrap();
@@ -182,11 +183,10 @@ fn every_input_that_is_not_a_regular_file_is_refused_without_hanging() {
         }
         make(&dir.path().join(special));
         let baseline = dir.path().join("baseline.json");
-        let extra = if special == "baseline.json" {
-            vec!["--baseline", baseline.to_str().unwrap()]
-        } else {
-            Vec::new()
-        };
+        let mut extra = vec!["--allow-outside-data"];
+        if special == "baseline.json" {
+            extra.extend(["--baseline", baseline.to_str().unwrap()]);
+        }
         let run = check_book(&dir, &extra);
         assert_eq!(run.code, 2, "{special}: {}{}", run.stdout, run.stderr);
         let all = format!("{}{}", run.stdout, run.stderr);
@@ -212,4 +212,166 @@ fn every_input_that_is_not_a_regular_file_is_refused_without_hanging() {
         "{}",
         run.stderr
     );
+}
+
+/// What the child's environment holds and no report may show: `/proc/self/environ` is that
+/// environment.
+const SECRET: &str = "crossfoot-secret-7f3a9c";
+
+/// A table outside the data directory, whose labels are the secret: read, any diagnostic about
+/// it would quote them.
+fn outside_table(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("x.csv");
+    std::fs::write(&path, format!("项目,{SECRET}\na,{SECRET}\n")).unwrap();
+    path
+}
+
+/// `tables.toml` names a file outside the data directory — an absolute path, `../`, or a
+/// symlink in the data directory that points out of it — or the text is outside, or a table
+/// found without a manifest links out: each is refused (`data::outside`, on the manifest's
+/// value where there is one), the file is never opened, so nothing of it reaches stdout or
+/// stderr; the other table is checked. `/proc/self/environ` used to be read as a table, and its
+/// first line printed in the diagnostic.
+#[test]
+fn a_file_outside_the_data_directory_is_refused_and_nothing_of_it_shown() {
+    let cases = [
+        ("file", "/proc/self/environ"),
+        ("file", "../x.csv"),
+        ("file", "link.csv"),
+        ("source", "../x.csv"),
+        ("source", "/proc/self/environ"),
+    ];
+    for (key, value) in cases {
+        let entry = format!("{key} = \"{value}\"\n");
+        let dir = if key == "file" {
+            book(&format!("[[table]]\nid = \"T\"\n{entry}"), RULE_ON_T)
+        } else {
+            let dir = book("", "");
+            let manifest = dir.path().join("data/tables.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            std::fs::write(&manifest, format!("{entry}{text}")).unwrap();
+            dir
+        };
+        let outside = outside_table(dir.path());
+        std::os::unix::fs::symlink(&outside, dir.path().join("data/link.csv")).unwrap();
+        let data = dir.path().join("data");
+        let rules = dir.path().join("rules");
+        let inputs = [
+            "--data",
+            data.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+        ];
+        for command in [
+            &["check", "--format", "json"][..],
+            &["check"],
+            &["lint"],
+            &["list", "tables"],
+        ] {
+            let args = [command, &inputs[..]].concat();
+            let run = run_within(&args, &[("CROSSFOOT_TEST_SECRET", SECRET)]);
+            let all = format!("{}{}", run.stdout, run.stderr);
+            assert_eq!(run.code, 2, "{entry} {command:?}: {all}");
+            assert!(all.contains("crossfoot::data::outside"), "{entry}: {all}");
+            assert!(
+                all.contains("is outside the data directory"),
+                "{entry}: {all}"
+            );
+            assert!(
+                !all.contains(SECRET),
+                "{entry} {command:?} shows the file: {all}"
+            );
+        }
+        let json = parse(
+            &run_within(
+                &[&["check", "--format", "json"][..], &inputs[..]].concat(),
+                &[],
+            )
+            .stdout,
+        );
+        let error = &json["input_errors"][0];
+        assert_eq!(error["code"], "crossfoot::data::outside", "{entry}");
+        assert!(
+            error["file"].as_str().unwrap().ends_with("tables.toml"),
+            "{entry}: the error points at the manifest: {error}"
+        );
+        assert_eq!(error["line"], if key == "file" { 6 } else { 1 }, "{entry}");
+        assert_eq!(json["summary"]["passed"], 1, "{entry}: A is checked");
+    }
+
+    // Without a manifest: a `*.csv` symlink out of the data directory, and `tables.toml` itself.
+    for name in ["X.csv", "tables.toml"] {
+        let dir = book("", "");
+        std::fs::remove_file(dir.path().join("data/tables.toml")).unwrap();
+        let outside = outside_table(dir.path());
+        std::os::unix::fs::symlink(&outside, dir.path().join("data").join(name)).unwrap();
+        let run = check_book(&dir, &[]);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{name}: {all}");
+        assert!(all.contains("crossfoot::data::outside"), "{name}: {all}");
+        assert!(!all.contains(SECRET), "{name}: {all}");
+    }
+}
+
+/// `--allow-outside-data` reads what the manifest names wherever it is, for every command
+/// that reads the data; `--help` names it. Inside the data directory, `..` and symlinks are
+/// fine without it.
+#[test]
+fn allow_outside_data_reads_files_outside_the_data_directory() {
+    let dir = book(
+        "[[table]]\nid = \"T\"\nfile = \"../T.csv\"\n\
+         [[table]]\nid = \"U\"\nfile = \"link.csv\"\n\
+         [[table]]\nid = \"V\"\nfile = \"../data/V.csv\"\n\
+         [[table]]\nid = \"W\"\nfile = \"inner.csv\"\n",
+        &[RULE_ON_T, &RULE_ON_T.replace("T", "U").replace("t.", "u.")].concat(),
+    );
+    let table = "项目,金额\na,1.0\nb,2.0\n合计,3.0\n";
+    std::fs::write(dir.path().join("T.csv"), table).unwrap();
+    std::fs::write(dir.path().join("data/V.csv"), table).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("T.csv"), dir.path().join("data/link.csv")).unwrap();
+    std::os::unix::fs::symlink("V.csv", dir.path().join("data/inner.csv")).unwrap();
+    let refused = check_book(&dir, &[]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(
+        parse(&refused.stdout)["input_errors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4,
+        "T and U, and one for each of their rules: {}",
+        refused.stdout
+    );
+
+    let run = check_book(&dir, &["--allow-outside-data"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(json["summary"]["tables"], 5);
+    assert_eq!(json["summary"]["passed"], 3);
+
+    let data = dir.path().join("data");
+    let rules = dir.path().join("rules");
+    let inputs = [
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ];
+    for command in [&["lint"][..], &["list", "tables"], &["baseline"]] {
+        let output = dir.path().join("known.json");
+        let mut args = [command, &inputs[..], &["--allow-outside-data"]].concat();
+        if command == ["baseline"] {
+            args.extend(["--output", output.to_str().unwrap()]);
+        }
+        let run = run_within(&args, &[]);
+        assert_eq!(run.code, 0, "{command:?}: {}", run.stderr);
+    }
+
+    for command in ["check", "lint", "list", "baseline", "explain"] {
+        let help = run_within(&[command, "--help"], &[]);
+        assert!(
+            help.stdout.contains("--allow-outside-data"),
+            "{command} --help: {}",
+            help.stdout
+        );
+    }
 }
