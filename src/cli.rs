@@ -52,8 +52,8 @@ pub struct Inputs {
     #[arg(long)]
     pub rules: Option<PathBuf>,
     /// Read files that tables.toml names outside the data directory (an absolute path,
-    /// `../`), and symlinks in the data directory that point out of it. Default: refuse them,
-    /// so a manifest cannot make a run read (and print) a file that is not a table.
+    /// `../`), and symlinks in the data or rules directory that point out of it. Default:
+    /// refuse them, so an input cannot make a run read (and print) a file that is not one.
     #[arg(long)]
     pub allow_outside_data: bool,
 }
@@ -146,8 +146,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::table::limits::parse_size)]
     pub max_table_size: u64,
     /// Read files that tables.toml names outside the data directory (an absolute path,
-    /// `../`), and symlinks in the data directory that point out of it. Default: refuse them,
-    /// so a manifest cannot make a run read (and print) a file that is not a table.
+    /// `../`), and symlinks in the data or rules directory that point out of it. Default:
+    /// refuse them, so an input cannot make a run read (and print) a file that is not one.
     #[arg(long)]
     pub allow_outside_data: bool,
 }

@@ -67,8 +67,9 @@ pub struct ReadOptions {
     /// `--max-table-size`: a larger table file is refused before it is read. `None`: the
     /// default ([`crate::table::limits::DEFAULT_MAX_TABLE_BYTES`]).
     pub max_table_bytes: Option<u64>,
-    /// `--allow-outside-data`: read the files `tables.toml` names (and symlinks in the data
-    /// directory) wherever they resolve. Default: only inside the data directory.
+    /// `--allow-outside-data`: read the files `tables.toml` names (and symlinks in the data or
+    /// rules directory) wherever they resolve. Default: only inside the data directory (a
+    /// rules file found in a rules directory: inside that).
     pub allow_outside_data: bool,
 }
 

@@ -375,3 +375,63 @@ fn allow_outside_data_reads_files_outside_the_data_directory() {
         );
     }
 }
+
+/// A rules file found in a rules directory that is a symlink out of it is refused as the data's
+/// files are (it used to be parsed, and a syntax error showed its first line: the environment
+/// for `/proc/self/environ`); `--allow-outside-data` reads it, and `--rules FILE` names a file
+/// wherever it is.
+#[test]
+fn a_rules_file_linked_out_of_its_directory_is_refused_and_nothing_of_it_shown() {
+    let dir = book("", "");
+    std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("rules/leak.rules")).unwrap();
+    let run = check_book(&dir, &[]);
+    let env = [("CROSSFOOT_TEST_SECRET", SECRET)];
+    let data = dir.path().join("data");
+    let rules = dir.path().join("rules");
+    let inputs = [
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ];
+    for command in [&["check"][..], &["lint"], &["list", "rules"]] {
+        let run = run_within(&[command, &inputs[..]].concat(), &env);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{command:?}: {all}");
+        assert!(
+            all.contains("leak.rules: it is outside"),
+            "{command:?}: {all}"
+        );
+        assert!(!all.contains(SECRET), "{command:?} shows the file: {all}");
+    }
+    let json = parse(&run.stdout);
+    assert_eq!(
+        json["input_errors"][0]["code"],
+        "crossfoot::rules::unreadable"
+    );
+    assert_eq!(json["summary"]["passed"], 1, "a.rules is checked");
+
+    let dir = book("", "");
+    let outside = dir.path().join("b.rules");
+    std::fs::write(
+        &outside,
+        "sum b.total \"t\" A[合计, 金额] = A[a, 金额] + A[b, 金额]\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, dir.path().join("rules/b.rules")).unwrap();
+    assert_eq!(check_book(&dir, &[]).code, 2);
+    let run = check_book(&dir, &["--allow-outside-data"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(parse(&run.stdout)["summary"]["passed"], 2);
+    let run = run_within(
+        &[
+            "check",
+            "--data",
+            dir.path().join("data").to_str().unwrap(),
+            "--rules",
+            outside.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
