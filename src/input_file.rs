@@ -183,6 +183,20 @@ mod tests {
         ));
     }
 
+    /// Past [`READ_PART`] a file is read in parts by several threads: the parts join up.
+    #[test]
+    fn a_large_file_is_read_in_parts_whole_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.csv");
+        let bytes: Vec<u8> = (0..READ_PART * 2 + 3).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(read(&path, bytes.len() as u64).unwrap(), bytes);
+        assert!(matches!(
+            read(&path, bytes.len() as u64 - 1),
+            Err(Refusal::TooLarge { size: Some(_), .. })
+        ));
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_device_is_refused_before_it_is_read() {
