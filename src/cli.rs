@@ -51,6 +51,11 @@ pub struct Inputs {
     pub data: Option<PathBuf>,
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Read files that tables.toml names outside the data directory (an absolute path,
+    /// `../`), and symlinks in the data or rules directory that point out of it. Default:
+    /// refuse them, so an input cannot make a run read (and print) a file that is not one.
+    #[arg(long)]
+    pub allow_outside_data: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -140,6 +145,11 @@ pub struct CheckArgs {
     /// (a table takes about 3–5 times its size in memory; at most 4G).
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::table::limits::parse_size)]
     pub max_table_size: u64,
+    /// Read files that tables.toml names outside the data directory (an absolute path,
+    /// `../`), and symlinks in the data or rules directory that point out of it. Default:
+    /// refuse them, so an input cannot make a run read (and print) a file that is not one.
+    #[arg(long)]
+    pub allow_outside_data: bool,
 }
 
 /// What makes `check` exit with 1: findings of this severity or higher.

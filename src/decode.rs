@@ -67,6 +67,10 @@ pub struct ReadOptions {
     /// `--max-table-size`: a larger table file is refused before it is read. `None`: the
     /// default ([`crate::table::limits::DEFAULT_MAX_TABLE_BYTES`]).
     pub max_table_bytes: Option<u64>,
+    /// `--allow-outside-data`: read the files `tables.toml` names (and symlinks in the data or
+    /// rules directory) wherever they resolve. Default: only inside the data directory (a
+    /// rules file found in a rules directory: inside that).
+    pub allow_outside_data: bool,
 }
 
 impl ReadOptions {
@@ -75,6 +79,7 @@ impl ReadOptions {
             encoding,
             notices: Mutex::new(Vec::new()),
             max_table_bytes: None,
+            allow_outside_data: false,
         }
     }
 

@@ -80,10 +80,20 @@ fn paths(inputs: &crossfoot::cli::Inputs) -> (std::path::PathBuf, std::path::Pat
     (data, rules)
 }
 
+/// How `inputs` says files are read (`--allow-outside-data`).
+fn read_options(inputs: &crossfoot::cli::Inputs) -> crossfoot::decode::ReadOptions {
+    let mut options = crossfoot::decode::ReadOptions::new(None);
+    options.allow_outside_data = inputs.allow_outside_data;
+    options
+}
+
 /// Load the inputs without checking; print errors and give exit code 2 on failure.
 fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitCode> {
     let (data, rules) = paths(inputs);
-    let loaded = crossfoot::run::load(&data, &rules).map_err(|errors| input_errors(&errors))?;
+    let loaded = crossfoot::run::load_with(&data, &rules, &read_options(inputs));
+    if !loaded.errors.is_empty() {
+        return Err(input_errors(&loaded.errors));
+    }
     input_warnings(&loaded.dataset);
     Ok(loaded)
 }
@@ -91,10 +101,14 @@ fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitC
 /// `crossfoot baseline`: run the checks and write their findings as a baseline.
 fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
     let (data, rules) = paths(&args.inputs);
-    let checked = match crossfoot::run::check(&data, &rules) {
-        Ok(checked) => checked,
-        Err(errors) => return input_errors(&errors),
-    };
+    let loaded = crossfoot::run::load_with(&data, &rules, &read_options(&args.inputs));
+    if !loaded.errors.is_empty() {
+        return input_errors(&loaded.errors);
+    }
+    let checked = loaded.check(false, &|_| {});
+    if !checked.errors.is_empty() {
+        return input_errors(&checked.errors);
+    }
     input_warnings(&checked.dataset);
     let mut inputs = crossfoot::output::Inputs::new(&data, &rules);
     inputs.read_by(&checked.dataset, &checked.program);
@@ -117,8 +131,11 @@ fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
 
 /// Read a baseline file; a missing or malformed one is bad input.
 fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let cannot =
+        |e: &dyn std::fmt::Display| format!("cannot read baseline {}: {e}", path.display());
+    let bytes = crossfoot::input_file::read(path, crossfoot::table::limits::ADDRESSABLE)
+        .map_err(|e| cannot(&e))?;
+    let text = String::from_utf8(bytes).map_err(|e| cannot(&e))?;
     serde_json::from_str(&text).map_err(|e| {
         format!(
             "baseline {} is not a crossfoot baseline: {e}",
@@ -169,6 +186,7 @@ fn lint(args: &crossfoot::cli::LintArgs) -> ExitCode {
     let (data, rules) = paths(&args.inputs);
     let options = crossfoot::lint::Options {
         coverage: args.coverage,
+        allow_outside_data: args.inputs.allow_outside_data,
     };
     let linted = match crossfoot::lint::run(&data, &rules, options) {
         Ok(linted) => linted,
@@ -275,6 +293,7 @@ fn check_once(
 ) -> Result<(ExitCode, Baseline), ExitCode> {
     let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
     options.max_table_bytes = Some(args.max_table_size);
+    options.allow_outside_data = args.allow_outside_data;
     let mut loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     input_warnings(&loaded.dataset);

@@ -28,6 +28,8 @@ mod encodings;
 mod html;
 #[path = "cli/input_errors.rs"]
 mod input_errors;
+#[path = "cli/input_files.rs"]
+mod input_files;
 #[path = "cli/lint.rs"]
 mod lint;
 #[path = "cli/odd_inputs.rs"]

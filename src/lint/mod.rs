@@ -118,6 +118,8 @@ pub struct Lint {
 pub struct Options {
     /// Also list the tables, rows and columns no rule reads.
     pub coverage: bool,
+    /// `--allow-outside-data`: read files the manifest names outside the data directory.
+    pub allow_outside_data: bool,
 }
 
 /// The loaded inputs and what linting them found.
@@ -132,7 +134,8 @@ pub struct Linted {
 pub fn run(data: &Path, rules: &Path, options: Options) -> Result<Linted, Vec<miette::Report>> {
     // Every input error of every file at once: a syntax error in one rules file must not hide
     // an unknown label in another.
-    let read = ReadOptions::default();
+    let mut read = ReadOptions::default();
+    read.allow_outside_data = options.allow_outside_data;
     let (dataset, table_errors) = load_dataset_partial(data, &read);
     let (files, parse_errors) = parse_rule_files_partial(rules, &read);
     let mut errors: Vec<miette::Report> =

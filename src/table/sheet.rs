@@ -16,8 +16,9 @@
 
 use super::TableError;
 use crate::source::{SharedSource, Sheet, SourceFile, Span, Stored, column_letters, named};
-use calamine::{Data, Reader, StyleRange};
+use calamine::{Data, Ods, Reader, Sheets, StyleRange, Xls, Xlsb, Xlsx};
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -81,13 +82,14 @@ pub struct SheetPlan {
     pub span: Span,
 }
 
-/// Read a sheet of a workbook as the CSV text of its table.
-pub fn read_sheet(path: &Path, plan: &SheetPlan) -> Result<SharedSource, TableError> {
+/// Read a sheet of a workbook of at most `limit` bytes as the CSV text of its table.
+pub fn read_sheet(path: &Path, plan: &SheetPlan, limit: u64) -> Result<SharedSource, TableError> {
     let unreadable = |message: String| TableError::Workbook {
         path: path.to_path_buf(),
         message,
     };
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
+    let mut workbook = open_workbook(path, bytes).map_err(|e| unreadable(e.to_string()))?;
     let names = workbook.sheet_names();
     let name = match &plan.sheet {
         Some(wanted) => names
@@ -122,6 +124,25 @@ pub fn read_sheet(path: &Path, plan: &SheetPlan) -> Result<SharedSource, TableEr
     Ok(Arc::new(
         SourceFile::new(path, text).stored_as(Stored::Sheet(sheet)),
     ))
+}
+
+/// A workbook from its bytes (read by [`crate::input_file::read`], never from the path), in the
+/// format its extension names, as `calamine::open_workbook_auto` chooses it.
+fn open_workbook(path: &Path, bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, calamine::Error> {
+    let bytes = Cursor::new(bytes);
+    let extension = path
+        .extension()
+        .and_then(|x| x.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(match extension.as_deref() {
+        Some("xls" | "xla") => Sheets::Xls(Xls::new(bytes).map_err(calamine::Error::Xls)?),
+        Some("xlsx" | "xlsm" | "xlam") => {
+            Sheets::Xlsx(Xlsx::new(bytes).map_err(calamine::Error::Xlsx)?)
+        }
+        Some("xlsb") => Sheets::Xlsb(Xlsb::new(bytes).map_err(calamine::Error::Xlsb)?),
+        Some("ods") => Sheets::Ods(Ods::new(bytes).map_err(calamine::Error::Ods)?),
+        _ => calamine::open_workbook_auto_from_rs(bytes)?,
+    })
 }
 
 /// The range as CSV text: a line per row, a field per cell. The rows above the range are

@@ -217,3 +217,27 @@ fn lines_ended_by_cr_alone_are_lines() {
     let human = check_with(&dir, &[]);
     assert!(human.stdout.contains(" 4 │ 合计,4.0"), "{}", human.stdout);
 }
+
+/// A missing text used to be reported with no place in `tables.toml`.
+#[test]
+fn a_missing_text_is_reported_on_the_manifest_line_that_names_it() {
+    let dir = scratch(TABLE.as_bytes(), RULE);
+    std::fs::write(
+        dir.path().join("data/tables.toml"),
+        "year = 2021\nsource = \"text.txt\"\n[[table]]\nid = \"T\"\nfile = \"T.csv\"\n",
+    )
+    .unwrap();
+    let run = check_with(&dir, &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(json["summary"]["passed"], 1, "{}", run.stdout);
+    let error = &json["input_errors"][0];
+    assert_eq!(
+        error["code"], "crossfoot::data::missing_file",
+        "{}",
+        run.stdout
+    );
+    assert!(error["file"].as_str().unwrap().ends_with("tables.toml"));
+    assert_eq!(error["line"], 2, "{}", run.stdout);
+    assert_eq!(error["column_number"], 10, "{}", run.stdout);
+}
