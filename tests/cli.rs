@@ -32,6 +32,8 @@ mod input_errors;
 mod input_files;
 #[path = "cli/lint.rs"]
 mod lint;
+#[path = "cli/no_writes.rs"]
+mod no_writes;
 #[path = "cli/odd_inputs.rs"]
 mod odd_inputs;
 #[path = "cli/regressions.rs"]
