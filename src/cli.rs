@@ -51,6 +51,11 @@ pub struct Inputs {
     pub data: Option<PathBuf>,
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Read files that tables.toml names outside the data directory (an absolute path,
+    /// `../`), and symlinks in the data or rules directory that point out of it. Default:
+    /// refuse them, so an input cannot make a run read (and print) a file that is not one.
+    #[arg(long)]
+    pub allow_outside_data: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -111,8 +116,8 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
+    /// Worker threads, 1 to 256 (default: one per core).
+    #[arg(long, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Also report which figures take part in at least one check, per table, and list the rest.
     #[arg(long)]
@@ -140,6 +145,11 @@ pub struct CheckArgs {
     /// (a table takes about 3–5 times its size in memory; at most 4G).
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::table::limits::parse_size)]
     pub max_table_size: u64,
+    /// Read files that tables.toml names outside the data directory (an absolute path,
+    /// `../`), and symlinks in the data or rules directory that point out of it. Default:
+    /// refuse them, so an input cannot make a run read (and print) a file that is not one.
+    #[arg(long)]
+    pub allow_outside_data: bool,
 }
 
 /// What makes `check` exit with 1: findings of this severity or higher.
@@ -199,5 +209,18 @@ pub fn bundled(relative: &str) -> PathBuf {
         here.to_path_buf()
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+    }
+}
+
+/// The most worker threads `--jobs` starts: beyond a few per core they only cost memory, and
+/// each takes a stack, so `--jobs 100000` would stall the machine starting them.
+pub const MAX_JOBS: usize = 256;
+
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(jobs @ 1..=MAX_JOBS) => Ok(jobs),
+        _ => Err(format!(
+            "`{text}` is not a number of threads from 1 to {MAX_JOBS}"
+        )),
     }
 }

@@ -67,6 +67,10 @@ pub struct ReadOptions {
     /// `--max-table-size`: a larger table file is refused before it is read. `None`: the
     /// default ([`crate::table::limits::DEFAULT_MAX_TABLE_BYTES`]).
     pub max_table_bytes: Option<u64>,
+    /// `--allow-outside-data`: read the files `tables.toml` names (and symlinks in the data or
+    /// rules directory) wherever they resolve. Default: only inside the data directory (a
+    /// rules file found in a rules directory: inside that).
+    pub allow_outside_data: bool,
 }
 
 impl ReadOptions {
@@ -75,6 +79,7 @@ impl ReadOptions {
             encoding,
             notices: Mutex::new(Vec::new()),
             max_table_bytes: None,
+            allow_outside_data: false,
         }
     }
 
@@ -143,7 +148,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
         None => match String::from_utf8(bytes) {
             Ok(text) => {
                 return Ok(Text {
-                    text,
+                    text: lines_ended_by_cr(text),
                     decoded: None,
                 });
             }
@@ -165,7 +170,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
     if encoding == UTF_8 {
         return match String::from_utf8(bytes) {
             Ok(text) => Ok(Text {
-                text,
+                text: lines_ended_by_cr(text),
                 decoded: None,
             }),
             Err(e) => {
@@ -184,9 +189,20 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
     ));
     let decoded = Decoded::new(encoding, &bytes, &text);
     Ok(Text {
-        text,
+        text: lines_ended_by_cr(text),
         decoded: Some(decoded),
     })
+}
+
+/// A file whose lines end in CR alone (classic Mac OS) read with LF instead, so its rows are
+/// rows and its lines are numbered; both are one byte, so every span stays true to the file.
+/// A file with any LF keeps its CRs as they are.
+fn lines_ended_by_cr(text: String) -> String {
+    if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 /// Whether a guess may settle on `encoding`: the multi-byte East Asian encodings only.

@@ -161,16 +161,6 @@ pub struct DocxText {
     pub paragraphs: Paragraphs,
 }
 
-/// Read the text of the `.docx` file at `path`; its document part may decompress to at most
-/// `limit` bytes.
-pub fn read_docx(path: &Path, limit: u64) -> Result<DocxText, DocxError> {
-    let file = std::fs::File::open(path).map_err(|e| DocxError::NotADocument {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    read_archive(path, file, limit)
-}
-
 /// Read the text of a `.docx` held by `archive` (named `path` in errors).
 pub fn read_archive<R: Read + Seek>(
     path: &Path,

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod input_file;
 pub mod interval;
 pub mod lang;
 pub mod lint;

@@ -35,6 +35,24 @@ fn print_input_errors(errors: &[miette::Report], nothing_checked: bool) {
     eprint!("{}", human::render_errors(errors, style, nothing_checked));
 }
 
+/// Write a report to standard output. A reader that stops reading (`| head`) is no error; a
+/// report that cannot be written (a full disk, `> /dev/full`) is, with exit code 2: a CI job
+/// must not pass on a report nobody got.
+fn print_out(text: &str) -> Result<(), ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => {
+            eprintln!("crossfoot: cannot write the report to standard output: {error}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 /// Say on stderr which files were read in an encoding other than UTF-8, and as what.
 fn print_notices(options: &crossfoot::decode::ReadOptions) {
     for notice in options.notices() {
@@ -62,10 +80,20 @@ fn paths(inputs: &crossfoot::cli::Inputs) -> (std::path::PathBuf, std::path::Pat
     (data, rules)
 }
 
+/// How `inputs` says files are read (`--allow-outside-data`).
+fn read_options(inputs: &crossfoot::cli::Inputs) -> crossfoot::decode::ReadOptions {
+    let mut options = crossfoot::decode::ReadOptions::new(None);
+    options.allow_outside_data = inputs.allow_outside_data;
+    options
+}
+
 /// Load the inputs without checking; print errors and give exit code 2 on failure.
 fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitCode> {
     let (data, rules) = paths(inputs);
-    let loaded = crossfoot::run::load(&data, &rules).map_err(|errors| input_errors(&errors))?;
+    let loaded = crossfoot::run::load_with(&data, &rules, &read_options(inputs));
+    if !loaded.errors.is_empty() {
+        return Err(input_errors(&loaded.errors));
+    }
     input_warnings(&loaded.dataset);
     Ok(loaded)
 }
@@ -73,10 +101,14 @@ fn load(inputs: &crossfoot::cli::Inputs) -> Result<crossfoot::run::Loaded, ExitC
 /// `crossfoot baseline`: run the checks and write their findings as a baseline.
 fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
     let (data, rules) = paths(&args.inputs);
-    let checked = match crossfoot::run::check(&data, &rules) {
-        Ok(checked) => checked,
-        Err(errors) => return input_errors(&errors),
-    };
+    let loaded = crossfoot::run::load_with(&data, &rules, &read_options(&args.inputs));
+    if !loaded.errors.is_empty() {
+        return input_errors(&loaded.errors);
+    }
+    let checked = loaded.check(false, &|_| {});
+    if !checked.errors.is_empty() {
+        return input_errors(&checked.errors);
+    }
     input_warnings(&checked.dataset);
     let mut inputs = crossfoot::output::Inputs::new(&data, &rules);
     inputs.read_by(&checked.dataset, &checked.program);
@@ -99,8 +131,11 @@ fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
 
 /// Read a baseline file; a missing or malformed one is bad input.
 fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let cannot =
+        |e: &dyn std::fmt::Display| format!("cannot read baseline {}: {e}", path.display());
+    let bytes = crossfoot::input_file::read(path, crossfoot::table::limits::ADDRESSABLE)
+        .map_err(|e| cannot(&e))?;
+    let text = String::from_utf8(bytes).map_err(|e| cannot(&e))?;
     crossfoot::baseline::parse(&text).map_err(|e| {
         format!(
             "baseline {} is not a crossfoot baseline: {e}",
@@ -119,8 +154,10 @@ fn list(args: &crossfoot::cli::ListArgs) -> ExitCode {
         crossfoot::cli::Listing::Tables => crossfoot::report::listing::tables(&loaded.dataset),
         crossfoot::cli::Listing::Rules => crossfoot::report::listing::rules(&loaded.program),
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    match print_out(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
 }
 
 /// `crossfoot explain RULE`.
@@ -130,10 +167,10 @@ fn explain(args: &crossfoot::cli::ExplainArgs) -> ExitCode {
         Err(code) => return code,
     };
     match crossfoot::report::listing::explain(&loaded.dataset, &loaded.program, &args.rule) {
-        Some(text) => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
-            ExitCode::SUCCESS
-        }
+        Some(text) => match print_out(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        },
         None => {
             eprintln!(
                 "crossfoot: no rule `{}` (see `crossfoot list rules`)",
@@ -149,6 +186,7 @@ fn lint(args: &crossfoot::cli::LintArgs) -> ExitCode {
     let (data, rules) = paths(&args.inputs);
     let options = crossfoot::lint::Options {
         coverage: args.coverage,
+        allow_outside_data: args.inputs.allow_outside_data,
     };
     let linted = match crossfoot::lint::run(&data, &rules, options) {
         Ok(linted) => linted,
@@ -161,7 +199,9 @@ fn lint(args: &crossfoot::cli::LintArgs) -> ExitCode {
             crossfoot::lint::report::human(&linted, human::Style { color, width: 100 })
         }
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    if let Err(code) = print_out(&text) {
+        return code;
+    }
     if linted.lints.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -189,8 +229,10 @@ fn claims(args: &crossfoot::cli::ClaimsArgs) -> ExitCode {
         }
         crossfoot::cli::ClaimsFormat::Human => crossfoot::claims::render_text(&source, &claims),
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    match print_out(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
 }
 
 /// Rule sets expanding to at most this many checks are linted for contradictions by `check`.
@@ -251,6 +293,7 @@ fn check_once(
 ) -> Result<(ExitCode, Baseline), ExitCode> {
     let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
     options.max_table_bytes = Some(args.max_table_size);
+    options.allow_outside_data = args.allow_outside_data;
     let mut loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     input_warnings(&loaded.dataset);
@@ -316,7 +359,7 @@ fn check_once(
             return Err(ExitCode::from(2));
         }
     } else {
-        let _ = std::io::stdout().write_all(text.as_bytes());
+        print_out(&text)?;
     }
     let fails = checked
         .outcome
@@ -345,7 +388,6 @@ fn check_once(
 /// changes, saying which findings are new and which were fixed since the last run. Runs until
 /// interrupted; bad input is reported and waited out, not fatal.
 fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) -> ExitCode {
-    use notify::{RecursiveMode, Watcher};
     let (events, changed) = std::sync::mpsc::channel();
     let mut watcher = match notify::recommended_watcher(events) {
         Ok(watcher) => watcher,
@@ -354,14 +396,19 @@ fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) 
             return ExitCode::from(2);
         }
     };
-    for path in [data, rules] {
-        if let Err(error) = watcher.watch(path, RecursiveMode::Recursive) {
-            eprintln!("crossfoot: cannot watch {}: {error}", path.display());
+    let roots = match crossfoot::watch::Roots::new(&[data, rules]) {
+        Ok(roots) => roots,
+        Err(error) => {
+            eprintln!("crossfoot: cannot watch {}: {error}", data.display());
             return ExitCode::from(2);
         }
-    }
+    };
     let mut last: Option<Baseline> = None;
     loop {
+        if let Err(error) = roots.arm(&mut watcher) {
+            eprintln!("crossfoot: cannot watch for changes: {error}");
+            return ExitCode::from(2);
+        }
         if let Ok((_, findings)) = check_once(args, data, rules, known) {
             if let Some(before) = &last {
                 let changes = crossfoot::watch::changes(before, &findings);
@@ -375,7 +422,7 @@ fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) 
             rules.display()
         );
         let _ = std::io::stdout().flush();
-        if wait_for_change(&changed).is_err() {
+        if wait_for_change(&changed, &roots).is_err() {
             return ExitCode::SUCCESS;
         }
     }
@@ -384,10 +431,11 @@ fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) 
 /// Block until a file changes, then let a burst of events (an editor saving) settle.
 fn wait_for_change(
     changed: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    roots: &crossfoot::watch::Roots,
 ) -> Result<(), std::sync::mpsc::RecvError> {
     loop {
         let event = changed.recv()?;
-        if event.is_ok_and(|e| e.kind.is_modify() || e.kind.is_create() || e.kind.is_remove()) {
+        if event.is_ok_and(|e| roots.concerns(&e)) {
             break;
         }
     }

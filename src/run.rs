@@ -6,6 +6,7 @@ use crate::decode::{ReadOptions, Text, decode};
 use crate::engine::program::Program;
 use crate::engine::{ParsedFile, compile_partial, evaluate_observed};
 use crate::finding::Outcome;
+use crate::input_file::Refusal;
 use crate::lang::RuleError;
 use crate::lang::parser::parse_rules_partial;
 use crate::source::SourceFile;
@@ -216,6 +217,9 @@ pub fn parse_rule_files_partial(
         path: path.to_path_buf(),
         message,
     };
+    // A rules file found in a rules directory stays inside it, as the data's files stay in
+    // theirs: a symlink to `/proc/self/environ` would be parsed and its first line shown.
+    let folder = path.is_dir().then_some(path);
     let paths: Vec<PathBuf> = if path.is_dir() {
         let entries = match std::fs::read_dir(path) {
             Ok(entries) => entries,
@@ -240,7 +244,16 @@ pub fn parse_rule_files_partial(
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let Text { text, decoded } = match std::fs::read(&path) {
+        if let Some(folder) = folder
+            && !options.allow_outside_data
+            && let Err(refusal @ Refusal::Outside { .. }) = crate::input_file::inside(&path, folder)
+        {
+            let message = format!("{refusal}; pass --allow-outside-data to read it");
+            errors.push(unreadable(&path, message));
+            continue;
+        }
+        let bytes = crate::input_file::read(&path, crate::table::limits::ADDRESSABLE);
+        let Text { text, decoded } = match bytes {
             Ok(bytes) => match decode(&path, bytes, options) {
                 Ok(text) => text,
                 Err(error) => {

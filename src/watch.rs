@@ -95,3 +95,74 @@ mod tests {
         );
     }
 }
+
+/// The files a watch follows: the data directory and the rules (a directory or one file).
+/// Each is watched recursively, and its parent directory too (not recursively), so deleting a
+/// directory and creating it again — as a version-control checkout or a copy does — is seen,
+/// and the watch is armed again on the new directory. Only changes under the roots count: a
+/// report written beside them does not start another run.
+pub struct Roots {
+    roots: Vec<std::path::PathBuf>,
+}
+
+impl Roots {
+    /// The roots as absolute paths, the form events name their files in.
+    pub fn new(paths: &[&std::path::Path]) -> std::io::Result<Self> {
+        let roots = paths
+            .iter()
+            .map(std::path::absolute)
+            .collect::<std::io::Result<_>>()?;
+        Ok(Roots { roots })
+    }
+
+    /// Watch every root that exists, and every root's parent. A root that is not there (deleted
+    /// while watched) is watched again by the next call after it reappears.
+    pub fn arm(&self, watcher: &mut impl notify::Watcher) -> Result<(), notify::Error> {
+        use notify::RecursiveMode;
+        for root in &self.roots {
+            if let Some(parent) = root.parent().filter(|p| p.exists()) {
+                let _ = watcher.unwatch(parent);
+                watcher.watch(parent, RecursiveMode::NonRecursive)?;
+            }
+            if root.exists() {
+                let _ = watcher.unwatch(root);
+                watcher.watch(root, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether an event changes a file under a root (a rules file, a table, the manifest).
+    pub fn concerns(&self, event: &notify::Event) -> bool {
+        let changes = event.kind.is_modify() || event.kind.is_create() || event.kind.is_remove();
+        changes
+            && event
+                .paths
+                .iter()
+                .any(|path| self.roots.iter().any(|root| path.starts_with(root)))
+    }
+}
+
+#[cfg(test)]
+mod roots_tests {
+    use super::Roots;
+    use notify::event::{CreateKind, EventKind};
+    use std::path::Path;
+
+    fn created(path: &str) -> notify::Event {
+        notify::Event::new(EventKind::Create(CreateKind::File)).add_path(path.into())
+    }
+
+    #[test]
+    fn only_changes_under_a_root_count() {
+        let roots = Roots::new(&[Path::new("/w/data"), Path::new("/w/t.rules")]).unwrap();
+        assert!(roots.concerns(&created("/w/data/T.csv")));
+        assert!(roots.concerns(&created("/w/data")));
+        assert!(roots.concerns(&created("/w/t.rules")));
+        assert!(!roots.concerns(&created("/w/report.json")));
+        assert!(!roots.concerns(&created("/w/t.rules.swp")));
+        let access = notify::Event::new(EventKind::Access(notify::event::AccessKind::Any))
+            .add_path("/w/data/T.csv".into());
+        assert!(!roots.concerns(&access));
+    }
+}

@@ -28,8 +28,14 @@ mod encodings;
 mod html;
 #[path = "cli/input_errors.rs"]
 mod input_errors;
+#[path = "cli/input_files.rs"]
+mod input_files;
 #[path = "cli/lint.rs"]
 mod lint;
+#[path = "cli/no_writes.rs"]
+mod no_writes;
+#[path = "cli/odd_inputs.rs"]
+mod odd_inputs;
 #[path = "cli/regressions.rs"]
 mod regressions;
 #[path = "cli/reliability.rs"]
@@ -38,6 +44,8 @@ mod reliability;
 mod reports;
 #[path = "cli/transcription.rs"]
 mod transcription;
+#[path = "cli/watching.rs"]
+mod watching;
 #[path = "cli/workbooks.rs"]
 mod workbooks;
 

@@ -8,9 +8,9 @@
 pub mod anchor;
 
 use crate::interval::Interval;
-use crate::source::{SharedSource, Span};
+use crate::source::{SharedSource, Span, named};
 use crate::table::label::{Label, LabelPath};
-use crate::table::{Cell, Grid, Table, TableMeta};
+use crate::table::{Cell, Grid, Table, TableError, TableMeta};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -419,6 +419,7 @@ pub fn text_table(source: &SharedSource) -> Table {
     let mut cells = Vec::with_capacity(claims.len());
     let mut spans = Vec::with_capacity(claims.len());
     let mut stated = Vec::with_capacity(claims.len());
+    let mut unreadable = Vec::new();
     for claim in &claims {
         stated.push(claim.stated_interval());
         let prefix = Span::new(
@@ -431,9 +432,10 @@ pub fn text_table(source: &SharedSource) -> Table {
             Label::new(source.slice(prefix), prefix),
         ]));
         let exact = claim.unit.is_some_and(|u| COUNT_UNITS.contains(&u));
-        let mantissa = i64::try_from(claim.value.mantissa()).unwrap_or(i64::MAX);
-        let mut cell = Cell::from_parts(mantissa, claim.value.scale()).unwrap_or(Cell::PLACEHOLDER);
-        cell.set_exact(exact);
+        let cell = Cell::value(claim.value, exact).unwrap_or_else(|| {
+            unreadable.push(too_many_digits(source, claim));
+            Cell::UNREADABLE
+        });
         cells.push(cell);
         spans.push(claim.span);
     }
@@ -454,7 +456,21 @@ pub fn text_table(source: &SharedSource) -> Table {
         stated: Some(stated),
         warnings: Vec::new(),
     };
-    Table::new(meta, source.clone(), grid)
+    Table::new(meta, source.clone(), grid).with_unreadable(unreadable)
+}
+
+/// A figure of the text with more digits than a cell holds: an input error, as in a table,
+/// never a silent "not applicable".
+fn too_many_digits(source: &SharedSource, claim: &Claim) -> TableError {
+    TableError::BadNumber {
+        source_code: named(source),
+        span: claim.span.into(),
+        message: format!(
+            "`{}` has more digits than crossfoot holds (16)",
+            source.slice(claim.span)
+        ),
+        help: "a figure of the text is checked only if it has at most 16 significant digits",
+    }
 }
 
 #[derive(Serialize)]

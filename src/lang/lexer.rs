@@ -143,6 +143,13 @@ fn position(chars: &mut Chars<'_>, text: &str) -> usize {
     chars.peek().map_or(text.len(), |&(i, _)| i)
 }
 
+/// Whether `text` reads as one word of the language, so a rule can name it: a table id.
+pub fn is_word(text: &str) -> bool {
+    text.starts_with(|c: char| !is_delimiter(c) && !"-'".contains(c))
+        && !text.contains(is_delimiter)
+        && matches!(word(text), TokenKind::Word(_))
+}
+
 fn word(text: &str) -> TokenKind {
     let is_number = text.starts_with(|c: char| c.is_ascii_digit())
         && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')

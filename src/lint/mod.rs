@@ -18,13 +18,14 @@ mod of_which;
 mod pinned_figure;
 pub mod report;
 
+use crate::decode::ReadOptions;
 use crate::engine::program::{CellId, CompiledRule, Program};
 use crate::engine::{ParsedFile, compile_partial};
 use crate::lang::RuleError;
 use crate::lang::ast::{Body, Rule, Severity};
-use crate::run::parse_rule_files;
+use crate::run::parse_rule_files_partial;
 use crate::source::{SharedSource, Span};
-use crate::table::manifest::{Dataset, load_dataset};
+use crate::table::manifest::{Dataset, load_dataset_partial};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -117,6 +118,8 @@ pub struct Lint {
 pub struct Options {
     /// Also list the tables, rows and columns no rule reads.
     pub coverage: bool,
+    /// `--allow-outside-data`: read files the manifest names outside the data directory.
+    pub allow_outside_data: bool,
 }
 
 /// The loaded inputs and what linting them found.
@@ -129,24 +132,26 @@ pub struct Linted {
 /// Load the tables and rules and lint them. `Err` holds every input problem (a repeated rule
 /// id is a lint, not an input problem).
 pub fn run(data: &Path, rules: &Path, options: Options) -> Result<Linted, Vec<miette::Report>> {
-    let dataset = load_dataset(data).map_err(|errors| {
-        errors
+    // Every input error of every file at once: a syntax error in one rules file must not hide
+    // an unknown label in another.
+    let mut read = ReadOptions::default();
+    read.allow_outside_data = options.allow_outside_data;
+    let (dataset, table_errors) = load_dataset_partial(data, &read);
+    let (files, parse_errors) = parse_rule_files_partial(rules, &read);
+    let mut errors: Vec<miette::Report> =
+        table_errors.into_iter().map(miette::Report::new).collect();
+    errors.extend(parse_errors.into_iter().map(miette::Report::new));
+    let (program, compile_errors) = if dataset.tables.is_empty() && !errors.is_empty() {
+        (Program::default(), Vec::new())
+    } else {
+        compile_partial(&dataset, &files)
+    };
+    errors.extend(
+        compile_errors
             .into_iter()
-            .map(miette::Report::new)
-            .collect::<Vec<_>>()
-    })?;
-    let files = parse_rule_files(rules).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(miette::Report::new)
-            .collect::<Vec<_>>()
-    })?;
-    let (program, errors) = compile_partial(&dataset, &files);
-    let errors: Vec<miette::Report> = errors
-        .into_iter()
-        .filter(|error| !matches!(error, RuleError::DuplicateId { .. }))
-        .map(miette::Report::new)
-        .collect();
+            .filter(|error| !matches!(error, RuleError::DuplicateId { .. }))
+            .map(miette::Report::new),
+    );
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -12,13 +12,40 @@ use crate::checks::{show_gap, show_interval};
 use crate::engine::program::CellId;
 use std::fmt::Write;
 
-/// Text for a table cell: pipes escaped, line breaks as spaces.
+/// Text from the inputs (labels, captions, descriptions, messages) as Markdown that shows it
+/// as written: HTML is not rendered, `|` does not end a table cell, `*`, `_`, `[` … do not
+/// format, and a line break does not end a list item or a table row.
 fn cell_text(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            // `[` alone breaks a link; `#` and `!` only act where these texts never stand.
+            '\\' | '`' | '*' | '_' | '[' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as a code span, whatever backticks it holds: fenced by one more backtick than its
+/// longest run (CommonMark), on one line.
+fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if longest > 0 { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn location(cell: &CellView<'_>) -> String {
-    format!("`{}`", cell.location())
+    code(&cell.location()).replace('|', "\\|")
 }
 
 fn cells_table(out: &mut String, report: &Report<'_>, cells: &[CellId], published: bool) {
@@ -75,10 +102,10 @@ pub fn render(report: &Report<'_>) -> String {
             Some(table) => {
                 let _ = writeln!(
                     out,
-                    "## {} {} (`{}`)\n",
-                    table.meta.printed,
-                    table.meta.caption,
-                    table.id()
+                    "## {} {} ({})\n",
+                    cell_text(&table.meta.printed),
+                    cell_text(&table.meta.caption),
+                    code(table.id())
                 );
             }
             None => out.push_str("## Findings without a cell\n\n"),
@@ -91,7 +118,12 @@ pub fn render(report: &Report<'_>) -> String {
             let rule = report.program.rules.get(finding.rule);
             let description = rule.map_or("", |r| r.description.as_str());
             let scale = finding.published.map_or(2, |p| p.scale());
-            let _ = writeln!(out, "### `{}` — {description}\n", finding.rule_id);
+            let _ = writeln!(
+                out,
+                "### {} — {}\n",
+                code(&finding.rule_id),
+                cell_text(description)
+            );
             // The published figure as the book prints it (digit groups and all).
             let printed = match finding.published {
                 Some(value) => finding
@@ -103,11 +135,12 @@ pub fn render(report: &Report<'_>) -> String {
             };
             let _ = writeln!(
                 out,
-                "- **Severity:** {}\n- **Printed:** {printed}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n",
+                "- **Severity:** {}\n- **Printed:** {}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n",
                 report.severity(finding).keyword(),
+                cell_text(&printed),
                 show_interval(&finding.expected, scale),
                 show_gap(finding.gap, scale),
-                finding.message
+                cell_text(&finding.message)
             );
             cells_table(
                 &mut out,
@@ -121,7 +154,12 @@ pub fn render(report: &Report<'_>) -> String {
     if !outcome.notes.is_empty() {
         out.push_str("## Checks that could not be decided\n\n");
         for note in &outcome.notes {
-            let _ = writeln!(out, "### `{}` — {}\n", note.rule_id, note.message);
+            let _ = writeln!(
+                out,
+                "### {} — {}\n",
+                code(&note.rule_id),
+                cell_text(&note.message)
+            );
             cells_table(&mut out, report, &note.cells, false);
             out.push('\n');
         }
@@ -142,7 +180,7 @@ fn input_errors(report: &Report<'_>, out: &mut String) {
     for error in report.error_views() {
         let place = error
             .place()
-            .map_or_else(String::new, |p| format!(" (`{p}`)"));
+            .map_or_else(String::new, |p| format!(" ({})", code(&p)));
         let _ = writeln!(
             out,
             "- **{}**{place}: {}",

@@ -2,9 +2,10 @@
 
 use crate::decode::DecodeError;
 use crate::docx::DocxError;
+use crate::input_file::Refusal;
 use crate::source::DiagnosticSource;
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A problem with the tables or their manifest. Every variant that comes from a file's content
 /// carries the file and a span, so the report can point at the cell.
@@ -29,10 +30,10 @@ pub enum TableError {
     Docx(#[from] DocxError),
 
     /// The manifest names a CSV file that is not there.
-    #[error("the table file {} does not exist", path.display())]
+    #[error("the file {} does not exist", path.display())]
     #[diagnostic(
         code(crossfoot::data::missing_file),
-        help("check `file` in tables.toml")
+        help("check the path in tables.toml: it is relative to the data directory")
     )]
     MissingFile {
         path: PathBuf,
@@ -43,8 +44,9 @@ pub enum TableError {
     },
 
     /// A file larger than `--max-table-size` (default 1 GiB; never past 4 GiB, the most that
-    /// 32-bit offsets address), refused before it is read.
-    #[error("{} is too large: {size} bytes, and the limit is {limit} bytes", path.display())]
+    /// 32-bit offsets address), refused before it is read — or, when it holds more than its
+    /// metadata says, as soon as reading passes the limit.
+    #[error("{} is too large: {}", path.display(), crate::input_file::too_large(*.size, *.limit))]
     #[diagnostic(
         code(crossfoot::data::too_large),
         help(
@@ -55,8 +57,53 @@ pub enum TableError {
     )]
     TooLarge {
         path: PathBuf,
-        size: u64,
+        /// `None`: the file held more than its metadata said (it grew while read).
+        size: Option<u64>,
         limit: u64,
+    },
+
+    /// A path that names a FIFO, a device (a symlink to `/dev/zero`), a socket or a directory:
+    /// reading it might never end (or never start), so it is refused before it is opened.
+    #[error("{} is {kind}, not a regular file", path.display())]
+    #[diagnostic(
+        code(crossfoot::data::not_a_file),
+        help(
+            "crossfoot reads tables, tables.toml, the text, rules and baselines only from \
+             regular files: save the data to a file and name that"
+        )
+    )]
+    NotAFile {
+        path: PathBuf,
+        kind: &'static str,
+        /// `tables.toml`, when the path is named there.
+        #[source_code]
+        source_code: Option<NamedSource<DiagnosticSource>>,
+        #[label("named here")]
+        span: Option<SourceSpan>,
+    },
+
+    /// A path that resolves — through `..`, an absolute path or a symlink — to a file outside
+    /// the data directory: `file = "/proc/self/environ"`, `file = "../x.csv"`, a `T.csv` in the
+    /// data directory that links elsewhere. Refused unless `--allow-outside-data`; the file is
+    /// not opened, so nothing of it is shown.
+    #[error("{message}")]
+    #[diagnostic(
+        code(crossfoot::data::outside),
+        help(
+            "keep every table, the text and tables.toml inside the data directory (a symlink \
+             there may point only inside it), or pass --allow-outside-data to read files \
+             elsewhere"
+        )
+    )]
+    OutsideData {
+        /// `data/../x.csv is outside the data directory data (it resolves to /tmp/x.csv)`
+        /// ([`TableError::outside`]): one string keeps errors small.
+        message: String,
+        /// `tables.toml`, when the path is named there.
+        #[source_code]
+        source_code: Option<NamedSource<DiagnosticSource>>,
+        #[label("outside the data directory")]
+        span: Option<SourceSpan>,
     },
 
     /// A table file with nothing in it.
@@ -116,6 +163,22 @@ pub enum TableError {
         #[label("here")]
         span: Option<SourceSpan>,
         message: String,
+    },
+
+    /// A manifest id no rule could write: empty, with a space or a character of the language.
+    #[error("table id `{id}` cannot be named by a rule")]
+    #[diagnostic(
+        code(crossfoot::data::bad_table_id),
+        help(
+            "an id is one word: letters, digits, `-`, `_` or `.`, no spaces or brackets (`A10`, `T1-1`)"
+        )
+    )]
+    BadTableId {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("not a word a rule can write")]
+        span: SourceSpan,
+        id: String,
     },
 
     /// Two manifest entries (or two files) claim the same table id.
@@ -275,6 +338,50 @@ pub enum TableError {
         )
     )]
     NoTables { path: PathBuf },
+}
+
+impl TableError {
+    /// [`TableError::OutsideData`] for `path`, which resolves to `resolved`, out of `folder`;
+    /// `named_at` is where `tables.toml` names it.
+    pub fn outside(
+        path: &Path,
+        folder: &Path,
+        resolved: &Path,
+        named_at: Option<(NamedSource<DiagnosticSource>, SourceSpan)>,
+    ) -> Self {
+        let (source_code, span) = named_at.unzip();
+        TableError::OutsideData {
+            message: format!(
+                "{} is outside the data directory {} (it resolves to {})",
+                path.display(),
+                folder.display(),
+                resolved.display()
+            ),
+            source_code,
+            span,
+        }
+    }
+
+    /// Why [`crate::input_file::read`] would not read the file at `path`, as a data error.
+    pub fn refused(path: &Path, refusal: Refusal) -> Self {
+        let path = path.to_path_buf();
+        match refusal {
+            Refusal::Io(e) => TableError::Unreadable {
+                path,
+                message: e.to_string(),
+            },
+            Refusal::NotAFile { kind } => TableError::NotAFile {
+                path,
+                kind,
+                source_code: None,
+                span: None,
+            },
+            Refusal::TooLarge { size, limit } => TableError::TooLarge { path, size, limit },
+            Refusal::Outside { folder, resolved } => {
+                TableError::outside(&path, &folder, &resolved, None)
+            }
+        }
+    }
 }
 
 /// Something in the tables worth a look that does not stop the run: printed on stderr with its

@@ -10,6 +10,10 @@
 /// The most a file may hold: spans are 32-bit byte offsets.
 pub const ADDRESSABLE: u64 = u32::MAX as u64;
 
+/// The largest `--max-table-size` accepted: `4G`, which reads as [`ADDRESSABLE`] (one byte
+/// less), the most a span can address.
+const LARGEST_LIMIT: u64 = 4 << 30;
+
 /// The default limit on one table file, in bytes (1 GiB).
 pub const DEFAULT_MAX_TABLE_BYTES: u64 = 1 << 30;
 
@@ -37,9 +41,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     };
     let bytes = number
         .checked_mul(1 << shift)
-        .filter(|&bytes| bytes <= ADDRESSABLE)
+        .filter(|&bytes| bytes <= LARGEST_LIMIT)
         .ok_or_else(|| format!("`{text}` is more than the 4G crossfoot can address"))?;
-    Ok(bytes)
+    Ok(bytes.min(ADDRESSABLE))
 }
 
 #[cfg(test)]
@@ -53,6 +57,9 @@ mod tests {
         assert_eq!(parse_size("2G"), Ok(2 << 30));
         assert_eq!(parse_size("2GiB"), Ok(2 << 30));
         assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("4G"), Ok(ADDRESSABLE));
+        assert_eq!(parse_size("4096M"), Ok(ADDRESSABLE));
+        assert!(parse_size("4294967297").is_err());
         assert!(parse_size("5G").is_err());
         assert!(parse_size("12T").is_err());
         assert!(parse_size("M").is_err());

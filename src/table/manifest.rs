@@ -8,6 +8,7 @@ use super::read::{Layout, parse_table, read_table, read_text_with};
 use super::sheet::{SheetPlan, is_workbook, parse_range, read_sheet};
 use super::{Table, TableError, TableMeta, TableWarning};
 use crate::decode::ReadOptions;
+use crate::input_file::Refusal;
 use crate::source::{SharedSource, Span, named};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -26,7 +27,7 @@ struct Manifest {
     year: Option<i32>,
     /// The text the tables were transcribed from, bundled beside them: its figures become the
     /// table `TEXT`, which rules can check against the tables.
-    source: Option<String>,
+    source: Option<toml::Spanned<String>>,
     #[serde(rename = "table", default)]
     tables: Vec<Entry>,
 }
@@ -165,14 +166,11 @@ pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, V
 pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<TableError>) {
     let manifest_path = dir.join(MANIFEST_FILE);
     let planning = if manifest_path.exists() {
-        plan_from_manifest(dir, &manifest_path, options)
-    } else {
-        plan_from_directory(dir)
-            .map(|planned| {
-                let declared = planned.iter().map(|p| p.meta.id.clone()).collect();
-                (None, None, planned, Vec::new(), declared)
-            })
+        confine(dir, &manifest_path, options, None)
             .map_err(|e| vec![e])
+            .and_then(|()| plan_from_manifest(dir, &manifest_path, options))
+    } else {
+        plan_from_directory(dir, options).map_err(|e| vec![e])
     };
     let (year, text, planned, mut errors, declared) = match planning {
         Ok(plan) => plan,
@@ -206,7 +204,11 @@ pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<
         .collect();
     if let Some(text) = text {
         match super::read::read_book_text(&dir.join(text), options) {
-            Ok(source) => dataset.tables.push(crate::claims::text_table(&source)),
+            Ok(source) => {
+                let mut table = crate::claims::text_table(&source);
+                errors.append(&mut table.take_unreadable());
+                dataset.tables.push(table);
+            }
             Err(error) => {
                 errors.push(error);
                 dataset.unloaded.push(crate::claims::TEXT_TABLE.to_string());
@@ -243,6 +245,10 @@ fn plan_from_manifest(
     })?;
     let mut seen: Vec<&toml::Spanned<String>> = Vec::new();
     let mut errors = Vec::new();
+    let span_of = |value: &toml::Spanned<String>| {
+        let range = value.span();
+        Span::new(range.start, range.end - range.start)
+    };
     let mut readable = Vec::with_capacity(manifest.tables.len());
     for entry in &manifest.tables {
         let first = seen
@@ -252,18 +258,31 @@ fn plan_from_manifest(
         if let Some(first) = first {
             errors.push(duplicate(&source, first, &entry.id));
         }
+        let nameable = crate::lang::lexer::is_word(entry.id.get_ref());
+        if !nameable {
+            let range = entry.id.span();
+            errors.push(TableError::BadTableId {
+                source_code: named(&source),
+                span: Span::new(range.start, range.end - range.start).into(),
+                id: entry.id.get_ref().clone(),
+            });
+        }
         seen.push(&entry.id);
         let file = dir.join(entry.file.get_ref());
-        let exists = file.exists();
-        if !exists {
-            let range = entry.file.span();
+        let span = span_of(&entry.file);
+        let admitted = if file.exists() {
+            admit(dir, &file, options, (&source, span))
+                .map_err(|e| errors.push(e))
+                .is_ok()
+        } else {
             errors.push(TableError::MissingFile {
                 path: file,
                 source_code: named(&source),
-                span: Span::new(range.start, range.end - range.start).into(),
+                span: span.into(),
             });
-        }
-        readable.push(exists && first.is_none());
+            false
+        };
+        readable.push(admitted && first.is_none() && nameable);
     }
     let sheets: Vec<Option<SheetPlan>> = manifest
         .tables
@@ -277,11 +296,32 @@ fn plan_from_manifest(
             })
         })
         .collect();
-    let declared = manifest
+    let mut declared: Vec<String> = manifest
         .tables
         .iter()
         .map(|entry| entry.id.get_ref().clone())
         .collect();
+    // A text that is not there, or is refused, is reported on `source = …` and not read.
+    let text = manifest.source.and_then(|text| {
+        let path = dir.join(text.get_ref());
+        let admitted = if path.exists() {
+            admit(dir, &path, options, (&source, span_of(&text)))
+        } else {
+            Err(TableError::MissingFile {
+                path,
+                source_code: named(&source),
+                span: span_of(&text).into(),
+            })
+        };
+        match admitted {
+            Ok(()) => Some(text.into_inner()),
+            Err(error) => {
+                errors.push(error);
+                declared.push(crate::claims::TEXT_TABLE.to_string());
+                None
+            }
+        }
+    });
     let planned = manifest
         .tables
         .into_iter()
@@ -306,7 +346,7 @@ fn plan_from_manifest(
             sheet,
         })
         .collect();
-    Ok((manifest.year, manifest.source, planned, errors, declared))
+    Ok((manifest.year, text, planned, errors, declared))
 }
 
 /// For a workbook entry, which sheet and range to read; `sheet` and `range` on a CSV file are
@@ -377,7 +417,54 @@ fn duplicate(
     }
 }
 
-fn plan_from_directory(dir: &Path) -> Result<Vec<Planned>, TableError> {
+/// Whether a file `tables.toml` names (at `named_at`) may be read: a regular file, inside the
+/// data directory `dir` unless `--allow-outside-data`. Checked before reading, so the refusal
+/// can point at the manifest; reading refuses what is not a regular file again.
+fn admit(
+    dir: &Path,
+    path: &Path,
+    options: &ReadOptions,
+    named_at: (&SharedSource, Span),
+) -> Result<(), TableError> {
+    confine(dir, path, options, Some(named_at))?;
+    let (manifest, span) = named_at;
+    match crate::input_file::regular(path) {
+        Err(Refusal::NotAFile { kind }) => Err(TableError::NotAFile {
+            path: path.to_path_buf(),
+            kind,
+            source_code: Some(named(manifest)),
+            span: Some(span.into()),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `Ok` when `path` resolves inside the data directory `dir` (`..` and symlinks followed), or
+/// with `--allow-outside-data`; a path that is not there is left to be reported where it is
+/// read. Nothing outside is opened, so no diagnostic can show what it holds.
+fn confine(
+    dir: &Path,
+    path: &Path,
+    options: &ReadOptions,
+    named_at: Option<(&SharedSource, Span)>,
+) -> Result<(), TableError> {
+    if options.allow_outside_data {
+        return Ok(());
+    }
+    match crate::input_file::inside(path, dir) {
+        Err(Refusal::Outside { resolved, .. }) => Err(TableError::outside(
+            path,
+            dir,
+            &resolved,
+            named_at.map(|(manifest, span)| (named(manifest), span.into())),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Every `*.csv` of the directory as a table named after its file (no year, no text), what is
+/// wrong with the others (a symlink out of the directory), and every table id found.
+fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableError> {
     let entries = std::fs::read_dir(dir).map_err(|e| TableError::Unreadable {
         path: dir.to_path_buf(),
         message: e.to_string(),
@@ -388,14 +475,21 @@ fn plan_from_directory(dir: &Path) -> Result<Vec<Planned>, TableError> {
         .filter(|p| p.extension().is_some_and(|x| x == "csv"))
         .collect();
     paths.sort();
-    Ok(paths
+    let mut errors = Vec::new();
+    let mut declared = Vec::new();
+    let planned = paths
         .into_iter()
-        .map(|path| {
+        .filter_map(|path| {
             let id = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            Planned {
+            declared.push(id.clone());
+            if let Err(error) = confine(dir, &path, options, None) {
+                errors.push(error);
+                return None;
+            }
+            Some(Planned {
                 meta: TableMeta {
                     printed: id.clone(),
                     id,
@@ -408,7 +502,8 @@ fn plan_from_directory(dir: &Path) -> Result<Vec<Planned>, TableError> {
                     text_columns: Vec::new(),
                 },
                 sheet: None,
-            }
+            })
         })
-        .collect())
+        .collect();
+    Ok((None, None, planned, errors, declared))
 }

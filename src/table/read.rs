@@ -46,53 +46,29 @@ pub fn read_book_text(path: &Path, options: &ReadOptions) -> Result<SharedSource
     if !crate::docx::is_docx(path) {
         return read_text_with(path, options);
     }
-    let size = std::fs::metadata(path)
-        .map_err(|e| TableError::Unreadable {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?
-        .len();
     // The zip's directory is read whole: the file is bounded as its document part is.
     let limit = options.max_table_bytes();
-    if size > limit {
-        return Err(TableError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit,
-        });
-    }
-    let read = crate::docx::read_docx(path, limit)?;
+    let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
+    let read = crate::docx::read_archive(path, std::io::Cursor::new(bytes), limit)?;
     Ok(Arc::new(
         SourceFile::new(path, read.text).stored_as(Stored::Docx(read.paragraphs)),
     ))
 }
 
-/// [`read_text_with`], refusing a file of more than `limit` bytes before reading it. Files are
-/// only ever opened for reading.
+/// [`read_text_with`], refusing a file of more than `limit` bytes, or one that is not a
+/// regular file, before reading it ([`crate::input_file::read`]).
 fn read_bounded(
     path: &Path,
     options: &ReadOptions,
     limit: u64,
 ) -> Result<SharedSource, TableError> {
-    let unreadable = |e: std::io::Error| TableError::Unreadable {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > limit {
-        return Err(TableError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit,
-        });
-    }
-    let bytes = read_bytes(path, size).map_err(unreadable)?;
+    let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
     let Text { text, decoded } = decode(path, bytes, options)?;
     // GBK's two bytes become three in UTF-8: the text, not only the file, must fit.
     if text.len() > u32::MAX as usize {
         return Err(TableError::TooLarge {
             path: path.to_path_buf(),
-            size: text.len() as u64,
+            size: Some(text.len() as u64),
             limit: super::limits::ADDRESSABLE,
         });
     }
@@ -101,28 +77,6 @@ fn read_bounded(
         Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
         None => source,
     }))
-}
-
-/// Bytes per part when a large file is read by several threads at once.
-const READ_PART: usize = 4 << 20;
-
-/// Read a whole file. A large file is read in parts by all threads: the copy, and the first
-/// touch of every fresh page of memory, are shared out instead of done by one thread.
-fn read_bytes(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
-    #[cfg(unix)]
-    if let Ok(length) = usize::try_from(size)
-        && length > READ_PART
-    {
-        use std::os::unix::fs::FileExt;
-        let file = std::fs::File::open(path)?;
-        let mut bytes = vec![0u8; length];
-        bytes
-            .par_chunks_mut(READ_PART)
-            .enumerate()
-            .try_for_each(|(index, part)| file.read_exact_at(part, (index * READ_PART) as u64))?;
-        return Ok(bytes);
-    }
-    std::fs::read(path)
 }
 
 /// One CSV record, owned: its fields' text (unquoted) and byte spans in the file.

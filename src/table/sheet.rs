@@ -111,16 +111,13 @@ impl CellRange {
     }
 }
 
-/// Read a sheet of a workbook as the CSV text of its table, within `limit` bytes
-/// (`--max-table-size`): see [`read_sheet_from`].
+/// Read a sheet of a workbook of at most `limit` bytes (`--max-table-size`) as the CSV text of
+/// its table: the file is read by [`crate::input_file::read`] (a regular file, bounded), never
+/// from the path by calamine; then see [`read_sheet_from`].
 pub fn read_sheet(path: &Path, plan: &SheetPlan, limit: u64) -> Result<SharedSource, TableError> {
-    let unreadable = |e: std::io::Error| TableError::Workbook {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    read_sheet_from(path, std::io::BufReader::new(file), size, plan, limit)
+    let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
+    let size = bytes.len() as u64;
+    read_sheet_from(path, std::io::Cursor::new(bytes), size, plan, limit)
 }
 
 /// Read a sheet of a workbook of `size` bytes from `reader`, in the format `path`'s extension

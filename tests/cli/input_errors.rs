@@ -202,7 +202,8 @@ fn an_empty_data_directory_and_an_empty_file_are_errors() {
 #[test]
 fn a_table_that_cannot_be_read_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    // A directory where a file should be: there, but not readable as a file.
+    // A directory where a file should be: there, but not a file (refused before it is read,
+    // on the manifest's `file`).
     std::fs::create_dir_all(dir.path().join("data/T.csv")).unwrap();
     std::fs::write(
         dir.path().join("data/tables.toml"),
@@ -218,11 +219,16 @@ fn a_table_that_cannot_be_read_is_an_error() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("crossfoot::data::unreadable"),
+        run.stderr.contains("crossfoot::data::not_a_file"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("T.csv"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("T.csv is a directory, not a regular file"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Past fifty, errors are counted, not shown: a file keeps fifty and counts the rest, and the

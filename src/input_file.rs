@@ -1,0 +1,249 @@
+//! The one place an input file is opened: every table (CSV or workbook), `tables.toml`, the
+//! book's text (`.txt` or `.docx`), every rules file and the baseline are read through [`read`].
+//!
+//! A file's length in its metadata is not a bound on what reading it gives: a device
+//! (`/dev/zero`) or a FIFO reports 0 and never ends, or never starts (opening a FIFO blocks
+//! until a writer comes), and a file under `/proc` or one being written reports less than it
+//! holds. So only regular files are read — the path is examined before it is opened, and the
+//! opened file again — and every read goes through `take(limit + 1)`: one byte past the limit
+//! is an error, whatever the metadata said.
+//!
+//! [`inside`] is the other half of "read only what was meant": a path that `tables.toml` names
+//! (or a symlink in the data directory) must resolve to a file inside the data directory, so a
+//! manifest cannot make a run print `/proc/self/environ` in a CI log.
+
+use rayon::prelude::*;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Why an input file is not read.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// The path is not there, or cannot be opened or read (no permission).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+
+    /// The path names a directory, a FIFO, a socket or a device (`/dev/zero`): something that
+    /// is not a regular file, which may never end or block the run for ever.
+    #[error("it is {kind}, not a regular file")]
+    NotAFile { kind: &'static str },
+
+    /// More than `limit` bytes: `size` as the metadata says, or `None` when the file held more
+    /// than its metadata said (it grew while read, or is a file under `/proc`).
+    #[error("{}", too_large(*.size, *.limit))]
+    TooLarge { size: Option<u64>, limit: u64 },
+
+    /// The path resolves (through `..` or a symlink) to a file outside `folder`.
+    #[error("it is outside {} (it resolves to {})", .folder.display(), .resolved.display())]
+    Outside { folder: PathBuf, resolved: PathBuf },
+}
+
+/// `114 bytes, and the limit is 64 bytes`; for a file that held more than its metadata said,
+/// `more than the limit of 64 bytes`.
+pub fn too_large(size: Option<u64>, limit: u64) -> String {
+    match size {
+        Some(size) => format!("{size} bytes, and the limit is {limit} bytes"),
+        None => format!("more than the limit of {limit} bytes"),
+    }
+}
+
+/// What a path names when it is not a regular file, in words (`a FIFO (named pipe)`).
+fn kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_char_device() {
+            return Some("a character device");
+        }
+        if file_type.is_block_device() {
+            return Some("a block device");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// `Ok` for a regular file (a symlink is followed) that is not past `limit`.
+fn admit(metadata: &std::fs::Metadata, limit: u64) -> Result<u64, Refusal> {
+    if let Some(kind) = kind(metadata.file_type()) {
+        return Err(Refusal::NotAFile { kind });
+    }
+    let size = metadata.len();
+    if size > limit {
+        return Err(Refusal::TooLarge {
+            size: Some(size),
+            limit,
+        });
+    }
+    Ok(size)
+}
+
+/// Whether `path` (a symlink followed) is a regular file: for a refusal with the place the path
+/// was named, before reading.
+pub fn regular(path: &Path) -> Result<(), Refusal> {
+    match kind(std::fs::metadata(path)?.file_type()) {
+        Some(kind) => Err(Refusal::NotAFile { kind }),
+        None => Ok(()),
+    }
+}
+
+/// Whether `path`, with every `..` and symlink resolved, lies inside `folder` (resolved too).
+/// A path that cannot be resolved (it is not there) is an [`Refusal::Io`].
+pub fn inside(path: &Path, folder: &Path) -> Result<(), Refusal> {
+    let folder = folder.canonicalize()?;
+    let resolved = path.canonicalize()?;
+    if resolved.starts_with(&folder) {
+        Ok(())
+    } else {
+        Err(Refusal::Outside { folder, resolved })
+    }
+}
+
+/// Bytes per part when a large file is read by several threads at once.
+const READ_PART: usize = 4 << 20;
+
+/// Read a whole regular file of at most `limit` bytes. Files are only ever opened for reading.
+///
+/// The path is examined before it is opened, since opening a FIFO blocks; the opened file is
+/// examined again, and read through `take(limit + 1)`, so a file that holds more than its
+/// metadata says is refused too. (A path swapped for a FIFO between the two looks would still
+/// block the open: without `O_NONBLOCK`, which std cannot name portably, that is the window.)
+pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    admit(&std::fs::metadata(path)?, limit)?;
+    let mut file = std::fs::File::open(path)?;
+    let size = admit(&file.metadata()?, limit)?;
+    let mut bytes = read_start(&file, size)?;
+    // What the metadata did not announce: at most one byte past the limit, to tell it is past.
+    let start = bytes.len() as u64;
+    file.seek(SeekFrom::Start(start))?;
+    let left = limit.saturating_add(1).saturating_sub(start);
+    (&mut file).take(left).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Refusal::TooLarge { size: None, limit });
+    }
+    Ok(bytes)
+}
+
+/// The first `size` bytes of a large file, read in parts by all threads: the copy, and the first
+/// touch of every fresh page of memory, are shared out instead of done by one thread. A small
+/// file gives an empty buffer with room for it, for [`read`] to fill.
+fn read_start(file: &std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    let length = usize::try_from(size).unwrap_or(usize::MAX);
+    #[cfg(unix)]
+    if length > READ_PART {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0u8; length];
+        bytes
+            .par_chunks_mut(READ_PART)
+            .enumerate()
+            .try_for_each(|(index, part)| file.read_exact_at(part, (index * READ_PART) as u64))?;
+        return Ok(bytes);
+    }
+    let _ = file;
+    Ok(Vec::with_capacity(length.saturating_add(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regular_file_is_read_whole_up_to_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "a,b\n").unwrap();
+        assert_eq!(read(&path, 4).unwrap(), b"a,b\n");
+        assert!(matches!(
+            read(&path, 3),
+            Err(Refusal::TooLarge {
+                size: Some(4),
+                limit: 3
+            })
+        ));
+        assert!(matches!(
+            read(dir.path(), 10),
+            Err(Refusal::NotAFile {
+                kind: "a directory"
+            })
+        ));
+        assert!(matches!(
+            read(&dir.path().join("none"), 10),
+            Err(Refusal::Io(_))
+        ));
+    }
+
+    /// Past [`READ_PART`] a file is read in parts by several threads: the parts join up.
+    #[test]
+    fn a_large_file_is_read_in_parts_whole_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.csv");
+        let bytes: Vec<u8> = (0..READ_PART * 2 + 3).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(read(&path, bytes.len() as u64).unwrap(), bytes);
+        assert!(matches!(
+            read(&path, bytes.len() as u64 - 1),
+            Err(Refusal::TooLarge { size: Some(_), .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_before_it_is_read() {
+        assert!(matches!(
+            read(Path::new("/dev/zero"), 10),
+            Err(Refusal::NotAFile {
+                kind: "a character device"
+            })
+        ));
+    }
+
+    /// `/proc` files say they are empty and are not: the limit holds all the same.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_holds_more_than_its_metadata_says_is_bounded() {
+        let path = Path::new("/proc/self/status");
+        assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+        assert!(matches!(
+            read(path, 8),
+            Err(Refusal::TooLarge {
+                size: None,
+                limit: 8
+            })
+        ));
+        assert!(read(path, 1 << 20).unwrap().len() > 8);
+    }
+
+    #[test]
+    fn inside_resolves_dot_dot_and_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(data.join("T.csv"), "").unwrap();
+        std::fs::write(dir.path().join("x.csv"), "").unwrap();
+        assert!(inside(&data.join("T.csv"), &data).is_ok());
+        assert!(inside(&data.join("../data/T.csv"), &data).is_ok());
+        assert!(matches!(
+            inside(&data.join("../x.csv"), &data),
+            Err(Refusal::Outside { .. })
+        ));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("x.csv"), data.join("out.csv")).unwrap();
+            assert!(matches!(
+                inside(&data.join("out.csv"), &data),
+                Err(Refusal::Outside { .. })
+            ));
+        }
+    }
+}
