@@ -115,9 +115,28 @@ impl CellRange {
 /// its table: the file is read by [`crate::input_file::read`] (a regular file, bounded), never
 /// from the path by calamine; then see [`read_sheet_from`].
 pub fn read_sheet(path: &Path, plan: &SheetPlan, limit: u64) -> Result<SharedSource, TableError> {
-    let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
+    let bytes = crate::input_file::read(path, limit).map_err(|refusal| match refusal {
+        crate::input_file::Refusal::TooLarge { size, limit } => {
+            file_too_large(path, plan, size, limit)
+        }
+        refusal => TableError::refused(path, refusal),
+    })?;
     let size = bytes.len() as u64;
     read_sheet_from(path, std::io::Cursor::new(bytes), size, plan, limit)
+}
+
+/// A workbook file of `size` bytes (`None`: more than its metadata said), past `limit`.
+fn file_too_large(path: &Path, plan: &SheetPlan, size: Option<u64>, limit: u64) -> TableError {
+    let size = size.map_or_else(|| "more".to_string(), |size| format!("{size} bytes"));
+    TableError::WorkbookTooLarge {
+        message: format!(
+            "{} is too large: {size}, and the limit is {limit} bytes",
+            path.display()
+        ),
+        source_code: named(&plan.manifest),
+        span: plan.file_span.into(),
+        label: "this workbook",
+    }
 }
 
 /// Read a sheet of a workbook of `size` bytes from `reader`, in the format `path`'s extension
@@ -153,14 +172,7 @@ pub fn read_sheet_from<R: Read + Seek>(
             label,
         };
     if size > limit {
-        return Err(too_large(
-            plan.file_span,
-            "this workbook",
-            format!(
-                "{} is too large: {size} bytes, and the limit is {limit} bytes",
-                path.display()
-            ),
-        ));
+        return Err(file_too_large(path, plan, Some(size), limit));
     }
     if let Some(parts) = decompressed_size(&mut reader)
         && parts > limit

@@ -266,3 +266,20 @@ fn a_sheet_that_decompresses_past_its_declared_size_is_an_error() {
     );
     assert_eq!(summary(&json)[3], 1, "C is checked: {}", run.stdout);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_workbook_file_past_max_table_size_is_refused_on_its_manifest_line() {
+    let dir = book("", |_| ());
+    let size = std::fs::metadata(dir.path().join("data/book.xlsx"))
+        .unwrap()
+        .len();
+    let run = check_bounded(dir.path(), Some("1K"));
+    let error = refused_in_the_manifest(&run);
+    assert_eq!(
+        error["message"],
+        format!("data/book.xlsx is too large: {size} bytes, and the limit is 1024 bytes")
+    );
+    assert_eq!(error["line"], 3, "on `file = \"book.xlsx\"`: {error}");
+    assert_eq!(error["label"], "this workbook", "{error}");
+}
