@@ -25,6 +25,19 @@ pub struct Finding {
     pub gap: Decimal,
     /// Every cell involved; the published cell first.
     pub cells: Vec<CellId>,
+    /// With `check --baseline`, for a finding the baseline lists: the cells whose printed
+    /// figure is not the one the baseline recorded (empty for every other finding).
+    pub changed: Vec<Changed>,
+}
+
+/// A cell of a known finding that prints another figure than the baseline recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub cell: CellId,
+    /// The figure the baseline recorded, as printed then.
+    pub was: String,
+    /// The figure printed now.
+    pub now: String,
 }
 
 /// A check that could not be decided and says why (for example a division by a figure that
@@ -57,6 +70,11 @@ pub struct Outcome {
     pub coverage: Option<Coverage>,
     /// Findings left out because a baseline lists them (`check --baseline`).
     pub known: usize,
+    /// Findings a baseline lists whose printed figures changed: reported, and counted in
+    /// `failed`.
+    pub changed: usize,
+    /// Whether the findings were compared with a baseline.
+    pub baseline: bool,
 }
 
 /// One rule's passed and skipped checks.

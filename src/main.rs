@@ -101,12 +101,30 @@ fn baseline(args: &crossfoot::cli::BaselineArgs) -> ExitCode {
 fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
+    let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
         format!(
             "baseline {} is not a crossfoot baseline: {e}",
             path.display()
         )
-    })
+    })?;
+    if baseline.version > crossfoot::baseline::VERSION {
+        return Err(format!(
+            "baseline {} is version {}, written by a newer crossfoot (this one reads up to {})",
+            path.display(),
+            baseline.version,
+            crossfoot::baseline::VERSION
+        ));
+    }
+    if baseline.version < 2 {
+        eprintln!(
+            "crossfoot: warning: baseline {} is version {}: it records no figures, so a known \
+             finding whose figures changed is not told apart; write it again with `crossfoot \
+             baseline`",
+            path.display(),
+            baseline.version
+        );
+    }
+    Ok(baseline)
 }
 
 /// `crossfoot list tables|rules`.
@@ -279,8 +297,10 @@ fn check_once(
     if let Some(known) = known {
         let gone = crossfoot::baseline::apply(known, &checked.dataset, &mut checked.outcome);
         eprintln!(
-            "crossfoot: {} known findings left out (baseline); {} baseline entries no longer occur",
+            "crossfoot: {} known findings left out (baseline); {} changed since the baseline \
+             (reported); {} baseline entries no longer occur",
             checked.outcome.known,
+            checked.outcome.changed,
             gone.len()
         );
         for entry in gone {

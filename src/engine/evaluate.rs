@@ -216,6 +216,8 @@ pub fn evaluate_observed(
         notes: tally.notes,
         coverage,
         known: 0,
+        changed: 0,
+        baseline: false,
     };
     (outcome, errors)
 }
@@ -343,6 +345,7 @@ impl Evaluator<'_> {
                 expected,
                 gap,
                 cells,
+                changed: Vec::new(),
             })
         };
         match &rule.work {

@@ -119,7 +119,7 @@ fn mark_attributes(report: &Report<'_>, id: CellId, marks: &Marks) -> String {
 fn printed(table: &Table, row: usize, column: usize) -> String {
     table
         .cell_span(row, column)
-        .map(|span| super::unquote(table.source().slice(span).trim()))
+        .map(|span| table.printed(span))
         .unwrap_or_default()
 }
 
@@ -433,6 +433,9 @@ fn summary(out: &mut String, report: &Report<'_>) {
     if outcome.known > 0 {
         counts.push(("known (baseline)", outcome.known));
     }
+    if outcome.changed > 0 {
+        counts.push(("changed (baseline)", outcome.changed));
+    }
     for (name, count) in counts {
         let _ = write!(
             out,
@@ -514,13 +517,21 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
             .map_or("", |r| r.description.as_str());
         let _ = write!(
             out,
-            r#"<li id="f-{index}" class="finding"><div class="head"><span class="number">{}</span> <code class="rule">{}</code> <span class="kind">{}</span></div><p class="message">{}</p><p class="description">{}</p><ul class="cells">"#,
+            r#"<li id="f-{index}" class="finding"><div class="head"><span class="number">{}</span> <code class="rule">{}</code> <span class="kind">{}</span></div><p class="message">{}</p><p class="description">{}</p>"#,
             index + 1,
             escape(&finding.rule_id),
             finding.kind.keyword(),
             escape(&finding.message),
             escape(description)
         );
+        if let Some(changed) = report.changed(finding) {
+            let _ = write!(
+                out,
+                r#"<p class="message changed">{}</p>"#,
+                escape(&changed)
+            );
+        }
+        out.push_str(r#"<ul class="cells">"#);
         for (position, &id) in finding.cells.iter().enumerate() {
             let class = if position == 0 && finding.published.is_some() {
                 "pub"

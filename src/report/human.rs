@@ -205,7 +205,11 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
         let title = format!("{}: {}", finding.rule_id, description);
         let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
         let groups = cells_by_file(report, &finding.cells, finding.published.is_some());
-        if let Some(mut d) = diagnostic(title, code, Some(finding.message.clone()), groups) {
+        let help = match report.changed(finding) {
+            Some(changed) => format!("{}\n{changed}", finding.message),
+            None => finding.message.clone(),
+        };
+        if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
             d.severity = match report.severity(finding) {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
@@ -349,10 +353,13 @@ fn text_place(view: &CellView<'_>) -> String {
 /// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 3 skipped`
 pub fn summary(report: &Report<'_>) -> String {
     let o = report.outcome;
-    let known = if o.known > 0 {
-        format!(" ({} known, in the baseline)", o.known)
-    } else {
-        String::new()
+    let known = match (o.changed, o.known) {
+        (0, 0) => String::new(),
+        (0, known) => format!(" ({known} known, in the baseline)"),
+        (changed, 0) => format!(" ({changed} changed since the baseline)"),
+        (changed, known) => {
+            format!(" ({changed} changed since the baseline; {known} known, in the baseline)")
+        }
     };
     let warnings = o
         .findings

@@ -79,6 +79,10 @@ struct Summary {
     /// With `--baseline`: findings left out because the baseline lists them.
     #[serde(skip_serializing_if = "is_zero")]
     known: usize,
+    /// With `--baseline`: findings the baseline lists whose printed figures changed (counted
+    /// in `failed`, and listed).
+    #[serde(skip_serializing_if = "is_zero")]
+    changed: usize,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -136,6 +140,22 @@ struct Finding<'a> {
     expected: Expected,
     gap: String,
     cells: Vec<Cell>,
+    /// With `--baseline`, for a finding the baseline lists: its cells whose printed figure is
+    /// not the one the baseline recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    changed: Vec<Change>,
+}
+
+/// A cell of a known finding printed otherwise than the baseline recorded.
+#[derive(Serialize)]
+struct Change {
+    table: String,
+    row: String,
+    column: String,
+    /// The figure the baseline recorded.
+    baseline: String,
+    /// The figure printed now.
+    now: String,
 }
 
 #[derive(Serialize)]
@@ -260,6 +280,7 @@ pub fn render(report: &Report<'_>) -> String {
             not_checked: outcome.not_checked,
             input_errors: report.errors.len(),
             known: outcome.known,
+            changed: outcome.changed,
             coverage: outcome.coverage.as_ref().map(|coverage| CoverageSummary {
                 figures: coverage.figures(),
                 covered: coverage.covered(),
@@ -304,6 +325,20 @@ pub fn render(report: &Report<'_>) -> String {
                 },
                 gap: gap(f.gap),
                 cells: cells(&f.cells),
+                changed: f
+                    .changed
+                    .iter()
+                    .filter_map(|change| {
+                        let cell = report.cell(change.cell)?;
+                        Some(Change {
+                            table: cell.table.id().to_string(),
+                            row: cell.row,
+                            column: cell.column,
+                            baseline: change.was.clone(),
+                            now: change.now.clone(),
+                        })
+                    })
+                    .collect(),
             })
             .collect(),
         notes: outcome

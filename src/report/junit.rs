@@ -92,7 +92,10 @@ pub fn render(report: &Report<'_>) -> String {
                     where_is(report, &finding.cells)
                 ),
                 assertions: None,
-                status: Status::Failed(finding.message.clone()),
+                status: Status::Failed(match report.changed(finding) {
+                    Some(changed) => format!("{}\n{changed}", finding.message),
+                    None => finding.message.clone(),
+                }),
             });
         }
         let notes: Vec<_> = outcome.notes.iter().filter(|n| n.rule == index).collect();

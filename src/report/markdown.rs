@@ -58,6 +58,13 @@ pub fn render(report: &Report<'_>) -> String {
         outcome.failed,
         outcome.skipped
     );
+    if outcome.baseline {
+        let _ = writeln!(
+            out,
+            "Compared with a baseline: {} known findings left out, {} changed since the baseline (listed below).\n",
+            outcome.known, outcome.changed
+        );
+    }
     input_errors(report, &mut out);
     if outcome.findings.is_empty() {
         out.push_str("No discrepancies: every decided check holds within rounding.\n");
@@ -101,9 +108,15 @@ pub fn render(report: &Report<'_>) -> String {
                     .map_or_else(|| value.to_string(), |cell| cell.value),
                 None => "— (a comparison of several figures)".to_string(),
             };
+            let changed = report.changes(finding).map_or_else(String::new, |changed| {
+                format!(
+                    "- **Changed since the baseline:** {}\n",
+                    cell_text(&changed)
+                )
+            });
             let _ = writeln!(
                 out,
-                "- **Severity:** {}\n- **Printed:** {printed}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n",
+                "- **Severity:** {}\n- **Printed:** {printed}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n{changed}",
                 report.severity(finding).keyword(),
                 show_interval(&finding.expected, scale),
                 show_gap(finding.gap, scale),

@@ -118,13 +118,28 @@ pub fn render(report: &Report<'_>) -> String {
                 .filter_map(|&id| report.cell(id))
                 .map(|cell| location(&cell))
                 .collect();
-            json!({
+            let message = match report.changed(finding) {
+                Some(changed) => format!("{}\n{changed}", finding.message),
+                None => finding.message.clone(),
+            };
+            let mut result = json!({
                 "ruleId": finding.rule_id,
                 "ruleIndex": finding.rule,
                 "level": level(report.severity(finding)),
-                "message": { "text": finding.message },
+                "message": { "text": message },
                 "locations": locations,
-            })
+            });
+            // Compared with a baseline: a known finding is left out, so a result is new, or
+            // known with figures that changed.
+            if let (true, Some(fields)) = (report.outcome.baseline, result.as_object_mut()) {
+                let state = if finding.changed.is_empty() {
+                    "new"
+                } else {
+                    "updated"
+                };
+                fields.insert("baselineState".into(), state.into());
+            }
+            result
         })
         .collect();
     let log = json!({

@@ -251,3 +251,132 @@ fn a_flat_chain_of_twenty_five_thousand_terms_is_checked_linted_and_listed() {
         assert!(list.stdout.starts_with("big "), "{}", list.stdout);
     }
 }
+
+/// A copy of the bundled book: `data/` (the 2022 tables and text) and `rules/`.
+fn book_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [("data/2022", "data"), ("rules", "rules")] {
+        std::fs::create_dir(dir.path().join(to)).unwrap();
+        for entry in std::fs::read_dir(super::root().join(from)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.path().join(to).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// A baseline records the figure of each cell of a known finding: 附表 8's 320.3 edited to
+/// 9999.9 (a known finding that got worse) used to pass as "0 failed (36 known)"; it fails as
+/// changed since the baseline, with the old and new figure, in every format. The unchanged
+/// book still passes, and a version 1 baseline (no figures) is still read.
+#[test]
+fn a_known_finding_whose_figure_changed_fails_as_changed_since_the_baseline() {
+    let dir = book_copy();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (data, rules, baseline) = (path("data"), path("rules"), path("baseline.json"));
+    let written = super::crossfoot(&[
+        "baseline", "--data", &data, "--rules", &rules, "--output", &baseline,
+    ]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let recorded = parse(&std::fs::read_to_string(&baseline).unwrap());
+    assert_eq!(recorded["version"], 2);
+    let entries = recorded["findings"].as_array().unwrap();
+    let average = entries
+        .iter()
+        .find(|e| e["rule"] == "A8.overall_average")
+        .unwrap();
+    assert_eq!(average["cells"][0]["figure"], "320.3");
+    let known = entries.len();
+
+    let run = |format: &str, baseline: &str| {
+        check(&[
+            "--data",
+            &data,
+            "--rules",
+            &rules,
+            "--baseline",
+            baseline,
+            "--format",
+            format,
+        ])
+    };
+    let unchanged = run("json", &baseline);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
+    let json = parse(&unchanged.stdout);
+    assert_eq!(summary(&json)[4], 0);
+    assert_eq!(json["summary"]["known"].as_u64(), Some(known as u64));
+
+    let table = dir.path().join("data/A8.csv");
+    let text = std::fs::read_to_string(&table).unwrap();
+    assert_eq!(text.matches(",320.3,").count(), 1);
+    std::fs::write(&table, text.replace(",320.3,", ",9999.9,")).unwrap();
+
+    let edited = run("json", &baseline);
+    assert_eq!(edited.code, 1, "{}", edited.stderr);
+    assert!(
+        edited
+            .stderr
+            .contains("1 changed since the baseline (reported)"),
+        "{}",
+        edited.stderr
+    );
+    let json = parse(&edited.stdout);
+    assert_eq!(summary(&json)[4], 1);
+    assert_eq!(json["summary"]["changed"], 1);
+    assert_eq!(json["summary"]["known"].as_u64(), Some(known as u64 - 1));
+    let [finding] = findings(&json).as_slice() else {
+        panic!("one finding: {json}")
+    };
+    assert_eq!(finding["rule"], "A8.overall_average");
+    assert_eq!(
+        finding["changed"],
+        serde_json::json!([{
+            "table": "A8", "row": "单项合同平均 成交额", "column": "2015 年",
+            "baseline": "320.3", "now": "9999.9",
+        }])
+    );
+    let said =
+        "changed since the baseline: A8 [单项合同平均 成交额, 2015 年] was 320.3, now 9999.9";
+    for format in ["human", "sarif", "junit", "github", "markdown", "html"] {
+        let report = run(format, &baseline);
+        assert_eq!(report.code, 1, "{format}: {}", report.stderr);
+        assert!(report.stdout.contains("A8.overall_average"), "{format}");
+        let said = match format {
+            "markdown" => {
+                "**Changed since the baseline:** A8 [单项合同平均 成交额, 2015 年] was 320.3, now 9999.9"
+            }
+            _ => said,
+        };
+        assert!(report.stdout.contains(said), "{format}:\n{}", report.stdout);
+    }
+    let human = run("human", &baseline).stdout;
+    let counts = format!(
+        "1 failed (1 changed since the baseline; {} known, in the baseline)",
+        known - 1
+    );
+    assert!(human.contains(&counts), "{human}");
+    let sarif = parse(&run("sarif", &baseline).stdout);
+    assert_eq!(sarif["runs"][0]["results"][0]["baselineState"], "updated");
+
+    // A version 1 baseline records no figures: still read, matched by rule and cells, with a
+    // warning that it cannot tell a changed figure.
+    let mut old = recorded.clone();
+    old["version"] = 1.into();
+    for entry in old["findings"].as_array_mut().unwrap() {
+        for cell in entry["cells"].as_array_mut().unwrap() {
+            cell.as_object_mut().unwrap().remove("figure");
+        }
+    }
+    let version_1 = path("baseline-v1.json");
+    std::fs::write(&version_1, old.to_string()).unwrap();
+    let read = run("json", &version_1);
+    assert_eq!(read.code, 0, "{}", read.stderr);
+    assert!(read.stderr.contains("is version 1: it records no figures"));
+    assert_eq!(summary(&parse(&read.stdout))[4], 0);
+    // A baseline of a later version is refused, not half read.
+    old["version"] = 3.into();
+    std::fs::write(&version_1, old.to_string()).unwrap();
+    let newer = run("json", &version_1);
+    assert_eq!(newer.code, 2, "{}", newer.stderr);
+    assert!(newer.stderr.contains("written by a newer crossfoot"));
+}
