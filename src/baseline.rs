@@ -9,9 +9,13 @@
 //!
 //! Version 1 files recorded no figures; they are still read, and their entries match by rule
 //! and cells alone, as before.
+//!
+//! `check --baseline` sifts each finding through a [`Sieve`] as its check fails, on any worker
+//! thread, before the run keeps its first `--max-findings`: known findings are counted and
+//! dropped, so a capped report still lists the new ones and counts exactly.
 
 use crate::engine::program::{CellId, ROW_LABEL};
-use crate::finding::{Changed, Finding, Outcome};
+use crate::finding::{Changed, Finding, Outcome, Sift, Sifted};
 use crate::table::manifest::Dataset;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -96,36 +100,23 @@ pub fn from_outcome(dataset: &Dataset, outcome: &Outcome) -> Baseline {
     }
 }
 
-/// What a baseline says of a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sifted {
-    /// Not in the baseline.
-    New,
-    /// In the baseline with the same figures: left out.
-    Known,
-    /// In the baseline, but a figure of its cells changed (the finding now says which).
-    Changed,
-}
-
-/// A baseline ready to sift findings, remembering which of its entries it met. Safe to share
-/// between threads.
+/// A baseline ready to sift findings as checks fail, remembering which of its entries it met.
+/// Safe to share between the worker threads.
 pub struct Sieve<'a> {
     baseline: &'a Baseline,
-    dataset: &'a Dataset,
     /// The entries of each place (a baseline may list one place twice).
     by_place: HashMap<Entry, Vec<usize>>,
     met: Vec<AtomicBool>,
 }
 
 impl<'a> Sieve<'a> {
-    pub fn new(baseline: &'a Baseline, dataset: &'a Dataset) -> Self {
+    pub fn new(baseline: &'a Baseline) -> Self {
         let mut by_place: HashMap<Entry, Vec<usize>> = HashMap::new();
         for (index, entry) in baseline.findings.iter().enumerate() {
             by_place.entry(entry.place()).or_default().push(index);
         }
         Sieve {
             baseline,
-            dataset,
             by_place,
             met: baseline
                 .findings
@@ -135,10 +126,23 @@ impl<'a> Sieve<'a> {
         }
     }
 
+    /// The entries no finding matched: fixed, or changed so that they no longer match.
+    pub fn unmet(&self) -> Vec<Entry> {
+        self.baseline
+            .findings
+            .iter()
+            .zip(&self.met)
+            .filter(|(_, met)| !met.load(Ordering::Relaxed))
+            .map(|(entry, _)| entry.clone())
+            .collect()
+    }
+}
+
+impl Sift for Sieve<'_> {
     /// Whether the baseline knows `finding`; a known finding whose figures changed is told
     /// which (in [`Finding::changed`]).
-    pub fn sift(&self, finding: &mut Finding) -> Sifted {
-        let now = entry(self.dataset, &finding.rule_id, &finding.cells);
+    fn sift(&self, dataset: &Dataset, finding: &mut Finding) -> Sifted {
+        let now = entry(dataset, &finding.rule_id, &finding.cells);
         let Some(indices) = self.by_place.get(&now.place()) else {
             return Sifted::New;
         };
@@ -159,17 +163,6 @@ impl<'a> Sieve<'a> {
         finding.changed = changes.unwrap_or_default();
         Sifted::Changed
     }
-
-    /// The entries no finding matched: fixed, or changed so that they no longer match.
-    pub fn unmet(&self) -> Vec<Entry> {
-        self.baseline
-            .findings
-            .iter()
-            .zip(&self.met)
-            .filter(|(_, met)| !met.load(Ordering::Relaxed))
-            .map(|(entry, _)| entry.clone())
-            .collect()
-    }
 }
 
 /// The cells whose figure the baseline recorded and which print another one now.
@@ -188,29 +181,4 @@ fn changes_from(known: &Entry, now: &Entry, cells: &[CellId]) -> Vec<Changed> {
             _ => None,
         })
         .collect()
-}
-
-/// Remove the known findings from the outcome and mark the changed ones; return the baseline
-/// entries that no longer occur (fixed, or changed so that they no longer match).
-pub fn apply(baseline: &Baseline, dataset: &Dataset, outcome: &mut Outcome) -> Vec<Entry> {
-    let sieve = Sieve::new(baseline, dataset);
-    let (mut known, mut changed) = (0, 0);
-    outcome
-        .findings
-        .retain_mut(|finding| match sieve.sift(finding) {
-            Sifted::New => true,
-            Sifted::Known => {
-                known += 1;
-                false
-            }
-            Sifted::Changed => {
-                changed += 1;
-                true
-            }
-        });
-    outcome.failed = outcome.findings.len();
-    outcome.known = known;
-    outcome.changed = changed;
-    outcome.baseline = true;
-    sieve.unmet()
 }

@@ -95,5 +95,17 @@ pub fn render(report: &Report<'_>) -> String {
             );
         }
     }
+    let outcome = report.outcome;
+    if outcome.findings_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "::warning title=crossfoot::{}",
+            data(&format!(
+                "{} more findings left out: the first {} are annotated (--max-findings)",
+                outcome.findings_left_out,
+                outcome.findings.len()
+            ))
+        );
+    }
     out
 }

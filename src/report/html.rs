@@ -436,6 +436,9 @@ fn summary(out: &mut String, report: &Report<'_>) {
     if outcome.changed > 0 {
         counts.push(("changed (baseline)", outcome.changed));
     }
+    if outcome.findings_left_out > 0 {
+        counts.push(("left out (--max-findings)", outcome.findings_left_out));
+    }
     for (name, count) in counts {
         let _ = write!(
             out,
@@ -548,6 +551,14 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
         out.push_str("</ul></li>");
     }
     out.push_str("</ol>");
+    if outcome.findings_left_out > 0 {
+        let _ = write!(
+            out,
+            r#"<p class="left-out">… and {} more findings, left out: the first {} are listed (--max-findings).</p>"#,
+            outcome.findings_left_out,
+            outcome.findings.len()
+        );
+    }
     if !outcome.notes.is_empty() {
         out.push_str(r#"<h2>Checks that could not be decided</h2><ul class="notes">"#);
         for note in &outcome.notes {
@@ -565,6 +576,13 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
             );
         }
         out.push_str("</ul>");
+    }
+    if outcome.notes_left_out > 0 {
+        let _ = write!(
+            out,
+            r#"<p class="left-out">… and {} more checks that could not be decided, left out (--max-findings).</p>"#,
+            outcome.notes_left_out
+        );
     }
     out.push_str("</nav>");
 }
@@ -619,7 +637,7 @@ pub fn render(report: &Report<'_>) -> String {
     let _ = write!(
         out,
         r#"<header><h1>crossfoot report</h1><p>{} discrepancies in {} checks of {} tables</p></header>"#,
-        report.outcome.findings.len(),
+        report.outcome.failed,
         report.outcome.checks,
         report.dataset.tables.len()
     );

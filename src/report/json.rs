@@ -83,6 +83,12 @@ struct Summary {
     /// in `failed`, and listed).
     #[serde(skip_serializing_if = "is_zero")]
     changed: usize,
+    /// Failed checks not listed in `findings`: past `--max-findings` (the first are listed).
+    #[serde(skip_serializing_if = "is_zero")]
+    findings_left_out: usize,
+    /// Undecided checks not listed in `notes`: past `--max-findings`.
+    #[serde(skip_serializing_if = "is_zero")]
+    notes_left_out: usize,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -259,6 +265,16 @@ fn unchecked(report: &Report<'_>, explained: &[(CellId, usize)]) -> Vec<Unchecke
 
 /// The JSON document for a report, pretty-printed.
 pub fn render(report: &Report<'_>) -> String {
+    serde_json::to_string_pretty(&document(report)).unwrap_or_default()
+}
+
+/// [`render`], written to `out` as it is serialized, with a final line break.
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    out.write_all(b"\n")
+}
+
+fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
     let outcome = report.outcome;
     let cells =
         |ids: &[CellId]| -> Vec<Cell> { ids.iter().filter_map(|&id| cell(report, id)).collect() };
@@ -269,7 +285,7 @@ pub fn render(report: &Report<'_>) -> String {
             .get(rule)
             .map_or("", |r| r.description.as_str())
     };
-    let document = Document {
+    Document {
         summary: Summary {
             tables: report.dataset.tables.len(),
             rules: report.rule_count(),
@@ -281,6 +297,8 @@ pub fn render(report: &Report<'_>) -> String {
             input_errors: report.errors.len(),
             known: outcome.known,
             changed: outcome.changed,
+            findings_left_out: outcome.findings_left_out,
+            notes_left_out: outcome.notes_left_out,
             coverage: outcome.coverage.as_ref().map(|coverage| CoverageSummary {
                 figures: coverage.figures(),
                 covered: coverage.covered(),
@@ -367,6 +385,5 @@ pub fn render(report: &Report<'_>) -> String {
                 label: e.label,
             })
             .collect(),
-    };
-    serde_json::to_string_pretty(&document).unwrap_or_default()
+    }
 }

@@ -131,6 +131,14 @@ pub fn render(report: &Report<'_>) -> String {
             let _ = writeln!(out, "\n> {}\n", doc(finding.kind));
         }
     }
+    if outcome.findings_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "**{} more findings left out**: this report lists the first {} (`--max-findings`).\n",
+            outcome.findings_left_out,
+            outcome.findings.len()
+        );
+    }
     if !outcome.notes.is_empty() {
         out.push_str("## Checks that could not be decided\n\n");
         for note in &outcome.notes {
@@ -138,6 +146,14 @@ pub fn render(report: &Report<'_>) -> String {
             cells_table(&mut out, report, &note.cells, false);
             out.push('\n');
         }
+    }
+    if outcome.notes_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "**{} more checks that could not be decided left out**: this report lists the first {} (`--max-findings`).\n",
+            outcome.notes_left_out,
+            outcome.notes.len()
+        );
     }
     out
 }

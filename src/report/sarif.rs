@@ -164,7 +164,7 @@ pub fn render(report: &Report<'_>) -> String {
 /// The run itself: whether it went through, and each input error as a notification (SARIF's
 /// place for a problem of the tool's inputs rather than a result about the data).
 fn invocation(report: &Report<'_>) -> Value {
-    let notifications: Vec<Value> = report
+    let mut notifications: Vec<Value> = report
         .error_views()
         .into_iter()
         .map(|error| {
@@ -190,6 +190,18 @@ fn invocation(report: &Report<'_>) -> Value {
             notification
         })
         .collect();
+    let outcome = report.outcome;
+    if outcome.findings_left_out > 0 {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{} more findings left out: the first {} are results (--max-findings)",
+                outcome.findings_left_out,
+                outcome.findings.len()
+            ) },
+            "descriptor": { "id": "crossfoot::findings_left_out" },
+        }));
+    }
     json!({
         "executionSuccessful": report.errors.is_empty(),
         "toolExecutionNotifications": notifications,
