@@ -137,6 +137,11 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Report at most N findings in detail, the first in rule order (and, apart from them, at
+    /// most N checks that could not be decided); the others are counted in the summary, which
+    /// says how many were left out. The exit code counts them all.
+    #[arg(long, value_name = "N", default_value_t = MAX_FINDINGS)]
+    pub max_findings: usize,
     /// The encoding of files that are neither UTF-8 nor start with a byte-order mark
     /// (gbk, gb18030, big5, utf-16le …). Default: detect it, and say so on stderr.
     #[arg(long, value_name = "NAME", value_parser = crate::decode::encoding_for)]
@@ -151,6 +156,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub allow_outside_data: bool,
 }
+
+/// Findings a report shows by default: more than anyone reads, few enough that a run of a
+/// million failed checks holds and writes a bounded amount (about 10 MB of human report).
+pub const MAX_FINDINGS: usize = 10_000;
 
 /// What makes `check` exit with 1: findings of this severity or higher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,4 +1,7 @@
-//! What a failed check reports: one type for every output format.
+//! What a failed check reports: one type for every output format; and what a run keeps of
+//! them ([`Keep`]): the first findings in report order, in detail, up to a limit, and the
+//! others counted, so that a million failed checks take bounded memory and a report of
+//! bounded size, with exact counts.
 
 use crate::engine::program::CellId;
 use crate::interval::Interval;
@@ -25,6 +28,19 @@ pub struct Finding {
     pub gap: Decimal,
     /// Every cell involved; the published cell first.
     pub cells: Vec<CellId>,
+    /// With `check --baseline`, for a finding the baseline lists: the cells whose printed
+    /// figure is not the one the baseline recorded (empty for every other finding).
+    pub changed: Vec<Changed>,
+}
+
+/// A cell of a known finding that prints another figure than the baseline recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub cell: CellId,
+    /// The figure the baseline recorded, as printed then.
+    pub was: String,
+    /// The figure printed now.
+    pub now: String,
 }
 
 /// A check that could not be decided and says why (for example a division by a figure that
@@ -38,33 +54,91 @@ pub struct Note {
     pub cells: Vec<CellId>,
 }
 
+/// What the baseline says of a finding, as each check fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sifted {
+    /// Not in the baseline.
+    New,
+    /// In the baseline with the same figures: left out, counted as known.
+    Known,
+    /// In the baseline, but a figure of its cells changed ([`Finding::changed`] says which).
+    Changed,
+}
+
+/// Tells known findings from new ones (a baseline), from any worker thread.
+pub trait Sift: Sync {
+    fn sift(&self, dataset: &Dataset, finding: &mut Finding) -> Sifted;
+}
+
+/// What a run keeps of its findings and notes.
+#[derive(Clone, Copy)]
+pub struct Keep<'a> {
+    /// At most this many findings, and apart from them this many notes, are held in detail:
+    /// the first in report order (by rule, then check). The others are only counted.
+    pub max: usize,
+    /// A baseline: its known findings are counted and left out as they are found.
+    pub sieve: Option<&'a dyn Sift>,
+}
+
+impl Keep<'_> {
+    /// Every finding and note, no baseline: for the library's callers, `crossfoot baseline`
+    /// (which writes them all) and `lint`.
+    pub const ALL: Keep<'static> = Keep {
+        max: usize::MAX,
+        sieve: None,
+    };
+}
+
 /// Counts and results of one run.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     pub checks: usize,
     pub passed: usize,
+    /// Failed checks, all of them (the known ones of a baseline apart): `findings` holds the
+    /// first of them, `findings_left_out` counts the rest.
     pub failed: usize,
     pub skipped: usize,
     /// Checks an input error kept from a verdict: a cell that is not a figure, a name that does
     /// not resolve for the check's item.
     pub not_checked: usize,
-    /// Passed and skipped checks per rule, indexed like the program's rules (failed ones are
-    /// the rule's findings).
+    /// Passed, failed and skipped checks per rule, indexed like the program's rules.
     pub per_rule: Vec<RuleCounts>,
+    /// The first findings in report order, at most [`Keep::max`].
     pub findings: Vec<Finding>,
+    /// Failed checks not in `findings`: past [`Keep::max`].
+    pub findings_left_out: usize,
+    /// The first checks that could not be decided, at most [`Keep::max`].
     pub notes: Vec<Note>,
+    /// Undecided checks not in `notes` (they are counted among the skipped).
+    pub notes_left_out: usize,
     /// Which figures took part in a decided check, when asked for.
     pub coverage: Option<Coverage>,
     /// Findings left out because a baseline lists them (`check --baseline`).
     pub known: usize,
+    /// Findings a baseline lists whose printed figures changed: reported, and counted in
+    /// `failed`.
+    pub changed: usize,
+    /// Whether the findings were compared with a baseline.
+    pub baseline: bool,
 }
 
-/// One rule's passed and skipped checks.
+/// One rule's passed, failed and skipped checks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RuleCounts {
     pub passed: usize,
+    /// Failed checks, held as findings or left out (the known ones of a baseline apart).
+    pub failed: usize,
     pub skipped: usize,
     pub not_checked: usize,
+}
+
+/// Keep the `max` first of `items` by `key` once they are twice as many (and a few): holding
+/// a bounded number at any time, at a cost linear in all of them.
+pub fn keep_first<T, K: Ord>(items: &mut Vec<T>, max: usize, key: impl Fn(&T) -> K) {
+    if items.len() > max.saturating_mul(2).saturating_add(64) {
+        items.select_nth_unstable_by_key(max, key);
+        items.truncate(max);
+    }
 }
 
 /// Which printed figures some check confirmed, per table.
@@ -191,5 +265,33 @@ impl Coverage {
     /// Figures no check confirms but an `unchecked` declaration explains.
     pub fn explained(&self) -> usize {
         self.tables.iter().map(|t| t.explained.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_first;
+
+    /// Items pushed one by one and trimmed as they come, then sorted and cut: the `max`
+    /// smallest, whatever the order they came in, while never holding more than 2 × max + 65.
+    #[test]
+    fn keep_first_keeps_the_smallest_and_holds_a_bounded_number() {
+        for max in [0, 1, 7, 100] {
+            let items: Vec<(usize, usize)> = (0..5_000).map(|i| ((i * 7919) % 503, i)).collect();
+            let mut held = Vec::new();
+            let mut most = 0;
+            for &item in &items {
+                held.push(item);
+                most = most.max(held.len());
+                keep_first(&mut held, max, |&x| x);
+            }
+            held.sort_unstable();
+            held.truncate(max);
+            let mut all = items.clone();
+            all.sort_unstable();
+            all.truncate(max);
+            assert_eq!(held, all, "max {max}");
+            assert!(most <= 2 * max + 65, "max {max}: held {most}");
+        }
     }
 }

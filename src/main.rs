@@ -40,10 +40,16 @@ fn print_input_errors(errors: &[miette::Report], nothing_checked: bool) {
 /// must not pass on a report nobody got.
 fn print_out(text: &str) -> Result<(), ExitCode> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    written_out(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    )
+}
+
+/// What writing a report to standard output came to: see [`print_out`].
+fn written_out(written: std::io::Result<()>) -> Result<(), ExitCode> {
+    match written {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(error) => {
@@ -136,12 +142,30 @@ fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline
     let bytes = crossfoot::input_file::read(path, crossfoot::table::limits::ADDRESSABLE)
         .map_err(|e| cannot(&e))?;
     let text = String::from_utf8(bytes).map_err(|e| cannot(&e))?;
-    crossfoot::baseline::parse(&text).map_err(|e| {
+    let baseline: Baseline = crossfoot::baseline::parse(&text).map_err(|e| {
         format!(
             "baseline {} is not a crossfoot baseline: {e}",
             path.display()
         )
-    })
+    })?;
+    if baseline.version > crossfoot::baseline::VERSION {
+        return Err(format!(
+            "baseline {} is version {}, written by a newer crossfoot (this one reads up to {})",
+            path.display(),
+            baseline.version,
+            crossfoot::baseline::VERSION
+        ));
+    }
+    if baseline.version < 2 {
+        eprintln!(
+            "crossfoot: warning: baseline {} is version {}: it records no figures, so a known \
+             finding whose figures changed is not told apart; write it again with `crossfoot \
+             baseline`",
+            path.display(),
+            baseline.version
+        );
+    }
+    Ok(baseline)
 }
 
 /// `crossfoot list tables|rules`.
@@ -314,16 +338,25 @@ fn check_once(
         loaded.leave_out_contradictions();
     }
     let bar = progress_bar(args.format, loaded.program.check_count());
-    let mut checked = loaded.check(args.coverage, &|count| bar.inc(count as u64));
+    // A baseline sifts the findings as checks fail, so that at most `--max-findings` of the
+    // new ones are held, and every count stays exact.
+    let sieve = known.map(crossfoot::baseline::Sieve::new);
+    let keep = crossfoot::finding::Keep {
+        max: args.max_findings,
+        sieve: sieve.as_ref().map(|s| s as &dyn crossfoot::finding::Sift),
+    };
+    let checked = loaded.check_keeping(args.coverage, keep, &|count| bar.inc(count as u64));
     bar.finish_and_clear();
     if !checked.errors.is_empty() {
         print_input_errors(&checked.errors, checked.nothing_checked());
     }
-    if let Some(known) = known {
-        let gone = crossfoot::baseline::apply(known, &checked.dataset, &mut checked.outcome);
+    if let Some(sieve) = &sieve {
+        let gone = sieve.unmet();
         eprintln!(
-            "crossfoot: {} known findings left out (baseline); {} baseline entries no longer occur",
+            "crossfoot: {} known findings left out (baseline); {} changed since the baseline \
+             (reported); {} baseline entries no longer occur",
             checked.outcome.known,
+            checked.outcome.changed,
             gone.len()
         );
         for entry in gone {
@@ -336,22 +369,16 @@ fn check_once(
         outcome: &checked.outcome,
         errors: &checked.errors,
     };
-    let text = match args.format {
-        Format::Human => {
-            let color = args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            human::render(&report, human::Style { color, width: 100 })
-        }
-        Format::Json => json::render(&report) + "\n",
-        Format::Sarif => crossfoot::report::sarif::render(&report) + "\n",
-        Format::Junit => crossfoot::report::junit::render(&report),
-        Format::Github => crossfoot::report::github::render(&report),
-        Format::Markdown => crossfoot::report::markdown::render(&report),
-        Format::Html => crossfoot::report::html::render(&report),
-    };
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     if let Some(path) = &args.output {
-        if let Err(error) = std::fs::write(path, text) {
+        let written = std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write_report(args.format, &report, color, &mut out)?;
+            out.flush()
+        });
+        if let Err(error) = written {
             eprintln!(
                 "crossfoot: cannot write the report to {}: {error}",
                 path.display()
@@ -359,13 +386,18 @@ fn check_once(
             return Err(ExitCode::from(2));
         }
     } else {
-        print_out(&text)?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let written =
+            write_report(args.format, &report, color, &mut out).and_then(|()| out.flush());
+        written_out(written)?;
     }
+    // Every failed check counts, the ones left out of the report too.
     let fails = checked
         .outcome
-        .findings
+        .per_rule
         .iter()
-        .any(|finding| args.fail_on.fails(report.severity(finding)));
+        .zip(&checked.program.rules)
+        .any(|(counts, rule)| counts.failed > 0 && args.fail_on.fails(rule.severity));
     let code = if !checked.errors.is_empty() {
         ExitCode::from(2)
     } else if fails {
@@ -382,6 +414,26 @@ fn check_once(
         Baseline::default()
     };
     Ok((code, findings))
+}
+
+/// Write the report in `format` as it is rendered: the human and JSON reports are never held
+/// whole.
+fn write_report(
+    format: Format,
+    report: &Report<'_>,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let text = match format {
+        Format::Human => return human::write(report, human::Style { color, width: 100 }, out),
+        Format::Json => return json::write(report, out),
+        Format::Sarif => crossfoot::report::sarif::render(report) + "\n",
+        Format::Junit => crossfoot::report::junit::render(report),
+        Format::Github => crossfoot::report::github::render(report),
+        Format::Markdown => crossfoot::report::markdown::render(report),
+        Format::Html => crossfoot::report::html::render(report),
+    };
+    out.write_all(text.as_bytes())
 }
 
 /// `check --watch`: check, then again whenever a file under the data or rules directory

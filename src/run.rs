@@ -5,7 +5,7 @@
 use crate::decode::{ReadOptions, Text, decode};
 use crate::engine::program::Program;
 use crate::engine::{ParsedFile, compile_partial, evaluate_observed};
-use crate::finding::Outcome;
+use crate::finding::{Keep, Outcome};
 use crate::input_file::Refusal;
 use crate::lang::RuleError;
 use crate::lang::parser::parse_rules_partial;
@@ -31,7 +31,8 @@ impl Checked {
     /// No check reached a verdict (or was skipped for a `—`), and there were input errors.
     pub fn nothing_checked(&self) -> bool {
         !self.errors.is_empty()
-            && self.outcome.passed + self.outcome.failed + self.outcome.skipped == 0
+            && self.outcome.passed + self.outcome.failed + self.outcome.known + self.outcome.skipped
+                == 0
     }
 }
 
@@ -130,9 +131,22 @@ impl Loaded {
         );
     }
 
-    /// Evaluate the loaded rules; `progress` hears how many checks each finished block held.
+    /// Evaluate the loaded rules, keeping every finding; `progress` hears how many checks each
+    /// finished block held.
     pub fn check(self, coverage: bool, progress: &(dyn Fn(usize) + Sync)) -> Checked {
-        let (outcome, errors) = evaluate_observed(&self.dataset, &self.program, coverage, progress);
+        self.check_keeping(coverage, Keep::ALL, progress)
+    }
+
+    /// [`Loaded::check`], keeping of the findings and notes what `keep` says: at most so
+    /// many, and without a baseline's known ones.
+    pub fn check_keeping(
+        self,
+        coverage: bool,
+        keep: Keep<'_>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Checked {
+        let (outcome, errors) =
+            evaluate_observed(&self.dataset, &self.program, coverage, keep, progress);
         let mut all = self.errors;
         all.extend(into_reports(errors));
         Checked {

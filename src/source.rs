@@ -11,7 +11,7 @@
 //! `¶1304, characters 369–373`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range into one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -46,6 +46,9 @@ pub struct SourceFile {
     text: String,
     line_starts: Vec<usize>,
     stored: Stored,
+    /// Whether a line ends in a lone `\r`, found on first use: miette counts it as a line
+    /// break, the line index does not.
+    lone_cr: OnceLock<bool>,
 }
 
 /// How a file is stored, where that differs from the UTF-8 text crossfoot parses.
@@ -161,6 +164,7 @@ impl SourceFile {
             text,
             line_starts,
             stored: Stored::Utf8,
+            lone_cr: OnceLock::new(),
         }
     }
 
@@ -364,16 +368,68 @@ impl SourceFile {
 #[derive(Debug, Clone)]
 pub struct DiagnosticSource(pub SharedSource);
 
+impl SourceFile {
+    /// Whether some `\r` is not followed by `\n` (an old Mac line end).
+    fn has_lone_cr(&self) -> bool {
+        *self.lone_cr.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            bytes
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        })
+    }
+
+    /// The lines a diagnostic on `span` shows, with a line of margin on either side: from the
+    /// start of the line `before + 1` lines above the span's first, up to the start of the line
+    /// `after + 2` lines below its last (or the text's end). The line index of its first line.
+    fn window(&self, span: &miette::SourceSpan, before: usize, after: usize) -> (usize, &str) {
+        let end = (span.offset() + span.len()).min(self.text.len());
+        let first = self.line_index(span.offset()).saturating_sub(before + 1);
+        let last = self.line_index(end) + after + 2;
+        let start = self.line_starts.get(first).copied().unwrap_or(0);
+        let stop = self
+            .line_starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.text.len());
+        (first, self.text.get(start..stop).unwrap_or_default())
+    }
+}
+
 impl miette::SourceCode for DiagnosticSource {
+    /// What miette's own `str` source gives, read from the lines around the span: that source
+    /// counts lines from the file's start for every label, which made a report of many
+    /// findings on a large table take time proportional to findings × file size. A file with
+    /// a lone `\r` line end is still read miette's way, whose line count it keeps.
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        self.0
-            .text
-            .read_span(span, context_lines_before, context_lines_after)
+        let file = &self.0;
+        if file.has_lone_cr() {
+            return file
+                .text
+                .read_span(span, context_lines_before, context_lines_after);
+        }
+        let (first, window) = file.window(span, context_lines_before, context_lines_after);
+        let start = file.line_starts.get(first).copied().unwrap_or(0);
+        let local = miette::SourceSpan::new(span.offset().saturating_sub(start).into(), span.len());
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        // The window starts at a line start, after `first` line breaks: miette's counts within
+        // it, shifted by those, are its counts within the whole text.
+        Ok(Box::new(miette::MietteSpanContents::new(
+            contents.data(),
+            miette::SourceSpan::new(
+                (contents.span().offset() + start).into(),
+                contents.span().len(),
+            ),
+            contents.line() + first,
+            contents.column(),
+            contents.line_count() + first,
+        )))
     }
 }
 
@@ -445,6 +501,49 @@ mod tests {
             Some("¶3, character 19")
         );
         assert_eq!(file.display_name(), "t.docx");
+    }
+
+    /// Every span of a text with CRLF and LF line ends, blank lines, multi-byte characters and
+    /// no final line break, with 0 to 2 lines of context: what miette reads from the whole text.
+    #[test]
+    fn a_diagnostic_reads_what_miette_reads_from_the_whole_text() {
+        use miette::SourceCode;
+        let text = "项目,金额\r\n合计,22 398.4\n\n技术开发,1\r\n\r\n甲,2\n乙,3\n丙,\"4\"";
+        let file = Arc::new(SourceFile::new("t.csv", text.to_string()));
+        let source = DiagnosticSource(file.clone());
+        let same = |offset: usize, length: usize, context: usize| {
+            let span = miette::SourceSpan::new(offset.into(), length);
+            let what = format!("span {offset}+{length}, context {context}");
+            match (
+                source.read_span(&span, context, context),
+                text.read_span(&span, context, context),
+            ) {
+                (Ok(ours), Ok(theirs)) => {
+                    assert_eq!(ours.data(), theirs.data(), "{what}");
+                    assert_eq!(ours.span(), theirs.span(), "{what}");
+                    assert_eq!(ours.line(), theirs.line(), "{what}");
+                    assert_eq!(ours.column(), theirs.column(), "{what}");
+                    assert_eq!(ours.line_count(), theirs.line_count(), "{what}");
+                }
+                (Err(_), Err(_)) => {}
+                (ours, theirs) => {
+                    panic!("{what}: {:?} but miette {:?}", ours.is_ok(), theirs.is_ok())
+                }
+            }
+        };
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &offset in &boundaries {
+            for &end in boundaries.iter().filter(|&&end| end >= offset) {
+                for context in 0..3 {
+                    same(offset, end - offset, context);
+                }
+            }
+        }
+        assert!(!file.has_lone_cr());
+        let old_mac = SourceFile::new("t.csv", "a\rb\r\n".to_string());
+        assert!(old_mac.has_lone_cr());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `check --watch`: what changed between two runs of the checks, for an editor correcting a
 //! draft. Findings are matched by rule and cells, as baselines match them, so an edit that
-//! moves lines does not make an old finding look new.
+//! moves lines does not make an old finding look new; nor does editing a figure of a finding
+//! that still fails.
 
 use crate::baseline::{Baseline, Entry};
 use std::collections::HashSet;
@@ -15,19 +16,19 @@ pub struct Changes {
 
 /// Compare the findings of two runs.
 pub fn changes(before: &Baseline, after: &Baseline) -> Changes {
-    let old: HashSet<&Entry> = before.findings.iter().collect();
-    let now: HashSet<&Entry> = after.findings.iter().collect();
+    let old: HashSet<Entry> = before.findings.iter().map(Entry::place).collect();
+    let now: HashSet<Entry> = after.findings.iter().map(Entry::place).collect();
     Changes {
         new: after
             .findings
             .iter()
-            .filter(|e| !old.contains(e))
+            .filter(|e| !old.contains(&e.place()))
             .cloned()
             .collect(),
         fixed: before
             .findings
             .iter()
-            .filter(|e| !now.contains(e))
+            .filter(|e| !now.contains(&e.place()))
             .cloned()
             .collect(),
     }
@@ -65,6 +66,7 @@ mod tests {
                 table: "A2".to_string(),
                 row: row.to_string(),
                 column: "金额".to_string(),
+                figure: Some(format!("{}.0", row.len())),
             }],
         }
     }
@@ -92,6 +94,19 @@ mod tests {
         assert_eq!(
             render(&changes),
             "since the last run: 1 new, 1 fixed\n  new: A2.share A2[技术服务, 金额]\n  fixed: A2.total A2[合计, 金额]\n"
+        );
+    }
+
+    #[test]
+    fn a_finding_whose_figure_was_edited_is_neither_new_nor_fixed() {
+        let before = findings(vec![entry("A2.total", "合计")]);
+        let mut edited = entry("A2.total", "合计");
+        if let Some(cell) = edited.cells.first_mut() {
+            cell.figure = Some("9999.9".to_string());
+        }
+        assert_eq!(
+            changes(&before, &findings(vec![edited])),
+            Changes::default()
         );
     }
 }

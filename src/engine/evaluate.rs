@@ -2,14 +2,17 @@
 //!
 //! Each rule expands into numbered checks; rayon evaluates them on all cores and only failures,
 //! notes and errors are kept. They are sorted by (rule, check) afterwards, so the report is the
-//! same whatever the thread count.
+//! same whatever the thread count. As [`Keep`] says, a baseline's known findings are counted
+//! and dropped as they are found, and each worker holds at most about twice the findings (and
+//! notes) the run keeps — the first by (rule, check) — so memory stays bounded however many
+//! checks fail, and the counts stay exact.
 
 use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
 use crate::checks::compare::{Printing, compare, same_printing};
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
-use crate::finding::{Coverage, Finding, Note, Outcome, RuleCounts};
+use crate::finding::{Coverage, Finding, Keep, Note, Outcome, RuleCounts, Sifted, keep_first};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{CompareOp, Kind};
@@ -43,35 +46,79 @@ enum Verdict {
     Fail(Box<Finding>),
 }
 
+/// One input error per rule and message, from the check that comes first.
+type Errors = std::collections::HashMap<(usize, String), (usize, RuleError)>;
+
 /// Counts plus the events worth reporting, merged across threads.
 #[derive(Default)]
 struct Tally {
     passed: usize,
+    /// Failed checks, held in `findings` or not (a baseline's known ones apart).
+    failed: usize,
+    /// Failed checks a baseline knows, with the same figures.
+    known: usize,
+    /// Failed checks a baseline knows, with other figures.
+    changed: usize,
     skipped: usize,
     /// Checks that an input error kept from a verdict.
     blocked: usize,
+    /// Undecided checks, held in `notes` or not.
+    noted: usize,
     findings: Vec<Finding>,
     notes: Vec<Note>,
-    errors: Vec<(usize, usize, RuleError)>,
+    errors: Errors,
     covered: Vec<CellId>,
     /// The rankings (by rule) whose cells are in `covered` already.
     ranked: Vec<usize>,
-    /// (rule, passed, skipped, not checked) per block of checks.
-    blocks: Vec<(usize, usize, usize, usize)>,
+    /// Per block of checks: its rule and counts.
+    blocks: Vec<(usize, RuleCounts)>,
 }
 
 impl Tally {
-    fn merge(mut self, mut other: Tally) -> Tally {
+    fn merge(mut self, mut other: Tally, max: usize) -> Tally {
         self.passed += other.passed;
+        self.failed += other.failed;
+        self.known += other.known;
+        self.changed += other.changed;
         self.skipped += other.skipped;
         self.blocked += other.blocked;
+        self.noted += other.noted;
         self.findings.append(&mut other.findings);
+        keep_first(&mut self.findings, max, |f| (f.rule, f.check));
         self.notes.append(&mut other.notes);
-        self.errors.append(&mut other.errors);
+        keep_first(&mut self.notes, max, |n| (n.rule, n.check));
+        for (key, (check, error)) in other.errors {
+            add_error(&mut self.errors, key, check, error);
+        }
         self.covered.append(&mut other.covered);
         self.ranked.append(&mut other.ranked);
         self.blocks.append(&mut other.blocks);
         self
+    }
+
+    /// The counts so far, to take a block's from.
+    fn counts(&self) -> RuleCounts {
+        RuleCounts {
+            passed: self.passed,
+            failed: self.failed,
+            skipped: self.skipped,
+            not_checked: self.blocked,
+        }
+    }
+}
+
+/// Keep the error of the first check per rule and message: a renamed row is one error, not
+/// one per check that names it, and not one held per check either.
+fn add_error(errors: &mut Errors, key: (usize, String), check: usize, error: RuleError) {
+    match errors.entry(key) {
+        std::collections::hash_map::Entry::Occupied(mut held) => {
+            if check < held.get().0 {
+                held.insert((check, error));
+            }
+        }
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert((check, error));
+        }
     }
 }
 
@@ -94,6 +141,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         dataset,
         program,
         coverage: false,
+        keep: Keep::ALL,
     };
     program
         .rules
@@ -117,6 +165,7 @@ pub fn template_cells(
         dataset,
         program,
         coverage: false,
+        keep: Keep::ALL,
     };
     let env = Binding {
         loops,
@@ -135,21 +184,24 @@ pub fn evaluate_with(
     program: &Program,
     coverage: bool,
 ) -> (Outcome, Vec<RuleError>) {
-    evaluate_observed(dataset, program, coverage, &|_| {})
+    evaluate_observed(dataset, program, coverage, Keep::ALL, &|_| {})
 }
 
-/// [`evaluate_with`], telling `progress` how many checks each finished block held (from any
-/// worker thread), for a progress bar.
+/// [`evaluate_with`], keeping what `keep` says of the findings and notes, and telling
+/// `progress` how many checks each finished block held (from any worker thread), for a
+/// progress bar.
 pub fn evaluate_observed(
     dataset: &Dataset,
     program: &Program,
     coverage: bool,
+    keep: Keep<'_>,
     progress: &(dyn Fn(usize) + Sync),
 ) -> (Outcome, Vec<RuleError>) {
     let evaluator = Evaluator {
         dataset,
         program,
         coverage,
+        keep,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -169,53 +221,58 @@ pub fn evaluate_observed(
     let mut tally = blocks
         .into_par_iter()
         .fold(Tally::default, |mut tally, (rule, checks)| {
-            let (passed, skipped, blocked) = (tally.passed, tally.skipped, tally.blocked);
+            let before = tally.counts();
             let count = checks.len();
             evaluator.run_block(&mut tally, rule, checks);
             progress(count);
-            let block = (
-                rule,
-                tally.passed - passed,
-                tally.skipped - skipped,
-                tally.blocked - blocked,
-            );
-            tally.blocks.push(block);
+            let after = tally.counts();
+            let block = RuleCounts {
+                passed: after.passed - before.passed,
+                failed: after.failed - before.failed,
+                skipped: after.skipped - before.skipped,
+                not_checked: after.not_checked - before.not_checked,
+            };
+            tally.blocks.push((rule, block));
             tally
         })
-        .reduce(Tally::default, Tally::merge);
-    // One error per rule and problem: a renamed row is one error, not one per check that
-    // names it.
-    tally.errors.sort_by_key(|(rule, check, _)| (*rule, *check));
-    let mut seen = std::collections::HashSet::new();
-    let errors: Vec<RuleError> = tally
+        .reduce(Tally::default, |a, b| a.merge(b, keep.max));
+    let mut errors: Vec<((usize, usize), RuleError)> = tally
         .errors
         .into_iter()
-        .filter(|(rule, _, error)| seen.insert((*rule, error.to_string())))
-        .map(|(_, _, error)| error)
+        .map(|((rule, _), (check, error))| ((rule, check), error))
         .collect();
+    errors.sort_by_key(|(at, _)| *at);
+    let errors: Vec<RuleError> = errors.into_iter().map(|(_, error)| error).collect();
     tally.findings.sort_by_key(|f| (f.rule, f.check));
+    tally.findings.truncate(keep.max);
     tally.notes.sort_by_key(|n| (n.rule, n.check));
+    tally.notes.truncate(keep.max);
     let checks = program.check_count();
     let coverage = coverage.then(|| Coverage::of(dataset, tally.covered, &program.explained()));
     let mut per_rule = vec![RuleCounts::default(); program.rules.len()];
-    for (rule, passed, skipped, blocked) in tally.blocks {
+    for (rule, block) in tally.blocks {
         if let Some(counts) = per_rule.get_mut(rule) {
-            counts.passed += passed;
-            counts.skipped += skipped;
-            counts.not_checked += blocked;
+            counts.passed += block.passed;
+            counts.failed += block.failed;
+            counts.skipped += block.skipped;
+            counts.not_checked += block.not_checked;
         }
     }
     let outcome = Outcome {
         checks,
         passed: tally.passed,
-        failed: tally.findings.len(),
+        failed: tally.failed,
         skipped: tally.skipped,
         not_checked: tally.blocked,
         per_rule,
+        findings_left_out: tally.failed - tally.findings.len(),
         findings: tally.findings,
+        notes_left_out: tally.noted - tally.notes.len(),
         notes: tally.notes,
         coverage,
-        known: 0,
+        known: tally.known,
+        changed: tally.changed,
+        baseline: keep.sieve.is_some(),
     };
     (outcome, errors)
 }
@@ -225,6 +282,7 @@ struct Evaluator<'a> {
     program: &'a Program,
     /// Record the cells of every decided check (slower: no fast path).
     coverage: bool,
+    keep: Keep<'a>,
 }
 
 impl Evaluator<'_> {
@@ -297,10 +355,24 @@ impl Evaluator<'_> {
         }
         match verdict {
             Ok(Verdict::Pass) => tally.passed += 1,
-            Ok(Verdict::Fail(finding)) => tally.findings.push(*finding),
+            Ok(Verdict::Fail(mut finding)) => {
+                let sifted = self
+                    .keep
+                    .sieve
+                    .map_or(Sifted::New, |sieve| sieve.sift(self.dataset, &mut finding));
+                if sifted == Sifted::Known {
+                    tally.known += 1;
+                    return;
+                }
+                tally.failed += 1;
+                tally.changed += usize::from(sifted == Sifted::Changed);
+                tally.findings.push(*finding);
+                keep_first(&mut tally.findings, self.keep.max, |f| (f.rule, f.check));
+            }
             Err(Stop::Skip) => tally.skipped += 1,
             Err(Stop::Note(reason)) => {
                 tally.skipped += 1;
+                tally.noted += 1;
                 tally.notes.push(Note {
                     rule: rule_index,
                     check,
@@ -308,10 +380,12 @@ impl Evaluator<'_> {
                     message: reason.to_string(),
                     cells: self.cells_of_check(rule, check),
                 });
+                keep_first(&mut tally.notes, self.keep.max, |n| (n.rule, n.check));
             }
             Err(Stop::Error(error)) => {
                 tally.blocked += 1;
-                tally.errors.push((rule_index, check, *error));
+                let key = (rule_index, error.to_string());
+                add_error(&mut tally.errors, key, check, *error);
             }
             Err(Stop::Blocked) => tally.blocked += 1,
         }
@@ -343,6 +417,7 @@ impl Evaluator<'_> {
                 expected,
                 gap,
                 cells,
+                changed: Vec::new(),
             })
         };
         match &rule.work {

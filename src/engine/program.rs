@@ -79,6 +79,20 @@ pub struct CellId {
     pub column: usize,
 }
 
+impl CellId {
+    /// The cell as printed (trimmed, without CSV quotes); for [`ROW_LABEL`], its row's last
+    /// label.
+    pub fn printed(self, dataset: &Dataset) -> Option<String> {
+        let table = dataset.tables.get(self.table)?;
+        let span = if self.column == ROW_LABEL {
+            table.rows().get(self.row)?.last()?.span()
+        } else {
+            table.cell_span(self.row, self.column)?
+        };
+        Some(table.printed(span))
+    }
+}
+
 /// How a rule names a row or a column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AxisTemplate {

@@ -53,6 +53,9 @@ pub fn render(report: &Report<'_>) -> String {
             .rules
             .get(finding.rule)
             .map_or("", |r| r.description.as_str());
+        let changed = report
+            .changed(finding)
+            .map_or_else(String::new, |changed| format!("\n{changed}"));
         for (index, cell) in finding
             .cells
             .iter()
@@ -73,7 +76,7 @@ pub fn render(report: &Report<'_>) -> String {
                 place = format!("{place} at {address}");
             }
             let message = format!(
-                "{role} {} · {place}: {}\n{description}",
+                "{role} {} · {place}: {}{changed}\n{description}",
                 cell.value, finding.message
             );
             let _ = writeln!(
@@ -91,6 +94,18 @@ pub fn render(report: &Report<'_>) -> String {
                 data(&message)
             );
         }
+    }
+    let outcome = report.outcome;
+    if outcome.findings_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "::warning title=crossfoot::{}",
+            data(&format!(
+                "{} more findings left out: the first {} are annotated (--max-findings)",
+                outcome.findings_left_out,
+                outcome.findings.len()
+            ))
+        );
     }
     out
 }

@@ -119,7 +119,7 @@ fn mark_attributes(report: &Report<'_>, id: CellId, marks: &Marks) -> String {
 fn printed(table: &Table, row: usize, column: usize) -> String {
     table
         .cell_span(row, column)
-        .map(|span| super::unquote(table.source().slice(span).trim()))
+        .map(|span| table.printed(span))
         .unwrap_or_default()
 }
 
@@ -433,6 +433,12 @@ fn summary(out: &mut String, report: &Report<'_>) {
     if outcome.known > 0 {
         counts.push(("known (baseline)", outcome.known));
     }
+    if outcome.changed > 0 {
+        counts.push(("changed (baseline)", outcome.changed));
+    }
+    if outcome.findings_left_out > 0 {
+        counts.push(("left out (--max-findings)", outcome.findings_left_out));
+    }
     for (name, count) in counts {
         let _ = write!(
             out,
@@ -514,13 +520,21 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
             .map_or("", |r| r.description.as_str());
         let _ = write!(
             out,
-            r#"<li id="f-{index}" class="finding"><div class="head"><span class="number">{}</span> <code class="rule">{}</code> <span class="kind">{}</span></div><p class="message">{}</p><p class="description">{}</p><ul class="cells">"#,
+            r#"<li id="f-{index}" class="finding"><div class="head"><span class="number">{}</span> <code class="rule">{}</code> <span class="kind">{}</span></div><p class="message">{}</p><p class="description">{}</p>"#,
             index + 1,
             escape(&finding.rule_id),
             finding.kind.keyword(),
             escape(&finding.message),
             escape(description)
         );
+        if let Some(changed) = report.changed(finding) {
+            let _ = write!(
+                out,
+                r#"<p class="message changed">{}</p>"#,
+                escape(&changed)
+            );
+        }
+        out.push_str(r#"<ul class="cells">"#);
         for (position, &id) in finding.cells.iter().enumerate() {
             let class = if position == 0 && finding.published.is_some() {
                 "pub"
@@ -537,6 +551,14 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
         out.push_str("</ul></li>");
     }
     out.push_str("</ol>");
+    if outcome.findings_left_out > 0 {
+        let _ = write!(
+            out,
+            r#"<p class="left-out">… and {} more findings, left out: the first {} are listed (--max-findings).</p>"#,
+            outcome.findings_left_out,
+            outcome.findings.len()
+        );
+    }
     if !outcome.notes.is_empty() {
         out.push_str(r#"<h2>Checks that could not be decided</h2><ul class="notes">"#);
         for note in &outcome.notes {
@@ -554,6 +576,13 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
             );
         }
         out.push_str("</ul>");
+    }
+    if outcome.notes_left_out > 0 {
+        let _ = write!(
+            out,
+            r#"<p class="left-out">… and {} more checks that could not be decided, left out (--max-findings).</p>"#,
+            outcome.notes_left_out
+        );
     }
     out.push_str("</nav>");
 }
@@ -608,7 +637,7 @@ pub fn render(report: &Report<'_>) -> String {
     let _ = write!(
         out,
         r#"<header><h1>crossfoot report</h1><p>{} discrepancies in {} checks of {} tables</p></header>"#,
-        report.outcome.findings.len(),
+        report.outcome.failed,
         report.outcome.checks,
         report.dataset.tables.len()
     );

@@ -193,10 +193,23 @@ fn diagnostic(
 
 /// Render every finding and note, then the summary.
 pub fn render(report: &Report<'_>, style: Style) -> String {
+    let mut out = Vec::new();
+    let _ = write(report, style, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`render`], writing each diagnostic to `out` as soon as it is drawn: the report is never
+/// held whole.
+pub fn write(
+    report: &Report<'_>,
+    style: Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let handler = style.handler();
-    let mut out = String::new();
+    let mut text = String::new();
     let outcome = report.outcome;
     for finding in &outcome.findings {
+        text.clear();
         let description = report
             .program
             .rules
@@ -205,29 +218,53 @@ pub fn render(report: &Report<'_>, style: Style) -> String {
         let title = format!("{}: {}", finding.rule_id, description);
         let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
         let groups = cells_by_file(report, &finding.cells, finding.published.is_some());
-        if let Some(mut d) = diagnostic(title, code, Some(finding.message.clone()), groups) {
+        let help = match report.changed(finding) {
+            Some(changed) => format!("{}\n{changed}", finding.message),
+            None => finding.message.clone(),
+        };
+        if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
             d.severity = match report.severity(finding) {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             };
-            let _ = handler.render_report(&mut out, &d);
-            out.push('\n');
+            let _ = handler.render_report(&mut text, &d);
+            text.push('\n');
         }
+        out.write_all(text.as_bytes())?;
+    }
+    if outcome.findings_left_out > 0 {
+        writeln!(
+            out,
+            "… and {} more findings, not shown: the first {} are (--max-findings)\n",
+            outcome.findings_left_out,
+            outcome.findings.len()
+        )?;
     }
     for note in &outcome.notes {
+        text.clear();
         let title = format!("{}: not checked: {}", note.rule_id, note.message);
         let groups = cells_by_file(report, &note.cells, false);
         if let Some(d) = diagnostic(title, Some("crossfoot::note".into()), None, groups) {
-            let _ = handler.render_report(&mut out, &d);
-            out.push('\n');
+            let _ = handler.render_report(&mut text, &d);
+            text.push('\n');
         }
+        out.write_all(text.as_bytes())?;
     }
-    out.push_str(&summary(report));
+    if outcome.notes_left_out > 0 {
+        writeln!(
+            out,
+            "… and {} more checks that could not be decided, not shown: the first {} are \
+             (--max-findings)\n",
+            outcome.notes_left_out,
+            outcome.notes.len()
+        )?;
+    }
+    out.write_all(summary(report).as_bytes())?;
     if let Some(coverage) = &outcome.coverage {
-        out.push_str(&coverage_text(report, coverage));
+        out.write_all(coverage_text(report, coverage).as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// Per table, how many figures a check confirmed, and the rest listed row by row.
@@ -349,20 +386,26 @@ fn text_place(view: &CellView<'_>) -> String {
 /// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 3 skipped`
 pub fn summary(report: &Report<'_>) -> String {
     let o = report.outcome;
-    let known = if o.known > 0 {
-        format!(" ({} known, in the baseline)", o.known)
-    } else {
-        String::new()
+    let known = match (o.changed, o.known) {
+        (0, 0) => String::new(),
+        (0, known) => format!(" ({known} known, in the baseline)"),
+        (changed, 0) => format!(" ({changed} changed since the baseline)"),
+        (changed, known) => {
+            format!(" ({changed} changed since the baseline; {known} known, in the baseline)")
+        }
     };
-    let warnings = o
-        .findings
+    // Counted per rule, so that findings left out of the report count too.
+    let warnings: usize = o
+        .per_rule
         .iter()
-        .filter(|f| report.severity(f) != Severity::Error)
-        .count();
+        .zip(&report.program.rules)
+        .filter(|(_, rule)| rule.severity != Severity::Error)
+        .map(|(counts, _)| counts.failed)
+        .sum();
     let known = if warnings > 0 {
         format!(
             " ({} errors, {warnings} warnings or remarks){known}",
-            o.findings.len().saturating_sub(warnings)
+            o.failed.saturating_sub(warnings)
         )
     } else {
         known

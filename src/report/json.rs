@@ -79,6 +79,16 @@ struct Summary {
     /// With `--baseline`: findings left out because the baseline lists them.
     #[serde(skip_serializing_if = "is_zero")]
     known: usize,
+    /// With `--baseline`: findings the baseline lists whose printed figures changed (counted
+    /// in `failed`, and listed).
+    #[serde(skip_serializing_if = "is_zero")]
+    changed: usize,
+    /// Failed checks not listed in `findings`: past `--max-findings` (the first are listed).
+    #[serde(skip_serializing_if = "is_zero")]
+    findings_left_out: usize,
+    /// Undecided checks not listed in `notes`: past `--max-findings`.
+    #[serde(skip_serializing_if = "is_zero")]
+    notes_left_out: usize,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -136,6 +146,22 @@ struct Finding<'a> {
     expected: Expected,
     gap: String,
     cells: Vec<Cell>,
+    /// With `--baseline`, for a finding the baseline lists: its cells whose printed figure is
+    /// not the one the baseline recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    changed: Vec<Change>,
+}
+
+/// A cell of a known finding printed otherwise than the baseline recorded.
+#[derive(Serialize)]
+struct Change {
+    table: String,
+    row: String,
+    column: String,
+    /// The figure the baseline recorded.
+    baseline: String,
+    /// The figure printed now.
+    now: String,
 }
 
 #[derive(Serialize)]
@@ -239,6 +265,16 @@ fn unchecked(report: &Report<'_>, explained: &[(CellId, usize)]) -> Vec<Unchecke
 
 /// The JSON document for a report, pretty-printed.
 pub fn render(report: &Report<'_>) -> String {
+    serde_json::to_string_pretty(&document(report)).unwrap_or_default()
+}
+
+/// [`render`], written to `out` as it is serialized, with a final line break.
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    out.write_all(b"\n")
+}
+
+fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
     let outcome = report.outcome;
     let cells =
         |ids: &[CellId]| -> Vec<Cell> { ids.iter().filter_map(|&id| cell(report, id)).collect() };
@@ -249,7 +285,7 @@ pub fn render(report: &Report<'_>) -> String {
             .get(rule)
             .map_or("", |r| r.description.as_str())
     };
-    let document = Document {
+    Document {
         summary: Summary {
             tables: report.dataset.tables.len(),
             rules: report.rule_count(),
@@ -260,6 +296,9 @@ pub fn render(report: &Report<'_>) -> String {
             not_checked: outcome.not_checked,
             input_errors: report.errors.len(),
             known: outcome.known,
+            changed: outcome.changed,
+            findings_left_out: outcome.findings_left_out,
+            notes_left_out: outcome.notes_left_out,
             coverage: outcome.coverage.as_ref().map(|coverage| CoverageSummary {
                 figures: coverage.figures(),
                 covered: coverage.covered(),
@@ -304,6 +343,20 @@ pub fn render(report: &Report<'_>) -> String {
                 },
                 gap: gap(f.gap),
                 cells: cells(&f.cells),
+                changed: f
+                    .changed
+                    .iter()
+                    .filter_map(|change| {
+                        let cell = report.cell(change.cell)?;
+                        Some(Change {
+                            table: cell.table.id().to_string(),
+                            row: cell.row,
+                            column: cell.column,
+                            baseline: change.was.clone(),
+                            now: change.now.clone(),
+                        })
+                    })
+                    .collect(),
             })
             .collect(),
         notes: outcome
@@ -332,6 +385,5 @@ pub fn render(report: &Report<'_>) -> String {
                 label: e.label,
             })
             .collect(),
-    };
-    serde_json::to_string_pretty(&document).unwrap_or_default()
+    }
 }

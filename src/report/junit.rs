@@ -14,7 +14,10 @@
 //! So `failures` counts failed checks exactly (the summary's `failed`) and the `tests`,
 //! `failures` and `skipped` attributes agree with the elements, as dashboards that count
 //! elements expect; the exact per-rule counts of checks are in each suite's `<properties>`
-//! (`checks`, `passed`, `failed`, `skipped`). Listing every passing check by name would need
+//! (`checks`, `passed`, `failed`, `skipped`). When the run lists only the first findings
+//! (`--max-findings`), a suite with more ends with one failed `<testcase>` "N more failed
+//! checks, not listed" (`assertions` N) standing for the rest: `failures` then counts
+//! elements, and `failed` stays exact. Listing every passing check by name would need
 //! the run to keep them, which it does not (a large data set runs millions).
 
 use super::Report;
@@ -92,7 +95,26 @@ pub fn render(report: &Report<'_>) -> String {
                     where_is(report, &finding.cells)
                 ),
                 assertions: None,
-                status: Status::Failed(finding.message.clone()),
+                status: Status::Failed(match report.changed(finding) {
+                    Some(changed) => format!("{}\n{changed}", finding.message),
+                    None => finding.message.clone(),
+                }),
+            });
+        }
+        let listed = cases.len();
+        if counts.failed > listed {
+            cases.push(Case {
+                name: format!(
+                    "{} more failed checks, not listed (--max-findings)",
+                    counts.failed - listed
+                ),
+                assertions: Some(counts.failed - listed),
+                status: Status::Failed(format!(
+                    "{} more checks of this rule failed; the report lists the first {} findings \
+                     of the run",
+                    counts.failed - listed,
+                    outcome.findings.len()
+                )),
             });
         }
         let notes: Vec<_> = outcome.notes.iter().filter(|n| n.rule == index).collect();
@@ -116,12 +138,16 @@ pub fn render(report: &Report<'_>) -> String {
         }
         let quiet_skips = counts.skipped.saturating_sub(notes.len());
         if quiet_skips > 0 {
+            let why = if outcome.notes_left_out > 0 {
+                "a cell the check needs is not applicable (— or empty), or the check could not \
+                 be decided (not listed: --max-findings)"
+            } else {
+                "a cell the check needs is not applicable (— or empty)"
+            };
             cases.push(Case {
                 name: format!("{} skipped", checks(quiet_skips)),
                 assertions: Some(quiet_skips),
-                status: Status::Skipped(
-                    "a cell the check needs is not applicable (— or empty)".into(),
-                ),
+                status: Status::Skipped(why.into()),
             });
         }
         let failures = cases
@@ -141,14 +167,13 @@ pub fn render(report: &Report<'_>) -> String {
             "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
             cases.len()
         );
-        let failed = outcome.findings.iter().filter(|f| f.rule == index).count();
         let _ = writeln!(suites, "    <properties>");
         for (key, value) in [
             ("kind", rule.kind.keyword().to_string()),
             ("description", rule.description.clone()),
             ("checks", rule.work.check_count().to_string()),
             ("passed", counts.passed.to_string()),
-            ("failed", failed.to_string()),
+            ("failed", counts.failed.to_string()),
             ("skipped", counts.skipped.to_string()),
         ] {
             let _ = writeln!(

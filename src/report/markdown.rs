@@ -85,6 +85,13 @@ pub fn render(report: &Report<'_>) -> String {
         outcome.failed,
         outcome.skipped
     );
+    if outcome.baseline {
+        let _ = writeln!(
+            out,
+            "Compared with a baseline: {} known findings left out, {} changed since the baseline (listed below).\n",
+            outcome.known, outcome.changed
+        );
+    }
     input_errors(report, &mut out);
     if outcome.findings.is_empty() {
         out.push_str("No discrepancies: every decided check holds within rounding.\n");
@@ -133,9 +140,15 @@ pub fn render(report: &Report<'_>) -> String {
                     .map_or_else(|| value.to_string(), |cell| cell.value),
                 None => "— (a comparison of several figures)".to_string(),
             };
+            let changed = report.changes(finding).map_or_else(String::new, |changed| {
+                format!(
+                    "- **Changed since the baseline:** {}\n",
+                    cell_text(&changed)
+                )
+            });
             let _ = writeln!(
                 out,
-                "- **Severity:** {}\n- **Printed:** {}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n",
+                "- **Severity:** {}\n- **Printed:** {}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n{changed}",
                 report.severity(finding).keyword(),
                 cell_text(&printed),
                 show_interval(&finding.expected, scale),
@@ -151,6 +164,14 @@ pub fn render(report: &Report<'_>) -> String {
             let _ = writeln!(out, "\n> {}\n", doc(finding.kind));
         }
     }
+    if outcome.findings_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "**{} more findings left out**: this report lists the first {} (`--max-findings`).\n",
+            outcome.findings_left_out,
+            outcome.findings.len()
+        );
+    }
     if !outcome.notes.is_empty() {
         out.push_str("## Checks that could not be decided\n\n");
         for note in &outcome.notes {
@@ -163,6 +184,14 @@ pub fn render(report: &Report<'_>) -> String {
             cells_table(&mut out, report, &note.cells, false);
             out.push('\n');
         }
+    }
+    if outcome.notes_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "**{} more checks that could not be decided left out**: this report lists the first {} (`--max-findings`).\n",
+            outcome.notes_left_out,
+            outcome.notes.len()
+        );
     }
     out
 }

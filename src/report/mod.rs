@@ -109,6 +109,16 @@ pub struct CellView<'a> {
 }
 
 impl CellView<'_> {
+    /// The cell by its labels: `A8 [单项合同平均 成交额, 2015 年]`, or `T [name]` for a row's
+    /// label.
+    pub fn name(&self) -> String {
+        if self.column.is_empty() {
+            format!("{} [{}]", self.table.id(), self.row)
+        } else {
+            format!("{} [{}, {}]", self.table.id(), self.row, self.column)
+        }
+    }
+
     /// Where the cell is, for a reader: `data/A2.csv:5:3`, `book.xlsx 附表10!C7`, or
     /// `source.docx ¶1304, characters 369–373`.
     pub fn location(&self) -> String {
@@ -134,6 +144,34 @@ impl Report<'_> {
             .unwrap_or_default()
     }
 
+    /// For a known finding whose figures changed (`check --baseline`), what changed, as every
+    /// format words it: `changed since the baseline: A8 [单项合同平均 成交额, 2015 年] was
+    /// 320.3, now 9999.9`.
+    pub fn changed(&self, finding: &Finding) -> Option<String> {
+        Some(format!(
+            "changed since the baseline: {}",
+            self.changes(finding)?
+        ))
+    }
+
+    /// [`Report::changed`] without its opening words: one `; `-separated part per cell.
+    pub fn changes(&self, finding: &Finding) -> Option<String> {
+        if finding.changed.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = finding
+            .changed
+            .iter()
+            .map(|change| {
+                let place = self
+                    .cell(change.cell)
+                    .map_or_else(String::new, |cell| format!("{} ", cell.name()));
+                format!("{place}was {}, now {}", change.was, change.now)
+            })
+            .collect();
+        Some(parts.join("; "))
+    }
+
     pub fn cell(&self, id: CellId) -> Option<CellView<'_>> {
         let table = self.dataset.tables.get(id.table)?;
         let row = table.rows().get(id.row)?;
@@ -147,20 +185,12 @@ impl Report<'_> {
             table,
             row: row.to_string(),
             column,
-            value: unquote(table.source().slice(span).trim()),
+            value: table.printed(span),
             span,
             position: table.source().line_column(span.offset),
             stored: table.source().stored_span(span),
             address: table.source().address(span),
             paragraph: table.source().paragraph_span(span),
         })
-    }
-}
-
-/// A cell's text as printed: a CSV-quoted cell without its quotes.
-fn unquote(raw: &str) -> String {
-    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-        Some(inner) => inner.replace("\"\"", "\""),
-        None => raw.to_string(),
     }
 }

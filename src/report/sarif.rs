@@ -118,13 +118,28 @@ pub fn render(report: &Report<'_>) -> String {
                 .filter_map(|&id| report.cell(id))
                 .map(|cell| location(&cell))
                 .collect();
-            json!({
+            let message = match report.changed(finding) {
+                Some(changed) => format!("{}\n{changed}", finding.message),
+                None => finding.message.clone(),
+            };
+            let mut result = json!({
                 "ruleId": finding.rule_id,
                 "ruleIndex": finding.rule,
                 "level": level(report.severity(finding)),
-                "message": { "text": finding.message },
+                "message": { "text": message },
                 "locations": locations,
-            })
+            });
+            // Compared with a baseline: a known finding is left out, so a result is new, or
+            // known with figures that changed.
+            if let (true, Some(fields)) = (report.outcome.baseline, result.as_object_mut()) {
+                let state = if finding.changed.is_empty() {
+                    "new"
+                } else {
+                    "updated"
+                };
+                fields.insert("baselineState".into(), state.into());
+            }
+            result
         })
         .collect();
     let log = json!({
@@ -149,7 +164,7 @@ pub fn render(report: &Report<'_>) -> String {
 /// The run itself: whether it went through, and each input error as a notification (SARIF's
 /// place for a problem of the tool's inputs rather than a result about the data).
 fn invocation(report: &Report<'_>) -> Value {
-    let notifications: Vec<Value> = report
+    let mut notifications: Vec<Value> = report
         .error_views()
         .into_iter()
         .map(|error| {
@@ -175,6 +190,18 @@ fn invocation(report: &Report<'_>) -> Value {
             notification
         })
         .collect();
+    let outcome = report.outcome;
+    if outcome.findings_left_out > 0 {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{} more findings left out: the first {} are results (--max-findings)",
+                outcome.findings_left_out,
+                outcome.findings.len()
+            ) },
+            "descriptor": { "id": "crossfoot::findings_left_out" },
+        }));
+    }
     json!({
         "executionSuccessful": report.errors.is_empty(),
         "toolExecutionNotifications": notifications,

@@ -313,6 +313,15 @@ impl Table {
         spans.get(fields - 1).copied()
     }
 
+    /// The text at `span` as printed: trimmed, and a CSV-quoted cell without its quotes.
+    pub fn printed(&self, span: Span) -> String {
+        let raw = self.source.slice(span).trim();
+        match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(inner) => inner.replace("\"\"", "\""),
+            None => raw.to_string(),
+        }
+    }
+
     /// How many cells hold a figure.
     pub fn figure_count(&self) -> usize {
         self.cells.iter().filter(|c| c.figure().is_some()).count()

@@ -1,0 +1,108 @@
+//! Benchmarks of rendering many findings: the human report (miette) and the JSON report of
+//! 1 000 failed checks, on a table of 20 000 and of 200 000 rows. Rendering should take time
+//! in proportion to what it prints, so both sizes should take about the same (it used to grow
+//! with findings × file size: 1 000 findings on a 68 MB table took 12 minutes).
+//!
+//! `cargo bench --bench report`. The table — `项目,a,b,合计`, one row-wise sum, every
+//! `rows / 1000`-th row's 合计 off by 1 — is written under cargo's `CARGO_TARGET_TMPDIR` and
+//! checked once, untimed; only the rendering is timed.
+
+// A benchmark stops at once on a failed set-up, as a test does.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use crossfoot::report::{Report, human, json};
+use crossfoot::run::Checked;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// Failed checks in every table.
+const FINDINGS: usize = 1_000;
+
+/// Write (once) and check a table of `rows` rows whose row-wise sum fails in [`FINDINGS`] rows.
+fn checked(rows: usize) -> Checked {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{rows}"));
+    let data = dir.join("data");
+    let rules = dir.join("sum.rules");
+    if !rules.exists() {
+        std::fs::create_dir_all(&data).expect("data directory");
+        let mut csv = String::from("项目,a,b,合计\n");
+        let every = rows / FINDINGS;
+        for i in 0..rows {
+            let (a, b) = (i % 9000 + 100, i % 700 + 10);
+            let total = if i % every == every - 1 {
+                a + b + 1
+            } else {
+                a + b
+            };
+            let _ = writeln!(csv, "第{i}行,{a}.0,{b}.0,{total}.0");
+        }
+        std::fs::write(data.join("T.csv"), csv).expect("write the table");
+        std::fs::write(
+            &rules,
+            "sum T.total \"合计 is a + b in every row\"\n  for r in rows(T)\n  T[r, 合计] = T[r, a] + T[r, b]\n",
+        )
+        .expect("write the rules");
+    }
+    let checked = match crossfoot::run::check(&data, &rules) {
+        Ok(checked) => checked,
+        Err(errors) => panic!("{} input error(s): {:?}", errors.len(), errors[0]),
+    };
+    assert_eq!(checked.outcome.failed, FINDINGS);
+    checked
+}
+
+static SMALL: LazyLock<Checked> = LazyLock::new(|| checked(20_000));
+static LARGE: LazyLock<Checked> = LazyLock::new(|| checked(200_000));
+
+fn of(rows: usize) -> &'static Checked {
+    if rows == 20_000 { &SMALL } else { &LARGE }
+}
+
+fn report(checked: &Checked) -> Report<'_> {
+    Report {
+        dataset: &checked.dataset,
+        program: &checked.program,
+        outcome: &checked.outcome,
+        errors: &checked.errors,
+    }
+}
+
+fn main() {
+    for rows in [20_000, 200_000] {
+        let checked = of(rows);
+        let size = std::fs::metadata(
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{rows}/data/T.csv")),
+        );
+        println!(
+            "{rows} rows ({:.1} MB): {} failed checks",
+            size.map_or(0.0, |m| m.len() as f64 / 1e6),
+            checked.outcome.failed
+        );
+    }
+    divan::main();
+}
+
+/// The human report (miette, no colour, 100 columns) of 1 000 findings.
+#[divan::bench(args = [20_000, 200_000], sample_count = 20)]
+fn human_report(rows: usize) -> String {
+    let checked = of(rows);
+    human::render(
+        &report(checked),
+        human::Style {
+            color: false,
+            width: 100,
+        },
+    )
+}
+
+/// The JSON report of 1 000 findings.
+#[divan::bench(args = [20_000, 200_000], sample_count = 20)]
+fn json_report(rows: usize) -> String {
+    json::render(&report(of(rows)))
+}
