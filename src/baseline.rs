@@ -151,11 +151,15 @@ impl Sift for Sieve<'_> {
         let Some(indices) = self.by_place.get(&now.place()) else {
             return Sifted::New;
         };
-        let mut changes = None;
+        // Every entry of the place is met, not only the first that matches: a baseline that
+        // lists a place twice must not call the second entry fixed.
         for &index in indices {
             if let Some(met) = self.met.get(index) {
                 met.store(true, Ordering::Relaxed);
             }
+        }
+        let mut changes = None;
+        for &index in indices {
             let Some(known) = self.baseline.findings.get(index) else {
                 continue;
             };
