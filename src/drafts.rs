@@ -183,6 +183,22 @@ pub struct Edit {
     pub slip: Slip,
     pub edited: String,
     pub verdict: Verdict,
+    /// For an edit flagged on its figure: what blame made of it.
+    pub blamed: Option<Blamed>,
+}
+
+/// What blame said of a flagged edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blamed {
+    /// Where the figure blamed first is, when it is not the edited one (`A2 row 3 column 5`),
+    /// and whether blame found it as good as others.
+    pub instead: Option<String>,
+    /// The edited figure is the first cell blame names for the findings on it.
+    pub first: bool,
+    /// The checks determine one printing for it (not an interval).
+    pub determined: bool,
+    /// The value blame proposes is the figure as printed before the edit.
+    pub original: bool,
 }
 
 /// The figures a harness may edit: those some decided check reads (the run on the unedited
@@ -310,15 +326,16 @@ pub fn run(data: &Path, rules: &Path, targets: &[Target], slips: &[Slip]) -> Vec
         .map_init(
             || copy_of(data),
             |copy, (target, slip, edited)| {
-                let verdict = match copy {
+                let (verdict, blamed) = match copy {
                     Some(copy) => judge(copy.path(), rules, target, edited, &known),
-                    None => Verdict::Stopped,
+                    None => (Verdict::Stopped, None),
                 };
                 Edit {
                     target: (*target).clone(),
                     slip: *slip,
                     edited: edited.clone(),
                     verdict,
+                    blamed,
                 }
             },
         )
@@ -338,26 +355,26 @@ fn judge(
     target: &Target,
     edited: &str,
     known: &std::collections::HashSet<String>,
-) -> Verdict {
+) -> (Verdict, Option<Blamed>) {
     let path = copy.join(&target.file);
     let Ok(original) = std::fs::read(&path) else {
-        return Verdict::Stopped;
+        return (Verdict::Stopped, None);
     };
     let end = target.offset + target.printed.len();
     let (Some(before), Some(after)) = (original.get(..target.offset), original.get(end..)) else {
-        return Verdict::Stopped;
+        return (Verdict::Stopped, None);
     };
     let text = [before, edited.as_bytes(), after].concat();
     if std::fs::write(&path, text).is_err() {
-        return Verdict::Stopped;
+        return (Verdict::Stopped, None);
     }
     let checked = check(copy, rules);
     let _ = std::fs::write(&path, &original);
     if checked.nothing_checked() {
-        return Verdict::Stopped;
+        return (Verdict::Stopped, None);
     }
     if !checked.errors.is_empty() {
-        return Verdict::InputError;
+        return (Verdict::InputError, None);
     }
     let on_target = checked.outcome.findings.iter().any(|f| {
         f.cells
@@ -370,9 +387,53 @@ fn judge(
         .iter()
         .any(|f| !known.contains(&(f.message.clone() + &f.rule_id)));
     match (on_target, new) {
-        (true, _) => Verdict::Flagged,
-        (false, true) => Verdict::FlaggedElsewhere,
-        (false, false) => Verdict::Missed,
+        (true, _) => (Verdict::Flagged, Some(blamed(&checked, target))),
+        (false, true) => (Verdict::FlaggedElsewhere, None),
+        (false, false) => (Verdict::Missed, None),
+    }
+}
+
+/// Whether blame names the edited figure first, and proposes its printing before the edit.
+fn blamed(checked: &Checked, target: &Target) -> Blamed {
+    let outcome = &checked.outcome;
+    let on_target = |index: &usize| {
+        outcome.findings.get(*index).is_some_and(|f| {
+            f.cells
+                .iter()
+                .any(|&cell| names(&checked.dataset, cell, target))
+        })
+    };
+    let suspect = outcome
+        .blame
+        .iter()
+        .find(|b| b.findings.iter().any(on_target))
+        .and_then(|b| b.suspects.first());
+    let original: Option<Decimal> = target.printed.replace(' ', "").parse().ok();
+    match suspect {
+        Some(s) if names(&checked.dataset, s.cell, target) => Blamed {
+            instead: None,
+            first: true,
+            determined: s.low == s.high,
+            original: original == Some(s.proposed),
+        },
+        other => Blamed {
+            instead: Some(other.map_or("no figure".to_string(), |s| {
+                let table = checked.dataset.tables.get(s.cell.table);
+                format!(
+                    "{} row {} column {} ({} → {}{})",
+                    table.map_or("?", |t| t.id()),
+                    s.cell.row + 1,
+                    s.cell.column + 1,
+                    s.printed,
+                    s.proposed,
+                    s.slip
+                        .map_or(String::new(), |slip| format!(", {}", slip.describe()))
+                )
+            })),
+            first: false,
+            determined: false,
+            original: false,
+        },
     }
 }
 
@@ -397,6 +458,57 @@ fn copy_of(data: &Path) -> Option<tempfile::TempDir> {
         }
     }
     Some(dir)
+}
+
+/// How blame did on the edits flagged on their figure, per kind of figure and slip: the edited
+/// figure blamed first, and of those where the checks determine one printing, the printing
+/// before the edit proposed.
+pub fn summarize_blame(edits: &[Edit]) -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        "\n| figures | slip | flagged on the figure | blamed first | … determined | … proposal = original |\n|---|---|---:|---:|---:|---:|\n",
+    );
+    let mut row = |kind: &str, slip: &str, of: &[&Edit]| {
+        let blamed: Vec<&Blamed> = of.iter().filter_map(|e| e.blamed.as_ref()).collect();
+        let first = blamed.iter().filter(|b| b.first).count();
+        let determined: Vec<&&Blamed> = blamed.iter().filter(|b| b.determined).collect();
+        let original = determined.iter().filter(|b| b.original).count();
+        let _ = writeln!(
+            out,
+            "| {kind} | {slip} | {} | {first} ({}) | {} | {original} ({}) |",
+            blamed.len(),
+            percent(first, blamed.len()),
+            determined.len(),
+            percent(original, determined.len())
+        );
+    };
+    for in_text in [true, false] {
+        let kind = if in_text { "text" } else { "table cells" };
+        for slip in Slip::ALL {
+            let of: Vec<&Edit> = edits
+                .iter()
+                .filter(|e| e.target.in_text() == in_text && e.slip == slip)
+                .collect();
+            row(kind, slip.name(), &of);
+        }
+        let of: Vec<&Edit> = edits
+            .iter()
+            .filter(|e| e.target.in_text() == in_text)
+            .collect();
+        row(kind, "**every slip**", &of);
+    }
+    let all: Vec<&Edit> = edits.iter().collect();
+    row("**all**", "**every slip**", &all);
+    out
+}
+
+/// `12.3 %` of a count, for a report (a display figure, not a checked one).
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "–".to_string();
+    }
+    let tenths = (part * 1000 + whole / 2) / whole;
+    format!("{}.{} %", tenths / 10, tenths % 10)
 }
 
 /// Counts per kind of figure (text or table) and slip, and the edits missed, as a report.
@@ -448,6 +560,22 @@ pub fn summarize(edits: &[Edit]) -> String {
             flagged(&pinned),
             pinned.len()
         );
+    }
+    out.push_str(&summarize_blame(edits));
+    out.push_str("\nFlagged, but another figure blamed first:\n");
+    for edit in edits {
+        if let Some(instead) = edit.blamed.as_ref().and_then(|b| b.instead.as_ref()) {
+            let _ = writeln!(
+                out,
+                "- {} {}:{} `{}` → `{}` ({}): blamed {instead}",
+                edit.target.table,
+                edit.target.file.display(),
+                edit.target.offset,
+                edit.target.printed,
+                edit.edited,
+                edit.slip.name()
+            );
+        }
     }
     out.push_str("\nNot flagged on the edited figure:\n");
     for edit in edits.iter().filter(|e| e.verdict != Verdict::Flagged) {

@@ -26,6 +26,10 @@ pub struct Finding {
     pub expected: Interval,
     /// The smallest distance between what is printed and what is allowed.
     pub gap: Decimal,
+    /// The left side (the published figure) minus what the other figures give, every figure
+    /// taken as printed; signed, so blame can tell which way a figure must move. `None` where
+    /// a figure cannot be worked out that way (a ranking, a division by zero).
+    pub difference: Option<Decimal>,
     /// Every cell involved; the published cell first.
     pub cells: Vec<CellId>,
     /// With `check --baseline`, for a finding the baseline lists: the cells whose printed
@@ -120,6 +124,8 @@ pub struct Outcome {
     pub changed: usize,
     /// Whether the findings were compared with a baseline.
     pub baseline: bool,
+    /// Which cells the findings blame, and what they should print ([`crate::blame`]).
+    pub blame: Vec<crate::blame::Blame>,
 }
 
 /// One rule's passed, failed and skipped checks.

@@ -339,6 +339,7 @@ fn findings() -> (crate::table::manifest::Dataset, crate::finding::Outcome) {
         published: None,
         expected: crate::interval::Interval::exact(rust_decimal::Decimal::ZERO),
         gap: rust_decimal::Decimal::ZERO,
+        difference: None,
         cells,
         changed: Vec::new(),
     };

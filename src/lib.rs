@@ -4,6 +4,7 @@
 //! [`checks`]) → [`finding`]s → reports ([`report`]).
 
 pub mod baseline;
+pub mod blame;
 pub mod checks;
 pub mod claims;
 pub mod cli;

@@ -145,8 +145,9 @@ impl Loaded {
         keep: Keep<'_>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Checked {
-        let (outcome, errors) =
+        let (mut outcome, errors) =
             evaluate_observed(&self.dataset, &self.program, coverage, keep, progress);
+        outcome.blame = crate::blame::blame(&self.dataset, &self.program, &outcome);
         let mut all = self.errors;
         all.extend(into_reports(errors));
         Checked {

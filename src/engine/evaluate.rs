@@ -142,12 +142,48 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         program,
         coverage: false,
         keep: Keep::ALL,
+        replaced: None,
     };
     program
         .rules
         .get(rule)
         .map(|r| evaluator.cells_of_check(r, check))
         .unwrap_or_default()
+}
+
+/// What one check gives: for blame, which re-decides the checks a cell takes part in.
+#[derive(Debug)]
+pub enum CheckVerdict {
+    Pass,
+    Fail(Box<Finding>),
+    /// Skipped, noted or not checked: no verdict either way.
+    Undecided,
+}
+
+/// Decide one check of a rule, with `replaced` (a cell and the figure to read in its place)
+/// standing for what the table prints.
+pub fn verdict_with(
+    dataset: &Dataset,
+    program: &Program,
+    rule: usize,
+    check: usize,
+    replaced: Option<(CellId, Cell)>,
+) -> CheckVerdict {
+    let evaluator = Evaluator {
+        dataset,
+        program,
+        coverage: false,
+        keep: Keep::ALL,
+        replaced,
+    };
+    let Some(compiled) = program.rules.get(rule) else {
+        return CheckVerdict::Undecided;
+    };
+    match evaluator.check(compiled, rule, check) {
+        Ok(Verdict::Pass) => CheckVerdict::Pass,
+        Ok(Verdict::Fail(finding)) => CheckVerdict::Fail(finding),
+        Err(_) => CheckVerdict::Undecided,
+    }
 }
 
 /// The cells a cell template names in one check of a comparison with these loops (for
@@ -166,6 +202,7 @@ pub fn template_cells(
         program,
         coverage: false,
         keep: Keep::ALL,
+        replaced: None,
     };
     let env = Binding {
         loops,
@@ -202,6 +239,7 @@ pub fn evaluate_observed(
         program,
         coverage,
         keep,
+        replaced: None,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -273,6 +311,7 @@ pub fn evaluate_observed(
         known: tally.known,
         changed: tally.changed,
         baseline: keep.sieve.is_some(),
+        blame: Vec::new(),
     };
     (outcome, errors)
 }
@@ -283,6 +322,9 @@ struct Evaluator<'a> {
     /// Record the cells of every decided check (slower: no fast path).
     coverage: bool,
     keep: Keep<'a>,
+    /// One cell read as another figure than printed: what blame asks ("would this value
+    /// repair the check?").
+    replaced: Option<(CellId, Cell)>,
 }
 
 impl Evaluator<'_> {
@@ -416,6 +458,7 @@ impl Evaluator<'_> {
                 published,
                 expected,
                 gap,
+                difference,
                 cells,
                 changed: Vec::new(),
             })
@@ -595,7 +638,14 @@ impl Evaluator<'_> {
     ) -> Result<(Interval, Decimal), Stop> {
         let printed = self.figure(rank)?;
         let own = self.cell_interval(value)?;
-        let bounds = ranking.bounds.get_or_init(|| self.competing(ranking));
+        // The bounds are worked out once per ranking, from the figures as printed.
+        let fresh;
+        let bounds = if self.replaced.is_some() {
+            fresh = self.competing(ranking);
+            &fresh
+        } else {
+            ranking.bounds.get_or_init(|| self.competing(ranking))
+        };
         if bounds.unreadable {
             return Err(Stop::Blocked);
         }
@@ -629,12 +679,18 @@ impl Evaluator<'_> {
 
     /// The cell, if it holds a figure; a `—` or empty cell skips the check.
     fn cell(&self, id: CellId) -> Result<Cell, Stop> {
-        let cell = self
-            .dataset
-            .tables
-            .get(id.table)
-            .and_then(|t| t.cell(id.row, id.column))
-            .copied()
+        let replaced = self
+            .replaced
+            .filter(|(replaced, _)| *replaced == id)
+            .map(|(_, cell)| cell);
+        let cell = replaced
+            .or_else(|| {
+                self.dataset
+                    .tables
+                    .get(id.table)
+                    .and_then(|t| t.cell(id.row, id.column))
+                    .copied()
+            })
             .ok_or(Stop::Skip)?;
         if cell.is_unreadable() {
             return Err(Stop::Blocked);
@@ -659,7 +715,10 @@ impl Evaluator<'_> {
     }
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
-        self.cell(id)?;
+        let cell = self.cell(id)?;
+        if self.replaced.is_some_and(|(replaced, _)| replaced == id) {
+            return cell.interval().ok_or(Stop::Skip);
+        }
         self.dataset
             .tables
             .get(id.table)

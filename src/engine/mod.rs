@@ -14,4 +14,7 @@ mod row_plan;
 mod self_reference;
 
 pub use compile::{ParsedFile, compile, compile_partial};
-pub use evaluate::{check_cells, evaluate, evaluate_observed, evaluate_with, template_cells};
+pub use evaluate::{
+    CheckVerdict, check_cells, evaluate, evaluate_observed, evaluate_with, template_cells,
+    verdict_with,
+};

@@ -116,38 +116,54 @@ fn label_text(cell: &CellView<'_>, published: bool) -> String {
     }
 }
 
-/// Group a finding's cells by file: the first group holds the published cell.
+/// Group a finding's cells by file, in the order given (the first group holds the first
+/// cell); the label of `published` says so.
 fn cells_by_file<'r>(
     report: &'r Report<'_>,
     ids: &[CellId],
-    first_is_published: bool,
-) -> Vec<Vec<(CellView<'r>, bool)>> {
-    let mut groups: Vec<Vec<(CellView<'r>, bool)>> = Vec::new();
-    for (index, &id) in ids.iter().enumerate() {
+    published: Option<CellId>,
+) -> Vec<Vec<(CellView<'r>, String)>> {
+    let mut groups: Vec<Vec<(CellView<'r>, String)>> = Vec::new();
+    for &id in ids {
         let Some(view) = report.cell(id) else {
             continue;
         };
-        let published = first_is_published && index == 0;
+        let label = label_text(&view, published == Some(id));
         match groups.iter_mut().find(|g| {
             g.first()
                 .is_some_and(|(c, _)| c.table.id() == view.table.id())
         }) {
             Some(group) => {
                 if !group.iter().any(|(c, _)| c.span == view.span) {
-                    group.push((view, published));
+                    group.push((view, label));
                 }
             }
-            None => groups.push(vec![(view, published)]),
+            None => groups.push(vec![(view, label)]),
         }
     }
     groups
+}
+
+/// Mark the blamed cell's label with what it should print: "likely wrong", or where other
+/// figures explain the findings as well, "may be wrong".
+fn mark_blamed(
+    groups: &mut [Vec<(CellView<'_>, String)>],
+    blamed: Option<(&crate::blame::Suspect, bool)>,
+) {
+    let Some((suspect, tied)) = blamed else {
+        return;
+    };
+    let likely = if tied { "may be wrong" } else { "likely wrong" };
+    if let Some((_, label)) = groups.first_mut().and_then(|g| g.first_mut()) {
+        *label = format!("{likely} (→ {}): {label}", suspect.proposed);
+    }
 }
 
 fn diagnostic(
     title: String,
     code: Option<String>,
     help: Option<String>,
-    groups: Vec<Vec<(CellView<'_>, bool)>>,
+    groups: Vec<Vec<(CellView<'_>, String)>>,
 ) -> Option<SpannedDiagnostic> {
     let mut diagnostics = groups.into_iter().map(|group| {
         let source = group.first().map(|(c, _)| named(c.table.source()));
@@ -156,12 +172,8 @@ fn diagnostic(
         });
         let labels = group
             .iter()
-            .map(|(cell, published)| {
-                LabeledSpan::new(
-                    Some(label_text(cell, *published)),
-                    cell.span.offset,
-                    cell.span.length,
-                )
+            .map(|(cell, label)| {
+                LabeledSpan::new(Some(label.clone()), cell.span.offset, cell.span.length)
             })
             .collect();
         (source, labels, table)
@@ -208,7 +220,8 @@ pub fn write(
     let handler = style.handler();
     let mut text = String::new();
     let outcome = report.outcome;
-    for finding in &outcome.findings {
+    let blame_of = crate::blame::by_finding(&outcome.blame, outcome.findings.len());
+    for (index, finding) in outcome.findings.iter().enumerate() {
         text.clear();
         let description = report
             .program
@@ -217,11 +230,37 @@ pub fn write(
             .map_or("", |r| r.description.as_str());
         let title = format!("{}: {}", finding.rule_id, description);
         let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
-        let groups = cells_by_file(report, &finding.cells, finding.published.is_some());
-        let help = match report.changed(finding) {
+        let blame = blame_of
+            .get(index)
+            .copied()
+            .flatten()
+            .and_then(|group| outcome.blame.get(group));
+        let mut cells = finding.cells.clone();
+        let mut help = match report.changed(finding) {
             Some(changed) => format!("{}\n{changed}", finding.message),
             None => finding.message.clone(),
         };
+        if let Some(blame) = blame {
+            let blamed = report.blame_text(blame);
+            if !blamed.is_empty() {
+                help = format!("{help}\n{blamed}");
+            }
+            // The cell to fix first: an editor reads the first label first.
+            if let Some(at) = blame
+                .suspects
+                .first()
+                .and_then(|s| cells.iter().position(|&c| c == s.cell))
+            {
+                let blamed = cells.remove(at);
+                cells.insert(0, blamed);
+            }
+        }
+        let published = finding.published.and(finding.cells.first().copied());
+        let blamed = blame
+            .and_then(|b| Some((b.suspects.first()?, b.tied)))
+            .filter(|(s, _)| cells.first() == Some(&s.cell));
+        let mut groups = cells_by_file(report, &cells, published);
+        mark_blamed(&mut groups, blamed);
         if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
             d.severity = match report.severity(finding) {
                 Severity::Error => miette::Severity::Error,
@@ -244,7 +283,7 @@ pub fn write(
     for note in &outcome.notes {
         text.clear();
         let title = format!("{}: not checked: {}", note.rule_id, note.message);
-        let groups = cells_by_file(report, &note.cells, false);
+        let groups = cells_by_file(report, &note.cells, None);
         if let Some(d) = diagnostic(title, Some("crossfoot::note".into()), None, groups) {
             let _ = handler.render_report(&mut text, &d);
             text.push('\n');

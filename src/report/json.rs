@@ -150,6 +150,9 @@ struct Finding<'a> {
     /// not the one the baseline recorded.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     changed: Vec<Change>,
+    /// Which cell to fix, and to what ([`crate::blame`]); absent where blame was left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blame: Option<Blame<'a>>,
 }
 
 /// A cell of a known finding printed otherwise than the baseline recorded.
@@ -162,6 +165,45 @@ struct Change {
     baseline: String,
     /// The figure printed now.
     now: String,
+}
+
+/// The blame of a finding's group of failed checks.
+#[derive(Serialize)]
+struct Blame<'a> {
+    /// The rules of every finding of the group (failed checks that share cells).
+    group: Vec<&'a str>,
+    /// Whether one cell explains the whole group; `false`: a greedy cover, cell by cell.
+    exact: bool,
+    /// Whether the first suspects are equally good explanations.
+    tied: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    budget_hit: bool,
+    /// Most likely wrong first.
+    suspects: Vec<Suspect<'a>>,
+}
+
+#[derive(Serialize)]
+struct Suspect<'a> {
+    #[serde(flatten)]
+    cell: Cell,
+    printed: String,
+    proposed: String,
+    /// Every printing that repairs as much and breaks nothing, where several do; a side
+    /// with no bound (`null`) where the checks bound the figure on the other side only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proposed_range: Option<ProposedRange>,
+    /// The rules of the findings it repairs.
+    repairs: Vec<&'a str>,
+    /// Passing checks that read it as printed.
+    confirmed_by: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slip: Option<crate::blame::Slip>,
+}
+
+#[derive(Serialize)]
+struct ProposedRange {
+    low: Option<String>,
+    high: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -285,6 +327,35 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             .get(rule)
             .map_or("", |r| r.description.as_str())
     };
+    let blame_of = crate::blame::by_finding(&outcome.blame, outcome.findings.len());
+    let blame = |index: usize| {
+        let group = outcome.blame.get((*blame_of.get(index)?)?)?;
+        let rule_of = |i: &usize| outcome.findings.get(*i).map(|f| f.rule_id.as_str());
+        Some(Blame {
+            group: group.findings.iter().filter_map(rule_of).collect(),
+            exact: group.exact,
+            tied: group.tied,
+            budget_hit: group.budget_hit,
+            suspects: group
+                .suspects
+                .iter()
+                .filter_map(|s| {
+                    Some(Suspect {
+                        cell: cell(report, s.cell)?,
+                        printed: s.printed.to_string(),
+                        proposed: s.proposed.to_string(),
+                        proposed_range: (s.low < s.high).then(|| ProposedRange {
+                            low: (!s.open_below).then(|| s.low.to_string()),
+                            high: (!s.open_above).then(|| s.high.to_string()),
+                        }),
+                        repairs: s.repairs.iter().filter_map(rule_of).collect(),
+                        confirmed_by: s.confirmed_by,
+                        slip: s.slip,
+                    })
+                })
+                .collect(),
+        })
+    };
     Document {
         summary: Summary {
             tables: report.dataset.tables.len(),
@@ -330,7 +401,8 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
         findings: outcome
             .findings
             .iter()
-            .map(|f| Finding {
+            .enumerate()
+            .map(|(index, f)| Finding {
                 rule: &f.rule_id,
                 kind: f.kind.keyword(),
                 severity: report.severity(f).keyword(),
@@ -357,6 +429,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                         })
                     })
                     .collect(),
+                blame: blame(index),
             })
             .collect(),
         notes: outcome

@@ -194,3 +194,94 @@ impl Report<'_> {
         })
     }
 }
+
+impl Report<'_> {
+    /// A cell named for a reader: `附表 6 [港澳台, 合同数增长]`, or for a figure of the text
+    /// its part and last words.
+    pub fn cell_name(&self, id: CellId) -> String {
+        let Some(view) = self.cell(id) else {
+            return String::new();
+        };
+        let printed = &view.table.meta.printed;
+        if view.column.is_empty() || view.table.meta.anchored {
+            let words: Vec<char> = view.row.chars().collect();
+            let start = words.len().saturating_sub(24);
+            let tail: String = words.get(start..).unwrap_or_default().iter().collect();
+            let ellipsis = if start > 0 { "…" } else { "" };
+            format!("{printed} [{ellipsis}{tail}]")
+        } else {
+            format!("{printed} [{}, {}]", view.row, view.column)
+        }
+    }
+
+    /// The blame of a finding's group in words: which figure to fix and to what, the findings
+    /// it repairs, the slip; empty where blame found nothing to say.
+    pub fn blame_text(&self, blame: &crate::blame::Blame) -> String {
+        let suspect = |s: &crate::blame::Suspect| {
+            let value = match (s.open_below, s.open_above) {
+                (true, true) => format!("{} (or any other value)", s.proposed),
+                (true, false) => format!("{} (or anything up to {})", s.proposed, s.high),
+                (false, true) => format!("{} (or anything from {})", s.proposed, s.low),
+                (false, false) if s.low < s.high => {
+                    format!("{} (any of {} to {})", s.proposed, s.low, s.high)
+                }
+                (false, false) => s.proposed.to_string(),
+            };
+            let repairs = match s.repairs.len() {
+                1 => "1 failed check".to_string(),
+                n => format!("{n} failed checks"),
+            };
+            let slip = s
+                .slip
+                .map_or(String::new(), |slip| format!("; {}", slip.describe()));
+            format!(
+                "{} prints {}; {value} repairs {repairs} and breaks none{slip}",
+                self.cell_name(s.cell),
+                s.printed
+            )
+        };
+        let mut suspects = blame.suspects.iter();
+        let Some(first) = suspects.next() else {
+            return String::new();
+        };
+        let budget = if blame.budget_hit {
+            " (the search stopped at its budget)"
+        } else {
+            ""
+        };
+        if !blame.exact {
+            let rest: Vec<String> = std::iter::once(first)
+                .chain(suspects)
+                .map(suspect)
+                .collect();
+            return format!(
+                "no single figure explains these {} failed checks; likely wrong, in turn{budget}: {}",
+                blame.findings.len(),
+                rest.join("; then ")
+            );
+        }
+        if blame.tied {
+            let others: Vec<String> = blame
+                .suspects
+                .iter()
+                .skip(1)
+                .filter(|s| {
+                    s.confirmed_by == first.confirmed_by
+                        && s.repairs.len() == first.repairs.len()
+                        && s.slip.is_some() == first.slip.is_some()
+                })
+                .map(suspect)
+                .collect();
+            let lead = match others.len() {
+                1 => "either figure may be wrong".to_string(),
+                n => format!("any one of these {} figures may be wrong", n + 1),
+            };
+            return format!(
+                "{lead}{budget}: {}; or {}",
+                suspect(first),
+                others.join("; or ")
+            );
+        }
+        format!("likely wrong{budget}: {}", suspect(first))
+    }
+}

@@ -1,0 +1,214 @@
+//! The editorial slips that turn one printing of a figure into another: naming the slip that
+//! explains a proposed correction, and the printings a slip could have come from (candidates
+//! where the checks alone do not fix a value).
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// A slip an editor makes with one figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slip {
+    /// `126.9` for `129.6`: two neighbouring digits typed in the wrong order.
+    DigitsSwapped,
+    /// `12.6` for `126.9`… one digit left out.
+    DigitDropped,
+    /// `1269.9` for `126.9`: one digit typed twice.
+    DigitDoubled,
+    /// `1269` for `126.9`, `12.69` for `126.9`: the decimal point in the wrong place (a factor
+    /// of ten, or of a hundred …).
+    DecimalPointMoved,
+    /// The figure of the row above or below, in the same column.
+    CopiedFromNeighbouringRow,
+    /// The figure of the column to the left or right, in the same row.
+    CopiedFromNeighbouringColumn,
+}
+
+impl Slip {
+    /// How a report words it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Slip::DigitsSwapped => "two digits swapped",
+            Slip::DigitDropped => "a digit dropped",
+            Slip::DigitDoubled => "a digit doubled",
+            Slip::DecimalPointMoved => "the decimal point moved",
+            Slip::CopiedFromNeighbouringRow => "copied from the neighbouring row",
+            Slip::CopiedFromNeighbouringColumn => "copied from the neighbouring column",
+        }
+    }
+}
+
+/// The digits of a figure and where its decimal point stands (digits before it).
+fn digits(value: Decimal) -> (bool, Vec<u8>, usize) {
+    let text = value.abs().to_string();
+    let point = text.find('.').unwrap_or(text.len());
+    let digits = text.bytes().filter(u8::is_ascii_digit).collect();
+    (value.is_sign_negative(), digits, point)
+}
+
+/// The slip of one figure that turns `original` into `printed`, if one does. Both are taken
+/// as printed (their scale is their number of decimals).
+pub fn named(printed: Decimal, original: Decimal) -> Option<Slip> {
+    if printed == original {
+        return None;
+    }
+    let (negative_p, p, point_p) = digits(printed);
+    let (negative_o, o, point_o) = digits(original);
+    if negative_p != negative_o {
+        return None;
+    }
+    let significant = |d: &[u8]| {
+        let start = d.iter().position(|&c| c != b'0').unwrap_or(d.len());
+        let end = d.iter().rposition(|&c| c != b'0').map_or(start, |e| e + 1);
+        d.get(start..end).unwrap_or_default().to_vec()
+    };
+    if p == o && point_p != point_o
+        || significant(&p) == significant(&o) && !significant(&p).is_empty()
+    {
+        return Some(Slip::DecimalPointMoved);
+    }
+    if point_p == point_o && p.len() == o.len() && swapped(&p, &o) {
+        return Some(Slip::DigitsSwapped);
+    }
+    if p.len() + 1 == o.len() && one_removed(&o, &p) {
+        return Some(Slip::DigitDropped);
+    }
+    if o.len() + 1 == p.len() && one_removed(&p, &o) && doubled(&p, &o) {
+        return Some(Slip::DigitDoubled);
+    }
+    None
+}
+
+/// Whether `a` and `b` differ by exactly two neighbouring digits in the other order.
+fn swapped(a: &[u8], b: &[u8]) -> bool {
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a.get(i) != b.get(i)).collect();
+    match differ.as_slice() {
+        [i, j] if *j == i + 1 => a.get(*i) == b.get(*j) && a.get(*j) == b.get(*i),
+        _ => false,
+    }
+}
+
+/// Whether `shorter` is `longer` with one digit left out.
+fn one_removed(longer: &[u8], shorter: &[u8]) -> bool {
+    (0..longer.len()).any(|skip| {
+        longer
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != skip)
+            .map(|(_, &d)| d)
+            .eq(shorter.iter().copied())
+    })
+}
+
+/// Whether `longer` is `shorter` with one of its digits typed twice.
+fn doubled(longer: &[u8], shorter: &[u8]) -> bool {
+    (1..longer.len()).any(|i| {
+        longer.get(i) == longer.get(i - 1)
+            && longer
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != i)
+                .map(|(_, &d)| d)
+                .eq(shorter.iter().copied())
+    })
+}
+
+/// The printings a slip could have turned into `printed`, at its precision: the original
+/// for each swap of neighbouring digits, each digit doubled or dropped (any digit inserted
+/// anywhere), and the decimal point moved by one or two places. Candidates where the checks
+/// do not determine a value (a ranking, a bound).
+pub fn origins(printed: Decimal) -> Vec<Decimal> {
+    let (negative, p, point) = digits(printed);
+    let scale = printed.scale();
+    let mut values = Vec::new();
+    let mut push = |digits: &[u8], point: usize| {
+        let (whole, fraction) = digits.split_at(point.min(digits.len()));
+        let text = format!(
+            "{}{}{}{}",
+            if negative { "-" } else { "" },
+            if whole.is_empty() { "0" } else { "" },
+            String::from_utf8_lossy(whole),
+            if fraction.is_empty() {
+                String::new()
+            } else {
+                format!(".{}", String::from_utf8_lossy(fraction))
+            }
+        );
+        if let Ok(value) = text.parse::<Decimal>() {
+            values.push(value.round_dp(scale));
+        }
+    };
+    for i in 1..p.len() {
+        let mut swapped = p.clone();
+        swapped.swap(i - 1, i);
+        push(&swapped, point);
+    }
+    for i in 0..p.len() {
+        let mut shorter = p.clone();
+        shorter.remove(i);
+        let point = if i < point { point - 1 } else { point };
+        push(&shorter, point);
+    }
+    for i in 0..=p.len() {
+        for digit in b'0'..=b'9' {
+            let mut longer = p.clone();
+            longer.insert(i, digit);
+            let point = if i < point || (i == point && scale == 0) {
+                point + 1
+            } else {
+                point
+            };
+            push(&longer, point);
+        }
+    }
+    for factor in [Decimal::TEN, Decimal::ONE_HUNDRED] {
+        if let Some(value) = printed.checked_mul(factor) {
+            values.push(value.round_dp(scale));
+        }
+        if let Some(value) = printed.checked_div(factor) {
+            values.push(value.round_dp(scale));
+        }
+    }
+    values.retain(|v| *v != printed);
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn each_slip_is_named() {
+        assert_eq!(named(d("126.9"), d("129.6")), Some(Slip::DigitsSwapped));
+        assert_eq!(named(d("1269"), d("12869")), Some(Slip::DigitDropped));
+        assert_eq!(named(d("12669"), d("1269")), Some(Slip::DigitDoubled));
+        // A digit added that is not its neighbour's twin is no slip of ours.
+        assert_eq!(named(d("12869"), d("1269")), None);
+        assert_eq!(
+            named(d("1269.0"), d("126.9")),
+            Some(Slip::DecimalPointMoved)
+        );
+        assert_eq!(named(d("12.69"), d("126.9")), Some(Slip::DecimalPointMoved));
+        assert_eq!(named(d("139.6"), d("126.9")), None);
+        assert_eq!(named(d("126.9"), d("126.9")), None);
+    }
+
+    #[test]
+    fn the_original_is_among_the_origins_of_each_named_slip() {
+        let original = d("3246.6");
+        for printed in [
+            "3264.6", "346.6", "32466.6", "32466.0", "324.66", "324.7", "3571.3",
+        ] {
+            let printed = d(printed);
+            let found = origins(printed).contains(&original);
+            let slip = named(printed, original);
+            assert_eq!(found, slip.is_some(), "{printed}: {slip:?}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The figure one cell would have to print for one failed check to pass, every other figure
+//! as printed: found by the secant method on the check's signed difference, which is exact in
+//! one step where the check is linear in the cell (a total, a part, a copy, a share's part, a
+//! growth's current year) and converges in a few where it is not (a share's total, a growth's
+//! prior year). Every value it returns is decided by the check itself.
+
+use super::Probe;
+use crate::engine::CheckVerdict;
+use crate::engine::program::CellId;
+use rust_decimal::Decimal;
+
+/// Secant steps before giving up on a check that does not settle.
+const STEPS: usize = 8;
+
+/// A value at `scale` decimals that makes the check `(rule, check)` pass with `cell` read as
+/// it, near where the check's difference vanishes; `None` if none is found.
+pub fn root(
+    probe: &mut Probe<'_>,
+    cell: CellId,
+    (rule, check): (usize, usize),
+    printed: Decimal,
+    difference: Decimal,
+) -> Option<Decimal> {
+    let scale = printed.scale();
+    let (mut x0, mut d0) = (printed, difference);
+    // A first step as if the cell were the check's published figure (coefficient one).
+    let mut x1 = printed.checked_sub(difference)?;
+    for _ in 0..STEPS {
+        let rounded = x1.round_dp(scale);
+        let d1 = match probe.verdict(cell, rounded, (rule, check))? {
+            CheckVerdict::Pass => return Some(rounded),
+            CheckVerdict::Fail(finding) => finding.difference?,
+            CheckVerdict::Undecided => return None,
+        };
+        if let Some(near) = neighbour_passing(probe, cell, (rule, check), rounded) {
+            return Some(near);
+        }
+        let slope = d1.checked_sub(d0)?.checked_div(x1.checked_sub(x0)?)?;
+        if slope.is_zero() {
+            return None;
+        }
+        let next = x1.checked_sub(d1.checked_div(slope)?)?;
+        (x0, d0, x1) = (x1, d1, next);
+    }
+    None
+}
+
+/// The printing one step either side of `value`, if it passes: rounding the root to the
+/// printed precision can land one step off.
+fn neighbour_passing(
+    probe: &mut Probe<'_>,
+    cell: CellId,
+    at: (usize, usize),
+    value: Decimal,
+) -> Option<Decimal> {
+    let step = Decimal::new(1, value.scale());
+    [value.checked_sub(step)?, value.checked_add(step)?]
+        .into_iter()
+        .find(|&near| matches!(probe.verdict(cell, near, at), Some(CheckVerdict::Pass)))
+}
