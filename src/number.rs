@@ -291,6 +291,74 @@ fn check_grouping(integer: &str, whole: &str) -> Result<(), NumberError> {
     Ok(())
 }
 
+/// `value` printed the way `printed` prints its figure: the same thousands separator where
+/// `printed` groups its digits, and the words around the figure kept (`25.3%` and 25.6 give
+/// `25.6%`; `511 112 项` and 511122 give `511 122 项`). `None` where `printed` holds no
+/// figure written in ASCII digits: nothing is guessed about a style it does not show.
+///
+/// ```
+/// use crossfoot::number::print_like;
+/// use rust_decimal::Decimal;
+/// assert_eq!(print_like("37 294.5", Decimal::new(372943, 1)).unwrap(), "37 294.3");
+/// assert_eq!(print_like("25.3%", Decimal::new(256, 1)).unwrap(), "25.6%");
+/// assert_eq!(print_like("9835.8", Decimal::new(98367, 1)).unwrap(), "9836.7");
+/// assert_eq!(print_like("99,840", Decimal::from(99841)), None);
+/// ```
+pub fn print_like(printed: &str, value: Decimal) -> Option<String> {
+    let chars: Vec<(usize, char)> = printed.char_indices().collect();
+    let digit_at = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_ascii_digit());
+    let first = (0..chars.len()).find(|&i| digit_at(i))?;
+    let start = match first.checked_sub(1).and_then(|i| chars.get(i)) {
+        Some(&(at, '-' | '\u{2212}')) => at,
+        _ => chars.get(first)?.0,
+    };
+    let mut separator = None;
+    let mut end = first;
+    while let Some(&(_, c)) = chars.get(end) {
+        let joins = (is_group_separator(c) || c == '.') && digit_at(end + 1);
+        if !(c.is_ascii_digit() || joins) {
+            break;
+        }
+        if joins && c != '.' {
+            separator.get_or_insert(c);
+        }
+        end += 1;
+    }
+    // `99,840`, `1.882.108`: a style this book does not print, so none is guessed.
+    let run = &chars.get(first..end)?;
+    let points = run.iter().filter(|(_, c)| *c == '.').count();
+    let comma_follows = chars.get(end).is_some_and(|(_, c)| *c == ',') && digit_at(end + 1);
+    if points > 1 || comma_follows {
+        return None;
+    }
+    let end = chars.get(end).map_or(printed.len(), |(at, _)| *at);
+    let plain = value.to_string();
+    let (sign, unsigned) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (integer, fraction) = match unsigned.split_once('.') {
+        Some((integer, fraction)) => (integer, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let mut grouped = String::new();
+    for (i, digit) in integer.chars().enumerate() {
+        let left = integer.len() - i;
+        if i > 0 && left % 3 == 0 {
+            if let Some(separator) = separator {
+                grouped.push(separator);
+            }
+        }
+        grouped.push(digit);
+    }
+    let fraction = fraction.map_or(String::new(), |f| format!(".{f}"));
+    Some(format!(
+        "{}{sign}{grouped}{fraction}{}",
+        printed.get(..start)?,
+        printed.get(end..)?
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,8 +154,10 @@ fn mark_blamed(
         return;
     };
     let likely = if tied { "may be wrong" } else { "likely wrong" };
-    if let Some((_, label)) = groups.first_mut().and_then(|g| g.first_mut()) {
-        *label = format!("{likely} (→ {}): {label}", suspect.proposed);
+    if let Some((view, label)) = groups.first_mut().and_then(|g| g.first_mut()) {
+        let proposed = crate::number::print_like(&view.value, suspect.proposed)
+            .unwrap_or_else(|| suspect.proposed.to_string());
+        *label = format!("{likely} (→ {proposed}): {label}");
     }
 }
 

@@ -196,6 +196,14 @@ impl Report<'_> {
 }
 
 impl Report<'_> {
+    /// `value` as the cell would print it (`37 294.3`, `25.6%`); the bare value where the
+    /// cell's printing shows no style to follow.
+    pub fn printing(&self, id: CellId, value: rust_decimal::Decimal) -> String {
+        self.cell(id)
+            .and_then(|view| crate::number::print_like(&view.value, value))
+            .unwrap_or_else(|| value.to_string())
+    }
+
     /// A cell named for a reader: `附表 6 [港澳台, 合同数增长]`, or for a figure of the text
     /// its part and last words.
     pub fn cell_name(&self, id: CellId) -> String {
@@ -218,14 +226,16 @@ impl Report<'_> {
     /// it repairs, the slip; empty where blame found nothing to say.
     pub fn blame_text(&self, blame: &crate::blame::Blame) -> String {
         let suspect = |s: &crate::blame::Suspect| {
+            let print = |value| self.printing(s.cell, value);
+            let (proposed, low, high) = (print(s.proposed), print(s.low), print(s.high));
             let value = match (s.open_below, s.open_above) {
-                (true, true) => format!("{} (or any other value)", s.proposed),
-                (true, false) => format!("{} (or anything up to {})", s.proposed, s.high),
-                (false, true) => format!("{} (or anything from {})", s.proposed, s.low),
+                (true, true) => format!("{proposed} (or any other value)"),
+                (true, false) => format!("{proposed} (or anything up to {high})"),
+                (false, true) => format!("{proposed} (or anything from {low})"),
                 (false, false) if s.low < s.high => {
-                    format!("{} (any of {} to {})", s.proposed, s.low, s.high)
+                    format!("{proposed} (any of {low} to {high})")
                 }
-                (false, false) => s.proposed.to_string(),
+                (false, false) => proposed,
             };
             let repairs = match s.repairs.len() {
                 1 => "1 failed check".to_string(),
@@ -234,28 +244,46 @@ impl Report<'_> {
             let slip = s
                 .slip
                 .map_or(String::new(), |slip| format!("; {}", slip.describe()));
+            // As printed (`37 294.5`), so that the editor finds it in the draft.
+            let printed = self
+                .cell(s.cell)
+                .map_or_else(|| s.printed.to_string(), |view| view.value.to_string());
             format!(
-                "{} prints {}; {value} repairs {repairs} and breaks none{slip}",
+                "{} prints {printed}; {value} repairs {repairs} and breaks none{slip}",
                 self.cell_name(s.cell),
-                s.printed
             )
-        };
-        let mut suspects = blame.suspects.iter();
-        let Some(first) = suspects.next() else {
-            return String::new();
         };
         let budget = if blame.budget_hit {
             " (the search stopped at its budget)"
         } else {
             ""
         };
+        let mut suspects = blame.suspects.iter();
+        let Some(first) = suspects.next() else {
+            return format!(
+                "no figure explains this{budget}: changing any one of its figures either leaves \
+                 a check of it failing or makes a passing check fail; more than one may be wrong"
+            );
+        };
         if !blame.exact {
             let rest: Vec<String> = std::iter::once(first)
                 .chain(suspects)
                 .map(suspect)
                 .collect();
+            let repaired: std::collections::HashSet<usize> = blame
+                .suspects
+                .iter()
+                .flat_map(|s| s.repairs.iter().copied())
+                .collect();
+            let left = blame.findings.len() - repaired.len().min(blame.findings.len());
+            let unexplained = match left {
+                0 => String::new(),
+                1 => "; 1 failed check is left unexplained".to_string(),
+                n => format!("; {n} failed checks are left unexplained"),
+            };
             return format!(
-                "no single figure explains these {} failed checks; likely wrong, in turn{budget}: {}",
+                "no single figure explains these {} failed checks; likely wrong, in turn{budget}: \
+                 {}{unexplained}",
                 blame.findings.len(),
                 rest.join("; then ")
             );

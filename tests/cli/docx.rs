@@ -59,7 +59,8 @@ fn placeless(cell: &Value) -> Value {
     cell
 }
 
-/// Each finding's rule, kind, severity, message, figures and cells (without their places).
+/// Each finding's rule, kind, severity, message, figures, cells and blamed cells (without their
+/// places).
 fn comparable(json: &Value) -> Vec<Value> {
     findings(json)
         .iter()
@@ -72,6 +73,10 @@ fn comparable(json: &Value) -> Vec<Value> {
                 .map(placeless)
                 .collect();
             f["cells"] = Value::Array(cells);
+            if let Some(suspects) = f["blame"]["suspects"].as_array() {
+                let suspects: Vec<Value> = suspects.iter().map(placeless).collect();
+                f["blame"]["suspects"] = Value::Array(suspects);
+            }
             f
         })
         .collect()
