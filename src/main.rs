@@ -190,18 +190,30 @@ fn explain(args: &crossfoot::cli::ExplainArgs) -> ExitCode {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    match crossfoot::report::listing::explain(&loaded.dataset, &loaded.program, &args.rule) {
-        Some(text) => match print_out(&text) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(code) => code,
-        },
-        None => {
-            eprintln!(
-                "crossfoot: no rule `{}` (see `crossfoot list rules`)",
-                args.rule
-            );
-            ExitCode::from(2)
-        }
+    let Some(mut text) =
+        crossfoot::report::listing::explain(&loaded.dataset, &loaded.program, &args.rule)
+    else {
+        eprintln!(
+            "crossfoot: no rule `{}` (see `crossfoot list rules`)",
+            args.rule
+        );
+        return ExitCode::from(2);
+    };
+    // How blame reasoned about its failed checks: the whole book is checked for it, since a
+    // figure's weight counts the checks of every rule that read it.
+    let checked = loaded.check(false, &|_| {});
+    let report = Report {
+        dataset: &checked.dataset,
+        program: &checked.program,
+        outcome: &checked.outcome,
+        errors: &checked.errors,
+    };
+    text.push_str(&crossfoot::report::listing::blame_reasoning(
+        &report, &args.rule,
+    ));
+    match print_out(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
     }
 }
 

@@ -344,10 +344,8 @@ pub fn print_like(printed: &str, value: Decimal) -> Option<String> {
     let mut grouped = String::new();
     for (i, digit) in integer.chars().enumerate() {
         let left = integer.len() - i;
-        if i > 0 && left % 3 == 0 {
-            if let Some(separator) = separator {
-                grouped.push(separator);
-            }
+        if let (true, Some(separator)) = (i > 0 && left % 3 == 0, separator) {
+            grouped.push(separator);
         }
         grouped.push(digit);
     }

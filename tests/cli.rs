@@ -16,6 +16,8 @@
 
 #[path = "cli/anchors.rs"]
 mod anchors;
+#[path = "cli/blame.rs"]
+mod blame;
 #[path = "cli/corpus.rs"]
 mod corpus;
 #[path = "cli/docx.rs"]

@@ -7,7 +7,8 @@
 //!
 //! 1. Failed checks that share a cell form a group (across tables and the text).
 //! 2. Each figure of a group is a candidate. Its weight is one more than the passing checks
-//!    that confirm it as printed: a figure more checks agree with is less likely wrong.
+//!    that confirm it as printed (a figure more checks agree with is less likely wrong), times
+//!    its table's `blame_weight` from `tables.toml` (1 unless set).
 //! 3. For each candidate, the values that would repair each failed check it takes part in are
 //!    solved for ([`solve`]); where no check determines a value (a ranking), the printings a
 //!    slip could have come from are tried ([`slip::origins`]). Each value is judged by running
@@ -23,14 +24,16 @@
 //!    that still repairs and breaks nothing (an interval where the checks allow several), and
 //!    where a slip explains a printing of the interval, that printing and the slip.
 //!
-//! Every search has a budget ([`BUDGET`] verdicts per group); a group that hits it says so.
+//! Every search has a budget ([`BUDGET`] verdicts and [`FIGURE_BUDGET`] figures read per
+//! group, [`RUN_FIGURE_BUDGET`] for the run); a group that hits it says so. A group with a figure that a rule of more than
+//! [`WIDEST_RULE`] figures reads (a ranking of thousands of rows) is not searched, and says so.
 
 mod slip;
 mod solve;
 
 pub use slip::Slip;
 
-use crate::engine::program::{CellId, Program};
+use crate::engine::program::{CellId, Program, Ranking, Work};
 use crate::engine::{CheckVerdict, check_cells, verdict_with};
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
@@ -40,6 +43,16 @@ use std::collections::{HashMap, HashSet};
 
 /// The most checks re-decided for one group of findings.
 pub const BUDGET: usize = 20_000;
+/// The most figures those checks may read, all told, for one group: a check of a ranking
+/// reads every row of it, so re-deciding it costs as much as its rows.
+pub const FIGURE_BUDGET: usize = 4_000_000;
+/// The most figures read for all groups of a run together: past it, the groups left get no
+/// search (and say their budget was hit), so that many costly groups cannot add minutes.
+pub const RUN_FIGURE_BUDGET: usize = 40_000_000;
+/// The most figures a rule's checks may read, all told, for blame to index which checks read
+/// a cell. A ranking of 20 000 rows has 20 000 checks each reading 40 000 figures: blame
+/// leaves its findings unblamed, and says so, rather than spend minutes.
+pub const WIDEST_RULE: usize = 2_000_000;
 /// The most findings blamed in one run; past it, blame is left out (and the report says so).
 pub const MOST_FINDINGS: usize = 10_000;
 /// The most checks a program may expand into for blame to index which checks read a cell.
@@ -62,6 +75,26 @@ pub struct Blame {
     pub tied: bool,
     /// Whether the search stopped at its budget.
     pub budget_hit: bool,
+    /// How many suspects make up the answer: the first where one cell explains the group, the
+    /// tied ones where several do equally well, every suspect of a greedy cover.
+    pub leading: usize,
+    /// Candidates whose best value repairs a failed check but makes a passing one fail: not
+    /// suspects, kept so that `explain` can show why.
+    pub rejected: Vec<Suspect>,
+    /// Candidates no value of which repairs a failed check of the group.
+    pub unrepairable: Vec<CellId>,
+    /// Checks re-decided for the group (at most [`BUDGET`]).
+    pub spent: usize,
+    /// A figure of the group is read by a rule whose checks read more than [`WIDEST_RULE`]
+    /// figures: no search was made.
+    pub too_wide: bool,
+}
+
+impl Blame {
+    /// The suspects that make up the answer (see [`Blame::leading`]).
+    pub fn answer(&self) -> &[Suspect] {
+        self.suspects.get(..self.leading).unwrap_or(&self.suspects)
+    }
 }
 
 /// A cell blame names, and what it should print.
@@ -81,8 +114,11 @@ pub struct Suspect {
     pub open_above: bool,
     /// The findings it repairs (indices into the outcome's findings).
     pub repairs: Vec<usize>,
-    /// Passing checks that read it: what its weight counts.
+    /// Passing checks that read it as printed.
     pub confirmed_by: usize,
+    /// One more than `confirmed_by`, times its table's `blame_weight`: the lighter, the likelier
+    /// wrong.
+    pub weight: u64,
     /// Passing checks the proposal would make fail.
     pub breaks: usize,
     pub slip: Option<Slip>,
@@ -92,10 +128,35 @@ pub struct Suspect {
 pub struct Probe<'a> {
     dataset: &'a Dataset,
     program: &'a Program,
+    readers: &'a Readers,
     spent: usize,
+    figures_read: usize,
+    /// The figures this group may read: [`FIGURE_BUDGET`], or what the run has left.
+    figure_budget: usize,
+    /// Whether every failing check is among the findings; if not (a baseline knew some, or
+    /// `--max-findings` left some out), which checks outside them fail as printed.
+    complete: bool,
+    failing_as_printed: HashMap<(usize, usize), bool>,
 }
 
 impl Probe<'_> {
+    /// Whether a check that is no finding passes as printed: with a baseline or a cap on the
+    /// findings, a check may fail without being one, and it is no confirmation, nor broken by
+    /// a change.
+    fn passes_as_printed(&mut self, at: (usize, usize)) -> bool {
+        if self.complete {
+            return true;
+        }
+        let (dataset, program) = (self.dataset, self.program);
+        let fails = *self.failing_as_printed.entry(at).or_insert_with(|| {
+            matches!(
+                verdict_with(dataset, program, at.0, at.1, None),
+                CheckVerdict::Fail(_)
+            )
+        });
+        !fails
+    }
+
     /// The verdict of a check with `cell` read as `value`; `None` once the budget is spent or
     /// where the value cannot be a cell's figure.
     pub fn verdict(
@@ -104,10 +165,11 @@ impl Probe<'_> {
         value: Decimal,
         (rule, check): (usize, usize),
     ) -> Option<CheckVerdict> {
-        if self.spent >= BUDGET {
+        if self.spent >= BUDGET || self.figures_read >= self.figure_budget {
             return None;
         }
         self.spent += 1;
+        self.figures_read += self.readers.width(rule, check);
         let exact = self
             .dataset
             .tables
@@ -128,24 +190,73 @@ impl Probe<'_> {
 /// Which checks read each cell of the findings.
 struct Readers {
     of: HashMap<CellId, Vec<(usize, usize)>>,
+    /// How many figures each of those checks reads.
+    widths: HashMap<(usize, usize), usize>,
+    /// Cells of the findings read by a rule too wide to index ([`WIDEST_RULE`]).
+    too_wide: HashSet<CellId>,
 }
 
 impl Readers {
     fn of(dataset: &Dataset, program: &Program, wanted: &HashSet<CellId>) -> Self {
-        let mut of: HashMap<CellId, Vec<(usize, usize)>> = HashMap::new();
+        let mut readers = Readers {
+            of: HashMap::new(),
+            widths: HashMap::new(),
+            too_wide: HashSet::new(),
+        };
         for (rule, compiled) in program.rules.iter().enumerate() {
-            for check in 0..compiled.work.check_count() {
-                for cell in check_cells(dataset, program, rule, check) {
+            if let Work::Ranks(ranking) = &compiled.work {
+                readers.index_ranking(rule, ranking, wanted);
+                continue;
+            }
+            let count = compiled.work.check_count();
+            let first = check_cells(dataset, program, rule, 0);
+            if count.saturating_mul(first.len()) > WIDEST_RULE {
+                // Its checks read alike (a ranking: every row): the first check's figures
+                // stand for all.
+                let wide = first.into_iter().filter(|cell| wanted.contains(cell));
+                readers.too_wide.extend(wide);
+                continue;
+            }
+            for check in 0..count {
+                let cells = check_cells(dataset, program, rule, check);
+                readers.widths.insert((rule, check), cells.len());
+                for cell in cells {
                     if wanted.contains(&cell) {
-                        let readers = of.entry(cell).or_default();
-                        if !readers.contains(&(rule, check)) {
-                            readers.push((rule, check));
+                        let of = readers.of.entry(cell).or_default();
+                        if !of.contains(&(rule, check)) {
+                            of.push((rule, check));
                         }
                     }
                 }
             }
         }
-        Readers { of }
+        readers
+    }
+
+    /// A ranking's check decides its own row's rank from every row's value: a rank is read by
+    /// its row's check alone, a value by every check (which is what makes a wide ranking
+    /// costly to re-decide: the budget counts the figures).
+    fn index_ranking(&mut self, rule: usize, ranking: &Ranking, wanted: &HashSet<CellId>) {
+        let checks = ranking.rows.len();
+        for (check, &(rank, value)) in ranking.rows.iter().enumerate() {
+            self.widths.insert((rule, check), 2 * checks);
+            if wanted.contains(&rank) {
+                let of = self.of.entry(rank).or_default();
+                if !of.contains(&(rule, check)) {
+                    of.push((rule, check));
+                }
+            }
+            if wanted.contains(&value) {
+                let of = self.of.entry(value).or_default();
+                of.extend((0..checks).map(|check| (rule, check)));
+                of.sort_unstable();
+                of.dedup();
+            }
+        }
+    }
+
+    fn width(&self, rule: usize, check: usize) -> usize {
+        self.widths.get(&(rule, check)).copied().unwrap_or(1)
     }
 
     fn get(&self, cell: CellId) -> &[(usize, usize)] {
@@ -168,13 +279,30 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         .enumerate()
         .map(|(index, f)| ((f.rule, f.check), index))
         .collect();
+    let mut run_left = RUN_FIGURE_BUDGET;
     groups(findings)
         .into_iter()
         .map(|group| {
+            let wide = group
+                .iter()
+                .filter_map(|&i| findings.get(i))
+                .any(|f| f.cells.iter().any(|c| readers.too_wide.contains(c)));
+            if wide {
+                return Blame {
+                    findings: group,
+                    too_wide: true,
+                    ..Blame::default()
+                };
+            }
             let mut probe = Probe {
                 dataset,
                 program,
+                readers: &readers,
                 spent: 0,
+                figures_read: 0,
+                figure_budget: FIGURE_BUDGET.min(run_left),
+                complete: outcome.known == 0 && outcome.findings_left_out == 0,
+                failing_as_printed: HashMap::new(),
             };
             let context = Group {
                 findings,
@@ -184,7 +312,9 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
                 dataset,
             };
             let mut blame = context.explain(&mut probe);
-            blame.budget_hit = probe.spent >= BUDGET;
+            blame.budget_hit = probe.spent >= BUDGET || probe.figures_read >= probe.figure_budget;
+            blame.spent = probe.spent;
+            run_left = run_left.saturating_sub(probe.figures_read);
             blame
         })
         .collect()
@@ -265,25 +395,49 @@ struct Trial {
 impl Group<'_> {
     fn explain(&self, probe: &mut Probe<'_>) -> Blame {
         let mut candidates: Vec<Suspect> = Vec::new();
-        for cell in self.cells() {
+        let mut unrepairable = Vec::new();
+        // The cheapest to re-decide first, so a budget spent on one costly figure (a value of
+        // a wide ranking) does not keep the cheap ones from being tried.
+        let cells = self.cells();
+        let cost = |cell: &CellId| -> usize {
+            self.readers
+                .get(*cell)
+                .iter()
+                .map(|&(rule, check)| self.readers.width(rule, check))
+                .sum()
+        };
+        let mut by_cost = cells.clone();
+        by_cost.sort_by_key(cost);
+        for cell in by_cost {
             let Some(printed) = self.printed(cell) else {
                 continue;
             };
             let Some(trial) = self.best_trial(probe, cell, printed) else {
+                unrepairable.push(cell);
                 continue;
             };
-            let confirmed_by = self.readers.get(cell).len()
-                - self
-                    .readers
-                    .get(cell)
-                    .iter()
-                    .filter(|at| self.failed.contains_key(at))
-                    .count();
+            let confirmed_by = self
+                .readers
+                .get(cell)
+                .iter()
+                .filter(|at| !self.failed.contains_key(at) && probe.passes_as_printed(**at))
+                .count();
             let ((low, open_below), (high, open_above)) = self.widen(probe, cell, &trial);
             let (proposed, slip) =
                 proposal(printed, trial.value, (low, high), open_below || open_above);
             let slip = slip.or_else(|| copied(self.dataset, cell, printed));
+            let trust = self
+                .dataset
+                .tables
+                .get(cell.table)
+                .and_then(|t| t.meta.blame_weight)
+                .map_or(1, |w| u64::from(w.get()));
+            let weight = u64::try_from(confirmed_by)
+                .unwrap_or(u64::MAX)
+                .saturating_add(1)
+                .saturating_mul(trust);
             let suspect = Suspect {
+                weight,
                 cell,
                 printed,
                 proposed,
@@ -298,7 +452,13 @@ impl Group<'_> {
             };
             candidates.push(suspect);
         }
-        self.choose(candidates)
+        // Back in the order the findings name them, which breaks ties between equals.
+        let place = |cell: &CellId| cells.iter().position(|c| c == cell);
+        candidates.sort_by_key(|s| place(&s.cell));
+        unrepairable.sort_by_key(place);
+        let mut blame = self.choose(candidates);
+        blame.unrepairable = unrepairable;
+        blame
     }
 
     /// The figures of the group's findings, each once, in the order the findings name them.
@@ -327,12 +487,15 @@ impl Group<'_> {
     fn best_trial(&self, probe: &mut Probe<'_>, cell: CellId, printed: Decimal) -> Option<Trial> {
         let mut values = Vec::new();
         for &at in self.readers.get(cell) {
-            let Some(difference) = self
-                .failed
-                .get(&at)
-                .and_then(|&i| self.findings.get(i))
-                .and_then(|f| f.difference)
-            else {
+            let Some(finding) = self.failed.get(&at).and_then(|&i| self.findings.get(i)) else {
+                continue;
+            };
+            // The published figure of a check should print what the other figures give: a
+            // ranking's rank, a total's printing.
+            if finding.published.is_some() && finding.cells.first() == Some(&cell) {
+                values.extend(solve::inside(&finding.expected, printed.scale()));
+            }
+            let Some(difference) = finding.difference else {
                 continue;
             };
             if let Some(value) = solve::root(probe, cell, at, printed, difference) {
@@ -342,6 +505,17 @@ impl Group<'_> {
         if values.is_empty() {
             values = slip::origins(printed);
         }
+        // Every value at the printed precision: `2` for a figure printed `2.6` is `2.0`, and
+        // its neighbours are a tenth away, not a unit.
+        let scale = printed.scale();
+        let mut values: Vec<Decimal> = values
+            .into_iter()
+            .map(|v| {
+                let mut v = v.round_dp(scale);
+                v.rescale(scale);
+                v
+            })
+            .collect();
         values.sort_unstable();
         values.dedup();
         let non_negative = !printed.is_sign_negative();
@@ -367,7 +541,7 @@ impl Group<'_> {
             let verdict = probe.verdict(cell, value, at)?;
             match (self.failed.get(&at), verdict) {
                 (Some(&finding), CheckVerdict::Pass) => repairs.push(finding),
-                (None, CheckVerdict::Fail(_)) => breaks += 1,
+                (None, CheckVerdict::Fail(_)) if probe.passes_as_printed(at) => breaks += 1,
                 _ => {}
             }
         }
@@ -413,26 +587,27 @@ impl Group<'_> {
     fn choose(&self, candidates: Vec<Suspect>) -> Blame {
         let whole = self.members.len();
         // Only a change that breaks no passing check explains anything.
-        let mut candidates: Vec<Suspect> =
-            candidates.into_iter().filter(|s| s.breaks == 0).collect();
+        let (mut candidates, rejected): (Vec<Suspect>, Vec<Suspect>) =
+            candidates.into_iter().partition(|s| s.breaks == 0);
         // A change an editorial slip explains is likelier than one none does: a wrong figure
         // that is a slip of the right one rarely happens by chance.
-        let rank = |s: &Suspect| (s.slip.is_none(), s.confirmed_by);
+        let rank = |s: &Suspect| (s.slip.is_none(), s.weight);
         candidates.sort_by_key(|s| (std::cmp::Reverse(s.repairs.len()), rank(s)));
         let explains = |s: &Suspect| s.repairs.len() == whole;
         if let Some(best) = candidates.first().filter(|s| explains(s)) {
             let best = rank(best);
-            let tied = candidates
+            let leading = candidates
                 .iter()
                 .filter(|s| explains(s) && rank(s) == best)
-                .count()
-                > 1;
+                .count();
             return Blame {
                 findings: self.members.to_vec(),
                 suspects: candidates,
                 exact: true,
-                tied,
-                budget_hit: false,
+                tied: leading > 1,
+                leading,
+                rejected,
+                ..Blame::default()
             };
         }
         // Greedy: the candidate repairing most of what is left, in turn.
@@ -456,12 +631,16 @@ impl Group<'_> {
             }
             suspects.push(suspect);
         }
+        // What the cover left in the pool is kept, after it, as weaker explanations.
+        let leading = suspects.len();
+        suspects.extend(pool);
         Blame {
             findings: self.members.to_vec(),
             suspects,
             exact: false,
-            tied: false,
-            budget_hit: false,
+            leading,
+            rejected,
+            ..Blame::default()
         }
     }
 }
@@ -492,7 +671,12 @@ fn proposal(
             return (value, Some(slip));
         }
     }
-    (solved, None)
+    // No slip: the middle of what the checks allow, not whichever end the search met first.
+    let middle = low
+        .checked_add(high)
+        .and_then(|sum| sum.checked_div(Decimal::TWO))
+        .map_or(solved, |m| m.round_dp(solved.scale()));
+    (middle, None)
 }
 
 /// The slip that explains `printed` when it is a neighbour's figure.

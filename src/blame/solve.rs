@@ -7,7 +7,8 @@
 use super::Probe;
 use crate::engine::CheckVerdict;
 use crate::engine::program::CellId;
-use rust_decimal::Decimal;
+use crate::interval::Interval;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Secant steps before giving up on a check that does not settle.
 const STEPS: usize = 8;
@@ -57,4 +58,21 @@ fn neighbour_passing(
     [value.checked_sub(step)?, value.checked_add(step)?]
         .into_iter()
         .find(|&near| matches!(probe.verdict(cell, near, at), Some(CheckVerdict::Pass)))
+}
+
+/// The printings at `scale` decimals inside `expected` nearest its ends and middle: what a
+/// published figure would print for its check to pass, every other figure as printed.
+pub fn inside(expected: &Interval, scale: u32) -> Vec<Decimal> {
+    let (low, high) = (expected.low(), expected.high());
+    let middle = low
+        .checked_add(high)
+        .and_then(|sum| sum.checked_div(Decimal::TWO));
+    [
+        Some(low.round_dp_with_strategy(scale, RoundingStrategy::ToPositiveInfinity)),
+        Some(high.round_dp_with_strategy(scale, RoundingStrategy::ToNegativeInfinity)),
+        middle.map(|m| m.round_dp(scale)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -640,7 +640,12 @@ impl Evaluator<'_> {
         let own = self.cell_interval(value)?;
         // The bounds are worked out once per ranking, from the figures as printed.
         let fresh;
-        let bounds = if self.replaced.is_some() {
+        // Only a value read in place of the printed one moves the bounds: a rank read as
+        // another figure still competes.
+        let moved = self
+            .replaced
+            .is_some_and(|(id, _)| ranking.rows.iter().any(|&(_, value)| value == id));
+        let bounds = if moved {
             fresh = self.competing(ranking);
             &fresh
         } else {

@@ -51,6 +51,8 @@ struct Marks {
     findings: Vec<usize>,
     /// Those of them whose published figure this cell is.
     published: Vec<usize>,
+    /// Where blame names this cell: `likely wrong (→ 27.2)`, and the proposed printing.
+    blamed: Option<(String, String)>,
 }
 
 /// Every cell some finding names, with its findings.
@@ -64,6 +66,14 @@ fn marks(report: &Report<'_>) -> BTreeMap<CellId, Marks> {
             }
             if position == 0 && finding.published.is_some() && !entry.published.contains(&index) {
                 entry.published.push(index);
+            }
+        }
+    }
+    for blame in &report.outcome.blame {
+        for (suspect, (cell, mark)) in blame.answer().iter().zip(report.blame_marks(blame)) {
+            if let Some(entry) = marks.get_mut(&cell) {
+                let proposed = report.printing(cell, suspect.proposed);
+                entry.blamed = Some((mark, proposed));
             }
         }
     }
@@ -103,8 +113,17 @@ fn mark_attributes(report: &Report<'_>, id: CellId, marks: &Marks) -> String {
     } else {
         "hl pub"
     };
+    // The blamed cell apart from the others, what it should print on hover (first line).
+    let (class, proposed, title) = match &marks.blamed {
+        Some((mark, proposed)) => (
+            format!("{class} blamed"),
+            format!(r#" data-proposed="{}""#, escape(proposed)),
+            std::iter::once(mark.clone()).chain(title).collect(),
+        ),
+        None => (class.to_string(), String::new(), title),
+    };
     format!(
-        r#" id="{}" class="{class}" tabindex="0" data-table="{}" data-row="{}" data-column="{}" data-finding="{}" data-published="{}" data-line="{line}" title="{}""#,
+        r#" id="{}" class="{class}" tabindex="0" data-table="{}" data-row="{}" data-column="{}" data-finding="{}" data-published="{}" data-line="{line}"{proposed} title="{}""#,
         anchor(id),
         escape(report.dataset.tables.get(id.table).map_or("", Table::id)),
         escape(&row),
@@ -447,7 +466,7 @@ fn summary(out: &mut String, report: &Report<'_>) {
         );
     }
     out.push_str(
-        r#"</div><p class="legend"><span class="key hl pub">published figure</span> <span class="key hl inv">other cells involved</span> — click a marked cell for its findings; hover for a summary.</p>"#,
+        r#"</div><p class="legend"><span class="key hl pub">published figure</span> <span class="key hl inv">other cells involved</span> <span class="key hl inv blamed">likely wrong: hover for what it should print</span> — click a marked cell for its findings; hover for a summary.</p>"#,
     );
     if outcome.findings.is_empty() {
         out.push_str(
@@ -507,6 +526,7 @@ fn cell_name(report: &Report<'_>, id: CellId) -> String {
 
 fn finding_list(out: &mut String, report: &Report<'_>) {
     let outcome = report.outcome;
+    let blame_of = report.blame_by_finding();
     let _ = write!(
         out,
         r#"<nav id="findings"><h2>{} findings</h2><ol class="findings">"#,
@@ -534,12 +554,26 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
                 escape(&changed)
             );
         }
+        let blame = blame_of.get(index).copied().flatten();
+        if let Some(blame) = blame {
+            let _ = write!(
+                out,
+                r#"<p class="message blame">{}</p>"#,
+                escape(&report.blame_text(blame))
+            );
+        }
+        let blamed = blame.map(|b| report.blame_marks(b)).unwrap_or_default();
         out.push_str(r#"<ul class="cells">"#);
         for (position, &id) in finding.cells.iter().enumerate() {
             let class = if position == 0 && finding.published.is_some() {
                 "pub"
             } else {
                 "inv"
+            };
+            let class = if blamed.iter().any(|(cell, _)| *cell == id) {
+                format!("{class} blamed")
+            } else {
+                class.to_string()
             };
             let _ = write!(
                 out,
@@ -697,14 +731,17 @@ mod tests {
     }
 
     #[test]
-    fn every_cell_of_a_finding_is_marked_once_the_published_one_apart() {
+    fn every_cell_of_a_finding_is_marked_once_the_published_one_and_the_blamed_ones_apart() {
         let html = rendered();
         assert_eq!(html.matches(" data-finding=\"0\"").count(), 3, "{html}");
-        let published = html.matches(r#"class="hl pub" tabindex="0" data-table="T" data-row="合计" data-column="金额" data-finding="0" data-published="0""#);
+        // Any of the three may be the wrong one: each is marked blamed too, with what it
+        // should print.
+        let published = html.matches(r#"class="hl pub blamed" tabindex="0" data-table="T" data-row="合计" data-column="金额" data-finding="0" data-published="0" data-line="4" data-proposed="3.0" title="may be wrong (→ 3.0)"#);
         assert_eq!(published.count(), 1, "{html}");
-        for row in ["a", "b"] {
+        for (row, proposed) in [("a", "2.0"), ("b", "3.0")] {
             let involved = format!(
-                r#"class="hl inv" tabindex="0" data-table="T" data-row="{row}" data-column="金额" data-finding="0" data-published="""#
+                r#"class="hl inv blamed" tabindex="0" data-table="T" data-row="{row}" data-column="金额" data-finding="0" data-published="" data-line="{}" data-proposed="{proposed}" title="may be wrong (→ {proposed})"#,
+                if row == "a" { 2 } else { 3 }
             );
             assert_eq!(html.matches(&involved).count(), 1, "{html}");
         }

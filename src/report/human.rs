@@ -144,6 +144,22 @@ fn cells_by_file<'r>(
     groups
 }
 
+/// `6 895.4` with a no-break space, so that wrapping the help never splits a figure printed
+/// with a space between its thousands.
+fn unbreakable_figures(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let groups_thousands =
+                c == ' ' && i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4);
+            if groups_thousands { '\u{a0}' } else { c }
+        })
+        .collect()
+}
+
 /// Mark the blamed cell's label with what it should print: "likely wrong", or where other
 /// figures explain the findings as well, "may be wrong".
 fn mark_blamed(
@@ -243,7 +259,7 @@ pub fn write(
             None => finding.message.clone(),
         };
         if let Some(blame) = blame {
-            let blamed = report.blame_text(blame);
+            let blamed = unbreakable_figures(&report.blame_text(blame));
             if !blamed.is_empty() {
                 help = format!("{help}\n{blamed}");
             }

@@ -178,6 +178,12 @@ struct Blame<'a> {
     tied: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     budget_hit: bool,
+    /// Not searched: a rule reading its figures is too wide to re-decide.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    too_wide: bool,
+    /// How many of the first suspects make up the answer: 1, the tied ones, or every cell of a
+    /// greedy cover; the others explain less.
+    leading: usize,
     /// Most likely wrong first.
     suspects: Vec<Suspect<'a>>,
 }
@@ -188,6 +194,9 @@ struct Suspect<'a> {
     cell: Cell,
     printed: String,
     proposed: String,
+    /// The cell's text with the proposed value, printed as the cell prints it (`37 294.3`,
+    /// `25.6%`): what an editor types.
+    proposed_text: String,
     /// Every printing that repairs as much and breaks nothing, where several do; a side
     /// with no bound (`null`) where the checks bound the figure on the other side only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,6 +205,8 @@ struct Suspect<'a> {
     repairs: Vec<&'a str>,
     /// Passing checks that read it as printed.
     confirmed_by: usize,
+    /// One more than `confirmed_by`, times its table's `blame_weight`.
+    weight: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     slip: Option<crate::blame::Slip>,
 }
@@ -336,6 +347,8 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             exact: group.exact,
             tied: group.tied,
             budget_hit: group.budget_hit,
+            too_wide: group.too_wide,
+            leading: group.leading,
             suspects: group
                 .suspects
                 .iter()
@@ -344,12 +357,14 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                         cell: cell(report, s.cell)?,
                         printed: s.printed.to_string(),
                         proposed: s.proposed.to_string(),
+                        proposed_text: report.printing(s.cell, s.proposed),
                         proposed_range: (s.low < s.high).then(|| ProposedRange {
                             low: (!s.open_below).then(|| s.low.to_string()),
                             high: (!s.open_above).then(|| s.high.to_string()),
                         }),
                         repairs: s.repairs.iter().filter_map(rule_of).collect(),
                         confirmed_by: s.confirmed_by,
+                        weight: s.weight,
                         slip: s.slip,
                     })
                 })

@@ -1,4 +1,5 @@
-//! What is loaded, for people: `crossfoot list tables|rules` and `crossfoot explain RULE`.
+//! What is loaded, for people: `crossfoot list tables|rules` and `crossfoot explain RULE` (the
+//! rule, its checks, and for its failed checks how blame reasoned).
 
 use crate::checks::docs::doc;
 use crate::engine::check_cells;
@@ -75,4 +76,125 @@ pub fn explain(dataset: &Dataset, program: &Program, id: &str) -> Option<String>
         let _ = writeln!(out, "    … and {} more", count - 50);
     }
     Some(out)
+}
+
+/// How blame reasoned about each group holding a failed check of rule `id`: every figure of
+/// the group weighed, what its best value repairs and breaks, and the answer.
+pub fn blame_reasoning(report: &super::Report<'_>, id: &str) -> String {
+    let outcome = report.outcome;
+    let mut out = String::new();
+    let of_rule = |i: &usize| outcome.findings.get(*i).is_some_and(|f| f.rule_id == id);
+    let groups: Vec<&crate::blame::Blame> = outcome
+        .blame
+        .iter()
+        .filter(|b| b.findings.iter().any(of_rule))
+        .collect();
+    let failed = outcome.findings.iter().filter(|f| f.rule_id == id).count();
+    if failed == 0 {
+        let _ = writeln!(out, "  every check of it passes: nothing to blame");
+        return out;
+    }
+    if groups.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {failed} failed checks; blame was left out (more than {} findings or {} checks)",
+            crate::blame::MOST_FINDINGS,
+            crate::blame::MOST_CHECKS
+        );
+        return out;
+    }
+    for (number, blame) in groups.iter().enumerate() {
+        group_reasoning(&mut out, report, blame, number + 1);
+    }
+    out
+}
+
+fn group_reasoning(
+    out: &mut String,
+    report: &super::Report<'_>,
+    blame: &crate::blame::Blame,
+    number: usize,
+) {
+    let rules: Vec<&str> = blame
+        .findings
+        .iter()
+        .filter_map(|&i| report.outcome.findings.get(i))
+        .map(|f| f.rule_id.as_str())
+        .collect();
+    let checks = match rules.len() {
+        1 => "1 failed check".to_string(),
+        n => format!("{n} failed checks that share figures"),
+    };
+    let _ = writeln!(
+        out,
+        "  blame, group {number}: {checks} ({})",
+        rules.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "    each figure of the group, weighed by the passing checks that read it as printed \
+         (weight: one more than those, times its table's blame_weight; the lightest is the \
+         likeliest wrong):"
+    );
+    let answer = blame.answer();
+    for suspect in &blame.suspects {
+        let verdict = if answer.iter().any(|a| a.cell == suspect.cell) {
+            "  ← the answer"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "    - {} prints {} (confirmed by {}, weight {}): {} repairs {} of {} and breaks none{}{verdict}",
+            report.cell_name(suspect.cell),
+            report.printing(suspect.cell, suspect.printed),
+            suspect.confirmed_by,
+            suspect.weight,
+            report.printing(suspect.cell, suspect.proposed),
+            suspect.repairs.len(),
+            blame.findings.len(),
+            suspect
+                .slip
+                .map_or(String::new(), |slip| format!(" ({})", slip.describe())),
+        );
+    }
+    for suspect in &blame.rejected {
+        let _ = writeln!(
+            out,
+            "    - {} prints {} (confirmed by {}): {} would repair {} but make {} fail: not a suspect",
+            report.cell_name(suspect.cell),
+            report.printing(suspect.cell, suspect.printed),
+            suspect.confirmed_by,
+            report.printing(suspect.cell, suspect.proposed),
+            suspect.repairs.len(),
+            match suspect.breaks {
+                1 => "1 passing check".to_string(),
+                n => format!("{n} passing checks"),
+            },
+        );
+    }
+    for &cell in &blame.unrepairable {
+        let _ = writeln!(
+            out,
+            "    - {}: no value of it repairs a failed check",
+            report.cell_name(cell)
+        );
+    }
+    let search = if blame.exact {
+        "exact over single figures: one figure repairs every failed check and breaks none"
+    } else {
+        "no single figure explains the group: a greedy cover, the figure repairing most of what is left first"
+    };
+    let budget = if blame.budget_hit {
+        ", stopped at its budget"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "    search: {search}; {} checks re-decided (budget {}){budget}",
+        blame.spent,
+        crate::blame::BUDGET
+    );
+    let _ = writeln!(out, "    so: {}", report.blame_text(blame));
 }

@@ -48,16 +48,33 @@ fn location(cell: &CellView<'_>) -> String {
     code(&cell.location()).replace('|', "\\|")
 }
 
-fn cells_table(out: &mut String, report: &Report<'_>, cells: &[CellId], published: bool) {
+/// The cells of a finding, one row each: the published figure and the blamed ones (`likely
+/// wrong (→ 27.2)`) marked.
+fn cells_table(
+    out: &mut String,
+    report: &Report<'_>,
+    cells: &[CellId],
+    published: bool,
+    blamed: &[(CellId, String)],
+) {
     let _ = writeln!(
         out,
         "| | Table | Row | Column | Printed | Location |\n|---|---|---|---|---:|---|"
     );
-    for (index, view) in cells.iter().filter_map(|&id| report.cell(id)).enumerate() {
-        let role = if published && index == 0 {
+    for (index, (&id, view)) in cells
+        .iter()
+        .filter_map(|id| Some((id, report.cell(*id)?)))
+        .enumerate()
+    {
+        let published = if published && index == 0 {
             "published"
         } else {
             ""
+        };
+        let role = match blamed.iter().find(|(cell, _)| *cell == id) {
+            Some((_, mark)) if published.is_empty() => cell_text(mark),
+            Some((_, mark)) => format!("{}, {published}", cell_text(mark)),
+            None => published.to_string(),
         };
         let _ = writeln!(
             out,
@@ -74,6 +91,7 @@ fn cells_table(out: &mut String, report: &Report<'_>, cells: &[CellId], publishe
 /// The Markdown report.
 pub fn render(report: &Report<'_>) -> String {
     let outcome = report.outcome;
+    let blame_of = report.blame_by_finding();
     let mut out = String::from("# crossfoot discrepancy report\n\n## Summary\n\n");
     let _ = writeln!(
         out,
@@ -117,11 +135,13 @@ pub fn render(report: &Report<'_>) -> String {
             }
             None => out.push_str("## Findings without a cell\n\n"),
         }
-        for finding in outcome
+        for (index, finding) in outcome
             .findings
             .iter()
-            .filter(|f| table_of(&f.cells) == table_index)
+            .enumerate()
+            .filter(|(_, f)| table_of(&f.cells) == table_index)
         {
+            let blame = blame_of.get(index).copied().flatten();
             let rule = report.program.rules.get(finding.rule);
             let description = rule.map_or("", |r| r.description.as_str());
             let scale = finding.published.map_or(2, |p| p.scale());
@@ -146,20 +166,25 @@ pub fn render(report: &Report<'_>) -> String {
                     cell_text(&changed)
                 )
             });
+            let blamed = blame.map_or_else(String::new, |blame| {
+                format!("- **Blame:** {}\n", cell_text(&report.blame_text(blame)))
+            });
             let _ = writeln!(
                 out,
-                "- **Severity:** {}\n- **Printed:** {}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n{changed}",
+                "- **Severity:** {}\n- **Printed:** {}\n- **Derived:** {}\n- **Gap:** {}\n- **Finding:** {}\n{changed}{blamed}",
                 report.severity(finding).keyword(),
                 cell_text(&printed),
                 show_interval(&finding.expected, scale),
                 show_gap(finding.gap, scale),
                 cell_text(&finding.message)
             );
+            let marks = blame.map(|b| report.blame_marks(b)).unwrap_or_default();
             cells_table(
                 &mut out,
                 report,
                 &finding.cells,
                 finding.published.is_some(),
+                &marks,
             );
             let _ = writeln!(out, "\n> {}\n", doc(finding.kind));
         }
@@ -181,7 +206,7 @@ pub fn render(report: &Report<'_>) -> String {
                 code(&note.rule_id),
                 cell_text(&note.message)
             );
-            cells_table(&mut out, report, &note.cells, false);
+            cells_table(&mut out, report, &note.cells, false, &[]);
             out.push('\n');
         }
     }

@@ -204,6 +204,33 @@ impl Report<'_> {
             .unwrap_or_else(|| value.to_string())
     }
 
+    /// How a report marks the cells of a blame's answer: `likely wrong (→ 27.2)`, or `may be
+    /// wrong (→ …)` where other figures explain the findings as well.
+    pub fn blame_marks(&self, blame: &crate::blame::Blame) -> Vec<(CellId, String)> {
+        let likely = if blame.tied {
+            "may be wrong"
+        } else {
+            "likely wrong"
+        };
+        blame
+            .answer()
+            .iter()
+            .map(|s| {
+                let proposed = self.printing(s.cell, s.proposed);
+                (s.cell, format!("{likely} (→ {proposed})"))
+            })
+            .collect()
+    }
+
+    /// For each finding (by index), its group's blame.
+    pub fn blame_by_finding(&self) -> Vec<Option<&crate::blame::Blame>> {
+        let blame = &self.outcome.blame;
+        crate::blame::by_finding(blame, self.outcome.findings.len())
+            .into_iter()
+            .map(|group| group.and_then(|g| blame.get(g)))
+            .collect()
+    }
+
     /// A cell named for a reader: `附表 6 [港澳台, 合同数增长]`, or for a figure of the text
     /// its part and last words.
     pub fn cell_name(&self, id: CellId) -> String {
@@ -229,7 +256,11 @@ impl Report<'_> {
             let print = |value| self.printing(s.cell, value);
             let (proposed, low, high) = (print(s.proposed), print(s.low), print(s.high));
             let value = match (s.open_below, s.open_above) {
-                (true, true) => format!("{proposed} (or any other value)"),
+                (true, true) => {
+                    format!(
+                        "{proposed} (any of {low} to {high} and beyond: the checks bound it loosely)"
+                    )
+                }
                 (true, false) => format!("{proposed} (or anything up to {high})"),
                 (false, true) => format!("{proposed} (or anything from {low})"),
                 (false, false) if s.low < s.high => {
@@ -258,7 +289,14 @@ impl Report<'_> {
         } else {
             ""
         };
-        let mut suspects = blame.suspects.iter();
+        if blame.too_wide {
+            return format!(
+                "not blamed: a rule that reads its figures reads more than {} figures in all, \
+                 too many to re-decide",
+                crate::blame::WIDEST_RULE
+            );
+        }
+        let mut suspects = blame.answer().iter();
         let Some(first) = suspects.next() else {
             return format!(
                 "no figure explains this{budget}: changing any one of its figures either leaves \
@@ -271,7 +309,7 @@ impl Report<'_> {
                 .map(suspect)
                 .collect();
             let repaired: std::collections::HashSet<usize> = blame
-                .suspects
+                .answer()
                 .iter()
                 .flat_map(|s| s.repairs.iter().copied())
                 .collect();
@@ -289,17 +327,7 @@ impl Report<'_> {
             );
         }
         if blame.tied {
-            let others: Vec<String> = blame
-                .suspects
-                .iter()
-                .skip(1)
-                .filter(|s| {
-                    s.confirmed_by == first.confirmed_by
-                        && s.repairs.len() == first.repairs.len()
-                        && s.slip.is_some() == first.slip.is_some()
-                })
-                .map(suspect)
-                .collect();
+            let others: Vec<String> = suspects.map(suspect).collect();
             let lead = match others.len() {
                 1 => "either figure may be wrong".to_string(),
                 n => format!("any one of these {} figures may be wrong", n + 1),

@@ -82,7 +82,6 @@ fn location(cell: &CellView<'_>) -> Value {
     location
 }
 
-/// The SARIF log, pretty-printed.
 /// SARIF's name for a severity.
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -92,7 +91,75 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// The blamed figure replaced by the proposed one, as a SARIF artifact change; `None` for a
+/// figure of a workbook or a Word document (their bytes are a zip: no text edit says it).
+fn replacement(report: &Report<'_>, suspect: &crate::blame::Suspect) -> Option<Value> {
+    let cell = report.cell(suspect.cell)?;
+    let stored = cell.stored?;
+    // The span holds the cell as written, quotes and all (`"2 916.5"`): the figure is
+    // replaced inside it.
+    let written = cell.table.source().slice(cell.span);
+    let inserted = written.replacen(
+        &cell.value,
+        &report.printing(suspect.cell, suspect.proposed),
+        1,
+    );
+    let end_column = cell.position.column + written.chars().count();
+    Some(json!({
+        "artifactLocation": { "uri": uri(cell.table.source().path()) },
+        "replacements": [{
+            "deletedRegion": {
+                "startLine": cell.position.line,
+                "startColumn": cell.position.column,
+                "endLine": cell.position.line,
+                "endColumn": end_column,
+                "byteOffset": stored.offset,
+                "byteLength": stored.length,
+            },
+            "insertedContent": { "text": inserted },
+        }],
+    }))
+}
+
+/// SARIF `fixes` from a finding's blame: one fix per equally good explanation (either printing
+/// of a figure printed twice), or one fix changing every cell of a greedy cover.
+fn fixes(report: &Report<'_>, blame: &crate::blame::Blame) -> Vec<Value> {
+    let answer = blame.answer();
+    let fix = |suspects: &[crate::blame::Suspect]| -> Option<Value> {
+        let changes: Vec<Value> = suspects
+            .iter()
+            .map(|s| replacement(report, s))
+            .collect::<Option<_>>()?;
+        let what: Vec<String> = suspects
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} → {}",
+                    report.cell_name(s.cell),
+                    report.printing(s.cell, s.proposed)
+                )
+            })
+            .collect();
+        (!changes.is_empty()).then(|| {
+            json!({
+                "description": { "text": what.join("; ") },
+                "artifactChanges": changes,
+            })
+        })
+    };
+    if blame.exact {
+        answer
+            .iter()
+            .filter_map(|s| fix(std::slice::from_ref(s)))
+            .collect()
+    } else {
+        fix(answer).into_iter().collect()
+    }
+}
+
+/// The SARIF log, pretty-printed.
 pub fn render(report: &Report<'_>) -> String {
+    let blame_of = crate::blame::by_finding(&report.outcome.blame, report.outcome.findings.len());
     let rules: Vec<Value> = report
         .program
         .rules
@@ -111,17 +178,26 @@ pub fn render(report: &Report<'_>) -> String {
         .outcome
         .findings
         .iter()
-        .map(|finding| {
+        .enumerate()
+        .map(|(index, finding)| {
+            let blame = blame_of
+                .get(index)
+                .copied()
+                .flatten()
+                .and_then(|group| report.outcome.blame.get(group));
             let locations: Vec<Value> = finding
                 .cells
                 .iter()
                 .filter_map(|&id| report.cell(id))
                 .map(|cell| location(&cell))
                 .collect();
-            let message = match report.changed(finding) {
+            let mut message = match report.changed(finding) {
                 Some(changed) => format!("{}\n{changed}", finding.message),
                 None => finding.message.clone(),
             };
+            if let Some(blame) = blame {
+                message = format!("{message}\n{}", report.blame_text(blame));
+            }
             let mut result = json!({
                 "ruleId": finding.rule_id,
                 "ruleIndex": finding.rule,
@@ -138,6 +214,10 @@ pub fn render(report: &Report<'_>) -> String {
                     "updated"
                 };
                 fields.insert("baselineState".into(), state.into());
+            }
+            let fixes = blame.map(|b| fixes(report, b)).unwrap_or_default();
+            if let (false, Some(fields)) = (fixes.is_empty(), result.as_object_mut()) {
+                fields.insert("fixes".into(), fixes.into());
             }
             result
         })

@@ -59,6 +59,8 @@ struct Entry {
     /// Columns that hold text such as names, read as labels of their rows.
     #[serde(default)]
     text_columns: Vec<String>,
+    /// How much more blame trusts this table's figures (an official release against a draft).
+    blame_weight: Option<std::num::NonZeroU32>,
     /// Figures not on the source lines: reconstructed where the extraction lost them.
     #[serde(default)]
     #[allow(dead_code)]
@@ -342,6 +344,7 @@ fn plan_from_manifest(
                 unit: entry.unit,
                 units: entry.units.into_iter().collect(),
                 anchored: false,
+                blame_weight: entry.blame_weight,
             },
             sheet,
         })

@@ -37,6 +37,9 @@ pub struct TableMeta {
     /// Rows are named by any ending of their label: the figures of the book's text, whose
     /// label is the sentence up to the figure, and whose rules name the words just before it.
     pub anchored: bool,
+    /// How much more blame trusts this table's figures than others' (`blame_weight` in
+    /// `tables.toml`; 1 when not set): a figure's weight is multiplied by it.
+    pub blame_weight: Option<std::num::NonZeroU32>,
 }
 
 /// One figure cell in 8 bytes: the printed value's mantissa (56 bits, 16 significant digits),

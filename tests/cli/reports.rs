@@ -105,7 +105,11 @@ fn sarif() {
             severity => severity,
         };
         assert_eq!(result["level"], level);
-        assert_eq!(result["message"]["text"], finding["message"]);
+        // The finding's message, then what blame says of it.
+        let message = result["message"]["text"].as_str().unwrap();
+        let (said, blamed) = message.split_once('\n').unwrap_or((message, ""));
+        assert_eq!(said, finding["message"]);
+        assert_eq!(blamed.is_empty(), finding["blame"].is_null(), "{message}");
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], finding["rule"]);
         let locations = result["locations"].as_array().unwrap();

@@ -1,0 +1,374 @@
+//! Blame names the slipped figure first, proposes its printing before the slip and names the
+//! slip, in every format: one fixture per slip under `tests/fixtures/blame/` (the same small
+//! book, one figure of 表 B1 slipped in each; `rules/blame.rules` lists them).
+
+use super::{check, findings, parse, snapshot, summary};
+use serde_json::Value;
+
+/// A slip fixture: the figure slipped (row, column of 表 B1), as printed before and after.
+struct Slipped {
+    slip: &'static str,
+    row: &'static str,
+    column: &'static str,
+    before: &'static str,
+    after: &'static str,
+}
+
+const SLIPS: [Slipped; 6] = [
+    Slipped {
+        slip: "digits_swapped",
+        row: "华东",
+        column: "成交额 / 亿元/2021年",
+        before: "2 961.5",
+        after: "2 916.5",
+    },
+    Slipped {
+        slip: "digit_dropped",
+        row: "华南",
+        column: "合同数 / 项/2021年",
+        before: "11 504",
+        after: "1 504",
+    },
+    Slipped {
+        slip: "digit_doubled",
+        row: "西部",
+        column: "成交额 / 亿元/2020年",
+        before: "672.9",
+        after: "6 772.9",
+    },
+    Slipped {
+        slip: "decimal_point_moved",
+        row: "西部",
+        column: "成交额 / 亿元/2021年",
+        before: "805.3",
+        after: "8 053.0",
+    },
+    Slipped {
+        slip: "copied_from_neighbouring_row",
+        row: "华南",
+        column: "合同数 / 项/2020年",
+        before: "9 870",
+        after: "20 315",
+    },
+    Slipped {
+        slip: "copied_from_neighbouring_column",
+        row: "华北",
+        column: "成交额 / 亿元/2021年",
+        before: "1 873.6",
+        after: "1 520.4",
+    },
+];
+
+fn run(slip: &str, format: &str) -> super::Run {
+    let data = format!("tests/fixtures/blame/{slip}/data");
+    let run = check(&[
+        "--data",
+        &data,
+        "--rules",
+        "tests/fixtures/blame/rules",
+        "--format",
+        format,
+    ]);
+    assert_eq!(run.code, 1, "{slip}: {}", run.stderr);
+    run
+}
+
+fn first_suspect(finding: &Value) -> &Value {
+    &finding["blame"]["suspects"][0]
+}
+
+fn check_slip(slipped: &Slipped) {
+    let json = parse(&run(slipped.slip, "json").stdout);
+    let found = findings(&json);
+    assert!(
+        found.len() >= 2,
+        "{}: a slip fails several checks",
+        slipped.slip
+    );
+    for finding in found {
+        let blame = &finding["blame"];
+        assert_eq!(blame["exact"], true, "{}: {blame:#}", slipped.slip);
+        assert_eq!(blame["tied"], false, "{}: {blame:#}", slipped.slip);
+        assert_eq!(blame["group"].as_array().unwrap().len(), found.len());
+        let suspect = first_suspect(finding);
+        assert_eq!(
+            (suspect["table"].as_str(), suspect["row"].as_str()),
+            (Some("B1"), Some(slipped.row)),
+            "{}: {suspect:#}",
+            slipped.slip
+        );
+        assert_eq!(suspect["column"], slipped.column);
+        assert_eq!(suspect["value"], slipped.after);
+        assert_eq!(suspect["proposed_text"], slipped.before);
+        assert_eq!(suspect["slip"], slipped.slip);
+        assert_eq!(
+            suspect["repairs"].as_array().unwrap().len(),
+            found.len(),
+            "{}: it repairs every failed check",
+            slipped.slip
+        );
+    }
+    let human = run(slipped.slip, "human").stdout;
+    snapshot(
+        &format!("blame__{}", slipped.slip),
+        &format!(
+            "blame: {} in 表 B1 [{}, {}], {} printed as {}",
+            slipped.slip, slipped.row, slipped.column, slipped.before, slipped.after
+        ),
+        &human,
+    );
+}
+
+#[test]
+fn the_book_before_any_slip_passes_every_check() {
+    // Each fixture's data with its slip undone is the same book: checked here from the first
+    // fixture's files, with the slipped figure put back.
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("tests/fixtures/blame/digits_swapped/data");
+    for file in ["tables.toml", "B1.csv", "B2.csv"] {
+        let text = std::fs::read_to_string(data.join(file)).unwrap();
+        let text = text.replace("\"2 916.5\"", "\"2 961.5\"");
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let run = check(&[
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        "tests/fixtures/blame/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(summary(&parse(&run.stdout)), [2, 4, 24, 24, 0, 0]);
+}
+
+#[test]
+fn two_digits_swapped() {
+    check_slip(&SLIPS[0]);
+}
+
+#[test]
+fn a_digit_dropped() {
+    check_slip(&SLIPS[1]);
+}
+
+#[test]
+fn a_digit_doubled() {
+    check_slip(&SLIPS[2]);
+}
+
+#[test]
+fn the_decimal_point_moved() {
+    check_slip(&SLIPS[3]);
+}
+
+#[test]
+fn a_figure_copied_from_the_neighbouring_row() {
+    check_slip(&SLIPS[4]);
+}
+
+#[test]
+fn a_figure_copied_from_the_neighbouring_column() {
+    check_slip(&SLIPS[5]);
+}
+
+/// SARIF carries the repair as a fix: the slipped figure's bytes replaced by its printing
+/// before the slip; Markdown and HTML mark the blamed cell apart, with what it should print.
+#[test]
+fn every_format_carries_the_blame() {
+    let slipped = &SLIPS[0];
+    let sarif = parse(&run(slipped.slip, "sarif").stdout);
+    let result = &sarif["runs"][0]["results"][0];
+    let fix = &result["fixes"][0];
+    let change = &fix["artifactChanges"][0];
+    assert!(
+        change["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("digits_swapped/data/B1.csv"),
+        "{fix:#}"
+    );
+    let replacement = &change["replacements"][0];
+    // The cell as written is quoted (`"2 916.5"`): the quotes stay.
+    let quoted = |figure: &str| format!("\"{figure}\"");
+    assert_eq!(
+        replacement["insertedContent"]["text"],
+        quoted(slipped.before)
+    );
+    let (offset, length) = (
+        replacement["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize,
+        replacement["deletedRegion"]["byteLength"].as_u64().unwrap() as usize,
+    );
+    let csv = std::fs::read(super::root().join("tests/fixtures/blame/digits_swapped/data/B1.csv"))
+        .unwrap();
+    assert_eq!(
+        &csv[offset..offset + length],
+        quoted(slipped.after).as_bytes()
+    );
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("likely wrong: 表 B1 [华东, 成交额 / 亿元/2021年] prints 2 916.5; 2 961.5 repairs 3 failed checks and breaks none; two digits swapped"),
+        "{result:#}"
+    );
+
+    let markdown = run(slipped.slip, "markdown").stdout;
+    assert!(
+        markdown.contains(
+            "| likely wrong (→ 2 961.5) | 表 B1 | 华东 | 成交额 / 亿元/2021年 | 2 916.5 |"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- **Blame:** likely wrong: 表 B1"),
+        "{markdown}"
+    );
+
+    let html = run(slipped.slip, "html").stdout;
+    let blamed: Vec<&str> = html
+        .match_indices("blamed\" tabindex")
+        .map(|(at, _)| &html[at..])
+        .collect();
+    assert_eq!(blamed.len(), 1, "one cell of the tables is marked blamed");
+    assert!(
+        blamed[0].contains("data-proposed=\"2 961.5\" title=\"likely wrong (→ 2 961.5)"),
+        "{}",
+        &blamed[0][..300.min(blamed[0].len())]
+    );
+}
+
+/// `explain` of a rule with a failed check shows how blame weighed each figure of its group.
+#[test]
+fn explain_shows_the_reasoning() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args([
+            "explain",
+            "blame.totals",
+            "--data",
+            "tests/fixtures/blame/digits_swapped/data",
+            "--rules",
+            "tests/fixtures/blame/rules",
+        ])
+        .current_dir(super::root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{text}");
+    let reasoning = text.find("  blame, group 1:").map_or("", |at| &text[at..]);
+    snapshot(
+        "blame__explain",
+        "explain blame.totals with 华东's 2021 amount's digits swapped",
+        reasoning,
+    );
+    assert!(reasoning.contains("← the answer"), "{text}");
+}
+
+/// With a baseline, a check the baseline knows still fails without being a finding: it is no
+/// confirmation of the figures it reads, and a change that leaves it failing breaks nothing.
+/// Blame used to count such checks as passing: it rejected 华东's 2021 amount for "breaking"
+/// the two known findings that already failed on it.
+#[test]
+fn checks_a_baseline_knows_are_neither_confirmations_nor_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("tests/fixtures/blame/digits_swapped/data");
+    for file in ["tables.toml", "B1.csv", "B2.csv"] {
+        std::fs::copy(data.join(file), dir.path().join(file)).unwrap();
+    }
+    let baseline = tempfile::NamedTempFile::new().unwrap();
+    let data_arg = dir.path().to_str().unwrap();
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args([
+            "baseline",
+            "--data",
+            data_arg,
+            "--rules",
+            "tests/fixtures/blame/rules",
+        ])
+        .arg("--output")
+        .arg(baseline.path())
+        .current_dir(super::root())
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    // A later edit: 华东's amount growth 24.2 printed as 42.2.
+    let b1 = dir.path().join("B1.csv");
+    let text = std::fs::read_to_string(&b1).unwrap();
+    std::fs::write(
+        &b1,
+        text.replacen("\"2 916.5\",24.2", "\"2 916.5\",42.2", 1),
+    )
+    .unwrap();
+    let run = check(&[
+        "--data",
+        data_arg,
+        "--rules",
+        "tests/fixtures/blame/rules",
+        "--format",
+        "json",
+        "--baseline",
+        baseline.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let found = findings(&json);
+    assert_eq!(found.len(), 1, "only the growth changed: {json:#}");
+    let suspects = found[0]["blame"]["suspects"].as_array().unwrap();
+    let amount = suspects
+        .iter()
+        .find(|s| s["row"] == "华东" && s["column"] == "成交额 / 亿元/2021年")
+        .unwrap_or_else(|| panic!("华东's 2021 amount is a suspect: {suspects:#?}"));
+    assert_eq!(amount["confirmed_by"], 0, "{amount:#}");
+}
+
+/// A table's `blame_weight` breaks a tie: the equal fixture's 512.4 and 512.5 are either one
+/// the wrong printing, until the table printing 512.5 is trusted three times as much.
+#[test]
+fn a_table_trusted_more_breaks_a_tie() {
+    let blame_of = |weight: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        let data = super::root().join("tests/fixtures/equal/data");
+        for file in std::fs::read_dir(&data).unwrap() {
+            let path = file.unwrap().path();
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+        if let Some(weight) = weight {
+            let manifest = dir.path().join("tables.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            let text = text.replace(
+                "file = \"E3.csv\"",
+                &format!("file = \"E3.csv\"\nblame_weight = {weight}"),
+            );
+            std::fs::write(&manifest, text).unwrap();
+        }
+        check(&[
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--rules",
+            "tests/fixtures/equal/rules",
+            "--format",
+            "json",
+        ])
+    };
+    let blame = |run: super::Run| {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let json = parse(&run.stdout);
+        let finding = findings(&json)
+            .iter()
+            .find(|f| f["rule"] == "equal.fail")
+            .cloned()
+            .unwrap_or_else(|| panic!("{json:#}"));
+        finding["blame"].clone()
+    };
+    let even = blame(blame_of(None));
+    assert_eq!(even["tied"], true, "{even:#}");
+    let weighed = blame(blame_of(Some("3")));
+    assert_eq!(weighed["tied"], false, "{weighed:#}");
+    assert_eq!(weighed["suspects"][0]["table"], "E2", "{weighed:#}");
+    assert_eq!(weighed["suspects"][1]["table"], "E3", "{weighed:#}");
+    assert_eq!(weighed["suspects"][1]["weight"], 3, "{weighed:#}");
+    // 0 is no weight: an input error naming the manifest.
+    let zero = blame_of(Some("0"));
+    assert_eq!(zero.code, 2, "{}", zero.stdout);
+    assert!(zero.stderr.contains("tables.toml"), "{}", zero.stderr);
+}
