@@ -38,6 +38,7 @@ use crate::engine::{CheckVerdict, check_cells, verdict_with};
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
 use crate::table::manifest::Dataset;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -46,8 +47,8 @@ pub const BUDGET: usize = 20_000;
 /// The most figures those checks may read, all told, for one group: a check of a ranking
 /// reads every row of it, so re-deciding it costs as much as its rows.
 pub const FIGURE_BUDGET: usize = 4_000_000;
-/// The most figures read for all groups of a run together: past it, the groups left get no
-/// search (and say their budget was hit), so that many costly groups cannot add minutes.
+/// The most figures read for all groups of a run together, shared out alike among the groups
+/// (each gets at most [`FIGURE_BUDGET`]), so that many costly groups cannot add minutes.
 pub const RUN_FIGURE_BUDGET: usize = 40_000_000;
 /// The most figures a rule's checks may read, all told, for blame to index which checks read
 /// a cell. A ranking of 20 000 rows has 20 000 checks each reading 40 000 figures: blame
@@ -188,6 +189,7 @@ impl Probe<'_> {
 }
 
 /// Which checks read each cell of the findings.
+#[derive(Default)]
 struct Readers {
     of: HashMap<CellId, Vec<(usize, usize)>>,
     /// How many figures each of those checks reads.
@@ -197,35 +199,54 @@ struct Readers {
 }
 
 impl Readers {
+    /// Indexed rule by rule in parallel, then merged in rule order.
     fn of(dataset: &Dataset, program: &Program, wanted: &HashSet<CellId>) -> Self {
-        let mut readers = Readers {
-            of: HashMap::new(),
-            widths: HashMap::new(),
-            too_wide: HashSet::new(),
-        };
-        for (rule, compiled) in program.rules.iter().enumerate() {
-            if let Work::Ranks(ranking) = &compiled.work {
-                readers.index_ranking(rule, ranking, wanted);
-                continue;
+        let parts: Vec<Readers> = program
+            .rules
+            .par_iter()
+            .enumerate()
+            .map(|(rule, compiled)| Self::of_rule(dataset, program, rule, &compiled.work, wanted))
+            .collect();
+        let mut readers = Readers::default();
+        for part in parts {
+            for (cell, checks) in part.of {
+                readers.of.entry(cell).or_default().extend(checks);
             }
-            let count = compiled.work.check_count();
-            let first = check_cells(dataset, program, rule, 0);
-            if count.saturating_mul(first.len()) > WIDEST_RULE {
-                // Its checks read alike (a ranking: every row): the first check's figures
-                // stand for all.
-                let wide = first.into_iter().filter(|cell| wanted.contains(cell));
-                readers.too_wide.extend(wide);
-                continue;
-            }
-            for check in 0..count {
-                let cells = check_cells(dataset, program, rule, check);
-                readers.widths.insert((rule, check), cells.len());
-                for cell in cells {
-                    if wanted.contains(&cell) {
-                        let of = readers.of.entry(cell).or_default();
-                        if !of.contains(&(rule, check)) {
-                            of.push((rule, check));
-                        }
+            readers.widths.extend(part.widths);
+            readers.too_wide.extend(part.too_wide);
+        }
+        readers
+    }
+
+    fn of_rule(
+        dataset: &Dataset,
+        program: &Program,
+        rule: usize,
+        work: &Work,
+        wanted: &HashSet<CellId>,
+    ) -> Self {
+        let mut readers = Readers::default();
+        if let Work::Ranks(ranking) = work {
+            readers.index_ranking(rule, ranking, wanted);
+            return readers;
+        }
+        let count = work.check_count();
+        let first = check_cells(dataset, program, rule, 0);
+        if count.saturating_mul(first.len()) > WIDEST_RULE {
+            // Its checks read alike (a ranking: every row): the first check's figures stand
+            // for all.
+            let wide = first.into_iter().filter(|cell| wanted.contains(cell));
+            readers.too_wide.extend(wide);
+            return readers;
+        }
+        for check in 0..count {
+            let cells = check_cells(dataset, program, rule, check);
+            readers.widths.insert((rule, check), cells.len());
+            for cell in cells {
+                if wanted.contains(&cell) {
+                    let of = readers.of.entry(cell).or_default();
+                    if !of.contains(&(rule, check)) {
+                        of.push((rule, check));
                     }
                 }
             }
@@ -279,9 +300,13 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         .enumerate()
         .map(|(index, f)| ((f.rule, f.check), index))
         .collect();
-    let mut run_left = RUN_FIGURE_BUDGET;
-    groups(findings)
-        .into_iter()
+    let groups = groups(findings);
+    // The run's budget shared out alike, so that groups are searched in parallel and the
+    // result never depends on which finished first.
+    let figure_budget = FIGURE_BUDGET.min(RUN_FIGURE_BUDGET / groups.len().max(1));
+    let complete = outcome.known == 0 && outcome.findings_left_out == 0;
+    groups
+        .into_par_iter()
         .map(|group| {
             let wide = group
                 .iter()
@@ -300,8 +325,8 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
                 readers: &readers,
                 spent: 0,
                 figures_read: 0,
-                figure_budget: FIGURE_BUDGET.min(run_left),
-                complete: outcome.known == 0 && outcome.findings_left_out == 0,
+                figure_budget,
+                complete,
                 failing_as_printed: HashMap::new(),
             };
             let context = Group {
@@ -314,7 +339,6 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
             let mut blame = context.explain(&mut probe);
             blame.budget_hit = probe.spent >= BUDGET || probe.figures_read >= probe.figure_budget;
             blame.spent = probe.spent;
-            run_left = run_left.saturating_sub(probe.figures_read);
             blame
         })
         .collect()
@@ -422,7 +446,12 @@ impl Group<'_> {
                 .iter()
                 .filter(|at| !self.failed.contains_key(at) && probe.passes_as_printed(**at))
                 .count();
-            let ((low, open_below), (high, open_above)) = self.widen(probe, cell, &trial);
+            // A value that makes a passing check fail is no suspect: not worth widening.
+            let ((low, open_below), (high, open_above)) = if trial.breaks == 0 {
+                self.widen(probe, cell, &trial)
+            } else {
+                ((trial.value, false), (trial.value, false))
+            };
             let (proposed, slip) =
                 proposal(printed, trial.value, (low, high), open_below || open_above);
             let slip = slip.or_else(|| copied(self.dataset, cell, printed));
