@@ -28,6 +28,7 @@
 //! group, [`RUN_FIGURE_BUDGET`] for the run); a group that hits it says so. A group with a figure that a rule of more than
 //! [`WIDEST_RULE`] figures reads (a ranking of thousands of rows) is not searched, and says so.
 
+mod pair;
 mod slip;
 mod solve;
 
@@ -70,8 +71,11 @@ pub struct Blame {
     pub findings: Vec<usize>,
     /// The cells to fix, most likely first; several equally good ones when `tied`.
     pub suspects: Vec<Suspect>,
-    /// Whether one cell explains the whole group (exact); `false`: a greedy cover.
+    /// Whether one cell explains the whole group (exact); `false`: a pair or a greedy cover.
     pub exact: bool,
+    /// Whether two cells changed together explain the whole group (no one does): the first
+    /// two suspects, searched exactly over pairs.
+    pub pair: bool,
     /// Whether the first suspects are equally good explanations (either may be wrong).
     pub tied: bool,
     /// Whether the search stopped at its budget.
@@ -92,6 +96,16 @@ pub struct Blame {
 }
 
 impl Blame {
+    /// Two cells that together explain the group lead, before the rest of the suspects.
+    fn set_pair(&mut self, pair: [Suspect; 2]) {
+        let cells: Vec<CellId> = pair.iter().map(|s| s.cell).collect();
+        self.suspects.retain(|s| !cells.contains(&s.cell));
+        self.suspects.splice(0..0, pair);
+        self.pair = true;
+        self.tied = false;
+        self.leading = 2;
+    }
+
     /// The suspects that make up the answer (see [`Blame::leading`]).
     pub fn answer(&self) -> &[Suspect] {
         self.suspects.get(..self.leading).unwrap_or(&self.suspects)
@@ -138,6 +152,8 @@ pub struct Probe<'a> {
     /// `--max-findings` left some out), which checks outside them fail as printed.
     complete: bool,
     failing_as_printed: HashMap<(usize, usize), bool>,
+    /// Cells read as other figures in every verdict: the first figure of a pair.
+    fixed: Vec<(CellId, Cell)>,
 }
 
 impl Probe<'_> {
@@ -151,22 +167,26 @@ impl Probe<'_> {
         let (dataset, program) = (self.dataset, self.program);
         let fails = *self.failing_as_printed.entry(at).or_insert_with(|| {
             matches!(
-                verdict_with(dataset, program, at.0, at.1, None),
+                verdict_with(dataset, program, at.0, at.1, &[]),
                 CheckVerdict::Fail(_)
             )
         });
         !fails
     }
 
-    /// The verdict of a check with `cell` read as `value`; `None` once the budget is spent or
-    /// where the value cannot be a cell's figure.
+    fn spent_all(&self) -> bool {
+        self.spent >= BUDGET || self.figures_read >= self.figure_budget
+    }
+
+    /// The verdict of a check with `cell` read as `value` (and the fixed cells as theirs);
+    /// `None` once the budget is spent or where the value cannot be a cell's figure.
     pub fn verdict(
         &mut self,
         cell: CellId,
         value: Decimal,
         (rule, check): (usize, usize),
     ) -> Option<CheckVerdict> {
-        if self.spent >= BUDGET || self.figures_read >= self.figure_budget {
+        if self.spent_all() {
             return None;
         }
         self.spent += 1;
@@ -178,12 +198,15 @@ impl Probe<'_> {
             .and_then(|t| t.cell(cell.row, cell.column))
             .is_some_and(Cell::is_exact);
         let replacement = Cell::value(value, exact)?;
+        let mut replaced = Vec::with_capacity(1 + self.fixed.len());
+        replaced.push((cell, replacement));
+        replaced.extend_from_slice(&self.fixed);
         Some(verdict_with(
             self.dataset,
             self.program,
             rule,
             check,
-            Some((cell, replacement)),
+            &replaced,
         ))
     }
 }
@@ -280,6 +303,11 @@ impl Readers {
         self.widths.get(&(rule, check)).copied().unwrap_or(1)
     }
 
+    /// Whether the checks that read the cell are indexed: it is a figure of a finding.
+    fn knows(&self, cell: CellId) -> bool {
+        self.of.contains_key(&cell)
+    }
+
     fn get(&self, cell: CellId) -> &[(usize, usize)] {
         self.of.get(&cell).map_or(&[], Vec::as_slice)
     }
@@ -305,7 +333,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
     // result never depends on which finished first.
     let figure_budget = FIGURE_BUDGET.min(RUN_FIGURE_BUDGET / groups.len().max(1));
     let complete = outcome.known == 0 && outcome.findings_left_out == 0;
-    groups
+    let blames = groups
         .into_par_iter()
         .map(|group| {
             let wide = group
@@ -328,6 +356,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
                 figure_budget,
                 complete,
                 failing_as_printed: HashMap::new(),
+                fixed: Vec::new(),
             };
             let context = Group {
                 findings,
@@ -337,11 +366,12 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
                 dataset,
             };
             let mut blame = context.explain(&mut probe);
-            blame.budget_hit = probe.spent >= BUDGET || probe.figures_read >= probe.figure_budget;
+            blame.budget_hit = probe.spent_all();
             blame.spent = probe.spent;
             blame
         })
-        .collect()
+        .collect();
+    pair::absorb(blames)
 }
 
 /// For each finding (by index), the blame of its group.
@@ -440,12 +470,7 @@ impl Group<'_> {
                 unrepairable.push(cell);
                 continue;
             };
-            let confirmed_by = self
-                .readers
-                .get(cell)
-                .iter()
-                .filter(|at| !self.failed.contains_key(at) && probe.passes_as_printed(**at))
-                .count();
+            let (confirmed_by, weight) = self.weigh(probe, cell);
             // A value that makes a passing check fail is no suspect: not worth widening.
             let ((low, open_below), (high, open_above)) = if trial.breaks == 0 {
                 self.widen(probe, cell, &trial)
@@ -455,16 +480,6 @@ impl Group<'_> {
             let (proposed, slip) =
                 proposal(printed, trial.value, (low, high), open_below || open_above);
             let slip = slip.or_else(|| copied(self.dataset, cell, printed));
-            let trust = self
-                .dataset
-                .tables
-                .get(cell.table)
-                .and_then(|t| t.meta.blame_weight)
-                .map_or(1, |w| u64::from(w.get()));
-            let weight = u64::try_from(confirmed_by)
-                .unwrap_or(u64::MAX)
-                .saturating_add(1)
-                .saturating_mul(trust);
             let suspect = Suspect {
                 weight,
                 cell,
@@ -485,9 +500,38 @@ impl Group<'_> {
         let place = |cell: &CellId| cells.iter().position(|c| c == cell);
         candidates.sort_by_key(|s| place(&s.cell));
         unrepairable.sort_by_key(place);
+        let mut singles = candidates.clone();
+        singles.sort_by_key(|s| s.weight);
         let mut blame = self.choose(candidates);
         blame.unrepairable = unrepairable;
+        if !blame.exact
+            && let Some(pair) = self.pair(probe, &singles)
+        {
+            blame.set_pair(pair);
+        }
         blame
+    }
+
+    /// How many passing checks confirm the cell as printed, and its weight: one more than
+    /// that, times its table's `blame_weight`.
+    fn weigh(&self, probe: &mut Probe<'_>, cell: CellId) -> (usize, u64) {
+        let confirmed_by = self
+            .readers
+            .get(cell)
+            .iter()
+            .filter(|at| !self.failed.contains_key(at) && probe.passes_as_printed(**at))
+            .count();
+        let trust = self
+            .dataset
+            .tables
+            .get(cell.table)
+            .and_then(|t| t.meta.blame_weight)
+            .map_or(1, |w| u64::from(w.get()));
+        let weight = u64::try_from(confirmed_by)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1)
+            .saturating_mul(trust);
+        (confirmed_by, weight)
     }
 
     /// The figures of the group's findings, each once, in the order the findings name them.
@@ -534,23 +578,8 @@ impl Group<'_> {
         if values.is_empty() {
             values = slip::origins(printed);
         }
-        // Every value at the printed precision: `2` for a figure printed `2.6` is `2.0`, and
-        // its neighbours are a tenth away, not a unit.
-        let scale = printed.scale();
-        let mut values: Vec<Decimal> = values
+        at_precision(values, printed)
             .into_iter()
-            .map(|v| {
-                let mut v = v.round_dp(scale);
-                v.rescale(scale);
-                v
-            })
-            .collect();
-        values.sort_unstable();
-        values.dedup();
-        let non_negative = !printed.is_sign_negative();
-        values
-            .into_iter()
-            .filter(|v| !non_negative || !v.is_sign_negative())
             .filter_map(|value| self.trial(probe, cell, value))
             .filter(|trial| !trial.repairs.is_empty())
             .max_by_key(|trial| {
@@ -672,6 +701,26 @@ impl Group<'_> {
             ..Blame::default()
         }
     }
+}
+
+/// The values at the printed precision (`2` for a figure printed `2.6` is `2.0`, and its
+/// neighbours are a tenth away, not a unit), each once, in order; none below zero for a figure
+/// printed at or above it.
+fn at_precision(values: Vec<Decimal>, printed: Decimal) -> Vec<Decimal> {
+    let scale = printed.scale();
+    let non_negative = !printed.is_sign_negative();
+    let mut values: Vec<Decimal> = values
+        .into_iter()
+        .map(|v| {
+            let mut v = v.round_dp(scale);
+            v.rescale(scale);
+            v
+        })
+        .filter(|v| !non_negative || !v.is_sign_negative())
+        .collect();
+    values.sort_unstable();
+    values.dedup();
+    values
 }
 
 /// The value to propose: where a slip turns the solved value, or a printing of a narrow

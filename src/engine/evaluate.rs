@@ -142,7 +142,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         program,
         coverage: false,
         keep: Keep::ALL,
-        replaced: None,
+        replaced: &[],
     };
     program
         .rules
@@ -160,14 +160,14 @@ pub enum CheckVerdict {
     Undecided,
 }
 
-/// Decide one check of a rule, with `replaced` (a cell and the figure to read in its place)
-/// standing for what the table prints.
+/// Decide one check of a rule, with `replaced` (cells and the figures to read in their place;
+/// the first for a cell named twice) standing for what the tables print.
 pub fn verdict_with(
     dataset: &Dataset,
     program: &Program,
     rule: usize,
     check: usize,
-    replaced: Option<(CellId, Cell)>,
+    replaced: &[(CellId, Cell)],
 ) -> CheckVerdict {
     let evaluator = Evaluator {
         dataset,
@@ -202,7 +202,7 @@ pub fn template_cells(
         program,
         coverage: false,
         keep: Keep::ALL,
-        replaced: None,
+        replaced: &[],
     };
     let env = Binding {
         loops,
@@ -239,7 +239,7 @@ pub fn evaluate_observed(
         program,
         coverage,
         keep,
-        replaced: None,
+        replaced: &[],
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -322,9 +322,9 @@ struct Evaluator<'a> {
     /// Record the cells of every decided check (slower: no fast path).
     coverage: bool,
     keep: Keep<'a>,
-    /// One cell read as another figure than printed: what blame asks ("would this value
+    /// Cells read as other figures than printed: what blame asks ("would these values
     /// repair the check?").
-    replaced: Option<(CellId, Cell)>,
+    replaced: &'a [(CellId, Cell)],
 }
 
 impl Evaluator<'_> {
@@ -644,7 +644,8 @@ impl Evaluator<'_> {
         // another figure still competes.
         let moved = self
             .replaced
-            .is_some_and(|(id, _)| ranking.rows.iter().any(|&(_, value)| value == id));
+            .iter()
+            .any(|(id, _)| ranking.rows.iter().any(|(_, value)| value == id));
         let bounds = if moved {
             fresh = self.competing(ranking);
             &fresh
@@ -686,8 +687,9 @@ impl Evaluator<'_> {
     fn cell(&self, id: CellId) -> Result<Cell, Stop> {
         let replaced = self
             .replaced
-            .filter(|(replaced, _)| *replaced == id)
-            .map(|(_, cell)| cell);
+            .iter()
+            .find(|(replaced, _)| *replaced == id)
+            .map(|&(_, cell)| cell);
         let cell = replaced
             .or_else(|| {
                 self.dataset
@@ -721,7 +723,7 @@ impl Evaluator<'_> {
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
         let cell = self.cell(id)?;
-        if self.replaced.is_some_and(|(replaced, _)| replaced == id) {
+        if self.replaced.iter().any(|(replaced, _)| *replaced == id) {
             return cell.interval().ok_or(Stop::Skip);
         }
         self.dataset

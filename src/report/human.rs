@@ -263,20 +263,18 @@ pub fn write(
             if !blamed.is_empty() {
                 help = format!("{help}\n{blamed}");
             }
-            // The cell to fix first: an editor reads the first label first.
-            if let Some(at) = blame
-                .suspects
-                .first()
-                .and_then(|s| cells.iter().position(|&c| c == s.cell))
-            {
-                let blamed = cells.remove(at);
-                cells.insert(0, blamed);
-            }
+        }
+        // The cell to fix first, of those this finding reads (a pair or a cover may blame
+        // another finding's cell first): an editor reads the first label first.
+        let blamed = blame.and_then(|b| {
+            let suspect = b.answer().iter().find(|s| cells.contains(&s.cell))?;
+            Some((suspect, b.tied))
+        });
+        if let Some(at) = blamed.and_then(|(s, _)| cells.iter().position(|&c| c == s.cell)) {
+            let cell = cells.remove(at);
+            cells.insert(0, cell);
         }
         let published = finding.published.and(finding.cells.first().copied());
-        let blamed = blame
-            .and_then(|b| Some((b.suspects.first()?, b.tied)))
-            .filter(|(s, _)| cells.first() == Some(&s.cell));
         let mut groups = cells_by_file(report, &cells, published);
         mark_blamed(&mut groups, blamed);
         if let Some(mut d) = diagnostic(title, code, Some(help), groups) {

@@ -172,8 +172,11 @@ struct Change {
 struct Blame<'a> {
     /// The rules of every finding of the group (failed checks that share cells).
     group: Vec<&'a str>,
-    /// Whether one cell explains the whole group; `false`: a greedy cover, cell by cell.
+    /// Whether one cell explains the whole group; `false`: a pair or a greedy cover.
     exact: bool,
+    /// Whether the first two suspects changed together explain the whole group.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pair: bool,
     /// Whether the first suspects are equally good explanations.
     tied: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -345,6 +348,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
         Some(Blame {
             group: group.findings.iter().filter_map(rule_of).collect(),
             exact: group.exact,
+            pair: group.pair,
             tied: group.tied,
             budget_hit: group.budget_hit,
             too_wide: group.too_wide,

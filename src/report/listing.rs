@@ -182,6 +182,8 @@ fn group_reasoning(
     }
     let search = if blame.exact {
         "exact over single figures: one figure repairs every failed check and breaks none"
+    } else if blame.pair {
+        "no single figure explains the group; exact over pairs: two figures changed together repair every failed check and break none"
     } else {
         "no single figure explains the group: a greedy cover, the figure repairing most of what is left first"
     };

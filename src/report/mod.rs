@@ -303,6 +303,31 @@ impl Report<'_> {
                  a check of it failing or makes a passing check fail; more than one may be wrong"
             );
         };
+        if blame.pair {
+            let changes: Vec<String> = blame
+                .answer()
+                .iter()
+                .map(|s| {
+                    let printed = self
+                        .cell(s.cell)
+                        .map_or_else(|| s.printed.to_string(), |view| view.value.to_string());
+                    let slip = s
+                        .slip
+                        .map_or(String::new(), |slip| format!(" ({})", slip.describe()));
+                    format!(
+                        "{} prints {printed} → {}{slip}",
+                        self.cell_name(s.cell),
+                        self.printing(s.cell, s.proposed)
+                    )
+                })
+                .collect();
+            return format!(
+                "no single figure explains these {} failed checks; two together do{budget}: {}; \
+                 together they repair every one and break none",
+                blame.findings.len(),
+                changes.join(", and ")
+            );
+        }
         if !blame.exact {
             let rest: Vec<String> = std::iter::once(first)
                 .chain(suspects)

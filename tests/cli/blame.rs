@@ -372,3 +372,43 @@ fn a_table_trusted_more_breaks_a_tie() {
     assert_eq!(zero.code, 2, "{}", zero.stdout);
     assert!(zero.stderr.contains("tables.toml"), "{}", zero.stderr);
 }
+
+/// A figure printed in two tables, slipped alike in both: no one figure explains the three
+/// failed checks (either printing changed alone breaks their equality), two together do, and
+/// the finding of the second table's share, which the pair repairs too, is one group with them.
+#[test]
+fn two_printings_slipped_alike_are_blamed_together() {
+    let json = parse(&run("both_printings_slipped", "json").stdout);
+    let found = findings(&json);
+    assert_eq!(found.len(), 3, "{json:#}");
+    for finding in found {
+        let blame = &finding["blame"];
+        assert_eq!(blame["exact"], false, "{blame:#}");
+        assert_eq!(blame["pair"], true, "{blame:#}");
+        assert_eq!(blame["leading"], 2, "{blame:#}");
+        assert_eq!(blame["group"].as_array().unwrap().len(), 3, "{blame:#}");
+        let pair: Vec<_> = blame["suspects"].as_array().unwrap()[..2]
+            .iter()
+            .map(|s| {
+                (
+                    s["table"].as_str().unwrap(),
+                    s["row"].as_str().unwrap(),
+                    s["value"].as_str().unwrap(),
+                    s["proposed_text"].as_str().unwrap(),
+                    s["slip"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            pair,
+            [
+                ("B1", "华东", "2 916.5", "2 961.5", "digits_swapped"),
+                ("B2", "华东", "2 916.5", "2 961.5", "digits_swapped"),
+            ]
+        );
+    }
+    // Each finding marks the figure of the pair it reads, and says what both should print.
+    let human = run("both_printings_slipped", "human").stdout;
+    assert_eq!(human.matches("two together do").count(), 3, "{human}");
+    assert_eq!(human.matches("likely wrong (→ 2").count(), 3, "{human}");
+}
