@@ -17,9 +17,10 @@
 //!    group. Among such cells, one whose printing a slip explains (two digits swapped …) comes
 //!    first, then the lightest; all of them where they rank the same (a figure printed twice:
 //!    either printing may be the wrong one). This search is exact
-//!    over single cells. Where no single cell explains the group, a greedy cover is reported
-//!    instead (the value that repairs most failed checks and breaks none, then the next for
-//!    what is left): a heuristic, and said so.
+//!    over single cells. Where no single cell explains the group, pairs are searched, also
+//!    exactly ([`pair`]); where no pair does either, a greedy cover is reported instead (the
+//!    value that repairs most failed checks and breaks none, then the next for what is
+//!    left): a heuristic, and said so.
 //! 5. The proposal is the value at the cell's printed precision, widened to every printing
 //!    that still repairs and breaks nothing (an interval where the checks allow several), and
 //!    where a slip explains a printing of the interval, that printing and the slip.
@@ -38,6 +39,7 @@ use crate::engine::program::{CellId, Program, Ranking, Work};
 use crate::engine::{CheckVerdict, check_cells, verdict_with};
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
+use crate::table::label::LabelPath;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -757,8 +759,12 @@ fn proposal(
     (middle, None)
 }
 
-/// The slip that explains `printed` when it is a neighbour's figure.
+/// The slip that explains `printed` when it is last year's figure of the same row or column,
+/// or a neighbour's figure.
 fn copied(dataset: &Dataset, cell: CellId, printed: Decimal) -> Option<Slip> {
+    if last_years(dataset, cell, printed) {
+        return Some(Slip::LastYearsFigureLeftIn);
+    }
     let table = dataset.tables.get(cell.table)?;
     let figure = |row: Option<usize>, column: Option<usize>| {
         row.zip(column)
@@ -774,4 +780,25 @@ fn copied(dataset: &Dataset, cell: CellId, printed: Decimal) -> Option<Slip> {
         return Some(Slip::CopiedFromNeighbouringColumn);
     }
     None
+}
+
+/// Whether `printed`, in a column (or row) of the data's year, is the figure the prior year's
+/// column (or row) prints beside it: `2021年/金额` against `2020年/金额`.
+fn last_years(dataset: &Dataset, cell: CellId, printed: Decimal) -> bool {
+    let (Some(year), Some(table)) = (dataset.year, dataset.tables.get(cell.table)) else {
+        return false;
+    };
+    let (current, prior) = (year.to_string(), (year - 1).to_string());
+    let prior_of = |paths: &[LabelPath], at: usize| -> Option<usize> {
+        let keys = paths.get(at)?.keys();
+        if !keys.iter().any(|k| k.contains(&current)) {
+            return None;
+        }
+        let wanted: Vec<String> = keys.iter().map(|k| k.replace(&current, &prior)).collect();
+        paths.iter().position(|path| path.keys() == wanted)
+    };
+    let prints =
+        |row: usize, column: usize| table.cell(row, column).and_then(Cell::figure) == Some(printed);
+    prior_of(table.columns(), cell.column).is_some_and(|column| prints(cell.row, column))
+        || prior_of(table.rows(), cell.row).is_some_and(|row| prints(row, cell.column))
 }

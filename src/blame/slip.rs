@@ -22,6 +22,9 @@ pub enum Slip {
     CopiedFromNeighbouringRow,
     /// The figure of the column to the left or right, in the same row.
     CopiedFromNeighbouringColumn,
+    /// The prior year's figure of the same row (or column), printed for this year's: a draft
+    /// begun from last year's table and not updated everywhere.
+    LastYearsFigureLeftIn,
 }
 
 impl Slip {
@@ -34,6 +37,7 @@ impl Slip {
             Slip::DecimalPointMoved => "the decimal point moved",
             Slip::CopiedFromNeighbouringRow => "copied from the neighbouring row",
             Slip::CopiedFromNeighbouringColumn => "copied from the neighbouring column",
+            Slip::LastYearsFigureLeftIn => "last year's figure left in",
         }
     }
 }

@@ -14,7 +14,7 @@ struct Slipped {
     after: &'static str,
 }
 
-const SLIPS: [Slipped; 6] = [
+const SLIPS: [Slipped; 7] = [
     Slipped {
         slip: "digits_swapped",
         row: "华东",
@@ -52,6 +52,13 @@ const SLIPS: [Slipped; 6] = [
     },
     Slipped {
         slip: "copied_from_neighbouring_column",
+        row: "华北",
+        column: "成交额 / 亿元/2020年",
+        before: "1 520.4",
+        after: "1 873.6",
+    },
+    Slipped {
+        slip: "last_years_figure_left_in",
         row: "华北",
         column: "成交额 / 亿元/2021年",
         before: "1 873.6",
@@ -170,6 +177,11 @@ fn a_figure_copied_from_the_neighbouring_row() {
 #[test]
 fn a_figure_copied_from_the_neighbouring_column() {
     check_slip(&SLIPS[5]);
+}
+
+#[test]
+fn last_years_figure_left_in() {
+    check_slip(&SLIPS[6]);
 }
 
 /// SARIF carries the repair as a fix: the slipped figure's bytes replaced by its printing
