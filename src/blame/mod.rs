@@ -515,24 +515,34 @@ impl Group<'_> {
     }
 
     /// How many passing checks confirm the cell as printed, and its weight: one more than
-    /// that, times its table's `blame_weight`.
+    /// those (each counted its rule's `blame_weight` times), times its table's `blame_weight`.
     fn weigh(&self, probe: &mut Probe<'_>, cell: CellId) -> (usize, u64) {
-        let confirmed_by = self
+        let confirming: Vec<(usize, usize)> = self
             .readers
             .get(cell)
             .iter()
-            .filter(|at| !self.failed.contains_key(at) && probe.passes_as_printed(**at))
-            .count();
+            .copied()
+            .filter(|at| !self.failed.contains_key(at) && probe.passes_as_printed(*at))
+            .collect();
+        // A check of a rule with a `blame_weight` counts that many times.
+        let counted: u64 = confirming
+            .iter()
+            .map(|&(rule, _)| {
+                probe
+                    .program
+                    .rules
+                    .get(rule)
+                    .map_or(1, |r| u64::from(r.blame_weight.get()))
+            })
+            .fold(0, u64::saturating_add);
         let trust = self
             .dataset
             .tables
             .get(cell.table)
             .and_then(|t| t.meta.blame_weight)
             .map_or(1, |w| u64::from(w.get()));
-        let weight = u64::try_from(confirmed_by)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1)
-            .saturating_mul(trust);
+        let weight = counted.saturating_add(1).saturating_mul(trust);
+        let confirmed_by = confirming.len();
         (confirmed_by, weight)
     }
 

@@ -203,6 +203,10 @@ impl Compiler<'_> {
             id_span: rule.id.span,
             tolerance: rule.tolerance.as_ref().map(|t| t.value),
             severity: rule.severity.as_ref().map(|s| s.value).unwrap_or_default(),
+            blame_weight: rule
+                .blame_weight
+                .as_ref()
+                .map_or(std::num::NonZeroU32::MIN, |w| w.value),
             work,
         })
     }

@@ -327,6 +327,8 @@ pub struct CompiledRule {
     pub id_span: Span,
     pub tolerance: Option<Tolerance>,
     pub severity: Severity,
+    /// How many times each passing check of the rule counts as a confirmation in blame.
+    pub blame_weight: std::num::NonZeroU32,
     pub work: Work,
 }
 

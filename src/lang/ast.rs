@@ -78,8 +78,8 @@ impl Kind {
     }
 }
 
-/// One rule: `KIND ID "description"`, `for` clauses, an optional tolerance and severity, and
-/// a body.
+/// One rule: `KIND ID "description"`, `for` clauses, an optional tolerance, severity and
+/// blame weight, and a body.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub kind: Spanned<Kind>,
@@ -88,6 +88,9 @@ pub struct Rule {
     pub loops: Vec<ForClause>,
     pub tolerance: Option<Spanned<Tolerance>>,
     pub severity: Option<Spanned<Severity>>,
+    /// `blame_weight N`: each of the rule's checks that passes counts N times as a figure's
+    /// confirmation when blame weighs it.
+    pub blame_weight: Option<Spanned<std::num::NonZeroU32>>,
     pub body: Body,
 }
 

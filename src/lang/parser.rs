@@ -243,6 +243,7 @@ impl Parser<'_> {
         let mut loops = Vec::new();
         let mut tolerance = None;
         let mut severity = None;
+        let mut blame_weight = None;
         loop {
             match self.peek_word() {
                 Some("for") => {
@@ -260,6 +261,10 @@ impl Parser<'_> {
                     self.advance();
                     severity = Some(self.severity()?);
                 }
+                Some("blame_weight") => {
+                    self.advance();
+                    blame_weight = Some(self.blame_weight()?);
+                }
                 _ => break,
             }
         }
@@ -271,7 +276,28 @@ impl Parser<'_> {
             loops,
             tolerance,
             severity,
+            blame_weight,
             body,
+        })
+    }
+
+    fn blame_weight(&mut self) -> Parsed<Spanned<std::num::NonZeroU32>> {
+        let number = self.number()?;
+        let weight = u32::try_from(number.value.normalize().mantissa())
+            .ok()
+            .filter(|_| number.value.normalize().scale() == 0)
+            .and_then(std::num::NonZeroU32::new);
+        weight.map(|w| Spanned::new(w, number.span)).ok_or_else(|| {
+            Box::new(RuleError::Invalid {
+                source_code: named(self.source),
+                span: number.span.into(),
+                message: format!("`{}` is not a blame weight", number.value),
+                help: Some(
+                    "a blame weight is a whole number from 1: `blame_weight 3` counts each \
+                         passing check of the rule three times as a figure's confirmation"
+                        .to_string(),
+                ),
+            })
         })
     }
 

@@ -133,8 +133,8 @@ fn group_reasoning(
     let _ = writeln!(
         out,
         "    each figure of the group, weighed by the passing checks that read it as printed \
-         (weight: one more than those, times its table's blame_weight; the lightest is the \
-         likeliest wrong):"
+         (weight: one more than those, each counted its rule's blame_weight times, times its \
+         table's blame_weight; the lightest is the likeliest wrong):"
     );
     let answer = blame.answer();
     for suspect in &blame.suspects {

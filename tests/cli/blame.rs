@@ -424,3 +424,65 @@ fn two_printings_slipped_alike_are_blamed_together() {
     assert_eq!(human.matches("two together do").count(), 3, "{human}");
     assert_eq!(human.matches("likely wrong (→ 2").count(), 3, "{human}");
 }
+
+/// A rule's `blame_weight` makes each of its passing checks count that many times as a
+/// figure's confirmation: of two printings of a figure, each confirmed by one bound, the one
+/// a weighted rule confirms is trusted more, and the tie is broken.
+#[test]
+fn a_rule_trusted_more_breaks_a_tie() {
+    let blame_of = |weight: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        let mut manifest = String::from("year = 2021\n");
+        for id in ["W1", "W2"] {
+            manifest.push_str(&format!(
+                "\n[[table]]\nid = \"{id}\"\nprinted = \"表 {id}\"\nfile = \"{id}.csv\"\n"
+            ));
+        }
+        write("tables.toml", &manifest);
+        write("W1.csv", "项目,值 / 项\na,10\ncap,100\n");
+        write("W2.csv", "项目,值 / 项\na,12\ncap,100\n");
+        write(
+            "w.rules",
+            &format!(
+                "expr w.first_bound \"a is at most cap in W1\"\n  {weight}\n  W1[a, 值] <= W1[cap, 值]\n\n\
+                 expr w.second_bound \"a is at most cap in W2\"\n  W2[a, 值] <= W2[cap, 值]\n\n\
+                 equal w.same \"W2 prints W1's a again\"\n  W2[a, 值] = W1[a, 值]\n"
+            ),
+        );
+        let (data, rules) = (dir.path().to_str().unwrap(), dir.path().join("w.rules"));
+        let run = check(&[
+            "--data",
+            data,
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        (run, dir)
+    };
+    let blame = |weight: &str| {
+        let (run, _dir) = blame_of(weight);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let json = parse(&run.stdout);
+        findings(&json)[0]["blame"].clone()
+    };
+    let even = blame("");
+    assert_eq!(even["tied"], true, "{even:#}");
+    let weighed = blame("blame_weight 3");
+    assert_eq!(weighed["tied"], false, "{weighed:#}");
+    assert_eq!(weighed["suspects"][0]["table"], "W2", "{weighed:#}");
+    assert_eq!(weighed["suspects"][1]["table"], "W1", "{weighed:#}");
+    assert_eq!(weighed["suspects"][1]["confirmed_by"], 1, "{weighed:#}");
+    assert_eq!(weighed["suspects"][1]["weight"], 4, "{weighed:#}");
+    // A weight is a whole number from 1: anything else is an error on it.
+    for wrong in ["blame_weight 0", "blame_weight 1.5"] {
+        let (run, _dir) = blame_of(wrong);
+        assert_eq!(run.code, 2, "{wrong}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("is not a blame weight"),
+            "{wrong}: {}",
+            run.stderr
+        );
+    }
+}
