@@ -30,9 +30,11 @@
 //! [`WIDEST_RULE`] figures reads (a ranking of thousands of rows) is not searched, and says so.
 
 mod pair;
+mod relabel;
 mod slip;
 mod solve;
 
+pub use relabel::Relabelled;
 pub use slip::Slip;
 
 use crate::engine::program::{CellId, Program, Ranking, Work};
@@ -85,6 +87,9 @@ pub struct Blame {
     /// How many suspects make up the answer: the first where one cell explains the group, the
     /// tied ones where several do equally well, every suspect of a greedy cover.
     pub leading: usize,
+    /// Where no figure, nor pair, explains the group: rows whose figures another printing
+    /// of the row prints under another label ([`relabel`]).
+    pub relabelled: Vec<Relabelled>,
     /// Candidates whose best value repairs a failed check but makes a passing one fail: not
     /// suspects, kept so that `explain` can show why.
     pub rejected: Vec<Suspect>,
@@ -373,7 +378,11 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
             blame
         })
         .collect();
-    pair::absorb(blames)
+    let mut blames = pair::absorb(blames);
+    for blame in blames.iter_mut().filter(|b| !b.exact && !b.pair) {
+        blame.relabelled = relabel::relabelled(dataset, findings, blame);
+    }
+    blames
 }
 
 /// For each finding (by index), the blame of its group.

@@ -189,6 +189,18 @@ struct Blame<'a> {
     leading: usize,
     /// Most likely wrong first.
     suspects: Vec<Suspect<'a>>,
+    /// Where no figure explains the group: rows that print another printing's figures under
+    /// another label.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relabelled: Vec<Relabelled>,
+}
+
+#[derive(Serialize)]
+struct Relabelled {
+    /// The cells that print the figures, under the wrong label.
+    printed_in: Vec<Cell>,
+    /// The other printing's cells, under the label the figures belong to.
+    belongs_to: Vec<Cell>,
 }
 
 #[derive(Serialize)]
@@ -371,6 +383,14 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                         weight: s.weight,
                         slip: s.slip,
                     })
+                })
+                .collect(),
+            relabelled: group
+                .relabelled
+                .iter()
+                .map(|r| Relabelled {
+                    printed_in: cells(&r.printed_in),
+                    belongs_to: cells(&r.belongs_to),
                 })
                 .collect(),
         })

@@ -249,6 +249,38 @@ impl Report<'_> {
         }
     }
 
+    /// The rows whose figures another printing prints under another label, in words:
+    /// `表 4-13's row 日本 prints 表 4-9's figures of 新加坡 (209, 124.1)`.
+    fn relabelled_text(&self, blame: &crate::blame::Blame) -> Option<String> {
+        let sentences: Vec<String> = blame
+            .relabelled
+            .iter()
+            .filter_map(|r| {
+                let here = self.cell(*r.printed_in.first()?)?;
+                let there = self.cell(*r.belongs_to.first()?)?;
+                let figures: Vec<String> = r
+                    .printed_in
+                    .iter()
+                    .filter_map(|&c| Some(self.cell(c)?.value.to_string()))
+                    .collect();
+                Some(format!(
+                    "{}'s row {} prints {}'s figures of {} ({})",
+                    here.table.meta.printed,
+                    here.row,
+                    there.table.meta.printed,
+                    there.row,
+                    figures.join(", ")
+                ))
+            })
+            .collect();
+        (!sentences.is_empty()).then(|| {
+            format!(
+                "{}: figures printed under another row's label",
+                sentences.join("; ")
+            )
+        })
+    }
+
     /// The blame of a finding's group in words: which figure to fix and to what, the findings
     /// it repairs, the slip; empty where blame found nothing to say.
     pub fn blame_text(&self, blame: &crate::blame::Blame) -> String {
@@ -296,8 +328,14 @@ impl Report<'_> {
                 crate::blame::WIDEST_RULE
             );
         }
+        let relabelled = self.relabelled_text(blame);
         let mut suspects = blame.answer().iter();
         let Some(first) = suspects.next() else {
+            if let Some(relabelled) = relabelled {
+                return format!(
+                    "no figure explains this{budget}, but the labels may: {relabelled}"
+                );
+            }
             return format!(
                 "no figure explains this{budget}: changing any one of its figures either leaves \
                  a check of it failing or makes a passing check fail; more than one may be wrong"
@@ -344,9 +382,10 @@ impl Report<'_> {
                 1 => "; 1 failed check is left unexplained".to_string(),
                 n => format!("; {n} failed checks are left unexplained"),
             };
+            let relabelled = relabelled.map_or(String::new(), |r| format!("; or the labels: {r}"));
             return format!(
                 "no single figure explains these {} failed checks; likely wrong, in turn{budget}: \
-                 {}{unexplained}",
+                 {}{unexplained}{relabelled}",
                 blame.findings.len(),
                 rest.join("; then ")
             );

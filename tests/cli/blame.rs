@@ -486,3 +486,62 @@ fn a_rule_trusted_more_breaks_a_tie() {
         );
     }
 }
+
+/// 表 4-13 prints, for 新加坡, figures that 表 4-9 does not (34.5 against 124.1), and in its
+/// row 日本 exactly 表 4-9's 新加坡 amount: no change of one figure or two explains the finding
+/// (the amounts are ranked), the labels do, and blame says so. A figure of the text is never
+/// taken for a relabelled row (its "rows" are anchors), nor is a figure of fewer than four
+/// digits (`8` matches by chance).
+#[test]
+fn a_row_printed_under_another_label_is_named() {
+    let run = check(&["--format", "json"]);
+    let json = parse(&run.stdout);
+    let relabelled: Vec<(String, Value)> = findings(&json)
+        .iter()
+        .filter(|f| f["blame"]["relabelled"].is_array())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["blame"]["relabelled"].clone(),
+            )
+        })
+        .collect();
+    let singapore = relabelled
+        .iter()
+        .find(|(rule, r)| {
+            rule == "T4-13.belt_and_road_countries" && r[0]["belongs_to"][0]["row"] == "新加坡"
+        })
+        .unwrap_or_else(|| panic!("{relabelled:#?}"));
+    let printed_in = &singapore.1[0]["printed_in"][0];
+    assert_eq!(
+        (
+            &printed_in["table"],
+            &printed_in["row"],
+            &printed_in["value"]
+        ),
+        (
+            &Value::from("T4-13"),
+            &Value::from("日本"),
+            &Value::from("124.1")
+        )
+    );
+    assert_eq!(singapore.1[0]["belongs_to"][0]["table"], "T4-9");
+    assert!(
+        relabelled
+            .iter()
+            .flat_map(|(_, r)| r.as_array().unwrap())
+            .flat_map(|r| r["printed_in"].as_array().unwrap())
+            .all(|cell| cell["table"] != "TEXT" && cell["value"].as_str().unwrap().len() >= 4),
+        "{relabelled:#?}"
+    );
+    // The help wraps (at spaces and hyphens): compared without its white space.
+    let human: String = check(&[])
+        .stdout
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        human.contains("表4-13'srow日本prints表4-9'sfiguresof新加坡(124.1)"),
+        "{human}"
+    );
+}
