@@ -198,13 +198,7 @@ impl Probe<'_> {
         }
         self.spent += 1;
         self.figures_read += self.readers.width(rule, check);
-        let exact = self
-            .dataset
-            .tables
-            .get(cell.table)
-            .and_then(|t| t.cell(cell.row, cell.column))
-            .is_some_and(Cell::is_exact);
-        let replacement = Cell::value(value, exact)?;
+        let replacement = replacement(self.dataset, cell, value)?;
         let mut replaced = Vec::with_capacity(1 + self.fixed.len());
         replaced.push((cell, replacement));
         replaced.extend_from_slice(&self.fixed);
@@ -722,6 +716,16 @@ impl Group<'_> {
             ..Blame::default()
         }
     }
+}
+
+/// `cell` read as `value`: exact where the cell is.
+fn replacement(dataset: &Dataset, cell: CellId, value: Decimal) -> Option<Cell> {
+    let exact = dataset
+        .tables
+        .get(cell.table)
+        .and_then(|t| t.cell(cell.row, cell.column))
+        .is_some_and(Cell::is_exact);
+    Cell::value(value, exact)
 }
 
 /// The values at the printed precision (`2` for a figure printed `2.6` is `2.0`, and its

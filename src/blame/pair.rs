@@ -12,7 +12,6 @@ use super::{Blame, Group, Probe, Suspect, copied, proposal, solve};
 use crate::engine::CheckVerdict;
 use crate::engine::program::CellId;
 use crate::finding::Finding;
-use crate::table::Cell;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
@@ -29,7 +28,8 @@ impl Group<'_> {
     pub(super) fn pair(&self, probe: &mut Probe<'_>, singles: &[Suspect]) -> Option<[Suspect; 2]> {
         let mut best: Option<([Suspect; 2], (usize, u64))> = None;
         for first in singles.iter().take(FIRST_FIGURES) {
-            let Some(replacement) = self.replacement(first.cell, first.proposed) else {
+            let Some(replacement) = super::replacement(self.dataset, first.cell, first.proposed)
+            else {
                 continue;
             };
             probe.fixed = vec![(first.cell, replacement)];
@@ -188,17 +188,6 @@ impl Group<'_> {
             .collect();
         repairs.sort_unstable();
         repairs
-    }
-
-    /// `cell` read as `value`, exact where the cell is.
-    fn replacement(&self, cell: CellId, value: Decimal) -> Option<Cell> {
-        let exact = self
-            .dataset
-            .tables
-            .get(cell.table)
-            .and_then(|t| t.cell(cell.row, cell.column))
-            .is_some_and(Cell::is_exact);
-        Cell::value(value, exact)
     }
 }
 
