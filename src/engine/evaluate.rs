@@ -11,11 +11,12 @@ use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
 use crate::checks::compare::{Printing, compare, same_printing};
+use crate::checks::condition::{Decided, Truth, condition_message};
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
 use crate::finding::{Coverage, Finding, Keep, Note, Outcome, RuleCounts, Sifted, keep_first};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
-use crate::lang::ast::{CompareOp, Kind};
+use crate::lang::ast::{Aggregate, CompareOp, EmptyCells, Kind};
 use crate::table::Cell;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
@@ -537,6 +538,38 @@ impl Evaluator<'_> {
                 }
                 Ok(Verdict::Fail(failed))
             }
+            Work::Condition(condition) => {
+                let env = Binding {
+                    loops: &condition.loops,
+                    index: check,
+                };
+                let mut decided = Vec::new();
+                match self.truth(&condition.condition, rule, &env, &mut decided)? {
+                    Truth::True | Truth::Undecided { missing: false } => Ok(Verdict::Pass),
+                    Truth::Undecided { missing: true } => Err(Stop::Skip),
+                    Truth::False => {
+                        // The first false comparison's right side and gap stand for the check.
+                        let (expected, gap) = decided
+                            .iter()
+                            .find(|d| d.truth == Truth::False)
+                            .and_then(|d| d.sides)
+                            .map_or((Interval::exact(Decimal::ZERO), Decimal::ZERO), |(l, r)| {
+                                let op = condition
+                                    .condition
+                                    .comparisons()
+                                    .into_iter()
+                                    .zip(&decided)
+                                    .find(|(_, d)| d.truth == Truth::False)
+                                    .map_or(CompareOp::Equal, |((_, op, _), _)| op);
+                                (r, compare(op, &l, &r).1)
+                            });
+                        let cells = self.cells_of_check(rule, check);
+                        let mut failed = finding(None, expected, gap, None, cells);
+                        failed.message = condition_message(&decided);
+                        Ok(Verdict::Fail(failed))
+                    }
+                }
+            }
             Work::Sums(sums) => {
                 let Some(sum) = sums.get(check) else {
                     return Err(Stop::Skip);
@@ -625,6 +658,51 @@ impl Evaluator<'_> {
                 )))
             }
         }
+    }
+
+    /// The truth of a condition for one check, with every comparison as decided, left to
+    /// right. An empty cell makes its comparison not applicable; any other stop (a division
+    /// by a figure that may be zero, an input error) stops the check.
+    fn truth(
+        &self,
+        condition: &CompiledCondition,
+        rule: &CompiledRule,
+        env: &Binding<'_>,
+        decided: &mut Vec<Decided>,
+    ) -> Result<Truth, Stop> {
+        Ok(match condition {
+            CompiledCondition::Compare {
+                left,
+                op,
+                right,
+                text,
+            } => {
+                let sides = self
+                    .interval(left, env)
+                    .and_then(|l| Ok((l, self.interval(right, env)?)));
+                let (truth, sides) = match sides {
+                    Ok((l, r)) => {
+                        let r = rule.tolerate(r, &l);
+                        (Truth::of(*op, &l, &r), Some((l, r)))
+                    }
+                    Err(Stop::Skip) => (Truth::MISSING, None),
+                    Err(other) => return Err(other),
+                };
+                decided.push(Decided {
+                    text: text.clone(),
+                    truth,
+                    sides,
+                });
+                truth
+            }
+            CompiledCondition::And(a, b) => self
+                .truth(a, rule, env, decided)?
+                .and(self.truth(b, rule, env, decided)?),
+            CompiledCondition::Or(a, b) => self
+                .truth(a, rule, env, decided)?
+                .or(self.truth(b, rule, env, decided)?),
+            CompiledCondition::Not(inner) => !self.truth(inner, rule, env, decided)?,
+        })
     }
 
     /// The ranks a row may hold: one more than the rows certainly above it, up to one more
@@ -804,6 +882,28 @@ impl Evaluator<'_> {
                 .values(a, env, printed)?
                 .checked_div(&self.values(b, env, printed)?)?,
             CompiledExpr::Negate(a) => self.values(a, env, printed)?.neg(),
+            CompiledExpr::Aggregate {
+                aggregate,
+                terms,
+                empty,
+            } => {
+                let mut values = Vec::with_capacity(terms.len());
+                for term in terms {
+                    match self.values(term, env, printed) {
+                        Ok(value) => values.push(value),
+                        Err(Stop::Skip) => match empty {
+                            // `count` counts the items that have a value.
+                            EmptyCells::Undecided if *aggregate != Aggregate::Count => {
+                                return Err(Stop::Skip);
+                            }
+                            EmptyCells::Undecided | EmptyCells::Ignore => {}
+                            EmptyCells::Zero => values.push(Interval::exact(Decimal::ZERO)),
+                        },
+                        Err(other) => return Err(other),
+                    }
+                }
+                aggregate_of(*aggregate, &values)?
+            }
         })
     }
 
@@ -904,6 +1004,16 @@ impl Evaluator<'_> {
                 };
                 let _ = self.collect(left, &env, &mut cells);
                 let _ = self.collect(right, &env, &mut cells);
+            }
+            Work::Condition(condition) => {
+                let env = Binding {
+                    loops: &condition.loops,
+                    index: check,
+                };
+                for (left, _, right) in condition.condition.comparisons() {
+                    let _ = self.collect(left, &env, &mut cells);
+                    let _ = self.collect(right, &env, &mut cells);
+                }
             }
             Work::Sums(sums) => {
                 if let Some(sum) = sums.get(check) {
@@ -1051,6 +1161,35 @@ impl Evaluator<'_> {
             )))),
         }
     }
+}
+
+/// An aggregate of intervals, carried exactly: a sum or mean of intervals is the interval of
+/// the sums or means of their bounds, a minimum or maximum is taken bound by bound. No items
+/// (every cell empty and left out) leave a mean, minimum or maximum undecided.
+fn aggregate_of(aggregate: Aggregate, values: &[Interval]) -> Result<Interval, Stop> {
+    let sum = || {
+        values
+            .iter()
+            .try_fold(Interval::exact(Decimal::ZERO), |total, v| {
+                total.checked_add(v)
+            })
+    };
+    let count = Interval::exact(Decimal::from(values.len()));
+    let bounds = |pick: fn(Decimal, Decimal) -> Decimal| {
+        let (first, rest) = values.split_first().ok_or(Stop::Skip)?;
+        let (low, high) = rest.iter().fold((first.low(), first.high()), |(l, h), v| {
+            (pick(l, v.low()), pick(h, v.high()))
+        });
+        Ok::<_, Stop>(Interval::between(low, high))
+    };
+    Ok(match aggregate {
+        Aggregate::Sum => sum()?,
+        Aggregate::Count => count,
+        Aggregate::Mean if values.is_empty() => return Err(Stop::Skip),
+        Aggregate::Mean => sum()?.checked_div(&count)?,
+        Aggregate::Min => bounds(Decimal::min)?,
+        Aggregate::Max => bounds(Decimal::max)?,
+    })
 }
 
 /// What the words around a figure of the text allow: `more than 69.5`, `80 to 90.5`.

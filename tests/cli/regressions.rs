@@ -33,7 +33,7 @@ fn a_pipe_in_a_rule_is_reported_at_the_pipe_as_no_operator() {
             "crossfoot::rules::syntax",
             "`|` is not an operator of the rules language",
             "tests/fixtures/errors/not_an_operator/rules/b1.rules:6:49",
-            "not supported yet",
+            "write `or`",
             "1 input error; nothing was checked",
         ],
     );
