@@ -13,7 +13,9 @@ use super::row_plan::RowPlan;
 use crate::checks::compare::{Printing, compare, same_printing};
 use crate::checks::condition::{Decided, Truth, condition_message};
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
-use crate::finding::{Coverage, Finding, Keep, Note, Outcome, RuleCounts, Sifted, keep_first};
+use crate::finding::{
+    Coverage, Finding, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, keep_first,
+};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{Aggregate, CompareOp, EmptyCells, Kind};
@@ -67,6 +69,8 @@ struct Tally {
     noted: usize,
     findings: Vec<Finding>,
     notes: Vec<Note>,
+    /// Checks skipped for an empty or missing cell, with why (the first of them).
+    skips: Vec<Note>,
     errors: Errors,
     covered: Vec<CellId>,
     /// The rankings (by rule) whose cells are in `covered` already.
@@ -88,6 +92,8 @@ impl Tally {
         keep_first(&mut self.findings, max, |f| (f.rule, f.check));
         self.notes.append(&mut other.notes);
         keep_first(&mut self.notes, max, |n| (n.rule, n.check));
+        self.skips.append(&mut other.skips);
+        keep_first(&mut self.skips, max, |n| (n.rule, n.check));
         for (key, (check, error)) in other.errors {
             add_error(&mut self.errors, key, check, error);
         }
@@ -286,6 +292,10 @@ pub fn evaluate_observed(
     tally.findings.truncate(keep.max);
     tally.notes.sort_by_key(|n| (n.rule, n.check));
     tally.notes.truncate(keep.max);
+    tally.skips.sort_by_key(|n| (n.rule, n.check));
+    tally.skips.truncate(keep.max);
+    // Every skipped check that is not an undecided one is a skip with a reason.
+    let skips_left_out = (tally.skipped - tally.noted).saturating_sub(tally.skips.len());
     let checks = program.check_count();
     let coverage = coverage.then(|| Coverage::of(dataset, tally.covered, &program.explained()));
     let mut per_rule = vec![RuleCounts::default(); program.rules.len()];
@@ -308,6 +318,8 @@ pub fn evaluate_observed(
         findings: tally.findings,
         notes_left_out: tally.noted - tally.notes.len(),
         notes: tally.notes,
+        skips: tally.skips,
+        skips_left_out,
         coverage,
         known: tally.known,
         changed: tally.changed,
@@ -359,7 +371,7 @@ impl Evaluator<'_> {
                     .map(|row| plan.holds(row, op))
                 {
                     Some(Ok(true)) => tally.passed += 1,
-                    Some(Err(Stop::Skip)) => tally.skipped += 1,
+                    // A skip is worked out again, to say why and with which cells.
                     _ => self.record(tally, rule_index, check),
                 }
             }
@@ -372,7 +384,6 @@ impl Evaluator<'_> {
             };
             match self.linear_holds(form, op, &env) {
                 Ok(true) => tally.passed += 1,
-                Err(Stop::Skip) => tally.skipped += 1,
                 _ => self.record(tally, rule_index, check),
             }
         }
@@ -412,7 +423,11 @@ impl Evaluator<'_> {
                 tally.findings.push(*finding);
                 keep_first(&mut tally.findings, self.keep.max, |f| (f.rule, f.check));
             }
-            Err(Stop::Skip) => tally.skipped += 1,
+            Err(Stop::Skip) => {
+                tally.skipped += 1;
+                tally.skips.push(self.skip_note(rule, rule_index, check));
+                keep_first(&mut tally.skips, self.keep.max, |n| (n.rule, n.check));
+            }
             Err(Stop::Note(reason)) => {
                 tally.skipped += 1;
                 tally.noted += 1;
@@ -420,6 +435,7 @@ impl Evaluator<'_> {
                     rule: rule_index,
                     check,
                     rule_id: rule.id.clone(),
+                    reason: NoteReason::Undecided,
                     message: reason.to_string(),
                     cells: self.cells_of_check(rule, check),
                 });
@@ -431,6 +447,40 @@ impl Evaluator<'_> {
                 add_error(&mut tally.errors, key, check, *error);
             }
             Err(Stop::Blocked) => tally.blocked += 1,
+        }
+    }
+
+    /// Why a check was skipped: the empty cells it needs, or else a cell the table does not
+    /// have (the year before the first one).
+    fn skip_note(&self, rule: &CompiledRule, rule_index: usize, check: usize) -> Note {
+        let mut cells = self.cells_of_check(rule, check);
+        let mut seen = std::collections::HashSet::new();
+        cells.retain(|cell| seen.insert(*cell));
+        let empty: Vec<CellId> = cells
+            .iter()
+            .copied()
+            .filter(|&id| matches!(self.cell(id), Err(Stop::Skip)))
+            .collect();
+        let (reason, message, cells) = if empty.is_empty() {
+            (
+                NoteReason::NoSuchCell,
+                "a cell it names is not in the table (the year before the first one, say)",
+                cells,
+            )
+        } else {
+            (
+                NoteReason::EmptyCell,
+                "a cell it needs is empty or `—`: not applicable",
+                empty,
+            )
+        };
+        Note {
+            rule: rule_index,
+            check,
+            rule_id: rule.id.clone(),
+            reason,
+            message: message.to_string(),
+            cells,
         }
     }
 

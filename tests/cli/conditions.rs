@@ -121,4 +121,44 @@ fn validates_retailers_rules_give_validates_counts() {
         })
         .collect();
     assert_eq!(rows, ["4", "31", "37", "38"]);
+    // Per rule, as validate's summary() prints them: checks, passed, failed, skipped (NA).
+    let per_rule: Vec<(&str, [u64; 4])> = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let count = |key: &str| r[key].as_u64().unwrap();
+            (
+                r["rule"].as_str().unwrap(),
+                [
+                    count("checks"),
+                    count("passed"),
+                    count("failed"),
+                    count("skipped"),
+                ],
+            )
+        })
+        .collect();
+    assert_eq!(
+        per_rule,
+        [
+            ("retailers.total_rev", [60, 19, 4, 37]),
+            ("retailers.staff_costs", [60, 47, 0, 13]),
+            ("retailers.staff_or_costs", [60, 50, 0, 10]),
+            ("retailers.staff_has_costs", [60, 50, 0, 10]),
+            ("retailers.mean_profit", [1, 1, 0, 0]),
+        ]
+    );
+    // Every skipped record is a note naming its empty cells.
+    let notes = json["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 70);
+    assert!(notes.iter().all(|n| n["reason"] == "empty_cell"));
+    let first: Vec<(&str, &str)> = notes[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["column"].as_str().unwrap(), c["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(notes[0]["rule"], "retailers.total_rev");
+    assert_eq!(first, [("turnover", ""), ("other.rev", "")]);
 }
