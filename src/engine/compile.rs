@@ -204,6 +204,7 @@ impl Compiler<'_> {
             id_span: rule.id.span,
             tolerance: rule.tolerance.as_ref().map(|t| t.value),
             severity: rule.severity.as_ref().map(|s| s.value).unwrap_or_default(),
+            empty_as_zero: rule.empty_as_zero.is_some(),
             work,
         })
     }

@@ -150,6 +150,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         coverage: false,
         keep: Keep::ALL,
         replaced: None,
+        empty_as_zero: false,
     };
     program
         .rules
@@ -182,11 +183,12 @@ pub fn verdict_with(
         coverage: false,
         keep: Keep::ALL,
         replaced,
+        empty_as_zero: false,
     };
     let Some(compiled) = program.rules.get(rule) else {
         return CheckVerdict::Undecided;
     };
-    match evaluator.check(compiled, rule, check) {
+    match evaluator.for_rule(compiled).check(compiled, rule, check) {
         Ok(Verdict::Pass) => CheckVerdict::Pass,
         Ok(Verdict::Fail(finding)) => CheckVerdict::Fail(finding),
         Err(_) => CheckVerdict::Undecided,
@@ -210,6 +212,7 @@ pub fn template_cells(
         coverage: false,
         keep: Keep::ALL,
         replaced: None,
+        empty_as_zero: false,
     };
     let env = Binding {
         loops,
@@ -247,6 +250,7 @@ pub fn evaluate_observed(
         coverage,
         keep,
         replaced: None,
+        empty_as_zero: false,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -338,13 +342,37 @@ struct Evaluator<'a> {
     /// One cell read as another figure than printed: what blame asks ("would this value
     /// repair the check?").
     replaced: Option<(CellId, Cell)>,
+    /// The rule being checked says `empty zero`: an empty or `—` cell reads as an exact 0.
+    empty_as_zero: bool,
 }
 
 impl Evaluator<'_> {
+    /// The evaluator for one rule's checks: it reads empty cells as the rule says.
+    fn for_rule(&self, rule: &CompiledRule) -> Evaluator<'_> {
+        Evaluator {
+            empty_as_zero: rule.empty_as_zero,
+            ..*self
+        }
+    }
+
     /// Run a block of one rule's checks. Checks with a linear form are decided on integers in
     /// a tight loop; what that loop cannot pass goes through [`Evaluator::record`], which also
     /// words the findings.
     fn run_block(&self, tally: &mut Tally, rule_index: usize, checks: std::ops::Range<usize>) {
+        match self.program.rules.get(rule_index) {
+            Some(rule) if rule.empty_as_zero && !self.empty_as_zero => {
+                self.for_rule(rule).run_block(tally, rule_index, checks);
+            }
+            _ => self.run_block_as_is(tally, rule_index, checks),
+        }
+    }
+
+    fn run_block_as_is(
+        &self,
+        tally: &mut Tally,
+        rule_index: usize,
+        checks: std::ops::Range<usize>,
+    ) {
         let linear = self
             .program
             .rules
@@ -830,9 +858,20 @@ impl Evaluator<'_> {
         }
         if cell.is_applicable() {
             Ok(cell)
+        } else if self.empty_as_zero {
+            Cell::value(Decimal::ZERO, true).ok_or(Stop::Skip)
         } else {
             Err(Stop::Skip)
         }
+    }
+
+    /// Whether the table prints the cell empty or `—`.
+    fn is_empty(&self, id: CellId) -> bool {
+        self.dataset
+            .tables
+            .get(id.table)
+            .and_then(|t| t.cell(id.row, id.column))
+            .is_some_and(|cell| !cell.is_applicable() && !cell.is_unreadable())
     }
 
     fn figure(&self, id: CellId) -> Result<Decimal, Stop> {
@@ -849,7 +888,8 @@ impl Evaluator<'_> {
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
         let cell = self.cell(id)?;
-        if self.replaced.is_some_and(|(replaced, _)| replaced == id) {
+        let read_as_zero = self.empty_as_zero && self.is_empty(id);
+        if read_as_zero || self.replaced.is_some_and(|(replaced, _)| replaced == id) {
             return cell.interval().ok_or(Stop::Skip);
         }
         self.dataset

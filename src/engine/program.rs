@@ -388,6 +388,8 @@ pub struct CompiledRule {
     pub id_span: Span,
     pub tolerance: Option<Tolerance>,
     pub severity: Severity,
+    /// `empty zero`: an empty or `—` cell the rule reads counts as an exact 0.
+    pub empty_as_zero: bool,
     pub work: Work,
 }
 

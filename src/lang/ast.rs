@@ -88,6 +88,9 @@ pub struct Rule {
     pub loops: Vec<ForClause>,
     pub tolerance: Option<Spanned<Tolerance>>,
     pub severity: Option<Spanned<Severity>>,
+    /// `empty zero`: an empty or `—` cell the rule reads counts as 0 (XBRL's nil item); the
+    /// span of the clause.
+    pub empty_as_zero: Option<Span>,
     pub body: Body,
 }
 

@@ -248,6 +248,7 @@ impl Parser<'_> {
         let mut loops = Vec::new();
         let mut tolerance = None;
         let mut severity = None;
+        let mut empty_as_zero = None;
         loop {
             match self.peek_word() {
                 Some("for") => {
@@ -265,6 +266,9 @@ impl Parser<'_> {
                     self.advance();
                     severity = Some(self.severity()?);
                 }
+                Some("empty") if self.peek_at(1).kind != TokenKind::LBracket => {
+                    empty_as_zero = Some(self.empty_as_zero()?);
+                }
                 _ => break,
             }
         }
@@ -276,8 +280,28 @@ impl Parser<'_> {
             loops,
             tolerance,
             severity,
+            empty_as_zero,
             body,
         })
+    }
+
+    /// `empty zero`: the only way a whole rule can read empty cells (an aggregate says more).
+    fn empty_as_zero(&mut self) -> Parsed<Span> {
+        let start = self.advance().span;
+        let word = self.word("`zero`")?;
+        if word.value == "zero" {
+            return Ok(start.to(word.span));
+        }
+        Err(Box::new(RuleError::Invalid {
+            source_code: named(self.source),
+            span: word.span.into(),
+            message: format!("a rule reads empty cells as `zero`, not `{}`", word.value),
+            help: Some(
+                "write `empty zero`; leaving empty cells out is for an aggregate: \
+                 mean(T[r, x] for r in rows(T), empty = ignore)"
+                    .to_string(),
+            ),
+        }))
     }
 
     fn severity(&mut self) -> Parsed<Spanned<Severity>> {
@@ -1351,6 +1375,15 @@ mod tests {
             panic!()
         };
         assert!(matches!(left, Expr::Count(..)));
+    }
+
+    #[test]
+    fn a_rule_may_read_empty_cells_as_zero_and_says_so_on_the_word_otherwise() {
+        let file = parse("sum s \"d\" empty zero T[合计, x] = sum(T[[a, b], x])\n").unwrap();
+        assert!(file.rules[0].empty_as_zero.is_some());
+        let (error, covered) = one_error("sum s \"d\" empty ignore T[合计, x] = T[a, x]\n");
+        assert_eq!(covered, "ignore");
+        assert!(matches!(error, RuleError::Invalid { .. }));
     }
 
     #[test]

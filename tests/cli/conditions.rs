@@ -162,3 +162,23 @@ fn validates_retailers_rules_give_validates_counts() {
     assert_eq!(notes[0]["rule"], "retailers.total_rev");
     assert_eq!(first, [("turnover", ""), ("other.rev", "")]);
 }
+
+#[test]
+fn empty_zero_reads_an_empty_or_dash_cell_as_an_exact_zero_for_that_rule_only() {
+    let json = run_fixture("empty_zero", 1);
+    assert_eq!(summary(&json), [1, 3, 3, 1, 1, 1]);
+    assert_eq!(failing_rules(&json), ["empty_zero.fail"]);
+    let finding = &findings(&json)[0];
+    assert_eq!(finding["gap"], "1");
+    let notes = json["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["rule"], "empty_zero.near_miss");
+    assert_eq!(notes[0]["reason"], "empty_cell");
+    let empty: Vec<&str> = notes[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["row"].as_str().unwrap())
+        .collect();
+    assert_eq!(empty, ["b", "d"]);
+}
