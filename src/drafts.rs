@@ -288,7 +288,7 @@ fn pinned_cells(checked: &Checked) -> std::collections::HashSet<CellId> {
         let equality = match &rule.work {
             Work::Compare(comparison) => comparison.op == CompareOp::Equal,
             Work::Sums(_) | Work::Places(_) => true,
-            Work::Ranks(_) | Work::Distinct(_) | Work::Unchecked(_) => false,
+            Work::Ranks(_) | Work::Distinct(_) | Work::Unchecked(_) | Work::Condition(_) => false,
         };
         if equality {
             for check in 0..rule.work.check_count() {

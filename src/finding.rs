@@ -48,14 +48,37 @@ pub struct Changed {
 }
 
 /// A check that could not be decided and says why (for example a division by a figure that
-/// may be zero). Counted as skipped, listed in the report.
+/// may be zero, or an empty cell). Counted as skipped, listed in the report.
 #[derive(Debug, Clone)]
 pub struct Note {
     pub rule: usize,
     pub check: usize,
     pub rule_id: String,
+    pub reason: NoteReason,
     pub message: String,
+    /// For an empty cell: the empty cells; otherwise every cell the check reads.
     pub cells: Vec<CellId>,
+}
+
+/// Why a check was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteReason {
+    /// The figures cannot decide it: a division by a figure that may be zero.
+    Undecided,
+    /// A cell it needs is empty or `—` (R's `NA`).
+    EmptyCell,
+    /// A cell it names is not in the table: the year before the first one, say.
+    NoSuchCell,
+}
+
+impl NoteReason {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            NoteReason::Undecided => "undecided",
+            NoteReason::EmptyCell => "empty_cell",
+            NoteReason::NoSuchCell => "no_such_cell",
+        }
+    }
 }
 
 /// What the baseline says of a finding, as each check fails.
@@ -115,6 +138,12 @@ pub struct Outcome {
     pub notes: Vec<Note>,
     /// Undecided checks not in `notes` (they are counted among the skipped).
     pub notes_left_out: usize,
+    /// The first checks skipped for an empty cell or a cell the table does not have, at most
+    /// [`Keep::max`]: the JSON report lists them among its notes; the reports for reading
+    /// count them only (record data may skip thousands).
+    pub skips: Vec<Note>,
+    /// Skipped checks not in `skips`.
+    pub skips_left_out: usize,
     /// Which figures took part in a decided check, when asked for.
     pub coverage: Option<Coverage>,
     /// Findings left out because a baseline lists them (`check --baseline`).

@@ -18,6 +18,8 @@
 mod anchors;
 #[path = "cli/blame.rs"]
 mod blame;
+#[path = "cli/conditions.rs"]
+mod conditions;
 #[path = "cli/corpus.rs"]
 mod corpus;
 #[path = "cli/docx.rs"]

@@ -6,6 +6,7 @@
 //! intervals that meet at two precisions (see [`compare::same_printing`]).
 
 pub mod compare;
+pub mod condition;
 pub mod docs;
 
 use crate::interval::Interval;

@@ -145,6 +145,7 @@ impl Compiler<'_> {
     fn rule(&self, rule: &Rule) -> Compiled<CompiledRule> {
         let work = match &rule.body {
             Body::Compare { left, op, right } => self.compare(rule, left, op.value, right)?,
+            Body::Condition(condition) => self.condition_work(rule, condition)?,
             Body::Hierarchy { table, columns } => {
                 self.no_loops(rule)?;
                 Work::Sums(self.hierarchy(table, columns.as_ref())?)
@@ -207,6 +208,7 @@ impl Compiler<'_> {
                 .blame_weight
                 .as_ref()
                 .map_or(std::num::NonZeroU32::MIN, |w| w.value),
+            empty_as_zero: rule.empty_as_zero.is_some(),
             work,
         })
     }
@@ -241,6 +243,44 @@ impl Compiler<'_> {
             right,
             linear,
         })))
+    }
+
+    fn condition_work(&self, rule: &Rule, condition: &Condition) -> Compiled<Work> {
+        let mut scope = Scope::default();
+        let mut loops = Vec::new();
+        for clause in &rule.loops {
+            loops.push(self.loop_items(&clause.list, &scope)?);
+            scope.names.push(&clause.variable.value);
+            scope.bound.push(None);
+        }
+        let condition = self.condition(condition, &scope)?;
+        Ok(Work::Condition(Box::new(ConditionCheck {
+            loops,
+            condition,
+        })))
+    }
+
+    fn condition(&self, condition: &Condition, scope: &Scope<'_>) -> Compiled<CompiledCondition> {
+        let boxed = |c: &Condition| self.condition(c, scope).map(Box::new);
+        Ok(match condition {
+            Condition::Compare { left, op, right } => CompiledCondition::Compare {
+                left: Box::new(self.expr(left, scope, false)?),
+                op: op.value,
+                right: Box::new(self.expr(right, scope, false)?),
+                text: self.source.slice(condition.span()).to_string(),
+            },
+            Condition::And(a, b) => CompiledCondition::And(boxed(a)?, boxed(b)?),
+            Condition::Or(a, b) => CompiledCondition::Or(boxed(a)?, boxed(b)?),
+            Condition::Not(inner, _) => CompiledCondition::Not(boxed(inner)?),
+            Condition::Implies {
+                premise,
+                conclusion,
+                ..
+            } => CompiledCondition::Or(
+                Box::new(CompiledCondition::Not(boxed(premise)?)),
+                boxed(conclusion)?,
+            ),
+        })
     }
 
     /// A loop's list, without writing out every row of a table.
@@ -556,19 +596,33 @@ impl Compiler<'_> {
                 CompiledExpr::Number(rust_decimal::Decimal::from(self.list(list, scope)?.len()))
             }
             Expr::Comprehension {
+                aggregate,
                 body,
                 variable,
                 list,
+                empty,
                 ..
             } => {
+                let empty = empty.as_ref().map(|e| e.value).unwrap_or_default();
+                // Only a sum adds up the several cells a term may name; the other aggregates
+                // take one figure per item.
+                let is_sum = aggregate.value == Aggregate::Sum;
                 let mut terms = Vec::new();
                 for item in self.list(list, scope)? {
                     let mut inner = scope.clone();
                     inner.names.push(&variable.value);
                     inner.bound.push(Some(item));
-                    terms.push(self.expr(body, &inner, true)?);
+                    terms.push(self.expr(body, &inner, is_sum)?);
                 }
-                CompiledExpr::Sum(terms)
+                if is_sum && empty == EmptyCells::Undecided {
+                    CompiledExpr::Sum(terms)
+                } else {
+                    CompiledExpr::Aggregate {
+                        aggregate: aggregate.value,
+                        terms,
+                        empty,
+                    }
+                }
             }
             Expr::Call { function, args, .. } => {
                 let arg = |i: usize| {

@@ -11,11 +11,14 @@ use super::program::*;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
 use crate::checks::compare::{Printing, compare, same_printing};
+use crate::checks::condition::{Decided, Truth, condition_message};
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
-use crate::finding::{Coverage, Finding, Keep, Note, Outcome, RuleCounts, Sifted, keep_first};
+use crate::finding::{
+    Coverage, Finding, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, keep_first,
+};
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
-use crate::lang::ast::{CompareOp, Kind};
+use crate::lang::ast::{Aggregate, CompareOp, EmptyCells, Kind};
 use crate::table::Cell;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
@@ -66,6 +69,8 @@ struct Tally {
     noted: usize,
     findings: Vec<Finding>,
     notes: Vec<Note>,
+    /// Checks skipped for an empty or missing cell, with why (the first of them).
+    skips: Vec<Note>,
     errors: Errors,
     covered: Vec<CellId>,
     /// The rankings (by rule) whose cells are in `covered` already.
@@ -87,6 +92,8 @@ impl Tally {
         keep_first(&mut self.findings, max, |f| (f.rule, f.check));
         self.notes.append(&mut other.notes);
         keep_first(&mut self.notes, max, |n| (n.rule, n.check));
+        self.skips.append(&mut other.skips);
+        keep_first(&mut self.skips, max, |n| (n.rule, n.check));
         for (key, (check, error)) in other.errors {
             add_error(&mut self.errors, key, check, error);
         }
@@ -143,6 +150,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         coverage: false,
         keep: Keep::ALL,
         replaced: &[],
+        empty_as_zero: false,
     };
     program
         .rules
@@ -175,11 +183,12 @@ pub fn verdict_with(
         coverage: false,
         keep: Keep::ALL,
         replaced,
+        empty_as_zero: false,
     };
     let Some(compiled) = program.rules.get(rule) else {
         return CheckVerdict::Undecided;
     };
-    match evaluator.check(compiled, rule, check) {
+    match evaluator.for_rule(compiled).check(compiled, rule, check) {
         Ok(Verdict::Pass) => CheckVerdict::Pass,
         Ok(Verdict::Fail(finding)) => CheckVerdict::Fail(finding),
         Err(_) => CheckVerdict::Undecided,
@@ -203,6 +212,7 @@ pub fn template_cells(
         coverage: false,
         keep: Keep::ALL,
         replaced: &[],
+        empty_as_zero: false,
     };
     let env = Binding {
         loops,
@@ -240,6 +250,7 @@ pub fn evaluate_observed(
         coverage,
         keep,
         replaced: &[],
+        empty_as_zero: false,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -285,6 +296,10 @@ pub fn evaluate_observed(
     tally.findings.truncate(keep.max);
     tally.notes.sort_by_key(|n| (n.rule, n.check));
     tally.notes.truncate(keep.max);
+    tally.skips.sort_by_key(|n| (n.rule, n.check));
+    tally.skips.truncate(keep.max);
+    // Every skipped check that is not an undecided one is a skip with a reason.
+    let skips_left_out = (tally.skipped - tally.noted).saturating_sub(tally.skips.len());
     let checks = program.check_count();
     let coverage = coverage.then(|| Coverage::of(dataset, tally.covered, &program.explained()));
     let mut per_rule = vec![RuleCounts::default(); program.rules.len()];
@@ -307,6 +322,8 @@ pub fn evaluate_observed(
         findings: tally.findings,
         notes_left_out: tally.noted - tally.notes.len(),
         notes: tally.notes,
+        skips: tally.skips,
+        skips_left_out,
         coverage,
         known: tally.known,
         changed: tally.changed,
@@ -325,13 +342,37 @@ struct Evaluator<'a> {
     /// Cells read as other figures than printed: what blame asks ("would these values
     /// repair the check?").
     replaced: &'a [(CellId, Cell)],
+    /// The rule being checked says `empty zero`: an empty or `—` cell reads as an exact 0.
+    empty_as_zero: bool,
 }
 
 impl Evaluator<'_> {
+    /// The evaluator for one rule's checks: it reads empty cells as the rule says.
+    fn for_rule(&self, rule: &CompiledRule) -> Evaluator<'_> {
+        Evaluator {
+            empty_as_zero: rule.empty_as_zero,
+            ..*self
+        }
+    }
+
     /// Run a block of one rule's checks. Checks with a linear form are decided on integers in
     /// a tight loop; what that loop cannot pass goes through [`Evaluator::record`], which also
     /// words the findings.
     fn run_block(&self, tally: &mut Tally, rule_index: usize, checks: std::ops::Range<usize>) {
+        match self.program.rules.get(rule_index) {
+            Some(rule) if rule.empty_as_zero && !self.empty_as_zero => {
+                self.for_rule(rule).run_block(tally, rule_index, checks);
+            }
+            _ => self.run_block_as_is(tally, rule_index, checks),
+        }
+    }
+
+    fn run_block_as_is(
+        &self,
+        tally: &mut Tally,
+        rule_index: usize,
+        checks: std::ops::Range<usize>,
+    ) {
         let linear = self
             .program
             .rules
@@ -358,7 +399,7 @@ impl Evaluator<'_> {
                     .map(|row| plan.holds(row, op))
                 {
                     Some(Ok(true)) => tally.passed += 1,
-                    Some(Err(Stop::Skip)) => tally.skipped += 1,
+                    // A skip is worked out again, to say why and with which cells.
                     _ => self.record(tally, rule_index, check),
                 }
             }
@@ -371,7 +412,6 @@ impl Evaluator<'_> {
             };
             match self.linear_holds(form, op, &env) {
                 Ok(true) => tally.passed += 1,
-                Err(Stop::Skip) => tally.skipped += 1,
                 _ => self.record(tally, rule_index, check),
             }
         }
@@ -411,7 +451,11 @@ impl Evaluator<'_> {
                 tally.findings.push(*finding);
                 keep_first(&mut tally.findings, self.keep.max, |f| (f.rule, f.check));
             }
-            Err(Stop::Skip) => tally.skipped += 1,
+            Err(Stop::Skip) => {
+                tally.skipped += 1;
+                tally.skips.push(self.skip_note(rule, rule_index, check));
+                keep_first(&mut tally.skips, self.keep.max, |n| (n.rule, n.check));
+            }
             Err(Stop::Note(reason)) => {
                 tally.skipped += 1;
                 tally.noted += 1;
@@ -419,6 +463,7 @@ impl Evaluator<'_> {
                     rule: rule_index,
                     check,
                     rule_id: rule.id.clone(),
+                    reason: NoteReason::Undecided,
                     message: reason.to_string(),
                     cells: self.cells_of_check(rule, check),
                 });
@@ -430,6 +475,40 @@ impl Evaluator<'_> {
                 add_error(&mut tally.errors, key, check, *error);
             }
             Err(Stop::Blocked) => tally.blocked += 1,
+        }
+    }
+
+    /// Why a check was skipped: the empty cells it needs, or else a cell the table does not
+    /// have (the year before the first one).
+    fn skip_note(&self, rule: &CompiledRule, rule_index: usize, check: usize) -> Note {
+        let mut cells = self.cells_of_check(rule, check);
+        let mut seen = std::collections::HashSet::new();
+        cells.retain(|cell| seen.insert(*cell));
+        let empty: Vec<CellId> = cells
+            .iter()
+            .copied()
+            .filter(|&id| matches!(self.cell(id), Err(Stop::Skip)))
+            .collect();
+        let (reason, message, cells) = if empty.is_empty() {
+            (
+                NoteReason::NoSuchCell,
+                "a cell it names is not in the table (the year before the first one, say)",
+                cells,
+            )
+        } else {
+            (
+                NoteReason::EmptyCell,
+                "a cell it needs is empty or `—`: not applicable",
+                empty,
+            )
+        };
+        Note {
+            rule: rule_index,
+            check,
+            rule_id: rule.id.clone(),
+            reason,
+            message: message.to_string(),
+            cells,
         }
     }
 
@@ -537,6 +616,38 @@ impl Evaluator<'_> {
                 }
                 Ok(Verdict::Fail(failed))
             }
+            Work::Condition(condition) => {
+                let env = Binding {
+                    loops: &condition.loops,
+                    index: check,
+                };
+                let mut decided = Vec::new();
+                match self.truth(&condition.condition, rule, &env, &mut decided)? {
+                    Truth::True | Truth::Undecided { missing: false } => Ok(Verdict::Pass),
+                    Truth::Undecided { missing: true } => Err(Stop::Skip),
+                    Truth::False => {
+                        // The first false comparison's right side and gap stand for the check.
+                        let (expected, gap) = decided
+                            .iter()
+                            .find(|d| d.truth == Truth::False)
+                            .and_then(|d| d.sides)
+                            .map_or((Interval::exact(Decimal::ZERO), Decimal::ZERO), |(l, r)| {
+                                let op = condition
+                                    .condition
+                                    .comparisons()
+                                    .into_iter()
+                                    .zip(&decided)
+                                    .find(|(_, d)| d.truth == Truth::False)
+                                    .map_or(CompareOp::Equal, |((_, op, _), _)| op);
+                                (r, compare(op, &l, &r).1)
+                            });
+                        let cells = self.cells_of_check(rule, check);
+                        let mut failed = finding(None, expected, gap, None, cells);
+                        failed.message = condition_message(&decided);
+                        Ok(Verdict::Fail(failed))
+                    }
+                }
+            }
             Work::Sums(sums) => {
                 let Some(sum) = sums.get(check) else {
                     return Err(Stop::Skip);
@@ -627,6 +738,51 @@ impl Evaluator<'_> {
         }
     }
 
+    /// The truth of a condition for one check, with every comparison as decided, left to
+    /// right. An empty cell makes its comparison not applicable; any other stop (a division
+    /// by a figure that may be zero, an input error) stops the check.
+    fn truth(
+        &self,
+        condition: &CompiledCondition,
+        rule: &CompiledRule,
+        env: &Binding<'_>,
+        decided: &mut Vec<Decided>,
+    ) -> Result<Truth, Stop> {
+        Ok(match condition {
+            CompiledCondition::Compare {
+                left,
+                op,
+                right,
+                text,
+            } => {
+                let sides = self
+                    .interval(left, env)
+                    .and_then(|l| Ok((l, self.interval(right, env)?)));
+                let (truth, sides) = match sides {
+                    Ok((l, r)) => {
+                        let r = rule.tolerate(r, &l);
+                        (Truth::of(*op, &l, &r), Some((l, r)))
+                    }
+                    Err(Stop::Skip) => (Truth::MISSING, None),
+                    Err(other) => return Err(other),
+                };
+                decided.push(Decided {
+                    text: text.clone(),
+                    truth,
+                    sides,
+                });
+                truth
+            }
+            CompiledCondition::And(a, b) => self
+                .truth(a, rule, env, decided)?
+                .and(self.truth(b, rule, env, decided)?),
+            CompiledCondition::Or(a, b) => self
+                .truth(a, rule, env, decided)?
+                .or(self.truth(b, rule, env, decided)?),
+            CompiledCondition::Not(inner) => !self.truth(inner, rule, env, decided)?,
+        })
+    }
+
     /// The ranks a row may hold: one more than the rows certainly above it, up to one more
     /// than the rows that may be above or level with it. The other rows' bounds are sorted
     /// once per ranking, so each row takes two binary searches (n log n for the ranking).
@@ -704,9 +860,20 @@ impl Evaluator<'_> {
         }
         if cell.is_applicable() {
             Ok(cell)
+        } else if self.empty_as_zero {
+            Cell::value(Decimal::ZERO, true).ok_or(Stop::Skip)
         } else {
             Err(Stop::Skip)
         }
+    }
+
+    /// Whether the table prints the cell empty or `—`.
+    fn is_empty(&self, id: CellId) -> bool {
+        self.dataset
+            .tables
+            .get(id.table)
+            .and_then(|t| t.cell(id.row, id.column))
+            .is_some_and(|cell| !cell.is_applicable() && !cell.is_unreadable())
     }
 
     fn figure(&self, id: CellId) -> Result<Decimal, Stop> {
@@ -723,7 +890,8 @@ impl Evaluator<'_> {
 
     fn cell_interval(&self, id: CellId) -> Result<Interval, Stop> {
         let cell = self.cell(id)?;
-        if self.replaced.iter().any(|(replaced, _)| *replaced == id) {
+        let read_as_zero = self.empty_as_zero && self.is_empty(id);
+        if read_as_zero || self.replaced.iter().any(|(replaced, _)| *replaced == id) {
             return cell.interval().ok_or(Stop::Skip);
         }
         self.dataset
@@ -806,6 +974,28 @@ impl Evaluator<'_> {
                 .values(a, env, printed)?
                 .checked_div(&self.values(b, env, printed)?)?,
             CompiledExpr::Negate(a) => self.values(a, env, printed)?.neg(),
+            CompiledExpr::Aggregate {
+                aggregate,
+                terms,
+                empty,
+            } => {
+                let mut values = Vec::with_capacity(terms.len());
+                for term in terms {
+                    match self.values(term, env, printed) {
+                        Ok(value) => values.push(value),
+                        Err(Stop::Skip) => match empty {
+                            // `count` counts the items that have a value.
+                            EmptyCells::Undecided if *aggregate != Aggregate::Count => {
+                                return Err(Stop::Skip);
+                            }
+                            EmptyCells::Undecided | EmptyCells::Ignore => {}
+                            EmptyCells::Zero => values.push(Interval::exact(Decimal::ZERO)),
+                        },
+                        Err(other) => return Err(other),
+                    }
+                }
+                aggregate_of(*aggregate, &values)?
+            }
         })
     }
 
@@ -906,6 +1096,16 @@ impl Evaluator<'_> {
                 };
                 let _ = self.collect(left, &env, &mut cells);
                 let _ = self.collect(right, &env, &mut cells);
+            }
+            Work::Condition(condition) => {
+                let env = Binding {
+                    loops: &condition.loops,
+                    index: check,
+                };
+                for (left, _, right) in condition.condition.comparisons() {
+                    let _ = self.collect(left, &env, &mut cells);
+                    let _ = self.collect(right, &env, &mut cells);
+                }
             }
             Work::Sums(sums) => {
                 if let Some(sum) = sums.get(check) {
@@ -1053,6 +1253,35 @@ impl Evaluator<'_> {
             )))),
         }
     }
+}
+
+/// An aggregate of intervals, carried exactly: a sum or mean of intervals is the interval of
+/// the sums or means of their bounds, a minimum or maximum is taken bound by bound. No items
+/// (every cell empty and left out) leave a mean, minimum or maximum undecided.
+fn aggregate_of(aggregate: Aggregate, values: &[Interval]) -> Result<Interval, Stop> {
+    let sum = || {
+        values
+            .iter()
+            .try_fold(Interval::exact(Decimal::ZERO), |total, v| {
+                total.checked_add(v)
+            })
+    };
+    let count = Interval::exact(Decimal::from(values.len()));
+    let bounds = |pick: fn(Decimal, Decimal) -> Decimal| {
+        let (first, rest) = values.split_first().ok_or(Stop::Skip)?;
+        let (low, high) = rest.iter().fold((first.low(), first.high()), |(l, h), v| {
+            (pick(l, v.low()), pick(h, v.high()))
+        });
+        Ok::<_, Stop>(Interval::between(low, high))
+    };
+    Ok(match aggregate {
+        Aggregate::Sum => sum()?,
+        Aggregate::Count => count,
+        Aggregate::Mean if values.is_empty() => return Err(Stop::Skip),
+        Aggregate::Mean => sum()?.checked_div(&count)?,
+        Aggregate::Min => bounds(Decimal::min)?,
+        Aggregate::Max => bounds(Decimal::max)?,
+    })
 }
 
 /// What the words around a figure of the text allow: `more than 69.5`, `80 to 90.5`.

@@ -2,7 +2,7 @@
 
 use super::resolve::Key;
 use crate::interval::Interval;
-use crate::lang::ast::{CompareOp, Kind, Severity, Tolerance};
+use crate::lang::ast::{Aggregate, CompareOp, EmptyCells, Kind, Severity, Tolerance};
 use crate::source::{SharedSource, Span};
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
@@ -140,6 +140,12 @@ pub enum CompiledExpr {
     Mul(Box<CompiledExpr>, Box<CompiledExpr>),
     Div(Box<CompiledExpr>, Box<CompiledExpr>),
     Negate(Box<CompiledExpr>),
+    /// `mean(EXPR for x in LIST)` and the other aggregates: one term per item.
+    Aggregate {
+        aggregate: Aggregate,
+        terms: Vec<CompiledExpr>,
+        empty: EmptyCells,
+    },
 }
 
 impl CompiledExpr {
@@ -165,6 +171,9 @@ impl CompiledExpr {
                 b.push_templates(out);
             }
             CompiledExpr::Negate(a) => a.push_templates(out),
+            CompiledExpr::Aggregate { terms, .. } => {
+                terms.iter().for_each(|t| t.push_templates(out));
+            }
         }
     }
 }
@@ -257,6 +266,55 @@ pub struct Comparison {
     pub linear: Option<LinearForm>,
 }
 
+/// A condition over comparisons, compiled: `and`, `or`, `not` and `if … then …` (as
+/// `not … or …`).
+#[derive(Debug, Clone)]
+pub enum CompiledCondition {
+    /// Boxed: the other kinds are a pointer or two.
+    Compare {
+        left: Box<CompiledExpr>,
+        op: CompareOp,
+        right: Box<CompiledExpr>,
+        /// The comparison as written, for messages.
+        text: String,
+    },
+    And(Box<CompiledCondition>, Box<CompiledCondition>),
+    Or(Box<CompiledCondition>, Box<CompiledCondition>),
+    Not(Box<CompiledCondition>),
+}
+
+impl CompiledCondition {
+    /// Every comparison, left to right.
+    pub fn comparisons(&self) -> Vec<(&CompiledExpr, CompareOp, &CompiledExpr)> {
+        let mut out = Vec::new();
+        self.push_comparisons(&mut out);
+        out
+    }
+
+    fn push_comparisons<'c>(
+        &'c self,
+        out: &mut Vec<(&'c CompiledExpr, CompareOp, &'c CompiledExpr)>,
+    ) {
+        match self {
+            CompiledCondition::Compare {
+                left, op, right, ..
+            } => out.push((left, *op, right)),
+            CompiledCondition::And(a, b) | CompiledCondition::Or(a, b) => {
+                a.push_comparisons(out);
+                b.push_comparisons(out);
+            }
+            CompiledCondition::Not(inner) => inner.push_comparisons(out),
+        }
+    }
+}
+
+/// A condition checked for every combination of the loop lists.
+#[derive(Debug, Clone)]
+pub struct ConditionCheck {
+    pub loops: Vec<Items>,
+    pub condition: CompiledCondition,
+}
+
 /// Where a term's row or column comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
@@ -294,6 +352,8 @@ pub struct LinearForm {
 pub enum Work {
     /// `left OP right` for every combination of the loop lists.
     Compare(Box<Comparison>),
+    /// A condition (`and`, `or`, `not`, `if … then …`) for every combination of the loops.
+    Condition(Box<ConditionCheck>),
     Sums(Vec<SumCheck>),
     Ranks(Ranking),
     /// Numbering cells and the number each should print (its place in the list).
@@ -309,6 +369,7 @@ impl Work {
     pub fn check_count(&self) -> usize {
         match self {
             Work::Compare(comparison) => comparison.loops.iter().map(Items::len).product(),
+            Work::Condition(condition) => condition.loops.iter().map(Items::len).product(),
             Work::Sums(sums) => sums.len(),
             Work::Ranks(ranking) => ranking.rows.len(),
             Work::Places(places) => places.len(),
@@ -329,6 +390,8 @@ pub struct CompiledRule {
     pub severity: Severity,
     /// How many times each passing check of the rule counts as a confirmation in blame.
     pub blame_weight: std::num::NonZeroU32,
+    /// `empty zero`: an empty or `—` cell the rule reads counts as an exact 0.
+    pub empty_as_zero: bool,
     pub work: Work,
 }
 

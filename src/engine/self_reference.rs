@@ -66,6 +66,9 @@ fn cells(expr: &CompiledExpr) -> Vec<&CellTemplate> {
         | CompiledExpr::Sub(a, b)
         | CompiledExpr::Mul(a, b)
         | CompiledExpr::Div(a, b) => cells(a).into_iter().chain(cells(b)).collect(),
+        // A figure against an aggregate of its column (`x <= max(…)`) is no self-reference:
+        // the aggregate reads the figure among others.
+        CompiledExpr::Aggregate { .. } => Vec::new(),
     }
 }
 

@@ -91,6 +91,9 @@ pub struct Rule {
     /// `blame_weight N`: each of the rule's checks that passes counts N times as a figure's
     /// confirmation when blame weighs it.
     pub blame_weight: Option<Spanned<std::num::NonZeroU32>>,
+    /// `empty zero`: an empty or `—` cell the rule reads counts as 0 (XBRL's nil item); the
+    /// span of the clause.
+    pub empty_as_zero: Option<Span>,
     pub body: Body,
 }
 
@@ -259,13 +262,84 @@ pub enum Expr {
     Negate(Box<Expr>, Span),
     /// `count(LIST)`: how many items a list has (rows of a name list, say); exact.
     Count(ListExpr, Span),
-    /// `sum(EXPR for x in LIST)`: the sum of the expression for every item of the list.
+    /// `sum(EXPR for x in LIST)`, `mean(…)`, `min(…)`, `max(…)`, `count(…)`: an aggregate of
+    /// the expression over every item of the list, with `empty = …` saying what an item whose
+    /// expression reads an empty cell does.
     Comprehension {
+        aggregate: Spanned<Aggregate>,
         body: Box<Expr>,
         variable: Spanned<String>,
-        list: ListExpr,
+        /// Boxed: every expression is as large as its largest kind, and deep nesting keeps many
+        /// on the stack.
+        list: Box<ListExpr>,
+        empty: Option<Spanned<EmptyCells>>,
         span: Span,
     },
+}
+
+/// What `AGG(EXPR for x in LIST)` makes of the items' values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    /// The sum over the number of items that count (an exact count).
+    Mean,
+    Min,
+    Max,
+    /// How many items have a value (an exact count).
+    Count,
+}
+
+impl Aggregate {
+    pub const ALL: [Aggregate; 5] = [
+        Aggregate::Sum,
+        Aggregate::Mean,
+        Aggregate::Min,
+        Aggregate::Max,
+        Aggregate::Count,
+    ];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Aggregate::Sum => "sum",
+            Aggregate::Mean => "mean",
+            Aggregate::Min => "min",
+            Aggregate::Max => "max",
+            Aggregate::Count => "count",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Aggregate> {
+        Aggregate::ALL.into_iter().find(|a| a.keyword() == word)
+    }
+}
+
+/// `empty = …` in an aggregate: what an item whose expression reads an empty (or `—`) cell
+/// does. R `validate`'s `na.rm`: `ignore` is `na.rm = TRUE`, `undecided` is `na.rm = FALSE`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EmptyCells {
+    /// The check cannot be decided: it is skipped, with a note naming the empty cells.
+    #[default]
+    Undecided,
+    /// The item is left out (a mean divides by the items that have a value).
+    Ignore,
+    /// The item counts as zero (an XBRL nil item contributes nothing).
+    Zero,
+}
+
+impl EmptyCells {
+    pub const ALL: [EmptyCells; 3] = [EmptyCells::Undecided, EmptyCells::Ignore, EmptyCells::Zero];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            EmptyCells::Undecided => "undecided",
+            EmptyCells::Ignore => "ignore",
+            EmptyCells::Zero => "zero",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<EmptyCells> {
+        EmptyCells::ALL.into_iter().find(|e| e.keyword() == word)
+    }
 }
 
 impl Expr {
@@ -348,4 +422,68 @@ pub enum Body {
     Distinct { table: Spanned<String> },
     /// `TEXT[P1/"…", figure], TEXT[…]`: the figures an `unchecked` declaration explains.
     Cells(Vec<CellRef>),
+    /// Comparisons joined by `and`, `or`, `not`, `if … then …`: a plain comparison stays
+    /// [`Body::Compare`].
+    Condition(Condition),
+}
+
+/// A condition over comparisons, decided in three-valued (Kleene) logic: a comparison of
+/// rounded figures may be certainly true, certainly false, or undecidable.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// `left OP right` (boxed: the other kinds are a pointer or two)
+    Compare {
+        left: Box<Expr>,
+        op: Spanned<CompareOp>,
+        right: Box<Expr>,
+    },
+    And(Box<Condition>, Box<Condition>),
+    Or(Box<Condition>, Box<Condition>),
+    /// `not COND`; the span is the `not` keyword's.
+    Not(Box<Condition>, Span),
+    /// `if COND then COND`: the same as `not COND or COND`.
+    Implies {
+        premise: Box<Condition>,
+        conclusion: Box<Condition>,
+        span: Span,
+    },
+}
+
+impl Condition {
+    pub fn span(&self) -> Span {
+        match self {
+            Condition::Compare { left, right, .. } => left.span().to(right.span()),
+            Condition::And(a, b) | Condition::Or(a, b) => a.span().to(b.span()),
+            Condition::Not(inner, span) => span.to(inner.span()),
+            Condition::Implies {
+                conclusion, span, ..
+            } => span.to(conclusion.span()),
+        }
+    }
+
+    /// Every comparison of the condition, left to right.
+    pub fn comparisons(&self) -> Vec<(&Expr, CompareOp, &Expr)> {
+        let mut out = Vec::new();
+        self.push_comparisons(&mut out);
+        out
+    }
+
+    fn push_comparisons<'c>(&'c self, out: &mut Vec<(&'c Expr, CompareOp, &'c Expr)>) {
+        match self {
+            Condition::Compare { left, op, right } => out.push((left, op.value, right)),
+            Condition::And(a, b) | Condition::Or(a, b) => {
+                a.push_comparisons(out);
+                b.push_comparisons(out);
+            }
+            Condition::Not(inner, _) => inner.push_comparisons(out),
+            Condition::Implies {
+                premise,
+                conclusion,
+                ..
+            } => {
+                premise.push_comparisons(out);
+                conclusion.push_comparisons(out);
+            }
+        }
+    }
 }

@@ -151,6 +151,10 @@ pub fn is_word(text: &str) -> bool {
 }
 
 fn word(text: &str) -> TokenKind {
+    // `&` is part of labels (`全社会R&D经费`); standing alone it is another language's `and`.
+    if text == "&" || text == "&&" {
+        return TokenKind::Invalid(text.to_string());
+    }
     let is_number = text.starts_with(|c: char| c.is_ascii_digit())
         && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && text.bytes().filter(|&b| b == b'.').count() <= 1
@@ -210,6 +214,16 @@ mod tests {
                 Eof
             ]
         );
+    }
+
+    #[test]
+    fn an_ampersand_belongs_to_a_label_and_standing_alone_is_no_operator() {
+        assert_eq!(
+            kinds("全社会R&D经费")[0],
+            TokenKind::Word("全社会R&D经费".into())
+        );
+        assert_eq!(kinds("a & b")[1], TokenKind::Invalid("&".into()));
+        assert_eq!(kinds("a && b")[1], TokenKind::Invalid("&&".into()));
     }
 
     #[test]

@@ -64,6 +64,10 @@ type Parsed<T> = Result<T, Box<RuleError>>;
 /// balanced tree, so any length works.
 pub const MAX_NESTING: usize = 256;
 
+/// How many levels of [`MAX_NESTING`] one level of a condition (`not`, `if`, parentheses)
+/// takes: conditions nest at most 64 deep.
+const CONDITION_LEVEL: usize = 4;
+
 /// Chains of `+`/`-` with at least this many terms are built balanced (depth log₂ n); shorter
 /// ones left to right, as written.
 const BALANCE_FROM: usize = 64;
@@ -124,16 +128,17 @@ impl Parser<'_> {
     fn error(&self, expected: &str, help: Option<&str>) -> Box<RuleError> {
         let token = self.peek();
         if let TokenKind::Invalid(symbol) = &token.kind
-            && (symbol == "|" || symbol == "||")
+            && let Some(word) = boolean_word(symbol)
         {
             // Wherever it stands, "expected a rule kind" (or a cell) would miss the point.
             return Box::new(RuleError::NotAnOperator {
                 source_code: named(self.source),
                 span: token.span.into(),
                 symbol: symbol.clone(),
-                help: "conditions (\"this or that\") are not supported yet: write one rule for \
-                       each case; the operators are + - * / and = < <= > >="
-                    .to_string(),
+                help: format!(
+                    "write `{word}`: conditions are written in words (`and`, `or`, `not`, \
+                     `if … then …`); the operators are + - * / and = < <= > >="
+                ),
             });
         }
         Box::new(RuleError::Syntax {
@@ -244,6 +249,7 @@ impl Parser<'_> {
         let mut tolerance = None;
         let mut severity = None;
         let mut blame_weight = None;
+        let mut empty_as_zero = None;
         loop {
             match self.peek_word() {
                 Some("for") => {
@@ -265,6 +271,9 @@ impl Parser<'_> {
                     self.advance();
                     blame_weight = Some(self.blame_weight()?);
                 }
+                Some("empty") if self.peek_at(1).kind != TokenKind::LBracket => {
+                    empty_as_zero = Some(self.empty_as_zero()?);
+                }
                 _ => break,
             }
         }
@@ -277,6 +286,7 @@ impl Parser<'_> {
             tolerance,
             severity,
             blame_weight,
+            empty_as_zero,
             body,
         })
     }
@@ -299,6 +309,25 @@ impl Parser<'_> {
                 ),
             })
         })
+    }
+
+    /// `empty zero`: the only way a whole rule can read empty cells (an aggregate says more).
+    fn empty_as_zero(&mut self) -> Parsed<Span> {
+        let start = self.advance().span;
+        let word = self.word("`zero`")?;
+        if word.value == "zero" {
+            return Ok(start.to(word.span));
+        }
+        Err(Box::new(RuleError::Invalid {
+            source_code: named(self.source),
+            span: word.span.into(),
+            message: format!("a rule reads empty cells as `zero`, not `{}`", word.value),
+            help: Some(
+                "write `empty zero`; leaving empty cells out is for an aggregate: \
+                 mean(T[r, x] for r in rows(T), empty = ignore)"
+                    .to_string(),
+            ),
+        }))
     }
 
     fn severity(&mut self) -> Parsed<Spanned<Severity>> {
@@ -385,10 +414,149 @@ impl Parser<'_> {
                 _ => self.matrix_body(table),
             };
         }
+        Ok(match self.condition()? {
+            Condition::Compare { left, op, right } => Body::Compare {
+                left: *left,
+                op,
+                right: *right,
+            },
+            condition => Body::Condition(condition),
+        })
+    }
+
+    /// `if COND then COND`, or a chain of `or`.
+    fn condition(&mut self) -> Parsed<Condition> {
+        if self.at_keyword("if") {
+            self.enter_condition()?;
+            let span = self.advance().span;
+            let premise = Box::new(self.disjunction()?);
+            if self.peek_word() != Some("then") {
+                return Err(self.error(
+                    "`then`, or `and`/`or` to go on with the condition",
+                    Some("write `if CONDITION then CONDITION`"),
+                ));
+            }
+            self.advance();
+            let conclusion = Box::new(self.disjunction()?);
+            self.leave_condition();
+            return Ok(Condition::Implies {
+                premise,
+                conclusion,
+                span,
+            });
+        }
+        self.disjunction()
+    }
+
+    /// Whether the next token is the keyword `word`, not a table of that name (`if[…]`).
+    fn at_keyword(&self, word: &str) -> bool {
+        self.peek_word() == Some(word) && self.peek_at(1).kind != TokenKind::LBracket
+    }
+
+    fn disjunction(&mut self) -> Parsed<Condition> {
+        let mut operands = vec![self.conjunction()?];
+        while self.peek_word() == Some("or") {
+            self.advance();
+            operands.push(self.conjunction()?);
+        }
+        Ok(joined(operands, Condition::Or))
+    }
+
+    fn conjunction(&mut self) -> Parsed<Condition> {
+        let mut operands = vec![self.negation()?];
+        while self.peek_word() == Some("and") {
+            self.advance();
+            operands.push(self.negation()?);
+        }
+        Ok(joined(operands, Condition::And))
+    }
+
+    /// Open a level of condition nesting (`not`, `if`, parentheses): it counts as
+    /// [`CONDITION_LEVEL`] levels, since a condition's frames on the stack are several
+    /// expressions' worth.
+    fn enter_condition(&mut self) -> Parsed<()> {
+        for _ in 0..CONDITION_LEVEL {
+            self.enter("a condition")?;
+        }
+        Ok(())
+    }
+
+    fn leave_condition(&mut self) {
+        self.depth = self.depth.saturating_sub(CONDITION_LEVEL);
+    }
+
+    fn negation(&mut self) -> Parsed<Condition> {
+        if self.at_keyword("not") {
+            self.enter_condition()?;
+            let span = self.advance().span;
+            let inner = self.negation()?;
+            self.leave_condition();
+            return Ok(Condition::Not(Box::new(inner), span));
+        }
+        if !self.opens_condition() {
+            return self.comparison();
+        }
+        self.enter_condition()?;
+        self.advance();
+        let inner = self.condition()?;
+        self.expect(&TokenKind::RParen, "`)`")?;
+        self.leave_condition();
+        Ok(inner)
+    }
+
+    /// Whether a `(` here opens a condition (`(a > b or c > d)`) rather than an expression
+    /// (`(a + b) > c`): a comparison or a condition's keyword stands inside it (an expression
+    /// holds none, however deep), outside the brackets of a cell. Deciding by looking ahead, not by trying one and then the other, keeps
+    /// parsing linear and the stack as deep as the nesting.
+    fn opens_condition(&self) -> bool {
+        if self.peek().kind != TokenKind::LParen {
+            return false;
+        }
+        let (mut parens, mut brackets) = (0usize, 0usize);
+        for (ahead, token) in self.tokens.iter().enumerate().skip(self.position) {
+            match &token.kind {
+                TokenKind::LParen => parens += 1,
+                TokenKind::RParen => {
+                    parens = parens.saturating_sub(1);
+                    if parens == 0 {
+                        return false;
+                    }
+                }
+                TokenKind::LBracket => brackets += 1,
+                TokenKind::RBracket => brackets = brackets.saturating_sub(1),
+                _ if brackets != 0 => {}
+                TokenKind::Equal
+                | TokenKind::Less
+                | TokenKind::LessEqual
+                | TokenKind::Greater
+                | TokenKind::GreaterEqual => return true,
+                TokenKind::Word(word) => {
+                    let next_is_bracket = self
+                        .tokens
+                        .get(ahead + 1)
+                        .is_some_and(|t| t.kind == TokenKind::LBracket);
+                    if matches!(word.as_str(), "and" | "or" | "then" | "not" | "if")
+                        && !next_is_bracket
+                    {
+                        return true;
+                    }
+                }
+                TokenKind::Eof => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn comparison(&mut self) -> Parsed<Condition> {
         let left = self.expr()?;
         let op = self.compare_op()?;
         let right = self.expr()?;
-        Ok(Body::Compare { left, op, right })
+        Ok(Condition::Compare {
+            left: Box::new(left),
+            op,
+            right: Box::new(right),
+        })
     }
 
     fn matrix_body(&mut self, table: Spanned<String>) -> Parsed<Body> {
@@ -522,11 +690,19 @@ impl Parser<'_> {
             TokenKind::Word(word) => match self.peek_at(1).kind {
                 TokenKind::LBracket => Ok(Expr::Cell(self.cell_ref()?)),
                 TokenKind::LParen if word == "count" => {
+                    // `count(LIST)` counts the items of a list; `count(EXPR for x in LIST)` the
+                    // items whose expression has a value.
+                    let (position, depth) = (self.position, self.depth);
                     let start = self.advance().span;
                     self.advance();
-                    let list = self.list_expr()?;
-                    let end = self.expect(&TokenKind::RParen, "`)`")?;
-                    Ok(Expr::Count(list, start.to(end)))
+                    if let Ok(list) = self.list_expr()
+                        && self.peek().kind == TokenKind::RParen
+                    {
+                        let end = self.advance().span;
+                        return Ok(Expr::Count(list, start.to(end)));
+                    }
+                    (self.position, self.depth) = (position, depth);
+                    self.call(&word)
                 }
                 TokenKind::LParen => self.call(&word),
                 _ => Err(self.error(
@@ -546,29 +722,36 @@ impl Parser<'_> {
     }
 
     fn call_inner(&mut self, name: &str) -> Parsed<Expr> {
-        let Some(function) = Function::from_name(name) else {
+        let function = Function::from_name(name);
+        let aggregate = Aggregate::from_keyword(name);
+        if function.is_none() && aggregate.is_none() {
             return Err(self.error(
                 "a function",
-                Some("the functions are sum, share, growth, increment and count"),
+                Some(
+                    "the functions are sum, share, growth, increment and count, and the \
+                     aggregates sum, mean, min, max and count (AGG(EXPR for x in LIST))",
+                ),
             ));
-        };
+        }
         let start = self.advance().span;
-        let function = Spanned::new(function, start);
         self.expect(&TokenKind::LParen, "`(`")?;
         let first = self.expr()?;
-        if function.value == Function::Sum && self.peek_word() == Some("for") {
-            self.advance();
-            let variable = self.word("a variable name")?;
-            self.keyword("in")?;
-            let list = self.list_expr()?;
-            let end = self.expect(&TokenKind::RParen, "`)`")?;
-            return Ok(Expr::Comprehension {
-                body: Box::new(first),
-                variable,
-                list,
-                span: start.to(end),
-            });
-        }
+        let function = match (function, aggregate) {
+            (_, Some(aggregate)) if self.peek_word() == Some("for") => {
+                return self.aggregate(Spanned::new(aggregate, start), first);
+            }
+            (Some(function), _) => function,
+            (None, _) => {
+                return Err(self.error(
+                    "`for`",
+                    Some(&format!(
+                        "`{name}` aggregates an expression over a list: \
+                         {name}(T[r, column] for r in rows(T))"
+                    )),
+                ));
+            }
+        };
+        let function = Spanned::new(function, start);
         let mut args = vec![first];
         while self.eat(&TokenKind::Comma) {
             args.push(self.expr()?);
@@ -589,6 +772,49 @@ impl Parser<'_> {
             args,
             span: start.to(end),
         })
+    }
+
+    /// The rest of `AGG(EXPR for x in LIST[, empty = …])`, from `for`.
+    fn aggregate(&mut self, aggregate: Spanned<Aggregate>, body: Expr) -> Parsed<Expr> {
+        self.advance();
+        let variable = self.word("a variable name")?;
+        self.keyword("in")?;
+        let list = self.list_expr()?;
+        let empty = if self.eat(&TokenKind::Comma) {
+            Some(self.empty_cells()?)
+        } else {
+            None
+        };
+        let end = self.expect(&TokenKind::RParen, "`)` or `, empty = …`")?;
+        Ok(Expr::Comprehension {
+            span: aggregate.span.to(end),
+            aggregate,
+            body: Box::new(body),
+            variable,
+            list: Box::new(list),
+            empty,
+        })
+    }
+
+    /// `empty = ignore | zero | undecided`
+    fn empty_cells(&mut self) -> Parsed<Spanned<EmptyCells>> {
+        let help = "write `empty = ignore` (leave empty cells out), `empty = zero` (count them \
+                    as 0) or `empty = undecided` (the default: the check is skipped)";
+        if self.peek_word() != Some("empty") {
+            return Err(self.error("`empty = …`", Some(help)));
+        }
+        let start = self.advance().span;
+        self.expect(&TokenKind::Equal, "`=`")?;
+        let word = self.word("ignore, zero or undecided")?;
+        match EmptyCells::from_keyword(&word.value) {
+            Some(empty) => Ok(Spanned::new(empty, start.to(word.span))),
+            None => Err(Box::new(RuleError::Invalid {
+                source_code: named(self.source),
+                span: word.span.into(),
+                message: format!("`{}` is not a way to treat empty cells", word.value),
+                help: Some(help.to_string()),
+            })),
+        }
     }
 
     fn cell_ref(&mut self) -> Parsed<CellRef> {
@@ -720,6 +946,37 @@ impl Parser<'_> {
                 None,
             )),
         }
+    }
+}
+
+/// A chain of `and` (or of `or`) as a balanced tree, so that passes that walk it recursively
+/// go log₂ n deep, however long the chain: both are associative.
+fn joined(
+    mut operands: Vec<Condition>,
+    join: fn(Box<Condition>, Box<Condition>) -> Condition,
+) -> Condition {
+    if operands.len() <= 1 {
+        let zero = || Box::new(Expr::Number(Spanned::new(Decimal::ZERO, Span::default())));
+        return operands.pop().unwrap_or_else(|| Condition::Compare {
+            left: zero(),
+            op: Spanned::new(CompareOp::Equal, Span::default()),
+            right: zero(),
+        });
+    }
+    let right = operands.split_off(operands.len() / 2);
+    join(
+        Box::new(joined(operands, join)),
+        Box::new(joined(right, join)),
+    )
+}
+
+/// The word the rules language has for another language's boolean operator, if it is one.
+fn boolean_word(symbol: &str) -> Option<&'static str> {
+    match symbol {
+        "|" | "||" => Some("or"),
+        "&" | "&&" => Some("and"),
+        "!" => Some("not"),
+        _ => None,
     }
 }
 
@@ -915,7 +1172,7 @@ mod tests {
             assert_eq!(found, symbol, "{text}");
             assert_eq!(span.offset(), text.find('|').unwrap(), "{text}");
             assert_eq!(span.len(), symbol.len(), "{text}");
-            assert!(help.contains("not supported yet"), "{help}");
+            assert!(help.contains("write `or`"), "{help}");
             let message = errors[0].to_string();
             assert_eq!(
                 message,
@@ -938,5 +1195,237 @@ mod tests {
         for function in ["sum", "share", "growth", "increment", "count"] {
             assert!(help.contains(function), "{help} names `{function}`");
         }
+    }
+
+    fn condition(text: &str) -> Condition {
+        let file = parse(&format!("expr e \"d\" {text}\n")).unwrap();
+        match file.rules.into_iter().next().unwrap().body {
+            Body::Condition(condition) => condition,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    /// The shape of a condition: `and`, `or`, `not`, `if`, and `c` for a comparison.
+    fn shape(condition: &Condition) -> String {
+        match condition {
+            Condition::Compare { .. } => "c".to_string(),
+            Condition::And(a, b) => format!("and({}, {})", shape(a), shape(b)),
+            Condition::Or(a, b) => format!("or({}, {})", shape(a), shape(b)),
+            Condition::Not(inner, _) => format!("not({})", shape(inner)),
+            Condition::Implies {
+                premise,
+                conclusion,
+                ..
+            } => format!("if({}, {})", shape(premise), shape(conclusion)),
+        }
+    }
+
+    #[test]
+    fn conditions_bind_not_then_and_then_or_and_if_takes_the_rest() {
+        for (text, expected) in [
+            ("T[r, a] <= 0 or T[r, b] > 0", "or(c, c)"),
+            (
+                "T[r, a] > 0 or T[r, b] > 0 and T[r, c] > 0",
+                "or(c, and(c, c))",
+            ),
+            ("not T[r, a] > 0 and T[r, b] > 0", "and(not(c), c)"),
+            (
+                "if T[r, a] > 0 then T[r, b] > 0 or T[r, c] = 0",
+                "if(c, or(c, c))",
+            ),
+            (
+                "(T[r, a] > 0 or T[r, b] > 0) and T[r, c] > 0",
+                "and(or(c, c), c)",
+            ),
+            (
+                "not (T[r, a] + 1) * 2 > 0 or (T[r, b]) > 0",
+                "or(not(c), c)",
+            ),
+            (
+                "if (if T[r, a] > 0 then T[r, b] > 0) then 1 > 0",
+                "if(if(c, c), c)",
+            ),
+        ] {
+            assert_eq!(shape(&condition(text)), expected, "{text}");
+        }
+        // A lone comparison stays a comparison, parenthesised sides and all.
+        let file = parse("expr e \"d\" (T[r, a] + T[r, b]) / 2 > T[r, c]\n").unwrap();
+        assert!(matches!(file.rules[0].body, Body::Compare { .. }));
+    }
+
+    #[test]
+    fn a_condition_keeps_the_span_of_every_comparison() {
+        let text = "expr e \"d\" if T[r, a] > 0 then T[r, b] > 0\n";
+        let file = parse(text).unwrap();
+        let Body::Condition(condition) = &file.rules[0].body else {
+            panic!()
+        };
+        let spans: Vec<&str> = condition
+            .comparisons()
+            .iter()
+            .map(|(l, _, r)| &text[l.span().offset..r.span().offset + r.span().length])
+            .collect();
+        assert_eq!(spans, ["T[r, a] > 0", "T[r, b] > 0"]);
+        let span = condition.span();
+        assert_eq!(
+            &text[span.offset..span.offset + span.length],
+            "if T[r, a] > 0 then T[r, b] > 0"
+        );
+    }
+
+    /// The one error of a rules file, with the text its span covers.
+    fn one_error(text: &str) -> (RuleError, String) {
+        let mut errors = parse(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{text}: {errors:?}");
+        let error = errors.remove(0);
+        let span = match &error {
+            RuleError::Syntax { span, .. }
+            | RuleError::Invalid { span, .. }
+            | RuleError::NotAnOperator { span, .. }
+            | RuleError::TooDeep { span, .. } => *span,
+            other => panic!("{other:?}"),
+        };
+        let covered = text[span.offset()..span.offset() + span.len()].to_string();
+        (error, covered)
+    }
+
+    #[test]
+    fn a_malformed_condition_is_an_error_on_the_token_that_broke_it() {
+        for (text, covered, expected) in [
+            ("expr e \"d\" if T[r, a] > 0 T[r, b] > 0\n", "T", "`then`"),
+            (
+                "expr e \"d\" T[r, a] > 0 and\n",
+                "",
+                "a cell, a number or a function call",
+            ),
+            (
+                "expr e \"d\" T[r, a] > 0 or or T[r, b] > 0\n",
+                "or",
+                "a cell",
+            ),
+            ("expr e \"d\" (T[r, a] > 0 or T[r, b] > 0\n", "", "`)`"),
+            ("expr e \"d\" not T[r, a]\n", "", "a comparison"),
+            ("expr e \"d\" T[r, a] > 0 and T[r, b]\n", "", "a comparison"),
+        ] {
+            let (error, found) = one_error(text);
+            assert_eq!(found, covered, "{text}: {error:?}");
+            let RuleError::Syntax { expected: said, .. } = &error else {
+                panic!("{text}: {error:?}")
+            };
+            assert!(said.contains(expected), "{text}: {said}");
+        }
+    }
+
+    #[test]
+    fn another_languages_boolean_operator_points_at_the_word_to_write() {
+        for (text, symbol, word) in [
+            ("expr e \"d\" T[r, a] > 0 & T[r, b] > 0\n", "&", "and"),
+            ("expr e \"d\" T[r, a] > 0 && T[r, b] > 0\n", "&&", "and"),
+            ("expr e \"d\" T[r, a] <= 0 | T[r, b] > 0\n", "|", "or"),
+            ("expr e \"d\" ! T[r, a] > 0\n", "!", "not"),
+        ] {
+            let (error, covered) = one_error(text);
+            assert_eq!(covered, symbol, "{text}");
+            let RuleError::NotAnOperator { help, .. } = &error else {
+                panic!("{text}: {error:?}")
+            };
+            assert!(help.contains(&format!("write `{word}`")), "{help}");
+        }
+    }
+
+    #[test]
+    fn conditions_nested_past_the_limit_are_an_error_not_a_stack_overflow() {
+        let limit = MAX_NESTING / CONDITION_LEVEL;
+        let nots = |n: usize| format!("expr e \"d\" {}T[r, a] > 0\n", "not ".repeat(n));
+        assert!(parse(&nots(limit)).is_ok());
+        assert!(matches!(
+            one_error(&nots(100_000)).0,
+            RuleError::TooDeep { .. }
+        ));
+        let ors = |n: usize| format!("expr e \"d\" {}\n", vec!["T[r, a] > 0"; n].join(" or "));
+        // A chain of `or` is no nesting: it is built balanced.
+        let Body::Condition(chain) = &parse(&ors(100_000)).unwrap().rules[0].body else {
+            panic!()
+        };
+        assert_eq!(chain.comparisons().len(), 100_000);
+        let parens = |n: usize| {
+            format!(
+                "expr e \"d\" {}T[r, a] > 0{}\n",
+                "(".repeat(n),
+                ")".repeat(n)
+            )
+        };
+        assert!(parse(&parens(limit)).is_ok());
+        assert!(matches!(
+            one_error(&parens(2_000)).0,
+            RuleError::TooDeep { .. }
+        ));
+    }
+
+    fn aggregate_of(text: &str) -> (Aggregate, Option<EmptyCells>) {
+        let file = parse(&format!("expr e \"d\" {text} >= 1\n")).unwrap();
+        let Body::Compare { left, .. } = &file.rules[0].body else {
+            panic!("{text}")
+        };
+        match left {
+            Expr::Comprehension {
+                aggregate, empty, ..
+            } => (aggregate.value, empty.as_ref().map(|e| e.value)),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn aggregates_over_a_list_with_a_choice_for_empty_cells() {
+        use Aggregate::*;
+        assert_eq!(
+            aggregate_of("mean(T[r, profit] for r in rows(T), empty = ignore)"),
+            (Mean, Some(EmptyCells::Ignore))
+        );
+        assert_eq!(aggregate_of("min(T[r, x] for r in rows(T))"), (Min, None));
+        assert_eq!(
+            aggregate_of("max(T[r, x] / 2 for r in [a, b], empty = undecided)"),
+            (Max, Some(EmptyCells::Undecided))
+        );
+        assert_eq!(
+            aggregate_of("sum(T[r, x] for r in rows(T) - [合计], empty = zero)"),
+            (Sum, Some(EmptyCells::Zero))
+        );
+        assert_eq!(
+            aggregate_of("count(T[r, x] for r in rows(T))"),
+            (Count, None)
+        );
+        // `count(LIST)` still counts a list's items.
+        let file = parse("expr e \"d\" count(rows(T) - [合计]) >= 1\n").unwrap();
+        let Body::Compare { left, .. } = &file.rules[0].body else {
+            panic!()
+        };
+        assert!(matches!(left, Expr::Count(..)));
+    }
+
+    #[test]
+    fn a_rule_may_read_empty_cells_as_zero_and_says_so_on_the_word_otherwise() {
+        let file = parse("sum s \"d\" empty zero T[合计, x] = sum(T[[a, b], x])\n").unwrap();
+        assert!(file.rules[0].empty_as_zero.is_some());
+        let (error, covered) = one_error("sum s \"d\" empty ignore T[合计, x] = T[a, x]\n");
+        assert_eq!(covered, "ignore");
+        assert!(matches!(error, RuleError::Invalid { .. }));
+    }
+
+    #[test]
+    fn a_malformed_aggregate_is_an_error_on_its_token() {
+        let (error, covered) = one_error("expr e \"d\" mean(T[r, x]) > 0\n");
+        assert_eq!(covered, ")");
+        assert!(matches!(&error, RuleError::Syntax { expected, .. } if expected == "`for`"));
+        let (error, covered) =
+            one_error("expr e \"d\" mean(T[r, x] for r in rows(T), empty = maybe) > 0\n");
+        assert_eq!(covered, "maybe");
+        assert!(
+            matches!(&error, RuleError::Invalid { help: Some(help), .. } if help.contains("empty = ignore"))
+        );
+        let (_, covered) = one_error("expr e \"d\" mean(T[r, x] for r in rows(T), na.rm) > 0\n");
+        assert_eq!(covered, "na.rm");
+        let (_, covered) = one_error("expr e \"d\" max(T[r, x] for r in rows(T) > 0\n");
+        assert_eq!(covered, ">");
     }
 }

@@ -147,6 +147,27 @@ pub fn expand(dataset: &Dataset, program: &Program) -> Vec<Expanded> {
                     }
                 }
             }
+            // A condition adds nothing up: it reads its cells.
+            Work::Condition(condition) => {
+                for check in 0..compiled.work.check_count() {
+                    let grounder = Grounder {
+                        dataset,
+                        program,
+                        loops: &condition.loops,
+                        check,
+                    };
+                    let mut cells = Vec::new();
+                    let read = condition.condition.comparisons().into_iter().try_for_each(
+                        |(left, _, right)| {
+                            grounder.collect(left, &mut cells)?;
+                            grounder.collect(right, &mut cells)
+                        },
+                    );
+                    if read.is_some() {
+                        push(check, Shape::Cells(cells));
+                    }
+                }
+            }
             Work::Sums(sums) => {
                 for (check, sum) in sums.iter().enumerate() {
                     push(
@@ -284,6 +305,8 @@ impl Grounder<'_> {
                 let (a, b) = (self.form(a)?, self.form(b)?);
                 Linear::atom(Atom::Growth(Box::new(a), Box::new(b)))
             }
+            // A mean, minimum or maximum has no linear form; the lints leave such a check out.
+            CompiledExpr::Aggregate { .. } => return None,
         })
     }
 
@@ -305,7 +328,7 @@ impl Grounder<'_> {
                     out.push(parts);
                 }
             }
-            CompiledExpr::Number(_) | CompiledExpr::Cell(_) => {}
+            CompiledExpr::Number(_) | CompiledExpr::Cell(_) | CompiledExpr::Aggregate { .. } => {}
             CompiledExpr::Negate(a) => self.sums(a, out)?,
             CompiledExpr::Share(a, b)
             | CompiledExpr::Growth(a, b)

@@ -300,6 +300,12 @@ fn groups_used<'r>(
             expr_names(left, &mut names);
             expr_names(right, &mut names);
         }
+        Body::Condition(condition) => {
+            for (left, _, right) in condition.comparisons() {
+                expr_names(left, &mut names);
+                expr_names(right, &mut names);
+            }
+        }
         Body::Matrix { rows, columns, .. } => {
             list(rows, &mut names);
             list(columns, &mut names);

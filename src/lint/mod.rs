@@ -295,6 +295,7 @@ impl<'a> Context<'a> {
 fn body_span(body: &Body) -> Span {
     match body {
         Body::Compare { left, right, .. } => left.span().to(right.span()),
+        Body::Condition(condition) => condition.span(),
         Body::Hierarchy { table, columns } => columns
             .as_ref()
             .map_or(table.span, |c| table.span.to(c.span())),

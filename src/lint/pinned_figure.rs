@@ -82,6 +82,12 @@ fn cells_of(body: &Body) -> Vec<&CellRef> {
             push_cells(left, &mut cells);
             push_cells(right, &mut cells);
         }
+        Body::Condition(condition) => {
+            for (left, _, right) in condition.comparisons() {
+                push_cells(left, &mut cells);
+                push_cells(right, &mut cells);
+            }
+        }
         Body::Cells(named) => cells.extend(named),
         _ => {}
     }

@@ -10,6 +10,7 @@
 
 use super::Report;
 use crate::engine::program::CellId;
+use crate::lang::ast::Kind;
 use crate::source::Stored;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -37,6 +38,9 @@ fn outward(bound: Decimal, strategy: RoundingStrategy) -> String {
 #[derive(Serialize)]
 struct Document<'a> {
     summary: Summary,
+    /// Per rule, in the order of the rules files: its checks and how they went (R
+    /// `validate`'s `summary()`).
+    rules: Vec<RuleSummary<'a>>,
     findings: Vec<Finding<'a>>,
     notes: Vec<Note<'a>>,
     /// Problems of the inputs: each kept the checks that depend on it from running.
@@ -89,6 +93,19 @@ struct Summary {
     /// Undecided checks not listed in `notes`: past `--max-findings`.
     #[serde(skip_serializing_if = "is_zero")]
     notes_left_out: usize,
+}
+
+/// One rule's checks: `checks` = `passed` + `failed` + `skipped` + `not_checked`.
+#[derive(Serialize)]
+struct RuleSummary<'a> {
+    rule: &'a str,
+    kind: &'static str,
+    severity: &'static str,
+    checks: usize,
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    not_checked: usize,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -241,6 +258,9 @@ struct Expected {
 #[derive(Serialize)]
 struct Note<'a> {
     rule: &'a str,
+    /// `undecided` (the figures cannot decide it), `empty_cell` (a cell it needs is empty or
+    /// `—`: R's `NA`; `cells` are the empty ones) or `no_such_cell` (the year before the first).
+    reason: &'static str,
     message: &'a str,
     cells: Vec<Cell>,
 }
@@ -408,7 +428,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             known: outcome.known,
             changed: outcome.changed,
             findings_left_out: outcome.findings_left_out,
-            notes_left_out: outcome.notes_left_out,
+            notes_left_out: outcome.notes_left_out + outcome.skips_left_out,
             coverage: outcome.coverage.as_ref().map(|coverage| CoverageSummary {
                 figures: coverage.figures(),
                 covered: coverage.covered(),
@@ -437,6 +457,26 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                     .collect(),
             }),
         },
+        rules: report
+            .program
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.kind != Kind::Unchecked)
+            .map(|(index, rule)| {
+                let counts = outcome.per_rule.get(index).copied().unwrap_or_default();
+                RuleSummary {
+                    rule: &rule.id,
+                    kind: rule.kind.keyword(),
+                    severity: rule.severity.keyword(),
+                    checks: rule.work.check_count(),
+                    passed: counts.passed,
+                    failed: counts.failed,
+                    skipped: counts.skipped,
+                    not_checked: counts.not_checked,
+                }
+            })
+            .collect(),
         findings: outcome
             .findings
             .iter()
@@ -471,15 +511,21 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                 blame: blame(index),
             })
             .collect(),
-        notes: outcome
-            .notes
-            .iter()
-            .map(|n| Note {
-                rule: &n.rule_id,
-                message: &n.message,
-                cells: cells(&n.cells),
-            })
-            .collect(),
+        notes: {
+            // Undecided checks and skipped ones, in report order.
+            let mut notes: Vec<&crate::finding::Note> =
+                outcome.notes.iter().chain(&outcome.skips).collect();
+            notes.sort_by_key(|n| (n.rule, n.check));
+            notes
+                .into_iter()
+                .map(|n| Note {
+                    rule: &n.rule_id,
+                    reason: n.reason.keyword(),
+                    message: &n.message,
+                    cells: cells(&n.cells),
+                })
+                .collect()
+        },
         input_errors: report
             .error_views()
             .into_iter()

@@ -59,8 +59,8 @@ fn placeless(cell: &Value) -> Value {
     cell
 }
 
-/// Each finding's rule, kind, severity, message, figures, cells and blamed cells (without their
-/// places).
+/// Each finding's rule, kind, severity, message, figures, cells, blamed cells and relabelled
+/// rows (without their places).
 fn comparable(json: &Value) -> Vec<Value> {
     findings(json)
         .iter()
@@ -76,6 +76,19 @@ fn comparable(json: &Value) -> Vec<Value> {
             if let Some(suspects) = f["blame"]["suspects"].as_array() {
                 let suspects: Vec<Value> = suspects.iter().map(placeless).collect();
                 f["blame"]["suspects"] = Value::Array(suspects);
+            }
+            if let Some(relabelled) = f["blame"]["relabelled"].as_array_mut() {
+                for rows in relabelled {
+                    for side in ["printed_in", "belongs_to"] {
+                        let cells: Vec<Value> = rows[side]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(placeless)
+                            .collect();
+                        rows[side] = Value::Array(cells);
+                    }
+                }
             }
             f
         })

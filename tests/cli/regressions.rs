@@ -33,7 +33,7 @@ fn a_pipe_in_a_rule_is_reported_at_the_pipe_as_no_operator() {
             "crossfoot::rules::syntax",
             "`|` is not an operator of the rules language",
             "tests/fixtures/errors/not_an_operator/rules/b1.rules:6:49",
-            "not supported yet",
+            "write `or`",
             "1 input error; nothing was checked",
         ],
     );
@@ -128,4 +128,35 @@ fn a_message_says_how_far_the_figures_differ_and_never_rounds_the_gap_up() {
         human.stdout
     );
     assert!(!human.stdout.contains("0.17"), "{}", human.stdout);
+}
+
+/// The JSON `notes` listed only undecided checks: a check skipped for an empty cell was counted
+/// in `skipped` and explained nowhere.
+#[test]
+fn every_skipped_check_is_a_json_note_with_its_reason_and_empty_cells() {
+    let run = check(&[
+        "--data",
+        "tests/fixtures/sum/data",
+        "--rules",
+        "tests/fixtures/sum/rules",
+        "--format",
+        "json",
+    ]);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json)[5], 1, "one skipped check");
+    let notes = json["notes"].as_array().unwrap();
+    let [note] = notes.as_slice() else {
+        panic!("one note per skipped check: {notes:?}")
+    };
+    assert_eq!(note["reason"], "empty_cell");
+    let values: Vec<&str> = note["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["—"]);
+    let rules = json["rules"].as_array().unwrap();
+    let skipped: u64 = rules.iter().map(|r| r["skipped"].as_u64().unwrap()).sum();
+    assert_eq!(skipped, 1, "the per-rule counts add up to the summary");
 }
