@@ -27,6 +27,77 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
             }
         }
     }
+    if year_pairs(t, Axis::Column).is_empty() {
+        out.extend(implied_prior_years(t, table));
+    }
+    out
+}
+
+/// Where a table prints growth rates but not last year's figures: last year's figure each
+/// part's rate implies (`金额 / (1 + 增长 / 100)`) adds up to the one the total's rate implies.
+fn implied_prior_years(t: &Table, table: usize) -> Vec<Candidate> {
+    let id = t.id();
+    let mut out = Vec::new();
+    let rates: Vec<usize> = indices(t, Axis::Column)
+        .filter(|&c| {
+            let p = path_of(t, Axis::Column, c);
+            is_change(&p) && is_percent(&p)
+        })
+        .collect();
+    for total in indices(t, Axis::Row) {
+        let Some(total_name) = path(t, Axis::Row, total) else {
+            continue;
+        };
+        for (reading, parts) in super::totals::readings(t, Axis::Row, total)
+            .into_iter()
+            .enumerate()
+        {
+            let Some(part_names) = parts
+                .iter()
+                .map(|&p| path(t, Axis::Row, p))
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            let list = part_names.join(", ");
+            for &rate in &rates {
+                let rate_path = path_of(t, Axis::Column, rate);
+                let Some(rate_name) = path(t, Axis::Column, rate) else {
+                    continue;
+                };
+                for value in indices(t, Axis::Column) {
+                    let value_path = path_of(t, Axis::Column, value);
+                    if !is_additive(&value_path) {
+                        continue;
+                    }
+                    let Some(value_name) = path(t, Axis::Column, value) else {
+                        continue;
+                    };
+                    let closeness =
+                        i32::try_from(shared_prefix(&rate_path, &value_path)).unwrap_or(0);
+                    out.push(Candidate {
+                        table,
+                        kind: "growth",
+                        name: "implied_prior",
+                        description: format!(
+                            "Last year's {} that each row's {} implies adds up to the {} row's",
+                            words(t, Axis::Column, value),
+                            words(t, Axis::Column, rate),
+                            words(t, Axis::Row, total)
+                        ),
+                        slot: format!("implied:{id}:{total}:{rate}"),
+                        preference: closeness * 10 - i32::try_from(reading).unwrap_or(0),
+                        merge: None,
+                        item: String::new(),
+                        loops: Vec::new(),
+                        body: format!(
+                            "{id}[{total_name}, {value_name}] / (1 + {id}[{total_name}, {rate_name}] / 100) = sum({id}[k, {value_name}] / (1 + {id}[k, {rate_name}] / 100) for k in [{list}])"
+                        ),
+                    });
+                }
+            }
+        }
+    }
     out
 }
 

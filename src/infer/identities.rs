@@ -1,6 +1,6 @@
 //! Cross-table identities: the same column printed in two tables, for the rows both name
-//! (附表 9's `金额` again as 表 2-1's `成交额`), and the same row printed in two tables, for
-//! the columns both name. Rows (columns) are matched by the label the rules language names
+//! (附表 9's `金额` again as 表 2-1's `成交额`), and the same row printed in two tables under
+//! other names, for the columns both name (表 4-1's `粤港澳大湾区` row is 表 4-8's `合计`). Rows (columns) are matched by the label the rules language names
 //! them by in both tables; a pair of columns is proposed when at least [`MIN_SUPPORT`] of
 //! their figures with three or more digits print alike, so small numbers (ranks, 0.0) never
 //! make an identity. The engine then checks every matched row, as two printings of a figure.
@@ -100,13 +100,22 @@ fn pair(a: &Table, a_index: usize, b: &Table, axis: Axis) -> Vec<Candidate> {
         return Vec::new();
     }
     let across = other_axis(axis);
+    // Rows both tables name are compared column by column (`Axis::Row`); the same row read
+    // again column-wise would only repeat those checks.
+    let named_alike: Vec<(usize, usize)> = match axis {
+        Axis::Row => Vec::new(),
+        Axis::Column => matched(a, b, Axis::Row)
+            .into_iter()
+            .map(|(x, y, _)| (x, y))
+            .collect(),
+    };
     let mut out = Vec::new();
     for a_line in 0..across.paths(a).len() {
         if is_rank(&path_of(a, across, a_line)) {
             continue;
         }
         for b_line in 0..across.paths(b).len() {
-            if is_rank(&path_of(b, across, b_line)) {
+            if is_rank(&path_of(b, across, b_line)) || named_alike.contains(&(a_line, b_line)) {
                 continue;
             }
             let cell = |t: &Table, line: usize, other: usize| match axis {

@@ -8,7 +8,8 @@
 //! and checked by the engine itself, with the same rounding intervals as `check`, so a rule is
 //! kept only where the figures support it:
 //!
-//! - at least [`MIN_SUPPORT`] checks pass (no rule from a coincidence of one or two cells);
+//! - the passing checks read at least [`MIN_FIGURES`] figures (no rule from a coincidence of
+//!   one or two cells: three printings of one figure, a total and its five parts);
 //! - at most one check in [`FAILURES_PER_CHECK`] fails, and never more than [`MAX_FAILURES`]:
 //!   those are written under the rule as *candidate findings* for the reviewer;
 //! - where several proposals explain the same figures (which column a share is of), the best
@@ -36,8 +37,10 @@ use crate::table::manifest::Dataset;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// The fewest passing checks a proposal needs.
+/// The fewest printings of a figure that make a cross-table identity (or years a change).
 pub const MIN_SUPPORT: usize = 3;
+/// The fewest figures the passing checks of a proposal must read.
+pub const MIN_FIGURES: usize = 6;
 /// A proposal may fail one check in this many (and no more than [`MAX_FAILURES`]).
 pub const FAILURES_PER_CHECK: usize = 8;
 /// The most failed checks a proposal may have, as candidate findings.
@@ -110,9 +113,9 @@ impl Support {
             && failed * FAILURES_PER_CHECK <= self.passed + failed
     }
 
-    /// Viable, and supported by at least [`MIN_SUPPORT`] passing checks.
+    /// Viable, and its passing checks read at least [`MIN_FIGURES`] figures.
     fn accepted(&self) -> bool {
-        self.viable() && self.passed >= MIN_SUPPORT
+        self.viable() && self.figures.len() >= MIN_FIGURES
     }
 
     /// Better supported: more checks passed, then fewer failed.
@@ -328,33 +331,40 @@ fn merge(
 mod tests {
     use super::*;
 
-    fn support(passed: usize, failed: usize) -> Support {
+    fn support(passed: usize, failed: usize, figures: usize) -> Support {
         Support {
             passed,
             failed: vec![(Vec::new(), String::new()); failed],
-            figures: BTreeSet::new(),
+            figures: (0..figures)
+                .map(|row| CellId {
+                    table: 0,
+                    row,
+                    column: 0,
+                })
+                .collect(),
         }
     }
 
     #[test]
-    fn a_rule_needs_three_passing_checks_and_few_failures() {
-        assert!(!support(2, 0).accepted(), "two cells may agree by chance");
-        assert!(support(3, 0).accepted());
+    fn a_rule_needs_six_figures_and_few_failures() {
         assert!(
-            !support(6, 1).accepted(),
+            !support(2, 0, 4).accepted(),
+            "two pairs of cells may agree by chance"
+        );
+        assert!(support(3, 0, 6).accepted());
+        assert!(support(1, 0, 6).accepted(), "a total and its five parts");
+        assert!(
+            !support(6, 1, 18).accepted(),
             "one failure in seven is too many"
         );
         assert!(
-            support(7, 1).accepted(),
+            support(7, 1, 21).accepted(),
             "one failure in eight is a candidate finding"
         );
         assert!(
-            !support(100, 6).accepted(),
+            !support(100, 6, 300).accepted(),
             "at most five candidate findings"
         );
-        assert!(
-            support(1, 0).viable(),
-            "a column of a total may be merged with others"
-        );
+        assert!(!support(0, 0, 0).viable());
     }
 }

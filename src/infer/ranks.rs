@@ -66,6 +66,21 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
                 kind: "rank",
                 name: "numbering",
                 description: format!(
+                    "{} numbers the rows of each group 1, 2, 3 …: no number missing or printed twice",
+                    words(t, Axis::Column, rank)
+                ),
+                slot: format!("numbering:{id}:{rank}"),
+                preference: -1,
+                merge: None,
+                item: String::new(),
+                loops: Vec::new(),
+                body: format!("{id} sequence {rank_name} by group"),
+            });
+            out.push(Candidate {
+                table,
+                kind: "rank",
+                name: "numbering",
+                description: format!(
                     "{} numbers the rows 1, 2, 3 … down the table: no rank missing or printed twice",
                     words(t, Axis::Column, rank)
                 ),

@@ -35,7 +35,7 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
 
 /// The parts of a total: as labelled, and (when it differs) without the rows that follow an
 /// `其中` row.
-fn readings(table: &Table, axis: Axis, total: usize) -> Vec<Vec<usize>> {
+pub(super) fn readings(table: &Table, axis: Axis, total: usize) -> Vec<Vec<usize>> {
     let paths = axis.paths(table);
     let total_path = path_of(table, axis, total);
     let Some(position) = total_position(&total_path) else {
