@@ -50,6 +50,7 @@ fn implied_prior_years(t: &Table, table: usize) -> Vec<Candidate> {
         };
         for (reading, parts) in super::totals::readings(t, Axis::Row, total)
             .into_iter()
+            .map(|reading| reading.parts)
             .enumerate()
         {
             let Some(part_names) = parts

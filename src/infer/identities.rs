@@ -32,7 +32,7 @@ pub fn candidates(dataset: &Dataset, chosen: &[usize]) -> Vec<Candidate> {
     out
 }
 
-fn other_axis(axis: Axis) -> Axis {
+pub(super) fn other_axis(axis: Axis) -> Axis {
     match axis {
         Axis::Row => Axis::Column,
         Axis::Column => Axis::Row,
@@ -42,7 +42,7 @@ fn other_axis(axis: Axis) -> Axis {
 /// The lines (rows for `Axis::Row`) both tables name alike: (line in a, line in b, name).
 /// A total line (`合计`) totals what its table lists, so it is matched only when the two tables
 /// list the same lines: a region's `合计` is not the nation's.
-fn matched(a: &Table, b: &Table, axis: Axis) -> Vec<(usize, usize, String)> {
+pub(super) fn matched(a: &Table, b: &Table, axis: Axis) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     for (line, labels) in axis.paths(a).iter().enumerate() {
         if is_rank(labels) {

@@ -44,6 +44,8 @@ pub struct Measured {
     pub table_findings: Vec<(String, bool)>,
     /// The false alarms, one line each.
     pub wrong_checks: Vec<String>,
+    /// The inferred rules with a check no reviewed check reads alike, for a reviewer to read.
+    pub new_rules: Vec<String>,
     /// Per table, the figures the reviewed rules cover and the inferred do not.
     pub missed_by_table: Vec<(String, usize)>,
 }
@@ -127,6 +129,11 @@ fn measure(reviewed: &Checked, proposed: &Checked) -> Measured {
         }
     }
     measured.rules_wrong = rules_wrong.len();
+    measured.new_rules = rules_not_agreed
+        .iter()
+        .filter_map(|&rule| proposed.program.rules.get(rule))
+        .map(|rule| rule.id.clone())
+        .collect();
     measured.rules_agreed = measured.rules - rules_not_agreed.len();
     for finding in &reviewed.outcome.findings {
         let in_text = finding.cells.iter().any(|c| is_text(dataset, *c));
@@ -285,6 +292,11 @@ pub fn summarize(m: &Measured) -> String {
         out,
         "figures the reviewed rules cover and the inferred do not, by table: {}",
         missed.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "rules with a check no reviewed check reads alike: {}",
+        m.new_rules.join(", ")
     );
     if !m.wrong_checks.is_empty() {
         let _ = writeln!(out, "false alarms:");

@@ -150,6 +150,7 @@ pub fn infer(dataset: &Dataset, selected: &[String]) -> Inferred {
         candidates.extend(ranks::candidates(dataset, table));
     }
     candidates.extend(identities::candidates(dataset, &chosen));
+    candidates.extend(ratios::across_tables(dataset, &chosen));
     let judged = judge(dataset, &candidates);
     let kept = best_of_slots(&candidates, &judged);
     let proposals = merge(dataset, &candidates, &judged, &kept);

@@ -3,7 +3,7 @@
 //! (`sequence`), for a name list that prints no figure to rank by.
 
 use super::Candidate;
-use super::layout::{indices, is_additive, is_rank, path_of, shared_prefix};
+use super::layout::{indices, is_additive, is_count, is_rank, path_of, shared_prefix};
 use super::paths::{path, words};
 use crate::engine::resolve::Axis;
 use crate::table::manifest::Dataset;
@@ -42,7 +42,10 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
             let Some(value_name) = path(t, Axis::Column, value) else {
                 continue;
             };
-            let closeness = i32::try_from(shared_prefix(&rank_path, &value_path)).unwrap_or(0);
+            // Where several columns order the rows alike, the one printed beside the rank,
+            // then an amount rather than a count: the book ranks by 成交额.
+            let closeness = i32::try_from(shared_prefix(&rank_path, &value_path)).unwrap_or(0) * 2
+                + i32::from(!is_count(&value_path));
             out.push(Candidate {
                 table,
                 kind: "rank",
