@@ -151,3 +151,11 @@ fn a_new_table_without_a_manifest_gets_a_total_share_and_growth_and_its_slip_is_
     ]);
     assert_eq!(checked.code, 1, "{}{}", checked.stdout, checked.stderr);
 }
+
+#[test]
+fn the_rules_file_is_never_written_into_the_data_directory() {
+    let run = crossfoot(&["infer", "--table", "A2", "--output", "data/2022/A2.rules"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("onto_input"), "{}", run.stderr);
+    assert!(!super::root().join("data/2022/A2.rules").exists());
+}
