@@ -30,6 +30,25 @@ pub enum Command {
     /// added as parts, contradictions, incomplete or repeating groups, repeated ids; exit 1 if
     /// there is a finding, 2 on bad input.
     Lint(LintArgs),
+    /// Propose rules for tables from their layout and figures (totals, shares, growth,
+    /// averages, ranks, figures printed in two tables), as a rules file to review.
+    Infer(InferArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InferArgs {
+    /// Directory of tables (CSV files, with an optional tables.toml). Default: the bundled 2022 yearbook.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Propose rules only for these tables (by id, e.g. A2); default: every table.
+    #[arg(long = "table", value_name = "ID", num_args = 1..)]
+    pub tables: Vec<String>,
+    /// Write the rules file here instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Read files that tables.toml names outside the data directory (see `check`).
+    #[arg(long)]
+    pub allow_outside_data: bool,
 }
 
 #[derive(Debug, clap::Args)]

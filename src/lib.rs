@@ -15,6 +15,7 @@ pub mod engine;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod infer;
 pub mod input_file;
 pub mod interval;
 pub mod lang;

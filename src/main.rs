@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::List(args) => list(&args),
         Command::Explain(args) => explain(&args),
         Command::Lint(args) => lint(&args),
+        Command::Infer(args) => infer(&args),
     }
 }
 
@@ -243,6 +244,56 @@ fn lint(args: &crossfoot::cli::LintArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `crossfoot infer`: the proposed rules file, on standard output or in `--output`.
+fn infer(args: &crossfoot::cli::InferArgs) -> ExitCode {
+    let data = args.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
+    let mut options = crossfoot::decode::ReadOptions::new(None);
+    options.allow_outside_data = args.allow_outside_data;
+    let (dataset, errors) = crossfoot::table::manifest::load_dataset_partial(&data, &options);
+    print_notices(&options);
+    if !errors.is_empty() {
+        let reports: Vec<miette::Report> = errors.into_iter().map(miette::Report::new).collect();
+        return input_errors(&reports);
+    }
+    input_warnings(&dataset);
+    let unknown: Vec<&String> = args
+        .tables
+        .iter()
+        .filter(|id| dataset.table(id).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        for id in unknown {
+            eprintln!("crossfoot: no table `{id}` (see `crossfoot list tables`)");
+        }
+        return ExitCode::from(2);
+    }
+    let inferred = crossfoot::infer::infer(&dataset, &args.tables);
+    let Some(path) = &args.output else {
+        return match print_out(&inferred.text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        };
+    };
+    let mut inputs = crossfoot::output::Inputs::default();
+    inputs.directory(&data, "the data directory");
+    for table in &dataset.tables {
+        inputs.file(table.source().path(), "the input");
+    }
+    if let Err(error) = inputs.check(path) {
+        return input_errors(&[miette::Report::new(error)]);
+    }
+    if let Err(error) = std::fs::write(path, &inferred.text) {
+        eprintln!("crossfoot: cannot write {}: {error}", path.display());
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "crossfoot: wrote {} proposed rules to {}",
+        inferred.proposals.len(),
+        path.display()
+    );
+    ExitCode::SUCCESS
 }
 
 /// `crossfoot claims`: the figures the text states, one per line (or JSON).

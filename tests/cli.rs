@@ -30,6 +30,8 @@ mod drafts;
 mod encodings;
 #[path = "cli/html.rs"]
 mod html;
+#[path = "cli/infer.rs"]
+mod infer;
 #[path = "cli/input_errors.rs"]
 mod input_errors;
 #[path = "cli/input_files.rs"]
