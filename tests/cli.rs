@@ -26,6 +26,8 @@ mod docx;
 mod drafts;
 #[path = "cli/encodings.rs"]
 mod encodings;
+#[path = "cli/formats.rs"]
+mod formats;
 #[path = "cli/html.rs"]
 mod html;
 #[path = "cli/input_errors.rs"]

@@ -12,7 +12,10 @@ use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagno
 use super::row_plan::RowPlan;
 use crate::checks::compare::{Printing, compare, same_printing};
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
-use crate::finding::{Coverage, Finding, Keep, Note, Outcome, RuleCounts, Sifted, keep_first};
+use crate::finding::{
+    Coverage, Finding, Keep, Note, Outcome, RuleCounts, Sifted, Withheld, keep_first,
+};
+use crate::format::Meaning;
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{CompareOp, Kind};
@@ -32,6 +35,9 @@ pub(super) enum Stop {
     Error(Box<RuleError>),
     /// A cell it needs is not a figure (an input error reported with the table): not checked.
     Blocked,
+    /// A cell it needs prints a symbol for a figure not available or confidential (`..`, `x`):
+    /// skipped, and counted under that meaning.
+    Withheld(Meaning),
 }
 
 impl From<IntervalError> for Stop {
@@ -60,6 +66,8 @@ struct Tally {
     /// Failed checks a baseline knows, with other figures.
     changed: usize,
     skipped: usize,
+    /// Skipped checks that needed a figure not available or confidential.
+    withheld: Withheld,
     /// Checks that an input error kept from a verdict.
     blocked: usize,
     /// Undecided checks, held in `notes` or not.
@@ -81,6 +89,7 @@ impl Tally {
         self.known += other.known;
         self.changed += other.changed;
         self.skipped += other.skipped;
+        self.withheld.add(&other.withheld);
         self.blocked += other.blocked;
         self.noted += other.noted;
         self.findings.append(&mut other.findings);
@@ -94,6 +103,12 @@ impl Tally {
         self.ranked.append(&mut other.ranked);
         self.blocks.append(&mut other.blocks);
         self
+    }
+
+    /// A check skipped for a figure not available or confidential.
+    fn withhold(&mut self, meaning: Meaning) {
+        self.skipped += 1;
+        self.withheld.count(meaning);
     }
 
     /// The counts so far, to take a block's from.
@@ -301,6 +316,7 @@ pub fn evaluate_observed(
         passed: tally.passed,
         failed: tally.failed,
         skipped: tally.skipped,
+        withheld: tally.withheld,
         not_checked: tally.blocked,
         per_rule,
         findings_left_out: tally.failed - tally.findings.len(),
@@ -359,6 +375,7 @@ impl Evaluator<'_> {
                 {
                     Some(Ok(true)) => tally.passed += 1,
                     Some(Err(Stop::Skip)) => tally.skipped += 1,
+                    Some(Err(Stop::Withheld(meaning))) => tally.withhold(meaning),
                     _ => self.record(tally, rule_index, check),
                 }
             }
@@ -372,6 +389,7 @@ impl Evaluator<'_> {
             match self.linear_holds(form, op, &env) {
                 Ok(true) => tally.passed += 1,
                 Err(Stop::Skip) => tally.skipped += 1,
+                Err(Stop::Withheld(meaning)) => tally.withhold(meaning),
                 _ => self.record(tally, rule_index, check),
             }
         }
@@ -412,6 +430,7 @@ impl Evaluator<'_> {
                 keep_first(&mut tally.findings, self.keep.max, |f| (f.rule, f.check));
             }
             Err(Stop::Skip) => tally.skipped += 1,
+            Err(Stop::Withheld(meaning)) => tally.withhold(meaning),
             Err(Stop::Note(reason)) => {
                 tally.skipped += 1;
                 tally.noted += 1;
@@ -700,10 +719,12 @@ impl Evaluator<'_> {
         if cell.is_unreadable() {
             return Err(Stop::Blocked);
         }
-        if cell.is_applicable() {
-            Ok(cell)
-        } else {
-            Err(Stop::Skip)
+        match cell.absence() {
+            None => Ok(cell),
+            Some(meaning @ (Meaning::NotAvailable | Meaning::Confidential)) => {
+                Err(Stop::Withheld(meaning))
+            }
+            Some(_) => Err(Stop::Skip),
         }
     }
 

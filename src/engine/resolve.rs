@@ -340,6 +340,7 @@ mod tests {
             header_rows: 2,
             label_columns: 2,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }

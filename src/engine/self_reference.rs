@@ -105,6 +105,7 @@ mod tests {
             header_rows: 1,
             label_columns: 1,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
         };
         let dataset = Dataset {
             tables: vec![parse_table(&source, meta, layout).unwrap()],

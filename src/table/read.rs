@@ -7,6 +7,8 @@
 use super::label::{Label, LabelPath, is_count_unit};
 use super::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
 use crate::decode::{ReadOptions, Text, decode};
+use crate::format::figure::{self as declared_figure, Reading};
+use crate::format::{ColumnFormat, Meaning, TableFormat, ambiguity};
 use crate::number::{Figure, read_figure};
 use crate::source::{SharedSource, SourceFile, Span, Stored, named};
 use rayon::prelude::*;
@@ -14,7 +16,7 @@ use smallvec::SmallVec;
 use std::path::Path;
 use std::sync::Arc;
 
-/// How a table's CSV is laid out.
+/// How a table's CSV is laid out, and how its figures print.
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub header_rows: usize,
@@ -22,6 +24,8 @@ pub struct Layout {
     /// Columns after the label columns that hold text (a name in a name list): their cells
     /// become part of the row's labels, after the label columns'.
     pub text_columns: Vec<String>,
+    /// The number format of the table and of its columns, as `tables.toml` declares them.
+    pub format: TableFormat,
 }
 
 /// Stop collecting cell errors past this many in one file.
@@ -161,11 +165,16 @@ pub fn parse_table(
         .filter(|i| !label_fields.contains(i))
         .collect();
     let columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
+    let formats: Vec<&ColumnFormat> = columns
+        .iter()
+        .map(|path| layout.format.of_column(path))
+        .collect();
     let reader = RowReader {
         source,
         width,
         label_fields: &label_fields,
         figure_fields: &figure_fields,
+        formats: &formats,
     };
     let data_rows = record_count - layout.header_rows;
     if data_rows == 0 {
@@ -186,14 +195,21 @@ pub fn parse_table(
         let cells_per_chunk = LINES_PER_CHUNK * columns.len().max(1);
         data.par_chunks(LINES_PER_CHUNK)
             .zip(cells.par_chunks_mut(cells_per_chunk))
-            .map(|(lines, cells)| reader.read_lines(text, lines, cells))
+            .enumerate()
+            .map(|(index, (lines, cells))| {
+                reader.read_lines(text, lines, cells, index * cells_per_chunk)
+            })
             .collect()
     };
     let mut labels = Vec::with_capacity(data_rows);
     let mut warnings = Vec::new();
+    let mut flags = Vec::new();
+    let mut nils = Vec::new();
     let (mut more_errors, mut more_warnings) = (0, 0);
     for chunk in chunks {
         labels.extend(chunk.labels);
+        flags.extend(chunk.flags);
+        nils.extend(chunk.nils);
         errors.extend(chunk.errors);
         warnings.extend(chunk.warnings);
         more_errors += chunk.more_errors;
@@ -234,6 +250,8 @@ pub fn parse_table(
         });
     }
     mark_exact(&mut cells, &rows, &columns, &meta);
+    mark_declared_exact(&mut cells, &formats, &nils);
+    errors.extend(unknown_format_columns(&layout.format, &meta, &columns));
     let starts: Vec<usize> = if quoted {
         owned
             .iter()
@@ -261,14 +279,97 @@ pub fn parse_table(
         stated: None,
         warnings,
     };
+    let mut table = Table::new(meta, source.clone(), grid).with_flags(flags);
     let mut unreadable = errors;
+    unreadable.extend(refuse_ambiguous(&mut table, &formats));
     if more_errors > 0 {
         unreadable.push(TableError::MoreInFile {
             path: source.path().to_path_buf(),
             count: more_errors,
         });
     }
-    Ok(Table::new(meta, source.clone(), grid).with_unreadable(unreadable))
+    Ok(table.with_unreadable(unreadable))
+}
+
+/// Set the exactness a column's format declares (`exact = true` for counts whatever their
+/// unit), over what its unit says; a nil symbol is an exact 0 whatever its column.
+fn mark_declared_exact(cells: &mut [Cell], formats: &[&ColumnFormat], nils: &[usize]) {
+    if formats.iter().any(|f| f.exact.is_some()) {
+        for row_cells in cells.chunks_mut(formats.len().max(1)) {
+            for (cell, format) in row_cells.iter_mut().zip(formats) {
+                if let Some(exact) = format.exact {
+                    cell.set_exact(exact);
+                }
+            }
+        }
+    }
+    for &index in nils {
+        if let Some(cell) = cells.get_mut(index) {
+            cell.set_exact(true);
+        }
+    }
+}
+
+/// A column format `tables.toml` declares for a column the table does not have.
+fn unknown_format_columns(
+    format: &TableFormat,
+    meta: &TableMeta,
+    columns: &[LabelPath],
+) -> Vec<TableError> {
+    let Some(manifest) = &format.manifest else {
+        return Vec::new();
+    };
+    let names: Vec<String> = columns.iter().map(ToString::to_string).collect();
+    format
+        .unmatched(columns)
+        .map(|column| TableError::UnknownFormatColumn {
+            source_code: named(manifest),
+            span: Span::new(column.span.start, column.span.end - column.span.start).into(),
+            message: format!(
+                "table {} has no column `{}` to give this format to",
+                meta.id, column.name
+            ),
+            help: format!(
+                "name a column as its header prints it (the columns are: {})",
+                names.join(", ")
+            ),
+        })
+        .collect()
+}
+
+/// Where no format is declared, the figures of a column that read two ways (`608.182`) are
+/// refused, unless another figure of the column shows the point marks decimals
+/// ([`ambiguity`]).
+fn refuse_ambiguous(table: &mut Table, formats: &[&ColumnFormat]) -> Vec<TableError> {
+    let width = formats.len();
+    let mut errors = Vec::new();
+    for (column, format) in formats.iter().enumerate() {
+        if format.declared {
+            continue;
+        }
+        let rows = table.rows.len();
+        let figures = (0..rows).filter_map(|row| {
+            let figure = table.cells.get(row * width + column)?.figure()?;
+            Some((row, figure))
+        });
+        for row in ambiguity::ambiguous(figures) {
+            let Some(span) = table.cell_span(row, column) else {
+                continue;
+            };
+            if let Some(cell) = table.cells.get_mut(row * width + column) {
+                *cell = Cell::UNREADABLE;
+            }
+            if errors.len() < MAX_ERRORS_PER_FILE {
+                errors.push(TableError::BadNumber {
+                    source_code: named(table.source()),
+                    span: span.into(),
+                    message: ambiguity::two_ways_message(&table.printed(span)),
+                    help: ambiguity::TWO_WAYS_HELP.into(),
+                });
+            }
+        }
+    }
+    errors
 }
 
 fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> TableError {
@@ -338,6 +439,10 @@ fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &
 #[derive(Default)]
 struct Chunk {
     labels: Vec<Option<Label>>,
+    /// Flags read off figures, by cell index in the table.
+    flags: Vec<(usize, Box<str>)>,
+    /// The cells (by index in the table) that print a nil symbol: exact zeros.
+    nils: Vec<usize>,
     errors: Vec<TableError>,
     more_errors: usize,
     warnings: Vec<TableWarning>,
@@ -362,18 +467,23 @@ struct RowReader<'a> {
     label_fields: &'a [usize],
     /// Fields that hold figures, in column order.
     figure_fields: &'a [usize],
+    /// Each figure column's format, in column order.
+    formats: &'a [&'a ColumnFormat],
 }
 
 impl RowReader<'_> {
     /// Read lines into `cells`, which has room for exactly their figures.
-    fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell]) -> Chunk {
+    /// `first` is the index in the table of the first of `cells`.
+    fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell], first: usize) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.figure_fields.len();
         let mut fields = Vec::with_capacity(self.width);
         let mut spans = Vec::with_capacity(self.width);
-        for (&line, row_cells) in lines.iter().zip(cells.chunks_mut(width.max(1))) {
+        let rows = lines.iter().zip(cells.chunks_mut(width.max(1)));
+        for (row, (&line, row_cells)) in rows.enumerate() {
             split_into(text, line, &mut fields, &mut spans);
-            self.read_row(&fields, &spans, line, row_cells, &mut chunk);
+            let at = first + row * width;
+            self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
         }
         chunk
     }
@@ -381,19 +491,28 @@ impl RowReader<'_> {
     fn read_owned(&self, records: &[Record], cells: &mut [Cell]) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.figure_fields.len();
-        for (record, row_cells) in records.iter().zip(cells.chunks_mut(width.max(1))) {
+        let rows = records.iter().zip(cells.chunks_mut(width.max(1)));
+        for (row, (record, row_cells)) in rows.enumerate() {
             let fields: Vec<&str> = record.fields.iter().map(String::as_str).collect();
-            self.read_row(&fields, &record.spans, record.span, row_cells, &mut chunk);
+            let at = row * width;
+            self.read_row(
+                &fields,
+                &record.spans,
+                record.span,
+                (row_cells, at),
+                &mut chunk,
+            );
         }
         chunk
     }
 
+    /// Read a row's fields into its cells, the first of which is cell `at` of the table.
     fn read_row(
         &self,
         fields: &[&str],
         spans: &[Span],
         span: Span,
-        cells: &mut [Cell],
+        (cells, at): (&mut [Cell], usize),
         chunk: &mut Chunk,
     ) {
         if fields.len() != self.width {
@@ -408,8 +527,20 @@ impl RowReader<'_> {
         });
         chunk.labels.extend(labels);
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
-        for ((text, span), slot) in figures.zip(cells) {
-            match make_cell(text) {
+        let cells = cells.iter_mut().zip(self.formats).enumerate();
+        for ((text, span), (column, (slot, format))) in figures.zip(cells) {
+            let read = if format.legacy {
+                make_cell(text).map_err(|(message, help)| {
+                    let help = match ambiguity::comma_help(text) {
+                        Some(comma) if !format.declared => comma,
+                        _ => help,
+                    };
+                    (message, help.into())
+                })
+            } else {
+                read_declared(format, text, (at + column, chunk))
+            };
+            match read {
                 Ok((cell, read_as)) => {
                     *slot = cell;
                     if let Some(read_as) = read_as {
@@ -474,6 +605,35 @@ fn make_cell(text: &str) -> Result<(Cell, Option<String>), (String, &'static str
         )),
         Err(error) => Err((error.to_string(), FIGURE_HELP)),
     }
+}
+
+/// A cell read with a declared format; its flags and whether it is nil are noted in `chunk`
+/// as cell `index` of the table.
+fn read_declared(
+    format: &ColumnFormat,
+    text: &str,
+    (index, chunk): (usize, &mut Chunk),
+) -> Result<(Cell, Option<String>), (String, std::borrow::Cow<'static, str>)> {
+    let read = declared_figure::read(format, text)
+        .map_err(|unread| (unread.message, unread.help.into()))?;
+    if let Some(flag) = read.flag {
+        chunk.flags.push((index, flag.into_boxed_str()));
+    }
+    let cell = match read.reading {
+        Reading::Value(value) => Cell::value(value, false).ok_or_else(|| {
+            let message = format!(
+                "`{}` has more digits than crossfoot holds (16)",
+                text.trim()
+            );
+            (message, FIGURE_HELP.into())
+        })?,
+        Reading::Absent(Meaning::Nil) => {
+            chunk.nils.push(index);
+            Cell::absent(Meaning::Nil)
+        }
+        Reading::Absent(meaning) => Cell::absent(meaning),
+    };
+    Ok((cell, None))
 }
 
 /// Mark the cells whose unit is a count (or a rank) as exact.
@@ -704,6 +864,7 @@ mod tests {
             header_rows,
             label_columns,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }
@@ -716,6 +877,7 @@ mod tests {
                 header_rows: 1,
                 label_columns: 1,
                 text_columns: Vec::new(),
+                format: crate::format::TableFormat::default(),
             };
             let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
             let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
@@ -782,6 +944,7 @@ mod tests {
             header_rows: 1,
             label_columns: 1,
             text_columns: vec!["机构名称".to_string()],
+            format: crate::format::TableFormat::default(),
         };
         let t = parse_table(&source, TableMeta::default(), layout).unwrap();
         let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
@@ -806,6 +969,7 @@ mod tests {
             header_rows: 1,
             label_columns: 1,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
         };
         let mut table = parse_table(&source, TableMeta::default(), layout).unwrap();
         let errors = table.take_unreadable();
