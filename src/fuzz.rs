@@ -36,6 +36,7 @@ pub fn csv_table(data: &[u8]) {
         label_columns: usize::from(layout / 4 % 3),
         text_columns: Vec::new(),
         format: crate::format::TableFormat::default(),
+        shape: crate::table::shape::Shape::default(),
     };
     if let Ok(table) = parse_table(&source, TableMeta::default(), layout) {
         for row in 0..table.rows().len() {
@@ -155,6 +156,7 @@ pub fn workbook(data: &[u8]) {
         label_columns: usize::from(pick / 4 % 4),
         text_columns: Vec::new(),
         format: crate::format::TableFormat::default(),
+        shape: crate::table::shape::Shape::default(),
     };
     let Ok(table) = parse_table(&source, TableMeta::default(), layout) else {
         return;
@@ -326,6 +328,7 @@ fn findings() -> (crate::table::manifest::Dataset, crate::finding::Outcome) {
         label_columns: 1,
         text_columns: Vec::new(),
         format: crate::format::TableFormat::default(),
+        shape: crate::table::shape::Shape::default(),
     };
     let tables = parse_table(&source, meta, layout).into_iter().collect();
     let cell = |row, column| CellId {

@@ -341,6 +341,7 @@ mod tests {
             label_columns: 2,
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }

@@ -106,6 +106,7 @@ mod tests {
             label_columns: 1,
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
         };
         let dataset = Dataset {
             tables: vec![parse_table(&source, meta, layout).unwrap()],

@@ -5,6 +5,7 @@
 //! header row and one label column: enough for record-style data.
 
 use super::read::{Layout, parse_table, read_table, read_text_with};
+use super::shape::{Delimiter, Shape};
 use super::sheet::{SheetPlan, is_workbook, parse_range, read_sheet};
 use super::{Table, TableError, TableMeta, TableWarning};
 use crate::decode::ReadOptions;
@@ -71,6 +72,16 @@ struct Entry {
     /// labels in order `2021/Employed`).
     #[serde(default)]
     columns: BTreeMap<String, toml::Spanned<FormatSpec>>,
+    /// The field separator of a CSV file: comma (the default), semicolon or tab.
+    delimiter: Option<Delimiter>,
+    /// Lines above the header to leave out (a title, the office's name).
+    #[serde(default)]
+    skip_rows: usize,
+    /// Lines below the table to leave out (notes, footnotes, the source).
+    #[serde(default)]
+    skip_footer: usize,
+    /// The encoding of a CSV file that is not UTF-8: `windows-1252`, `latin1`, `gbk` …
+    encoding: Option<toml::Spanned<String>>,
     /// Figures not on the source lines: reconstructed where the extraction lost them.
     #[serde(default)]
     #[allow(dead_code)]
@@ -339,14 +350,18 @@ fn plan_from_manifest(
         .as_ref()
         .map(|f| f.get_ref().clone())
         .unwrap_or_default();
-    let formats: Vec<Option<TableFormat>> = manifest
+    let formats: Vec<Option<(TableFormat, Shape)>> = manifest
         .tables
         .iter()
         .zip(&sheets)
         .map(|(entry, sheet)| {
-            table_format(&source, &data_set_format, entry, sheet.is_some())
+            let format = table_format(&source, &data_set_format, entry, sheet.is_some())
                 .map_err(|error| errors.push(error))
-                .ok()
+                .ok()?;
+            let shape = shape(&source, entry, sheet.is_some())
+                .map_err(|error| errors.push(error))
+                .ok()?;
+            Some((format, shape))
         })
         .collect();
     let planned = manifest
@@ -356,13 +371,14 @@ fn plan_from_manifest(
         .zip(readable)
         .zip(formats)
         .filter_map(|((entry, readable), format)| Some((readable.then_some(entry)?, format?)))
-        .map(|((entry, sheet), format)| Planned {
+        .map(|((entry, sheet), (format, shape))| Planned {
             path: dir.join(entry.file.get_ref()),
             layout: Layout {
                 header_rows: entry.header_rows,
                 label_columns: entry.label_columns,
                 text_columns: entry.text_columns,
                 format,
+                shape,
             },
             meta: TableMeta {
                 // A table whose manifest prints no number is named by its id, as rules name it.
@@ -431,6 +447,33 @@ fn table_format(
         table,
         columns,
         manifest: Some(source.clone()),
+    })
+}
+
+/// The shape of a table's file: its delimiter and encoding (a CSV file's only: a workbook's
+/// sheet is read as comma-separated text), and the lines around the table to leave out.
+fn shape(source: &SharedSource, entry: &Entry, workbook: bool) -> Result<Shape, TableError> {
+    let encoding = match &entry.encoding {
+        Some(name) if !workbook => Some(crate::decode::encoding_for(name.get_ref()).map_err(
+            |message| {
+                let range = name.span();
+                TableError::Manifest {
+                    source_code: named(source),
+                    span: Some(Span::new(range.start, range.end - range.start).into()),
+                    message,
+                }
+            },
+        )?),
+        _ => None,
+    };
+    Ok(Shape {
+        delimiter: entry
+            .delimiter
+            .filter(|_| !workbook)
+            .map_or(b',', Delimiter::byte),
+        skip_rows: entry.skip_rows,
+        skip_footer: entry.skip_footer,
+        encoding,
     })
 }
 
@@ -586,6 +629,7 @@ fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableE
                     label_columns: 1,
                     text_columns: Vec::new(),
                     format: TableFormat::undeclared(),
+                    shape: Shape::default(),
                 },
                 sheet: None,
             })

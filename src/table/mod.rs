@@ -11,6 +11,7 @@ pub mod label;
 pub mod limits;
 pub mod manifest;
 pub mod read;
+pub mod shape;
 pub mod sheet;
 
 use crate::format::Meaning;
@@ -212,6 +213,8 @@ pub struct Table {
     /// The flags printed after figures (`12.3p`), by cell index (row × width + column), sorted:
     /// few cells carry one, so they are kept apart from the cells.
     flags: Vec<(usize, Box<str>)>,
+    /// The byte between fields of the file's records (`,`, `;`, tab), to find a cell's span.
+    delimiter: u8,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
@@ -242,6 +245,7 @@ impl Table {
             warnings,
             unreadable: Vec::new(),
             flags: Vec::new(),
+            delimiter: b',',
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
@@ -257,6 +261,12 @@ impl Table {
     pub fn with_flags(mut self, mut flags: Vec<(usize, Box<str>)>) -> Self {
         flags.sort_unstable_by_key(|(index, _)| *index);
         self.flags = flags;
+        self
+    }
+
+    /// The table with its file's field separator, when not a comma.
+    pub fn with_delimiter(mut self, delimiter: u8) -> Self {
+        self.delimiter = delimiter;
         self
     }
 
@@ -358,7 +368,8 @@ impl Table {
         }
         let start = usize::try_from(*self.row_starts.get(row)?).ok()?;
         let fields = self.figure_fields.get(column)? + 1;
-        let (spans, _) = read::field_spans(self.source.text().as_bytes(), start, fields);
+        let (spans, _) =
+            read::field_spans(self.source.text().as_bytes(), start, fields, self.delimiter);
         spans.get(fields - 1).copied()
     }
 

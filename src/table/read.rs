@@ -5,8 +5,9 @@
 //! file itself, so a report can point at `"1,234"` even when it was quoted.
 
 use super::label::{Label, LabelPath, is_count_unit};
+use super::shape::Shape;
 use super::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
-use crate::decode::{ReadOptions, Text, decode};
+use crate::decode::{ReadOptions, Text, decode_declared};
 use crate::format::figure::{self as declared_figure, Reading};
 use crate::format::{ColumnFormat, Meaning, TableFormat, ambiguity};
 use crate::number::{Figure, read_figure};
@@ -26,6 +27,8 @@ pub struct Layout {
     pub text_columns: Vec<String>,
     /// The number format of the table and of its columns, as `tables.toml` declares them.
     pub format: TableFormat,
+    /// The field separator, the lines around the table to leave out, the encoding.
+    pub shape: Shape,
 }
 
 /// Stop collecting cell errors past this many in one file.
@@ -39,7 +42,7 @@ pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
 
 /// [`read_text`], with `--encoding` and a place for notices about the encodings used.
 pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource, TableError> {
-    read_bounded(path, options, super::limits::ADDRESSABLE)
+    read_bounded(path, options, super::limits::ADDRESSABLE, None)
 }
 
 /// The book's text: a Word document (`.docx`, read as [`crate::docx`] says: one line per
@@ -65,9 +68,10 @@ fn read_bounded(
     path: &Path,
     options: &ReadOptions,
     limit: u64,
+    declared: Option<&'static encoding_rs::Encoding>,
 ) -> Result<SharedSource, TableError> {
     let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
-    let Text { text, decoded } = decode(path, bytes, options)?;
+    let Text { text, decoded } = decode_declared(path, bytes, options, declared)?;
     // GBK's two bytes become three in UTF-8: the text, not only the file, must fit.
     if text.len() > u32::MAX as usize {
         return Err(TableError::TooLarge {
@@ -98,7 +102,8 @@ pub fn read_table(
     layout: Layout,
     options: &ReadOptions,
 ) -> Result<Table, Vec<TableError>> {
-    let source = read_bounded(path, options, options.max_table_bytes()).map_err(|e| vec![e])?;
+    let limit = options.max_table_bytes();
+    let source = read_bounded(path, options, limit, layout.shape.encoding).map_err(|e| vec![e])?;
     parse_table(&source, meta, layout)
 }
 
@@ -116,10 +121,13 @@ pub fn parse_table(
 ) -> Result<Table, Vec<TableError>> {
     let text = source.text();
     let quoted = text.as_bytes().contains(&b'"');
+    let shape = layout.shape;
+    let delimiter = shape.delimiter;
     let (owned, lines) = if quoted {
-        (parse_records(source).map_err(|e| vec![e])?, Vec::new())
+        let records = parse_records(source, delimiter).map_err(|e| vec![e])?;
+        (shape.table_records(records), Vec::new())
     } else {
-        (Vec::new(), line_ranges(source))
+        (Vec::new(), shape.table_records(line_ranges(source)))
     };
     let record_count = owned.len().max(lines.len());
     let headers: Vec<Record> = if quoted {
@@ -128,7 +136,7 @@ pub fn parse_table(
         lines
             .iter()
             .take(layout.header_rows)
-            .map(|&span| split_line(text, span).into_owned())
+            .map(|&span| split_line(text, span, delimiter).into_owned())
             .collect()
     };
     let width = headers.first().map_or(0, |r| r.fields.len());
@@ -175,6 +183,7 @@ pub fn parse_table(
         label_fields: &label_fields,
         figure_fields: &figure_fields,
         formats: &formats,
+        delimiter,
     };
     let data_rows = record_count - layout.header_rows;
     if data_rows == 0 {
@@ -279,7 +288,9 @@ pub fn parse_table(
         stated: None,
         warnings,
     };
-    let mut table = Table::new(meta, source.clone(), grid).with_flags(flags);
+    let mut table = Table::new(meta, source.clone(), grid)
+        .with_flags(flags)
+        .with_delimiter(delimiter);
     let mut unreadable = errors;
     unreadable.extend(refuse_ambiguous(&mut table, &formats));
     if more_errors > 0 {
@@ -403,10 +414,10 @@ impl LineFields<'_> {
     }
 }
 
-fn split_line(text: &str, span: Span) -> LineFields<'_> {
+fn split_line(text: &str, span: Span, delimiter: u8) -> LineFields<'_> {
     let mut fields = Vec::new();
     let mut spans = Vec::new();
-    split_into(text, span, &mut fields, &mut spans);
+    split_into(text, (span, delimiter), &mut fields, &mut spans);
     LineFields {
         fields,
         spans,
@@ -414,8 +425,13 @@ fn split_line(text: &str, span: Span) -> LineFields<'_> {
     }
 }
 
-/// Split a line at its commas into reused buffers.
-fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &mut Vec<Span>) {
+/// Split a line at its delimiters into reused buffers.
+fn split_into<'t>(
+    text: &'t str,
+    (span, delimiter): (Span, u8),
+    fields: &mut Vec<&'t str>,
+    spans: &mut Vec<Span>,
+) {
     fields.clear();
     spans.clear();
     let line = text
@@ -423,7 +439,7 @@ fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &
         .unwrap_or_default();
     let mut start = 0;
     for (index, byte) in line.bytes().enumerate() {
-        if byte == b',' {
+        if byte == delimiter {
             fields.push(line.get(start..index).unwrap_or_default());
             spans.push(Span::new(span.offset + start, index - start));
             start = index + 1;
@@ -469,6 +485,8 @@ struct RowReader<'a> {
     figure_fields: &'a [usize],
     /// Each figure column's format, in column order.
     formats: &'a [&'a ColumnFormat],
+    /// The byte between fields.
+    delimiter: u8,
 }
 
 impl RowReader<'_> {
@@ -481,7 +499,7 @@ impl RowReader<'_> {
         let mut spans = Vec::with_capacity(self.width);
         let rows = lines.iter().zip(cells.chunks_mut(width.max(1)));
         for (row, (&line, row_cells)) in rows.enumerate() {
-            split_into(text, line, &mut fields, &mut spans);
+            split_into(text, (line, self.delimiter), &mut fields, &mut spans);
             let at = first + row * width;
             self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
         }
@@ -764,10 +782,11 @@ fn row_paths(labels: Vec<Option<Label>>, label_columns: usize, rows: usize) -> V
     paths
 }
 
-fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
+fn parse_records(source: &SharedSource, delimiter: u8) -> Result<Vec<Record>, TableError> {
     let text = source.text();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
@@ -790,7 +809,7 @@ fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
             .map_or(start, csv::Position::byte)
             .try_into()
             .unwrap_or(0);
-        let (spans, end) = field_spans(text.as_bytes(), start, record.len());
+        let (spans, end) = field_spans(text.as_bytes(), start, record.len(), delimiter);
         if let Some(open) = spans.iter().find(|&&span| !well_quoted(source.slice(span))) {
             return Err(TableError::MalformedCsv {
                 source_code: named(source),
@@ -818,7 +837,7 @@ fn well_quoted(field: &str) -> bool {
 
 /// Byte spans of `count` fields of a record starting at `start`, and where the record ends.
 /// A quoted field's span covers its quotes.
-pub fn field_spans(bytes: &[u8], start: usize, count: usize) -> (Vec<Span>, usize) {
+pub fn field_spans(bytes: &[u8], start: usize, count: usize, delimiter: u8) -> (Vec<Span>, usize) {
     let mut position = if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -841,13 +860,13 @@ pub fn field_spans(bytes: &[u8], start: usize, count: usize) -> (Vec<Span>, usiz
             }
         }
         while let Some(&byte) = bytes.get(position) {
-            if matches!(byte, b',' | b'\n' | b'\r') {
+            if byte == delimiter || matches!(byte, b'\n' | b'\r') {
                 break;
             }
             position += 1;
         }
         spans.push(Span::new(field_start, position - field_start));
-        if bytes.get(position) == Some(&b',') {
+        if bytes.get(position) == Some(&delimiter) {
             position += 1;
         }
     }
@@ -865,6 +884,7 @@ mod tests {
             label_columns,
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }
@@ -878,6 +898,7 @@ mod tests {
                 label_columns: 1,
                 text_columns: Vec::new(),
                 format: crate::format::TableFormat::default(),
+                shape: crate::table::shape::Shape::default(),
             };
             let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
             let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
@@ -890,7 +911,7 @@ mod tests {
     #[test]
     fn quoted_cells_keep_their_span_in_the_file() {
         let text = "a,\"b, \"\"c\"\"\",d\n";
-        let (spans, end) = field_spans(text.as_bytes(), 0, 3);
+        let (spans, end) = field_spans(text.as_bytes(), 0, 3, b',');
         assert_eq!(
             &text[spans[1].offset..spans[1].offset + spans[1].length],
             "\"b, \"\"c\"\"\""
@@ -945,6 +966,7 @@ mod tests {
             label_columns: 1,
             text_columns: vec!["机构名称".to_string()],
             format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
         };
         let t = parse_table(&source, TableMeta::default(), layout).unwrap();
         let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
@@ -970,6 +992,7 @@ mod tests {
             label_columns: 1,
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
         };
         let mut table = parse_table(&source, TableMeta::default(), layout).unwrap();
         let errors = table.take_unreadable();

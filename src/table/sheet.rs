@@ -614,6 +614,7 @@ mod tests {
                 label_columns: 1,
                 text_columns: Vec::new(),
                 format: crate::format::TableFormat::default(),
+                shape: crate::table::shape::Shape::default(),
             };
             let table = parse_table(&source, TableMeta::default(), layout).unwrap();
             assert_eq!(table.rows().len(), 1, "{text:?}");

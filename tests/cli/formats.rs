@@ -167,3 +167,27 @@ fn declared_decimals_set_the_precision_of_figures_printed_without_trailing_zeros
         )]
     );
 }
+
+#[test]
+fn the_files_shape_is_declared_delimiter_lines_to_skip_and_encoding() {
+    let run = fixture("shape", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("REG.csv: read as windows-1252 (tables.toml)"),
+        "{}",
+        run.stderr
+    );
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 2, 1, 1, 0]);
+    assert_eq!(
+        failed(&json),
+        [(
+            "tab.total".to_string(),
+            "8.0".to_string(),
+            "0.85".to_string()
+        )]
+    );
+    // Spans of tab-separated cells point at the cells.
+    super::assert_cells_point_into_their_files(&json);
+}
