@@ -27,14 +27,21 @@ pub struct Label {
     /// Inline up to 24 bytes: a million row labels need no allocation each.
     text: CompactString,
     span: Span,
+    /// Whether the label names a total row (`合计`, or what the data set's `totals` declares).
+    total: bool,
 }
 
 impl Label {
     pub fn new(text: &str, span: Span) -> Self {
-        Self {
-            text: CompactString::new(text.trim()),
-            span,
-        }
+        let text = CompactString::new(text.trim());
+        let total = TOTAL_NAMES.contains(&normalize(&text).as_ref());
+        Self { text, span, total }
+    }
+
+    /// Mark the label a total (or not) as the data set's declared `totals` say.
+    pub fn declare_total(&mut self, totals: &[String]) {
+        let key = self.key();
+        self.total = totals.iter().any(|total| normalize(total) == key);
     }
 
     /// The label as printed (trimmed).
@@ -78,7 +85,7 @@ impl Label {
     }
 
     pub fn is_total(&self) -> bool {
-        TOTAL_NAMES.contains(&self.key().as_ref())
+        self.total
     }
 
     pub fn is_rank(&self) -> bool {
@@ -150,6 +157,13 @@ impl LabelPath {
 
     pub fn labels(&self) -> &[Label] {
         &self.labels
+    }
+
+    /// Mark each label a total (or not) as the data set's declared `totals` say.
+    pub fn declare_totals(&mut self, totals: &[String]) {
+        for label in &mut self.labels {
+            label.declare_total(totals);
+        }
     }
 
     pub fn last(&self) -> Option<&Label> {

@@ -33,6 +33,9 @@ struct Manifest {
     /// How the data set prints its figures ([`crate::format`]); tables and columns may
     /// override it.
     format: Option<toml::Spanned<FormatSpec>>,
+    /// The labels of total rows (`Total`, `All`): what `hierarchy` and group names look for.
+    /// Default: `合计`, `小计`, `总计`.
+    totals: Option<Vec<String>>,
     #[serde(rename = "table", default)]
     tables: Vec<Entry>,
 }
@@ -350,6 +353,7 @@ fn plan_from_manifest(
         .as_ref()
         .map(|f| f.get_ref().clone())
         .unwrap_or_default();
+    let totals: Option<std::sync::Arc<[String]>> = manifest.totals.clone().map(Into::into);
     let formats: Vec<Option<(TableFormat, Shape)>> = manifest
         .tables
         .iter()
@@ -379,6 +383,7 @@ fn plan_from_manifest(
                 text_columns: entry.text_columns,
                 format,
                 shape,
+                totals: totals.clone(),
             },
             meta: TableMeta {
                 // A table whose manifest prints no number is named by its id, as rules name it.
@@ -630,6 +635,7 @@ fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableE
                     text_columns: Vec::new(),
                     format: TableFormat::undeclared(),
                     shape: Shape::default(),
+                    totals: None,
                 },
                 sheet: None,
             })

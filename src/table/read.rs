@@ -29,6 +29,9 @@ pub struct Layout {
     pub format: TableFormat,
     /// The field separator, the lines around the table to leave out, the encoding.
     pub shape: Shape,
+    /// The labels of total rows the data set declares (`Total`, `All`); `None`: the book's
+    /// (`合计`, `小计`, `总计`).
+    pub totals: Option<std::sync::Arc<[String]>>,
 }
 
 /// Stop collecting cell errors past this many in one file.
@@ -172,7 +175,12 @@ pub fn parse_table(
     let figure_fields: Vec<usize> = (layout.label_columns..width)
         .filter(|i| !label_fields.contains(i))
         .collect();
-    let columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
+    let mut columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
+    if let Some(totals) = &layout.totals {
+        columns
+            .iter_mut()
+            .for_each(|path| path.declare_totals(totals));
+    }
     let formats: Vec<&ColumnFormat> = columns
         .iter()
         .map(|path| layout.format.of_column(path))
@@ -231,7 +239,11 @@ pub fn parse_table(
             .any(|e| !matches!(e, TableError::BadNumber { .. }))
     };
     let rows = if !structural(&errors) {
-        let rows = row_paths(labels, label_fields.len(), data_rows);
+        let mut rows = row_paths(labels, label_fields.len(), data_rows);
+        if let Some(totals) = &layout.totals {
+            rows.par_iter_mut()
+                .for_each(|path| path.declare_totals(totals));
+        }
         errors.extend(super::declared::unit_mismatches(
             source, &meta, &rows, &columns,
         ));
@@ -885,6 +897,7 @@ mod tests {
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
+            totals: None,
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }
@@ -899,6 +912,7 @@ mod tests {
                 text_columns: Vec::new(),
                 format: crate::format::TableFormat::default(),
                 shape: crate::table::shape::Shape::default(),
+                totals: None,
             };
             let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
             let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
@@ -967,6 +981,7 @@ mod tests {
             text_columns: vec!["机构名称".to_string()],
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
+            totals: None,
         };
         let t = parse_table(&source, TableMeta::default(), layout).unwrap();
         let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
@@ -993,6 +1008,7 @@ mod tests {
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
+            totals: None,
         };
         let mut table = parse_table(&source, TableMeta::default(), layout).unwrap();
         let errors = table.take_unreadable();

@@ -191,3 +191,50 @@ fn the_files_shape_is_declared_delimiter_lines_to_skip_and_encoding() {
     // Spans of tab-separated cells point at the cells.
     super::assert_cells_point_into_their_files(&json);
 }
+
+#[test]
+fn total_labels_declared_per_data_set_are_what_hierarchy_finds() {
+    let run = fixture("totals", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 1, 3, 2, 1, 0]);
+    assert_eq!(
+        failed(&json),
+        [(
+            "emp.hierarchy".to_string(),
+            "5400".to_string(),
+            "98.5".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_rule_that_expands_into_no_check_is_a_warning_in_check_and_an_error_in_lint() {
+    let run = fixture("no_totals", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(summary(&parse(&run.stdout)), [1, 1, 0, 0, 0, 0]);
+    assert!(
+        run.stderr.contains(
+            "crossfoot: warning: tests/fixtures/formats/no_totals/rules/totals.rules:8:5: \
+             `emp.hierarchy` expands into no check"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("crossfoot::lint::no_checks"));
+    let lint = super::crossfoot(&[
+        "lint",
+        "--data",
+        "tests/fixtures/formats/no_totals/data",
+        "--rules",
+        "tests/fixtures/formats/no_totals/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(lint.code, 1, "stderr:\n{}", lint.stderr);
+    let json = parse(&lint.stdout);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["code"], "crossfoot::lint::no_checks");
+    assert_eq!(finding["severity"], "error");
+}
