@@ -37,7 +37,7 @@ pub fn csv_table(data: &[u8]) {
         text_columns: Vec::new(),
         format: crate::format::TableFormat::default(),
         shape: crate::table::shape::Shape::default(),
-        totals: None,
+        labels: std::sync::Arc::default(),
     };
     if let Ok(table) = parse_table(&source, TableMeta::default(), layout) {
         for row in 0..table.rows().len() {
@@ -158,7 +158,7 @@ pub fn workbook(data: &[u8]) {
         text_columns: Vec::new(),
         format: crate::format::TableFormat::default(),
         shape: crate::table::shape::Shape::default(),
-        totals: None,
+        labels: std::sync::Arc::default(),
     };
     let Ok(table) = parse_table(&source, TableMeta::default(), layout) else {
         return;
@@ -331,7 +331,7 @@ fn findings() -> (crate::table::manifest::Dataset, crate::finding::Outcome) {
         text_columns: Vec::new(),
         format: crate::format::TableFormat::default(),
         shape: crate::table::shape::Shape::default(),
-        totals: None,
+        labels: std::sync::Arc::default(),
     };
     let tables = parse_table(&source, meta, layout).into_iter().collect();
     let cell = |row, column| CellId {

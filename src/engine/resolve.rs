@@ -342,7 +342,7 @@ mod tests {
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
-            totals: None,
+            labels: std::sync::Arc::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }

@@ -107,7 +107,7 @@ mod tests {
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
-            totals: None,
+            labels: std::sync::Arc::default(),
         };
         let dataset = Dataset {
             tables: vec![parse_table(&source, meta, layout).unwrap()],

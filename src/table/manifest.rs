@@ -36,6 +36,8 @@ struct Manifest {
     /// The labels of total rows (`Total`, `All`): what `hierarchy` and group names look for.
     /// Default: `合计`, `小计`, `总计`.
     totals: Option<Vec<String>>,
+    /// Footnote markers printed after labels (`1986 (1)`), left out of the names rules use.
+    footnote_markers: Option<Vec<String>>,
     #[serde(rename = "table", default)]
     tables: Vec<Entry>,
 }
@@ -353,7 +355,10 @@ fn plan_from_manifest(
         .as_ref()
         .map(|f| f.get_ref().clone())
         .unwrap_or_default();
-    let totals: Option<std::sync::Arc<[String]>> = manifest.totals.clone().map(Into::into);
+    let labels = std::sync::Arc::new(super::read::Labels {
+        totals: manifest.totals.clone(),
+        footnote_markers: manifest.footnote_markers.clone(),
+    });
     let formats: Vec<Option<(TableFormat, Shape)>> = manifest
         .tables
         .iter()
@@ -383,7 +388,7 @@ fn plan_from_manifest(
                 text_columns: entry.text_columns,
                 format,
                 shape,
-                totals: totals.clone(),
+                labels: labels.clone(),
             },
             meta: TableMeta {
                 // A table whose manifest prints no number is named by its id, as rules name it.
@@ -635,7 +640,7 @@ fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableE
                     text_columns: Vec::new(),
                     format: TableFormat::undeclared(),
                     shape: Shape::default(),
-                    totals: None,
+                    labels: std::sync::Arc::default(),
                 },
                 sheet: None,
             })

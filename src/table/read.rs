@@ -29,9 +29,23 @@ pub struct Layout {
     pub format: TableFormat,
     /// The field separator, the lines around the table to leave out, the encoding.
     pub shape: Shape,
-    /// The labels of total rows the data set declares (`Total`, `All`); `None`: the book's
-    /// (`合计`, `小计`, `总计`).
-    pub totals: Option<std::sync::Arc<[String]>>,
+    /// What the data set declares about its labels: total rows, footnote markers.
+    pub labels: std::sync::Arc<Labels>,
+}
+
+/// What a data set declares about its labels (top-level keys of `tables.toml`).
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    /// The labels of total rows (`Total`, `All`); `None`: the book's (`合计`, `小计`, `总计`).
+    pub totals: Option<Vec<String>>,
+    /// Footnote markers printed after a label (`(1)`, `*`, `¹`), left out of its name.
+    pub footnote_markers: Option<Vec<String>>,
+}
+
+impl Labels {
+    fn declares_any(&self) -> bool {
+        self.totals.is_some() || self.footnote_markers.is_some()
+    }
 }
 
 /// Stop collecting cell errors past this many in one file.
@@ -176,10 +190,10 @@ pub fn parse_table(
         .filter(|i| !label_fields.contains(i))
         .collect();
     let mut columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
-    if let Some(totals) = &layout.totals {
+    if layout.labels.declares_any() {
         columns
             .iter_mut()
-            .for_each(|path| path.declare_totals(totals));
+            .for_each(|path| path.declare(&layout.labels));
     }
     let formats: Vec<&ColumnFormat> = columns
         .iter()
@@ -240,9 +254,9 @@ pub fn parse_table(
     };
     let rows = if !structural(&errors) {
         let mut rows = row_paths(labels, label_fields.len(), data_rows);
-        if let Some(totals) = &layout.totals {
+        if layout.labels.declares_any() {
             rows.par_iter_mut()
-                .for_each(|path| path.declare_totals(totals));
+                .for_each(|path| path.declare(&layout.labels));
         }
         errors.extend(super::declared::unit_mismatches(
             source, &meta, &rows, &columns,
@@ -897,7 +911,7 @@ mod tests {
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
-            totals: None,
+            labels: std::sync::Arc::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }
@@ -912,7 +926,7 @@ mod tests {
                 text_columns: Vec::new(),
                 format: crate::format::TableFormat::default(),
                 shape: crate::table::shape::Shape::default(),
-                totals: None,
+                labels: std::sync::Arc::default(),
             };
             let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
             let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
@@ -981,7 +995,7 @@ mod tests {
             text_columns: vec!["机构名称".to_string()],
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
-            totals: None,
+            labels: std::sync::Arc::default(),
         };
         let t = parse_table(&source, TableMeta::default(), layout).unwrap();
         let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
@@ -1008,7 +1022,7 @@ mod tests {
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
-            totals: None,
+            labels: std::sync::Arc::default(),
         };
         let mut table = parse_table(&source, TableMeta::default(), layout).unwrap();
         let errors = table.take_unreadable();

@@ -615,7 +615,7 @@ mod tests {
                 text_columns: Vec::new(),
                 format: crate::format::TableFormat::default(),
                 shape: crate::table::shape::Shape::default(),
-                totals: None,
+                labels: std::sync::Arc::default(),
             };
             let table = parse_table(&source, TableMeta::default(), layout).unwrap();
             assert_eq!(table.rows().len(), 1, "{text:?}");

@@ -238,3 +238,20 @@ fn a_rule_that_expands_into_no_check_is_a_warning_in_check_and_an_error_in_lint(
     assert_eq!(finding["code"], "crossfoot::lint::no_checks");
     assert_eq!(finding["severity"], "error");
 }
+
+#[test]
+fn declared_footnote_markers_are_left_out_of_label_names() {
+    let run = fixture("footnotes", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 1, 3, 2, 1, 0]);
+    let rows: Vec<&str> = findings(&json)[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["row"].as_str().unwrap())
+        .collect();
+    // Reports print the label as printed, marker and all.
+    assert_eq!(rows, ["1988 (2)", "1988"]);
+}
