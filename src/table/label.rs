@@ -192,7 +192,7 @@ impl LabelPath {
 
     /// Read off declared footnote markers (first), then mark each label a total (or not) as
     /// the data set's declared `totals` say.
-    pub fn declare(&mut self, declared: &super::read::Labels) {
+    pub fn declare(&mut self, declared: &super::formatted::Labels) {
         for label in &mut self.labels {
             if let Some(markers) = &declared.footnote_markers {
                 label.declare_markers(markers);

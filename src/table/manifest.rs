@@ -355,7 +355,7 @@ fn plan_from_manifest(
         .as_ref()
         .map(|f| f.get_ref().clone())
         .unwrap_or_default();
-    let labels = std::sync::Arc::new(super::read::Labels {
+    let labels = std::sync::Arc::new(super::formatted::Labels {
         totals: manifest.totals.clone(),
         footnote_markers: manifest.footnote_markers.clone(),
     });

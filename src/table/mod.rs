@@ -6,6 +6,7 @@
 
 mod declared;
 pub mod error;
+pub mod formatted;
 pub mod index;
 pub mod label;
 pub mod limits;
