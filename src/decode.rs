@@ -142,6 +142,17 @@ pub struct Text {
 /// which encoding was used when it is not UTF-8. The text keeps a byte-order mark as U+FEFF,
 /// as UTF-8 files have always kept theirs, so that line 1 starts where it did.
 pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text, DecodeError> {
+    decode_declared(path, bytes, options, None)
+}
+
+/// [`decode`], with the encoding `tables.toml` declares for this file, which `--encoding`
+/// does not override.
+pub fn decode_declared(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    declared: Option<&'static Encoding>,
+) -> Result<Text, DecodeError> {
     let bom = Encoding::for_bom(&bytes).map(|(encoding, _)| encoding);
     // Most files are UTF-8: try that first, validating the bytes once, without a copy.
     let bytes = match bom {
@@ -159,9 +170,10 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
     let (encoding, how) = match bom {
         Some(encoding) if encoding == UTF_8 => (UTF_8, ""),
         Some(encoding) => (encoding, "byte-order mark"),
-        None => match options.encoding {
-            Some(named) => (named, "--encoding"),
-            None => (
+        None => match (declared, options.encoding) {
+            (Some(declared), _) => (declared, "tables.toml"),
+            (None, Some(named)) => (named, "--encoding"),
+            (None, None) => (
                 guess(path, &bytes)?,
                 "detected; name another with --encoding",
             ),

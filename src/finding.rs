@@ -125,6 +125,9 @@ pub struct Outcome {
     /// first of them, `findings_left_out` counts the rest.
     pub failed: usize,
     pub skipped: usize,
+    /// Of the skipped checks, those that needed a figure printed as not available or
+    /// confidential (a declared symbol such as `..` or `x`).
+    pub withheld: Withheld,
     /// Checks an input error kept from a verdict: a cell that is not a figure, a name that does
     /// not resolve for the check's item.
     pub not_checked: usize,
@@ -155,6 +158,42 @@ pub struct Outcome {
     pub baseline: bool,
     /// Which cells the findings blame, and what they should print ([`crate::blame`]).
     pub blame: Vec<crate::blame::Blame>,
+}
+
+/// Skipped checks counted by the meaning of the symbol that stopped them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Withheld {
+    pub not_available: usize,
+    pub confidential: usize,
+}
+
+impl Withheld {
+    /// Count a check skipped for a cell of this meaning (others are not counted here).
+    pub fn count(&mut self, meaning: crate::format::Meaning) {
+        match meaning {
+            crate::format::Meaning::NotAvailable => self.not_available += 1,
+            crate::format::Meaning::Confidential => self.confidential += 1,
+            crate::format::Meaning::NotApplicable | crate::format::Meaning::Nil => {}
+        }
+    }
+
+    pub fn add(&mut self, other: &Withheld) {
+        self.not_available += other.not_available;
+        self.confidential += other.confidential;
+    }
+
+    /// `2 not available, 1 confidential`; `None` when none was.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.not_available, "not available"),
+            (self.confidential, "confidential"),
+        ]
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, meaning)| format!("{count} {meaning}"))
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
 }
 
 /// One rule's passed, failed and skipped checks.

@@ -35,6 +35,9 @@ pub fn csv_table(data: &[u8]) {
         header_rows: usize::from(layout % 4),
         label_columns: usize::from(layout / 4 % 3),
         text_columns: Vec::new(),
+        format: crate::format::TableFormat::default(),
+        shape: crate::table::shape::Shape::default(),
+        labels: std::sync::Arc::default(),
     };
     if let Ok(table) = parse_table(&source, TableMeta::default(), layout) {
         for row in 0..table.rows().len() {
@@ -153,6 +156,9 @@ pub fn workbook(data: &[u8]) {
         header_rows: usize::from(pick % 4),
         label_columns: usize::from(pick / 4 % 4),
         text_columns: Vec::new(),
+        format: crate::format::TableFormat::default(),
+        shape: crate::table::shape::Shape::default(),
+        labels: std::sync::Arc::default(),
     };
     let Ok(table) = parse_table(&source, TableMeta::default(), layout) else {
         return;
@@ -323,6 +329,9 @@ fn findings() -> (crate::table::manifest::Dataset, crate::finding::Outcome) {
         header_rows: 1,
         label_columns: 1,
         text_columns: Vec::new(),
+        format: crate::format::TableFormat::default(),
+        shape: crate::table::shape::Shape::default(),
+        labels: std::sync::Arc::default(),
     };
     let tables = parse_table(&source, meta, layout).into_iter().collect();
     let cell = |row, column| CellId {

@@ -13,6 +13,7 @@ pub mod docx;
 pub mod drafts;
 pub mod engine;
 pub mod finding;
+pub mod format;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod infer;

@@ -384,6 +384,9 @@ fn check_once(
     let mut loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     input_warnings(&loaded.dataset);
+    for warning in crossfoot::lint::no_checks::warnings(&loaded.program) {
+        eprintln!("crossfoot: warning: {warning}");
+    }
     if let Some(output) = &args.output {
         let mut inputs = crossfoot::output::Inputs::new(data, rules);
         inputs.read_by(&loaded.dataset, &loaded.program);

@@ -28,6 +28,8 @@ mod docx;
 mod drafts;
 #[path = "cli/encodings.rs"]
 mod encodings;
+#[path = "cli/formats.rs"]
+mod formats;
 #[path = "cli/html.rs"]
 mod html;
 #[path = "cli/infer.rs"]

@@ -469,7 +469,7 @@ fn too_many_digits(source: &SharedSource, claim: &Claim) -> TableError {
             "`{}` has more digits than crossfoot holds (16)",
             source.slice(claim.span)
         ),
-        help: "a figure of the text is checked only if it has at most 16 significant digits",
+        help: "a figure of the text is checked only if it has at most 16 significant digits".into(),
     }
 }
 

@@ -14,8 +14,9 @@ use crate::checks::compare::{Printing, compare, same_printing};
 use crate::checks::condition::{Decided, Truth, condition_message};
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
 use crate::finding::{
-    Coverage, Finding, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, keep_first,
+    Coverage, Finding, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, Withheld, keep_first,
 };
+use crate::format::Meaning;
 use crate::interval::{Interval, IntervalError, ScaledInterval};
 use crate::lang::RuleError;
 use crate::lang::ast::{Aggregate, CompareOp, EmptyCells, Kind};
@@ -35,6 +36,9 @@ pub(super) enum Stop {
     Error(Box<RuleError>),
     /// A cell it needs is not a figure (an input error reported with the table): not checked.
     Blocked,
+    /// A cell it needs prints a symbol for a figure not available or confidential (`..`, `x`):
+    /// skipped, and counted under that meaning.
+    Withheld(Meaning),
 }
 
 impl From<IntervalError> for Stop {
@@ -63,6 +67,8 @@ struct Tally {
     /// Failed checks a baseline knows, with other figures.
     changed: usize,
     skipped: usize,
+    /// Skipped checks that needed a figure not available or confidential.
+    withheld: Withheld,
     /// Checks that an input error kept from a verdict.
     blocked: usize,
     /// Undecided checks, held in `notes` or not.
@@ -86,6 +92,7 @@ impl Tally {
         self.known += other.known;
         self.changed += other.changed;
         self.skipped += other.skipped;
+        self.withheld.add(&other.withheld);
         self.blocked += other.blocked;
         self.noted += other.noted;
         self.findings.append(&mut other.findings);
@@ -101,6 +108,12 @@ impl Tally {
         self.ranked.append(&mut other.ranked);
         self.blocks.append(&mut other.blocks);
         self
+    }
+
+    /// A check skipped for a figure not available or confidential.
+    fn withhold(&mut self, meaning: Meaning) {
+        self.skipped += 1;
+        self.withheld.count(meaning);
     }
 
     /// The counts so far, to take a block's from.
@@ -316,6 +329,7 @@ pub fn evaluate_observed(
         passed: tally.passed,
         failed: tally.failed,
         skipped: tally.skipped,
+        withheld: tally.withheld,
         not_checked: tally.blocked,
         per_rule,
         findings_left_out: tally.failed - tally.findings.len(),
@@ -400,6 +414,7 @@ impl Evaluator<'_> {
                 {
                     Some(Ok(true)) => tally.passed += 1,
                     // A skip is worked out again, to say why and with which cells.
+                    Some(Err(Stop::Withheld(meaning))) => tally.withhold(meaning),
                     _ => self.record(tally, rule_index, check),
                 }
             }
@@ -412,6 +427,7 @@ impl Evaluator<'_> {
             };
             match self.linear_holds(form, op, &env) {
                 Ok(true) => tally.passed += 1,
+                Err(Stop::Withheld(meaning)) => tally.withhold(meaning),
                 _ => self.record(tally, rule_index, check),
             }
         }
@@ -456,6 +472,7 @@ impl Evaluator<'_> {
                 tally.skips.push(self.skip_note(rule, rule_index, check));
                 keep_first(&mut tally.skips, self.keep.max, |n| (n.rule, n.check));
             }
+            Err(Stop::Withheld(meaning)) => tally.withhold(meaning),
             Err(Stop::Note(reason)) => {
                 tally.skipped += 1;
                 tally.noted += 1;
@@ -763,7 +780,8 @@ impl Evaluator<'_> {
                         let r = rule.tolerate(r, &l);
                         (Truth::of(*op, &l, &r), Some((l, r)))
                     }
-                    Err(Stop::Skip) => (Truth::MISSING, None),
+                    // A figure not available or confidential is R's NA as an empty cell is.
+                    Err(Stop::Skip | Stop::Withheld(_)) => (Truth::MISSING, None),
                     Err(other) => return Err(other),
                 };
                 decided.push(Decided {
@@ -858,12 +876,13 @@ impl Evaluator<'_> {
         if cell.is_unreadable() {
             return Err(Stop::Blocked);
         }
-        if cell.is_applicable() {
-            Ok(cell)
-        } else if self.empty_as_zero {
-            Cell::value(Decimal::ZERO, true).ok_or(Stop::Skip)
-        } else {
-            Err(Stop::Skip)
+        match cell.absence() {
+            None => Ok(cell),
+            Some(meaning @ (Meaning::NotAvailable | Meaning::Confidential)) => {
+                Err(Stop::Withheld(meaning))
+            }
+            Some(_) if self.empty_as_zero => Cell::value(Decimal::ZERO, true).ok_or(Stop::Skip),
+            Some(_) => Err(Stop::Skip),
         }
     }
 
@@ -983,13 +1002,18 @@ impl Evaluator<'_> {
                 for term in terms {
                     match self.values(term, env, printed) {
                         Ok(value) => values.push(value),
-                        Err(Stop::Skip) => match empty {
+                        // A figure not available or confidential is left out as an empty
+                        // cell is, but never read as a nil 0.
+                        Err(stop @ (Stop::Skip | Stop::Withheld(_))) => match empty {
                             // `count` counts the items that have a value.
                             EmptyCells::Undecided if *aggregate != Aggregate::Count => {
-                                return Err(Stop::Skip);
+                                return Err(stop);
                             }
                             EmptyCells::Undecided | EmptyCells::Ignore => {}
-                            EmptyCells::Zero => values.push(Interval::exact(Decimal::ZERO)),
+                            EmptyCells::Zero if matches!(stop, Stop::Skip) => {
+                                values.push(Interval::exact(Decimal::ZERO));
+                            }
+                            EmptyCells::Zero => return Err(stop),
                         },
                         Err(other) => return Err(other),
                     }

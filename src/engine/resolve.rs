@@ -340,6 +340,9 @@ mod tests {
             header_rows: 2,
             label_columns: 2,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
+            labels: std::sync::Arc::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }

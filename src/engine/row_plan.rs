@@ -3,6 +3,7 @@
 
 use super::evaluate::Stop;
 use super::program::{Items, LinearForm, Place, Term};
+use crate::format::Meaning;
 use crate::interval::ScaledInterval;
 use crate::lang::ast::CompareOp;
 use crate::table::Cell;
@@ -51,8 +52,11 @@ impl RowPlan {
                 if cell.is_unreadable() {
                     return Err(Stop::Blocked);
                 }
-                if !cell.is_applicable() {
-                    return Err(Stop::Skip);
+                if let Some(meaning) = cell.absence() {
+                    return Err(match meaning {
+                        Meaning::NotAvailable | Meaning::Confidential => Stop::Withheld(meaning),
+                        Meaning::NotApplicable | Meaning::Nil => Stop::Skip,
+                    });
                 }
                 let Some(value) = cell.scaled_interval() else {
                     return Ok(None);

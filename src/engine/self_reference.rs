@@ -108,6 +108,9 @@ mod tests {
             header_rows: 1,
             label_columns: 1,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
+            labels: std::sync::Arc::default(),
         };
         let dataset = Dataset {
             tables: vec![parse_table(&source, meta, layout).unwrap()],

@@ -14,6 +14,7 @@ mod duplicate_id;
 pub mod ground;
 mod groups;
 mod never_fails;
+pub mod no_checks;
 mod of_which;
 mod pinned_figure;
 pub mod report;
@@ -52,10 +53,12 @@ pub enum LintCode {
     Uncovered,
     /// A claim's anchor that writes the digits of a figure.
     PinnedFigure,
+    /// A rule that expands into no check (a `hierarchy` that finds no total row).
+    NoChecks,
 }
 
 impl LintCode {
-    pub const ALL: [LintCode; 9] = [
+    pub const ALL: [LintCode; 10] = [
         LintCode::NeverFails,
         LintCode::CountedTwice,
         LintCode::OfWhichPart,
@@ -65,6 +68,7 @@ impl LintCode {
         LintCode::DuplicateId,
         LintCode::Uncovered,
         LintCode::PinnedFigure,
+        LintCode::NoChecks,
     ];
 
     /// The stable code reports print.
@@ -79,13 +83,14 @@ impl LintCode {
             LintCode::DuplicateId => "crossfoot::lint::duplicate_id",
             LintCode::Uncovered => "crossfoot::lint::uncovered",
             LintCode::PinnedFigure => "crossfoot::lint::pinned_figure",
+            LintCode::NoChecks => "crossfoot::lint::no_checks",
         }
     }
 
     /// Contradictions and repeated ids make a rule set unusable; the rest need a look.
     pub fn severity(self) -> Severity {
         match self {
-            LintCode::Contradiction | LintCode::DuplicateId => Severity::Error,
+            LintCode::Contradiction | LintCode::DuplicateId | LintCode::NoChecks => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -180,6 +185,7 @@ pub fn lint(
     lints.extend(groups::repeats(files));
     lints.extend(groups::incomplete(&context, &checks));
     lints.extend(pinned_figure::lint(&context));
+    lints.extend(no_checks::lint(&context));
     if options.coverage {
         lints.extend(coverage::lint(&context, &checks));
     }

@@ -109,6 +109,9 @@ fn label_text(cell: &CellView<'_>, published: bool) -> String {
     if let Some(address) = &cell.address {
         place = format!("{place} · {address}");
     }
+    if let Some(flag) = &cell.flag {
+        place = format!("{place} · flag {flag}");
+    }
     if published {
         format!("published {} · {place}", cell.value)
     } else {
@@ -466,13 +469,16 @@ pub fn summary(report: &Report<'_>) -> String {
         known
     };
     format!(
-        "tables {} · rules {} · checks {}: {} passed, {} failed{known}, {} skipped{}\n",
+        "tables {} · rules {} · checks {}: {} passed, {} failed{known}, {} skipped{}{}\n",
         report.dataset.tables.len(),
         report.rule_count(),
         o.checks,
         o.passed,
         o.failed,
         o.skipped,
+        o.withheld
+            .describe()
+            .map_or_else(String::new, |meanings| format!(" ({meanings})")),
         not_checked(report)
     )
 }

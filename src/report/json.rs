@@ -75,6 +75,12 @@ struct Summary {
     passed: usize,
     failed: usize,
     skipped: usize,
+    /// Of the skipped checks, those that needed a figure printed as not available (`..`).
+    #[serde(skip_serializing_if = "is_zero")]
+    skipped_not_available: usize,
+    /// Of the skipped checks, those that needed a figure printed as confidential (`x`).
+    #[serde(skip_serializing_if = "is_zero")]
+    skipped_confidential: usize,
     /// Checks an input error kept from running.
     not_checked: usize,
     input_errors: usize,
@@ -287,6 +293,9 @@ struct Cell {
     column_number: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     span: Option<Span>,
+    /// The flags printed after the figure (`p` for `12.3p`), as its format declares them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flag: Option<String>,
 }
 
 /// A figure's first and last character in its paragraph (1-based, both inclusive).
@@ -333,6 +342,7 @@ fn cell(report: &Report<'_>, id: CellId) -> Option<Cell> {
             offset: stored.offset,
             length: stored.length,
         }),
+        flag: c.flag,
     })
 }
 
@@ -423,6 +433,8 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             passed: outcome.passed,
             failed: outcome.failed,
             skipped: outcome.skipped,
+            skipped_not_available: outcome.withheld.not_available,
+            skipped_confidential: outcome.withheld.confidential,
             not_checked: outcome.not_checked,
             input_errors: report.errors.len(),
             known: outcome.known,

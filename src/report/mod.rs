@@ -106,6 +106,8 @@ pub struct CellView<'a> {
     pub address: Option<String>,
     /// For a figure of a Word document: its paragraph and characters, as numbers.
     pub paragraph: Option<crate::docx::ParagraphSpan>,
+    /// The flags printed after the figure (`p` for `12.3p`), as its format declares them.
+    pub flag: Option<String>,
 }
 
 impl CellView<'_> {
@@ -191,6 +193,7 @@ impl Report<'_> {
             stored: table.source().stored_span(span),
             address: table.source().address(span),
             paragraph: table.source().paragraph_span(span),
+            flag: table.flag(id.row, id.column).map(str::to_string),
         })
     }
 }

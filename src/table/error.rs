@@ -251,7 +251,23 @@ pub enum TableError {
         span: SourceSpan,
         message: String,
         #[help]
-        help: &'static str,
+        help: std::borrow::Cow<'static, str>,
+    },
+
+    /// `columns = { "Employd" = { … } }` in a table's entry of `tables.toml`: a column format
+    /// for a column the table does not have (a typo would leave the column read otherwise).
+    #[error("{message}")]
+    #[diagnostic(code(crossfoot::data::format_column))]
+    UnknownFormatColumn {
+        #[source_code]
+        source_code: NamedSource<DiagnosticSource>,
+        #[label("no such column")]
+        span: SourceSpan,
+        /// `table X has no column `Y` to give this format to`.
+        message: String,
+        /// The columns it has.
+        #[help]
+        help: String,
     },
 
     /// A workbook calamine cannot open (not a spreadsheet, damaged, encrypted).

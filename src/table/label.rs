@@ -27,14 +27,52 @@ pub struct Label {
     /// Inline up to 24 bytes: a million row labels need no allocation each.
     text: CompactString,
     span: Span,
+    /// Whether the label names a total row (`合计`, or what the data set's `totals` declares).
+    total: bool,
+    /// The bytes of a declared footnote marker at the end of the text (`1986 (1)`), which
+    /// names leave out.
+    marker: u8,
 }
 
 impl Label {
     pub fn new(text: &str, span: Span) -> Self {
+        let text = CompactString::new(text.trim());
+        let total = TOTAL_NAMES.contains(&normalize(&text).as_ref());
         Self {
-            text: CompactString::new(text.trim()),
+            text,
             span,
+            total,
+            marker: 0,
         }
+    }
+
+    /// Read off the footnote markers the data set declares (`(1)`, `*`, `¹`) from the end of
+    /// the label: `1986 (1)` is named `1986`, and prints as it is.
+    pub fn declare_markers(&mut self, markers: &[String]) {
+        let mut named = self.text.as_str();
+        while let Some(rest) = markers.iter().find_map(|marker| {
+            named
+                .strip_suffix(marker.as_str())
+                .map(str::trim_end)
+                .filter(|rest| !rest.is_empty())
+        }) {
+            named = rest;
+        }
+        let length = self.text.len() - named.len();
+        self.marker = u8::try_from(length).unwrap_or(0);
+    }
+
+    /// The text without a declared footnote marker.
+    fn named(&self) -> &str {
+        self.text
+            .get(..self.text.len() - usize::from(self.marker))
+            .unwrap_or(&self.text)
+    }
+
+    /// Mark the label a total (or not) as the data set's declared `totals` say.
+    pub fn declare_total(&mut self, totals: &[String]) {
+        let key = self.key();
+        self.total = totals.iter().any(|total| normalize(total) == key);
     }
 
     /// The label as printed (trimmed).
@@ -48,17 +86,17 @@ impl Label {
 
     /// The unit the label declares, if any: `合同数 / 项` → `项`, `成交额 /GDP(%)` → `%`.
     pub fn unit(&self) -> Option<&'static str> {
-        split_unit(&self.text).1
+        split_unit(self.named()).1
     }
 
     /// The name rules use: the text without its unit, without whitespace.
     pub fn key(&self) -> Cow<'_, str> {
-        normalize(split_unit(&self.text).0)
+        normalize(split_unit(self.named()).0)
     }
 
     /// The whole text without whitespace, unit included.
     pub fn full_key(&self) -> Cow<'_, str> {
-        normalize(&self.text)
+        normalize(self.named())
     }
 
     /// Whether a rule's segment names this label.
@@ -78,7 +116,7 @@ impl Label {
     }
 
     pub fn is_total(&self) -> bool {
-        TOTAL_NAMES.contains(&self.key().as_ref())
+        self.total
     }
 
     pub fn is_rank(&self) -> bool {
@@ -152,6 +190,19 @@ impl LabelPath {
         &self.labels
     }
 
+    /// Read off declared footnote markers (first), then mark each label a total (or not) as
+    /// the data set's declared `totals` say.
+    pub fn declare(&mut self, declared: &super::formatted::Labels) {
+        for label in &mut self.labels {
+            if let Some(markers) = &declared.footnote_markers {
+                label.declare_markers(markers);
+            }
+            if let Some(totals) = &declared.totals {
+                label.declare_total(totals);
+            }
+        }
+    }
+
     pub fn last(&self) -> Option<&Label> {
         self.labels.last()
     }
@@ -206,6 +257,38 @@ impl fmt::Display for LabelPath {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn declared_footnote_markers_are_left_out_of_the_name_but_printed() {
+        let markers = vec!["(1)".to_string(), "*".to_string(), "¹".to_string()];
+        for (text, key) in [
+            ("1986 (1)", "1986"),
+            ("1987*", "1987"),
+            ("1988¹*", "1988"),
+            ("Total employed (1)", "Totalemployed"),
+            ("*", "*"),
+            ("1989", "1989"),
+        ] {
+            let mut label = Label::new(text, Span::default());
+            label.declare_markers(&markers);
+            assert_eq!(label.key(), key, "{text}");
+            assert_eq!(label.text(), text);
+            assert!(label.answers_to(key), "{text}");
+        }
+    }
+
+    #[test]
+    fn declared_totals_replace_the_books() {
+        let totals = vec!["Total".to_string(), "All persons".to_string()];
+        let mut label = Label::new("All  persons", Span::default());
+        assert!(!label.is_total());
+        label.declare_total(&totals);
+        assert!(label.is_total());
+        let mut book = Label::new("合计", Span::default());
+        assert!(book.is_total());
+        book.declare_total(&totals);
+        assert!(!book.is_total());
+    }
+
     use super::*;
 
     fn label(text: &str) -> Label {

@@ -5,9 +5,11 @@
 //! header row and one label column: enough for record-style data.
 
 use super::read::{Layout, parse_table, read_table, read_text_with};
+use super::shape::{Delimiter, Shape};
 use super::sheet::{SheetPlan, is_workbook, parse_range, read_sheet};
 use super::{Table, TableError, TableMeta, TableWarning};
 use crate::decode::ReadOptions;
+use crate::format::{ColumnOverride, FormatSpec, TableFormat};
 use crate::input_file::Refusal;
 use crate::source::{SharedSource, Span, named};
 use rayon::prelude::*;
@@ -28,6 +30,14 @@ struct Manifest {
     /// The text the tables were transcribed from, bundled beside them: its figures become the
     /// table `TEXT`, which rules can check against the tables.
     source: Option<toml::Spanned<String>>,
+    /// How the data set prints its figures ([`crate::format`]); tables and columns may
+    /// override it.
+    format: Option<toml::Spanned<FormatSpec>>,
+    /// The labels of total rows (`Total`, `All`): what `hierarchy` and group names look for.
+    /// Default: `合计`, `小计`, `总计`.
+    totals: Option<Vec<String>>,
+    /// Footnote markers printed after labels (`1986 (1)`), left out of the names rules use.
+    footnote_markers: Option<Vec<String>>,
     #[serde(rename = "table", default)]
     tables: Vec<Entry>,
 }
@@ -61,6 +71,22 @@ struct Entry {
     text_columns: Vec<String>,
     /// How much more blame trusts this table's figures (an official release against a draft).
     blame_weight: Option<std::num::NonZeroU32>,
+    /// How this table prints its figures, over the data set's `[format]`.
+    format: Option<toml::Spanned<FormatSpec>>,
+    /// How single columns print theirs, over the table's format: by column name (a label, or
+    /// labels in order `2021/Employed`).
+    #[serde(default)]
+    columns: BTreeMap<String, toml::Spanned<FormatSpec>>,
+    /// The field separator of a CSV file: comma (the default), semicolon or tab.
+    delimiter: Option<Delimiter>,
+    /// Lines above the header to leave out (a title, the office's name).
+    #[serde(default)]
+    skip_rows: usize,
+    /// Lines below the table to leave out (notes, footnotes, the source).
+    #[serde(default)]
+    skip_footer: usize,
+    /// The encoding of a CSV file that is not UTF-8: `windows-1252`, `latin1`, `gbk` …
+    encoding: Option<toml::Spanned<String>>,
     /// Figures not on the source lines: reconstructed where the extraction lost them.
     #[serde(default)]
     #[allow(dead_code)]
@@ -324,22 +350,54 @@ fn plan_from_manifest(
             }
         }
     });
+    let data_set_format = manifest
+        .format
+        .as_ref()
+        .map(|f| f.get_ref().clone())
+        .unwrap_or_default();
+    let labels = std::sync::Arc::new(super::formatted::Labels {
+        totals: manifest.totals.clone(),
+        footnote_markers: manifest.footnote_markers.clone(),
+    });
+    let formats: Vec<Option<(TableFormat, Shape)>> = manifest
+        .tables
+        .iter()
+        .zip(&sheets)
+        .map(|(entry, sheet)| {
+            let format = table_format(&source, &data_set_format, entry, sheet.is_some())
+                .map_err(|error| errors.push(error))
+                .ok()?;
+            let shape = shape(&source, entry, sheet.is_some())
+                .map_err(|error| errors.push(error))
+                .ok()?;
+            Some((format, shape))
+        })
+        .collect();
     let planned = manifest
         .tables
         .into_iter()
         .zip(sheets)
         .zip(readable)
-        .filter_map(|(entry, readable)| readable.then_some(entry))
-        .map(|(entry, sheet)| Planned {
+        .zip(formats)
+        .filter_map(|((entry, readable), format)| Some((readable.then_some(entry)?, format?)))
+        .map(|((entry, sheet), (format, shape))| Planned {
             path: dir.join(entry.file.get_ref()),
             layout: Layout {
                 header_rows: entry.header_rows,
                 label_columns: entry.label_columns,
                 text_columns: entry.text_columns,
+                format,
+                shape,
+                labels: labels.clone(),
             },
             meta: TableMeta {
+                // A table whose manifest prints no number is named by its id, as rules name it.
+                printed: if entry.printed.is_empty() {
+                    entry.id.get_ref().clone()
+                } else {
+                    entry.printed
+                },
                 id: entry.id.into_inner(),
-                printed: entry.printed,
                 caption: entry.caption,
                 unit: entry.unit,
                 units: entry.units.into_iter().collect(),
@@ -350,6 +408,83 @@ fn plan_from_manifest(
         })
         .collect();
     Ok((manifest.year, text, planned, errors, declared))
+}
+
+/// The formats a table's figures are read with: the data set's, the table's over it, each
+/// column's over the table's. A workbook's cells are numbers, which read one way only: where
+/// no format is declared, they are read as the book prints.
+fn table_format(
+    source: &SharedSource,
+    data_set: &FormatSpec,
+    entry: &Entry,
+    workbook: bool,
+) -> Result<TableFormat, TableError> {
+    let invalid = |range: std::ops::Range<usize>, message: String| TableError::Manifest {
+        source_code: named(source),
+        span: Some(Span::new(range.start, range.end - range.start).into()),
+        message,
+    };
+    let table_spec = match &entry.format {
+        Some(spec) => spec.get_ref().over(data_set),
+        None => data_set.clone(),
+    };
+    let table_span = entry
+        .format
+        .as_ref()
+        .map_or_else(|| entry.id.span(), toml::Spanned::span);
+    let mut table = table_spec
+        .resolve()
+        .map_err(|message| invalid(table_span, message))?;
+    table.declared |= workbook;
+    let columns = entry
+        .columns
+        .iter()
+        .map(|(name, spec)| {
+            let mut format = spec
+                .get_ref()
+                .over(&table_spec)
+                .resolve()
+                .map_err(|message| invalid(spec.span(), message))?;
+            format.declared |= workbook;
+            Ok(ColumnOverride {
+                name: name.clone(),
+                format,
+                span: spec.span(),
+            })
+        })
+        .collect::<Result<Vec<_>, TableError>>()?;
+    Ok(TableFormat {
+        table,
+        columns,
+        manifest: Some(source.clone()),
+    })
+}
+
+/// The shape of a table's file: its delimiter and encoding (a CSV file's only: a workbook's
+/// sheet is read as comma-separated text), and the lines around the table to leave out.
+fn shape(source: &SharedSource, entry: &Entry, workbook: bool) -> Result<Shape, TableError> {
+    let encoding = match &entry.encoding {
+        Some(name) if !workbook => Some(crate::decode::encoding_for(name.get_ref()).map_err(
+            |message| {
+                let range = name.span();
+                TableError::Manifest {
+                    source_code: named(source),
+                    span: Some(Span::new(range.start, range.end - range.start).into()),
+                    message,
+                }
+            },
+        )?),
+        _ => None,
+    };
+    Ok(Shape {
+        delimiter: entry
+            .delimiter
+            .filter(|_| !workbook)
+            .map_or(b',', Delimiter::byte),
+        skip_rows: entry.skip_rows,
+        skip_footer: entry.skip_footer,
+        encoding,
+    })
 }
 
 /// For a workbook entry, which sheet and range to read; `sheet` and `range` on a CSV file are
@@ -503,6 +638,9 @@ fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableE
                     header_rows: 1,
                     label_columns: 1,
                     text_columns: Vec::new(),
+                    format: TableFormat::undeclared(),
+                    shape: Shape::default(),
+                    labels: std::sync::Arc::default(),
                 },
                 sheet: None,
             })

@@ -6,13 +6,16 @@
 
 mod declared;
 pub mod error;
+pub mod formatted;
 pub mod index;
 pub mod label;
 pub mod limits;
 pub mod manifest;
 pub mod read;
+pub mod shape;
 pub mod sheet;
 
+use crate::format::Meaning;
 use crate::interval::{Interval, ScaledInterval};
 use crate::source::{SharedSource, Span};
 use index::LabelIndex;
@@ -81,6 +84,30 @@ impl Cell {
     /// A `—` or empty cell.
     pub fn not_applicable() -> Self {
         Cell(0)
+    }
+
+    /// A cell printing a symbol for a missing value: not applicable, not available or
+    /// confidential hold no figure (their meaning is kept in the bits a figure's scale takes);
+    /// nil is an exact 0.
+    pub fn absent(meaning: Meaning) -> Self {
+        match meaning {
+            Meaning::NotApplicable => Cell(0),
+            Meaning::NotAvailable => Cell(1 << SCALE_SHIFT),
+            Meaning::Confidential => Cell(2 << SCALE_SHIFT),
+            Meaning::Nil => Cell(HAS_VALUE | EXACT),
+        }
+    }
+
+    /// Why a cell holds no figure: `None` for a figure and for a cell that is not one.
+    pub fn absence(&self) -> Option<Meaning> {
+        if self.is_applicable() || self.is_unreadable() {
+            return None;
+        }
+        Some(match self.scale() {
+            1 => Meaning::NotAvailable,
+            2 => Meaning::Confidential,
+            _ => Meaning::NotApplicable,
+        })
     }
 
     /// A cell whose text is not a figure (`12a`): reported as an input error, and every check
@@ -184,6 +211,11 @@ pub struct Table {
     warnings: Vec<TableWarning>,
     /// The cells that are not figures ([`Cell::UNREADABLE`]), as input errors to report once.
     unreadable: Vec<TableError>,
+    /// The flags printed after figures (`12.3p`), by cell index (row × width + column), sorted:
+    /// few cells carry one, so they are kept apart from the cells.
+    flags: Vec<(usize, Box<str>)>,
+    /// The byte between fields of the file's records (`,`, `;`, tab), to find a cell's span.
+    delimiter: u8,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
 }
@@ -213,6 +245,8 @@ impl Table {
             stated,
             warnings,
             unreadable: Vec::new(),
+            flags: Vec::new(),
+            delimiter: b',',
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
         }
@@ -222,6 +256,29 @@ impl Table {
     pub fn with_unreadable(mut self, errors: Vec<TableError>) -> Self {
         self.unreadable = errors;
         self
+    }
+
+    /// The table with the flags printed after its figures, by cell index.
+    pub fn with_flags(mut self, mut flags: Vec<(usize, Box<str>)>) -> Self {
+        flags.sort_unstable_by_key(|(index, _)| *index);
+        self.flags = flags;
+        self
+    }
+
+    /// The table with its file's field separator, when not a comma.
+    pub fn with_delimiter(mut self, delimiter: u8) -> Self {
+        self.delimiter = delimiter;
+        self
+    }
+
+    /// The flags printed after a cell's figure (`p` for `12.3p`), as declared in its format.
+    pub fn flag(&self, row: usize, column: usize) -> Option<&str> {
+        if column >= self.columns.len() || self.flags.is_empty() {
+            return None;
+        }
+        let index = row * self.columns.len() + column;
+        let at = self.flags.binary_search_by_key(&index, |(i, _)| *i).ok()?;
+        self.flags.get(at).map(|(_, flag)| flag.as_ref())
     }
 
     /// Take the errors of the cells that are not figures, to report them once; the table is
@@ -312,7 +369,8 @@ impl Table {
         }
         let start = usize::try_from(*self.row_starts.get(row)?).ok()?;
         let fields = self.figure_fields.get(column)? + 1;
-        let (spans, _) = read::field_spans(self.source.text().as_bytes(), start, fields);
+        let (spans, _) =
+            read::field_spans(self.source.text().as_bytes(), start, fields, self.delimiter);
         spans.get(fields - 1).copied()
     }
 

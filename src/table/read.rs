@@ -4,9 +4,13 @@
 //! relative to the unquoted record. [`field_spans`] recovers each field's byte range in the
 //! file itself, so a report can point at `"1,234"` even when it was quoted.
 
+use super::formatted;
 use super::label::{Label, LabelPath, is_count_unit};
+use super::shape::Shape;
 use super::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
-use crate::decode::{ReadOptions, Text, decode};
+use crate::decode::{ReadOptions, Text, decode_declared};
+use crate::format::figure::{self as declared_figure, Reading};
+use crate::format::{ColumnFormat, Meaning, TableFormat, ambiguity};
 use crate::number::{Figure, read_figure};
 use crate::source::{SharedSource, SourceFile, Span, Stored, named};
 use rayon::prelude::*;
@@ -14,7 +18,7 @@ use smallvec::SmallVec;
 use std::path::Path;
 use std::sync::Arc;
 
-/// How a table's CSV is laid out.
+/// How a table's CSV is laid out, and how its figures print.
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub header_rows: usize,
@@ -22,10 +26,16 @@ pub struct Layout {
     /// Columns after the label columns that hold text (a name in a name list): their cells
     /// become part of the row's labels, after the label columns'.
     pub text_columns: Vec<String>,
+    /// The number format of the table and of its columns, as `tables.toml` declares them.
+    pub format: TableFormat,
+    /// The field separator, the lines around the table to leave out, the encoding.
+    pub shape: Shape,
+    /// What the data set declares about its labels: total rows, footnote markers.
+    pub labels: std::sync::Arc<super::formatted::Labels>,
 }
 
 /// Stop collecting cell errors past this many in one file.
-const MAX_ERRORS_PER_FILE: usize = 50;
+pub(super) const MAX_ERRORS_PER_FILE: usize = 50;
 
 /// Read a file as text (UTF-8, or detected as [`crate::decode`] says), refusing files too
 /// large to address with 32-bit offsets.
@@ -35,7 +45,7 @@ pub fn read_text(path: &Path) -> Result<SharedSource, TableError> {
 
 /// [`read_text`], with `--encoding` and a place for notices about the encodings used.
 pub fn read_text_with(path: &Path, options: &ReadOptions) -> Result<SharedSource, TableError> {
-    read_bounded(path, options, super::limits::ADDRESSABLE)
+    read_bounded(path, options, super::limits::ADDRESSABLE, None)
 }
 
 /// The book's text: a Word document (`.docx`, read as [`crate::docx`] says: one line per
@@ -61,9 +71,10 @@ fn read_bounded(
     path: &Path,
     options: &ReadOptions,
     limit: u64,
+    declared: Option<&'static encoding_rs::Encoding>,
 ) -> Result<SharedSource, TableError> {
     let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
-    let Text { text, decoded } = decode(path, bytes, options)?;
+    let Text { text, decoded } = decode_declared(path, bytes, options, declared)?;
     // GBK's two bytes become three in UTF-8: the text, not only the file, must fit.
     if text.len() > u32::MAX as usize {
         return Err(TableError::TooLarge {
@@ -94,7 +105,8 @@ pub fn read_table(
     layout: Layout,
     options: &ReadOptions,
 ) -> Result<Table, Vec<TableError>> {
-    let source = read_bounded(path, options, options.max_table_bytes()).map_err(|e| vec![e])?;
+    let limit = options.max_table_bytes();
+    let source = read_bounded(path, options, limit, layout.shape.encoding).map_err(|e| vec![e])?;
     parse_table(&source, meta, layout)
 }
 
@@ -112,10 +124,13 @@ pub fn parse_table(
 ) -> Result<Table, Vec<TableError>> {
     let text = source.text();
     let quoted = text.as_bytes().contains(&b'"');
+    let shape = layout.shape;
+    let delimiter = shape.delimiter;
     let (owned, lines) = if quoted {
-        (parse_records(source).map_err(|e| vec![e])?, Vec::new())
+        let records = parse_records(source, delimiter).map_err(|e| vec![e])?;
+        (shape.table_records(records), Vec::new())
     } else {
-        (Vec::new(), line_ranges(source))
+        (Vec::new(), shape.table_records(line_ranges(source)))
     };
     let record_count = owned.len().max(lines.len());
     let headers: Vec<Record> = if quoted {
@@ -124,7 +139,7 @@ pub fn parse_table(
         lines
             .iter()
             .take(layout.header_rows)
-            .map(|&span| split_line(text, span).into_owned())
+            .map(|&span| split_line(text, span, delimiter).into_owned())
             .collect()
     };
     let width = headers.first().map_or(0, |r| r.fields.len());
@@ -160,12 +175,23 @@ pub fn parse_table(
     let figure_fields: Vec<usize> = (layout.label_columns..width)
         .filter(|i| !label_fields.contains(i))
         .collect();
-    let columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
+    let mut columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
+    if layout.labels.declares_any() {
+        columns
+            .iter_mut()
+            .for_each(|path| path.declare(&layout.labels));
+    }
+    let formats: Vec<&ColumnFormat> = columns
+        .iter()
+        .map(|path| layout.format.of_column(path))
+        .collect();
     let reader = RowReader {
         source,
         width,
         label_fields: &label_fields,
         figure_fields: &figure_fields,
+        formats: &formats,
+        delimiter,
     };
     let data_rows = record_count - layout.header_rows;
     if data_rows == 0 {
@@ -186,14 +212,21 @@ pub fn parse_table(
         let cells_per_chunk = LINES_PER_CHUNK * columns.len().max(1);
         data.par_chunks(LINES_PER_CHUNK)
             .zip(cells.par_chunks_mut(cells_per_chunk))
-            .map(|(lines, cells)| reader.read_lines(text, lines, cells))
+            .enumerate()
+            .map(|(index, (lines, cells))| {
+                reader.read_lines(text, lines, cells, index * cells_per_chunk)
+            })
             .collect()
     };
     let mut labels = Vec::with_capacity(data_rows);
     let mut warnings = Vec::new();
+    let mut flags = Vec::new();
+    let mut nils = Vec::new();
     let (mut more_errors, mut more_warnings) = (0, 0);
     for chunk in chunks {
         labels.extend(chunk.labels);
+        flags.extend(chunk.flags);
+        nils.extend(chunk.nils);
         errors.extend(chunk.errors);
         warnings.extend(chunk.warnings);
         more_errors += chunk.more_errors;
@@ -206,7 +239,11 @@ pub fn parse_table(
             .any(|e| !matches!(e, TableError::BadNumber { .. }))
     };
     let rows = if !structural(&errors) {
-        let rows = row_paths(labels, label_fields.len(), data_rows);
+        let mut rows = row_paths(labels, label_fields.len(), data_rows);
+        if layout.labels.declares_any() {
+            rows.par_iter_mut()
+                .for_each(|path| path.declare(&layout.labels));
+        }
         errors.extend(super::declared::unit_mismatches(
             source, &meta, &rows, &columns,
         ));
@@ -234,6 +271,12 @@ pub fn parse_table(
         });
     }
     mark_exact(&mut cells, &rows, &columns, &meta);
+    formatted::mark_declared_exact(&mut cells, &formats, &nils);
+    errors.extend(formatted::unknown_format_columns(
+        &layout.format,
+        &meta,
+        &columns,
+    ));
     let starts: Vec<usize> = if quoted {
         owned
             .iter()
@@ -261,14 +304,18 @@ pub fn parse_table(
         stated: None,
         warnings,
     };
+    let mut table = Table::new(meta, source.clone(), grid)
+        .with_flags(flags)
+        .with_delimiter(delimiter);
     let mut unreadable = errors;
+    unreadable.extend(formatted::refuse_ambiguous(&mut table, &formats));
     if more_errors > 0 {
         unreadable.push(TableError::MoreInFile {
             path: source.path().to_path_buf(),
             count: more_errors,
         });
     }
-    Ok(Table::new(meta, source.clone(), grid).with_unreadable(unreadable))
+    Ok(table.with_unreadable(unreadable))
 }
 
 fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> TableError {
@@ -302,10 +349,10 @@ impl LineFields<'_> {
     }
 }
 
-fn split_line(text: &str, span: Span) -> LineFields<'_> {
+fn split_line(text: &str, span: Span, delimiter: u8) -> LineFields<'_> {
     let mut fields = Vec::new();
     let mut spans = Vec::new();
-    split_into(text, span, &mut fields, &mut spans);
+    split_into(text, (span, delimiter), &mut fields, &mut spans);
     LineFields {
         fields,
         spans,
@@ -313,8 +360,13 @@ fn split_line(text: &str, span: Span) -> LineFields<'_> {
     }
 }
 
-/// Split a line at its commas into reused buffers.
-fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &mut Vec<Span>) {
+/// Split a line at its delimiters into reused buffers.
+fn split_into<'t>(
+    text: &'t str,
+    (span, delimiter): (Span, u8),
+    fields: &mut Vec<&'t str>,
+    spans: &mut Vec<Span>,
+) {
     fields.clear();
     spans.clear();
     let line = text
@@ -322,7 +374,7 @@ fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &
         .unwrap_or_default();
     let mut start = 0;
     for (index, byte) in line.bytes().enumerate() {
-        if byte == b',' {
+        if byte == delimiter {
             fields.push(line.get(start..index).unwrap_or_default());
             spans.push(Span::new(span.offset + start, index - start));
             start = index + 1;
@@ -338,6 +390,10 @@ fn split_into<'t>(text: &'t str, span: Span, fields: &mut Vec<&'t str>, spans: &
 #[derive(Default)]
 struct Chunk {
     labels: Vec<Option<Label>>,
+    /// Flags read off figures, by cell index in the table.
+    flags: Vec<(usize, Box<str>)>,
+    /// The cells (by index in the table) that print a nil symbol: exact zeros.
+    nils: Vec<usize>,
     errors: Vec<TableError>,
     more_errors: usize,
     warnings: Vec<TableWarning>,
@@ -362,18 +418,25 @@ struct RowReader<'a> {
     label_fields: &'a [usize],
     /// Fields that hold figures, in column order.
     figure_fields: &'a [usize],
+    /// Each figure column's format, in column order.
+    formats: &'a [&'a ColumnFormat],
+    /// The byte between fields.
+    delimiter: u8,
 }
 
 impl RowReader<'_> {
     /// Read lines into `cells`, which has room for exactly their figures.
-    fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell]) -> Chunk {
+    /// `first` is the index in the table of the first of `cells`.
+    fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell], first: usize) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.figure_fields.len();
         let mut fields = Vec::with_capacity(self.width);
         let mut spans = Vec::with_capacity(self.width);
-        for (&line, row_cells) in lines.iter().zip(cells.chunks_mut(width.max(1))) {
-            split_into(text, line, &mut fields, &mut spans);
-            self.read_row(&fields, &spans, line, row_cells, &mut chunk);
+        let rows = lines.iter().zip(cells.chunks_mut(width.max(1)));
+        for (row, (&line, row_cells)) in rows.enumerate() {
+            split_into(text, (line, self.delimiter), &mut fields, &mut spans);
+            let at = first + row * width;
+            self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
         }
         chunk
     }
@@ -381,19 +444,28 @@ impl RowReader<'_> {
     fn read_owned(&self, records: &[Record], cells: &mut [Cell]) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.figure_fields.len();
-        for (record, row_cells) in records.iter().zip(cells.chunks_mut(width.max(1))) {
+        let rows = records.iter().zip(cells.chunks_mut(width.max(1)));
+        for (row, (record, row_cells)) in rows.enumerate() {
             let fields: Vec<&str> = record.fields.iter().map(String::as_str).collect();
-            self.read_row(&fields, &record.spans, record.span, row_cells, &mut chunk);
+            let at = row * width;
+            self.read_row(
+                &fields,
+                &record.spans,
+                record.span,
+                (row_cells, at),
+                &mut chunk,
+            );
         }
         chunk
     }
 
+    /// Read a row's fields into its cells, the first of which is cell `at` of the table.
     fn read_row(
         &self,
         fields: &[&str],
         spans: &[Span],
         span: Span,
-        cells: &mut [Cell],
+        (cells, at): (&mut [Cell], usize),
         chunk: &mut Chunk,
     ) {
         if fields.len() != self.width {
@@ -408,8 +480,20 @@ impl RowReader<'_> {
         });
         chunk.labels.extend(labels);
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
-        for ((text, span), slot) in figures.zip(cells) {
-            match make_cell(text) {
+        let cells = cells.iter_mut().zip(self.formats).enumerate();
+        for ((text, span), (column, (slot, format))) in figures.zip(cells) {
+            let read = if format.legacy {
+                make_cell(text).map_err(|(message, help)| {
+                    let help = match ambiguity::comma_help(text) {
+                        Some(comma) if !format.declared => comma,
+                        _ => help,
+                    };
+                    (message, help.into())
+                })
+            } else {
+                read_declared(format, text, (at + column, chunk))
+            };
+            match read {
                 Ok((cell, read_as)) => {
                     *slot = cell;
                     if let Some(read_as) = read_as {
@@ -474,6 +558,35 @@ fn make_cell(text: &str) -> Result<(Cell, Option<String>), (String, &'static str
         )),
         Err(error) => Err((error.to_string(), FIGURE_HELP)),
     }
+}
+
+/// A cell read with a declared format; its flags and whether it is nil are noted in `chunk`
+/// as cell `index` of the table.
+fn read_declared(
+    format: &ColumnFormat,
+    text: &str,
+    (index, chunk): (usize, &mut Chunk),
+) -> Result<(Cell, Option<String>), (String, std::borrow::Cow<'static, str>)> {
+    let read = declared_figure::read(format, text)
+        .map_err(|unread| (unread.message, unread.help.into()))?;
+    if let Some(flag) = read.flag {
+        chunk.flags.push((index, flag.into_boxed_str()));
+    }
+    let cell = match read.reading {
+        Reading::Value(value) => Cell::value(value, false).ok_or_else(|| {
+            let message = format!(
+                "`{}` has more digits than crossfoot holds (16)",
+                text.trim()
+            );
+            (message, FIGURE_HELP.into())
+        })?,
+        Reading::Absent(Meaning::Nil) => {
+            chunk.nils.push(index);
+            Cell::absent(Meaning::Nil)
+        }
+        Reading::Absent(meaning) => Cell::absent(meaning),
+    };
+    Ok((cell, None))
 }
 
 /// Mark the cells whose unit is a count (or a rank) as exact.
@@ -604,10 +717,11 @@ fn row_paths(labels: Vec<Option<Label>>, label_columns: usize, rows: usize) -> V
     paths
 }
 
-fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
+fn parse_records(source: &SharedSource, delimiter: u8) -> Result<Vec<Record>, TableError> {
     let text = source.text();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
@@ -630,7 +744,7 @@ fn parse_records(source: &SharedSource) -> Result<Vec<Record>, TableError> {
             .map_or(start, csv::Position::byte)
             .try_into()
             .unwrap_or(0);
-        let (spans, end) = field_spans(text.as_bytes(), start, record.len());
+        let (spans, end) = field_spans(text.as_bytes(), start, record.len(), delimiter);
         if let Some(open) = spans.iter().find(|&&span| !well_quoted(source.slice(span))) {
             return Err(TableError::MalformedCsv {
                 source_code: named(source),
@@ -658,7 +772,7 @@ fn well_quoted(field: &str) -> bool {
 
 /// Byte spans of `count` fields of a record starting at `start`, and where the record ends.
 /// A quoted field's span covers its quotes.
-pub fn field_spans(bytes: &[u8], start: usize, count: usize) -> (Vec<Span>, usize) {
+pub fn field_spans(bytes: &[u8], start: usize, count: usize, delimiter: u8) -> (Vec<Span>, usize) {
     let mut position = if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -681,13 +795,13 @@ pub fn field_spans(bytes: &[u8], start: usize, count: usize) -> (Vec<Span>, usiz
             }
         }
         while let Some(&byte) = bytes.get(position) {
-            if matches!(byte, b',' | b'\n' | b'\r') {
+            if byte == delimiter || matches!(byte, b'\n' | b'\r') {
                 break;
             }
             position += 1;
         }
         spans.push(Span::new(field_start, position - field_start));
-        if bytes.get(position) == Some(&b',') {
+        if bytes.get(position) == Some(&delimiter) {
             position += 1;
         }
     }
@@ -704,6 +818,9 @@ mod tests {
             header_rows,
             label_columns,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
+            labels: std::sync::Arc::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }
@@ -716,6 +833,9 @@ mod tests {
                 header_rows: 1,
                 label_columns: 1,
                 text_columns: Vec::new(),
+                format: crate::format::TableFormat::default(),
+                shape: crate::table::shape::Shape::default(),
+                labels: std::sync::Arc::default(),
             };
             let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
             let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
@@ -728,7 +848,7 @@ mod tests {
     #[test]
     fn quoted_cells_keep_their_span_in_the_file() {
         let text = "a,\"b, \"\"c\"\"\",d\n";
-        let (spans, end) = field_spans(text.as_bytes(), 0, 3);
+        let (spans, end) = field_spans(text.as_bytes(), 0, 3, b',');
         assert_eq!(
             &text[spans[1].offset..spans[1].offset + spans[1].length],
             "\"b, \"\"c\"\"\""
@@ -782,6 +902,9 @@ mod tests {
             header_rows: 1,
             label_columns: 1,
             text_columns: vec!["机构名称".to_string()],
+            format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
+            labels: std::sync::Arc::default(),
         };
         let t = parse_table(&source, TableMeta::default(), layout).unwrap();
         let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
@@ -806,6 +929,9 @@ mod tests {
             header_rows: 1,
             label_columns: 1,
             text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
+            labels: std::sync::Arc::default(),
         };
         let mut table = parse_table(&source, TableMeta::default(), layout).unwrap();
         let errors = table.take_unreadable();

@@ -613,6 +613,9 @@ mod tests {
                 header_rows: 1,
                 label_columns: 1,
                 text_columns: Vec::new(),
+                format: crate::format::TableFormat::default(),
+                shape: crate::table::shape::Shape::default(),
+                labels: std::sync::Arc::default(),
             };
             let table = parse_table(&source, TableMeta::default(), layout).unwrap();
             assert_eq!(table.rows().len(), 1, "{text:?}");

@@ -62,7 +62,7 @@ fn csv_figures(path: &Path) -> Vec<(usize, String)> {
     for record in reader.records() {
         let record = record.expect("a CSV record");
         let start = usize::try_from(record.position().expect("a position").byte()).unwrap();
-        let (spans, _) = crossfoot::table::read::field_spans(&text, start, record.len());
+        let (spans, _) = crossfoot::table::read::field_spans(&text, start, record.len(), b',');
         for (field, span) in record.iter().zip(spans) {
             if let Some(value) = figure(field) {
                 figures.push((span.offset, value));

@@ -1,0 +1,257 @@
+//! End-to-end tests of declared number formats (`[format]` in `tables.toml`): each fixture in
+//! `tests/fixtures/formats/` says in its rules file what it should emit.
+
+use super::{check, findings, parse, snapshot, summary};
+use serde_json::Value;
+
+fn fixture(dir: &str, format: &str) -> super::Run {
+    check(&[
+        "--data",
+        &format!("tests/fixtures/formats/{dir}/data"),
+        "--rules",
+        &format!("tests/fixtures/formats/{dir}/rules"),
+        "--format",
+        format,
+    ])
+}
+
+/// Each finding's rule, published figure and gap.
+fn failed(json: &Value) -> Vec<(String, String, String)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap_or_default().to_string();
+            (text("rule"), text("published"), text("gap"))
+        })
+        .collect()
+}
+
+#[test]
+fn comma_thousands_parentheses_flags_and_symbols_are_read_as_declared() {
+    let run = fixture("comma_flags", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 3, 5, 2, 1, 2]);
+    assert_eq!(json["summary"]["skipped_not_available"], 1);
+    assert_eq!(json["summary"]["skipped_confidential"], 1);
+    // Jobs are declared exact: 8 885 against 8 884 fails by exactly 1.
+    assert_eq!(
+        failed(&json),
+        [("lf.jobs".to_string(), "8885".to_string(), "1".to_string())]
+    );
+    let cells: Vec<(&str, Option<&str>)> = findings(&json)[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["value"].as_str().unwrap(), c["flag"].as_str()))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("8,885p", Some("p")),
+            ("1,234", None),
+            ("7,650p", Some("p"))
+        ]
+    );
+    super::assert_cells_point_into_their_files(&json);
+}
+
+#[test]
+fn the_human_report_shows_flags_and_skips_by_meaning() {
+    let run = fixture("comma_flags", "human");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert!(
+        run.stdout.contains("LF [Total, Jobs] · flag p"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("2 skipped (1 not available, 1 confidential)"),
+        "{}",
+        run.stdout
+    );
+    snapshot(
+        "formats__comma_flags_human",
+        "crossfoot check on tests/fixtures/formats/comma_flags (stdout)",
+        &run.stdout,
+    );
+}
+
+#[test]
+fn dot_thousands_comma_decimals_percent_minus_and_nil_are_read_as_declared() {
+    let run = fixture("european", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 3, 8, 6, 0, 2]);
+    assert_eq!(json["summary"]["skipped_not_available"], 1);
+    assert_eq!(json["summary"]["skipped_confidential"], 1);
+}
+
+#[test]
+fn where_no_format_is_declared_a_figure_that_reads_two_ways_is_refused_naming_the_setting() {
+    let run = fixture("undeclared", "json");
+    assert_eq!(run.code, 2, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    // OTHER is checked all the same: `5.1` settles its column's point as decimals.
+    assert_eq!(summary(&json), [2, 2, 2, 1, 0, 0]);
+    assert_eq!(json["summary"]["not_checked"], 1);
+    assert_eq!(json["summary"]["input_errors"], 5);
+    for text in [
+        "`608.182` reads two ways",
+        "`1.234` reads two ways",
+        "`609.416` reads two ways",
+        "`thousands = \"dot\"` and `decimal = \"comma\"`",
+        "declare `thousands = \"comma\"` (99,840)",
+        "CENSUS.csv:2:3",
+    ] {
+        assert!(
+            run.stderr.contains(text),
+            "stderr says {text:?}:\n{}",
+            run.stderr
+        );
+    }
+    let human = fixture("undeclared", "human");
+    snapshot(
+        "formats__undeclared",
+        "crossfoot check on tests/fixtures/formats/undeclared (stderr)",
+        &human.stderr,
+    );
+}
+
+#[test]
+fn a_figure_the_declared_format_cannot_read_is_an_input_error_at_its_cell() {
+    let run = fixture("declared_error", "json");
+    assert_eq!(run.code, 2, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 2, 1, 0, 0]);
+    assert_eq!(json["summary"]["input_errors"], 2);
+    for text in [
+        "crossfoot::data::number",
+        "A.csv:3:3",
+        "`1 234` is not a figure in the declared format",
+        "thousands = \"comma\"",
+        "crossfoot::data::format_column",
+        "table A has no column `Jobz`",
+        "the columns are: Jobs",
+    ] {
+        assert!(
+            run.stderr.contains(text),
+            "stderr says {text:?}:\n{}",
+            run.stderr
+        );
+    }
+    let human = fixture("declared_error", "human");
+    snapshot(
+        "formats__declared_error",
+        "crossfoot check on tests/fixtures/formats/declared_error (stderr)",
+        &human.stderr,
+    );
+}
+
+#[test]
+fn declared_decimals_set_the_precision_of_figures_printed_without_trailing_zeros() {
+    let run = fixture("decimals", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 2, 1, 1, 0]);
+    assert_eq!(
+        failed(&json),
+        [(
+            "m.total".to_string(),
+            "15.30".to_string(),
+            "0.015".to_string()
+        )]
+    );
+}
+
+#[test]
+fn the_files_shape_is_declared_delimiter_lines_to_skip_and_encoding() {
+    let run = fixture("shape", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("REG.csv: read as windows-1252 (tables.toml)"),
+        "{}",
+        run.stderr
+    );
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 2, 1, 1, 0]);
+    assert_eq!(
+        failed(&json),
+        [(
+            "tab.total".to_string(),
+            "8.0".to_string(),
+            "0.85".to_string()
+        )]
+    );
+    // Spans of tab-separated cells point at the cells.
+    super::assert_cells_point_into_their_files(&json);
+}
+
+#[test]
+fn total_labels_declared_per_data_set_are_what_hierarchy_finds() {
+    let run = fixture("totals", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 1, 3, 2, 1, 0]);
+    assert_eq!(
+        failed(&json),
+        [(
+            "emp.hierarchy".to_string(),
+            "5400".to_string(),
+            "98.5".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_rule_that_expands_into_no_check_is_a_warning_in_check_and_an_error_in_lint() {
+    let run = fixture("no_totals", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(summary(&parse(&run.stdout)), [1, 1, 0, 0, 0, 0]);
+    assert!(
+        run.stderr.contains(
+            "crossfoot: warning: tests/fixtures/formats/no_totals/rules/totals.rules:8:5: \
+             `emp.hierarchy` expands into no check"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("crossfoot::lint::no_checks"));
+    let lint = super::crossfoot(&[
+        "lint",
+        "--data",
+        "tests/fixtures/formats/no_totals/data",
+        "--rules",
+        "tests/fixtures/formats/no_totals/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(lint.code, 1, "stderr:\n{}", lint.stderr);
+    let json = parse(&lint.stdout);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["code"], "crossfoot::lint::no_checks");
+    assert_eq!(finding["severity"], "error");
+}
+
+#[test]
+fn declared_footnote_markers_are_left_out_of_label_names() {
+    let run = fixture("footnotes", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 1, 3, 2, 1, 0]);
+    let rows: Vec<&str> = findings(&json)[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["row"].as_str().unwrap())
+        .collect();
+    // Reports print the label as printed, marker and all.
+    assert_eq!(rows, ["1988 (2)", "1988"]);
+}
