@@ -49,7 +49,17 @@ impl Group<'_> {
                     first.breaks = 0;
                     (first.low, first.high) = (first.proposed, first.proposed);
                     (first.open_below, first.open_above) = (false, false);
-                    best = Some(([first, second], rank));
+                    // The likelier of the two first: the one a slip explains, then the one
+                    // repairing more, then the lighter.
+                    let mut pair = [first, second];
+                    pair.sort_by_key(|s| {
+                        (
+                            s.slip.is_none(),
+                            std::cmp::Reverse(s.repairs.len()),
+                            s.weight,
+                        )
+                    });
+                    best = Some((pair, rank));
                 }
             }
         }
