@@ -379,10 +379,11 @@ impl TableFormat {
 }
 
 /// Whether a column path answers to a declared name: `Employed`, or `2021/Employed` (labels in
-/// order, as rules name them).
+/// order, as rules name them), or one label as its header prints it, with a unit crossfoot
+/// does not know (`value / persons`).
 fn answers(path: &crate::table::label::LabelPath, name: &str) -> bool {
     let segments: Vec<String> = name.split('/').map(|s| s.trim().to_string()).collect();
-    path.matches_in_order(&segments)
+    path.labels().iter().any(|label| label.answers_to(name)) || path.matches_in_order(&segments)
 }
 
 #[cfg(test)]
@@ -391,6 +392,22 @@ mod tests {
 
     fn spec(toml_text: &str) -> FormatSpec {
         toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn a_column_is_named_as_its_header_prints_it() {
+        use crate::source::Span;
+        use crate::table::label::{Label, LabelPath};
+        let path = LabelPath::new([Label::new("value / persons", Span::new(0, 0))]);
+        assert!(answers(&path, "value / persons"));
+        assert!(answers(&path, "value/persons"));
+        assert!(!answers(&path, "value / euros"));
+        let nested = LabelPath::new([
+            Label::new("2021", Span::new(0, 0)),
+            Label::new("Employed", Span::new(0, 0)),
+        ]);
+        assert!(answers(&nested, "2021/Employed"));
+        assert!(answers(&nested, "Employed"));
     }
 
     #[test]
