@@ -226,13 +226,7 @@ impl Compiler<'_> {
     }
 
     fn compare(&self, rule: &Rule, left: &Expr, op: CompareOp, right: &Expr) -> Compiled<Work> {
-        let mut scope = Scope::default();
-        let mut loops = Vec::new();
-        for clause in &rule.loops {
-            loops.push(self.loop_items(&clause.list, &scope)?);
-            scope.names.push(&clause.variable.value);
-            scope.bound.push(None);
-        }
+        let (loops, scope) = self.rule_loops(rule)?;
         let left = self.expr(left, &scope, false)?;
         let right = self.expr(right, &scope, false)?;
         let linear = self.linear_form(&loops, &left, &right);
@@ -245,7 +239,9 @@ impl Compiler<'_> {
         })))
     }
 
-    fn condition_work(&self, rule: &Rule, condition: &Condition) -> Compiled<Work> {
+    /// The items of a rule's `for` clauses, and the scope their variables name, unbound (each
+    /// check binds them).
+    fn rule_loops<'r>(&self, rule: &'r Rule) -> Compiled<(Vec<Items>, Scope<'r>)> {
         let mut scope = Scope::default();
         let mut loops = Vec::new();
         for clause in &rule.loops {
@@ -253,6 +249,11 @@ impl Compiler<'_> {
             scope.names.push(&clause.variable.value);
             scope.bound.push(None);
         }
+        Ok((loops, scope))
+    }
+
+    fn condition_work(&self, rule: &Rule, condition: &Condition) -> Compiled<Work> {
+        let (loops, scope) = self.rule_loops(rule)?;
         let condition = self.condition(condition, &scope)?;
         Ok(Work::Condition(Box::new(ConditionCheck {
             loops,
