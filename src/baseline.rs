@@ -144,6 +144,12 @@ impl<'a> Sieve<'a> {
 }
 
 impl Sift for Sieve<'_> {
+    fn forget(&self) {
+        for met in &self.met {
+            met.store(false, Ordering::Relaxed);
+        }
+    }
+
     /// Whether the baseline knows `finding`; a known finding whose figures changed is told
     /// which (in [`Finding::changed`]).
     fn sift(&self, dataset: &Dataset, finding: &mut Finding) -> Sifted {

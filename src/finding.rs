@@ -95,6 +95,8 @@ pub enum Sifted {
 /// Tells known findings from new ones (a baseline), from any worker thread.
 pub trait Sift: Sync {
     fn sift(&self, dataset: &Dataset, finding: &mut Finding) -> Sifted;
+    /// Forget what was sifted: the checks are run again from the start.
+    fn forget(&self) {}
 }
 
 /// What a run keeps of its findings and notes.

@@ -381,7 +381,7 @@ fn check_once(
     let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
     options.max_table_bytes = Some(args.max_table_size);
     options.allow_outside_data = args.allow_outside_data;
-    let mut loaded = crossfoot::run::load_with(data, rules, &options);
+    let loaded = crossfoot::run::load_with(data, rules, &options);
     print_notices(&options);
     input_warnings(&loaded.dataset);
     for warning in crossfoot::lint::no_checks::warnings(&loaded.program) {
@@ -397,12 +397,6 @@ fn check_once(
             .check(output)
             .map_err(|error| input_errors(&[miette::Report::new(error)]))?;
     }
-    // Contradictory rules would report whichever rule happens to fail: leave them out.
-    // The lint expands every check one by one: worth it before a book's run, not before a
-    // million-row record table's (there, `crossfoot lint` is a separate step).
-    if loaded.program.check_count() <= CHECKS_LINTED_BY_CHECK {
-        loaded.leave_out_contradictions();
-    }
     let bar = progress_bar(args.format, loaded.program.check_count());
     // A baseline sifts the findings as checks fail, so that at most `--max-findings` of the
     // new ones are held, and every count stays exact.
@@ -411,7 +405,15 @@ fn check_once(
         max: args.max_findings,
         sieve: sieve.as_ref().map(|s| s as &dyn crossfoot::finding::Sift),
     };
-    let checked = loaded.check_keeping(args.coverage, keep, &|count| bar.inc(count as u64));
+    let progress = |count: usize| bar.inc(count as u64);
+    // Contradictory rules would report whichever rule happens to fail: leave them out.
+    // The lint expands every check one by one: worth it beside a book's run, not beside a
+    // million-row record table's (there, `crossfoot lint` is a separate step).
+    let checked = if loaded.program.check_count() <= CHECKS_LINTED_BY_CHECK {
+        loaded.check_clear_of_contradictions(args.coverage, keep, &progress)
+    } else {
+        loaded.check_keeping(args.coverage, keep, &progress)
+    };
     bar.finish_and_clear();
     if !checked.errors.is_empty() {
         print_input_errors(&checked.errors, checked.nothing_checked());

@@ -12,6 +12,7 @@ use crate::lang::parser::parse_rules_partial;
 use crate::source::SourceFile;
 use crate::source::Stored;
 use crate::table::manifest::{Dataset, load_dataset_partial};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -60,8 +61,10 @@ pub fn load(data: &Path, rules: &Path) -> Result<Loaded, Vec<miette::Report>> {
 /// - a rule that does not parse or names what is not there (a lost or ambiguous anchor, an
 ///   unknown table or label): that rule is not checked, the others are.
 pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
-    let (dataset, table_errors) = load_dataset_partial(data, options);
-    let (files, rule_errors) = parse_rule_files_partial(rules, options);
+    let ((dataset, table_errors), (files, rule_errors)) = rayon::join(
+        || load_dataset_partial(data, options),
+        || parse_rule_files_partial(rules, options),
+    );
     // With no table at all, every name a rule uses would be one more error saying so.
     let nothing_loaded = dataset.tables.is_empty() && !table_errors.is_empty();
     let mut errors = into_reports(table_errors);
@@ -117,6 +120,10 @@ impl Loaded {
     /// input errors: checking them would report whichever happens to fail.
     pub fn leave_out_contradictions(&mut self) {
         let contradictions = crate::lint::contradictions(&self.dataset, &self.program);
+        self.leave_out(&contradictions);
+    }
+
+    fn leave_out(&mut self, contradictions: &[crate::lint::Lint]) {
         let ids: std::collections::HashSet<&str> = contradictions
             .iter()
             .flat_map(|lint| lint.rules.iter().map(String::as_str))
@@ -145,8 +152,36 @@ impl Loaded {
         keep: Keep<'_>,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Checked {
-        let (mut outcome, errors) =
+        let (outcome, errors) =
             evaluate_observed(&self.dataset, &self.program, coverage, keep, progress);
+        self.blamed(outcome, errors)
+    }
+
+    /// [`Loaded::check_keeping`] without the rules that contradict each other, as
+    /// [`Loaded::leave_out_contradictions`] leaves them out. The contradictions are looked
+    /// for while the checks run, on another core; a rule set rarely contradicts itself, and
+    /// when it does, its checks run again without the rules that do.
+    pub fn check_clear_of_contradictions(
+        mut self,
+        coverage: bool,
+        keep: Keep<'_>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Checked {
+        let (contradictions, (outcome, errors)) = rayon::join(
+            || crate::lint::contradictions(&self.dataset, &self.program),
+            || evaluate_observed(&self.dataset, &self.program, coverage, keep, progress),
+        );
+        if contradictions.is_empty() {
+            return self.blamed(outcome, errors);
+        }
+        self.leave_out(&contradictions);
+        if let Some(sieve) = keep.sieve {
+            sieve.forget();
+        }
+        self.check_keeping(coverage, keep, progress)
+    }
+
+    fn blamed(self, mut outcome: Outcome, errors: Vec<RuleError>) -> Checked {
         outcome.blame = crate::blame::blame(&self.dataset, &self.program, &outcome);
         let mut all = self.errors;
         all.extend(into_reports(errors));
@@ -256,39 +291,50 @@ pub fn parse_rule_files_partial(
             vec![unreadable(path, "no .rules files in it".to_string())],
         );
     }
+    // Files parse side by side; their results are put back in the order of their names.
+    let parsed: Vec<(Option<ParsedFile>, Vec<RuleError>)> = paths
+        .par_iter()
+        .map(|path| parse_rule_file(path, folder, options))
+        .collect();
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
-        if let Some(folder) = folder
-            && !options.allow_outside_data
-            && let Err(refusal @ Refusal::Outside { .. }) = crate::input_file::inside(&path, folder)
-        {
-            let message = format!("{refusal}; pass --allow-outside-data to read it");
-            errors.push(unreadable(&path, message));
-            continue;
-        }
-        let bytes = crate::input_file::read(&path, crate::table::limits::ADDRESSABLE);
-        let Text { text, decoded } = match bytes {
-            Ok(bytes) => match decode(&path, bytes, options) {
-                Ok(text) => text,
-                Err(error) => {
-                    errors.push(RuleError::Decode(error));
-                    continue;
-                }
-            },
-            Err(e) => {
-                errors.push(unreadable(&path, e.to_string()));
-                continue;
-            }
-        };
-        let source = SourceFile::new(&path, text);
-        let source = Arc::new(match decoded {
-            Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
-            None => source,
-        });
-        let (file, mut file_errors) = parse_rules_partial(&source);
+    for (file, mut file_errors) in parsed {
+        files.extend(file);
         errors.append(&mut file_errors);
-        files.push(ParsedFile { source, file });
     }
     (files, errors)
+}
+
+/// One rules file read, decoded and parsed as far as it parses.
+fn parse_rule_file(
+    path: &Path,
+    folder: Option<&Path>,
+    options: &ReadOptions,
+) -> (Option<ParsedFile>, Vec<RuleError>) {
+    let unreadable = |path: &Path, message: String| RuleError::Unreadable {
+        path: path.to_path_buf(),
+        message,
+    };
+    if let Some(folder) = folder
+        && !options.allow_outside_data
+        && let Err(refusal @ Refusal::Outside { .. }) = crate::input_file::inside(path, folder)
+    {
+        let message = format!("{refusal}; pass --allow-outside-data to read it");
+        return (None, vec![unreadable(path, message)]);
+    }
+    let bytes = crate::input_file::read(path, crate::table::limits::ADDRESSABLE);
+    let Text { text, decoded } = match bytes {
+        Ok(bytes) => match decode(path, bytes, options) {
+            Ok(text) => text,
+            Err(error) => return (None, vec![RuleError::Decode(error)]),
+        },
+        Err(e) => return (None, vec![unreadable(path, e.to_string())]),
+    };
+    let source = SourceFile::new(path, text);
+    let source = Arc::new(match decoded {
+        Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
+        None => source,
+    });
+    let (file, errors) = parse_rules_partial(&source);
+    (Some(ParsedFile { source, file }), errors)
 }

@@ -13,6 +13,9 @@ use crate::table::Table;
 use crate::table::label::normalize;
 use std::borrow::Cow;
 
+/// Characters around a number that [`is_figure`] reads: more than its longest word.
+const CONTEXT: usize = 4;
+
 /// How an anchor writes "any figure here".
 pub const SLOT: char = '#';
 
@@ -31,8 +34,14 @@ pub fn words_only(text: &str) -> Cow<'_, str> {
             && !previous.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-');
         if starts_number {
             let end = number_end(&chars, index);
-            let before: String = chars.get(..index).unwrap_or_default().iter().collect();
-            let after: String = chars.get(end..).unwrap_or_default().iter().collect();
+            // The words that make a number a date or a reference are a few characters long:
+            // a window around the number says as much as the whole text would, in linear time.
+            let before: String = chars
+                .get(index.saturating_sub(CONTEXT)..index)
+                .unwrap_or_default()
+                .iter()
+                .collect();
+            let after: String = chars.iter().skip(end).take(CONTEXT).collect();
             if is_figure(&before, &after) {
                 out.push(SLOT);
             } else {

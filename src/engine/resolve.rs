@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::table::label::{LabelPath, normalize};
 
 /// One segment of a path to look up.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
     /// A label, normalized (no whitespace).
     Label(String),
@@ -194,7 +194,18 @@ fn anchor_help(table: &Table, keys: &[Key]) -> String {
     }
 }
 
+/// The row or column of `table` that `keys` name. Rules name the same rows again and again
+/// (every check of a loop over another table's rows looks its item up): each answer is kept
+/// in the axis's index, so a path is searched for once.
 pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
+    let index = match axis {
+        Axis::Row => table.row_index(),
+        Axis::Column => table.column_index(),
+    };
+    index.remembered(keys, || search(table, axis, keys))
+}
+
+fn search(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
     let paths = axis.paths(table);
     if table.meta.anchored && axis == Axis::Row {
         return anchored(table, keys);

@@ -28,8 +28,9 @@ use super::{Context, Lint, LintCode};
 use crate::engine::program::{CellId, Program};
 use crate::lang::ast::CompareOp;
 use crate::table::manifest::Dataset;
+use foldhash::{HashMap, HashMapExt};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Equalities compared part by part (rule 3) at most, and parts per equality.
 const MAX_EQUALITIES: usize = 100_000;
@@ -149,7 +150,8 @@ struct Statement {
 
 pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
     let mut lints = Vec::new();
-    let mut by_form: HashMap<BTreeMap<Atom, Decimal>, Vec<Statement>> = HashMap::new();
+    let mut by_form: HashMap<BTreeMap<Atom, Decimal>, Vec<Statement>> =
+        HashMap::with_capacity(checks.len());
     let mut equalities: Vec<(BTreeMap<Atom, Decimal>, Decimal, usize, usize)> = Vec::new();
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for expanded in checks {
@@ -317,6 +319,7 @@ fn differing_parts(
 ) -> Vec<(Statement, Statement, Vec<CellId>, String)> {
     type Key = (BTreeMap<Atom, Decimal>, Decimal, Decimal);
     let mut rests: HashMap<Key, Vec<(CellId, usize, usize)>> = HashMap::new();
+    rests.reserve(equalities.iter().map(|(terms, ..)| terms.len()).sum());
     for (terms, k, rule, check) in equalities {
         // Two parts besides the differing one at least: `X = a + b`. With one (`X = b`,
         // `X = c`) the rules only say that b and c are two printings of one figure, and

@@ -3,8 +3,14 @@
 
 use super::label::{Label, LabelPath, normalize};
 use crate::claims::anchor::words_only;
+use crate::engine::resolve::{Key, LookupError};
 use smallvec::SmallVec;
 use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Answers kept per axis at most: enough for every path a rule set names, bounded for a rule
+/// that looks up each of a million records' labels in another table.
+const REMEMBERED: usize = 1 << 16;
 
 /// Separates the labels of a path in an index key; it never occurs in a label.
 const SEPARATOR: char = '\u{1f}';
@@ -20,6 +26,8 @@ pub struct LabelIndex {
     /// reach back past the sentence into it when the sentence alone does not tell two figures
     /// apart (a figure at the start of a sentence, clauses that open with the same words).
     paragraphs: Vec<Box<str>>,
+    /// The answer to each path looked up so far.
+    found: Mutex<HashMap<Vec<Key>, Result<usize, LookupError>>>,
 }
 
 impl LabelIndex {
@@ -52,6 +60,7 @@ impl LabelIndex {
             exact,
             anchors,
             paragraphs: Vec::new(),
+            found: Mutex::default(),
         }
     }
 
@@ -100,6 +109,32 @@ impl LabelIndex {
             })
             .map(|(index, (_, last))| (index, last.as_ref() == anchor))
             .collect()
+    }
+
+    /// The answer for `keys`: the one kept, or `search`'s, kept for next time.
+    pub fn remembered(
+        &self,
+        keys: &[Key],
+        search: impl FnOnce() -> Result<usize, LookupError>,
+    ) -> Result<usize, LookupError> {
+        // A poisoned lock only means another thread panicked: the answers kept are whole.
+        if let Some(answer) = self
+            .found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(keys)
+        {
+            return answer.clone();
+        }
+        let answer = search();
+        let mut found = self
+            .found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if found.len() < REMEMBERED {
+            found.insert(keys.to_vec(), answer.clone());
+        }
+        answer
     }
 
     /// The paths whose labels are exactly these normalized keys (or full texts), in order.
