@@ -44,6 +44,8 @@ mod lint;
 mod no_writes;
 #[path = "cli/odd_inputs.rs"]
 mod odd_inputs;
+#[path = "cli/plausibility.rs"]
+mod plausibility;
 #[path = "cli/regressions.rs"]
 mod regressions;
 #[path = "cli/reliability.rs"]

@@ -331,7 +331,7 @@ impl Parser<'_> {
     }
 
     fn severity(&mut self) -> Parsed<Spanned<Severity>> {
-        let word = self.word("a severity: error, warning or info")?;
+        let word = self.word("a severity: error, warning, plausibility or info")?;
         match Severity::from_keyword(&word.value) {
             Some(severity) => Ok(Spanned::new(severity, word.span)),
             None => Err(Box::new(RuleError::Invalid {
@@ -339,7 +339,9 @@ impl Parser<'_> {
                 span: word.span.into(),
                 message: format!("`{}` is not a severity", word.value),
                 help: Some(
-                    "write `severity error`, `severity warning` or `severity info`".to_string(),
+                    "write `severity error`, `severity warning`, `severity plausibility` or \
+                     `severity info`"
+                        .to_string(),
                 ),
             })),
         }
