@@ -28,6 +28,17 @@ pub struct RuleFile {
 pub struct GroupDef {
     pub name: Spanned<String>,
     pub list: ListExpr,
+    /// `except 其他 because "…"`: rows the group leaves out on purpose, and why.
+    pub exceptions: Vec<Exception>,
+}
+
+/// `except [a, b] because "reason"` after a group's list: sibling rows (or columns) the group
+/// leaves out on purpose. It changes no check; it tells `crossfoot lint` (and a reader) that
+/// leaving them out is no oversight.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    pub members: Vec<PathExpr>,
+    pub reason: Spanned<String>,
 }
 
 /// The kinds of rule; the kind decides how the two sides are compared and what a finding says.
