@@ -12,9 +12,10 @@
 //! because "…"`.
 //!
 //! What it does not flag: a rule that compares each member with another figure of its own
-//! (a loop over pairs), a `=` (a sum or a printing is `group_incomplete`'s), members that are
-//! not sibling cells of one table and column (or row), the rows the fixed side reads itself,
-//! `其中` rows and totals.
+//! (a loop over pairs) or with a number or another table's figure ("ranked within the top
+//! ten"), a `=` (a sum or a printing is `group_incomplete`'s), a condition (`and`, `or`),
+//! members that are not sibling cells of one table and column (or row), the fixed figure's
+//! own row, `其中` rows and totals.
 
 use super::ground::{Atom, Expanded, Linear, Shape};
 use super::groups::{expr_names, node};

@@ -2,14 +2,10 @@
 //! as `implausible`, does not fail the run unless `--fail-on plausibility`, reads as such in
 //! every format, and is left out of blame.
 
-use super::{check, findings, parse, snapshot};
+use super::{check, findings, implausible, parse, snapshot};
 
 const DATA: &str = "tests/fixtures/plausibility/data";
 const RULES: &str = "tests/fixtures/plausibility/rules";
-
-fn implausible(json: &serde_json::Value) -> u64 {
-    json["summary"]["implausible"].as_u64().unwrap_or(0)
-}
 
 #[test]
 fn a_failed_plausibility_edit_is_counted_apart_and_does_not_fail_the_run_by_default() {
