@@ -187,6 +187,8 @@ pub enum FailOn {
     Error,
     /// Errors and warnings.
     Warning,
+    /// Errors, warnings and the failed checks of plausibility (soft) edits.
+    Plausibility,
     /// Every finding.
     Info,
     /// No finding: exit 0 whatever is found (input errors still exit 2).
@@ -200,6 +202,7 @@ impl FailOn {
         match self {
             FailOn::Error => severity == Severity::Error,
             FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Plausibility => severity >= Severity::Plausibility,
             FailOn::Info => true,
             FailOn::Never => false,
         }

@@ -376,7 +376,16 @@ fn judge(
     if !checked.errors.is_empty() {
         return (Verdict::InputError, None);
     }
-    let on_target = checked.outcome.findings.iter().any(|f| {
+    // A plausibility edit's finding does not fail the run and is never blamed: an edit only a
+    // soft edit flags is missed, as `check`'s exit code would miss it.
+    let hard = |f: &&crate::finding::Finding| {
+        checked
+            .program
+            .rules
+            .get(f.rule)
+            .is_none_or(|r| !r.severity.is_soft())
+    };
+    let on_target = checked.outcome.findings.iter().filter(hard).any(|f| {
         f.cells
             .iter()
             .any(|&cell| names(&checked.dataset, cell, target))
@@ -385,6 +394,7 @@ fn judge(
         .outcome
         .findings
         .iter()
+        .filter(hard)
         .any(|f| !known.contains(&(f.message.clone() + &f.rule_id)));
     match (on_target, new) {
         (true, _) => (Verdict::Flagged, Some(blamed(&checked, target))),

@@ -25,6 +25,10 @@
 //!    that still repairs and breaks nothing (an interval where the checks allow several), and
 //!    where a slip explains a printing of the interval, that printing and the slip.
 //!
+//! A plausibility (soft) edit's finding says a figure is unusual, not that one is wrong: blame
+//! leaves it out of every group, and reads no check of a soft rule (a passing one confirms no
+//! figure, and a proposal that makes one fail breaks nothing). An editor judges it alone.
+//!
 //! Every search has a budget ([`BUDGET`] verdicts and [`FIGURE_BUDGET`] figures read per
 //! group, [`RUN_FIGURE_BUDGET`] for the run); a group that hits it says so. A group with a figure that a rule of more than
 //! [`WIDEST_RULE`] figures reads (a ranking of thousands of rows) is not searched, and says so.
@@ -250,6 +254,13 @@ impl Readers {
         wanted: &HashSet<CellId>,
     ) -> Self {
         let mut readers = Readers::default();
+        if program
+            .rules
+            .get(rule)
+            .is_some_and(|r| r.severity.is_soft())
+        {
+            return readers;
+        }
         if let Work::Ranks(ranking) = work {
             readers.index_ranking(rule, ranking, wanted);
             return readers;
@@ -322,14 +333,29 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
     {
         return Vec::new();
     }
-    let wanted: HashSet<CellId> = findings.iter().flat_map(|f| f.cells.clone()).collect();
+    // A plausibility (soft) edit says a figure is unusual, not that it is wrong: its findings
+    // form no group, and its checks neither confirm a figure nor count as broken.
+    let hard = |f: &Finding| {
+        !program
+            .rules
+            .get(f.rule)
+            .is_some_and(|r| r.severity.is_soft())
+    };
+    if !findings.iter().any(hard) {
+        return Vec::new();
+    }
+    let wanted: HashSet<CellId> = findings
+        .iter()
+        .filter(|f| hard(f))
+        .flat_map(|f| f.cells.clone())
+        .collect();
     let readers = Readers::of(dataset, program, &wanted);
     let failed: HashMap<(usize, usize), usize> = findings
         .iter()
         .enumerate()
         .map(|(index, f)| ((f.rule, f.check), index))
         .collect();
-    let groups = groups(findings);
+    let groups = groups(findings, hard);
     // The run's budget shared out alike, so that groups are searched in parallel and the
     // result never depends on which finished first.
     let figure_budget = FIGURE_BUDGET.min(RUN_FIGURE_BUDGET / groups.len().max(1));
@@ -392,8 +418,9 @@ pub fn by_finding(blame: &[Blame], findings: usize) -> Vec<Option<usize>> {
     of
 }
 
-/// Findings that share a cell, transitively; each group in the order of its first finding.
-fn groups(findings: &[Finding]) -> Vec<Vec<usize>> {
+/// The `hard` findings that share a cell, transitively; each group in the order of its first
+/// finding.
+fn groups(findings: &[Finding], hard: impl Fn(&Finding) -> bool) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..findings.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while let Some(&p) = parent.get(i) {
@@ -409,7 +436,7 @@ fn groups(findings: &[Finding]) -> Vec<Vec<usize>> {
         i
     }
     let mut first_with: HashMap<CellId, usize> = HashMap::new();
-    for (index, finding) in findings.iter().enumerate() {
+    for (index, finding) in findings.iter().enumerate().filter(|(_, f)| hard(f)) {
         for cell in &finding.cells {
             match first_with.get(cell) {
                 Some(&other) => {
@@ -425,7 +452,7 @@ fn groups(findings: &[Finding]) -> Vec<Vec<usize>> {
         }
     }
     let mut by_root: Vec<(usize, Vec<usize>)> = Vec::new();
-    for index in 0..findings.len() {
+    for (index, _) in findings.iter().enumerate().filter(|(_, f)| hard(f)) {
         let r = root(&mut parent, index);
         match by_root.iter_mut().find(|(root, _)| *root == r) {
             Some((_, members)) => members.push(index),

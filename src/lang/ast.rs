@@ -28,6 +28,17 @@ pub struct RuleFile {
 pub struct GroupDef {
     pub name: Spanned<String>,
     pub list: ListExpr,
+    /// `except 其他 because "…"`: rows the group leaves out on purpose, and why.
+    pub exceptions: Vec<Exception>,
+}
+
+/// `except [a, b] because "reason"` after a group's list: sibling rows (or columns) the group
+/// leaves out on purpose. It changes no check; it tells `crossfoot lint` (and a reader) that
+/// leaving them out is no oversight.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    pub members: Vec<PathExpr>,
+    pub reason: Spanned<String>,
 }
 
 /// The kinds of rule; the kind decides how the two sides are compared and what a finding says.
@@ -98,29 +109,45 @@ pub struct Rule {
 }
 
 /// How much a rule's finding matters: `error` (the default) for a figure that cannot be right,
-/// `warning` for one that needs an editor's judgement (a reading of the words), `info` for a
-/// remark.
+/// `warning` for one that needs an editor's judgement (a reading of the words),
+/// `plausibility` for a soft edit (a figure that is unusual, not impossible: a ratio outside
+/// its usual range), `info` for a remark. Ordered from the least to the most serious, so that
+/// `--fail-on` fails on a severity and every more serious one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Info,
+    /// A soft edit: reported as a warning, counted apart, and left out of blame.
+    Plausibility,
     Warning,
     #[default]
     Error,
 }
 
 impl Severity {
-    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+    pub const ALL: [Severity; 4] = [
+        Severity::Error,
+        Severity::Warning,
+        Severity::Plausibility,
+        Severity::Info,
+    ];
 
     pub fn keyword(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Plausibility => "plausibility",
             Severity::Info => "info",
         }
     }
 
     pub fn from_keyword(word: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.keyword() == word)
+    }
+
+    /// Whether a failed check of this severity is a soft edit's: counted apart from the
+    /// failed checks and never blamed.
+    pub fn is_soft(self) -> bool {
+        self == Severity::Plausibility
     }
 }
 

@@ -219,7 +219,15 @@ impl Parser<'_> {
             let name = self.word("a group name")?;
             self.expect(&TokenKind::Equal, "`=`")?;
             let list = self.list_expr()?;
-            file.groups.push(GroupDef { name, list });
+            let mut exceptions = Vec::new();
+            while self.peek_word() == Some("except") {
+                exceptions.push(self.exception()?);
+            }
+            file.groups.push(GroupDef {
+                name,
+                list,
+                exceptions,
+            });
             return Ok(());
         }
         let Some(kind) = Kind::from_keyword(word) else {
@@ -231,6 +239,36 @@ impl Parser<'_> {
         let kind = Spanned::new(kind, self.advance().span);
         file.rules.push(self.rule(kind)?);
         Ok(())
+    }
+
+    /// `except 其他 because "not a plan"` or `except [a, b] because "…"`.
+    fn exception(&mut self) -> Parsed<Exception> {
+        self.keyword("except")?;
+        let members = if self.peek().kind == TokenKind::LBracket {
+            match self.list_literal()? {
+                ListExpr::Literal(paths, _) => paths,
+                _ => Vec::new(),
+            }
+        } else {
+            vec![self.path()?]
+        };
+        if self.peek_word() != Some("because") {
+            return Err(self.error(
+                "`because \"reason\"`",
+                Some("say why the group leaves them out: except 其他 because \"其他 is no plan\""),
+            ));
+        }
+        self.advance();
+        let reason = match self.peek().kind.clone() {
+            TokenKind::Str(text) => Spanned::new(text, self.advance().span),
+            _ => {
+                return Err(self.error(
+                    "the reason, in double quotes",
+                    Some("except 其他 because \"其他 is no plan\""),
+                ));
+            }
+        };
+        Ok(Exception { members, reason })
     }
 
     fn rule(&mut self, kind: Spanned<Kind>) -> Parsed<Rule> {
@@ -331,7 +369,7 @@ impl Parser<'_> {
     }
 
     fn severity(&mut self) -> Parsed<Spanned<Severity>> {
-        let word = self.word("a severity: error, warning or info")?;
+        let word = self.word("a severity: error, warning, plausibility or info")?;
         match Severity::from_keyword(&word.value) {
             Some(severity) => Ok(Spanned::new(severity, word.span)),
             None => Err(Box::new(RuleError::Invalid {
@@ -339,7 +377,9 @@ impl Parser<'_> {
                 span: word.span.into(),
                 message: format!("`{}` is not a severity", word.value),
                 help: Some(
-                    "write `severity error`, `severity warning` or `severity info`".to_string(),
+                    "write `severity error`, `severity warning`, `severity plausibility` or \
+                     `severity info`"
+                        .to_string(),
                 ),
             })),
         }
@@ -1033,6 +1073,30 @@ mod tests {
         assert_eq!(file.rules.len(), 2);
         assert_eq!(file.rules[0].loops.len(), 1);
         assert!(matches!(file.rules[1].loops[0].list, ListExpr::Minus(..)));
+    }
+
+    #[test]
+    fn a_group_declares_the_rows_it_leaves_out_with_a_reason() {
+        let file = parse(
+            "group plans = [a, b]\n  except 其他 because \"no plan\"\n  except [c, d/e] because \"named\"\n\
+             expr x \"d\" for p in plans A[x, v] > A[p, v]",
+        )
+        .unwrap();
+        let exceptions = &file.groups[0].exceptions;
+        assert_eq!(exceptions.len(), 2);
+        assert_eq!(exceptions[0].members.len(), 1);
+        assert_eq!(exceptions[0].reason.value, "no plan");
+        assert_eq!(exceptions[1].members.len(), 2);
+        assert_eq!(file.rules.len(), 1);
+    }
+
+    #[test]
+    fn an_exception_without_a_reason_is_an_error_on_what_follows() {
+        let errors =
+            parse("group plans = [a, b] except 其他\nexpr x \"d\" A[x, v] > 1").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        let text = format!("{:?}", errors[0]);
+        assert!(text.contains("because"), "{text}");
     }
 
     #[test]

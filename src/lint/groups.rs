@@ -151,7 +151,7 @@ pub(super) fn repeats(files: &[ParsedFile]) -> Vec<Lint> {
 
 /// A row's or column's place in its table's hierarchy: a group's total row stands for the
 /// group (`技术开发/合计` is the node `技术开发`), every other path for itself.
-fn node(path: &LabelPath) -> Vec<String> {
+pub(super) fn node(path: &LabelPath) -> Vec<String> {
     let mut keys = path.keys();
     if path.is_total() && keys.len() >= 2 {
         keys.pop();
@@ -343,7 +343,7 @@ fn path_names<'r>(path: &'r PathExpr, names: &mut Vec<&'r str>) {
     }
 }
 
-fn expr_names<'r>(expr: &'r Expr, names: &mut Vec<&'r str>) {
+pub(super) fn expr_names<'r>(expr: &'r Expr, names: &mut Vec<&'r str>) {
     match expr {
         Expr::Number(_) => {}
         Expr::Cell(cell) => {

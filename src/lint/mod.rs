@@ -3,7 +3,8 @@
 //!
 //! Each lint works on the compiled program, on every check written out ([`ground`]): a rule
 //! that can never fail, a part counted twice, an `其中` row added as a part, rules that
-//! contradict each other, a group that leaves out a member or repeats one, a repeated rule
+//! contradict each other, a group that leaves out a member or repeats one (or a sibling row a
+//! rule compares with "every other" member), a repeated rule
 //! id, and (with `--coverage`) rows, columns and tables no rule reads. One lint per file; the
 //! codes are listed once, in [`LintCode`].
 
@@ -18,6 +19,7 @@ pub mod no_checks;
 mod of_which;
 mod pinned_figure;
 pub mod report;
+mod sibling_left_out;
 
 use crate::decode::ReadOptions;
 use crate::engine::program::{CellId, CompiledRule, Program};
@@ -55,10 +57,13 @@ pub enum LintCode {
     PinnedFigure,
     /// A rule that expands into no check (a `hierarchy` that finds no total row).
     NoChecks,
+    /// A group compared member by member with one figure ("every other") that leaves out a
+    /// sibling row without a declared reason.
+    SiblingLeftOut,
 }
 
 impl LintCode {
-    pub const ALL: [LintCode; 10] = [
+    pub const ALL: [LintCode; 11] = [
         LintCode::NeverFails,
         LintCode::CountedTwice,
         LintCode::OfWhichPart,
@@ -69,6 +74,7 @@ impl LintCode {
         LintCode::Uncovered,
         LintCode::PinnedFigure,
         LintCode::NoChecks,
+        LintCode::SiblingLeftOut,
     ];
 
     /// The stable code reports print.
@@ -84,6 +90,7 @@ impl LintCode {
             LintCode::Uncovered => "crossfoot::lint::uncovered",
             LintCode::PinnedFigure => "crossfoot::lint::pinned_figure",
             LintCode::NoChecks => "crossfoot::lint::no_checks",
+            LintCode::SiblingLeftOut => "crossfoot::lint::sibling_left_out",
         }
     }
 
@@ -184,6 +191,7 @@ pub fn lint(
     lints.extend(contradiction::lint(&context, &checks));
     lints.extend(groups::repeats(files));
     lints.extend(groups::incomplete(&context, &checks));
+    lints.extend(sibling_left_out::lint(&context, &checks));
     lints.extend(pinned_figure::lint(&context));
     lints.extend(no_checks::lint(&context));
     if options.coverage {

@@ -45,7 +45,7 @@ impl Lint {
             help: Some(self.help.clone()),
             severity: match self.code.severity() {
                 Severity::Error => miette::Severity::Error,
-                Severity::Warning => miette::Severity::Warning,
+                Severity::Warning | Severity::Plausibility => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
             source: named(&main.source),

@@ -56,6 +56,11 @@ pub fn render(report: &Report<'_>) -> String {
         let changed = report
             .changed(finding)
             .map_or_else(String::new, |changed| format!("\n{changed}"));
+        let title = if report.is_soft(finding) {
+            format!("{} (plausibility)", finding.rule_id)
+        } else {
+            finding.rule_id.clone()
+        };
         for (index, cell) in finding
             .cells
             .iter()
@@ -84,13 +89,13 @@ pub fn render(report: &Report<'_>) -> String {
                 "::{} file={},line={},col={},title={}::{}",
                 match report.severity(finding) {
                     Severity::Error => "error",
-                    Severity::Warning => "warning",
+                    Severity::Warning | Severity::Plausibility => "warning",
                     Severity::Info => "notice",
                 },
                 property(&cell.table.source().path().display().to_string()),
                 cell.position.line,
                 cell.position.column,
-                property(&finding.rule_id),
+                property(&title),
                 data(&message)
             );
         }

@@ -442,9 +442,13 @@ fn summary(out: &mut String, report: &Report<'_>) {
         ("rules", report.rule_count()),
         ("checks", outcome.checks),
         ("passed", outcome.passed),
-        ("failed", outcome.failed),
+        ("failed", report.failed()),
         ("skipped", outcome.skipped),
     ];
+    let implausible = report.implausible();
+    if implausible > 0 {
+        counts.insert(5, ("implausible", implausible));
+    }
     if !report.errors.is_empty() {
         counts.push(("not checked", outcome.not_checked));
         counts.push(("input errors", report.errors.len()));
@@ -540,10 +544,15 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
             .map_or("", |r| r.description.as_str());
         let _ = write!(
             out,
-            r#"<li id="f-{index}" class="finding"><div class="head"><span class="number">{}</span> <code class="rule">{}</code> <span class="kind">{}</span></div><p class="message">{}</p><p class="description">{}</p>"#,
+            r#"<li id="f-{index}" class="finding"><div class="head"><span class="number">{}</span> <code class="rule">{}</code> <span class="kind">{}</span>{}</div><p class="message">{}</p><p class="description">{}</p>"#,
             index + 1,
             escape(&finding.rule_id),
             finding.kind.keyword(),
+            if report.is_soft(finding) {
+                r#" <span class="severity">plausibility</span>"#
+            } else {
+                ""
+            },
             escape(&finding.message),
             escape(description)
         );
@@ -671,7 +680,7 @@ pub fn render(report: &Report<'_>) -> String {
     let _ = write!(
         out,
         r#"<header><h1>crossfoot report</h1><p>{} discrepancies in {} checks of {} tables</p></header>"#,
-        report.outcome.failed,
+        report.failed(),
         report.outcome.checks,
         report.dataset.tables.len()
     );

@@ -249,7 +249,11 @@ pub fn write(
             .rules
             .get(finding.rule)
             .map_or("", |r| r.description.as_str());
-        let title = format!("{}: {}", finding.rule_id, description);
+        let title = if report.is_soft(finding) {
+            format!("{} (plausibility): {}", finding.rule_id, description)
+        } else {
+            format!("{}: {}", finding.rule_id, description)
+        };
         let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
         let blame = blame_of
             .get(index)
@@ -283,7 +287,7 @@ pub fn write(
         if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
             d.severity = match report.severity(finding) {
                 Severity::Error => miette::Severity::Error,
-                Severity::Warning => miette::Severity::Warning,
+                Severity::Warning | Severity::Plausibility => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             };
             let _ = handler.render_report(&mut text, &d);
@@ -441,7 +445,8 @@ fn text_place(view: &CellView<'_>) -> String {
         .unwrap_or_else(|| format!("{}:{}", view.position.line, view.position.column))
 }
 
-/// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 3 skipped`
+/// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 2 implausible, 1 skipped`: the
+/// failed checks of plausibility edits are counted apart, as `implausible`.
 pub fn summary(report: &Report<'_>) -> String {
     let o = report.outcome;
     let known = match (o.changed, o.known) {
@@ -457,24 +462,28 @@ pub fn summary(report: &Report<'_>) -> String {
         .per_rule
         .iter()
         .zip(&report.program.rules)
-        .filter(|(_, rule)| rule.severity != Severity::Error)
+        .filter(|(_, rule)| !matches!(rule.severity, Severity::Error | Severity::Plausibility))
         .map(|(counts, _)| counts.failed)
         .sum();
+    let failed = report.failed();
     let known = if warnings > 0 {
         format!(
             " ({} errors, {warnings} warnings or remarks){known}",
-            o.failed.saturating_sub(warnings)
+            failed.saturating_sub(warnings)
         )
     } else {
         known
     };
+    let implausible = match report.implausible() {
+        0 => String::new(),
+        n => format!(", {n} implausible"),
+    };
     format!(
-        "tables {} · rules {} · checks {}: {} passed, {} failed{known}, {} skipped{}{}\n",
+        "tables {} · rules {} · checks {}: {} passed, {failed} failed{known}{implausible}, {} skipped{}{}\n",
         report.dataset.tables.len(),
         report.rule_count(),
         o.checks,
         o.passed,
-        o.failed,
         o.skipped,
         o.withheld
             .describe()

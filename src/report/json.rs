@@ -73,7 +73,12 @@ struct Summary {
     rules: usize,
     checks: usize,
     passed: usize,
+    /// Failed checks of every rule but the plausibility edits.
     failed: usize,
+    /// Failed checks of plausibility (soft) edits, apart from `failed`: `checks` = `passed` +
+    /// `failed` + `implausible` + `skipped` + `not_checked`.
+    #[serde(skip_serializing_if = "is_zero")]
+    implausible: usize,
     skipped: usize,
     /// Of the skipped checks, those that needed a figure printed as not available (`..`).
     #[serde(skip_serializing_if = "is_zero")]
@@ -431,7 +436,8 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             rules: report.rule_count(),
             checks: outcome.checks,
             passed: outcome.passed,
-            failed: outcome.failed,
+            failed: report.failed(),
+            implausible: report.implausible(),
             skipped: outcome.skipped,
             skipped_not_available: outcome.withheld.not_available,
             skipped_confidential: outcome.withheld.confidential,

@@ -79,6 +79,16 @@ fn where_is(report: &Report<'_>, cells: &[crate::engine::program::CellId]) -> St
         })
 }
 
+/// `plausibility: ` before a soft edit's message: JUnit has no warnings, so a failed
+/// plausibility check is a failed test case that says it is one.
+fn soft(report: &Report<'_>, finding: &crate::finding::Finding) -> &'static str {
+    if report.is_soft(finding) {
+        "plausibility: "
+    } else {
+        ""
+    }
+}
+
 /// The JUnit XML document.
 pub fn render(report: &Report<'_>) -> String {
     let outcome = report.outcome;
@@ -96,8 +106,10 @@ pub fn render(report: &Report<'_>) -> String {
                 ),
                 assertions: None,
                 status: Status::Failed(match report.changed(finding) {
-                    Some(changed) => format!("{}\n{changed}", finding.message),
-                    None => finding.message.clone(),
+                    Some(changed) => {
+                        format!("{}{}\n{changed}", soft(report, finding), finding.message)
+                    }
+                    None => format!("{}{}", soft(report, finding), finding.message),
                 }),
             });
         }

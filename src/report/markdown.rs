@@ -100,9 +100,16 @@ pub fn render(report: &Report<'_>) -> String {
         report.rule_count(),
         outcome.checks,
         outcome.passed,
-        outcome.failed,
+        report.failed(),
         outcome.skipped
     );
+    let implausible = report.implausible();
+    if implausible > 0 {
+        let _ = writeln!(
+            out,
+            "Plausibility (soft) edits: {implausible} implausible, not counted as failed (severity `plausibility`).\n"
+        );
+    }
     if outcome.baseline {
         let _ = writeln!(
             out,

@@ -137,6 +137,29 @@ impl Report<'_> {
         self.program.rules.len()
     }
 
+    /// Failed checks of plausibility (soft) edits: a figure that is unusual, not impossible.
+    /// Counted apart from [`Report::failed`], per rule so that findings left out of the report
+    /// count too.
+    pub fn implausible(&self) -> usize {
+        self.outcome
+            .per_rule
+            .iter()
+            .zip(&self.program.rules)
+            .filter(|(_, rule)| rule.severity.is_soft())
+            .map(|(counts, _)| counts.failed)
+            .sum()
+    }
+
+    /// Failed checks of every rule but the plausibility edits: the real problems.
+    pub fn failed(&self) -> usize {
+        self.outcome.failed.saturating_sub(self.implausible())
+    }
+
+    /// Whether a finding is a plausibility (soft) edit's.
+    pub fn is_soft(&self, finding: &Finding) -> bool {
+        self.severity(finding).is_soft()
+    }
+
     /// How much a finding matters: its rule's severity.
     pub fn severity(&self, finding: &Finding) -> Severity {
         self.program

@@ -82,11 +82,21 @@ fn location(cell: &CellView<'_>) -> Value {
     location
 }
 
+/// A rule's properties: its kind, and `severity: plausibility` for a soft edit (SARIF's
+/// levels have no word for it: its level is `warning`).
+fn properties(kind: crate::lang::ast::Kind, severity: Severity) -> Value {
+    if severity.is_soft() {
+        json!({ "kind": kind.keyword(), "severity": severity.keyword() })
+    } else {
+        json!({ "kind": kind.keyword() })
+    }
+}
+
 /// SARIF's name for a severity.
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
-        Severity::Warning => "warning",
+        Severity::Warning | Severity::Plausibility => "warning",
         Severity::Info => "note",
     }
 }
@@ -170,7 +180,7 @@ pub fn render(report: &Report<'_>) -> String {
                 "shortDescription": { "text": rule.description },
                 "help": { "text": doc(rule.kind) },
                 "defaultConfiguration": { "level": level(rule.severity) },
-                "properties": { "kind": rule.kind.keyword() },
+                "properties": properties(rule.kind, rule.severity),
             })
         })
         .collect();
@@ -214,6 +224,12 @@ pub fn render(report: &Report<'_>) -> String {
                     "updated"
                 };
                 fields.insert("baselineState".into(), state.into());
+            }
+            if let (true, Some(fields)) = (report.is_soft(finding), result.as_object_mut()) {
+                fields.insert(
+                    "properties".into(),
+                    json!({ "severity": Severity::Plausibility.keyword() }),
+                );
             }
             let fixes = blame.map(|b| fixes(report, b)).unwrap_or_default();
             if let (false, Some(fields)) = (fixes.is_empty(), result.as_object_mut()) {

@@ -163,6 +163,21 @@ fn a_group_summed_against_a_total_that_prints_more_parts_is_incomplete() {
 }
 
 #[test]
+fn a_group_compared_with_every_other_member_that_leaves_out_a_sibling_is_flagged() {
+    let (code, json, human) = lint("sibling_left_out", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&json), one("sibling_left_out", &["L1.leads_short"]));
+    assert_eq!(
+        places(&json, 0),
+        vec![
+            (17, "leaves out 天津".to_string()),
+            (29, "compares one figure with every member".to_string())
+        ]
+    );
+    snapshot_case("sibling_left_out", "", &human);
+}
+
+#[test]
 fn a_group_that_names_a_member_twice_is_flagged_on_both_names() {
     let (code, json, human) = lint("group_repeats", &[]);
     assert_eq!(code, 1);

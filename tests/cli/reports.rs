@@ -97,11 +97,15 @@ fn sarif() {
     let results = run["results"].as_array().unwrap();
     let findings = findings(&json);
     assert_eq!(results.len(), findings.len(), "one result per finding");
-    assert_eq!(results.len() as u64, summary(&json)[4]);
+    assert_eq!(
+        results.len() as u64,
+        summary(&json)[4] + super::implausible(&json)
+    );
     for (result, finding) in results.iter().zip(findings) {
         assert_eq!(result["ruleId"], finding["rule"]);
         let level = match finding["severity"].as_str().unwrap() {
             "info" => "note",
+            "plausibility" => "warning",
             severity => severity,
         };
         assert_eq!(result["level"], level);
@@ -146,7 +150,11 @@ fn junit() {
     let attribute = |node: roxmltree::Node<'_, '_>, name: &str| -> u64 {
         node.attribute(name).unwrap().parse().unwrap()
     };
-    assert_eq!(attribute(root, "failures"), failed);
+    // JUnit has no warnings: a failed plausibility check is a failed test case too.
+    assert_eq!(
+        attribute(root, "failures"),
+        failed + super::implausible(&json)
+    );
 
     let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
     assert_eq!(suites.len() as u64, rules, "one suite per rule");
@@ -193,7 +201,11 @@ fn junit() {
         counted_skipped += property("skipped");
     }
     assert_eq!(attribute(root, "tests"), tests);
-    assert_eq!(suite_failures, failed, "failures = summary.failed");
+    assert_eq!(
+        suite_failures,
+        failed + super::implausible(&json),
+        "failures = summary.failed + summary.implausible"
+    );
     assert_eq!(attribute(root, "skipped"), suite_skipped);
     assert_eq!(
         (counted_checks, counted_passed, counted_skipped),
@@ -202,7 +214,14 @@ fn junit() {
     );
     let expected: Vec<String> = findings(&json)
         .iter()
-        .map(|f| f["message"].as_str().unwrap().to_string())
+        .map(|f| {
+            let soft = if f["severity"] == "plausibility" {
+                "plausibility: "
+            } else {
+                ""
+            };
+            format!("{soft}{}", f["message"].as_str().unwrap())
+        })
         .collect();
     assert_eq!(
         messages, expected,
@@ -233,12 +252,13 @@ fn github() {
                 .replace(':', "%3A")
                 .replace(',', "%2C")
         };
-        let command = match finding["severity"].as_str().unwrap() {
-            "info" => "notice",
-            severity => severity,
+        let (command, title) = match finding["severity"].as_str().unwrap() {
+            "info" => ("notice", String::new()),
+            "plausibility" => ("warning", " (plausibility)".to_string()),
+            severity => (severity, String::new()),
         };
         let head = format!(
-            "::{command} file={},line={},col={},title={}::",
+            "::{command} file={},line={},col={},title={}{title}::",
             escape(cell["file"].as_str().unwrap()),
             cell["line"],
             cell["column_number"],
