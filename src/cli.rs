@@ -90,6 +90,10 @@ pub struct BaselineArgs {
 pub struct ListArgs {
     #[arg(value_enum)]
     pub what: Listing,
+    /// With `rules`: check them, and give per rule its checks, passed, failed and skipped (R
+    /// validate's `summary()`), and the skipped checks with their reason and cells.
+    #[arg(long)]
+    pub results: bool,
     #[command(flatten)]
     pub inputs: Inputs,
 }

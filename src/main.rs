@@ -177,10 +177,36 @@ fn list(args: &crossfoot::cli::ListArgs) -> ExitCode {
     };
     let text = match args.what {
         crossfoot::cli::Listing::Tables => crossfoot::report::listing::tables(&loaded.dataset),
+        crossfoot::cli::Listing::Rules if args.results => return list_results(loaded),
         crossfoot::cli::Listing::Rules => crossfoot::report::listing::rules(&loaded.program),
     };
     match print_out(&text) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// `crossfoot list rules --results`: check, then per rule its counts and skipped checks. Exit
+/// 0 whatever the checks found (it is a listing; `check` gives the verdict), 2 on input errors.
+fn list_results(loaded: crossfoot::run::Loaded) -> ExitCode {
+    let keep = crossfoot::finding::Keep {
+        max: crossfoot::cli::MAX_FINDINGS,
+        sieve: None,
+    };
+    let checked = loaded.check_keeping(false, keep, &|_| {});
+    if !checked.errors.is_empty() {
+        print_input_errors(&checked.errors, checked.nothing_checked());
+    }
+    let report = Report {
+        dataset: &checked.dataset,
+        program: &checked.program,
+        outcome: &checked.outcome,
+        errors: &checked.errors,
+    };
+    let text = crossfoot::report::listing::rule_results(&report);
+    match print_out(&text) {
+        Ok(()) if checked.errors.is_empty() => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(2),
         Err(code) => code,
     }
 }

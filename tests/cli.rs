@@ -44,6 +44,8 @@ mod lint;
 mod no_writes;
 #[path = "cli/odd_inputs.rs"]
 mod odd_inputs;
+#[path = "cli/per_rule.rs"]
+mod per_rule;
 #[path = "cli/regressions.rs"]
 mod regressions;
 #[path = "cli/reliability.rs"]

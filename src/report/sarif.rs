@@ -1,7 +1,7 @@
 //! `--format sarif`: a SARIF 2.1.0 log for code-scanning tools.
 //!
 //! One run; its driver lists every rule (id, the rule's description, the kind's explanation as
-//! help). One result per finding, level `error`, with one physical location per cell: the
+//! help, and in its properties the rule's checks, passed, failed and skipped in this run). One result per finding, level `error`, with one physical location per cell: the
 //! file as the JSON report prints it, the 1-based line and column (characters, so the run says
 //! `columnKind: unicodeCodePoints`) and the cell's byte offset and length in the file as stored.
 //! A workbook's cell has its row and column number as line and column, no bytes, and its
@@ -164,13 +164,30 @@ pub fn render(report: &Report<'_>) -> String {
         .program
         .rules
         .iter()
-        .map(|rule| {
+        .enumerate()
+        .map(|(index, rule)| {
+            // The rule's results in this run (R validate's `summary()`): the descriptor's
+            // property bag, since SARIF has no per-rule count and a driver's rules belong to
+            // one run.
+            let counts = report
+                .outcome
+                .per_rule
+                .get(index)
+                .copied()
+                .unwrap_or_default();
             json!({
                 "id": rule.id,
                 "shortDescription": { "text": rule.description },
                 "help": { "text": doc(rule.kind) },
                 "defaultConfiguration": { "level": level(rule.severity) },
-                "properties": { "kind": rule.kind.keyword() },
+                "properties": {
+                    "kind": rule.kind.keyword(),
+                    "checks": rule.work.check_count(),
+                    "passed": counts.passed,
+                    "failed": counts.failed,
+                    "skipped": counts.skipped,
+                    "notChecked": counts.not_checked,
+                },
             })
         })
         .collect();
