@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(&args),
         Command::Lint(args) => lint(&args),
         Command::Infer(args) => infer(&args),
+        Command::Import(crossfoot::cli::ImportFrom::Validate(args)) => import_validate(&args),
     }
 }
 
@@ -320,6 +321,52 @@ fn infer(args: &crossfoot::cli::InferArgs) -> ExitCode {
         path.display()
     );
     ExitCode::SUCCESS
+}
+
+/// `crossfoot import validate FILE`: the rules file on standard output or in `--output`, the
+/// untranslated rules as warnings on stderr.
+fn import_validate(args: &crossfoot::cli::ImportValidateArgs) -> ExitCode {
+    let source = match crossfoot::table::read::read_text(&args.file) {
+        Ok(source) => source,
+        Err(error) => return input_errors(&[miette::Report::new(error)]),
+    };
+    let imported = match crossfoot::import::validate(&source, &args.table) {
+        Ok(imported) => imported,
+        Err(error) => return input_errors(&[miette::Report::new(error)]),
+    };
+    let warnings = imported.warnings();
+    if !warnings.is_empty() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let style = human::Style { color, width: 100 };
+        eprint!("{}", human::render_warnings(&warnings, style));
+    }
+    let written = match &args.output {
+        None => print_out(&imported.text),
+        Some(path) => {
+            let mut inputs = crossfoot::output::Inputs::default();
+            inputs.file(&args.file, "the rule file");
+            if let Err(error) = inputs.check(path) {
+                return input_errors(&[miette::Report::new(error)]);
+            }
+            std::fs::write(path, &imported.text).map_err(|error| {
+                eprintln!("crossfoot: cannot write {}: {error}", path.display());
+                ExitCode::from(2)
+            })
+        }
+    };
+    if let Err(code) = written {
+        return code;
+    }
+    eprintln!(
+        "crossfoot: {} rules translated, {} not",
+        imported.translated,
+        imported.untranslated.len()
+    );
+    if imported.untranslated.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// `crossfoot claims`: the figures the text states, one per line (or JSON).

@@ -32,6 +32,8 @@ mod encodings;
 mod formats;
 #[path = "cli/html.rs"]
 mod html;
+#[path = "cli/import.rs"]
+mod import;
 #[path = "cli/infer.rs"]
 mod infer;
 #[path = "cli/input_errors.rs"]
