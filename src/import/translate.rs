@@ -210,7 +210,55 @@ impl Scope<'_> {
             Node::Call { function, args } if matches!(&function.node, Node::Name(n) if n == "in_range") => {
                 Ok((self.in_range(expr, args)?, Binding::And))
             }
+            Node::Call { function, args } if matches!(&function.node, Node::Name(n) if n == "is.na") =>
+            {
+                let [
+                    Arg {
+                        name: None,
+                        value: Some(value),
+                    },
+                ] = args.as_slice()
+                else {
+                    return Err(refuse(expr, "`is.na` of one variable"));
+                };
+                Ok((self.empty(value)?, Binding::Atom))
+            }
+            // validate's `is_complete(a, b)`: every one of the record's variables is there.
+            Node::Call { function, args } if matches!(&function.node, Node::Name(n) if n == "is_complete") =>
+            {
+                let tests = args
+                    .iter()
+                    .map(|arg| match (&arg.name, &arg.value) {
+                        (None, Some(value)) => Ok(format!("not {}", self.empty(value)?)),
+                        _ => Err(refuse(expr, "`is_complete` of variables")),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                if tests.is_empty() {
+                    return Err(refuse(expr, "`is_complete()` of no variable"));
+                }
+                let binding = if tests.len() > 1 {
+                    Binding::And
+                } else {
+                    Binding::Atom
+                };
+                Ok((tests.join(" and "), binding))
+            }
             _ => Err(self.not_a_condition(expr)),
+        }
+    }
+
+    /// `is.na(x)` → `empty(T[r, x])`: one variable of the record.
+    fn empty(&self, value: &RExpr) -> Translated {
+        let value = match &value.node {
+            Node::Paren(inner) => inner,
+            _ => value,
+        };
+        match &value.node {
+            Node::Name(name) => Ok(format!("empty({})", self.cell(value, name)?)),
+            _ => Err(refuse(
+                value,
+                "`is.na` of an expression: crossfoot's `empty` tests one cell",
+            )),
         }
     }
 
@@ -260,11 +308,6 @@ impl Scope<'_> {
     fn not_a_condition(&self, expr: &RExpr) -> Untranslatable {
         match &expr.node {
             Node::Call { function, .. } => match &function.node {
-                Node::Name(name) if name == "is.na" => refuse(
-                    expr,
-                    "`is.na`: crossfoot has no test for an empty cell (an empty cell makes a \
-                     check skipped, as R's NA, never true or false)",
-                ),
                 Node::Name(name) if name.starts_with("is.") => refuse(
                     expr,
                     format!("`{name}`: crossfoot checks figures, not the type of a column"),
@@ -553,6 +596,23 @@ mod tests {
     }
 
     #[test]
+    fn is_na_and_is_complete_test_for_empty_cells() {
+        assert_eq!(
+            translated("!is.na(turnover)").unwrap().0,
+            "not empty(T[r, turnover])"
+        );
+        assert_eq!(
+            translated("is.na(staff) | staff >= 0").unwrap().0,
+            "empty(T[r, staff]) or T[r, staff] >= 0"
+        );
+        assert_eq!(
+            translated("is_complete(id, turnover)").unwrap().0,
+            "not empty(T[r, id]) and not empty(T[r, turnover])"
+        );
+        assert!(translated("is.na(a + b)").unwrap_err().contains("one cell"));
+    }
+
+    #[test]
     fn aggregates_run_over_the_records_and_na_rm_ignores_empty_cells() {
         assert_eq!(
             translated("mean(profit, na.rm = TRUE) >= 1").unwrap(),
@@ -573,9 +633,9 @@ mod tests {
     #[test]
     fn what_has_no_equivalent_says_why() {
         assert!(
-            translated("!is.na(turnover)")
+            translated("all(is.na(vat))")
                 .unwrap_err()
-                .contains("empty cell")
+                .contains("`all(…)`")
         );
         assert!(
             translated("cor(a, b) >= 0.2")

@@ -206,7 +206,10 @@ fn markdown_shows_labels_as_written_not_as_html_or_table_cells() {
         let cells = line.replace("\\|", "").matches('|').count();
         assert_eq!(cells, *header.get_or_insert(cells), "{line}");
     }
-    assert!(run.stdout.contains("| `total` | sum | error | 1 | 0 | 1 | 0 | &lt;i&gt;t&lt;/i&gt; |"));
+    assert!(
+        run.stdout
+            .contains("| `total` | sum | error | 1 | 0 | 1 | 0 | &lt;i&gt;t&lt;/i&gt; |")
+    );
 }
 
 /// Lines ended by CR alone used to read as one line: "no rows", reported at line 0.
