@@ -151,7 +151,10 @@ fn a_rule_without_equivalent_is_a_warning_on_its_span_and_the_others_are_transla
         5
     );
     for translated in ["V1", "V2", "V8"] {
-        assert!(run.stdout.contains(&format!("expr retailers.{translated} ")));
+        assert!(
+            run.stdout
+                .contains(&format!("expr retailers.{translated} "))
+        );
     }
     assert_eq!(
         run.stdout.matches("\n#   V").count(),
@@ -272,6 +275,33 @@ fn the_cookbooks_rules_give_the_counts_the_book_prints_and_the_rest_say_why() {
             ("SBS2000.V18", [60, 49, 6, 5]),
             ("SBS2000.V19", [60, 50, 0, 10]),
             ("SBS2000.V20", [1, 1, 0, 0]),
+        ])
+    );
+}
+
+/// validate's proof-of-concept rules (pkg/inst/tinytest/pocrules) on their test records give
+/// what validate's own tests expect (test_poc.R): record by record TRUE, FALSE or NA, counted.
+/// Rule 04's test confronts with `na.value = FALSE` (an NA counts as failing); crossfoot, like
+/// validate by default, skips the record whose `price_tmin1` is empty.
+#[test]
+fn validates_proof_of_concept_rules_give_what_its_tests_expect() {
+    let data = "tests/fixtures/import/validate/poc/data";
+    let mut counts = Vec::new();
+    for rule in ["01", "02", "04"] {
+        let fixture = format!("tests/fixtures/import/validate/poc/rule_{rule}.txt");
+        let run = import(&fixture, &format!("Rule_{rule}"));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        counts.extend(translate_and_check(&fixture, &format!("Rule_{rule}"), data));
+    }
+    assert_eq!(
+        counts,
+        owned(&[
+            // TRUE, FALSE, NA
+            ("Rule_01.V1", [3, 1, 1, 1]),
+            // TRUE, FALSE, TRUE, NA
+            ("Rule_02.V1", [4, 2, 1, 1]),
+            // TRUE, FALSE, FALSE, and NA (FALSE with na.value = FALSE)
+            ("Rule_04.V1", [4, 1, 2, 1]),
         ])
     );
 }
