@@ -170,11 +170,14 @@ impl Scope<'_> {
                     Binding::And,
                 )),
                 BinaryOp::NotEqual => Ok((
-                    format!("not {}", self.comparison(left, "=", right)?),
+                    format!(
+                        "not {}",
+                        wrap(self.compared(left, "=", right)?, Binding::Atom)
+                    ),
                     Binding::Atom,
                 )),
                 _ => match comparison_symbol(op) {
-                    Some(symbol) => Ok((self.comparison(left, symbol, right)?, Binding::Atom)),
+                    Some(symbol) => self.compared(left, symbol, right),
                     None => Err(self.not_a_condition(expr)),
                 },
             },
@@ -338,6 +341,53 @@ impl Scope<'_> {
         }
     }
 
+    /// A comparison; one side `abs(A)` is written as the comparisons it stands for:
+    /// `abs(A) <= B` is `A <= B and 0 - B <= A` (false for a negative B, as in R), `abs(A) >= B`
+    /// is `A >= B or A <= 0 - B`, `abs(A) == B` is `(A = B or A = 0 - B) and B >= 0`.
+    fn compared(
+        &self,
+        left: &RExpr,
+        symbol: &str,
+        right: &RExpr,
+    ) -> Result<(String, Binding), Untranslatable> {
+        let (inner, bound, symbol) = match (abs_argument(left), abs_argument(right)) {
+            (None, None) => return Ok((self.comparison(left, symbol, right)?, Binding::Atom)),
+            (Some(_), Some(_)) => return Err(refuse(left, "`abs` on both sides")),
+            (Some(inner), None) => (inner, right, symbol),
+            (None, Some(inner)) => (inner, left, mirrored(symbol)),
+        };
+        let a = self.figure(inner)?;
+        let b = self.figure(bound)?;
+        let a_text = &a.0;
+        // A number's negative is a number (`-1`); the rules language reads `-` before a
+        // number only, so anything else is subtracted from 0.
+        let negated = if matches!(bound.node, Node::Number(_)) && !b.0.starts_with('-') {
+            format!("-{}", b.0)
+        } else if b.1 == Tightness::Atom {
+            format!("0 - {}", b.0)
+        } else {
+            format!("0 - ({})", b.0)
+        };
+        let b_text = &b.0;
+        Ok(match symbol {
+            "<=" | "<" => (
+                format!("{a_text} {symbol} {b_text} and {negated} {symbol} {a_text}"),
+                Binding::And,
+            ),
+            ">=" | ">" => {
+                let below = if symbol == ">=" { "<=" } else { "<" };
+                (
+                    format!("{a_text} {symbol} {b_text} or {a_text} {below} {negated}"),
+                    Binding::Or,
+                )
+            }
+            _ => (
+                format!("({a_text} = {b_text} or {a_text} = {negated}) and {b_text} >= 0"),
+                Binding::And,
+            ),
+        })
+    }
+
     fn comparison(&self, left: &RExpr, symbol: &str, right: &RExpr) -> Translated {
         Ok(format!(
             "{} {symbol} {}",
@@ -482,6 +532,37 @@ impl Scope<'_> {
     }
 }
 
+/// `x` of `abs(x)` (in parentheses or not).
+fn abs_argument(expr: &RExpr) -> Option<&RExpr> {
+    match &expr.node {
+        Node::Paren(inner) => abs_argument(inner),
+        Node::Call { function, args } => match (&function.node, args.as_slice()) {
+            (
+                Node::Name(name),
+                [
+                    Arg {
+                        name: None,
+                        value: Some(value),
+                    },
+                ],
+            ) if name == "abs" => Some(value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The comparison read from the other side: `b > a` for `a < b`.
+fn mirrored(symbol: &str) -> &str {
+    match symbol {
+        "<" => ">",
+        "<=" => ">=",
+        ">" => "<",
+        ">=" => "<=",
+        other => other,
+    }
+}
+
 fn comparison_symbol(op: &BinaryOp) -> Option<&'static str> {
     match op {
         BinaryOp::Equal => Some("="),
@@ -495,7 +576,9 @@ fn comparison_symbol(op: &BinaryOp) -> Option<&'static str> {
 
 fn unknown_function(name: &str) -> String {
     match name {
-        "abs" => "`abs`: crossfoot has no absolute value (write the two comparisons)".to_string(),
+        "abs" => "`abs` inside an expression: crossfoot has no absolute value (only `abs(x) OP y` \
+                  is written as comparisons)"
+            .to_string(),
         "nrow" | "length" => format!(
             "`{name}`: crossfoot counts a table's rows with count(rows(T)), not a column's length"
         ),
@@ -610,6 +693,34 @@ mod tests {
             "not empty(T[r, id]) and not empty(T[r, turnover])"
         );
         assert!(translated("is.na(a + b)").unwrap_err().contains("one cell"));
+    }
+
+    #[test]
+    fn abs_compared_is_written_as_the_comparisons_it_stands_for() {
+        assert_eq!(
+            translated("abs(turnover + other.rev - total.rev) <= 1e-08")
+                .unwrap()
+                .0,
+            "T[r, turnover] + T[r, other.rev] - T[r, total.rev] <= 0.00000001 and \
+             -0.00000001 <= T[r, turnover] + T[r, other.rev] - T[r, total.rev]"
+        );
+        assert_eq!(
+            translated("a > 0 & abs(b) > c").unwrap().0,
+            "T[r, a] > 0 and (T[r, b] > T[r, c] or T[r, b] < 0 - T[r, c])"
+        );
+        assert_eq!(
+            translated("2 >= abs(b)").unwrap().0,
+            "T[r, b] <= 2 and -2 <= T[r, b]"
+        );
+        assert_eq!(
+            translated("abs(b) == c + 1").unwrap().0,
+            "(T[r, b] = T[r, c] + 1 or T[r, b] = 0 - (T[r, c] + 1)) and T[r, c] + 1 >= 0"
+        );
+        assert!(
+            translated("abs(a) + 1 < 3")
+                .unwrap_err()
+                .contains("inside an expression")
+        );
     }
 
     #[test]

@@ -131,6 +131,7 @@ fn definitions_groups_else_not_equal_and_quoted_names_translate_with_their_meani
             ("records.V6", [3, 3, 0, 0]),
             ("records.V7", [3, 2, 1, 0]),
             ("records.V8", [3, 3, 0, 0]),
+            ("records.V9", [3, 2, 0, 1]),
         ])
     );
 }
