@@ -332,7 +332,13 @@ fn import_validate(args: &crossfoot::cli::ImportValidateArgs) -> ExitCode {
     };
     let imported = match crossfoot::import::validate(&source, &args.table) {
         Ok(imported) => imported,
-        Err(error) => return input_errors(&[miette::Report::new(error)]),
+        Err(error) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let style = human::Style { color, width: 100 };
+            eprint!("{}", human::render_warnings(&[error], style));
+            eprintln!("crossfoot: the rule file is not R that validate reads; nothing translated");
+            return ExitCode::from(2);
+        }
     };
     let warnings = imported.warnings();
     if !warnings.is_empty() {
@@ -358,8 +364,8 @@ fn import_validate(args: &crossfoot::cli::ImportValidateArgs) -> ExitCode {
         return code;
     }
     eprintln!(
-        "crossfoot: {} rules translated, {} not",
-        imported.translated,
+        "crossfoot: {} translated, {} not",
+        crossfoot::import::rules(imported.translated),
         imported.untranslated.len()
     );
     if imported.untranslated.is_empty() {

@@ -189,19 +189,25 @@ fn expand(
         Ok(rule) => rule,
         Err(why) => return vec![Err(why)],
     };
-    let mut groups: Vec<(Span, Vec<RExpr>)> = Vec::new();
+    let mut groups: Vec<(GroupKey, Vec<RExpr>)> = Vec::new();
     collect_groups(&rule, definitions, &mut groups);
     if groups.is_empty() {
         return vec![Ok(rule)];
+    }
+    if groups.iter().any(|(_, members)| members.is_empty()) {
+        return vec![Err(translate::Untranslatable {
+            span: rule.span,
+            reason: "a `var_group()` of no variable stands for no rule".to_string(),
+        })];
     }
     let total: usize = groups.iter().map(|(_, members)| members.len()).product();
     (0..total)
         .map(|mut index| {
             let mut chosen = HashMap::new();
-            for (span, members) in &groups {
+            for (key, members) in &groups {
                 let count = members.len().max(1);
                 if let Some(member) = members.get(index % count) {
-                    chosen.insert((span.offset, span.length), member.clone());
+                    chosen.insert(key.clone(), member.clone());
                 }
                 index /= count;
             }
@@ -235,22 +241,44 @@ fn substitute(
     map_children(expr, &mut |child| substitute(child, definitions, depth))
 }
 
-/// The groups a rule reads, in order of first reading: a defined group's name, or an
-/// in-place `var_group(…)`, keyed by the span of its first use (a name) or of the call.
+/// A group a rule reads: a defined group is one group wherever it is read (its name); each
+/// `var_group(…)` written in place is one of its own (its place).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Named(String),
+    InPlace { offset: usize, length: usize },
+}
+
+impl GroupKey {
+    fn of(expr: &RExpr, definitions: &HashMap<String, Definition>) -> Option<GroupKey> {
+        match &expr.node {
+            Node::Name(name) if matches!(definitions.get(name), Some(Definition::Group(_))) => {
+                Some(GroupKey::Named(name.clone()))
+            }
+            _ => group_members(expr).map(|_| GroupKey::InPlace {
+                offset: expr.span.offset,
+                length: expr.span.length,
+            }),
+        }
+    }
+}
+
+/// The groups a rule reads, in order of first reading, with their members.
 fn collect_groups(
     expr: &RExpr,
     definitions: &HashMap<String, Definition>,
-    groups: &mut Vec<(Span, Vec<RExpr>)>,
+    groups: &mut Vec<(GroupKey, Vec<RExpr>)>,
 ) {
-    let found = match &expr.node {
-        Node::Name(name) => match definitions.get(name) {
-            Some(Definition::Group(members)) => {
-                Some((name_key(name, definitions), members.clone()))
-            }
-            _ => None,
-        },
-        _ => group_members(expr).map(|members| (expr.span, members)),
-    };
+    let found = GroupKey::of(expr, definitions).map(|key| {
+        let members = match (&key, &expr.node) {
+            (GroupKey::Named(_), Node::Name(name)) => match definitions.get(name) {
+                Some(Definition::Group(members)) => members.clone(),
+                _ => Vec::new(),
+            },
+            _ => group_members(expr).unwrap_or_default(),
+        };
+        (key, members)
+    });
     if let Some((key, members)) = found {
         if !groups.iter().any(|(k, _)| *k == key) {
             groups.push((key, members));
@@ -263,28 +291,14 @@ fn collect_groups(
     });
 }
 
-/// A defined group is one group wherever it is read: keyed by its name, as a span no byte
-/// range of the file can be.
-fn name_key(name: &str, definitions: &HashMap<String, Definition>) -> Span {
-    let mut names: Vec<&String> = definitions.keys().collect();
-    names.sort();
-    let index = names.iter().position(|n| *n == name).unwrap_or(0);
-    Span::new(usize::MAX, index)
-}
-
 /// The rule with each group replaced by its chosen member.
 fn choose(
     expr: &RExpr,
     definitions: &HashMap<String, Definition>,
-    chosen: &HashMap<(usize, usize), RExpr>,
+    chosen: &HashMap<GroupKey, RExpr>,
 ) -> RExpr {
-    let key = match &expr.node {
-        Node::Name(name) if matches!(definitions.get(name), Some(Definition::Group(_))) => {
-            Some(name_key(name, definitions))
-        }
-        _ => group_members(expr).map(|_| expr.span),
-    };
-    if let Some(member) = key.and_then(|key| chosen.get(&(key.offset, key.length))) {
+    let key = GroupKey::of(expr, definitions);
+    if let Some(member) = key.and_then(|key| chosen.get(&key)) {
         return member.clone();
     }
     map_children(expr, &mut |child| Ok(choose(child, definitions, chosen)))
@@ -365,8 +379,8 @@ fn render(
         out,
         "# Translated by `crossfoot import validate` from the R validate rule file {file}.\n\
          # Every rule reads table `{table}` (--table): one record per row, a column per variable.\n\
-         # {} rules translated, {} not (listed at the end).\n",
-        written.len(),
+         # {} translated, {} not (listed at the end).\n",
+        rules(written.len()),
         untranslated.len()
     );
     for rule in written {
@@ -401,10 +415,77 @@ fn render(
     out
 }
 
+/// `1 rule`, `2 rules`.
+pub fn rules(count: usize) -> String {
+    if count == 1 {
+        "1 rule".to_string()
+    } else {
+        format!("{count} rules")
+    }
+}
+
 /// A rule's R source as a one-line description (a description cannot hold `"`).
 fn description(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .replace('"', "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn imported(text: &str) -> Imported {
+        let source = Arc::new(SourceFile::new("rules.R", text.to_string()));
+        validate(&source, "T").unwrap()
+    }
+
+    fn bodies(imported: &Imported) -> Vec<String> {
+        imported
+            .text
+            .lines()
+            .filter(|line| line.starts_with("  T["))
+            .map(|line| line.trim().to_string())
+            .collect()
+    }
+
+    /// validate's documentation: `f := var_group(c, d); g := var_group(a, b); g > f` is
+    /// `a > c, b > c, a > d, b > d`.
+    #[test]
+    fn two_groups_give_every_combination_the_first_read_varying_fastest() {
+        let imported = imported("f := var_group(c, d)\ng := var_group(a, b)\ng > f\n");
+        assert_eq!(
+            bodies(&imported),
+            [
+                "T[r, a] > T[r, c]",
+                "T[r, b] > T[r, c]",
+                "T[r, a] > T[r, d]",
+                "T[r, b] > T[r, d]"
+            ]
+        );
+        assert!(imported.text.contains("expr T.V1.4 \"g > f\""));
+        let in_place = super::tests::imported("var_group(a, b) >= 0\n");
+        assert_eq!(bodies(&in_place), ["T[r, a] >= 0", "T[r, b] >= 0"]);
+    }
+
+    #[test]
+    fn an_empty_group_or_a_definition_in_terms_of_itself_is_not_translated() {
+        let imported = imported("G := var_group()\nG >= 0\na := b + 1\nb := a\na > 0\n");
+        let reasons: Vec<&str> = imported
+            .untranslated
+            .iter()
+            .map(|u| u.reason.as_str())
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "a `var_group()` of no variable stands for no rule",
+                "`a` is defined in terms of itself"
+            ]
+        );
+        assert_eq!(imported.translated, 0);
+    }
 }

@@ -306,3 +306,20 @@ fn validates_proof_of_concept_rules_give_what_its_tests_expect() {
         ])
     );
 }
+
+/// `--output` never replaces the rule file it translates.
+#[test]
+fn the_output_may_not_be_the_rule_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rules.R");
+    std::fs::write(&file, "turnover >= 0\n").unwrap();
+    let path = file.to_str().unwrap();
+    let run = crossfoot(&["import", "validate", path, "--output", path]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("crossfoot::output::onto_input"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "turnover >= 0\n");
+}
