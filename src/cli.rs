@@ -33,6 +33,29 @@ pub enum Command {
     /// Propose rules for tables from their layout and figures (totals, shares, growth,
     /// averages, ranks, figures printed in two tables), as a rules file to review.
     Infer(InferArgs),
+    /// Translate another tool's rule file into a crossfoot rules file: `import validate FILE`
+    /// (R validate). Exit 0 when every rule was translated, 1 when some were not (each is a
+    /// warning with its span and reason), 2 on a file that does not parse.
+    #[command(subcommand)]
+    Import(ImportFrom),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// An R `validate` rule file (`.R`, as `validator(.file = …)` reads it).
+    Validate(ImportValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportValidateArgs {
+    /// The R rule file.
+    pub file: PathBuf,
+    /// The id of the record table the rules read (one record per row, a column per variable).
+    #[arg(long, value_name = "ID", default_value = "data")]
+    pub table: String,
+    /// Write the rules file here instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,6 +113,10 @@ pub struct BaselineArgs {
 pub struct ListArgs {
     #[arg(value_enum)]
     pub what: Listing,
+    /// With `rules`: check them, and give per rule its checks, passed, failed and skipped (R
+    /// validate's `summary()`), and the skipped checks with their reason and cells.
+    #[arg(long)]
+    pub results: bool,
     #[command(flatten)]
     pub inputs: Inputs,
 }

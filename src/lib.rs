@@ -16,6 +16,7 @@ pub mod finding;
 pub mod format;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod import;
 pub mod infer;
 pub mod input_file;
 pub mod interval;

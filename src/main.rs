@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(&args),
         Command::Lint(args) => lint(&args),
         Command::Infer(args) => infer(&args),
+        Command::Import(crossfoot::cli::ImportFrom::Validate(args)) => import_validate(&args),
     }
 }
 
@@ -177,10 +178,36 @@ fn list(args: &crossfoot::cli::ListArgs) -> ExitCode {
     };
     let text = match args.what {
         crossfoot::cli::Listing::Tables => crossfoot::report::listing::tables(&loaded.dataset),
+        crossfoot::cli::Listing::Rules if args.results => return list_results(loaded),
         crossfoot::cli::Listing::Rules => crossfoot::report::listing::rules(&loaded.program),
     };
     match print_out(&text) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// `crossfoot list rules --results`: check, then per rule its counts and skipped checks. Exit
+/// 0 whatever the checks found (it is a listing; `check` gives the verdict), 2 on input errors.
+fn list_results(loaded: crossfoot::run::Loaded) -> ExitCode {
+    let keep = crossfoot::finding::Keep {
+        max: crossfoot::cli::MAX_FINDINGS,
+        sieve: None,
+    };
+    let checked = loaded.check_keeping(false, keep, &|_| {});
+    if !checked.errors.is_empty() {
+        print_input_errors(&checked.errors, checked.nothing_checked());
+    }
+    let report = Report {
+        dataset: &checked.dataset,
+        program: &checked.program,
+        outcome: &checked.outcome,
+        errors: &checked.errors,
+    };
+    let text = crossfoot::report::listing::rule_results(&report);
+    match print_out(&text) {
+        Ok(()) if checked.errors.is_empty() => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(2),
         Err(code) => code,
     }
 }
@@ -294,6 +321,58 @@ fn infer(args: &crossfoot::cli::InferArgs) -> ExitCode {
         path.display()
     );
     ExitCode::SUCCESS
+}
+
+/// `crossfoot import validate FILE`: the rules file on standard output or in `--output`, the
+/// untranslated rules as warnings on stderr.
+fn import_validate(args: &crossfoot::cli::ImportValidateArgs) -> ExitCode {
+    let source = match crossfoot::table::read::read_text(&args.file) {
+        Ok(source) => source,
+        Err(error) => return input_errors(&[miette::Report::new(error)]),
+    };
+    let imported = match crossfoot::import::validate(&source, &args.table) {
+        Ok(imported) => imported,
+        Err(error) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let style = human::Style { color, width: 100 };
+            eprint!("{}", human::render_warnings(&[error], style));
+            eprintln!("crossfoot: the rule file is not R that validate reads; nothing translated");
+            return ExitCode::from(2);
+        }
+    };
+    let warnings = imported.warnings();
+    if !warnings.is_empty() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let style = human::Style { color, width: 100 };
+        eprint!("{}", human::render_warnings(&warnings, style));
+    }
+    let written = match &args.output {
+        None => print_out(&imported.text),
+        Some(path) => {
+            let mut inputs = crossfoot::output::Inputs::default();
+            inputs.file(&args.file, "the rule file");
+            if let Err(error) = inputs.check(path) {
+                return input_errors(&[miette::Report::new(error)]);
+            }
+            std::fs::write(path, &imported.text).map_err(|error| {
+                eprintln!("crossfoot: cannot write {}: {error}", path.display());
+                ExitCode::from(2)
+            })
+        }
+    };
+    if let Err(code) = written {
+        return code;
+    }
+    eprintln!(
+        "crossfoot: {} translated, {} not",
+        crossfoot::import::rules(imported.translated),
+        imported.untranslated.len()
+    );
+    if imported.untranslated.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// `crossfoot claims`: the figures the text states, one per line (or JSON).

@@ -32,6 +32,8 @@ mod encodings;
 mod formats;
 #[path = "cli/html.rs"]
 mod html;
+#[path = "cli/import.rs"]
+mod import;
 #[path = "cli/infer.rs"]
 mod infer;
 #[path = "cli/input_errors.rs"]
@@ -44,6 +46,8 @@ mod lint;
 mod no_writes;
 #[path = "cli/odd_inputs.rs"]
 mod odd_inputs;
+#[path = "cli/per_rule.rs"]
+mod per_rule;
 #[path = "cli/plausibility.rs"]
 mod plausibility;
 #[path = "cli/regressions.rs"]

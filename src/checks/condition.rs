@@ -108,6 +108,8 @@ impl std::ops::Not for Truth {
 #[derive(Debug, Clone)]
 pub struct Decided {
     pub text: String,
+    /// The comparison's operator; none for an `empty(…)` test.
+    pub op: Option<CompareOp>,
     pub truth: Truth,
     pub sides: Option<(Interval, Interval)>,
 }

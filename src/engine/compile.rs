@@ -281,6 +281,10 @@ impl Compiler<'_> {
                 Box::new(CompiledCondition::Not(boxed(premise)?)),
                 boxed(conclusion)?,
             ),
+            Condition::Empty { cell, .. } => CompiledCondition::Empty {
+                cell: Box::new(self.expr(cell, scope, false)?),
+                text: self.source.slice(condition.span()).to_string(),
+            },
         })
     }
 

@@ -647,17 +647,11 @@ impl Evaluator<'_> {
                         let (expected, gap) = decided
                             .iter()
                             .find(|d| d.truth == Truth::False)
-                            .and_then(|d| d.sides)
-                            .map_or((Interval::exact(Decimal::ZERO), Decimal::ZERO), |(l, r)| {
-                                let op = condition
-                                    .condition
-                                    .comparisons()
-                                    .into_iter()
-                                    .zip(&decided)
-                                    .find(|(_, d)| d.truth == Truth::False)
-                                    .map_or(CompareOp::Equal, |((_, op, _), _)| op);
-                                (r, compare(op, &l, &r).1)
-                            });
+                            .and_then(|d| Some((d.sides?, d.op?)))
+                            .map_or(
+                                (Interval::exact(Decimal::ZERO), Decimal::ZERO),
+                                |((l, r), op)| (r, compare(op, &l, &r).1),
+                            );
                         let cells = self.cells_of_check(rule, check);
                         let mut failed = finding(None, expected, gap, None, cells);
                         failed.message = condition_message(&decided);
@@ -786,8 +780,24 @@ impl Evaluator<'_> {
                 };
                 decided.push(Decided {
                     text: text.clone(),
+                    op: Some(*op),
                     truth,
                     sides,
+                });
+                truth
+            }
+            CompiledCondition::Empty { cell, text } => {
+                let truth = match self.interval(cell, env) {
+                    Ok(_) => Truth::False,
+                    // Empty, or a symbol that holds no figure (not available, confidential).
+                    Err(Stop::Skip | Stop::Withheld(_)) => Truth::True,
+                    Err(other) => return Err(other),
+                };
+                decided.push(Decided {
+                    text: text.clone(),
+                    op: None,
+                    truth,
+                    sides: None,
                 });
                 truth
             }
@@ -1126,9 +1136,8 @@ impl Evaluator<'_> {
                     loops: &condition.loops,
                     index: check,
                 };
-                for (left, _, right) in condition.condition.comparisons() {
-                    let _ = self.collect(left, &env, &mut cells);
-                    let _ = self.collect(right, &env, &mut cells);
+                for expr in condition.condition.expressions() {
+                    let _ = self.collect(expr, &env, &mut cells);
                 }
             }
             Work::Sums(sums) => {

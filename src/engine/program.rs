@@ -281,6 +281,13 @@ pub enum CompiledCondition {
     And(Box<CompiledCondition>, Box<CompiledCondition>),
     Or(Box<CompiledCondition>, Box<CompiledCondition>),
     Not(Box<CompiledCondition>),
+    /// `empty(CELL)`: certainly true when the cell holds no figure, certainly false when it
+    /// does.
+    Empty {
+        cell: Box<CompiledExpr>,
+        /// The test as written, for messages.
+        text: String,
+    },
 }
 
 impl CompiledCondition {
@@ -304,6 +311,30 @@ impl CompiledCondition {
                 b.push_comparisons(out);
             }
             CompiledCondition::Not(inner) => inner.push_comparisons(out),
+            CompiledCondition::Empty { .. } => {}
+        }
+    }
+
+    /// Every expression the condition reads (both sides of each comparison, each cell an
+    /// `empty` tests), left to right: the cells of a check.
+    pub fn expressions(&self) -> Vec<&CompiledExpr> {
+        let mut out = Vec::new();
+        self.push_expressions(&mut out);
+        out
+    }
+
+    fn push_expressions<'c>(&'c self, out: &mut Vec<&'c CompiledExpr>) {
+        match self {
+            CompiledCondition::Compare { left, right, .. } => {
+                out.push(left);
+                out.push(right);
+            }
+            CompiledCondition::And(a, b) | CompiledCondition::Or(a, b) => {
+                a.push_expressions(out);
+                b.push_expressions(out);
+            }
+            CompiledCondition::Not(inner) => inner.push_expressions(out),
+            CompiledCondition::Empty { cell, .. } => out.push(cell),
         }
     }
 }

@@ -474,6 +474,12 @@ pub enum Condition {
         conclusion: Box<Condition>,
         span: Span,
     },
+    /// `empty(T[r, x])`: whether the cell is empty or holds a symbol without a figure (R's
+    /// `is.na`); always decided, never not applicable. The span runs from `empty` to `)`.
+    Empty {
+        cell: Box<Expr>,
+        span: Span,
+    },
 }
 
 impl Condition {
@@ -485,6 +491,7 @@ impl Condition {
             Condition::Implies {
                 conclusion, span, ..
             } => span.to(conclusion.span()),
+            Condition::Empty { span, .. } => *span,
         }
     }
 
@@ -497,6 +504,7 @@ impl Condition {
 
     fn push_comparisons<'c>(&'c self, out: &mut Vec<(&'c Expr, CompareOp, &'c Expr)>) {
         match self {
+            Condition::Empty { .. } => {}
             Condition::Compare { left, op, right } => out.push((left, op.value, right)),
             Condition::And(a, b) | Condition::Or(a, b) => {
                 a.push_comparisons(out);

@@ -309,7 +309,12 @@ impl Parser<'_> {
                     self.advance();
                     blame_weight = Some(self.blame_weight()?);
                 }
-                Some("empty") if self.peek_at(1).kind != TokenKind::LBracket => {
+                Some("empty")
+                    if !matches!(
+                        self.peek_at(1).kind,
+                        TokenKind::LBracket | TokenKind::LParen
+                    ) =>
+                {
                     empty_as_zero = Some(self.empty_as_zero()?);
                 }
                 _ => break,
@@ -533,6 +538,9 @@ impl Parser<'_> {
             self.leave_condition();
             return Ok(Condition::Not(Box::new(inner), span));
         }
+        if self.peek_word() == Some("empty") && self.peek_at(1).kind == TokenKind::LParen {
+            return self.empty_test();
+        }
         if !self.opens_condition() {
             return self.comparison();
         }
@@ -575,8 +583,10 @@ impl Parser<'_> {
                         .tokens
                         .get(ahead + 1)
                         .is_some_and(|t| t.kind == TokenKind::LBracket);
-                    if matches!(word.as_str(), "and" | "or" | "then" | "not" | "if")
-                        && !next_is_bracket
+                    if matches!(
+                        word.as_str(),
+                        "and" | "or" | "then" | "not" | "if" | "empty"
+                    ) && !next_is_bracket
                     {
                         return true;
                     }
@@ -586,6 +596,27 @@ impl Parser<'_> {
             }
         }
         false
+    }
+
+    /// `empty(CELL)`: one cell, in brackets.
+    fn empty_test(&mut self) -> Parsed<Condition> {
+        let start = self.advance().span;
+        self.advance();
+        let cell = self.expr()?;
+        if !matches!(cell, Expr::Cell(_)) {
+            return Err(Box::new(RuleError::Syntax {
+                source_code: named(self.source),
+                span: cell.span().into(),
+                expected: "one cell".to_string(),
+                found: "an expression".to_string(),
+                help: Some("`empty(T[r, x])` tests one cell: write one test per cell".to_string()),
+            }));
+        }
+        let end = self.expect(&TokenKind::RParen, "`)`")?;
+        Ok(Condition::Empty {
+            cell: Box::new(cell),
+            span: start.to(end),
+        })
     }
 
     fn comparison(&mut self) -> Parsed<Condition> {
@@ -1281,7 +1312,24 @@ mod tests {
                 conclusion,
                 ..
             } => format!("if({}, {})", shape(premise), shape(conclusion)),
+            Condition::Empty { .. } => "empty".to_string(),
         }
+    }
+
+    #[test]
+    fn empty_tests_one_cell_and_binds_as_a_comparison() {
+        assert_eq!(
+            shape(&condition("not empty(T[r, a]) or T[r, b] > 0")),
+            "or(not(empty), c)"
+        );
+        assert_eq!(shape(&condition("(empty(T[r, a]))")), "empty");
+        let text = "expr e \"d\" empty(T[r, a] + 1)\n";
+        let errors = parse(text).unwrap_err();
+        let [RuleError::Syntax { span, expected, .. }] = errors.as_slice() else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(expected, "one cell");
+        assert_eq!(span.offset(), text.find("T[").unwrap());
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! What is loaded, for people: `crossfoot list tables|rules` and `crossfoot explain RULE` (the
-//! rule, its checks, and for its failed checks how blame reasoned).
+//! What is loaded, for people: `crossfoot list tables|rules` (with `--results`, how each rule's
+//! checks went) and `crossfoot explain RULE` (the rule, its checks, and for its failed checks
+//! how blame reasoned).
 
+use super::Report;
+use super::per_rule;
 use crate::checks::docs::doc;
 use crate::engine::check_cells;
 use crate::engine::program::{Program, ROW_LABEL};
@@ -36,6 +39,55 @@ pub fn rules(program: &Program) -> String {
             rule.kind.keyword(),
             rule.work.check_count(),
             rule.description
+        );
+    }
+    out
+}
+
+/// `list rules --results`: one line per rule with its checks, passed, failed and skipped (R
+/// validate's `summary()`: items, passes, fails, nNA), then under it each skipped check kept
+/// in detail with its reason and cells.
+pub fn rule_results(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<40} {:<7} {:>6} {:>6} {:>6} {:>7}  description",
+        "rule", "kind", "checks", "passed", "failed", "skipped"
+    );
+    for result in per_rule::results(report) {
+        let _ = writeln!(
+            out,
+            "{:<40} {:<7} {:>6} {:>6} {:>6} {:>7}  {}",
+            result.rule.id,
+            result.rule.kind.keyword(),
+            result.checks,
+            result.counts.passed,
+            result.counts.failed,
+            result.counts.skipped,
+            result.rule.description
+        );
+        for note in &result.skipped {
+            let _ = writeln!(
+                out,
+                "    skipped ({}): {}",
+                per_rule::reason(note.reason),
+                per_rule::cells(report, note)
+            );
+        }
+        if result.counts.not_checked > 0 {
+            let _ = writeln!(
+                out,
+                "    {} checks not checked: an input error stopped them",
+                result.counts.not_checked
+            );
+        }
+    }
+    let left_out = per_rule::skipped_left_out(report);
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "{left_out} more skipped checks left out (the first {} are listed)",
+            crate::cli::MAX_FINDINGS
         );
     }
     out

@@ -4,8 +4,11 @@
 //! figure), in book order, under the table's printed number and caption. Each finding gives the
 //! rule id and description, the figure as printed, the interval the other figures allow, the
 //! gap, the cells involved (row, column, printed value, file:line:column) and what the rule's
-//! kind checks. Checks that could not be decided follow, with their reason.
+//! kind checks. Checks that could not be decided follow, with their reason; then, per rule,
+//! its checks, passed, failed and skipped (R `validate`'s `summary()`), and the checks skipped
+//! for an empty cell with their cells.
 
+use super::per_rule::{self, RuleResult};
 use super::{CellView, Report};
 use crate::checks::docs::doc;
 use crate::checks::{show_gap, show_interval};
@@ -225,7 +228,82 @@ pub fn render(report: &Report<'_>) -> String {
             outcome.notes.len()
         );
     }
+    let results = per_rule::results(report);
+    per_rule_table(&results, &mut out);
+    skipped_for_empty_cells(report, &results, &mut out);
     out
+}
+
+/// One row per rule: checks, passed, failed, skipped. Folded (`<details>`): a book has a
+/// thousand rules, and the findings above are what an editor reads first.
+fn per_rule_table(results: &[RuleResult<'_>], out: &mut String) {
+    if results.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Per rule\n\n<details><summary>{} rules: checks, passed, failed and skipped (R validate's <code>summary()</code>)</summary>\n\n| Rule | Kind | Severity | Checks | Passed | Failed | Skipped | Description |\n|---|---|---|---:|---:|---:|---:|---|",
+        results.len()
+    );
+    for result in results {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            code(&result.rule.id).replace('|', "\\|"),
+            result.rule.kind.keyword(),
+            result.rule.severity.keyword(),
+            result.checks,
+            result.counts.passed,
+            result.counts.failed,
+            result.counts.skipped,
+            cell_text(&result.rule.description)
+        );
+    }
+    out.push_str("\n</details>\n\n");
+}
+
+/// The checks skipped because a cell they read is empty (R's `NA`) or not in the table, per
+/// rule, one line each with the cells; the undecided ones are listed above with all their cells.
+fn skipped_for_empty_cells(report: &Report<'_>, results: &[RuleResult<'_>], out: &mut String) {
+    let undecided = crate::finding::NoteReason::Undecided;
+    let mut heading = false;
+    for result in results {
+        let skipped: Vec<_> = result
+            .skipped
+            .iter()
+            .filter(|note| note.reason != undecided)
+            .collect();
+        if skipped.is_empty() {
+            continue;
+        }
+        if !heading {
+            out.push_str("## Skipped checks\n\n");
+            heading = true;
+        }
+        let _ = writeln!(
+            out,
+            "### {} — {} skipped\n",
+            code(&result.rule.id),
+            result.counts.skipped
+        );
+        for note in skipped {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                per_rule::reason(note.reason),
+                cell_text(&per_rule::cells(report, note))
+            );
+        }
+        out.push('\n');
+    }
+    let left_out = report.outcome.skips_left_out;
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "**{left_out} more skipped checks left out**: this report lists the first {} (`--max-findings`).\n",
+            report.outcome.skips.len()
+        );
+    }
 }
 
 /// The input errors, before the findings: each kept the checks that depend on it from running.

@@ -8,6 +8,7 @@ pub mod json;
 pub mod junit;
 pub mod listing;
 pub mod markdown;
+pub mod per_rule;
 pub mod sarif;
 
 use crate::engine::program::{CellId, Program, ROW_LABEL};

@@ -1,7 +1,7 @@
 //! `--format sarif`: a SARIF 2.1.0 log for code-scanning tools.
 //!
 //! One run; its driver lists every rule (id, the rule's description, the kind's explanation as
-//! help). One result per finding, level `error`, with one physical location per cell: the
+//! help, and in its properties the rule's checks, passed, failed and skipped in this run). One result per finding, level `error`, with one physical location per cell: the
 //! file as the JSON report prints it, the 1-based line and column (characters, so the run says
 //! `columnKind: unicodeCodePoints`) and the cell's byte offset and length in the file as stored.
 //! A workbook's cell has its row and column number as line and column, no bytes, and its
@@ -13,6 +13,7 @@
 
 use super::{CellView, Report};
 use crate::checks::docs::doc;
+use crate::finding::RuleCounts;
 use crate::lang::ast::Severity;
 use serde_json::{Value, json};
 
@@ -84,12 +85,19 @@ fn location(cell: &CellView<'_>) -> Value {
 
 /// A rule's properties: its kind, and `severity: plausibility` for a soft edit (SARIF's
 /// levels have no word for it: its level is `warning`).
-fn properties(kind: crate::lang::ast::Kind, severity: Severity) -> Value {
-    if severity.is_soft() {
-        json!({ "kind": kind.keyword(), "severity": severity.keyword() })
-    } else {
-        json!({ "kind": kind.keyword() })
+fn properties(rule: &crate::engine::program::CompiledRule, counts: RuleCounts) -> Value {
+    let mut properties = json!({
+        "kind": rule.kind.keyword(),
+        "checks": rule.work.check_count(),
+        "passed": counts.passed,
+        "failed": counts.failed,
+        "skipped": counts.skipped,
+        "notChecked": counts.not_checked,
+    });
+    if rule.severity.is_soft() {
+        properties["severity"] = json!(rule.severity.keyword());
     }
+    properties
 }
 
 /// SARIF's name for a severity.
@@ -174,13 +182,23 @@ pub fn render(report: &Report<'_>) -> String {
         .program
         .rules
         .iter()
-        .map(|rule| {
+        .enumerate()
+        .map(|(index, rule)| {
+            // The rule's results in this run (R validate's `summary()`): the descriptor's
+            // property bag, since SARIF has no per-rule count and a driver's rules belong to
+            // one run.
+            let counts = report
+                .outcome
+                .per_rule
+                .get(index)
+                .copied()
+                .unwrap_or_default();
             json!({
                 "id": rule.id,
                 "shortDescription": { "text": rule.description },
                 "help": { "text": doc(rule.kind) },
                 "defaultConfiguration": { "level": level(rule.severity) },
-                "properties": properties(rule.kind, rule.severity),
+                "properties": properties(rule, counts),
             })
         })
         .collect();

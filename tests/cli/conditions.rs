@@ -182,3 +182,24 @@ fn empty_zero_reads_an_empty_or_dash_cell_as_an_exact_zero_for_that_rule_only() 
         .collect();
     assert_eq!(empty, ["b", "d"]);
 }
+
+/// `empty(CELL)` (R's `is.na`) is always decided: a rule can demand that a figure is there.
+#[test]
+fn empty_is_true_for_an_empty_cell_and_false_for_a_figure_never_not_applicable() {
+    let json = run_fixture("empty_cells", 1);
+    assert_eq!(summary(&json), [1, 3, 14, 13, 1, 0]);
+    assert_eq!(failing_rules(&json), ["empty_cells.fail"]);
+    let finding = &findings(&json)[0];
+    assert_eq!(
+        finding["message"],
+        "the condition does not hold: `R1[r, staff] > 0` is true (4 against 0); \
+         `empty(R1[r, staff.costs])` is true"
+    );
+    let cells: Vec<(&str, &str)> = finding["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["row"].as_str().unwrap(), c["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(cells, [("e", "staff"), ("e", "staff.costs")]);
+}

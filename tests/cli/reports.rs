@@ -297,7 +297,27 @@ fn markdown() {
         .iter()
         .filter(|note| note["reason"] == "undecided")
         .count();
-    assert_eq!(headings, findings(&json).len() + undecided);
+    // Under "Skipped checks": one heading per rule with checks skipped for an empty cell or a
+    // cell the table does not have.
+    let skipped_rules: std::collections::BTreeSet<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|note| note["reason"] != "undecided")
+        .map(|note| note["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headings,
+        findings(&json).len() + undecided + skipped_rules.len()
+    );
+    for rule in skipped_rules {
+        let heading = format!("### `{rule}` — ");
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&heading) && l.ends_with(" skipped")),
+            "{rule}"
+        );
+    }
     for finding in findings(&json) {
         let rule = finding["rule"].as_str().unwrap();
         assert!(
