@@ -99,3 +99,37 @@ fn destatis_flat_csv_reads_latin1_semicolons_comma_decimals_and_its_signs() {
     // (The files are Latin-1, which the helper that slices spans as UTF-8 cannot read.)
     snapshot_human("destatis", 1);
 }
+
+#[test]
+fn abs_time_series_workbook_skips_its_metadata_rows_and_names_quarters_by_their_dates() {
+    let run = example("abs", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // 148 quarters × 3 sums: the nine metadata rows under the series' names are not quarters.
+    assert_eq!(summary(&json), [1, 3, 444, 444, 0, 0]);
+    snapshot_human("abs", 0);
+}
+
+#[test]
+fn a_date_cell_labels_its_row_as_an_iso_date_not_a_serial_number() {
+    let rules = tempfile::tempdir().unwrap();
+    std::fs::write(
+        rules.path().join("first.rules"),
+        "sum HW.first \"The first quarter (Dec-1984, serial 31017) is named by its date\"\n  \
+         HW[\"1984-12-01\", \"Quarterly hours worked in all jobs ;\"] = \
+         HW[\"1984-12-01\", \"Quarterly hours worked in all jobs ;  Market ;\"] + \
+         HW[\"1984-12-01\", \"Quarterly hours worked in all jobs ;  Non-market ;\"]\n",
+    )
+    .unwrap();
+    let run = check(&[
+        "--data",
+        "data/examples/abs/data",
+        "--rules",
+        rules.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(summary(&parse(&run.stdout)), [1, 1, 1, 1, 0, 0]);
+}
