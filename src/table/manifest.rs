@@ -403,7 +403,13 @@ fn plan_from_manifest(
                 id: entry.id.into_inner(),
                 caption: entry.caption,
                 unit: entry.unit,
-                units: entry.units.into_iter().collect(),
+                // By the name rules use (`Percent of population` → `Percentofpopulation`),
+                // which is what a label's key is compared with.
+                units: entry
+                    .units
+                    .into_iter()
+                    .map(|(name, unit)| (super::label::normalize(&name).into_owned(), unit))
+                    .collect(),
                 anchored: false,
                 blame_weight: entry.blame_weight,
             },
