@@ -134,3 +134,29 @@ fn a_date_cell_labels_its_row_as_an_iso_date_not_a_serial_number() {
     assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
     assert_eq!(summary(&parse(&run.stdout)), [1, 1, 1, 1, 0, 0]);
 }
+
+#[test]
+fn list_tables_shows_each_column_as_rules_name_it_whatever_the_rules_directory_holds() {
+    let rules = tempfile::tempdir().unwrap();
+    std::fs::write(
+        rules.path().join("broken.rules"),
+        "sum LF.x \"half a rule\n",
+    )
+    .unwrap();
+    let run = super::crossfoot(&[
+        "list",
+        "tables",
+        "--data",
+        "data/examples/bls/data",
+        "--rules",
+        rules.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    for column in [
+        "column \"Civilian noninstitutional population\"",
+        "column \"Civilian labor force\"/Total",
+        "column \"Civilian labor force\"/Unemployed/\"Percent of labor force\"",
+    ] {
+        assert!(run.stdout.contains(column), "{column}:\n{}", run.stdout);
+    }
+}
