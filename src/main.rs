@@ -172,14 +172,29 @@ fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline
 
 /// `crossfoot list tables|rules`.
 fn list(args: &crossfoot::cli::ListArgs) -> ExitCode {
-    let loaded = match load(&args.inputs) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
     let text = match args.what {
-        crossfoot::cli::Listing::Tables => crossfoot::report::listing::tables(&loaded.dataset),
-        crossfoot::cli::Listing::Rules if args.results => return list_results(loaded),
-        crossfoot::cli::Listing::Rules => crossfoot::report::listing::rules(&loaded.program),
+        // The tables alone: a rules directory with an error (or none yet, as for a new data
+        // set) does not keep a user from seeing what rules can name.
+        crossfoot::cli::Listing::Tables => {
+            let (data, _) = paths(&args.inputs);
+            let options = read_options(&args.inputs);
+            match crossfoot::table::manifest::load_dataset_with(&data, &options) {
+                Ok(dataset) => {
+                    input_warnings(&dataset);
+                    crossfoot::report::listing::tables(&dataset)
+                }
+                Err(errors) => {
+                    let errors: Vec<miette::Report> =
+                        errors.into_iter().map(miette::Report::new).collect();
+                    return input_errors(&errors);
+                }
+            }
+        }
+        crossfoot::cli::Listing::Rules => match load(&args.inputs) {
+            Ok(loaded) if args.results => return list_results(loaded),
+            Ok(loaded) => crossfoot::report::listing::rules(&loaded.program),
+            Err(code) => return code,
+        },
     };
     match print_out(&text) {
         Ok(()) => ExitCode::SUCCESS,

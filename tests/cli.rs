@@ -28,6 +28,8 @@ mod docx;
 mod drafts;
 #[path = "cli/encodings.rs"]
 mod encodings;
+#[path = "cli/examples.rs"]
+mod examples;
 #[path = "cli/formats.rs"]
 mod formats;
 #[path = "cli/html.rs"]

@@ -113,7 +113,7 @@ pub fn lookup_diagnostic(
     source: &SharedSource,
     span: Span,
 ) -> RuleError {
-    let label = keys.iter().map(Key::describe).collect::<Vec<_>>().join("/");
+    let label = written(source, span, keys).unwrap_or_else(|| described(table, axis, keys));
     match error {
         LookupError::NotFound { .. } if table.meta.anchored && axis == Axis::Row => {
             RuleError::LostAnchor {
@@ -311,6 +311,53 @@ fn ambiguous(paths: &[LabelPath], indices: &[usize]) -> LookupError {
     }
 }
 
+/// The path as the rule writes it (`Civilian labor force/Total`, spaces kept, quotes left
+/// out), when the token at `span` spells out `keys` — not when a loop variable stands for them.
+fn written(source: &SharedSource, span: Span, keys: &[Key]) -> Option<String> {
+    let token = source
+        .text()
+        .get(span.offset..span.offset.checked_add(span.length)?)?;
+    let segments = path_segments(token);
+    let spelled = segments.len() == keys.len()
+        && segments
+            .iter()
+            .zip(keys)
+            .all(|(segment, key)| Key::label(segment) == *key);
+    spelled.then(|| segments.join("/"))
+}
+
+/// `"Civilian labor force"/Total` → `Civilian labor force`, `Total`: split at the slashes
+/// outside quotes, quotes left out.
+fn path_segments(token: &str) -> Vec<String> {
+    let mut segments = vec![String::new()];
+    let mut quoted = false;
+    for c in token.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '/' if !quoted => segments.push(String::new()),
+            c => segments.last_mut().into_iter().for_each(|s| s.push(c)),
+        }
+    }
+    segments.iter().map(|s| s.trim().to_string()).collect()
+}
+
+/// The path from its keys, a year written as the table prints its years: `2021年` in a table
+/// whose years carry the suffix, `1986` in one whose years do not.
+fn described(table: &Table, axis: Axis, keys: &[Key]) -> String {
+    let suffixed = axis
+        .paths(table)
+        .iter()
+        .flat_map(LabelPath::labels)
+        .any(|label| label.key().ends_with('年') && year_of(&label.key()).is_some());
+    keys.iter()
+        .map(|key| match key {
+            Key::Year(year) if !suffixed => year.to_string(),
+            key => key.describe(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The label closest to the last key that failed, for "did you mean".
 fn nearest(paths: &[LabelPath], keys: &[Key]) -> Option<String> {
     let wanted = keys.iter().find_map(|k| match k {
@@ -328,7 +375,8 @@ fn nearest(paths: &[LabelPath], keys: &[Key]) -> Option<String> {
         let key = label.key();
         let score = strsim::normalized_levenshtein(&wanted, &key);
         if score > best.as_ref().map_or(0.3, |(s, _)| *s) {
-            best = Some((score, key.into_owned()));
+            // As printed, spaces kept: `Percent of labor force`, not `Percentoflaborforce`.
+            best = Some((score, label.name().to_string()));
         }
     }
     best.map(|(_, key)| key)

@@ -41,7 +41,7 @@ fn implied_prior_years(t: &Table, table: usize) -> Vec<Candidate> {
     let rates: Vec<usize> = indices(t, Axis::Column)
         .filter(|&c| {
             let p = path_of(t, Axis::Column, c);
-            is_change(&p) && is_percent(&p)
+            is_change(&p) && is_percent(t, &p)
         })
         .collect();
     for total in indices(t, Axis::Row) {
@@ -68,7 +68,7 @@ fn implied_prior_years(t: &Table, table: usize) -> Vec<Candidate> {
                 };
                 for value in indices(t, Axis::Column) {
                     let value_path = path_of(t, Axis::Column, value);
-                    if !is_additive(&value_path) {
+                    if !is_additive(t, &value_path) {
                         continue;
                     }
                     let Some(value_name) = path(t, Axis::Column, value) else {
@@ -105,7 +105,7 @@ fn implied_prior_years(t: &Table, table: usize) -> Vec<Candidate> {
 /// The pairs (current, prior) of lines that differ only in a year label, later year first.
 fn year_pairs(t: &Table, axis: Axis) -> Vec<(usize, usize)> {
     let lines: Vec<(usize, Vec<String>)> = indices(t, axis)
-        .filter(|&i| is_additive(&path_of(t, axis, i)))
+        .filter(|&i| is_additive(t, &path_of(t, axis, i)))
         .map(|i| (i, keys(&path_of(t, axis, i))))
         .collect();
     let mut pairs = Vec::new();
@@ -132,7 +132,7 @@ fn year_pairs(t: &Table, axis: Axis) -> Vec<(usize, usize)> {
 
 /// The functions a change may be: a % is most likely a growth rate, another unit an increment.
 fn functions(t: &Table, axis: Axis, change: usize) -> [(&'static str, i32); 2] {
-    if is_percent(&path_of(t, axis, change)) {
+    if is_percent(t, &path_of(t, axis, change)) {
         [("growth", 1), ("increment", 0)]
     } else {
         [("increment", 1), ("growth", 0)]
@@ -217,7 +217,7 @@ fn against_prior_line(t: &Table, table: usize, axis: Axis, change: usize) -> Vec
     let mut out = Vec::new();
     for value in indices(t, axis) {
         let value_path = path_of(t, axis, value);
-        if value == change || !is_additive(&value_path) || is_change(&value_path) {
+        if value == change || !is_additive(t, &value_path) || is_change(&value_path) {
             continue;
         }
         let Some(value_name) = path(t, axis, value) else {

@@ -25,9 +25,24 @@ pub fn total_position(path: &LabelPath) -> Option<usize> {
     labels.iter().rposition(|l| l.is_total())
 }
 
-/// A percentage: a share, a growth rate, a ratio printed in %.
-pub fn is_percent(path: &LabelPath) -> bool {
-    path.unit() == Some("%")
+/// A percentage: a share, a growth rate, a ratio printed in %. The unit is the innermost the
+/// manifest declares for the path's labels (`units = { "Percent of population" = "%" }`, as
+/// `check` reads it), else the labels' own (`增长 /%`).
+pub fn is_percent(table: &Table, path: &LabelPath) -> bool {
+    declared_unit(table, path).map_or(path.unit() == Some("%"), |unit| unit.trim() == "%")
+}
+
+/// The unit the manifest's `units` gives the innermost label of `path` it names.
+fn declared_unit<'t>(table: &'t Table, path: &LabelPath) -> Option<&'t str> {
+    path.labels().iter().rev().find_map(|label| {
+        let key = label.key();
+        table
+            .meta
+            .units
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, unit)| unit.as_str())
+    })
 }
 
 pub fn is_rank(path: &LabelPath) -> bool {
@@ -40,8 +55,8 @@ pub fn is_count(path: &LabelPath) -> bool {
 }
 
 /// A figure that adds up: neither a percentage nor a rank.
-pub fn is_additive(path: &LabelPath) -> bool {
-    !is_percent(path) && !is_rank(path)
+pub fn is_additive(table: &Table, path: &LabelPath) -> bool {
+    !is_percent(table, path) && !is_rank(path)
 }
 
 /// A rate of change by its name: `增长`, `增速`, `同比`, `增幅`, `增加`, `增量`, `增减`.

@@ -36,7 +36,7 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
         };
         for value in indices(t, Axis::Column) {
             let value_path = path_of(t, Axis::Column, value);
-            if value == rank || !is_additive(&value_path) {
+            if value == rank || !is_additive(t, &value_path) {
                 continue;
             }
             let Some(value_name) = path(t, Axis::Column, value) else {

@@ -21,7 +21,7 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
     let mut out = Vec::new();
     for axis in [Axis::Column, Axis::Row] {
         for average in indices(t, axis) {
-            if is_average(&path_of(t, axis, average)) {
+            if is_average(t, &path_of(t, axis, average)) {
                 out.extend(averages(t, table, axis, average));
             }
         }
@@ -29,12 +29,14 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
     out
 }
 
-fn is_average(path: &LabelPath) -> bool {
+fn is_average(table: &Table, path: &LabelPath) -> bool {
     let named = path.labels().iter().any(|label| {
         let key = label.key();
         key.contains("平均") || key.contains('均') || key.contains('每')
     });
-    is_additive(path) && !is_count(path) && (named || matches!(path.unit(), Some("万元" | "元")))
+    is_additive(table, path)
+        && !is_count(path)
+        && (named || matches!(path.unit(), Some("万元" | "元")))
 }
 
 /// How many yuan a unit of money is: the line's, or the table's (`单位：万元`).
@@ -58,7 +60,7 @@ fn averages(t: &Table, table: usize, axis: Axis, average: usize) -> Vec<Candidat
         .filter_map(|i| {
             let p = path_of(t, axis, i);
             let name = path(t, axis, i)?;
-            is_additive(&p).then_some((i, p, name))
+            is_additive(t, &p).then_some((i, p, name))
         })
         .collect();
     let mut out = Vec::new();
@@ -142,7 +144,7 @@ pub fn across_tables(dataset: &Dataset, chosen: &[usize]) -> Vec<Candidate> {
                     .labels()
                     .iter()
                     .any(|l| l.key().contains("平均"));
-                if !named || !is_additive(&average_path) {
+                if !named || !is_additive(t, &average_path) {
                     continue;
                 }
                 for (b, other) in dataset.tables.iter().enumerate() {
@@ -179,7 +181,7 @@ fn average_from(
         .filter_map(|i| {
             let p = path_of(other, axis, i);
             let name = path(other, axis, i)?;
-            is_additive(&p).then_some((i, p, name))
+            is_additive(other, &p).then_some((i, p, name))
         })
         .collect();
     let mut out = Vec::new();

@@ -20,14 +20,14 @@ pub fn candidates(dataset: &Dataset, table: usize) -> Vec<Candidate> {
     let mut out = Vec::new();
     for share in indices(t, Axis::Column) {
         let share_path = path_of(t, Axis::Column, share);
-        if is_percent(&share_path) && !is_change(&share_path) {
+        if is_percent(t, &share_path) && !is_change(&share_path) {
             out.extend(of_total_row(t, table, share));
             out.extend(of_other(t, table, Axis::Column, share));
         }
     }
     for share in indices(t, Axis::Row) {
         let share_path = path_of(t, Axis::Row, share);
-        if is_percent(&share_path) && !is_change(&share_path) {
+        if is_percent(t, &share_path) && !is_change(&share_path) {
             out.extend(of_other(t, table, Axis::Row, share));
         }
     }
@@ -52,7 +52,7 @@ fn of_total_row(t: &Table, table: usize, share: usize) -> Vec<Candidate> {
         let top_level = path_of(t, Axis::Row, total).labels().len() == 1;
         for part in indices(t, Axis::Column) {
             let part_path = path_of(t, Axis::Column, part);
-            if part == share || !is_additive(&part_path) {
+            if part == share || !is_additive(t, &part_path) {
                 continue;
             }
             let Some(part_name) = path(t, Axis::Column, part) else {
@@ -91,7 +91,7 @@ fn of_other(t: &Table, table: usize, axis: Axis, share: usize) -> Vec<Candidate>
     };
     let share_path = path_of(t, axis, share);
     let figures: Vec<(usize, String)> = indices(t, axis)
-        .filter(|&i| i != share && is_additive(&path_of(t, axis, i)))
+        .filter(|&i| i != share && is_additive(t, &path_of(t, axis, i)))
         .filter_map(|i| Some((i, path(t, axis, i)?)))
         .collect();
     let mut out = Vec::new();

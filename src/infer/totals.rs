@@ -154,7 +154,7 @@ fn adds_up(table: &Table, axis: Axis, total: usize, parts: &[usize]) -> bool {
     };
     let mut decided = 0;
     for other in indices(table, across) {
-        if !is_additive(&path_of(table, across, other)) {
+        if !is_additive(table, &path_of(table, across, other)) {
             continue;
         }
         let Some(printed) = cell(total, other) else {
@@ -223,7 +223,7 @@ fn total_candidates(
     match axis {
         // One rule per total row, over the columns the figures support.
         Axis::Row => indices(t, Axis::Column)
-            .filter(|&c| is_additive(&path_of(t, Axis::Column, c)))
+            .filter(|&c| is_additive(t, &path_of(t, Axis::Column, c)))
             .filter_map(|column| {
                 let item = path(t, Axis::Column, column)?;
                 Some(Candidate {
@@ -242,7 +242,7 @@ fn total_candidates(
             .collect(),
         // A total column adds up its columns in every row.
         Axis::Column => {
-            if !is_additive(&path_of(t, Axis::Column, total)) {
+            if !is_additive(t, &path_of(t, Axis::Column, total)) {
                 return Vec::new();
             }
             vec![Candidate {

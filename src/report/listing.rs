@@ -10,7 +10,8 @@ use crate::engine::program::{Program, ROW_LABEL};
 use crate::table::manifest::Dataset;
 use std::fmt::Write;
 
-/// One line per table: id, printed number, caption, size and figures.
+/// One line per table: id, printed number, caption, size and figures; then its columns as
+/// rules name them (labels in order, `/` between), so a new user can write a first rule.
 pub fn tables(dataset: &Dataset) -> String {
     let mut out = String::new();
     for table in &dataset.tables {
@@ -24,8 +25,31 @@ pub fn tables(dataset: &Dataset) -> String {
             table.figure_count(),
             table.meta.caption
         );
+        for column in table.columns() {
+            let names: Vec<std::borrow::Cow<'_, str>> = column
+                .labels()
+                .iter()
+                .map(crate::table::label::Label::name)
+                .filter(|name| !name.is_empty())
+                .map(as_written)
+                .collect();
+            let _ = writeln!(out, "       column {}", names.join("/"));
+        }
     }
     out
+}
+
+/// A label as a rule writes it: in double quotes when it holds a space or punctuation the
+/// rules language reads (`"Civilian labor force"`), bare otherwise (`Total`, `合同数`).
+fn as_written(name: &str) -> std::borrow::Cow<'_, str> {
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || "/,[]()#\"=<>+-*".contains(c))
+    {
+        format!("\"{name}\"").into()
+    } else {
+        name.into()
+    }
 }
 
 /// One line per rule: id, kind, how many checks, description.

@@ -94,6 +94,12 @@ impl Label {
         normalize(split_unit(self.named()).0)
     }
 
+    /// The name rules use as printed, inner spaces kept (`Percent of labor force`), for
+    /// messages: the text without its unit and footnote marker.
+    pub fn name(&self) -> &str {
+        split_unit(self.named()).0.trim()
+    }
+
     /// The whole text without whitespace, unit included.
     pub fn full_key(&self) -> Cow<'_, str> {
         normalize(self.named())

@@ -82,6 +82,9 @@ struct Entry {
     /// Lines above the header to leave out (a title, the office's name).
     #[serde(default)]
     skip_rows: usize,
+    /// Lines right below the header rows to leave out (a workbook's unit and series ID rows).
+    #[serde(default)]
+    skip_below_header: usize,
     /// Lines below the table to leave out (notes, footnotes, the source).
     #[serde(default)]
     skip_footer: usize,
@@ -400,7 +403,13 @@ fn plan_from_manifest(
                 id: entry.id.into_inner(),
                 caption: entry.caption,
                 unit: entry.unit,
-                units: entry.units.into_iter().collect(),
+                // By the name rules use (`Percent of population` → `Percentofpopulation`),
+                // which is what a label's key is compared with.
+                units: entry
+                    .units
+                    .into_iter()
+                    .map(|(name, unit)| (super::label::normalize(&name).into_owned(), unit))
+                    .collect(),
                 anchored: false,
                 blame_weight: entry.blame_weight,
             },
@@ -482,6 +491,8 @@ fn shape(source: &SharedSource, entry: &Entry, workbook: bool) -> Result<Shape, 
             .filter(|_| !workbook)
             .map_or(b',', Delimiter::byte),
         skip_rows: entry.skip_rows,
+        skip_below_header: entry.skip_below_header,
+        header_rows: entry.header_rows,
         skip_footer: entry.skip_footer,
         encoding,
     })

@@ -452,6 +452,7 @@ fn displayed(data: &Data, format: Option<&str>) -> String {
             None => return value.to_string(),
         },
         Data::Bool(value) => return if *value { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(date) if date.is_datetime() => return iso_date(date),
         Data::DateTime(_) | Data::Error(_) => return data.to_string(),
     };
     match format.and_then(precision) {
@@ -471,6 +472,18 @@ fn displayed(data: &Data, format: Option<&str>) -> String {
             value.to_string()
         }
         None => number.normalize().to_string(),
+    }
+}
+
+/// A date cell as an ISO 8601 date (`1985-03-01`), with its time only when it has one
+/// (`2021-08-01 12:30:00`): a row labelled by a date is named the same way whatever date
+/// format the workbook shows it in (`Mar-1985`, `01/03/1985`), and never by its serial number.
+fn iso_date(date: &calamine::ExcelDateTime) -> String {
+    let (year, month, day, hour, minute, second, _) = date.to_ymd_hms_milli();
+    if (hour, minute, second) == (0, 0, 0) {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
     }
 }
 
@@ -594,6 +607,24 @@ mod tests {
             "22 398.4"
         );
         assert_eq!(displayed(&Data::Empty, None), "");
+    }
+
+    #[test]
+    fn date_cells_show_as_iso_dates_never_as_serial_numbers() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date = |serial: f64| {
+            displayed(
+                &Data::DateTime(ExcelDateTime::new(
+                    serial,
+                    ExcelDateTimeType::DateTime,
+                    false,
+                )),
+                Some("mmm-yyyy"),
+            )
+        };
+        // The first quarter of an ABS series, `Dec-1984` in the workbook.
+        assert_eq!(date(31017.0), "1984-12-01");
+        assert_eq!(date(45943.5), "2025-10-13 12:00:00");
     }
 
     #[test]

@@ -159,3 +159,22 @@ fn the_rules_file_is_never_written_into_the_data_directory() {
     assert!(run.stderr.contains("onto_input"), "{}", run.stderr);
     assert!(!super::root().join("data/2022/A2.rules").exists());
 }
+
+#[test]
+fn percentages_declared_in_the_manifest_are_shares_to_infer_not_figures_that_add_up() {
+    // BLS table 1 (the example corpus) declares its `Percent of …` columns `%` in `units`; its
+    // labels print no unit. Infer read units from labels only and proposed nothing.
+    let run = crossfoot(&["infer", "--data", "data/examples/bls/data"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shares = run
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("share "))
+        .count();
+    assert_eq!(shares, 3, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("candidate finding") && run.stdout.contains("59.2"),
+        "1951's participation rate, 59.2 for 59.28, is a candidate finding:\n{}",
+        run.stdout
+    );
+}

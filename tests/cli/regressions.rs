@@ -160,3 +160,52 @@ fn every_skipped_check_is_a_json_note_with_its_reason_and_empty_cells() {
     let skipped: u64 = rules.iter().map(|r| r["skipped"].as_u64().unwrap()).sum();
     assert_eq!(skipped, 1, "the per-rule counts add up to the summary");
 }
+
+#[test]
+fn messages_keep_a_labels_spaces_and_add_no_year_suffix_the_table_never_printed() {
+    let run = check_fixture_dir("errors/english_labels");
+    assert_eq!(run.code, 2, "stderr:\n{}", run.stderr);
+    for expected in [
+        "table LF has no column `Percent of labour force`",
+        "did you mean `Percent of population`?",
+        "table LF has no row `1939`",
+        "table LF has no row `1984`",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}:\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains('年'), "{}", run.stderr);
+}
+
+#[test]
+fn a_unit_declared_for_a_label_with_spaces_applies_to_it() {
+    // `units = { "Persons employed" = "人" }` never matched the label, whose name rules use
+    // has no spaces: the counts stayed rounded and an off-by-one total passed.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(
+        data.join("E.csv"),
+        "Industry,Persons employed\nMining,10\nFarms,20\nTotal,31\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("tables.toml"),
+        "[[table]]\nid = \"E\"\nfile = \"E.csv\"\nunits = { \"Persons employed\" = \"人\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("e.rules"),
+        "sum E.total \"Total is the industries\"\n  E[Total, \"Persons employed\"] = E[Mining, \"Persons employed\"] + E[Farms, \"Persons employed\"]\n",
+    )
+    .unwrap();
+    let run = check(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        dir.path().join("e.rules").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(summary(&parse(&run.stdout)), [1, 1, 1, 0, 1, 0]);
+}
