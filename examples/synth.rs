@@ -483,8 +483,7 @@ pub const RECORDS_PER_WRONG: usize = 1000;
 /// Write the record file `out/data/REC.csv` (`id,x1,…,x8,t1,t2`, plain numbers with one
 /// decimal), its `tables.toml` (every figure an exact decimal) and `out/rules/REC.rules` (two
 /// row-wise sums). In each block of [`RECORDS_PER_WRONG`] rows one row, at a random place, has
-/// `t1` or `t2` off by 0.1 to 9.9, so `rows / 1000` rows are wrong (listed in `planted` as
-/// the count only: a million lines of stderr would help no one).
+/// `t1` or `t2` off by 0.1 to 9.9, so `rows / 1000` rows are wrong (each listed in `planted`).
 pub fn write_records(out: &Path, rows: usize, seed: u64) -> io::Result<Written> {
     if rows == 0 {
         return Err(io::Error::other("need at least 1 row"));
@@ -497,7 +496,7 @@ pub fn write_records(out: &Path, rows: usize, seed: u64) -> io::Result<Written> 
     let mut file = BufWriter::with_capacity(1 << 20, fs::File::create(data.join("REC.csv"))?);
     let mut line = String::from("id,x1,x2,x3,x4,x5,x6,x7,x8,t1,t2\n");
     let mut bytes = 0_u64;
-    let mut wrong = 0_usize;
+    let mut planted = Vec::new();
     let mut wrong_in_block = 0_usize;
     for r in 0..rows {
         if r % RECORDS_PER_WRONG == 0 {
@@ -517,10 +516,19 @@ pub fn write_records(out: &Path, rows: usize, seed: u64) -> io::Result<Written> 
             let which = rng.range(0, 2) as usize;
             let by = rng.range(1, 100) * if rng.range(0, 2) == 0 { -1 } else { 1 };
             totals[which] = (totals[which] + by).abs();
-            if totals[which] == x[which * 4..which * 4 + 4].iter().sum::<i64>() {
+            let parts = x[which * 4..which * 4 + 4].iter().sum::<i64>();
+            if totals[which] == parts {
                 totals[which] += 1;
             }
-            wrong += 1;
+            planted.push(format!(
+                "REC row {}: t{} printed {}.{}, its parts give {}.{}",
+                r + 1,
+                which + 1,
+                totals[which] / 10,
+                totals[which] % 10,
+                parts / 10,
+                parts % 10
+            ));
         }
         for v in x.iter().chain(&totals) {
             let _ = write!(line, ",{}.{}", v / 10, v % 10);
@@ -560,6 +568,6 @@ pub fn write_records(out: &Path, rows: usize, seed: u64) -> io::Result<Written> 
         rule_files: 1,
         bytes,
         checks: 2 * rows,
-        planted: vec![format!("{wrong} record(s) with a wrong t1 or t2")],
+        planted,
     })
 }

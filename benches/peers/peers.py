@@ -57,26 +57,26 @@ print(wrong["count"][0], wrong["ids"][0], time.perf_counter() - imported)
 
 
 def timed(command, ok=(0,)):
-    """Run `command` under /usr/bin/time: (stdout, wall seconds, peak RSS in MB); stop the
-    script if it exits with a status not in `ok`."""
+    """Run `command` under /usr/bin/time: (stdout, wall seconds, peak RSS in MB, CPU seconds
+    user + system); stop the script if it exits with a status not in `ok`."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as usage:
         start = time.perf_counter()
         done = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", usage.name, *command],
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", usage.name, *command],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         wall = time.perf_counter() - start
-        rss_kb = int(usage.read().strip().splitlines()[-1])
+        rss_kb, user, system = usage.read().strip().splitlines()[-1].split()
     if done.returncode not in ok:
         sys.exit(f"{command[0]} failed ({done.returncode}):\n{done.stderr}")
-    return done.stdout, wall, rss_kb / 1024
+    return done.stdout, wall, int(rss_kb) / 1024, float(user) + float(system)
 
 
 def crossfoot(binary, directory):
     def run():
-        out, wall, rss = timed(
+        out, wall, rss, cpu = timed(
             [binary, "check", "--data", f"{directory}/data", "--rules", f"{directory}/rules",
              "--format", "json"],
             # crossfoot exits 1 when a check fails: the expected outcome here.
@@ -86,16 +86,16 @@ def crossfoot(binary, directory):
         rows = {finding["cells"][0]["row"] for finding in report["findings"]}
         if report["summary"].get("findings_left_out"):
             sys.exit("crossfoot left findings out: raise --max-findings")
-        return (len(rows), sum(int(r) for r in rows)), wall, rss, None
+        return (len(rows), sum(int(r) for r in rows)), wall, rss, cpu, None
 
     return run
 
 
 def peer(code, csv):
     def run():
-        out, wall, rss = timed([sys.executable, "-c", code, csv])
+        out, wall, rss, cpu = timed([sys.executable, "-c", code, csv])
         count, ids, inside = out.split()
-        return (int(count), int(ids)), wall, rss, float(inside)
+        return (int(count), int(ids)), wall, rss, cpu, float(inside)
 
     return run
 
@@ -123,17 +123,18 @@ def main():
         for name, run in engines.items():
             samples[name].append(run())
     for name, runs in samples.items():
-        answers = {answer for answer, _, _, _ in runs}
+        answers = {answer for answer, *_ in runs}
         if len(answers) != 1:
             sys.exit(f"{name} gave different answers across runs: {answers}")
-        walls = [wall for _, wall, _, _ in runs]
-        inside = [i for _, _, _, i in runs if i is not None]
+        walls = [wall for _, wall, *_ in runs]
+        inside = [i for *_, i in runs if i is not None]
         results[name] = {
             "answer": answers.pop(),
             "median": statistics.median(walls),
             "min": min(walls),
             "max": max(walls),
-            "rss": max(rss for _, _, rss, _ in runs),
+            "rss": max(rss for _, _, rss, *_ in runs),
+            "cpu": statistics.median(cpu for *_, cpu, _ in runs),
             "inside": statistics.median(inside) if inside else None,
         }
     answers = {r["answer"] for r in results.values()}
@@ -142,12 +143,13 @@ def main():
     count, ids = answers.pop()
     print(f"all three find {count} wrong rows (sum of their ids {ids})\n")
     base = results["crossfoot"]
-    print("| engine | median wall (min–max) | after import | peak RSS | time ÷ crossfoot | RSS ÷ crossfoot |")
-    print("|---|---|---|---|---|---|")
+    print("| engine | median wall (min–max) | after import | CPU (user + sys) | peak RSS "
+          "| time ÷ crossfoot | RSS ÷ crossfoot |")
+    print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
         inside = f"{r['inside'] * 1000:.0f} ms" if r["inside"] is not None else "—"
         print(f"| {name} | {r['median'] * 1000:.0f} ms ({r['min'] * 1000:.0f}–{r['max'] * 1000:.0f})"
-              f" | {inside} | {r['rss']:.0f} MB | {r['median'] / base['median']:.2f}"
+              f" | {inside} | {r['cpu'] * 1000:.0f} ms | {r['rss']:.0f} MB | {r['median'] / base['median']:.2f}"
               f" | {r['rss'] / base['rss']:.2f} |")
 
 
