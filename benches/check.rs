@@ -2,7 +2,10 @@
 //! synthetic data written by `examples/synth.rs`:
 //!
 //! - `yearbook`: 1000 tables × (100 rows + 合计) × 10 value columns, 210 000 checks;
-//! - `large_table`: one table of 1 000 000 rows × 11 columns, 5 000 000 checks.
+//! - `large_table`: one table of 1 000 000 rows × 11 columns, 5 000 000 checks;
+//! - `records`: the record file `id,x1…x8,t1,t2` (exact, one decimal; two row-wise sums, one
+//!   row in 1 000 wrong) at 10⁵ and 10⁶ rows (68 MB) — the file `benches/peers/` times DuckDB
+//!   and Polars on.
 //!
 //! `cargo bench --bench check`. The data is written once under cargo's `CARGO_TARGET_TMPDIR`
 //! (reused while its parameters are unchanged). Before divan runs, one untimed run of each
@@ -116,6 +119,7 @@ const YEARBOOK: synth::Yearbook = synth::Yearbook {
     plant: 0,
 };
 const LARGE_ROWS: usize = 1_000_000;
+const RECORD_ROWS: [usize; 2] = [100_000, 1_000_000];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("synth")
@@ -127,6 +131,10 @@ fn yearbook_dir() -> PathBuf {
 
 fn large_dir() -> PathBuf {
     root().join("large")
+}
+
+fn records_dir(rows: usize) -> PathBuf {
+    root().join(format!("records-{rows}"))
 }
 
 /// Write the data unless a stamp says it is already there with these parameters.
@@ -174,8 +182,18 @@ fn main() {
     ensure(&large, &format!("large {LARGE_ROWS} seed 1"), |dir| {
         synth::write_large(dir, LARGE_ROWS, 1)
     });
+    for rows in RECORD_ROWS {
+        ensure(
+            &records_dir(rows),
+            &format!("records {rows} seed 1"),
+            |dir| synth::write_records(dir, rows, 1),
+        );
+    }
     report("yearbook", &yearbook);
     report("large_table", &large);
+    for rows in RECORD_ROWS {
+        report(&format!("records {rows}"), &records_dir(rows));
+    }
     divan::main();
 }
 
@@ -202,4 +220,10 @@ fn book() -> crossfoot::run::Checked {
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn large_table() -> crossfoot::run::Checked {
     run(&large_dir())
+}
+
+/// The record file: 2 checks a row, one row in 1 000 failing.
+#[divan::bench(args = RECORD_ROWS, sample_count = 10, sample_size = 1)]
+fn records(rows: usize) -> crossfoot::run::Checked {
+    run(&records_dir(rows))
 }

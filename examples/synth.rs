@@ -6,6 +6,8 @@
 //! cargo run --release --example synth -- --tables 1000 --rows 100 --cols 10 --out /tmp/yb
 //! # one table of 1 000 000 rows × 11 numeric columns, and 5 row-wise rules
 //! cargo run --release --example synth -- --large-rows 1000000 --out /tmp/big
+//! # a record file of 1 000 000 rows: id, x1…x8, t1 = x1+…+x4, t2 = x5+…+x8; 1 000 rows wrong
+//! cargo run --release --example synth -- --records 1000000 --out /tmp/rec
 //! crossfoot check --data /tmp/yb/data --rules /tmp/yb/rules --format json
 //! ```
 //!
@@ -40,11 +42,16 @@ struct Args {
     cols: u16,
     /// Write instead one table `BIG` of this many rows × 11 numeric columns, with 5 row-wise
     /// `a + b = total` rules.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "records")]
     large_rows: Option<usize>,
+    /// Write instead a plain record file `REC.csv` of this many rows, `id,x1,…,x8,t1,t2` with
+    /// one decimal, exact columns and two row-wise rules `t1 = x1+…+x4`, `t2 = x5+…+x8`; one
+    /// row in every 1 000 has a wrong total (the file peers read in `benches/peers/`).
+    #[arg(long)]
+    records: Option<usize>,
     /// Corrupt this many 增长/占比 cells by one unit in the last digit, away from the exact
     /// value, so that each makes exactly one check fail (listed on stderr).
-    #[arg(long, default_value_t = 0, conflicts_with = "large_rows")]
+    #[arg(long, default_value_t = 0, conflicts_with_all = ["large_rows", "records"])]
     plant: usize,
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
@@ -59,19 +66,21 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let result = prepare(&args.out, args.force).and_then(|()| match args.large_rows {
-        Some(rows) => write_large(&args.out, rows, args.seed),
-        None => write_yearbook(
-            &args.out,
-            &Yearbook {
-                tables: args.tables,
-                rows: args.rows,
-                cols: usize::from(args.cols),
-                seed: args.seed,
-                plant: args.plant,
-            },
-        ),
-    });
+    let result =
+        prepare(&args.out, args.force).and_then(|()| match (args.large_rows, args.records) {
+            (Some(rows), _) => write_large(&args.out, rows, args.seed),
+            (None, Some(rows)) => write_records(&args.out, rows, args.seed),
+            (None, None) => write_yearbook(
+                &args.out,
+                &Yearbook {
+                    tables: args.tables,
+                    rows: args.rows,
+                    cols: usize::from(args.cols),
+                    seed: args.seed,
+                    plant: args.plant,
+                },
+            ),
+        });
     match result {
         Ok(written) => {
             for planted in &written.planted {
@@ -465,5 +474,100 @@ pub fn write_large(out: &Path, rows: usize, seed: u64) -> io::Result<Written> {
         bytes,
         checks: TOTALS.len() * rows,
         planted: Vec::new(),
+    })
+}
+
+/// One row in this many of the record file has a wrong total.
+pub const RECORDS_PER_WRONG: usize = 1000;
+
+/// Write the record file `out/data/REC.csv` (`id,x1,…,x8,t1,t2`, plain numbers with one
+/// decimal), its `tables.toml` (every figure an exact decimal) and `out/rules/REC.rules` (two
+/// row-wise sums). In each block of [`RECORDS_PER_WRONG`] rows one row, at a random place, has
+/// `t1` or `t2` off by 0.1 to 9.9, so `rows / 1000` rows are wrong (each listed in `planted`).
+pub fn write_records(out: &Path, rows: usize, seed: u64) -> io::Result<Written> {
+    if rows == 0 {
+        return Err(io::Error::other("need at least 1 row"));
+    }
+    let data = out.join("data");
+    let rules = out.join("rules");
+    fs::create_dir_all(&data)?;
+    fs::create_dir_all(&rules)?;
+    let mut rng = Rng::new(seed);
+    let mut file = BufWriter::with_capacity(1 << 20, fs::File::create(data.join("REC.csv"))?);
+    let mut line = String::from("id,x1,x2,x3,x4,x5,x6,x7,x8,t1,t2\n");
+    let mut bytes = 0_u64;
+    let mut planted = Vec::new();
+    let mut wrong_in_block = 0_usize;
+    for r in 0..rows {
+        if r % RECORDS_PER_WRONG == 0 {
+            wrong_in_block = r + rng.range(0, RECORDS_PER_WRONG as i64) as usize;
+        }
+        let _ = write!(line, "{}", r + 1);
+        // Figures in tenths: 0.0 … 999.9.
+        let mut x = [0_i64; 8];
+        for v in &mut x {
+            *v = rng.range(0, 10_000);
+        }
+        let mut totals = [x[..4].iter().sum::<i64>(), x[4..].iter().sum::<i64>()];
+        // Only whole blocks plant an error, so the count is exactly rows / 1000.
+        if r == wrong_in_block
+            && rows - r / RECORDS_PER_WRONG * RECORDS_PER_WRONG >= RECORDS_PER_WRONG
+        {
+            let which = rng.range(0, 2) as usize;
+            let by = rng.range(1, 100) * if rng.range(0, 2) == 0 { -1 } else { 1 };
+            totals[which] = (totals[which] + by).abs();
+            let parts = x[which * 4..which * 4 + 4].iter().sum::<i64>();
+            if totals[which] == parts {
+                totals[which] += 1;
+            }
+            planted.push(format!(
+                "REC row {}: t{} printed {}.{}, its parts give {}.{}",
+                r + 1,
+                which + 1,
+                totals[which] / 10,
+                totals[which] % 10,
+                parts / 10,
+                parts % 10
+            ));
+        }
+        for v in x.iter().chain(&totals) {
+            let _ = write!(line, ",{}.{}", v / 10, v % 10);
+        }
+        line.push('\n');
+        file.write_all(line.as_bytes())?;
+        bytes += line.len() as u64;
+        line.clear();
+    }
+    file.flush()?;
+    let mut manifest = String::from(
+        "# A record file written by examples/synth.rs (--records): one row per unit, every\n\
+         # figure an exact decimal, as DuckDB's DECIMAL and Polars' Decimal read it.\n\
+         year = 2021\n\n[[table]]\nid = \"REC\"\nprinted = \"REC\"\ncaption = \"Synthetic records\"\n\
+         file = \"REC.csv\"\nheader_rows = 1\nlabel_columns = 1\ncolumns = { ",
+    );
+    let columns = ["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "t1", "t2"];
+    for (i, column) in columns.iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        let _ = write!(manifest, "{sep}\"{column}\" = {{ exact = true }}");
+    }
+    manifest.push_str(" }\n");
+    fs::write(data.join("tables.toml"), manifest)?;
+    fs::write(
+        rules.join("REC.rules"),
+        "# Row-wise totals of the record file REC (examples/synth.rs --records).\n\n\
+         sum REC.t1 \"t1 = x1 + x2 + x3 + x4 in every record\"\n  for r in rows(REC)\n  \
+         REC[r, t1] = REC[r, x1] + REC[r, x2] + REC[r, x3] + REC[r, x4]\n\n\
+         sum REC.t2 \"t2 = x5 + x6 + x7 + x8 in every record\"\n  for r in rows(REC)\n  \
+         REC[r, t2] = REC[r, x5] + REC[r, x6] + REC[r, x7] + REC[r, x8]\n",
+    )?;
+    Ok(Written {
+        tables: 1,
+        rows_per_table: rows,
+        columns_per_table: 10,
+        rules: 2,
+        rule_files: 1,
+        bytes,
+        checks: 2 * rows,
+        planted,
     })
 }

@@ -218,13 +218,16 @@ pub fn parse_table(
             })
             .collect()
     };
-    let mut labels = Vec::with_capacity(data_rows);
+    let single_label = label_fields.len() == 1;
+    let mut labels = Vec::with_capacity(if single_label { 0 } else { data_rows });
+    let mut paths = Vec::with_capacity(if single_label { data_rows } else { 0 });
     let mut warnings = Vec::new();
     let mut flags = Vec::new();
     let mut nils = Vec::new();
     let (mut more_errors, mut more_warnings) = (0, 0);
     for chunk in chunks {
         labels.extend(chunk.labels);
+        paths.extend(chunk.paths);
         flags.extend(chunk.flags);
         nils.extend(chunk.nils);
         errors.extend(chunk.errors);
@@ -239,7 +242,11 @@ pub fn parse_table(
             .any(|e| !matches!(e, TableError::BadNumber { .. }))
     };
     let rows = if !structural(&errors) {
-        let mut rows = row_paths(labels, label_fields.len(), data_rows);
+        let mut rows = if single_label {
+            paths
+        } else {
+            row_paths(labels, label_fields.len(), data_rows)
+        };
         if layout.labels.declares_any() {
             rows.par_iter_mut()
                 .for_each(|path| path.declare(&layout.labels));
@@ -270,7 +277,9 @@ pub fn parse_table(
             count: more_warnings,
         });
     }
-    mark_exact(&mut cells, &rows, &columns, &meta);
+    if !exactness_declared(&formats) {
+        mark_exact(&mut cells, &rows, &columns, &meta);
+    }
     formatted::mark_declared_exact(&mut cells, &formats, &nils);
     errors.extend(formatted::unknown_format_columns(
         &layout.format,
@@ -390,6 +399,9 @@ fn split_into<'t>(
 #[derive(Default)]
 struct Chunk {
     labels: Vec<Option<Label>>,
+    /// With a single label field, each row's path, made here rather than from `labels` once
+    /// all rows are read: a record file's million labels are then never held twice.
+    paths: Vec<LabelPath>,
     /// Flags read off figures, by cell index in the table.
     flags: Vec<(usize, Box<str>)>,
     /// The cells (by index in the table) that print a nil symbol: exact zeros.
@@ -478,7 +490,11 @@ impl RowReader<'_> {
                 .filter(|(text, _)| !text.trim().is_empty())
                 .map(|(text, span)| Label::new(text, span))
         });
-        chunk.labels.extend(labels);
+        if let [_] = self.label_fields {
+            chunk.paths.push(LabelPath::new(labels.flatten()));
+        } else {
+            chunk.labels.extend(labels);
+        }
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
         let cells = cells.iter_mut().zip(self.formats).enumerate();
         for ((text, span), (column, (slot, format))) in figures.zip(cells) {
@@ -587,6 +603,13 @@ fn read_declared(
         Reading::Absent(meaning) => Cell::absent(meaning),
     };
     Ok((cell, None))
+}
+
+/// Whether every figure column declares its exactness (`exact = true` or `false`): then
+/// [`formatted::mark_declared_exact`] sets every cell, and looking up each row's unit first
+/// (a million label lookups for a record file) would be undone.
+fn exactness_declared(formats: &[&ColumnFormat]) -> bool {
+    formats.iter().all(|format| format.exact.is_some())
 }
 
 /// Mark the cells whose unit is a count (or a rank) as exact.
