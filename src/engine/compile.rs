@@ -8,6 +8,7 @@ use crate::lang::RuleError;
 use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
 use crate::table::manifest::Dataset;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 pub(super) type Compiled<T> = Result<T, Box<RuleError>>;
@@ -53,17 +54,12 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
         }
     }
     let mut seen_ids: HashMap<&str, (&SharedSource, Span)> = HashMap::new();
-    let mut program = Program::default();
+    let mut unique = Vec::new();
     for parsed in files {
-        let compiler = Compiler {
-            dataset,
-            groups: &groups,
-            source: &parsed.source,
-        };
         for rule in &parsed.file.rules {
             if let Some((first_file, first_span)) = seen_ids.get(rule.id.value.as_str()) {
                 let line = first_file.line_column(first_span.offset).line;
-                errors.push(RuleError::DuplicateId {
+                unique.push(Err(Box::new(RuleError::DuplicateId {
                     source_code: named(&parsed.source),
                     span: rule.id.span.into(),
                     id: rule.id.value.clone(),
@@ -71,33 +67,63 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
                         "first used at {}:{line}; give every rule its own id",
                         first_file.path().display()
                     )),
-                });
+                })));
                 continue;
             }
             seen_ids.insert(&rule.id.value, (&parsed.source, rule.id.span));
-            match compiler.rule(rule) {
-                Ok(compiled) => match super::self_reference::self_reference(&compiled, dataset) {
-                    Some(error) => errors.push(error),
-                    None => program.rules.push(compiled),
-                },
-                Err(error) => errors.push(match *error {
-                    RuleError::LostAnchor {
-                        source_code,
-                        span,
-                        anchor,
-                        ..
-                    } => RuleError::LostAnchor {
-                        source_code,
-                        span,
-                        anchor,
-                        rule: rule.id.value.clone(),
-                    },
-                    other => other,
-                }),
-            }
+            unique.push(Ok((parsed, rule)));
+        }
+    }
+    // Rules compile side by side (each one looks its labels up on its own); they and their
+    // errors are kept in the order they are written.
+    let compiled: Vec<Result<CompiledRule, Box<RuleError>>> = unique
+        .into_par_iter()
+        .map(|written| {
+            let (parsed, rule) = written?;
+            let compiler = Compiler {
+                dataset,
+                groups: &groups,
+                source: &parsed.source,
+            };
+            compiled_rule(&compiler, rule, dataset)
+        })
+        .collect();
+    let mut program = Program::default();
+    for result in compiled {
+        match result {
+            Ok(rule) => program.rules.push(rule),
+            Err(error) => errors.push(*error),
         }
     }
     (program, errors)
+}
+
+/// One rule compiled and checked for reading its own result, or its error.
+fn compiled_rule(
+    compiler: &Compiler<'_>,
+    rule: &Rule,
+    dataset: &Dataset,
+) -> Result<CompiledRule, Box<RuleError>> {
+    match compiler.rule(rule) {
+        Ok(compiled) => match super::self_reference::self_reference(&compiled, dataset) {
+            Some(error) => Err(Box::new(error)),
+            None => Ok(compiled),
+        },
+        Err(error) => Err(Box::new(match *error {
+            RuleError::LostAnchor {
+                source_code,
+                span,
+                anchor,
+                ..
+            } => RuleError::LostAnchor {
+                source_code,
+                span,
+                anchor,
+                rule: rule.id.value.clone(),
+            },
+            other => other,
+        })),
+    }
 }
 
 pub(super) fn invalid(

@@ -4,6 +4,7 @@
 use super::label::{Label, LabelPath, normalize};
 use crate::claims::anchor::words_only;
 use crate::engine::resolve::{Key, LookupError};
+use rayon::prelude::*;
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -68,9 +69,13 @@ impl LabelIndex {
     /// of a path's last label.
     /// Figures in the paragraphs and labels are slots ([`words_only`]): an anchor matches the
     /// words, whatever the figures are.
-    pub fn build_anchored(paths: &[LabelPath], paragraph: impl Fn(&Label) -> String) -> Self {
+    pub fn build_anchored(
+        paths: &[LabelPath],
+        paragraph: impl Fn(&Label) -> String + Sync,
+    ) -> Self {
+        // Each figure's paragraph is read on its own: side by side.
         let paragraphs = paths
-            .iter()
+            .par_iter()
             .map(|path| {
                 path.last().map_or_else(Box::default, |l| {
                     words_only(&normalize(&paragraph(l))).into()
