@@ -94,8 +94,8 @@ fn properties(rule: &crate::engine::program::CompiledRule, counts: RuleCounts) -
         "skipped": counts.skipped,
         "notChecked": counts.not_checked,
     });
-    if rule.severity.is_soft() {
-        properties["severity"] = json!(rule.severity.keyword());
+    if let (true, Some(bag)) = (rule.severity.is_soft(), properties.as_object_mut()) {
+        bag.insert("severity".into(), json!(rule.severity.keyword()));
     }
     properties
 }
