@@ -1015,9 +1015,15 @@ fn list_and_explain_show_what_is_loaded() {
     let tables = crossfoot(&["list", "tables"]);
     assert_eq!(tables.code, 0, "{}", tables.stderr);
     let manifest = std::fs::read_to_string(root().join("data/2022/tables.toml")).unwrap();
+    // A line per table and a last one of totals; each table's columns indented under it.
+    let unindented = tables.stdout.lines().filter(|l| !l.starts_with(' '));
     assert_eq!(
-        tables.stdout.lines().count(),
+        unindented.count(),
         manifest.matches("[[table]]").count() + 1
+    );
+    assert!(
+        tables.stdout.contains("T1-2   表 1-2 ")
+            && tables.stdout.contains("\n       column 成交额/金额\n")
     );
     assert!(
         tables
