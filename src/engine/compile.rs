@@ -287,6 +287,21 @@ impl Compiler<'_> {
         })))
     }
 
+    /// A comparison as the rule writes it; one that `between` wrote (its operator is the word
+    /// `between` or `and`) is spelled out, `X >= LOW`, `X <= HIGH`.
+    fn comparison_text(&self, left: &Expr, op: &Spanned<CompareOp>, right: &Expr) -> String {
+        if self.source.slice(op.span) == op.value.symbol() {
+            self.source.slice(left.span().to(right.span())).to_string()
+        } else {
+            format!(
+                "{} {} {}",
+                self.source.slice(left.span()),
+                op.value.symbol(),
+                self.source.slice(right.span())
+            )
+        }
+    }
+
     fn condition(&self, condition: &Condition, scope: &Scope<'_>) -> Compiled<CompiledCondition> {
         let boxed = |c: &Condition| self.condition(c, scope).map(Box::new);
         Ok(match condition {
@@ -294,7 +309,7 @@ impl Compiler<'_> {
                 left: Box::new(self.expr(left, scope, false)?),
                 op: op.value,
                 right: Box::new(self.expr(right, scope, false)?),
-                text: self.source.slice(condition.span()).to_string(),
+                text: self.comparison_text(left, op, right),
             },
             Condition::And(a, b) => CompiledCondition::And(boxed(a)?, boxed(b)?),
             Condition::Or(a, b) => CompiledCondition::Or(boxed(a)?, boxed(b)?),

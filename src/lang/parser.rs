@@ -585,7 +585,7 @@ impl Parser<'_> {
                         .is_some_and(|t| t.kind == TokenKind::LBracket);
                     if matches!(
                         word.as_str(),
-                        "and" | "or" | "then" | "not" | "if" | "empty"
+                        "and" | "or" | "then" | "not" | "if" | "empty" | "between"
                     ) && !next_is_bracket
                     {
                         return true;
@@ -621,6 +621,9 @@ impl Parser<'_> {
 
     fn comparison(&mut self) -> Parsed<Condition> {
         let left = self.expr()?;
+        if self.at_keyword("between") {
+            return self.range(left);
+        }
         let op = self.compare_op()?;
         let right = self.expr()?;
         Ok(Condition::Compare {
@@ -628,6 +631,31 @@ impl Parser<'_> {
             op,
             right: Box::new(right),
         })
+    }
+
+    /// `X between LOW and HIGH`: `X >= LOW and X <= HIGH`, both bounds included (R
+    /// `validate`'s `in_range`). Each bound is a comparison of its own, so a finding says
+    /// which one the figure breaks.
+    fn range(&mut self, value: Expr) -> Parsed<Condition> {
+        let between = self.advance().span;
+        let low = self.expr()?;
+        if self.peek_word() != Some("and") {
+            return Err(self.error(
+                "`and` and the upper bound",
+                Some("write `X between LOW and HIGH`"),
+            ));
+        }
+        let and = self.advance().span;
+        let high = self.expr()?;
+        let bound = |op, span, bound| Condition::Compare {
+            left: Box::new(value.clone()),
+            op: Spanned::new(op, span),
+            right: Box::new(bound),
+        };
+        Ok(Condition::And(
+            Box::new(bound(CompareOp::GreaterEqual, between, low)),
+            Box::new(bound(CompareOp::LessEqual, and, high)),
+        ))
     }
 
     fn matrix_body(&mut self, table: Spanned<String>) -> Parsed<Body> {
@@ -1363,6 +1391,53 @@ mod tests {
         // A lone comparison stays a comparison, parenthesised sides and all.
         let file = parse("expr e \"d\" (T[r, a] + T[r, b]) / 2 > T[r, c]\n").unwrap();
         assert!(matches!(file.rules[0].body, Body::Compare { .. }));
+    }
+
+    #[test]
+    fn between_is_both_bounds_and_binds_as_a_comparison() {
+        for (text, expected) in [
+            ("T[r, a] between 0 and 100", "and(c, c)"),
+            (
+                "T[r, a] between 0 and 100 and T[r, b] > 0",
+                "and(and(c, c), c)",
+            ),
+            (
+                "not T[r, a] between 0.5 * T[r, b] and 2 * T[r, b]",
+                "not(and(c, c))",
+            ),
+            (
+                "(T[r, a] between 0 and 1) or T[r, b] > 0",
+                "or(and(c, c), c)",
+            ),
+        ] {
+            assert_eq!(shape(&condition(text)), expected, "{text}");
+        }
+        let text = "expr e \"d\" T[r, a] between 0.5 * T[r, b] and 2 * T[r, b]\n";
+        let file = parse(text).unwrap();
+        let Body::Condition(condition) = &file.rules[0].body else {
+            panic!()
+        };
+        let sides: Vec<(&str, CompareOp, &str)> = condition
+            .comparisons()
+            .iter()
+            .map(|(l, op, r)| {
+                let cover = |span: Span| &text[span.offset..span.offset + span.length];
+                (cover(l.span()), *op, cover(r.span()))
+            })
+            .collect();
+        assert_eq!(
+            sides,
+            [
+                ("T[r, a]", CompareOp::GreaterEqual, "0.5 * T[r, b]"),
+                ("T[r, a]", CompareOp::LessEqual, "2 * T[r, b]"),
+            ]
+        );
+        let (error, covered) = one_error("expr e \"d\" T[r, a] between 0 or 100\n");
+        assert!(
+            error.to_string().contains("upper bound")
+                || format!("{error:?}").contains("upper bound")
+        );
+        assert_eq!(covered, "or");
     }
 
     #[test]
