@@ -637,6 +637,62 @@ fn two_columns_swapped() {
     check_moved(&MOVES[3]);
 }
 
+/// A shift's cells are the answer in every format: one SARIF fix changing all three (each
+/// cell as written, quotes kept, given its neighbour's figure), each marked in Markdown and
+/// HTML with what it should print, and `explain` says the search that found it.
+#[test]
+fn every_format_carries_the_shift() {
+    let shifted = &MOVES[0];
+    let sarif = parse(&run(shifted.slip, "sarif").stdout);
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let fixes = result["fixes"].as_array().unwrap();
+        assert_eq!(fixes.len(), 1, "{result:#}");
+        let inserted: Vec<&str> = fixes[0]["artifactChanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                c["replacements"][0]["insertedContent"]["text"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(inserted, ["\"20 315\"", "\"9 870\"", "\"6 245\""]);
+    }
+    let markdown = run(shifted.slip, "markdown").stdout;
+    for (row, _, printed, proposed) in shifted.changes {
+        let mark = format!(
+            "| likely wrong (→ {proposed}) | 表 B1 | {row} | 合同数 / 项/2020年 | {printed} |"
+        );
+        assert!(markdown.contains(&mark), "{mark}\n{markdown}");
+    }
+    let html = run(shifted.slip, "html").stdout;
+    let proposed: Vec<&str> = html
+        .match_indices("blamed\" tabindex")
+        .filter_map(|(at, _)| html[at..].split("data-proposed=\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(proposed, ["20 315", "9 870", "6 245"]);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args([
+            "explain",
+            "blame.totals",
+            "--data",
+            "tests/fixtures/blame/rows_shifted/data",
+            "--rules",
+            "tests/fixtures/blame/rules",
+        ])
+        .current_dir(super::root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("search: no single figure explains the group; a shift does"),
+        "{text}"
+    );
+    assert_eq!(text.matches("← the answer").count(), 3, "{text}");
+}
+
 /// A shift is named only where moving the figures back repairs every failed check: the rows
 /// shifted, with 西部's growth printed otherwise (so the figure pushed out cannot satisfy both
 /// its total and its growth), is no shift, and none of the single-figure fixtures is one.
