@@ -24,8 +24,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// The most shifts tried for one group: a column of the group's figures that long is a
-/// whole table's, not a slip of a few.
+/// The most shifts tried for one group; past it none is named, as where the budget runs out
+/// (an untried shift could be as good as the one found).
 const MOST_SHIFTS: usize = 2_000;
 
 /// Which way the figures moved against their labels.
@@ -126,8 +126,12 @@ impl Group<'_> {
     /// The one shift with the fewest changes that explains the group, and its cells as the
     /// answer's suspects; `None` where none does, or two do equally.
     pub(super) fn shift(&self, probe: &mut Probe<'_>) -> Option<(Shifted, Vec<Suspect>)> {
+        let candidates = self.shift_candidates();
+        if candidates.len() > MOST_SHIFTS {
+            return None;
+        }
         let mut found: Vec<Found> = Vec::new();
-        for candidate in self.shift_candidates().into_iter().take(MOST_SHIFTS) {
+        for candidate in candidates {
             let Some(explained) = self.shift_explains(probe, candidate) else {
                 if probe.spent_all() {
                     return None;
@@ -474,4 +478,16 @@ fn stretches(positions: &BTreeSet<usize>) -> Vec<Vec<usize>> {
     }
     stretches.retain(|s| s.len() >= 2);
     stretches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stretches_are_runs_of_two_or_more_neighbours() {
+        let positions: BTreeSet<usize> = [0, 2, 3, 4, 7, 9, 10].into_iter().collect();
+        assert_eq!(stretches(&positions), [vec![2, 3, 4], vec![9, 10]]);
+        assert!(stretches(&BTreeSet::from([5])).is_empty());
+    }
 }
