@@ -20,7 +20,9 @@
 //!    over single cells. Where no single cell explains the group, pairs are searched, also
 //!    exactly ([`pair`]); where no pair does either, a greedy cover is reported instead (the
 //!    value that repairs most failed checks and breaks none, then the next for what is
-//!    left): a heuristic, and said so.
+//!    left): a heuristic, and said so. Where no single cell explains it, figures printed a
+//!    row (or column) away from their labels, or two neighbouring figures swapped, are tried
+//!    too ([`shift`]): a shift that explains the whole group leads the answer.
 //! 5. The proposal is the value at the cell's printed precision, widened to every printing
 //!    that still repairs and breaks nothing (an interval where the checks allow several), and
 //!    where a slip explains a printing of the interval, that printing and the slip.

@@ -1,6 +1,8 @@
 //! Blame names the slipped figure first, proposes its printing before the slip and names the
 //! slip, in every format: one fixture per slip under `tests/fixtures/blame/` (the same small
-//! book, one figure of 表 B1 slipped in each; `rules/blame.rules` lists them).
+//! book, one figure of 表 B1 slipped in each; `rules/blame.rules` lists them). Figures shifted
+//! against their labels (several cells at once) have one fixture per slip too: blame names the
+//! shift, each cell proposing its neighbour's figure.
 
 use super::{check, findings, parse, snapshot, summary};
 use serde_json::Value;
