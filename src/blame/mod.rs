@@ -20,7 +20,9 @@
 //!    over single cells. Where no single cell explains the group, pairs are searched, also
 //!    exactly ([`pair`]); where no pair does either, a greedy cover is reported instead (the
 //!    value that repairs most failed checks and breaks none, then the next for what is
-//!    left): a heuristic, and said so.
+//!    left): a heuristic, and said so. Where no single cell explains it, figures printed a
+//!    row (or column) away from their labels, or two neighbouring figures swapped, are tried
+//!    too ([`shift`]): a shift that explains the whole group leads the answer.
 //! 5. The proposal is the value at the cell's printed precision, widened to every printing
 //!    that still repairs and breaks nothing (an interval where the checks allow several), and
 //!    where a slip explains a printing of the interval, that printing and the slip.
@@ -35,10 +37,12 @@
 
 mod pair;
 mod relabel;
+mod shift;
 mod slip;
 mod solve;
 
 pub use relabel::Relabelled;
+pub use shift::{Direction, Shifted};
 pub use slip::Slip;
 
 use crate::engine::program::{CellId, Program, Ranking, Work};
@@ -94,12 +98,17 @@ pub struct Blame {
     /// Where no figure, nor pair, explains the group: rows whose figures another printing
     /// of the row prints under another label ([`relabel`]).
     pub relabelled: Vec<Relabelled>,
+    /// Where no figure explains the group: figures printed one row (or column) away from
+    /// their labels, or two neighbouring figures swapped ([`shift`]); its cells lead the
+    /// suspects.
+    pub shifted: Option<Shifted>,
     /// Candidates whose best value repairs a failed check but makes a passing one fail: not
     /// suspects, kept so that `explain` can show why.
     pub rejected: Vec<Suspect>,
     /// Candidates no value of which repairs a failed check of the group.
     pub unrepairable: Vec<CellId>,
-    /// Checks re-decided for the group (at most [`BUDGET`]).
+    /// Checks re-decided for the group: at most [`BUDGET`] by the search over figures, and
+    /// at most as many more by the search for a shift ([`shift`]).
     pub spent: usize,
     /// A figure of the group is read by a rule whose checks read more than [`WIDEST_RULE`]
     /// figures: no search was made.
@@ -115,6 +124,17 @@ impl Blame {
         self.pair = true;
         self.tied = false;
         self.leading = 2;
+    }
+
+    /// A shift that explains the group leads: its cells, before the rest of the suspects.
+    fn set_shift(&mut self, shifted: Shifted, cells: Vec<Suspect>) {
+        let ids: Vec<CellId> = cells.iter().map(|s| s.cell).collect();
+        self.suspects.retain(|s| !ids.contains(&s.cell));
+        self.leading = cells.len();
+        self.suspects.splice(0..0, cells);
+        self.pair = false;
+        self.tied = false;
+        self.shifted = Some(shifted);
     }
 
     /// The suspects that make up the answer (see [`Blame::leading`]).
@@ -148,6 +168,9 @@ pub struct Suspect {
     /// Passing checks the proposal would make fail.
     pub breaks: usize,
     pub slip: Option<Slip>,
+    /// The neighbour whose figure it takes, where a shift moves the figure back
+    /// ([`shift`]): the proposal prints as that cell prints it.
+    pub moved_from: Option<CellId>,
 }
 
 /// Re-decides checks with one cell read as another figure, counting against a budget.
@@ -399,7 +422,40 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         })
         .collect();
     let mut blames = pair::absorb(blames);
-    for blame in blames.iter_mut().filter(|b| !b.exact && !b.pair) {
+    // Several figures wrong at once may be one slip: figures printed a row off. Tried once a
+    // pair has drawn in the groups it repairs (two rows swapped fail two checks that share no
+    // figure), with a budget of its own; a search it cuts short names no shift.
+    blames
+        .par_iter_mut()
+        .filter(|b| !b.exact && !b.too_wide)
+        .for_each(|blame| {
+            let mut probe = Probe {
+                dataset,
+                program,
+                readers: &readers,
+                spent: 0,
+                figures_read: 0,
+                figure_budget,
+                complete,
+                failing_as_printed: HashMap::new(),
+                fixed: Vec::new(),
+            };
+            let context = Group {
+                findings,
+                members: &blame.findings,
+                failed: &failed,
+                readers: &readers,
+                dataset,
+            };
+            if let Some((shifted, cells)) = context.shift(&mut probe) {
+                blame.set_shift(shifted, cells);
+            }
+            blame.spent = blame.spent.saturating_add(probe.spent);
+        });
+    for blame in blames
+        .iter_mut()
+        .filter(|b| !b.exact && !b.pair && b.shifted.is_none())
+    {
         blame.relabelled = relabel::relabelled(dataset, findings, blame);
     }
     blames
@@ -525,6 +581,7 @@ impl Group<'_> {
                 confirmed_by,
                 breaks: trial.breaks,
                 slip,
+                moved_from: None,
             };
             candidates.push(suspect);
         }

@@ -184,12 +184,13 @@ impl Group<'_> {
             weight,
             breaks: 0,
             slip: slip.or_else(|| copied(self.dataset, cell, printed)),
+            moved_from: None,
         }
     }
 
     /// The findings whose checks read `cell`: a pair that explains its group repairs every
     /// one of them, a finding of another group too (see [`absorb`]).
-    fn repaired_by(&self, cell: CellId) -> Vec<usize> {
+    pub(super) fn repaired_by(&self, cell: CellId) -> Vec<usize> {
         let mut repairs: Vec<usize> = self
             .readers
             .get(cell)

@@ -25,6 +25,16 @@ pub enum Slip {
     /// The prior year's figure of the same row (or column), printed for this year's: a draft
     /// begun from last year's table and not updated everywhere.
     LastYearsFigureLeftIn,
+    /// A column's figures printed one row down (or up) from their labels, for a run of rows:
+    /// several cells at once ([`super::shift`]).
+    RowsShifted,
+    /// A row's figures printed one column right (or left) of their header, for a run of
+    /// columns.
+    ColumnsShifted,
+    /// The figures of two neighbouring rows of a column in each other's places.
+    RowsSwapped,
+    /// The figures of two neighbouring columns of a row in each other's places.
+    ColumnsSwapped,
 }
 
 impl Slip {
@@ -38,6 +48,10 @@ impl Slip {
             Slip::CopiedFromNeighbouringRow => "copied from the neighbouring row",
             Slip::CopiedFromNeighbouringColumn => "copied from the neighbouring column",
             Slip::LastYearsFigureLeftIn => "last year's figure left in",
+            Slip::RowsShifted => "figures shifted one row against their labels",
+            Slip::ColumnsShifted => "figures shifted one column against their header",
+            Slip::RowsSwapped => "two neighbouring rows' figures swapped",
+            Slip::ColumnsSwapped => "two neighbouring columns' figures swapped",
         }
     }
 }

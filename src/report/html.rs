@@ -72,7 +72,7 @@ fn marks(report: &Report<'_>) -> BTreeMap<CellId, Marks> {
     for blame in &report.outcome.blame {
         for (suspect, (cell, mark)) in blame.answer().iter().zip(report.blame_marks(blame)) {
             if let Some(entry) = marks.get_mut(&cell) {
-                let proposed = report.printing(cell, suspect.proposed);
+                let proposed = report.proposal_text(suspect);
                 entry.blamed = Some((mark, proposed));
             }
         }

@@ -165,17 +165,12 @@ fn unbreakable_figures(text: &str) -> String {
 
 /// Mark the blamed cell's label with what it should print: "likely wrong", or where other
 /// figures explain the findings as well, "may be wrong".
-fn mark_blamed(
-    groups: &mut [Vec<(CellView<'_>, String)>],
-    blamed: Option<(&crate::blame::Suspect, bool)>,
-) {
-    let Some((suspect, tied)) = blamed else {
+fn mark_blamed(groups: &mut [Vec<(CellView<'_>, String)>], blamed: Option<(String, bool)>) {
+    let Some((proposed, tied)) = blamed else {
         return;
     };
     let likely = if tied { "may be wrong" } else { "likely wrong" };
-    if let Some((view, label)) = groups.first_mut().and_then(|g| g.first_mut()) {
-        let proposed = crate::number::print_like(&view.value, suspect.proposed)
-            .unwrap_or_else(|| suspect.proposed.to_string());
+    if let Some((_, label)) = groups.first_mut().and_then(|g| g.first_mut()) {
         *label = format!("{likely} (→ {proposed}): {label}");
     }
 }
@@ -283,7 +278,10 @@ pub fn write(
         }
         let published = finding.published.and(finding.cells.first().copied());
         let mut groups = cells_by_file(report, &cells, published);
-        mark_blamed(&mut groups, blamed);
+        mark_blamed(
+            &mut groups,
+            blamed.map(|(s, tied)| (report.proposal_text(s), tied)),
+        );
         if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
             d.severity = match report.severity(finding) {
                 Severity::Error => miette::Severity::Error,

@@ -221,6 +221,26 @@ struct Blame<'a> {
     /// another label.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     relabelled: Vec<Relabelled>,
+    /// Where no figure explains the group: figures printed a row (or column) away from their
+    /// labels, or two neighbouring figures swapped; its cells are the leading suspects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shifted: Option<Shifted>,
+}
+
+#[derive(Serialize)]
+struct Shifted {
+    slip: crate::blame::Slip,
+    /// `down`, `up`, `right` or `left`; absent for a swap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<crate::blame::Direction>,
+    /// The cells that print the figures, under the wrong labels.
+    printed_in: Vec<Cell>,
+    /// The cells the figures belong to, in the same order.
+    belongs_to: Vec<Cell>,
+    /// The cell whose own figure the shift pushed out: its proposal is solved for from the
+    /// checks, not a neighbour's figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lost: Option<Cell>,
 }
 
 #[derive(Serialize)]
@@ -408,7 +428,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                         cell: cell(report, s.cell)?,
                         printed: s.printed.to_string(),
                         proposed: s.proposed.to_string(),
-                        proposed_text: report.printing(s.cell, s.proposed),
+                        proposed_text: report.proposal_text(s),
                         proposed_range: (s.low < s.high).then(|| ProposedRange {
                             low: (!s.open_below).then(|| s.low.to_string()),
                             high: (!s.open_above).then(|| s.high.to_string()),
@@ -428,6 +448,13 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                     belongs_to: cells(&r.belongs_to),
                 })
                 .collect(),
+            shifted: group.shifted.as_ref().map(|s| Shifted {
+                slip: s.slip,
+                direction: s.direction,
+                printed_in: cells(&s.printed_in),
+                belongs_to: cells(&s.belongs_to),
+                lost: s.lost.and_then(|id| cell(report, id)),
+            }),
         })
     };
     Document {

@@ -226,7 +226,7 @@ fn group_reasoning(
             report.printing(suspect.cell, suspect.printed),
             suspect.confirmed_by,
             suspect.weight,
-            report.printing(suspect.cell, suspect.proposed),
+            report.proposal_text(suspect),
             suspect.repairs.len(),
             blame.findings.len(),
             suspect
@@ -241,7 +241,7 @@ fn group_reasoning(
             report.cell_name(suspect.cell),
             report.printing(suspect.cell, suspect.printed),
             suspect.confirmed_by,
-            report.printing(suspect.cell, suspect.proposed),
+            report.proposal_text(suspect),
             suspect.repairs.len(),
             match suspect.breaks {
                 1 => "1 passing check".to_string(),
@@ -256,7 +256,9 @@ fn group_reasoning(
             report.cell_name(cell)
         );
     }
-    let search = if blame.exact {
+    let search = if blame.shifted.is_some() {
+        "no single figure explains the group; a shift does: the figures of a run of neighbouring cells moved back one row (or column), or two neighbouring figures swapped, repair every failed check and break none"
+    } else if blame.exact {
         "exact over single figures: one figure repairs every failed check and breaks none"
     } else if blame.pair {
         "no single figure explains the group; exact over pairs: two figures changed together repair every failed check and break none"

@@ -231,6 +231,19 @@ impl Report<'_> {
             .unwrap_or_else(|| value.to_string())
     }
 
+    /// A suspect's proposal as the draft should print it: a figure a shift moves back as its
+    /// neighbour prints it (`9 870` into a cell that printed `24.2`), any other as the cell
+    /// would print it.
+    pub fn proposal_text(&self, suspect: &crate::blame::Suspect) -> String {
+        suspect
+            .moved_from
+            .and_then(|from| self.cell(from))
+            .map_or_else(
+                || self.printing(suspect.cell, suspect.proposed),
+                |view| view.value.to_string(),
+            )
+    }
+
     /// How a report marks the cells of a blame's answer: `likely wrong (→ 27.2)`, or `may be
     /// wrong (→ …)` where other figures explain the findings as well.
     pub fn blame_marks(&self, blame: &crate::blame::Blame) -> Vec<(CellId, String)> {
@@ -243,7 +256,7 @@ impl Report<'_> {
             .answer()
             .iter()
             .map(|s| {
-                let proposed = self.printing(s.cell, s.proposed);
+                let proposed = self.proposal_text(s);
                 (s.cell, format!("{likely} (→ {proposed})"))
             })
             .collect()
@@ -308,6 +321,49 @@ impl Report<'_> {
         })
     }
 
+    /// A shift in words: `表 B1's column 合同数 / 项/2020年 prints its figures one row down:
+    /// those of rows 华东 to 华南 in 华南 to 西部`, or `表 B1's row 西部 prints the figures of
+    /// 2020年 and 2021年 in each other's places`.
+    fn shifted_text(&self, shifted: &crate::blame::Shifted) -> Option<String> {
+        let first = self.cell(*shifted.belongs_to.first()?)?;
+        let last = self.cell(*shifted.belongs_to.last()?)?;
+        let (from, to) = (
+            self.cell(*shifted.printed_in.first()?)?,
+            self.cell(*shifted.printed_in.last()?)?,
+        );
+        let printed = &first.table.meta.printed;
+        let along_column = shifted.belongs_to.first()?.column == shifted.belongs_to.last()?.column;
+        let (line, name) = if along_column {
+            ("column", first.column.clone())
+        } else {
+            ("row", first.row.clone())
+        };
+        let place = |view: &CellView<'_>| {
+            if along_column {
+                view.row.clone()
+            } else {
+                view.column.clone()
+            }
+        };
+        let Some(direction) = shifted.direction else {
+            return Some(format!(
+                "{printed}'s {line} {name} prints the figures of {} and {} in each other's places",
+                place(&first),
+                place(&last)
+            ));
+        };
+        let lines = if along_column { "rows" } else { "columns" };
+        Some(format!(
+            "{printed}'s {line} {name} prints its figures {}: those of {lines} {} to {} in {} \
+             to {}",
+            direction.describe(),
+            place(&first),
+            place(&last),
+            place(&from),
+            place(&to)
+        ))
+    }
+
     /// The blame of a finding's group in words: which figure to fix and to what, the findings
     /// it repairs, the slip; empty where blame found nothing to say.
     pub fn blame_text(&self, blame: &crate::blame::Blame) -> String {
@@ -368,6 +424,35 @@ impl Report<'_> {
                  a check of it failing or makes a passing check fail; more than one may be wrong"
             );
         };
+        if let Some(shifted) = blame.shifted.as_ref().and_then(|s| self.shifted_text(s)) {
+            let lost = blame.shifted.as_ref().and_then(|s| s.lost);
+            let changes: Vec<String> = blame
+                .answer()
+                .iter()
+                .map(|s| {
+                    let printed = self
+                        .cell(s.cell)
+                        .map_or_else(|| s.printed.to_string(), |view| view.value.to_string());
+                    let solved = if lost == Some(s.cell) {
+                        " (its own figure, pushed out by the shift, solved for from the checks)"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{} prints {printed} → {}{solved}",
+                        self.cell_name(s.cell),
+                        self.proposal_text(s)
+                    )
+                })
+                .collect();
+            return format!(
+                "no single figure explains these {} failed checks; {}{budget}: {shifted}: {}; \
+                 together they repair every one and break none",
+                blame.findings.len(),
+                blame.shifted.as_ref().map_or("", |s| s.slip.describe()),
+                changes.join(", and ")
+            );
+        }
         if blame.pair {
             let changes: Vec<String> = blame
                 .answer()
@@ -382,7 +467,7 @@ impl Report<'_> {
                     format!(
                         "{} prints {printed} → {}{slip}",
                         self.cell_name(s.cell),
-                        self.printing(s.cell, s.proposed)
+                        self.proposal_text(s)
                     )
                 })
                 .collect();

@@ -117,11 +117,7 @@ fn replacement(report: &Report<'_>, suspect: &crate::blame::Suspect) -> Option<V
     // The span holds the cell as written, quotes and all (`"2 916.5"`): the figure is
     // replaced inside it.
     let written = cell.table.source().slice(cell.span);
-    let inserted = written.replacen(
-        &cell.value,
-        &report.printing(suspect.cell, suspect.proposed),
-        1,
-    );
+    let inserted = written.replacen(&cell.value, &report.proposal_text(suspect), 1);
     let end_column = cell.position.column + written.chars().count();
     Some(json!({
         "artifactLocation": { "uri": uri(cell.table.source().path()) },
@@ -150,13 +146,7 @@ fn fixes(report: &Report<'_>, blame: &crate::blame::Blame) -> Vec<Value> {
             .collect::<Option<_>>()?;
         let what: Vec<String> = suspects
             .iter()
-            .map(|s| {
-                format!(
-                    "{} → {}",
-                    report.cell_name(s.cell),
-                    report.printing(s.cell, s.proposed)
-                )
-            })
+            .map(|s| format!("{} → {}", report.cell_name(s.cell), report.proposal_text(s)))
             .collect();
         (!changes.is_empty()).then(|| {
             json!({

@@ -1,6 +1,8 @@
 //! Blame names the slipped figure first, proposes its printing before the slip and names the
 //! slip, in every format: one fixture per slip under `tests/fixtures/blame/` (the same small
-//! book, one figure of 表 B1 slipped in each; `rules/blame.rules` lists them).
+//! book, one figure of 表 B1 slipped in each; `rules/blame.rules` lists them). Figures shifted
+//! against their labels (several cells at once) have one fixture per slip too: blame names the
+//! shift, each cell proposing its neighbour's figure.
 
 use super::{check, findings, parse, snapshot, summary};
 use serde_json::Value;
@@ -484,6 +486,247 @@ fn a_rule_trusted_more_breaks_a_tie() {
             "{wrong}: {}",
             run.stderr
         );
+    }
+}
+
+/// A fixture of figures moved against their labels: the cells blame changes, (row, column of
+/// 表 B1, as printed, as proposed), the slip, its direction and the row of the figure solved
+/// for (pushed out by the shift).
+struct Moved {
+    slip: &'static str,
+    changes: &'static [(&'static str, &'static str, &'static str, &'static str)],
+    direction: Option<&'static str>,
+    lost: Option<(&'static str, &'static str)>,
+    description: &'static str,
+}
+
+const CONTRACTS_2020: &str = "合同数 / 项/2020年";
+const CONTRACTS_2021: &str = "合同数 / 项/2021年";
+
+const MOVES: [Moved; 4] = [
+    Moved {
+        slip: "rows_shifted",
+        changes: &[
+            ("华东", CONTRACTS_2020, "12 480", "20 315"),
+            ("华南", CONTRACTS_2020, "20 315", "9 870"),
+            ("西部", CONTRACTS_2020, "9 870", "6 245"),
+        ],
+        direction: Some("down"),
+        lost: Some(("西部", CONTRACTS_2020)),
+        description: "表 B1's 合同数 2020年 printed one row down from 华东",
+    },
+    Moved {
+        slip: "columns_shifted",
+        changes: &[
+            ("华南", CONTRACTS_2020, "24.2", "9 870"),
+            ("华南", CONTRACTS_2021, "9 870", "11 504"),
+            ("华南", "合同数 / 项/增长 / %", "11 504", "16.6"),
+        ],
+        direction: Some("right"),
+        lost: Some(("华南", "合同数 / 项/增长 / %")),
+        description: "表 B1's 华南 合同数 printed one column right",
+    },
+    Moved {
+        slip: "rows_swapped",
+        changes: &[
+            ("华东", CONTRACTS_2021, "11 504", "23 871"),
+            ("华南", CONTRACTS_2021, "23 871", "11 504"),
+        ],
+        direction: None,
+        lost: None,
+        description: "表 B1's 合同数 2021年 of 华东 and 华南 swapped",
+    },
+    Moved {
+        slip: "columns_swapped",
+        changes: &[
+            ("西部", "成交额 / 亿元/2020年", "805.3", "672.9"),
+            ("西部", "成交额 / 亿元/2021年", "672.9", "805.3"),
+        ],
+        direction: None,
+        lost: None,
+        description: "表 B1's 西部 成交额 2020年 and 2021年 swapped",
+    },
+];
+
+/// Every finding of a shift fixture is one group, and its answer is the shift: each moved
+/// cell proposing its neighbour's figure (as that cell prints it), the pushed-out one the
+/// figure the checks give, every one named by the shift's slip.
+fn check_moved(moved: &Moved) {
+    let json = parse(&run(moved.slip, "json").stdout);
+    let found = findings(&json);
+    assert!(found.len() >= 2, "{}: {json:#}", moved.slip);
+    for finding in found {
+        let blame = &finding["blame"];
+        assert_eq!(blame["exact"], false, "{}: {blame:#}", moved.slip);
+        assert_eq!(blame["tied"], false, "{}: {blame:#}", moved.slip);
+        assert_eq!(blame["group"].as_array().unwrap().len(), found.len());
+        assert_eq!(blame["leading"], moved.changes.len(), "{blame:#}");
+        let answer: Vec<(&str, &str, &str, &str, &str)> = blame["suspects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(moved.changes.len())
+            .map(|s| {
+                assert_eq!(s["table"], "B1", "{s:#}");
+                (
+                    s["row"].as_str().unwrap(),
+                    s["column"].as_str().unwrap(),
+                    s["value"].as_str().unwrap(),
+                    s["proposed_text"].as_str().unwrap(),
+                    s["slip"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let expected: Vec<_> = moved
+            .changes
+            .iter()
+            .map(|&(row, column, printed, proposed)| (row, column, printed, proposed, moved.slip))
+            .collect();
+        assert_eq!(answer, expected, "{}: {blame:#}", moved.slip);
+        let shifted = &blame["shifted"];
+        assert_eq!(shifted["slip"], moved.slip, "{shifted:#}");
+        assert_eq!(
+            shifted["direction"].as_str(),
+            moved.direction,
+            "{shifted:#}"
+        );
+        let lost = shifted
+            .get("lost")
+            .map(|c| (c["row"].as_str().unwrap(), c["column"].as_str().unwrap()));
+        assert_eq!(lost, moved.lost, "{shifted:#}");
+        // Each figure moved back is what its neighbour prints.
+        for (to, from) in shifted["belongs_to"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(shifted["printed_in"].as_array().unwrap())
+        {
+            if let Some(&(_, _, _, proposed)) = moved
+                .changes
+                .iter()
+                .find(|c| c.0 == to["row"] && c.1 == to["column"])
+            {
+                assert_eq!(from["value"], proposed, "{shifted:#}");
+            }
+        }
+        assert!(blame["relabelled"].is_null(), "{blame:#}");
+    }
+    let human = run(moved.slip, "human").stdout;
+    snapshot(
+        &format!("blame__{}", moved.slip),
+        &format!("blame: {} ({})", moved.slip, moved.description),
+        &human,
+    );
+}
+
+#[test]
+fn a_column_shifted_one_row_down() {
+    check_moved(&MOVES[0]);
+}
+
+#[test]
+fn a_row_shifted_one_column_right() {
+    check_moved(&MOVES[1]);
+}
+
+#[test]
+fn two_rows_swapped() {
+    check_moved(&MOVES[2]);
+}
+
+#[test]
+fn two_columns_swapped() {
+    check_moved(&MOVES[3]);
+}
+
+/// A shift's cells are the answer in every format: one SARIF fix changing all three (each
+/// cell as written, quotes kept, given its neighbour's figure), each marked in Markdown and
+/// HTML with what it should print, and `explain` says the search that found it.
+#[test]
+fn every_format_carries_the_shift() {
+    let shifted = &MOVES[0];
+    let sarif = parse(&run(shifted.slip, "sarif").stdout);
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let fixes = result["fixes"].as_array().unwrap();
+        assert_eq!(fixes.len(), 1, "{result:#}");
+        let inserted: Vec<&str> = fixes[0]["artifactChanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                c["replacements"][0]["insertedContent"]["text"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(inserted, ["\"20 315\"", "\"9 870\"", "\"6 245\""]);
+    }
+    let markdown = run(shifted.slip, "markdown").stdout;
+    for (row, _, printed, proposed) in shifted.changes {
+        let mark = format!(
+            "| likely wrong (→ {proposed}) | 表 B1 | {row} | 合同数 / 项/2020年 | {printed} |"
+        );
+        assert!(markdown.contains(&mark), "{mark}\n{markdown}");
+    }
+    let html = run(shifted.slip, "html").stdout;
+    let proposed: Vec<&str> = html
+        .match_indices("blamed\" tabindex")
+        .filter_map(|(at, _)| html[at..].split("data-proposed=\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(proposed, ["20 315", "9 870", "6 245"]);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args([
+            "explain",
+            "blame.totals",
+            "--data",
+            "tests/fixtures/blame/rows_shifted/data",
+            "--rules",
+            "tests/fixtures/blame/rules",
+        ])
+        .current_dir(super::root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("search: no single figure explains the group; a shift does"),
+        "{text}"
+    );
+    assert_eq!(text.matches("← the answer").count(), 3, "{text}");
+}
+
+/// A shift is named only where moving the figures back repairs every failed check: the rows
+/// shifted, with 西部's growth printed otherwise (so the figure pushed out cannot satisfy both
+/// its total and its growth), is no shift, and none of the single-figure fixtures is one.
+#[test]
+fn no_shift_where_moving_back_leaves_a_check_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("tests/fixtures/blame/rows_shifted/data");
+    for file in ["tables.toml", "B1.csv", "B2.csv"] {
+        std::fs::copy(data.join(file), dir.path().join(file)).unwrap();
+    }
+    let b1 = dir.path().join("B1.csv");
+    let text = std::fs::read_to_string(&b1).unwrap();
+    assert!(text.contains("\"7 319\",17.2"));
+    std::fs::write(&b1, text.replace("\"7 319\",17.2", "\"7 319\",27.2")).unwrap();
+    let run = check(&[
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        "tests/fixtures/blame/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    for finding in findings(&json) {
+        assert!(finding["blame"]["shifted"].is_null(), "{finding:#}");
+    }
+    for slipped in SLIPS {
+        let json = parse(&self::run(slipped.slip, "json").stdout);
+        for finding in findings(&json) {
+            assert!(finding["blame"]["shifted"].is_null(), "{finding:#}");
+        }
     }
 }
 
