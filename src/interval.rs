@@ -410,6 +410,19 @@ impl ScaledInterval {
         })
     }
 
+    /// A figure printed in units of 10^`power` (`8,885` in thousands: `mantissa` 8885, `power`
+    /// 3): exact, or ± half a printed unit (8 885 000 ± 500), at scale 0.
+    pub fn figure_in_power(mantissa: i64, power: u32, exact: bool) -> Option<Self> {
+        let unit = 10i64.checked_pow(power)?;
+        let value = mantissa.checked_mul(unit)?;
+        let half = if exact { 0 } else { unit / 2 };
+        Some(Self {
+            low: value.checked_sub(half)?,
+            high: value.checked_add(half)?,
+            scale: 0,
+        })
+    }
+
     /// An exact constant.
     pub fn constant(value: Decimal) -> Option<Self> {
         let mantissa = i64::try_from(value.mantissa()).ok()?;
@@ -501,6 +514,21 @@ mod scaled_tests {
             ScaledInterval::figure(mantissa, scale, exact).unwrap(),
             interval,
         )
+    }
+
+    #[test]
+    fn a_figure_in_thousands_is_held_as_integers_of_units() {
+        let rounded = ScaledInterval::figure_in_power(8885, 3, false).unwrap();
+        assert_eq!(
+            (rounded.low, rounded.high, rounded.scale),
+            (8_884_500, 8_885_500, 0)
+        );
+        let exact = ScaledInterval::figure_in_power(-12, 1, true).unwrap();
+        assert_eq!((exact.low, exact.high), (-120, -120));
+        assert_eq!(
+            ScaledInterval::figure_in_power(i64::MAX / 10, 3, false),
+            None
+        );
     }
 
     proptest! {

@@ -48,6 +48,8 @@ mod lint;
 mod no_writes;
 #[path = "cli/odd_inputs.rs"]
 mod odd_inputs;
+#[path = "cli/paired_loops.rs"]
+mod paired_loops;
 #[path = "cli/per_rule.rs"]
 mod per_rule;
 #[path = "cli/plausibility.rs"]

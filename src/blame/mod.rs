@@ -364,6 +364,18 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
             .get(f.rule)
             .is_some_and(|r| r.severity.is_soft())
     };
+    // A figure of a column declared in thousands is not its value as printed, and blame
+    // proposes printings: a finding that reads one forms no group (rather than a group that
+    // blames the figures around it for what that figure may explain alone).
+    let in_scaled_column = |f: &Finding| {
+        f.cells.iter().any(|c| {
+            dataset
+                .tables
+                .get(c.table)
+                .is_some_and(|t| t.column_power(c.column) > 0)
+        })
+    };
+    let hard = |f: &Finding| hard(f) && !in_scaled_column(f);
     if !findings.iter().any(hard) {
         return Vec::new();
     }
@@ -645,10 +657,14 @@ impl Group<'_> {
     }
 
     /// The cell's figure as printed; `None` for a figure the text bounds in words (blame
-    /// proposes printings, which such a figure is not) or a cell with no figure.
+    /// proposes printings, which such a figure is not), for a figure of a column declared in
+    /// thousands (whose printing is not its value: blame does not propose one yet) or a cell
+    /// with no figure.
     fn printed(&self, cell: CellId) -> Option<Decimal> {
         let table = self.dataset.tables.get(cell.table)?;
-        if table.stated_interval(cell.row, cell.column).is_some() {
+        if table.stated_interval(cell.row, cell.column).is_some()
+            || table.column_power(cell.column) > 0
+        {
             return None;
         }
         table.cell(cell.row, cell.column)?.figure()

@@ -27,6 +27,9 @@ pub fn compare(op: CompareOp, left: &Interval, right: &Interval) -> (bool, Decim
 pub struct Printing {
     pub printed: Decimal,
     pub values: Interval,
+    /// The decimals the printing stands for: its scale, or below zero for a figure printed in
+    /// thousands (-3), whose value `printed` holds in units.
+    pub precision: i64,
 }
 
 impl Printing {
@@ -35,6 +38,7 @@ impl Printing {
         Self {
             printed,
             values: Interval::rounded(printed),
+            precision: i64::from(printed.scale()),
         }
     }
 
@@ -43,6 +47,7 @@ impl Printing {
         Self {
             printed,
             values: Interval::exact(printed),
+            precision: i64::from(printed.scale()),
         }
     }
 }
@@ -62,8 +67,11 @@ impl Printing {
 ///   their ends have different numbers of decimals, and an exact count (an integer) never
 ///   falls on the end `v ± ½·10⁻ᵈ` of a figure with `d ≥ 1` decimals.
 /// - An exact count is its own value: `3` counted and `2.5` printed disagree.
+/// - A figure printed in thousands (a declared `scale`) is at the precision of the thousand:
+///   `8,885` in thousands and `8 885 123` in units agree; `8,885` and `8,886`, both in
+///   thousands, are two printings at one precision and disagree by 1 000.
 pub fn same_printing(a: Printing, b: Printing) -> (bool, Decimal) {
-    if a.printed.scale() == b.printed.scale() {
+    if a.precision == b.precision {
         let gap = (a.printed - b.printed).abs();
         return (gap.is_zero(), gap);
     }
@@ -116,6 +124,31 @@ mod tests {
         assert!(same("37294.25", "37294.3").0);
         let count = |v: &str| Printing::exact(d(v));
         assert_eq!(same_printing(count("670506"), count("670505")).1, d("1"));
+    }
+
+    #[test]
+    fn a_printing_in_thousands_is_at_the_precision_of_the_thousand() {
+        let thousands = |printed: &str| {
+            let value = d(printed) * d("1000");
+            Printing {
+                printed: value,
+                values: Interval::between(value - d("500"), value + d("500")),
+                precision: -3,
+            }
+        };
+        let units = Printing::rounded(d("8885123"));
+        assert_eq!(
+            same_printing(thousands("8885"), units),
+            (true, Decimal::ZERO)
+        );
+        assert_eq!(
+            same_printing(thousands("8885"), Printing::rounded(d("8885501"))),
+            (false, d("0.5"))
+        );
+        assert_eq!(
+            same_printing(thousands("8885"), thousands("8886")),
+            (false, d("1000"))
+        );
     }
 
     #[test]

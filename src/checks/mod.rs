@@ -113,11 +113,21 @@ pub fn comparison_message(
 
 /// The one-line message of a failed check; `miss` says how far it misses, with its leading
 /// punctuation (see [`miss`]).
-pub fn message(kind: Kind, published: Option<Decimal>, expected: &str, miss: &str) -> String {
+/// `published` is the published figure as the message names it (see [`published_words`]).
+pub fn message(kind: Kind, published: Option<&str>, expected: &str, miss: &str) -> String {
     let Some(published) = published else {
         return format!("the comparison does not hold: the right side is {expected}{miss}");
     };
     format!("printed {published}, but {}", derived(kind, expected, miss))
+}
+
+/// A published figure as a message names it: its value, and for a figure of a column printed
+/// in thousands (`power` 3) the figure as printed and its unit: `8,885 × 1000 = 8885000`.
+pub fn published_words(value: Decimal, printed: &str, power: u32) -> String {
+    if power == 0 {
+        return value.to_string();
+    }
+    format!("{printed} × 1{} = {value}", "0".repeat(power as usize))
 }
 
 /// What the other figures give, and how far the published figure misses it.

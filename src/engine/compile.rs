@@ -271,11 +271,39 @@ impl Compiler<'_> {
         let mut scope = Scope::default();
         let mut loops = Vec::new();
         for clause in &rule.loops {
-            loops.push(self.loop_items(&clause.list, &scope)?);
+            let items = self.loop_items(&clause.list, &scope)?;
+            let items = match clause.paired {
+                Some(zip) => {
+                    let first = loops.last().map_or(0, Items::len);
+                    self.same_lengths(zip, first, items.len())?;
+                    Items::Paired(Box::new(items))
+                }
+                None => items,
+            };
+            loops.push(items);
             scope.names.push(&clause.variable.value);
             scope.bound.push(None);
         }
         Ok((loops, scope))
+    }
+
+    /// A `zip` pairs its lists item by item: lists of two lengths leave items without a pair,
+    /// which is an error on `zip(…)`, never a silent cut.
+    fn same_lengths(&self, zip: Span, first: usize, second: usize) -> Compiled<()> {
+        if first == second {
+            return Ok(());
+        }
+        Err(Box::new(invalid(
+            self.source,
+            zip,
+            format!(
+                "zip pairs lists item by item, and these differ in length: the first has \
+                 {first} items, the second {second}"
+            ),
+            Some(
+                "leave out of the longer list the items that have no counterpart (`rows(T) - [Note]`), or list both in order",
+            ),
+        )))
     }
 
     fn condition_work(&self, rule: &Rule, condition: &Condition) -> Compiled<Work> {
@@ -358,20 +386,40 @@ impl Compiler<'_> {
 
     /// Every combination of the loop lists, each as a scope with the items bound.
     fn bindings<'s>(&self, loops: &'s [ForClause]) -> Compiled<Vec<Scope<'s>>> {
-        let mut scopes = vec![Scope::default()];
+        // Each scope with the position of its last variable's item in its list, where the
+        // second list of a `zip` takes its item.
+        let mut scopes = vec![(Scope::default(), 0)];
+        let mut previous_length = 0;
         for clause in loops {
             let mut next = Vec::new();
-            for scope in &scopes {
-                for item in self.list(&clause.list, scope)? {
+            let mut length = 0;
+            for (scope, position) in &scopes {
+                let items = self.list(&clause.list, scope)?;
+                length = items.len();
+                let bind = |item: Item| {
                     let mut extended = scope.clone();
                     extended.names.push(&clause.variable.value);
                     extended.bound.push(Some(item));
-                    next.push(extended);
+                    extended
+                };
+                match clause.paired {
+                    Some(zip) => {
+                        self.same_lengths(zip, previous_length, items.len())?;
+                        let item = items.get(*position).cloned();
+                        next.extend(item.map(|item| (bind(item), *position)));
+                    }
+                    None => next.extend(
+                        items
+                            .into_iter()
+                            .enumerate()
+                            .map(|(at, item)| (bind(item), at)),
+                    ),
                 }
             }
             scopes = next;
+            previous_length = length;
         }
-        Ok(scopes)
+        Ok(scopes.into_iter().map(|(scope, _)| scope).collect())
     }
 
     pub(super) fn table(&self, name: &Spanned<String>) -> Compiled<usize> {

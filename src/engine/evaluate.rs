@@ -12,6 +12,7 @@ use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagno
 use super::row_plan::RowPlan;
 use crate::checks::compare::{Printing, compare, same_printing};
 use crate::checks::condition::{Decided, Truth, condition_message};
+use crate::checks::published_words;
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
 use crate::finding::{
     Coverage, Finding, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, Withheld, keep_first,
@@ -540,6 +541,7 @@ impl Evaluator<'_> {
             let mut seen = std::collections::HashSet::new();
             cells.retain(|cell| seen.insert(*cell));
             let scale = published.map_or(2, |p| p.scale());
+            let published_words = published.map(|value| self.published_words(cells.first(), value));
             Box::new(Finding {
                 rule: rule_index,
                 check,
@@ -547,7 +549,7 @@ impl Evaluator<'_> {
                 kind: rule.kind,
                 message: message(
                     rule.kind,
-                    published,
+                    published_words.as_deref(),
                     &show_interval(&expected, scale),
                     &miss(difference, gap, scale),
                 ),
@@ -896,6 +898,21 @@ impl Evaluator<'_> {
         }
     }
 
+    /// The published figure as a message names it: with its printing and unit when its column
+    /// is declared in thousands (`8,885 × 1000 = 8885000`).
+    fn published_words(&self, cell: Option<&CellId>, value: Decimal) -> String {
+        let scaled = cell.and_then(|id| {
+            let table = self.dataset.tables.get(id.table)?;
+            let power = table.column_power(id.column);
+            let printed = table.printed(table.cell_span(id.row, id.column)?);
+            (power > 0).then_some((printed, power))
+        });
+        match scaled {
+            Some((printed, power)) => published_words(value, &printed, power),
+            None => value.to_string(),
+        }
+    }
+
     /// Whether the table prints the cell empty or `—`.
     fn is_empty(&self, id: CellId) -> bool {
         self.dataset
@@ -914,6 +931,7 @@ impl Evaluator<'_> {
         Ok(Printing {
             printed: self.figure(id)?,
             values: self.cell_interval(id)?,
+            precision: self.cell(id)?.precision(),
         })
     }
 
@@ -1361,7 +1379,16 @@ impl Binding<'_> {
             // One loop: the check number is the position (no division on the hot path).
             return (slot == 0 && self.index < only.len()).then_some(self.index);
         }
-        let stride: usize = self.loops.get(slot + 1..)?.iter().map(Items::len).product();
+        if let Some(Items::Paired(_)) = self.loops.get(slot) {
+            // The second list of a `zip` is where the first is.
+            return self.position(slot.checked_sub(1)?);
+        }
+        let stride: usize = self
+            .loops
+            .get(slot + 1..)?
+            .iter()
+            .map(Items::extent)
+            .product();
         let length = self.loops.get(slot)?.len().max(1);
         Some((self.index / stride.max(1)) % length)
     }
@@ -1374,7 +1401,7 @@ impl Binding<'_> {
     /// building the item: the hot path of `for r in rows(T)`.
     fn direct_index(&self, slot: usize, table: usize, axis: Axis) -> Option<usize> {
         let position = self.position(slot)?;
-        match (self.loops.get(slot)?, axis) {
+        match (self.loops.get(slot)?.unpaired(), axis) {
             (Items::AllRows { table: t, .. }, Axis::Row)
             | (Items::AllColumns { table: t, .. }, Axis::Column)
                 if *t == table =>

@@ -89,7 +89,7 @@ impl Compiler<'_> {
             AxisTemplate::FixedMany(indices) => {
                 Some(indices.iter().map(|&i| Place::Fixed(i)).collect())
             }
-            AxisTemplate::Variable(slot) => match (loops.get(*slot)?, axis) {
+            AxisTemplate::Variable(slot) => match (loops.get(*slot)?.unpaired(), axis) {
                 (Items::AllRows { table: t, .. }, Axis::Row)
                 | (Items::AllColumns { table: t, .. }, Axis::Column)
                     if *t == table =>

@@ -37,8 +37,17 @@ impl Item {
 #[derive(Debug, Clone)]
 pub enum Items {
     Listed(Vec<Item>),
-    AllRows { table: usize, count: usize },
-    AllColumns { table: usize, count: usize },
+    AllRows {
+        table: usize,
+        count: usize,
+    },
+    AllColumns {
+        table: usize,
+        count: usize,
+    },
+    /// The second list of a `zip`: its loop is at the position of the loop before it, so it
+    /// adds no checks of its own (the lengths are equal: compiling checks it).
+    Paired(Box<Items>),
 }
 
 impl Items {
@@ -46,6 +55,24 @@ impl Items {
         match self {
             Items::Listed(items) => items.len(),
             Items::AllRows { count, .. } | Items::AllColumns { count, .. } => *count,
+            Items::Paired(items) => items.len(),
+        }
+    }
+
+    /// How many positions the loop adds to a rule's checks: its length, or 1 for the second
+    /// list of a `zip`, which moves with the first.
+    pub fn extent(&self) -> usize {
+        match self {
+            Items::Paired(_) => 1,
+            _ => self.len(),
+        }
+    }
+
+    /// The list itself, paired or not.
+    pub fn unpaired(&self) -> &Items {
+        match self {
+            Items::Paired(items) => items.unpaired(),
+            _ => self,
         }
     }
 
@@ -55,6 +82,7 @@ impl Items {
 
     pub fn get(&self, index: usize) -> Option<Item> {
         match self {
+            Items::Paired(items) => items.get(index),
             Items::Listed(items) => items.get(index).cloned(),
             Items::AllRows { table, count } => (index < *count).then_some(Item::Row {
                 table: *table,
@@ -399,8 +427,8 @@ impl Work {
     /// How many checks the rule expands into.
     pub fn check_count(&self) -> usize {
         match self {
-            Work::Compare(comparison) => comparison.loops.iter().map(Items::len).product(),
-            Work::Condition(condition) => condition.loops.iter().map(Items::len).product(),
+            Work::Compare(comparison) => comparison.loops.iter().map(Items::extent).product(),
+            Work::Condition(condition) => condition.loops.iter().map(Items::extent).product(),
             Work::Sums(sums) => sums.len(),
             Work::Ranks(ranking) => ranking.rows.len(),
             Work::Places(places) => places.len(),

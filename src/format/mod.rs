@@ -178,6 +178,34 @@ pub struct FormatSpec {
     /// How many decimals the figures stand for, when trailing zeros are not printed (a machine
     /// CSV prints `10.2` for 10.20): `10.2` with `decimals = 2` is read as 10.20.
     pub decimals: Option<u32>,
+    /// What one printed unit stands for, a power of ten (`1000`: the column prints thousands,
+    /// `8,885` is 8 885 000 rounded to the thousand); default 1.
+    #[serde(default, deserialize_with = "scale_number")]
+    pub scale: Option<u64>,
+}
+
+/// A `scale` as `tables.toml` writes it: a whole number (`1000`), never text (`"thousands"`)
+/// or a fraction; an error names what is expected, not a Rust type.
+fn scale_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u64>, D::Error> {
+    struct ScaleVisitor;
+    impl serde::de::Visitor<'_> for ScaleVisitor {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str(
+                "a power of ten written as a number, as 1000 for a column printed in thousands",
+            )
+        }
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<u64, E> {
+            Ok(value)
+        }
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<u64, E> {
+            u64::try_from(value)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(value), &self))
+        }
+    }
+    deserializer.deserialize_any(ScaleVisitor).map(Some)
 }
 
 impl FormatSpec {
@@ -192,6 +220,7 @@ impl FormatSpec {
             flags: self.flags.clone().or_else(|| base.flags.clone()),
             exact: self.exact.or(base.exact),
             decimals: self.decimals.or(base.decimals),
+            scale: self.scale.or(base.scale),
         }
     }
 
@@ -214,6 +243,7 @@ impl FormatSpec {
                 "decimals = {decimals}: at most {MAX_DECIMALS} are held"
             ));
         }
+        let power = self.scale.map_or(Ok(0), power_of_ten)?;
         let mut flags = self.flags.clone().unwrap_or_default();
         if let Some(flag) = flags
             .iter()
@@ -245,6 +275,7 @@ impl FormatSpec {
             && !self.percent.unwrap_or(false)
             && flags.is_empty()
             && self.decimals.is_none()
+            && power == 0
             && is_book_symbols(&symbols);
         Ok(ColumnFormat {
             thousands,
@@ -255,6 +286,7 @@ impl FormatSpec {
             flags,
             exact: self.exact,
             decimals: self.decimals,
+            power,
             declared: self.thousands.is_some() || self.decimal.is_some(),
             legacy,
         })
@@ -263,6 +295,32 @@ impl FormatSpec {
 
 /// The most decimals a declared precision may ask for (a cell holds 16 significant digits).
 const MAX_DECIMALS: u32 = 12;
+
+/// The largest power of ten a scale may be (a trillion): a cell's 16 digits times it stay
+/// within the 28 digits an exact decimal holds.
+pub const MAX_POWER: u32 = 12;
+
+/// The power of ten a declared `scale` is (3 for 1000), or why it is not one.
+fn power_of_ten(scale: u64) -> Result<u32, String> {
+    let mut power = 0;
+    let mut rest = scale;
+    while rest >= 10 && rest.is_multiple_of(10) {
+        rest /= 10;
+        power += 1;
+    }
+    if rest != 1 {
+        return Err(format!(
+            "scale = {scale} is not a power of ten: declare what one printed unit stands for, \
+             as 1000 for a column printed in thousands or 1000000 in millions"
+        ));
+    }
+    if power > MAX_POWER {
+        return Err(format!(
+            "scale = {scale}: at most 10^{MAX_POWER} (a trillion) is held"
+        ));
+    }
+    Ok(power)
+}
 
 /// What the bundled book prints for "not applicable".
 const BOOK_SYMBOLS: &[&str] = &["", "-", "–", "—", "——"];
@@ -286,6 +344,8 @@ pub struct ColumnFormat {
     pub flags: Vec<String>,
     pub exact: Option<bool>,
     pub decimals: Option<u32>,
+    /// The power of ten one printed unit stands for: 3 for a column printed in thousands.
+    pub power: u32,
     /// Whether the thousands separator or the decimal mark was declared: if neither was, a
     /// figure that reads two ways is refused ([`ambiguity`]).
     pub declared: bool,
@@ -309,6 +369,7 @@ impl Default for ColumnFormat {
             flags: Vec::new(),
             exact: None,
             decimals: None,
+            power: 0,
             declared: true,
             legacy: true,
         }
@@ -464,6 +525,34 @@ mod tests {
         assert!(spec("decimals = 40").resolve().is_err());
         assert!(toml::from_str::<FormatSpec>("thousand = \"comma\"").is_err());
         assert!(toml::from_str::<FormatSpec>("thousands = \"semicolon\"").is_err());
+    }
+
+    #[test]
+    fn a_scale_is_a_power_of_ten_and_overrides_as_the_other_keys() {
+        let table = spec("scale = 1000");
+        let column = spec("scale = 1");
+        assert_eq!(table.resolve().unwrap().power, 3);
+        assert!(!table.resolve().unwrap().legacy);
+        assert_eq!(column.over(&table).resolve().unwrap().power, 0);
+        assert_eq!(
+            spec("exact = true").over(&table).resolve().unwrap().power,
+            3
+        );
+        assert_eq!(spec("scale = 1000000000000").resolve().unwrap().power, 12);
+        for refused in [
+            "scale = 0",
+            "scale = 1500",
+            "scale = 2",
+            "scale = 10000000000000",
+        ] {
+            assert!(spec(refused).resolve().is_err(), "{refused}");
+        }
+        for unreadable in ["scale = -1000", "scale = 0.001", "scale = \"thousands\""] {
+            assert!(
+                toml::from_str::<FormatSpec>(unreadable).is_err(),
+                "{unreadable}"
+            );
+        }
     }
 
     #[test]

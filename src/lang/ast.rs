@@ -151,11 +151,16 @@ impl Severity {
     }
 }
 
-/// `for x in LIST`: the rule is checked once for each item.
+/// `for x in LIST`: the rule is checked once for each item. `for (a, b) in zip(L1, L2)` is
+/// two clauses, the second `paired` with the first: `b` takes the item of `L2` at `a`'s
+/// position, so the rule is checked once per pair, not per combination.
 #[derive(Debug, Clone)]
 pub struct ForClause {
     pub variable: Spanned<String>,
     pub list: ListExpr,
+    /// For the second variable of a `zip`: the span of `zip(…)`, where a difference in the two
+    /// lists' lengths is reported.
+    pub paired: Option<Span>,
 }
 
 /// Extra slack a rule allows beyond rounding.

@@ -290,12 +290,20 @@ impl Parser<'_> {
         let mut empty_as_zero = None;
         loop {
             match self.peek_word() {
+                Some("for") if self.peek_at(1).kind == TokenKind::LParen => {
+                    self.advance();
+                    loops.extend(self.zip_clause()?);
+                }
                 Some("for") => {
                     self.advance();
                     let variable = self.word("a variable name")?;
                     self.keyword("in")?;
                     let list = self.list_expr()?;
-                    loops.push(ForClause { variable, list });
+                    loops.push(ForClause {
+                        variable,
+                        list,
+                        paired: None,
+                    });
                 }
                 Some("tolerance") => {
                     self.advance();
@@ -993,6 +1001,43 @@ impl Parser<'_> {
         Ok(ListExpr::Literal(items, start.to(end)))
     }
 
+    /// `(a, b) in zip(LIST, LIST)` after `for`: two loops that move together, item by item.
+    fn zip_clause(&mut self) -> Parsed<[ForClause; 2]> {
+        self.expect(&TokenKind::LParen, "`(`")?;
+        let first = self.word("a variable name")?;
+        self.expect(
+            &TokenKind::Comma,
+            "`,` and a second variable: `for (a, b) in zip(…)`",
+        )?;
+        let second = self.word("a variable name")?;
+        self.expect(&TokenKind::RParen, "`)`")?;
+        self.keyword("in")?;
+        if self.peek_word() != Some("zip") || self.peek_at(1).kind != TokenKind::LParen {
+            return Err(self.error(
+                "`zip(LIST, LIST)`",
+                Some("two variables walk two lists side by side: `for (a, b) in zip(rows(T1), rows(T2))`"),
+            ));
+        }
+        let start = self.advance().span;
+        self.advance();
+        let first_list = self.list_expr()?;
+        self.expect(&TokenKind::Comma, "`,` and a second list")?;
+        let second_list = self.list_expr()?;
+        let end = self.expect(&TokenKind::RParen, "`)`")?;
+        Ok([
+            ForClause {
+                variable: first,
+                list: first_list,
+                paired: None,
+            },
+            ForClause {
+                variable: second,
+                list: second_list,
+                paired: Some(start.to(end)),
+            },
+        ])
+    }
+
     fn list_expr(&mut self) -> Parsed<ListExpr> {
         let mut left = self.list_term()?;
         let depth = self.depth;
@@ -1132,6 +1177,39 @@ mod tests {
         assert_eq!(file.rules.len(), 2);
         assert_eq!(file.rules[0].loops.len(), 1);
         assert!(matches!(file.rules[1].loops[0].list, ListExpr::Minus(..)));
+    }
+
+    #[test]
+    fn zip_pairs_two_lists_into_two_loops_that_move_together() {
+        let text = "equal E.total \"d\"\n  for (a, b) in zip(rows(A) - [x], [\"All persons\", Men])\n  A[a, v] = B[b, v]";
+        let file = parse(text).unwrap();
+        let loops = &file.rules[0].loops;
+        assert_eq!(loops.len(), 2);
+        assert_eq!(
+            (loops[0].variable.value.as_str(), loops[0].paired),
+            ("a", None)
+        );
+        assert!(matches!(loops[0].list, ListExpr::Minus(..)));
+        assert_eq!(loops[1].variable.value, "b");
+        assert!(matches!(&loops[1].list, ListExpr::Literal(items, _) if items.len() == 2));
+        let zip = loops[1].paired.unwrap();
+        assert_eq!(
+            &text[zip.offset..zip.offset + zip.length],
+            "zip(rows(A) - [x], [\"All persons\", Men])"
+        );
+        for wrong in [
+            "expr x \"d\" for (a, b) in rows(A) A[a, v] = B[b, v]",
+            "expr x \"d\" for (a) in zip(rows(A), rows(B)) A[a, v] = 1",
+            "expr x \"d\" for (a, b) in zip(rows(A)) A[a, v] = 1",
+        ] {
+            let errors = parse(wrong).unwrap_err();
+            assert_eq!(errors.len(), 1, "{wrong}");
+        }
+        let help = format!(
+            "{:?}",
+            parse("expr x \"d\" for (a, b) in rows(A) A[a, v] = 1").unwrap_err()
+        );
+        assert!(help.contains("zip("), "{help}");
     }
 
     #[test]

@@ -206,9 +206,17 @@ pub fn loop_positions(loops: &[Items], check: usize) -> Vec<usize> {
     let mut positions = vec![0; loops.len()];
     let mut rest = check;
     for (position, items) in positions.iter_mut().zip(loops).rev() {
-        let length = items.len().max(1);
+        let length = items.extent().max(1);
         *position = rest % length;
         rest /= length;
+    }
+    // The second list of a `zip` is where the first is.
+    let mut previous = 0;
+    for (position, items) in positions.iter_mut().zip(loops) {
+        if matches!(items, Items::Paired(_)) {
+            *position = previous;
+        }
+        previous = *position;
     }
     positions
 }

@@ -43,6 +43,20 @@ pub(super) fn mark_declared_exact(cells: &mut [Cell], formats: &[&ColumnFormat],
     }
 }
 
+/// Each figure of a column declared in thousands (`scale = 1000`) as the value it stands for,
+/// once its exactness is known: exactness is the column's, the scale only moves the unit.
+pub(super) fn apply_scales(table: &mut Table, formats: &[&ColumnFormat]) {
+    if formats.iter().all(|f| f.power == 0) {
+        return;
+    }
+    for row_cells in table.cells.chunks_mut(formats.len().max(1)) {
+        for (cell, format) in row_cells.iter_mut().zip(formats) {
+            cell.scale_by(format.power);
+        }
+    }
+    table.powers = formats.iter().map(|f| f.power).collect();
+}
+
 /// A column format `tables.toml` declares for a column the table does not have.
 pub(super) fn unknown_format_columns(
     format: &TableFormat,

@@ -46,7 +46,10 @@ pub struct TableMeta {
 }
 
 /// One figure cell in 8 bytes: the printed value's mantissa (56 bits, 16 significant digits),
-/// its scale (the number of printed decimals) and two flags. A table may have millions of
+/// its scale (the number of printed decimals) and two flags. A figure of a column printed in
+/// thousands (a declared `scale`) keeps its printed mantissa; its scale field then holds
+/// `POWER_BASE` + the power of ten one unit of its last digit stands for (`8,885` in thousands:
+/// 8885 × 10³, rounded to ± 500), so every reader of the cell gets the value it stands for. A table may have millions of
 /// cells; where a cell sits in its file is recovered from its row's start when a report needs
 /// it ([`Table::cell_span`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +60,8 @@ const EXACT: u64 = 2;
 const SCALE_SHIFT: u32 = 2;
 const SCALE_MASK: u64 = 0x3f;
 const MANTISSA_SHIFT: u32 = 8;
+/// Scale fields from here hold a power of ten (a figure in thousands), not decimals (at most 28).
+const POWER_BASE: u32 = 32;
 /// The largest mantissa a cell holds.
 pub const MAX_MANTISSA: i64 = (1 << 55) - 1;
 
@@ -128,6 +133,45 @@ impl Cell {
         ((self.0 >> SCALE_SHIFT) & SCALE_MASK) as u32
     }
 
+    /// The power of ten one unit of the figure's last digit stands for, when it is above 1
+    /// (a figure in thousands printed without decimals: 3); `None` for a figure with decimals
+    /// or in units.
+    fn power(self) -> Option<u32> {
+        self.scale().checked_sub(POWER_BASE).filter(|&p| p > 0)
+    }
+
+    /// The precision the figure stands for, as decimals: 1 for `22 398.4`, 0 for a whole
+    /// number, -3 for a whole number of thousands.
+    pub fn precision(&self) -> i64 {
+        match self.power() {
+            Some(power) => -i64::from(power),
+            None => i64::from(self.scale()),
+        }
+    }
+
+    /// The figure of a column printed in units of 10^`power` (a declared `scale`): the value it
+    /// stands for, rounded to that unit. `8,885` in thousands is 8 885 000 ± 500; `8,885.3`
+    /// is 8 885 300 ± 50; `8.8853` is 8 885.3 ± 0.05, an ordinary figure with one decimal.
+    pub fn scale_by(&mut self, power: u32) {
+        if power == 0 || !self.is_applicable() || self.power().is_some() {
+            return;
+        }
+        let decimals = self.scale();
+        let field = if decimals >= power {
+            decimals - power
+        } else {
+            POWER_BASE + power - decimals
+        };
+        let rest = self.0 & !(SCALE_MASK << SCALE_SHIFT);
+        self.0 = rest | u64::from(field) << SCALE_SHIFT;
+    }
+
+    /// A figure in units of 10^power as a decimal: mantissa × 10^power (at most 16 + 12 digits).
+    fn times_power(mantissa: i64, power: u32) -> Decimal {
+        let value = i128::from(mantissa) * 10i128.pow(power);
+        Decimal::try_from_i128_with_scale(value, 0).unwrap_or(Decimal::MAX)
+    }
+
     /// Mark the figure as an exact count (or not), once its unit is known.
     pub fn set_exact(&mut self, exact: bool) {
         if !self.is_applicable() {
@@ -142,14 +186,27 @@ impl Cell {
 
     /// The printed value, `None` when not applicable.
     pub fn figure(&self) -> Option<Decimal> {
-        self.is_applicable()
-            .then(|| Decimal::new(self.mantissa(), self.scale()))
+        if !self.is_applicable() {
+            return None;
+        }
+        Some(match self.power() {
+            Some(power) => Self::times_power(self.mantissa(), power),
+            None => Decimal::new(self.mantissa(), self.scale()),
+        })
     }
 
     /// The values the printed figure stands for: itself if exact, else its rounding interval.
     pub fn interval(&self) -> Option<Interval> {
         if !self.is_applicable() {
             return None;
+        }
+        if let Some(power) = self.power() {
+            let value = Self::times_power(self.mantissa(), power);
+            if self.is_exact() {
+                return Some(Interval::exact(value));
+            }
+            let half = Self::times_power(5, power - 1);
+            return Some(Interval::between(value - half, value + half));
         }
         Some(if self.is_exact() {
             Interval::exact(Decimal::new(self.mantissa(), self.scale()))
@@ -168,7 +225,10 @@ impl Cell {
         if !self.is_applicable() {
             return None;
         }
-        ScaledInterval::figure(self.mantissa(), self.scale(), self.is_exact())
+        match self.power() {
+            Some(power) => ScaledInterval::figure_in_power(self.mantissa(), power, self.is_exact()),
+            None => ScaledInterval::figure(self.mantissa(), self.scale(), self.is_exact()),
+        }
     }
 
     /// Whether the figure is an exact count rather than a rounded amount.
@@ -218,6 +278,9 @@ pub struct Table {
     delimiter: u8,
     row_index: OnceLock<LabelIndex>,
     column_index: OnceLock<LabelIndex>,
+    /// Per column, the power of ten one printed unit stands for (a declared `scale`: 3 for
+    /// thousands); empty when every column prints units.
+    powers: Vec<u32>,
 }
 
 impl Table {
@@ -249,6 +312,7 @@ impl Table {
             delimiter: b',',
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
+            powers: Vec::new(),
         }
     }
 
@@ -269,6 +333,12 @@ impl Table {
     pub fn with_delimiter(mut self, delimiter: u8) -> Self {
         self.delimiter = delimiter;
         self
+    }
+
+    /// The power of ten one printed unit of a column stands for: 3 for a column declared in
+    /// thousands, 0 for units.
+    pub fn column_power(&self, column: usize) -> u32 {
+        self.powers.get(column).copied().unwrap_or(0)
     }
 
     /// The flags printed after a cell's figure (`p` for `12.3p`), as declared in its format.
@@ -406,5 +476,43 @@ mod tests {
         let largest = Cell::from_parts(-MAX_MANTISSA, 0).unwrap();
         assert_eq!(largest.figure(), Some(Decimal::from(-MAX_MANTISSA)));
         assert_eq!(Cell::from_parts(MAX_MANTISSA + 1, 0), None);
+    }
+
+    #[test]
+    fn a_figure_in_thousands_stands_for_its_value_rounded_to_the_thousand() {
+        let scaled = |printed: &str, power: u32, exact: bool| {
+            let mut cell = Cell::value(Decimal::from_str(printed).unwrap(), exact).unwrap();
+            cell.scale_by(power);
+            let interval = cell.interval().unwrap();
+            assert!(cell.scaled_interval().is_some());
+            (
+                cell.figure().unwrap().to_string(),
+                interval.low().to_string(),
+                interval.high().to_string(),
+                cell.precision(),
+            )
+        };
+        let text = |s: &str| s.to_string();
+        assert_eq!(
+            scaled("8885", 3, false),
+            (text("8885000"), text("8884500"), text("8885500"), -3)
+        );
+        assert_eq!(
+            scaled("8885.3", 3, false),
+            (text("8885300"), text("8885250"), text("8885350"), -2)
+        );
+        assert_eq!(
+            scaled("8.8853", 3, false),
+            (text("8885.3"), text("8885.25"), text("8885.35"), 1)
+        );
+        assert_eq!(
+            scaled("-12", 6, true),
+            (text("-12000000"), text("-12000000"), text("-12000000"), -6)
+        );
+        let mut largest = Cell::from_parts(MAX_MANTISSA, 0).unwrap();
+        largest.scale_by(crate::format::MAX_POWER);
+        let value = Decimal::from(MAX_MANTISSA) * Decimal::from(1_000_000_000_000i64);
+        assert_eq!(largest.figure(), Some(value));
+        assert!(largest.interval().unwrap().contains(value));
     }
 }

@@ -318,6 +318,8 @@ pub fn parse_table(
         .with_delimiter(delimiter);
     let mut unreadable = errors;
     unreadable.extend(formatted::refuse_ambiguous(&mut table, &formats));
+    // After the figures are judged as printed (`608.182` reads two ways in thousands too).
+    formatted::apply_scales(&mut table, &formats);
     if more_errors > 0 {
         unreadable.push(TableError::MoreInFile {
             path: source.path().to_path_buf(),

@@ -255,3 +255,82 @@ fn declared_footnote_markers_are_left_out_of_label_names() {
     // Reports print the label as printed, marker and all.
     assert_eq!(rows, ["1988 (2)", "1988"]);
 }
+
+#[test]
+fn a_column_declared_in_thousands_is_checked_at_its_value_and_rounded_to_the_thousand() {
+    let run = fixture("scale", "json");
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // North passes inside ± 500, South is a near miss (480 above the printed 8 885 000) that
+    // the thousand's rounding explains, East is 500 beyond it; Rate (scale 1) stays 61.2.
+    assert_eq!(summary(&json), [2, 5, 9, 7, 2, 0]);
+    assert_eq!(
+        failed(&json),
+        [
+            (
+                "sum.east".to_string(),
+                "8885000".to_string(),
+                "500".to_string()
+            ),
+            (
+                "same.total".to_string(),
+                "8885000".to_string(),
+                "500".to_string()
+            )
+        ]
+    );
+    let finding = &findings(&json)[0];
+    assert_eq!(finding["cells"][0]["value"], "8,885", "shown as printed");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("printed 8,885 × 1000 = 8885000, but the parts add up to 8886000"),
+        "{finding}"
+    );
+    let human = fixture("scale", "human");
+    snapshot(
+        "formats__scale_human",
+        "crossfoot check on tests/fixtures/formats/scale (stdout)",
+        &human.stdout,
+    );
+}
+
+#[test]
+fn a_scale_that_is_not_a_power_of_ten_is_a_manifest_error_on_its_declaration() {
+    let fixture_data = super::root().join("tests/fixtures/formats/scale/data");
+    let manifest = std::fs::read_to_string(fixture_data.join("tables.toml")).unwrap();
+    for (scale, says) in [
+        ("1500", "1500 is not a power of ten"),
+        ("0", "0 is not a power of ten"),
+        ("10000000000000", "at most 10^12"),
+        ("\"thousands\"", "expected a power of ten"),
+        ("0.001", "expected a power of ten"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        for csv in ["SUM.csv", "DETAIL.csv"] {
+            std::fs::copy(fixture_data.join(csv), dir.path().join(csv)).unwrap();
+        }
+        let declared = format!("format = {{ scale = {scale} }}");
+        std::fs::write(
+            dir.path().join("tables.toml"),
+            manifest.replace("format = { scale = 1000 }", &declared),
+        )
+        .unwrap();
+        let run = check(&[
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--rules",
+            "tests/fixtures/formats/scale/rules",
+        ]);
+        assert_eq!(run.code, 2, "{scale}: {}", run.stderr);
+        for text in ["crossfoot::data::manifest", says, "tables.toml:12:"] {
+            assert!(
+                run.stderr.contains(text),
+                "{scale}: {text:?} in\n{}",
+                run.stderr
+            );
+        }
+    }
+}
