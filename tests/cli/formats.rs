@@ -334,3 +334,50 @@ fn a_scale_that_is_not_a_power_of_ten_is_a_manifest_error_on_its_declaration() {
         }
     }
 }
+
+/// Empty as zero per table or per column (#14 item 3): a declared `"" = "nil"` makes an empty
+/// cell an exact 0 for every rule that reads it; elsewhere an empty part skips the sum.
+#[test]
+fn an_empty_cell_declared_nil_per_table_or_column_counts_as_zero() {
+    let table = "Region,Jobs,Firms\nTotal,30,9\nNorth,30,\nSouth,,9\n";
+    let rules = "sum t.jobs \"Jobs add up\"\n  T[Total, Jobs] = T[North, Jobs] + T[South, Jobs]\n\n\
+                 sum t.firms \"Firms add up\"\n  T[Total, Firms] = T[North, Firms] + T[South, Firms]\n";
+    let declared = |format: &str| {
+        format!(
+            "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n{format}\n"
+        )
+    };
+    for (format, passed, skipped) in [
+        ("", 0, 2),
+        ("format = { symbols = { \"\" = \"nil\" } }", 2, 0),
+        (
+            "columns = { \"Jobs\" = { symbols = { \"\" = \"nil\" } } }",
+            1,
+            1,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (data, rule_dir) = (dir.path().join("data"), dir.path().join("rules"));
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::create_dir_all(&rule_dir).unwrap();
+        std::fs::write(data.join("T.csv"), table).unwrap();
+        std::fs::write(data.join("tables.toml"), declared(format)).unwrap();
+        std::fs::write(rule_dir.join("t.rules"), rules).unwrap();
+        let run = check(&[
+            "--data",
+            data.to_str().unwrap(),
+            "--rules",
+            rule_dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        let json = super::parse(&run.stdout);
+        let [_, _, checks, pass, failed, skip] = super::summary(&json);
+        assert_eq!(
+            (checks, pass, failed, skip),
+            (2, passed, 0, skipped),
+            "{format}"
+        );
+    }
+}
