@@ -190,7 +190,28 @@ pub struct Probe<'a> {
     fixed: Vec<(CellId, Cell)>,
 }
 
-impl Probe<'_> {
+impl<'a> Probe<'a> {
+    /// A probe that has spent nothing yet, with `figure_budget` figures to read.
+    fn new(
+        dataset: &'a Dataset,
+        program: &'a Program,
+        readers: &'a Readers,
+        figure_budget: usize,
+        complete: bool,
+    ) -> Self {
+        Probe {
+            dataset,
+            program,
+            readers,
+            spent: 0,
+            figures_read: 0,
+            figure_budget,
+            complete,
+            failing_as_printed: HashMap::new(),
+            fixed: Vec::new(),
+        }
+    }
+
     /// Whether a check that is no finding passes as printed: with a baseline or a cap on the
     /// findings, a check may fail without being one, and it is no confirmation, nor broken by
     /// a change.
@@ -409,17 +430,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
                     ..Blame::default()
                 };
             }
-            let mut probe = Probe {
-                dataset,
-                program,
-                readers: &readers,
-                spent: 0,
-                figures_read: 0,
-                figure_budget,
-                complete,
-                failing_as_printed: HashMap::new(),
-                fixed: Vec::new(),
-            };
+            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete);
             let context = Group {
                 findings,
                 members: &group,
@@ -441,17 +452,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         .par_iter_mut()
         .filter(|b| !b.exact && !b.too_wide)
         .for_each(|blame| {
-            let mut probe = Probe {
-                dataset,
-                program,
-                readers: &readers,
-                spent: 0,
-                figures_read: 0,
-                figure_budget,
-                complete,
-                failing_as_printed: HashMap::new(),
-                fixed: Vec::new(),
-            };
+            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete);
             let context = Group {
                 findings,
                 members: &blame.findings,
