@@ -234,6 +234,19 @@ impl Report<'_> {
     /// A suspect's proposal as the draft should print it: a figure a shift moves back as its
     /// neighbour prints it (`9 870` into a cell that printed `24.2`), any other as the cell
     /// would print it.
+    /// One figure of a several-figure answer: `T [r, c] prints 24.2 → 9 870` and `note`.
+    fn change_line(&self, suspect: &crate::blame::Suspect, note: &str) -> String {
+        let printed = self.cell(suspect.cell).map_or_else(
+            || suspect.printed.to_string(),
+            |view| view.value.to_string(),
+        );
+        format!(
+            "{} prints {printed} → {}{note}",
+            self.cell_name(suspect.cell),
+            self.proposal_text(suspect)
+        )
+    }
+
     pub fn proposal_text(&self, suspect: &crate::blame::Suspect) -> String {
         suspect
             .moved_from
@@ -430,19 +443,12 @@ impl Report<'_> {
                 .answer()
                 .iter()
                 .map(|s| {
-                    let printed = self
-                        .cell(s.cell)
-                        .map_or_else(|| s.printed.to_string(), |view| view.value.to_string());
                     let solved = if lost == Some(s.cell) {
                         " (its own figure, pushed out by the shift, solved for from the checks)"
                     } else {
                         ""
                     };
-                    format!(
-                        "{} prints {printed} → {}{solved}",
-                        self.cell_name(s.cell),
-                        self.proposal_text(s)
-                    )
+                    self.change_line(s, solved)
                 })
                 .collect();
             return format!(
@@ -458,17 +464,10 @@ impl Report<'_> {
                 .answer()
                 .iter()
                 .map(|s| {
-                    let printed = self
-                        .cell(s.cell)
-                        .map_or_else(|| s.printed.to_string(), |view| view.value.to_string());
                     let slip = s
                         .slip
                         .map_or(String::new(), |slip| format!(" ({})", slip.describe()));
-                    format!(
-                        "{} prints {printed} → {}{slip}",
-                        self.cell_name(s.cell),
-                        self.proposal_text(s)
-                    )
+                    self.change_line(s, &slip)
                 })
                 .collect();
             return format!(
