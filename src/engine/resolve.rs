@@ -145,7 +145,11 @@ pub fn lookup_diagnostic(
                     candidates.len()
                 )
             } else {
-                "add the outer label to the path, e.g. `group/合计`".to_string()
+                // An example from the table itself, not from another data set's labels.
+                match candidates.first() {
+                    Some(path) => format!("add the outer label to the path, e.g. `{path}`"),
+                    None => "add the outer label to the path".to_string(),
+                }
             };
             // Where the table prints them; the text's figures are shown by their anchors.
             let printed = (!table.meta.anchored).then(|| crate::lang::error::PrintedAt {

@@ -381,3 +381,42 @@ fn an_empty_cell_declared_nil_per_table_or_column_counts_as_zero() {
         );
     }
 }
+
+/// A label the table prints under two groups is ambiguous; the help's example is one of the
+/// table's own paths, not a label of the bundled book (`group/合计`).
+#[test]
+fn an_ambiguous_label_is_helped_with_a_path_of_the_table_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, rules) = (dir.path().join("data"), dir.path().join("rules"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(
+        data.join("T.csv"),
+        "Sex,Age,Persons\nMen,Young,1\n,Old,2\n,Total,3\nWomen,Young,4\n,Old,5\n,Total,9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("tables.toml"),
+        "totals = [\"Total\"]\n[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("t.rules"),
+        "equal t.total \"The total is printed\"\n  T[Total, Persons] = T[Men/Old, Persons] + 1\n",
+    )
+    .unwrap();
+    let run = check(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("add the outer label to the path, e.g. `Men/Total`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("合计"), "{}", run.stderr);
+}
