@@ -339,14 +339,9 @@ fn a_scale_that_is_not_a_power_of_ten_is_a_manifest_error_on_its_declaration() {
 /// cell an exact 0 for every rule that reads it; elsewhere an empty part skips the sum.
 #[test]
 fn an_empty_cell_declared_nil_per_table_or_column_counts_as_zero() {
-    let table = "Region,Jobs,Firms\nTotal,30,9\nNorth,30,\nSouth,,9\n";
+    let table = b"Region,Jobs,Firms\nTotal,30,9\nNorth,30,\nSouth,,9\n";
     let rules = "sum t.jobs \"Jobs add up\"\n  T[Total, Jobs] = T[North, Jobs] + T[South, Jobs]\n\n\
                  sum t.firms \"Firms add up\"\n  T[Total, Firms] = T[North, Firms] + T[South, Firms]\n";
-    let declared = |format: &str| {
-        format!(
-            "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n{format}\n"
-        )
-    };
     for (format, passed, skipped) in [
         ("", 0, 2),
         ("format = { symbols = { \"\" = \"nil\" } }", 2, 0),
@@ -356,21 +351,12 @@ fn an_empty_cell_declared_nil_per_table_or_column_counts_as_zero() {
             1,
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let (data, rule_dir) = (dir.path().join("data"), dir.path().join("rules"));
-        std::fs::create_dir_all(&data).unwrap();
-        std::fs::create_dir_all(&rule_dir).unwrap();
-        std::fs::write(data.join("T.csv"), table).unwrap();
-        std::fs::write(data.join("tables.toml"), declared(format)).unwrap();
-        std::fs::write(rule_dir.join("t.rules"), rules).unwrap();
-        let run = check(&[
-            "--data",
-            data.to_str().unwrap(),
-            "--rules",
-            rule_dir.to_str().unwrap(),
-            "--format",
-            "json",
-        ]);
+        let dir = super::scratch(table, rules);
+        let manifest = format!(
+            "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n{format}\n"
+        );
+        std::fs::write(dir.path().join("data/tables.toml"), manifest).unwrap();
+        let run = super::check_scratch(&dir);
         assert_eq!(run.code, 0, "{format}: {}", run.stderr);
         let json = super::parse(&run.stdout);
         let [_, _, checks, pass, failed, skip] = super::summary(&json);
@@ -386,31 +372,16 @@ fn an_empty_cell_declared_nil_per_table_or_column_counts_as_zero() {
 /// table's own paths, not a label of the bundled book (`group/合计`).
 #[test]
 fn an_ambiguous_label_is_helped_with_a_path_of_the_table_itself() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, rules) = (dir.path().join("data"), dir.path().join("rules"));
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::create_dir_all(&rules).unwrap();
+    let dir = super::scratch(
+        b"Sex,Age,Persons\nMen,Young,1\n,Old,2\n,Total,3\nWomen,Young,4\n,Old,5\n,Total,9\n",
+        "equal t.total \"The total is printed\"\n  T[Total, Persons] = T[Men/Old, Persons] + 1\n",
+    );
     std::fs::write(
-        data.join("T.csv"),
-        "Sex,Age,Persons\nMen,Young,1\n,Old,2\n,Total,3\nWomen,Young,4\n,Old,5\n,Total,9\n",
-    )
-    .unwrap();
-    std::fs::write(
-        data.join("tables.toml"),
+        dir.path().join("data/tables.toml"),
         "totals = [\"Total\"]\n[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 2\n",
     )
     .unwrap();
-    std::fs::write(
-        rules.join("t.rules"),
-        "equal t.total \"The total is printed\"\n  T[Total, Persons] = T[Men/Old, Persons] + 1\n",
-    )
-    .unwrap();
-    let run = check(&[
-        "--data",
-        data.to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-    ]);
+    let run = super::check_scratch(&dir);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
