@@ -170,11 +170,27 @@ impl Group<'_> {
         value: Decimal,
     ) -> Suspect {
         let (proposed, slip) = proposal(printed, value, (value, value), false);
+        Suspect {
+            proposed,
+            slip: slip.or_else(|| copied(self.dataset, cell, printed)),
+            ..self.point_suspect(probe, cell, printed, value)
+        }
+    }
+
+    /// `cell`, printed `printed`, read as exactly `value` in an answer of several figures
+    /// (a pair, a shift): weighed, with the findings it repairs; no slip named yet.
+    pub(super) fn point_suspect(
+        &self,
+        probe: &mut Probe<'_>,
+        cell: CellId,
+        printed: Decimal,
+        value: Decimal,
+    ) -> Suspect {
         let (confirmed_by, weight) = self.weigh(probe, cell);
         Suspect {
             cell,
             printed,
-            proposed,
+            proposed: value,
             low: value,
             high: value,
             open_below: false,
@@ -183,7 +199,7 @@ impl Group<'_> {
             confirmed_by,
             weight,
             breaks: 0,
-            slip: slip.or_else(|| copied(self.dataset, cell, printed)),
+            slip: None,
             moved_from: None,
         }
     }

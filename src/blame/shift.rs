@@ -435,23 +435,10 @@ impl Group<'_> {
         };
         let suspects = changes
             .into_iter()
-            .map(|(cell, printed, value)| {
-                let (confirmed_by, weight) = self.weigh(probe, cell);
-                Suspect {
-                    cell,
-                    printed,
-                    proposed: value,
-                    low: value,
-                    high: value,
-                    open_below: false,
-                    open_above: false,
-                    repairs: self.repaired_by(cell),
-                    confirmed_by,
-                    weight,
-                    breaks: 0,
-                    slip: Some(candidate.slip),
-                    moved_from: moved_from(cell),
-                }
+            .map(|(cell, printed, value)| Suspect {
+                slip: Some(candidate.slip),
+                moved_from: moved_from(cell),
+                ..self.point_suspect(probe, cell, printed, value)
             })
             .collect();
         let shifted = Shifted {
