@@ -140,7 +140,14 @@ fn measure(reviewed: &Checked, proposed: &Checked) -> Measured {
         let Some(&published) = finding.cells.first() else {
             continue;
         };
-        if in_text {
+        // A plausibility edit's finding says a figure is unusual, not that two figures
+        // disagree: no rule infer proposes could find it, and `check` does not fail on it.
+        let soft = reviewed
+            .program
+            .rules
+            .get(finding.rule)
+            .is_some_and(|rule| rule.severity.is_soft());
+        if in_text || soft {
             continue;
         }
         let found = proposed

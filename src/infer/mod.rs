@@ -4,7 +4,8 @@
 //! `占比` column that is part / total, a `增长` column against two years' columns, a `排名`
 //! column that follows a value column, the same column printed in two tables. Each file of this
 //! room proposes one kind of rule from the labels ([`totals`], [`shares`], [`growth`],
-//! [`ratios`], [`ranks`], [`identities`]); every proposal is then written in the rules language
+//! [`ratios`], [`ranks`], [`identities`]) or, for sums no label states, from the figures
+//! ([`unlabelled`]); every proposal is then written in the rules language
 //! and checked by the engine itself, with the same rounding intervals as `check`, so a rule is
 //! kept only where the figures support it:
 //!
@@ -27,6 +28,7 @@ mod ranks;
 mod ratios;
 mod shares;
 mod totals;
+mod unlabelled;
 mod write;
 
 use crate::engine::program::CellId;
@@ -148,6 +150,7 @@ pub fn infer(dataset: &Dataset, selected: &[String]) -> Inferred {
         candidates.extend(growth::candidates(dataset, table));
         candidates.extend(ratios::candidates(dataset, table));
         candidates.extend(ranks::candidates(dataset, table));
+        candidates.extend(unlabelled::candidates(dataset, table));
     }
     candidates.extend(identities::candidates(dataset, &chosen));
     candidates.extend(ratios::across_tables(dataset, &chosen));

@@ -5,6 +5,7 @@
 use crate::engine::resolve::{Axis, Key, lookup};
 use crate::lang::lexer::is_word;
 use crate::table::Table;
+use crate::table::label::Label;
 
 /// A label as a segment of a path: as printed when it reads as one word of the language,
 /// in double quotes otherwise. `None` for a label no rule can write (it holds a `"`).
@@ -26,21 +27,47 @@ pub fn segment(key: &str) -> Option<String> {
 /// label alone, then its last two, … then every label; `None` when no path does.
 pub fn path(table: &Table, axis: Axis, index: usize) -> Option<String> {
     let labels = axis.paths(table).get(index)?;
-    let keys: Vec<String> = labels
+    let named: Vec<(String, String)> = labels
         .labels()
         .iter()
-        .map(|label| label.key().into_owned())
-        .filter(|key| !key.is_empty())
+        .map(|label| (label.key().into_owned(), written(label)))
+        .filter(|(key, _)| !key.is_empty())
         .collect();
-    (1..=keys.len()).find_map(|take| {
-        let tail = keys.get(keys.len() - take..)?;
-        let lookup_keys: Vec<Key> = tail.iter().map(|k| Key::label(k)).collect();
+    (1..=named.len()).find_map(|take| {
+        let tail = named.get(named.len() - take..)?;
+        let lookup_keys: Vec<Key> = tail.iter().map(|(k, _)| Key::label(k)).collect();
         if lookup(table, axis, &lookup_keys).ok()? != index {
             return None;
         }
-        let segments: Option<Vec<String>> = tail.iter().map(|k| segment(k)).collect();
+        let segments: Option<Vec<String>> = tail.iter().map(|(_, w)| segment(w)).collect();
         Some(segments?.join("/"))
     })
+}
+
+/// A label as a rule writes it: its name with the spaces between Latin words kept
+/// (`Civilian labor force`), which a rule's lookup ignores as it ignores every space; spaces
+/// elsewhere are line breaks of the printed layout (`单项合同平均 成交额`) and are left out.
+fn written(label: &Label) -> String {
+    let name = label.name();
+    let between_words = name.split_whitespace().count() > 1
+        && name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .all(|pair| match pair {
+                [left, right] => {
+                    left.ends_with(|c: char| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
+                        && right.starts_with(|c: char| {
+                            c.is_ascii_alphanumeric() || c.is_ascii_punctuation()
+                        })
+                }
+                _ => false,
+            });
+    if between_words {
+        name.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        label.key().into_owned()
+    }
 }
 
 /// The label a row (or column) is known by in words: its path as printed, units left out.
@@ -51,8 +78,8 @@ pub fn words(table: &Table, axis: Axis, index: usize) -> String {
             labels
                 .labels()
                 .iter()
-                .map(|label| label.key().into_owned())
-                .filter(|key| !key.is_empty())
+                .filter(|label| !label.key().is_empty())
+                .map(written)
                 .collect::<Vec<_>>()
                 .join("/")
         })
@@ -61,6 +88,15 @@ pub fn words(table: &Table, axis: Axis, index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spaces_between_latin_words_are_written_and_layout_spaces_are_not() {
+        let written_as = |text: &str| written(&Label::new(text, Default::default()));
+        assert_eq!(written_as("Civilian  labor force"), "Civilian labor force");
+        assert_eq!(written_as("单项合同平均 成交额"), "单项合同平均成交额");
+        assert_eq!(written_as("合同数 / 项"), "合同数");
+        assert_eq!(written_as("Total"), "Total");
+    }
 
     #[test]
     fn labels_that_are_not_one_word_are_quoted() {

@@ -58,7 +58,9 @@ pub(super) fn readings(table: &Table, axis: Axis, total: usize) -> Vec<Reading> 
     let total_keys = keys(&total_path);
     let top_level = total_keys.len() == 1;
     let is_part = |index: usize, candidate: &LabelPath| {
-        if index == total || candidate.is_of_which() {
+        // A percentage or a rank beside the parts (BLS's `Employed/Percent of population`
+        // beside `Employed/Agriculture`) is no part of the total.
+        if index == total || candidate.is_of_which() || !is_additive(table, candidate) {
             return false;
         }
         let candidate_keys = keys(candidate);

@@ -178,3 +178,57 @@ fn percentages_declared_in_the_manifest_are_shares_to_infer_not_figures_that_add
         run.stdout
     );
 }
+
+#[test]
+fn a_percentage_beside_the_parts_of_a_declared_total_is_no_part_of_it() {
+    // BLS prints `Employed/Total`, `Employed/Percent of population`, `Employed/Agriculture`,
+    // `Employed/Nonagricultural industries`: the total was read as the sum of the other three,
+    // percentage included, and so never proposed.
+    let run = crossfoot(&["infer", "--data", "data/examples/bls/data"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "LF[row, \"Employed\"/\"Total\"] = sum(LF[row, [\"Agriculture\", \"Nonagricultural industries\"]])"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn sums_no_label_states_are_found_in_the_figures() {
+    // BLS: the population is the labor force and those not in it; ABS: hours in all jobs are
+    // the market's and the non-market's; Eurostat: EA19 is EA18 and Lithuania. No `Total`
+    // label says so.
+    for (office, expected) in [
+        (
+            "bls",
+            "LF[row, \"Civilian noninstitutional population\"] = LF[row, \"Civilian labor force\"/\"Total\"] + LF[row, \"Not in labor force\"]",
+        ),
+        ("eurostat", "POP[\"JAN,EA19\", {col}] = "),
+        ("abs", "(no label says so: the figures add up)"),
+    ] {
+        let data = format!("data/examples/{office}/data");
+        let run = crossfoot(&["infer", "--data", &data]);
+        assert_eq!(run.code, 0, "{office}: {}", run.stderr);
+        let expected = expected.replace("{col}", "col");
+        assert!(run.stdout.contains(&expected), "{office}:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_sum_is_not_proposed_from_a_few_small_figures_that_happen_to_add_up() {
+    // 甲 + 乙 = 丙 in every column, but in figures of one digit: a coincidence is too likely
+    // to make a rule of it.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(
+        data.join("T.csv"),
+        "name,a,b,c,d\n甲,1,2,3,1\n乙,2,1,4,3\n丙,3,3,7,4\n丁,5,9,2,8\n",
+    )
+    .unwrap();
+    let run = crossfoot(&["infer", "--data", data.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("sum T."), "{}", run.stdout);
+}
