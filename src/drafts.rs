@@ -201,7 +201,7 @@ pub struct Blamed {
     pub original: bool,
 }
 
-/// The figures a harness may edit: those some decided check reads (the run on the unedited
+/// The figures a harness may edit: those some decided check of a hard rule reads (the run on the unedited
 /// book, with coverage), whose printed text is written in digits, sampled systematically:
 /// every `text_stride`-th figure of the text and every `table_stride`-th table cell, in
 /// reading order (1 takes them all).
@@ -214,7 +214,8 @@ pub fn targets(
     let Some(coverage) = &checked.outcome.coverage else {
         return Vec::new();
     };
-    let pinned = pinned_cells(checked);
+    let pinned = cells_read(checked, true);
+    let confirmed = cells_read(checked, false);
     let mut targets = Vec::new();
     for entry in &coverage.tables {
         let Some(table) = checked.dataset.tables.get(entry.table) else {
@@ -242,7 +243,7 @@ pub fn targets(
                     column,
                 };
                 let applicable = table.cell(row, column).is_some_and(|c| c.is_applicable());
-                if !applicable || unconfirmed.contains(&cell) {
+                if !applicable || unconfirmed.contains(&cell) || !confirmed.contains(&cell) {
                     continue;
                 }
                 taken += 1;
@@ -279,8 +280,10 @@ pub fn targets(
     targets
 }
 
-/// The cells an equality names: a comparison by `=`, a total and its parts, a numbering.
-fn pinned_cells(checked: &Checked) -> std::collections::HashSet<CellId> {
+/// The cells the checks of hard rules read — only those of equalities (a comparison by `=`, a
+/// total and its parts, a numbering) where `equalities_only`. A plausibility (soft) edit
+/// confirms no figure: its finding never fails the run, so a cell only it reads is no target.
+fn cells_read(checked: &Checked, equalities_only: bool) -> std::collections::HashSet<CellId> {
     use crate::engine::program::Work;
     use crate::lang::ast::CompareOp;
     let mut pinned = std::collections::HashSet::new();
@@ -290,7 +293,7 @@ fn pinned_cells(checked: &Checked) -> std::collections::HashSet<CellId> {
             Work::Sums(_) | Work::Places(_) => true,
             Work::Ranks(_) | Work::Distinct(_) | Work::Unchecked(_) | Work::Condition(_) => false,
         };
-        if equality {
+        if (equality || !equalities_only) && !rule.severity.is_soft() {
             for check in 0..rule.work.check_count() {
                 pinned.extend(crate::engine::check_cells(
                     &checked.dataset,

@@ -176,6 +176,28 @@ fn the_draft_edit_harness_on_a_sample_flags_edits_on_the_edited_figure() {
     );
 }
 
+/// A plausibility edit confirms no figure (its finding never fails the run), so a cell only
+/// such edits read is no target of the harness: 附表 8's averages by type of 2012–2018 came
+/// into the sample with `rules/plausibility.rules` and counted as misses on every edit.
+#[test]
+fn the_harness_edits_only_cells_a_hard_rule_reads() {
+    use crossfoot::drafts::targets;
+    let (data, rules) = (root().join("data/2022"), root().join("rules"));
+    let mut loaded = crossfoot::run::load_with(&data, &rules, &Default::default());
+    loaded.leave_out_contradictions();
+    let book = loaded.check(true, &|_| {});
+    let every = targets(&book, &data, 1, 1);
+    let a8: Vec<&str> = every
+        .iter()
+        .filter(|t| t.table == "A8")
+        .map(|t| t.printed.as_str())
+        .collect();
+    // 2012's 技术开发 average, read only by the soft range of an average's growth.
+    assert!(!a8.contains(&"175.5"), "{a8:?}");
+    // The overall averages, which 附表 1's amounts and counts pin, stay.
+    assert!(a8.contains(&"228.1") && a8.contains(&"556.2"), "{a8:?}");
+}
+
 /// Regression: the draft-edit harness found that editing 218 786 (part 1's contracts with
 /// intellectual property; part 2 prints the figure again) made `check` call the two claims
 /// contradictory rules and leave both out. Two printings of one figure of the text that differ
