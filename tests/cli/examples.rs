@@ -113,6 +113,79 @@ fn abs_time_series_workbook_skips_its_metadata_rows_and_names_quarters_by_their_
 }
 
 #[test]
+fn ine_flat_export_reads_dot_thousands_comma_decimals_and_quoted_empty_rates() {
+    let run = example("ine", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // Per adjustment (2) and quarter (122): GDP, services, taxes, manufacturing (976); per
+    // adjustment and series (32): 121 quarterly and 118 annual rates (7 648). The 160 `""`
+    // rates (no earlier quarter) are no check's.
+    assert_eq!(summary(&json), [1, 6, 8624, 8624, 0, 0]);
+    snapshot_human("ine", 0);
+}
+
+/// The INE table with one printed figure changed, in a scratch copy.
+fn ine_with(printed: &str, misprint: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("data/examples/ine/data");
+    for file in ["67821.csv", "tables.toml"] {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text.matches(printed).count(),
+            usize::from(file == "67821.csv")
+        );
+        std::fs::write(dir.path().join(file), text.replacen(printed, misprint, 1)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn ine_a_quarter_misprinted_by_two_million_fails_its_rates_at_the_printed_cells() {
+    // Line 2: unadjusted GDP, 2025T2, 423.107 (million euros). 423.109 stays within the sum's
+    // rounding (six figures each ± 0.5) but not within the two rates printed to 4 decimals.
+    let dir = ine_with(";2025T2;423.107\r\n", ";2025T2;423.109\r\n");
+    let run = check(&[
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        "data/examples/ine/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 6, 8624, 8622, 2, 0]);
+    let published: Vec<(String, String)> = failed(&json);
+    assert_eq!(
+        published,
+        [
+            ("CN.quarterly".to_string(), "6,7037".to_string()),
+            ("CN.annual".to_string(), "5,3766".to_string())
+        ]
+    );
+    // Every cell's span is its printing in the file (a `\r\n` file with `""` cells).
+    let text = std::fs::read_to_string(dir.path().join("67821.csv")).unwrap();
+    for cell in findings(&json)
+        .iter()
+        .flat_map(|f| f["cells"].as_array().unwrap())
+    {
+        let offset = cell["span"]["offset"].as_u64().unwrap() as usize;
+        let length = cell["span"]["length"].as_u64().unwrap() as usize;
+        assert_eq!(
+            &text[offset..offset + length],
+            cell["value"].as_str().unwrap()
+        );
+    }
+    let misprint = &findings(&json)[0]["cells"][1];
+    assert_eq!(
+        (misprint["value"].as_str(), misprint["line"].as_u64()),
+        (Some("423.109"), Some(2))
+    );
+}
+
+#[test]
 fn a_date_cell_labels_its_row_as_an_iso_date_not_a_serial_number() {
     let rules = tempfile::tempdir().unwrap();
     std::fs::write(
