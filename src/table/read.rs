@@ -315,7 +315,8 @@ pub fn parse_table(
     };
     let mut table = Table::new(meta, source.clone(), grid)
         .with_flags(flags)
-        .with_delimiter(delimiter);
+        .with_delimiter(delimiter)
+        .with_formats(formats.iter().map(|&format| format.clone()).collect());
     let mut unreadable = errors;
     unreadable.extend(formatted::refuse_ambiguous(&mut table, &formats));
     // After the figures are judged as printed (`608.182` reads two ways in thousands too).

@@ -183,6 +183,31 @@ fn ine_a_quarter_misprinted_by_two_million_fails_its_rates_at_the_printed_cells(
         (misprint["value"].as_str(), misprint["line"].as_u64()),
         (Some("423.109"), Some(2))
     );
+    // Blame proposes the level INE printed, in INE's printing; the machine fields stay plain.
+    let suspect = &findings(&json)[0]["blame"]["suspects"][0];
+    assert_eq!(suspect["value"], "423.109");
+    assert_eq!(suspect["proposed"], "423107");
+    assert_eq!(suspect["proposed_text"], "423.107");
+}
+
+#[test]
+fn blame_proposes_a_figure_as_its_table_prints_figures_and_keeps_machine_fields_plain() {
+    let run = example("bls", "json");
+    let json = parse(&run.stdout);
+    let suspect = &findings(&json)[0]["blame"]["suspects"][0];
+    assert_eq!(suspect["value"], "2,276");
+    assert_eq!(suspect["proposed_text"], "2,278");
+    assert_eq!(suspect["printed"], "2276");
+    assert_eq!(suspect["proposed"], "2278");
+    assert_eq!(suspect["proposed_range"]["low"], "2277");
+    let human = example("bls", "human").stdout;
+    assert!(human.contains("likely wrong (→ 2,278): 2,276"), "{human}");
+    assert!(
+        human.contains("prints 2,276; 2,278 (any of 2,277 to 2,279)"),
+        "{human}"
+    );
+    let markdown = example("bls", "markdown").stdout;
+    assert!(markdown.contains("likely wrong (→ 2,278)"), "{markdown}");
 }
 
 #[test]
