@@ -211,6 +211,45 @@ fn blame_proposes_a_figure_as_its_table_prints_figures_and_keeps_machine_fields_
 }
 
 #[test]
+fn eu_retail_tables_read_dots_and_n_a_as_not_available_and_total_what_is_printed() {
+    let run = example("eu-retail", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // 14 growths (Greece and Ireland `n.a.`, Italy's 1991 `..`: skipped) and 4 EU totals, each
+    // the sum of the states that print a figure (`empty = ignore`).
+    assert_eq!(summary(&json), [2, 2, 18, 15, 0, 3]);
+    assert_eq!(json["summary"]["skipped_not_available"], 3);
+    snapshot_human("eu-retail", 0);
+}
+
+#[test]
+fn eu_retail_a_total_off_by_one_fails_as_its_figures_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("data/examples/eu-retail/data");
+    for file in ["table-6-7.csv", "table-6-8.csv", "tables.toml"] {
+        let text = std::fs::read_to_string(data.join(file)).unwrap();
+        let text = text.replacen("EU Total,2496,", "EU Total,2497,", 1);
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let run = check(&[
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        "data/examples/eu-retail/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 18, 14, 1, 3]);
+    assert_eq!(
+        failed(&json),
+        [("F.eu_total".to_string(), "2497".to_string())]
+    );
+}
+
+#[test]
 fn a_date_cell_labels_its_row_as_an_iso_date_not_a_serial_number() {
     let rules = tempfile::tempdir().unwrap();
     std::fs::write(
