@@ -16,6 +16,7 @@
 
 pub mod ambiguity;
 pub mod figure;
+pub mod print;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;

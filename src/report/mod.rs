@@ -223,11 +223,15 @@ impl Report<'_> {
 }
 
 impl Report<'_> {
-    /// `value` as the cell would print it (`37 294.3`, `25.6%`); the bare value where the
-    /// cell's printing shows no style to follow.
+    /// `value` as the cell would print it: in its column's declared format (`8,884`,
+    /// `423.107`, `(1,234)`), else in the style of its printing (`37 294.3`, `25.6%`); the bare
+    /// value where neither shows a style to follow.
     pub fn printing(&self, id: CellId, value: rust_decimal::Decimal) -> String {
         self.cell(id)
-            .and_then(|view| crate::number::print_like(&view.value, value))
+            .and_then(|view| match view.table.declared_format(id.column) {
+                Some(format) => crate::format::print::print_declared(format, &view.value, value),
+                None => crate::number::print_like(&view.value, value),
+            })
             .unwrap_or_else(|| value.to_string())
     }
 

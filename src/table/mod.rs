@@ -281,6 +281,9 @@ pub struct Table {
     /// Per column, the power of ten one printed unit stands for (a declared `scale`: 3 for
     /// thousands); empty when every column prints units.
     powers: Vec<u32>,
+    /// Per column, the number format `tables.toml` declares for it; empty where none is declared
+    /// (the book's own format, a workbook's cells).
+    formats: Vec<crate::format::ColumnFormat>,
 }
 
 impl Table {
@@ -313,6 +316,7 @@ impl Table {
             row_index: OnceLock::new(),
             column_index: OnceLock::new(),
             powers: Vec::new(),
+            formats: Vec::new(),
         }
     }
 
@@ -327,6 +331,18 @@ impl Table {
         flags.sort_unstable_by_key(|(index, _)| *index);
         self.flags = flags;
         self
+    }
+
+    /// The table with the number format declared for each of its columns, in column order.
+    pub fn with_formats(mut self, formats: Vec<crate::format::ColumnFormat>) -> Self {
+        self.formats = formats;
+        self
+    }
+
+    /// The number format declared for a column, where one is declared other than the book's:
+    /// reports print a proposed figure in it.
+    pub fn declared_format(&self, column: usize) -> Option<&crate::format::ColumnFormat> {
+        self.formats.get(column).filter(|format| !format.legacy)
     }
 
     /// The table with its file's field separator, when not a comma.

@@ -315,7 +315,8 @@ pub fn parse_table(
     };
     let mut table = Table::new(meta, source.clone(), grid)
         .with_flags(flags)
-        .with_delimiter(delimiter);
+        .with_delimiter(delimiter)
+        .with_formats(formats.iter().map(|&format| format.clone()).collect());
     let mut unreadable = errors;
     unreadable.extend(formatted::refuse_ambiguous(&mut table, &formats));
     // After the figures are judged as printed (`608.182` reads two ways in thousands too).
@@ -703,7 +704,9 @@ fn column_paths(headers: &[Record], label_columns: usize, width: usize) -> Vec<L
 }
 
 /// Row paths from the label columns (given row after row). A blank outer label continues the
-/// one above it when an inner label is present (the members of a group). Without label
+/// one above it when an inner label is present (the members of a group) and the labels outside
+/// it are the row above's: under another outer label the one above belongs to another group (a
+/// flat export's blank second level is the first level's aggregate itself). Without label
 /// columns, rows are numbered.
 fn row_paths(labels: Vec<Option<Label>>, label_columns: usize, rows: usize) -> Vec<LabelPath> {
     if label_columns == 0 {
@@ -729,6 +732,7 @@ fn row_paths(labels: Vec<Option<Label>>, label_columns: usize, rows: usize) -> V
             let inner_present = current.iter().skip(level + 1).any(Option::is_some);
             if current.get(level).is_some_and(Option::is_none)
                 && inner_present
+                && same_labels(current.get(..level), previous.get(..level))
                 && let (Some(slot), Some(above)) = (current.get_mut(level), previous.get(level))
             {
                 slot.clone_from(above);
@@ -740,6 +744,17 @@ fn row_paths(labels: Vec<Option<Label>>, label_columns: usize, rows: usize) -> V
         paths.push(LabelPath::new(current.into_iter().flatten()));
     }
     paths
+}
+
+/// Whether two rows print the same labels (by text: their places in the file differ).
+fn same_labels(row: Option<&[Option<Label>]>, above: Option<&[Option<Label>]>) -> bool {
+    fn text(label: &Option<Label>) -> Option<&str> {
+        label.as_ref().map(Label::text)
+    }
+    match (row, above) {
+        (Some(row), Some(above)) => row.iter().map(text).eq(above.iter().map(text)),
+        _ => false,
+    }
 }
 
 fn parse_records(source: &SharedSource, delimiter: u8) -> Result<Vec<Record>, TableError> {
@@ -770,6 +785,7 @@ fn parse_records(source: &SharedSource, delimiter: u8) -> Result<Vec<Record>, Ta
             .try_into()
             .unwrap_or(0);
         let (spans, end) = field_spans(text.as_bytes(), start, record.len(), delimiter);
+        let start = spans.first().map_or(start, |span| span.offset);
         if let Some(open) = spans.iter().find(|&&span| !well_quoted(source.slice(span))) {
             return Err(TableError::MalformedCsv {
                 source_code: named(source),
@@ -796,13 +812,18 @@ fn well_quoted(field: &str) -> bool {
 }
 
 /// Byte spans of `count` fields of a record starting at `start`, and where the record ends.
-/// A quoted field's span covers its quotes.
+/// A quoted field's span covers its quotes. The CSV reader may place a record at the line break
+/// that ends the one before (after `\r` of `\r\n`); a record never begins with a line break, so
+/// its first field starts after them.
 pub fn field_spans(bytes: &[u8], start: usize, count: usize, delimiter: u8) -> (Vec<Span>, usize) {
     let mut position = if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         start
     };
+    while matches!(bytes.get(position), Some(b'\r' | b'\n')) {
+        position += 1;
+    }
     let mut spans = Vec::with_capacity(count);
     for _ in 0..count {
         let field_start = position;
@@ -918,6 +939,37 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_inner_label_continues_only_within_the_same_outer_labels() {
+        // An office's flat export (INE 67821) prints every row's labels; a blank second level
+        // is the aggregate itself, not the member printed above it under another aggregate.
+        let t = table(
+            "Tipo;Nivel 1;Nivel 2;Medida;v\n\
+             A;Industria;;Dato base;1\n\
+             A;Industria;Manufactura;Dato base;2\n\
+             A;Construcción;;Dato base;3\n\
+             B;Industria;;Dato base;4\n\
+             ;Servicios;Comercio;Dato base;5\n\
+             ;;Comercio;Variación;6\n"
+                .replace(';', ",")
+                .as_str(),
+            1,
+            4,
+        );
+        let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            rows,
+            [
+                "A/Industria/Dato base",
+                "A/Industria/Manufactura/Dato base",
+                "A/Construcción/Dato base",
+                "B/Industria/Dato base",
+                "B/Servicios/Comercio/Dato base",
+                "B/Servicios/Comercio/Variación",
+            ]
+        );
+    }
+
+    #[test]
     fn text_columns_become_row_labels_and_continue_down() {
         let source = Arc::new(SourceFile::new(
             "t.csv",
@@ -945,6 +997,19 @@ mod tests {
         let cell = t.cell(0, 0).unwrap();
         assert_eq!(cell.figure().unwrap().to_string(), "1234.5");
         assert_eq!(t.source().slice(t.cell_span(0, 0).unwrap()), "\"1 234.5\"");
+    }
+
+    #[test]
+    fn cells_of_a_quoted_file_with_windows_line_ends_keep_their_spans() {
+        // INE writes `\r\n` and quotes its empty cells (`""`): the CSV reader places each
+        // record after the first at the line break that ends the one before.
+        let t = table("\u{feff}k,v\r\nt,1.5\r\nz,\"\"\r\ny,\"3\"\r\n", 1, 1);
+        let spans: Vec<&str> = (0..3)
+            .map(|row| t.source().slice(t.cell_span(row, 0).unwrap()))
+            .collect();
+        assert_eq!(spans, ["1.5", "\"\"", "\"3\""]);
+        let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
+        assert_eq!(rows, ["t", "z", "y"]);
     }
 
     #[test]

@@ -113,6 +113,143 @@ fn abs_time_series_workbook_skips_its_metadata_rows_and_names_quarters_by_their_
 }
 
 #[test]
+fn ine_flat_export_reads_dot_thousands_comma_decimals_and_quoted_empty_rates() {
+    let run = example("ine", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // Per adjustment (2) and quarter (122): GDP, services, taxes, manufacturing (976); per
+    // adjustment and series (32): 121 quarterly and 118 annual rates (7 648). The 160 `""`
+    // rates (no earlier quarter) are no check's.
+    assert_eq!(summary(&json), [1, 6, 8624, 8624, 0, 0]);
+    snapshot_human("ine", 0);
+}
+
+/// The INE table with one printed figure changed, in a scratch copy.
+fn ine_with(printed: &str, misprint: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("data/examples/ine/data");
+    for file in ["67821.csv", "tables.toml"] {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text.matches(printed).count(),
+            usize::from(file == "67821.csv")
+        );
+        std::fs::write(dir.path().join(file), text.replacen(printed, misprint, 1)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn ine_a_quarter_misprinted_by_two_million_fails_its_rates_at_the_printed_cells() {
+    // Line 2: unadjusted GDP, 2025T2, 423.107 (million euros). 423.109 stays within the sum's
+    // rounding (six figures each ± 0.5) but not within the two rates printed to 4 decimals.
+    let dir = ine_with(";2025T2;423.107\r\n", ";2025T2;423.109\r\n");
+    let run = check(&[
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        "data/examples/ine/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 6, 8624, 8622, 2, 0]);
+    let published: Vec<(String, String)> = failed(&json);
+    assert_eq!(
+        published,
+        [
+            ("CN.quarterly".to_string(), "6,7037".to_string()),
+            ("CN.annual".to_string(), "5,3766".to_string())
+        ]
+    );
+    // Every cell's span is its printing in the file (a `\r\n` file with `""` cells).
+    let text = std::fs::read_to_string(dir.path().join("67821.csv")).unwrap();
+    for cell in findings(&json)
+        .iter()
+        .flat_map(|f| f["cells"].as_array().unwrap())
+    {
+        let offset = cell["span"]["offset"].as_u64().unwrap() as usize;
+        let length = cell["span"]["length"].as_u64().unwrap() as usize;
+        assert_eq!(
+            &text[offset..offset + length],
+            cell["value"].as_str().unwrap()
+        );
+    }
+    let misprint = &findings(&json)[0]["cells"][1];
+    assert_eq!(
+        (misprint["value"].as_str(), misprint["line"].as_u64()),
+        (Some("423.109"), Some(2))
+    );
+    // Blame proposes the level INE printed, in INE's printing; the machine fields stay plain.
+    let suspect = &findings(&json)[0]["blame"]["suspects"][0];
+    assert_eq!(suspect["value"], "423.109");
+    assert_eq!(suspect["proposed"], "423107");
+    assert_eq!(suspect["proposed_text"], "423.107");
+}
+
+#[test]
+fn blame_proposes_a_figure_as_its_table_prints_figures_and_keeps_machine_fields_plain() {
+    let run = example("bls", "json");
+    let json = parse(&run.stdout);
+    let suspect = &findings(&json)[0]["blame"]["suspects"][0];
+    assert_eq!(suspect["value"], "2,276");
+    assert_eq!(suspect["proposed_text"], "2,278");
+    assert_eq!(suspect["printed"], "2276");
+    assert_eq!(suspect["proposed"], "2278");
+    assert_eq!(suspect["proposed_range"]["low"], "2277");
+    let human = example("bls", "human").stdout;
+    assert!(human.contains("likely wrong (→ 2,278): 2,276"), "{human}");
+    assert!(
+        human.contains("prints 2,276; 2,278 (any of 2,277 to 2,279)"),
+        "{human}"
+    );
+    let markdown = example("bls", "markdown").stdout;
+    assert!(markdown.contains("likely wrong (→ 2,278)"), "{markdown}");
+}
+
+#[test]
+fn eu_retail_tables_read_dots_and_n_a_as_not_available_and_total_what_is_printed() {
+    let run = example("eu-retail", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // 14 growths (Greece and Ireland `n.a.`, Italy's 1991 `..`: skipped) and 4 EU totals, each
+    // the sum of the states that print a figure (`empty = ignore`).
+    assert_eq!(summary(&json), [2, 2, 18, 15, 0, 3]);
+    assert_eq!(json["summary"]["skipped_not_available"], 3);
+    snapshot_human("eu-retail", 0);
+}
+
+#[test]
+fn eu_retail_a_total_off_by_one_fails_as_its_figures_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("data/examples/eu-retail/data");
+    for file in ["table-6-7.csv", "table-6-8.csv", "tables.toml"] {
+        let text = std::fs::read_to_string(data.join(file)).unwrap();
+        let text = text.replacen("EU Total,2496,", "EU Total,2497,", 1);
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let run = check(&[
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        "data/examples/eu-retail/rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 2, 18, 14, 1, 3]);
+    assert_eq!(
+        failed(&json),
+        [("F.eu_total".to_string(), "2497".to_string())]
+    );
+}
+
+#[test]
 fn a_date_cell_labels_its_row_as_an_iso_date_not_a_serial_number() {
     let rules = tempfile::tempdir().unwrap();
     std::fs::write(
