@@ -216,8 +216,15 @@ fn total_candidates(
         Axis::Row => "rows",
         Axis::Column => "columns",
     };
+    // A table without 其中 lines (an office's English table) is not told about them.
+    let has_of_which = axis.paths(t).iter().any(LabelPath::is_of_which);
+    let note = match (has_of_which, left_out.is_empty()) {
+        (true, _) => format!(" (其中 {what} left out{left_out})"),
+        (false, true) => String::new(),
+        (false, false) => format!(" ({})", left_out.trim_start_matches("; ")),
+    };
     let description = format!(
-        "{total_words} is the sum of the {} {what} it totals (其中 {what} left out{left_out})",
+        "{total_words} is the sum of the {} {what} it totals{note}",
         parts.len()
     );
     let slot_base = format!("total:{}:{}:{total}", t.id(), axis.name());

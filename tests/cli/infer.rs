@@ -83,6 +83,17 @@ fn the_rules_proposed_for_a_sample_table() {
 }
 
 #[test]
+fn the_rules_proposed_for_a_foreign_table() {
+    let run = crossfoot(&["infer", "--data", "data/examples/bls/data"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    snapshot(
+        "infer__bls",
+        "crossfoot infer on BLS table 1 (example corpus): a declared Total, two sums no label states, three percentages, and their candidate findings",
+        &run.stdout,
+    );
+}
+
+#[test]
 fn rows_printed_after_an_of_which_row_without_the_word_are_left_out_of_a_total() {
     // 附表 5 prints `其中：沈阳` then `大连`: 大连 is a city of 辽宁, not a part of 合计.
     let run = crossfoot(&["infer", "--table", "A5"]);
