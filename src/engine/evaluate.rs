@@ -165,6 +165,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         keep: Keep::ALL,
         replaced: &[],
         empty_as_zero: false,
+        worded: true,
     };
     program
         .rules
@@ -183,7 +184,8 @@ pub enum CheckVerdict {
 }
 
 /// Decide one check of a rule, with `replaced` (cells and the figures to read in their place;
-/// the first for a cell named twice) standing for what the tables print.
+/// the first for a cell named twice) standing for what the tables print. A failed check's
+/// finding carries its figures and cells but no message: blame, which asks, reads only those.
 pub fn verdict_with(
     dataset: &Dataset,
     program: &Program,
@@ -198,6 +200,7 @@ pub fn verdict_with(
         keep: Keep::ALL,
         replaced,
         empty_as_zero: false,
+        worded: false,
     };
     let Some(compiled) = program.rules.get(rule) else {
         return CheckVerdict::Undecided;
@@ -227,6 +230,7 @@ pub fn template_cells(
         keep: Keep::ALL,
         replaced: &[],
         empty_as_zero: false,
+        worded: true,
     };
     let env = Binding {
         loops,
@@ -265,6 +269,7 @@ pub fn evaluate_observed(
         keep,
         replaced: &[],
         empty_as_zero: false,
+        worded: true,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -359,6 +364,9 @@ struct Evaluator<'a> {
     replaced: &'a [(CellId, Cell)],
     /// The rule being checked says `empty zero`: an empty or `—` cell reads as an exact 0.
     empty_as_zero: bool,
+    /// Word each finding's message. Blame re-decides thousands of checks and reads only the
+    /// figures of a finding (its published figure, expected interval, difference and cells).
+    worded: bool,
 }
 
 impl Evaluator<'_> {
@@ -540,19 +548,25 @@ impl Evaluator<'_> {
             // A cell named twice in an expression is one cell of the finding.
             let mut seen = std::collections::HashSet::new();
             cells.retain(|cell| seen.insert(*cell));
-            let scale = published.map_or(2, |p| p.scale());
-            let published_words = published.map(|value| self.published_words(cells.first(), value));
+            let message = if self.worded {
+                let scale = published.map_or(2, |p| p.scale());
+                let published_words =
+                    published.map(|value| self.published_words(cells.first(), value));
+                message(
+                    rule.kind,
+                    published_words.as_deref(),
+                    &show_interval(&expected, scale),
+                    &miss(difference, gap, scale),
+                )
+            } else {
+                String::new()
+            };
             Box::new(Finding {
                 rule: rule_index,
                 check,
                 rule_id: rule.id.clone(),
                 kind: rule.kind,
-                message: message(
-                    rule.kind,
-                    published_words.as_deref(),
-                    &show_interval(&expected, scale),
-                    &miss(difference, gap, scale),
-                ),
+                message,
                 published,
                 expected,
                 gap,
@@ -618,6 +632,7 @@ impl Evaluator<'_> {
                 };
                 let mut failed = finding(published, r, gap, difference, cells);
                 match printed {
+                    _ if !self.worded => {}
                     None => {
                         failed.message =
                             comparison_message(&l, *op, &r, gap, difference.unwrap_or_default());
@@ -656,7 +671,9 @@ impl Evaluator<'_> {
                             );
                         let cells = self.cells_of_check(rule, check);
                         let mut failed = finding(None, expected, gap, None, cells);
-                        failed.message = condition_message(&decided);
+                        if self.worded {
+                            failed.message = condition_message(&decided);
+                        }
                         Ok(Verdict::Fail(failed))
                     }
                 }
