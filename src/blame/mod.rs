@@ -51,9 +51,9 @@ use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
 use crate::table::label::LabelPath;
 use crate::table::manifest::Dataset;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
 
 /// The most checks re-decided for one group of findings.
 pub const BUDGET: usize = 20_000;

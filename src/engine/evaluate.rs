@@ -546,7 +546,7 @@ impl Evaluator<'_> {
                        difference: Option<Decimal>,
                        mut cells: Vec<CellId>| {
             // A cell named twice in an expression is one cell of the finding.
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = foldhash::HashSet::default();
             cells.retain(|cell| seen.insert(*cell));
             let message = if self.worded {
                 let scale = published.map_or(2, |p| p.scale());

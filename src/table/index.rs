@@ -4,9 +4,9 @@
 use super::label::{Label, LabelPath, normalize};
 use crate::claims::anchor::words_only;
 use crate::engine::resolve::{Key, LookupError};
+use foldhash::HashMap;
 use rayon::prelude::*;
 use smallvec::SmallVec;
-use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 /// Answers kept per axis at most: enough for every path a rule set names, bounded for a rule
@@ -38,7 +38,7 @@ pub struct LabelIndex {
 
 impl LabelIndex {
     pub fn build(paths: &[LabelPath]) -> Self {
-        let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> = HashMap::new();
+        let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> = HashMap::default();
         let anchors = paths
             .iter()
             .map(|path| {
