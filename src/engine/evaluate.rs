@@ -166,6 +166,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         replaced: &[],
         empty_as_zero: false,
         worded: true,
+        rank_memo: None,
     };
     program
         .rules
@@ -183,15 +184,58 @@ pub enum CheckVerdict {
     Undecided,
 }
 
+/// A ranking's bounds with some of its values read as other figures, kept per rule and
+/// replacement: blame re-decides every check of a ranking with one value changed, and each
+/// used to sort every row's bounds again for the same change.
+#[derive(Default)]
+pub struct RankMemo {
+    bounds: std::sync::Mutex<RankMemoMap>,
+}
+
+type RankMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::Arc<RankBounds>>;
+
+/// Bounds kept by a [`RankMemo`] at most; past it, they are worked out each time.
+const RANK_MEMO_ENTRIES: usize = 4096;
+
+impl RankMemo {
+    fn bounds(
+        &self,
+        rule: usize,
+        replaced: &[(CellId, Cell)],
+        work_out: impl FnOnce() -> RankBounds,
+    ) -> std::sync::Arc<RankBounds> {
+        let key = (rule, replaced.to_vec());
+        // A poisoned lock only means another thread panicked: the bounds kept are whole.
+        let kept = self
+            .bounds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(kept) = kept {
+            return kept;
+        }
+        let bounds = std::sync::Arc::new(work_out());
+        let mut map = self
+            .bounds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() < RANK_MEMO_ENTRIES {
+            map.insert(key, bounds.clone());
+        }
+        bounds
+    }
+}
+
 /// Decide one check of a rule, with `replaced` (cells and the figures to read in their place;
 /// the first for a cell named twice) standing for what the tables print. A failed check's
 /// finding carries its figures and cells but no message: blame, which asks, reads only those.
 pub fn verdict_with(
     dataset: &Dataset,
     program: &Program,
-    rule: usize,
-    check: usize,
+    (rule, check): (usize, usize),
     replaced: &[(CellId, Cell)],
+    rank_memo: &RankMemo,
 ) -> CheckVerdict {
     let evaluator = Evaluator {
         dataset,
@@ -201,6 +245,7 @@ pub fn verdict_with(
         replaced,
         empty_as_zero: false,
         worded: false,
+        rank_memo: Some(rank_memo),
     };
     let Some(compiled) = program.rules.get(rule) else {
         return CheckVerdict::Undecided;
@@ -231,6 +276,7 @@ pub fn template_cells(
         replaced: &[],
         empty_as_zero: false,
         worded: true,
+        rank_memo: None,
     };
     let env = Binding {
         loops,
@@ -270,6 +316,7 @@ pub fn evaluate_observed(
         replaced: &[],
         empty_as_zero: false,
         worded: true,
+        rank_memo: None,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -367,6 +414,8 @@ struct Evaluator<'a> {
     /// Word each finding's message. Blame re-decides thousands of checks and reads only the
     /// figures of a finding (its published figure, expected interval, difference and cells).
     worded: bool,
+    /// Where blame keeps a ranking's bounds with values changed (see [`RankMemo`]).
+    rank_memo: Option<&'a RankMemo>,
 }
 
 impl Evaluator<'_> {
@@ -751,7 +800,7 @@ impl Evaluator<'_> {
                 let Some(&(rank, value)) = ranking.rows.get(check) else {
                     return Err(Stop::Skip);
                 };
-                let (allowed, printed) = self.rank_bounds(ranking, rank, value)?;
+                let (allowed, printed) = self.rank_bounds(rule_index, ranking, rank, value)?;
                 let (holds, gap) = compare(CompareOp::Equal, &Interval::exact(printed), &allowed);
                 if holds {
                     return Ok(Verdict::Pass);
@@ -835,6 +884,7 @@ impl Evaluator<'_> {
     /// once per ranking, so each row takes two binary searches (n log n for the ranking).
     fn rank_bounds(
         &self,
+        rule_index: usize,
         ranking: &Ranking,
         rank: CellId,
         value: CellId,
@@ -850,8 +900,11 @@ impl Evaluator<'_> {
             .iter()
             .any(|(id, _)| ranking.rows.iter().any(|(_, value)| value == id));
         let bounds = if moved {
-            fresh = self.competing(ranking);
-            &fresh
+            fresh = match self.rank_memo {
+                Some(memo) => memo.bounds(rule_index, self.replaced, || self.competing(ranking)),
+                None => std::sync::Arc::new(self.competing(ranking)),
+            };
+            fresh.as_ref()
         } else {
             ranking.bounds.get_or_init(|| self.competing(ranking))
         };
