@@ -46,14 +46,14 @@ pub use shift::{Direction, Shifted};
 pub use slip::Slip;
 
 use crate::engine::program::{CellId, Program, Ranking, Work};
-use crate::engine::{CheckVerdict, check_cells, verdict_with};
+use crate::engine::{CheckVerdict, RankMemo, check_cells, verdict_with};
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
 use crate::table::label::LabelPath;
 use crate::table::manifest::Dataset;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
 
 /// The most checks re-decided for one group of findings.
 pub const BUDGET: usize = 20_000;
@@ -188,6 +188,8 @@ pub struct Probe<'a> {
     failing_as_printed: HashMap<(usize, usize), bool>,
     /// Cells read as other figures in every verdict: the first figure of a pair.
     fixed: Vec<(CellId, Cell)>,
+    /// Rankings' bounds with a value changed, for the ranking's other checks.
+    rank_memo: RankMemo,
 }
 
 impl<'a> Probe<'a> {
@@ -209,6 +211,7 @@ impl<'a> Probe<'a> {
             complete,
             failing_as_printed: HashMap::new(),
             fixed: Vec::new(),
+            rank_memo: RankMemo::default(),
         }
     }
 
@@ -219,10 +222,10 @@ impl<'a> Probe<'a> {
         if self.complete {
             return true;
         }
-        let (dataset, program) = (self.dataset, self.program);
+        let (dataset, program, memo) = (self.dataset, self.program, &self.rank_memo);
         let fails = *self.failing_as_printed.entry(at).or_insert_with(|| {
             matches!(
-                verdict_with(dataset, program, at.0, at.1, &[]),
+                verdict_with(dataset, program, at, &[], memo),
                 CheckVerdict::Fail(_)
             )
         });
@@ -253,9 +256,9 @@ impl<'a> Probe<'a> {
         Some(verdict_with(
             self.dataset,
             self.program,
-            rule,
-            check,
+            (rule, check),
             &replaced,
+            &self.rank_memo,
         ))
     }
 }

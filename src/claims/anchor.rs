@@ -188,12 +188,16 @@ fn is_figure(before: &str, after: &str) -> bool {
         || before.ends_with('月'))
 }
 
-/// `九成`: a share in tenths, in words.
+/// `九成`: a share in tenths, in words. The `成` is looked at first: this runs for every
+/// character of the text's paragraphs.
 fn tenths_at(chars: &[char], index: usize) -> bool {
-    chars
-        .get(index)
-        .is_some_and(|&c| "一二三四五六七八九".contains(c))
-        && chars.get(index + 1) == Some(&'成')
+    chars.get(index + 1) == Some(&'成')
+        && chars.get(index).is_some_and(|&c| {
+            matches!(
+                c,
+                '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九'
+            )
+        })
 }
 
 #[cfg(test)]

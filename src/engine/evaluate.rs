@@ -165,6 +165,8 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         keep: Keep::ALL,
         replaced: &[],
         empty_as_zero: false,
+        worded: true,
+        rank_memo: None,
     };
     program
         .rules
@@ -182,14 +184,58 @@ pub enum CheckVerdict {
     Undecided,
 }
 
+/// A ranking's bounds with some of its values read as other figures, kept per rule and
+/// replacement: blame re-decides every check of a ranking with one value changed, and each
+/// used to sort every row's bounds again for the same change.
+#[derive(Default)]
+pub struct RankMemo {
+    bounds: std::sync::Mutex<RankMemoMap>,
+}
+
+type RankMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::Arc<RankBounds>>;
+
+/// Bounds kept by a [`RankMemo`] at most; past it, they are worked out each time.
+const RANK_MEMO_ENTRIES: usize = 4096;
+
+impl RankMemo {
+    fn bounds(
+        &self,
+        rule: usize,
+        replaced: &[(CellId, Cell)],
+        work_out: impl FnOnce() -> RankBounds,
+    ) -> std::sync::Arc<RankBounds> {
+        let key = (rule, replaced.to_vec());
+        // A poisoned lock only means another thread panicked: the bounds kept are whole.
+        let kept = self
+            .bounds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(kept) = kept {
+            return kept;
+        }
+        let bounds = std::sync::Arc::new(work_out());
+        let mut map = self
+            .bounds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() < RANK_MEMO_ENTRIES {
+            map.insert(key, bounds.clone());
+        }
+        bounds
+    }
+}
+
 /// Decide one check of a rule, with `replaced` (cells and the figures to read in their place;
-/// the first for a cell named twice) standing for what the tables print.
+/// the first for a cell named twice) standing for what the tables print. A failed check's
+/// finding carries its figures and cells but no message: blame, which asks, reads only those.
 pub fn verdict_with(
     dataset: &Dataset,
     program: &Program,
-    rule: usize,
-    check: usize,
+    (rule, check): (usize, usize),
     replaced: &[(CellId, Cell)],
+    rank_memo: &RankMemo,
 ) -> CheckVerdict {
     let evaluator = Evaluator {
         dataset,
@@ -198,6 +244,8 @@ pub fn verdict_with(
         keep: Keep::ALL,
         replaced,
         empty_as_zero: false,
+        worded: false,
+        rank_memo: Some(rank_memo),
     };
     let Some(compiled) = program.rules.get(rule) else {
         return CheckVerdict::Undecided;
@@ -227,6 +275,8 @@ pub fn template_cells(
         keep: Keep::ALL,
         replaced: &[],
         empty_as_zero: false,
+        worded: true,
+        rank_memo: None,
     };
     let env = Binding {
         loops,
@@ -265,6 +315,8 @@ pub fn evaluate_observed(
         keep,
         replaced: &[],
         empty_as_zero: false,
+        worded: true,
+        rank_memo: None,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -359,6 +411,11 @@ struct Evaluator<'a> {
     replaced: &'a [(CellId, Cell)],
     /// The rule being checked says `empty zero`: an empty or `—` cell reads as an exact 0.
     empty_as_zero: bool,
+    /// Word each finding's message. Blame re-decides thousands of checks and reads only the
+    /// figures of a finding (its published figure, expected interval, difference and cells).
+    worded: bool,
+    /// Where blame keeps a ranking's bounds with values changed (see [`RankMemo`]).
+    rank_memo: Option<&'a RankMemo>,
 }
 
 impl Evaluator<'_> {
@@ -538,21 +595,27 @@ impl Evaluator<'_> {
                        difference: Option<Decimal>,
                        mut cells: Vec<CellId>| {
             // A cell named twice in an expression is one cell of the finding.
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = foldhash::HashSet::default();
             cells.retain(|cell| seen.insert(*cell));
-            let scale = published.map_or(2, |p| p.scale());
-            let published_words = published.map(|value| self.published_words(cells.first(), value));
+            let message = if self.worded {
+                let scale = published.map_or(2, |p| p.scale());
+                let published_words =
+                    published.map(|value| self.published_words(cells.first(), value));
+                message(
+                    rule.kind,
+                    published_words.as_deref(),
+                    &show_interval(&expected, scale),
+                    &miss(difference, gap, scale),
+                )
+            } else {
+                String::new()
+            };
             Box::new(Finding {
                 rule: rule_index,
                 check,
                 rule_id: rule.id.clone(),
                 kind: rule.kind,
-                message: message(
-                    rule.kind,
-                    published_words.as_deref(),
-                    &show_interval(&expected, scale),
-                    &miss(difference, gap, scale),
-                ),
+                message,
                 published,
                 expected,
                 gap,
@@ -618,6 +681,7 @@ impl Evaluator<'_> {
                 };
                 let mut failed = finding(published, r, gap, difference, cells);
                 match printed {
+                    _ if !self.worded => {}
                     None => {
                         failed.message =
                             comparison_message(&l, *op, &r, gap, difference.unwrap_or_default());
@@ -656,7 +720,9 @@ impl Evaluator<'_> {
                             );
                         let cells = self.cells_of_check(rule, check);
                         let mut failed = finding(None, expected, gap, None, cells);
-                        failed.message = condition_message(&decided);
+                        if self.worded {
+                            failed.message = condition_message(&decided);
+                        }
                         Ok(Verdict::Fail(failed))
                     }
                 }
@@ -734,7 +800,7 @@ impl Evaluator<'_> {
                 let Some(&(rank, value)) = ranking.rows.get(check) else {
                     return Err(Stop::Skip);
                 };
-                let (allowed, printed) = self.rank_bounds(ranking, rank, value)?;
+                let (allowed, printed) = self.rank_bounds(rule_index, ranking, rank, value)?;
                 let (holds, gap) = compare(CompareOp::Equal, &Interval::exact(printed), &allowed);
                 if holds {
                     return Ok(Verdict::Pass);
@@ -818,6 +884,7 @@ impl Evaluator<'_> {
     /// once per ranking, so each row takes two binary searches (n log n for the ranking).
     fn rank_bounds(
         &self,
+        rule_index: usize,
         ranking: &Ranking,
         rank: CellId,
         value: CellId,
@@ -833,8 +900,11 @@ impl Evaluator<'_> {
             .iter()
             .any(|(id, _)| ranking.rows.iter().any(|(_, value)| value == id));
         let bounds = if moved {
-            fresh = self.competing(ranking);
-            &fresh
+            fresh = match self.rank_memo {
+                Some(memo) => memo.bounds(rule_index, self.replaced, || self.competing(ranking)),
+                None => std::sync::Arc::new(self.competing(ranking)),
+            };
+            fresh.as_ref()
         } else {
             ranking.bounds.get_or_init(|| self.competing(ranking))
         };

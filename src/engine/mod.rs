@@ -15,6 +15,6 @@ mod self_reference;
 
 pub use compile::{ParsedFile, compile, compile_partial};
 pub use evaluate::{
-    CheckVerdict, check_cells, evaluate, evaluate_observed, evaluate_with, template_cells,
-    verdict_with,
+    CheckVerdict, RankMemo, check_cells, evaluate, evaluate_observed, evaluate_with,
+    template_cells, verdict_with,
 };

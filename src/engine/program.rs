@@ -262,7 +262,7 @@ pub struct RankBounds {
     /// Every competing row's high bound, ascending.
     pub highs: Vec<Decimal>,
     /// How many times each competing row (by row index) is listed.
-    pub copies: HashMap<usize, usize>,
+    pub copies: foldhash::HashMap<usize, usize>,
     /// A row's rank or value is not a figure (an input error): no check of the ranking is
     /// decided.
     pub unreadable: bool,

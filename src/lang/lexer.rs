@@ -73,8 +73,14 @@ pub struct Token {
     pub span: Span,
 }
 
+/// The characters that end a word. Compared one by one, not searched for in a string (which
+/// encodes the character first): this runs for every character of a rules file.
+const DELIMITERS: [char; 17] = [
+    '[', ']', '(', ')', ',', '/', '+', '*', '%', ':', '=', '<', '>', '!', '|', '"', '#',
+];
+
 fn is_delimiter(c: char) -> bool {
-    c.is_whitespace() || "[](),/+*%:=<>!|\"#".contains(c)
+    c.is_whitespace() || DELIMITERS.contains(&c)
 }
 
 pub fn tokenize(text: &str) -> Vec<Token> {

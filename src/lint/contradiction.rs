@@ -25,24 +25,68 @@
 
 use super::ground::{Atom, Expanded, Linear, Shape, describe_form};
 use super::{Context, Lint, LintCode};
-use crate::engine::program::{CellId, Program};
+use crate::engine::program::{CellId, CompiledRule, Program, Work};
 use crate::lang::ast::CompareOp;
 use crate::table::manifest::Dataset;
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::BuildHasher;
 
 /// Equalities compared part by part (rule 3) at most, and parts per equality.
 const MAX_EQUALITIES: usize = 100_000;
 const MAX_PARTS: usize = 64;
 
-/// The contradictions of a compiled program alone: what `check` runs before checking.
+/// The contradictions of a compiled program alone: what `check` runs before checking. Only
+/// the checks that state a relation are written out (comparisons and sums of rules without a
+/// tolerance), rule by rule on every core, each template of a check resolved once.
 pub fn contradictions(dataset: &Dataset, program: &Program) -> Vec<Lint> {
     let context = Context::new(dataset, &[], program);
-    let checks = super::ground::expand(dataset, program);
-    let mut lints = lint(&context, &checks);
+    let stated: Vec<Vec<Stated>> = program
+        .rules
+        .par_iter()
+        .enumerate()
+        .map(|(index, rule)| stated_by_rule(&context, index, rule))
+        .collect();
+    let mut lints = judge(&context, stated.into_iter().flatten());
     super::sort(&mut lints);
     lints
+}
+
+/// What each check of one rule states, in check order.
+fn stated_by_rule(context: &Context<'_>, index: usize, rule: &CompiledRule) -> Vec<Stated> {
+    if rule.tolerance.is_some() {
+        return Vec::new();
+    }
+    match &rule.work {
+        Work::Compare(comparison) => {
+            let placed = super::ground::sums_placed(comparison);
+            (0..rule.work.check_count())
+                .filter_map(|check| {
+                    let (left, right, cells) = super::ground::compare_sides(
+                        context.dataset,
+                        context.program,
+                        comparison,
+                        placed,
+                        check,
+                    )?;
+                    stated(
+                        context,
+                        (index, check),
+                        (&left, comparison.op, &right),
+                        cells,
+                    )
+                })
+                .collect()
+        }
+        Work::Sums(sums) => sums
+            .iter()
+            .enumerate()
+            .filter_map(|(check, sum)| stated_sum(context, (index, check), sum.total, &sum.parts))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn is_stated_bound(context: &Context<'_>, cell: CellId) -> bool {
@@ -64,9 +108,15 @@ pub(super) fn admits(op: CompareOp, k: Decimal, v: Decimal) -> bool {
     }
 }
 
+/// A coefficient × atom of a linear form.
+type Term = (Atom, Decimal);
+
+/// A linear form's terms, in the canonical order of its atoms.
+type Terms = Vec<Term>;
+
 /// `D OP k` for a check, `D` scaled so its first coefficient is 1; `None` without cells.
 struct Relation {
-    terms: BTreeMap<Atom, Decimal>,
+    terms: Terms,
     op: CompareOp,
     k: Decimal,
 }
@@ -84,19 +134,40 @@ fn flipped(op: CompareOp) -> CompareOp {
 /// `left OP right` as `D OP k`; `Err(holds)` when `D` has no cells (a constant relation).
 fn relation(left: &Linear, op: CompareOp, right: &Linear) -> Option<Result<Relation, bool>> {
     let difference = left.clone().add_scaled(right, Decimal::NEGATIVE_ONE)?;
-    let Some(first) = difference.terms.values().next().copied() else {
-        return Some(Err(admits(op, Decimal::ZERO, difference.constant)));
+    normalized(difference.terms, difference.constant, op)
+}
+
+/// `Σ terms + constant OP 0` as `D OP k`, scaled so that the first coefficient is 1.
+fn normalized(
+    terms: BTreeMap<Atom, Decimal>,
+    constant: Decimal,
+    op: CompareOp,
+) -> Option<Result<Relation, bool>> {
+    let Some(first) = terms.values().next().copied() else {
+        return Some(Err(admits(op, Decimal::ZERO, constant)));
     };
     let scale = Decimal::ONE.checked_div(first)?;
-    let scaled = difference.scaled(scale)?;
+    // As `Linear::scaled` computes it: each product normalized, a zero left out.
+    let mut scaled = Vec::with_capacity(terms.len());
+    for (atom, coefficient) in terms {
+        let product = Decimal::ZERO
+            .checked_add(coefficient.checked_mul(scale)?)?
+            .normalize();
+        if !product.is_zero() {
+            scaled.push((atom, product));
+        }
+    }
+    let constant = Decimal::ZERO
+        .checked_add(constant.checked_mul(scale)?)?
+        .normalize();
     Some(Ok(Relation {
-        terms: scaled.terms,
+        terms: scaled,
         op: if first.is_sign_negative() {
             flipped(op)
         } else {
             op
         },
-        k: (-scaled.constant).normalize(),
+        k: (-constant).normalize(),
     }))
 }
 
@@ -148,63 +219,143 @@ struct Statement {
     check: usize,
 }
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    let mut lints = Vec::new();
-    let mut by_form: HashMap<BTreeMap<Atom, Decimal>, Vec<Statement>> =
-        HashMap::with_capacity(checks.len());
-    let mut equalities: Vec<(BTreeMap<Atom, Decimal>, Decimal, usize, usize)> = Vec::new();
-    let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for expanded in checks {
-        let Some(rule) = context.rule(expanded.rule) else {
-            continue;
-        };
-        if rule.tolerance.is_some() {
-            continue;
+/// What one check states, as this lint compares checks.
+enum Stated {
+    /// `D OP k`.
+    Relation {
+        relation: Relation,
+        rule: usize,
+        check: usize,
+    },
+    /// Cells that cancel, in a relation `0 OP k` that is false.
+    Never {
+        rule: usize,
+        check: usize,
+        op: CompareOp,
+        cells: Vec<CellId>,
+    },
+}
+
+/// What a comparison's check states; `None` when it states nothing this lint compares.
+fn stated(
+    context: &Context<'_>,
+    (rule, check): (usize, usize),
+    (left, op, right): (&Linear, CompareOp, &Linear),
+    cells: Vec<CellId>,
+) -> Option<Stated> {
+    // A figure of the text stated with a bound in words (`超过 1000`) stands for a range:
+    // `=` with it states "within the range", which many different figures satisfy.
+    if cells.iter().any(|&cell| is_stated_bound(context, cell)) {
+        return None;
+    }
+    match relation(left, op, right)? {
+        // Without cells, a check compares counts of rows with a number: a matter of the
+        // data (a table listing one row too few), not of the rules.
+        Err(false) if !cells.is_empty() => Some(Stated::Never {
+            rule,
+            check,
+            op,
+            cells,
+        }),
+        Ok(relation) => Some(Stated::Relation {
+            relation,
+            rule,
+            check,
+        }),
+        Err(_) => None,
+    }
+}
+
+/// What a total and its parts state: `total − Σ parts = 0`, as [`relation`] writes
+/// `total = part + part + …`.
+fn stated_sum(
+    context: &Context<'_>,
+    (rule, check): (usize, usize),
+    total: CellId,
+    parts: &[CellId],
+) -> Option<Stated> {
+    if std::iter::once(&total)
+        .chain(parts)
+        .any(|&cell| is_stated_bound(context, cell))
+    {
+        return None;
+    }
+    let mut terms = BTreeMap::new();
+    terms.insert(Atom::Cell(total), Decimal::ONE);
+    for &part in parts {
+        let atom = Atom::Cell(part);
+        let entry = terms.entry(atom.clone()).or_insert(Decimal::ZERO);
+        *entry = entry.checked_sub(Decimal::ONE)?.normalize();
+        if entry.is_zero() {
+            terms.remove(&atom);
         }
-        let (left, op, right, cells) = match &expanded.shape {
-            Shape::Compare {
-                left,
+    }
+    match normalized(terms, Decimal::ZERO, CompareOp::Equal)? {
+        Ok(relation) => Some(Stated::Relation {
+            relation,
+            rule,
+            check,
+        }),
+        // A total that is its own only part: `0 = 0`, nothing stated.
+        Err(_) => None,
+    }
+}
+
+/// What an expanded check states (for `crossfoot lint`, which expands every check anyway).
+fn stated_by_expanded(context: &Context<'_>, expanded: &Expanded) -> Option<Stated> {
+    let rule = context.rule(expanded.rule)?;
+    if rule.tolerance.is_some() {
+        return None;
+    }
+    let at = (expanded.rule, expanded.check);
+    match &expanded.shape {
+        Shape::Compare {
+            left,
+            op,
+            right,
+            cells,
+            ..
+        } => stated(context, at, (left, *op, right), cells.clone()),
+        Shape::Sum { total, parts } => stated_sum(context, at, *total, parts),
+        Shape::Cells(_) => None,
+    }
+}
+
+pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
+    judge(
+        context,
+        checks
+            .iter()
+            .filter_map(|expanded| stated_by_expanded(context, expanded)),
+    )
+}
+
+/// Two statements that cannot both hold, the cells involved and why.
+type Pair = (Statement, Statement, Vec<CellId>, String);
+
+/// The contradictions among what the checks state, in check order.
+fn judge(context: &Context<'_>, stated: impl Iterator<Item = Stated>) -> Vec<Lint> {
+    let mut lints = Vec::new();
+    let mut relations: Vec<(Relation, usize, usize)> = Vec::new();
+    let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for statement in stated {
+        match statement {
+            Stated::Never {
+                rule: index,
+                check,
                 op,
-                right,
                 cells,
-                ..
-            } => (left.clone(), *op, right.clone(), cells.clone()),
-            Shape::Sum { total, parts } => {
-                let mut sum = Some(Linear::default());
-                for &part in parts {
-                    sum = sum
-                        .and_then(|s| s.add_scaled(&Linear::atom(Atom::Cell(part)), Decimal::ONE));
-                }
-                let Some(sum) = sum else {
+            } => {
+                let Some(rule) = context.rule(index) else {
                     continue;
                 };
-                let mut cells = vec![*total];
-                cells.extend(parts);
-                (
-                    Linear::atom(Atom::Cell(*total)),
-                    CompareOp::Equal,
-                    sum,
-                    cells,
-                )
-            }
-            Shape::Cells(_) => continue,
-        };
-        // A figure of the text stated with a bound in words (`超过 1000`) stands for a range:
-        // `=` with it states "within the range", which many different figures satisfy.
-        if cells.iter().any(|&cell| is_stated_bound(context, cell)) {
-            continue;
-        }
-        match relation(&left, op, &right) {
-            // Without cells, a check compares counts of rows with a number: a matter of the
-            // data (a table listing one row too few), not of the rules.
-            Some(Err(false)) if !cells.is_empty() => {
-                if reported.insert((expanded.rule, expanded.rule)) {
+                if reported.insert((index, index)) {
                     lints.push(Lint {
                         code: LintCode::Contradiction,
                         message: format!(
                             "`{}` can never hold: in the check{}, its sides differ by a constant or are the same, and `{}` rules that out",
                             rule.id,
-                            context.describe_check(rule, expanded.check),
+                            context.describe_check(rule, check),
                             op.symbol()
                         ),
                         help: "correct the relation or the cells it names".to_string(),
@@ -214,58 +365,25 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
                     });
                 }
             }
-            Some(Ok(relation)) => {
-                if relation.op == CompareOp::Equal && equalities.len() < MAX_EQUALITIES {
-                    equalities.push((
-                        relation.terms.clone(),
-                        relation.k,
-                        expanded.rule,
-                        expanded.check,
-                    ));
-                }
-                by_form.entry(relation.terms).or_default().push(Statement {
-                    op: relation.op,
-                    k: relation.k,
-                    rule: expanded.rule,
-                    check: expanded.check,
-                });
-            }
-            Some(Err(_)) | None => {}
+            Stated::Relation {
+                relation,
+                rule,
+                check,
+            } => relations.push((relation, rule, check)),
         }
     }
-    let mut pairs: Vec<(Statement, Statement, Vec<CellId>, String)> = Vec::new();
-    for (terms, statements) in &by_form {
-        let mut distinct: Vec<Statement> = Vec::new();
-        for statement in statements {
-            if !distinct
-                .iter()
-                .any(|s| s.op == statement.op && s.k == statement.k)
-            {
-                distinct.push(*statement);
-            }
-        }
-        for (i, a) in distinct.iter().enumerate() {
-            for b in distinct.iter().skip(i + 1) {
-                if incompatible((a.op, a.k), (b.op, b.k)) {
-                    let form = Linear {
-                        terms: terms.clone(),
-                        constant: Decimal::ZERO,
-                    };
-                    let mut cells = Vec::new();
-                    form.cells(&mut cells);
-                    let form = describe_form(context.dataset, &form);
-                    let why = format!(
-                        "one states {form} {} {}, the other {form} {} {}",
-                        a.op.symbol(),
-                        a.k,
-                        b.op.symbol(),
-                        b.k
-                    );
-                    pairs.push((*a, *b, cells, why));
-                }
-            }
-        }
-    }
+    let mut pairs = same_form(context, &relations);
+    let equalities: Vec<Equality<'_>> = relations
+        .iter()
+        .filter(|(relation, ..)| relation.op == CompareOp::Equal)
+        .take(MAX_EQUALITIES)
+        .map(|(relation, rule, check)| Equality {
+            terms: &relation.terms,
+            k: relation.k,
+            rule: *rule,
+            check: *check,
+        })
+        .collect();
     pairs.extend(differing_parts(context, &equalities));
     pairs.sort_by_key(|(a, b, _, _)| (a.rule.min(b.rule), a.rule.max(b.rule), a.check));
     for (a, b, cells, why) in pairs {
@@ -310,49 +428,231 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
     lints
 }
 
+/// Rule 2: two checks over the same `D` whose relations admit no common value. Forms are
+/// taken in the order they are first stated, so the pairs come out in one order every run.
+fn same_form(context: &Context<'_>, relations: &[(Relation, usize, usize)]) -> Vec<Pair> {
+    let mut first_seen: HashMap<&[Term], usize> = HashMap::with_capacity(relations.len());
+    let mut by_form: Vec<(&[Term], Vec<Statement>)> = Vec::new();
+    for (relation, rule, check) in relations {
+        let statement = Statement {
+            op: relation.op,
+            k: relation.k,
+            rule: *rule,
+            check: *check,
+        };
+        let terms = relation.terms.as_slice();
+        match first_seen.get(terms) {
+            Some(&at) => {
+                if let Some((_, statements)) = by_form.get_mut(at) {
+                    statements.push(statement);
+                }
+            }
+            None => {
+                first_seen.insert(terms, by_form.len());
+                by_form.push((terms, vec![statement]));
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    for (terms, statements) in by_form.iter().filter(|(_, s)| s.len() > 1) {
+        let mut distinct: Vec<Statement> = Vec::new();
+        for statement in statements {
+            if !distinct
+                .iter()
+                .any(|s| s.op == statement.op && s.k == statement.k)
+            {
+                distinct.push(*statement);
+            }
+        }
+        for (i, a) in distinct.iter().enumerate() {
+            for b in distinct.iter().skip(i + 1) {
+                if incompatible((a.op, a.k), (b.op, b.k)) {
+                    let form = Linear {
+                        terms: terms.iter().cloned().collect(),
+                        constant: Decimal::ZERO,
+                    };
+                    let mut cells = Vec::new();
+                    form.cells(&mut cells);
+                    let form = describe_form(context.dataset, &form);
+                    let why = format!(
+                        "one states {form} {} {}, the other {form} {} {}",
+                        a.op.symbol(),
+                        a.k,
+                        b.op.symbol(),
+                        b.k
+                    );
+                    pairs.push((*a, *b, cells, why));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// One equality `Σ terms = k` that rule 3 compares.
+struct Equality<'a> {
+    terms: &'a [Term],
+    k: Decimal,
+    rule: usize,
+    check: usize,
+}
+
+/// An equality with one cell taken out: `rest + c × cell = k`, scaled so that the rest's
+/// first coefficient is 1 (`scaled` holds every term times that scale).
+struct Taken<'a> {
+    equality: &'a Equality<'a>,
+    cell: CellId,
+    /// The position of the cell's term among the equality's terms.
+    position: usize,
+    scaled: &'a [Option<Decimal>],
+    c: Decimal,
+    k: Decimal,
+}
+
+impl Taken<'_> {
+    /// The rest, scaled: every other term with a coefficient that is not zero.
+    fn rest(&self) -> impl Iterator<Item = (&Atom, Decimal)> + '_ {
+        self.equality
+            .terms
+            .iter()
+            .zip(self.scaled)
+            .enumerate()
+            .filter(move |(index, _)| *index != self.position)
+            .filter_map(|(_, ((atom, _), coefficient))| Some((atom, (*coefficient)?)))
+            .filter(|(_, coefficient)| !coefficient.is_zero())
+    }
+
+    /// Whether both state the same thing of the rest: one rest, one `c`, one `k`.
+    fn same_rest(&self, other: &Taken<'_>) -> bool {
+        self.c == other.c && self.k == other.k && self.rest().eq(other.rest())
+    }
+}
+
+/// Each term of `terms` times `scale`, as `Linear::scaled` computes it (`None` on overflow).
+fn scaled_terms(terms: &[Term], scale: Decimal) -> Vec<Option<Decimal>> {
+    terms
+        .iter()
+        .map(|(_, coefficient)| {
+            Some(
+                Decimal::ZERO
+                    .checked_add(coefficient.checked_mul(scale)?)?
+                    .normalize(),
+            )
+        })
+        .collect()
+}
+
 /// Rule 3: two equalities that, with one cell taken out of each, state the same thing; they
 /// imply the two cells are equal. A contradiction when both are printed and their rounding
 /// intervals cannot meet.
-fn differing_parts(
-    context: &Context<'_>,
-    equalities: &[(BTreeMap<Atom, Decimal>, Decimal, usize, usize)],
-) -> Vec<(Statement, Statement, Vec<CellId>, String)> {
-    type Key = (BTreeMap<Atom, Decimal>, Decimal, Decimal);
-    let mut rests: HashMap<Key, Vec<(CellId, usize, usize)>> = HashMap::new();
-    rests.reserve(equalities.iter().map(|(terms, ..)| terms.len()).sum());
-    for (terms, k, rule, check) in equalities {
-        // Two parts besides the differing one at least: `X = a + b`. With one (`X = b`,
-        // `X = c`) the rules only say that b and c are two printings of one figure, and
-        // printings that differ are a finding of `check`, not a fault of the rules.
-        if terms.len() > MAX_PARTS || terms.len() < 3 {
+///
+/// Each equality of n terms gives n rests; a rest is found by a hash that is the sum of its
+/// terms' hashes (the whole equality's, less the term taken out), so an equality costs O(n),
+/// not n copies of its terms. Rests that share a hash are compared term by term.
+fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pair> {
+    let hasher = foldhash::fast::FixedState::with_seed(0x5eed);
+    let term_hash = |atom: &Atom, coefficient: Decimal| hasher.hash_one((atom, coefficient));
+    // Per equality, its terms scaled as a rest without its first term and as one without
+    // another term (whose first term is then the equality's first).
+    let scalings: Vec<Option<[Vec<Option<Decimal>>; 2]>> = equalities
+        .iter()
+        .map(|equality| {
+            // Two parts besides the differing one at least: `X = a + b`. With one (`X = b`,
+            // `X = c`) the rules only say that b and c are two printings of one figure, and
+            // printings that differ are a finding of `check`, not a fault of the rules.
+            let n = equality.terms.len();
+            if !(3..=MAX_PARTS).contains(&n) {
+                return None;
+            }
+            let scale_of = |position: usize| {
+                let (_, first) = equality.terms.get(position)?;
+                Decimal::ONE.checked_div(*first)
+            };
+            let without_other = scale_of(0).map(|s| scaled_terms(equality.terms, s));
+            let without_first = scale_of(1).map(|s| scaled_terms(equality.terms, s));
+            Some([
+                without_other.unwrap_or_default(),
+                without_first.unwrap_or_default(),
+            ])
+        })
+        .collect();
+    let mut first_seen: HashMap<u64, usize> = HashMap::new();
+    let mut buckets: Vec<Vec<Taken<'_>>> = Vec::new();
+    for (equality, scaling) in equalities.iter().zip(&scalings) {
+        let Some([without_other, without_first]) = scaling else {
             continue;
-        }
-        for (atom, coefficient) in terms {
-            let Atom::Cell(cell) = atom else {
+        };
+        for (which, scaled) in [(0, without_other), (1, without_first)] {
+            // A scaling that overflowed is empty: its rests were left out.
+            if scaled.len() != equality.terms.len() {
                 continue;
-            };
-            let mut rest = terms.clone();
-            rest.remove(atom);
-            let Some(first) = rest.values().next().copied() else {
-                continue;
-            };
-            let Some(scale) = Decimal::ONE.checked_div(first) else {
-                continue;
-            };
-            let Some(rest) = (Linear {
-                terms: rest,
-                constant: Decimal::ZERO,
-            })
-            .scaled(scale) else {
-                continue;
-            };
-            let (Some(c), Some(k)) = (coefficient.checked_mul(scale), k.checked_mul(scale)) else {
-                continue;
-            };
-            rests
-                .entry((rest.terms, c.normalize(), k.normalize()))
-                .or_default()
-                .push((*cell, *rule, *check));
+            }
+            let overflowed: Vec<usize> = (0..scaled.len())
+                .filter(|&i| scaled.get(i).is_some_and(Option::is_none))
+                .collect();
+            let whole: u64 = equality
+                .terms
+                .iter()
+                .zip(scaled)
+                .filter_map(|((atom, _), c)| Some((atom, (*c)?)))
+                .filter(|(_, c)| !c.is_zero())
+                .fold(0u64, |sum, (atom, c)| sum.wrapping_add(term_hash(atom, c)));
+            for (position, ((atom, coefficient), own)) in
+                equality.terms.iter().zip(scaled).enumerate()
+            {
+                // The rest of the first term is scaled by the second's coefficient; every
+                // other rest by the first's.
+                if (position == 0) != (which == 1) {
+                    continue;
+                }
+                let Atom::Cell(cell) = atom else {
+                    continue;
+                };
+                // The rest overflowed if any term but this one did.
+                if overflowed.iter().any(|&i| i != position) {
+                    continue;
+                }
+                let scale = if which == 1 {
+                    equality.terms.get(1)
+                } else {
+                    equality.terms.first()
+                };
+                let Some(scale) = scale.and_then(|(_, first)| Decimal::ONE.checked_div(*first))
+                else {
+                    continue;
+                };
+                let (Some(c), Some(k)) = (
+                    coefficient.checked_mul(scale),
+                    equality.k.checked_mul(scale),
+                ) else {
+                    continue;
+                };
+                let (c, k) = (c.normalize(), k.normalize());
+                let rest = match own {
+                    Some(own) if !own.is_zero() => whole.wrapping_sub(term_hash(atom, *own)),
+                    _ => whole,
+                };
+                let key = hasher.hash_one((rest, c, k));
+                let taken = Taken {
+                    equality,
+                    cell: *cell,
+                    position,
+                    scaled,
+                    c,
+                    k,
+                };
+                match first_seen.get(&key) {
+                    Some(&at) => {
+                        if let Some(bucket) = buckets.get_mut(at) {
+                            bucket.push(taken);
+                        }
+                    }
+                    None => {
+                        first_seen.insert(key, buckets.len());
+                        buckets.push(vec![taken]);
+                    }
+                }
+            }
         }
     }
     let interval = |cell: CellId| {
@@ -363,9 +663,10 @@ fn differing_parts(
         table.interval(cell.row, cell.column)
     };
     let mut pairs = Vec::new();
-    for entries in rests.values() {
-        for (i, &(b, rule_b, check_b)) in entries.iter().enumerate() {
-            for &(c, rule_c, check_c) in entries.iter().skip(i + 1) {
+    for entries in buckets.iter().filter(|bucket| bucket.len() > 1) {
+        for (i, one) in entries.iter().enumerate() {
+            for other in entries.iter().skip(i + 1) {
+                let (b, c) = (one.cell, other.cell);
                 // Two items of one breakdown: different rows of one column, or different
                 // columns of one row, of one table. The figures of the text are no breakdown:
                 // the text prints one figure in several places, so `b = c` there says two
@@ -377,18 +678,18 @@ fn differing_parts(
                         .tables
                         .get(b.table)
                         .is_some_and(|t| t.meta.anchored);
-                if b == c || !siblings {
+                if b == c || !siblings || !one.same_rest(other) {
                     continue;
                 }
                 let (Some(ib), Some(ic)) = (interval(b), interval(c)) else {
                     continue;
                 };
                 if ib.high() < ic.low() || ic.high() < ib.low() {
-                    let statement = |rule, check| Statement {
+                    let statement = |equality: &Equality<'_>| Statement {
                         op: CompareOp::Equal,
                         k: Decimal::ZERO,
-                        rule,
-                        check,
+                        rule: equality.rule,
+                        check: equality.check,
                     };
                     let why = format!(
                         "together they state {} = {}, two items printed with different values",
@@ -396,8 +697,8 @@ fn differing_parts(
                         super::ground::describe_cell(context.dataset, c)
                     );
                     pairs.push((
-                        statement(rule_b, check_b),
-                        statement(rule_c, check_c),
+                        statement(one.equality),
+                        statement(other.equality),
                         vec![b, c],
                         why,
                     ));

@@ -200,6 +200,60 @@ pub fn expand(dataset: &Dataset, program: &Program) -> Vec<Expanded> {
     out
 }
 
+/// One check of a comparison as [`expand`] writes it out, without the sums written in it:
+/// both sides in canonical form and every cell the check reads (what the contradiction lint
+/// needs). `None` where [`expand`] leaves the check out; `placed` is [`sums_placed`] of the
+/// comparison, worked out once per rule.
+pub fn compare_sides(
+    dataset: &Dataset,
+    program: &Program,
+    comparison: &Comparison,
+    placed: bool,
+    check: usize,
+) -> Option<(Linear, Linear, Vec<CellId>)> {
+    if !placed {
+        return None;
+    }
+    let grounder = Grounder {
+        dataset,
+        program,
+        loops: &comparison.loops,
+        check,
+    };
+    grounder.sides(comparison)
+}
+
+/// Whether every part of every sum written in the comparison has a place to point at: a part
+/// that is neither a cell nor a sum and reads no cell (a product of two numbers) has none,
+/// and [`expand`] leaves every check of such a comparison out, whatever its loop items.
+pub fn sums_placed(comparison: &Comparison) -> bool {
+    expr_sums_placed(&comparison.left) && expr_sums_placed(&comparison.right)
+}
+
+/// [`Grounder::sums`] without resolving a cell: whether it can succeed.
+fn expr_sums_placed(expr: &CompiledExpr) -> bool {
+    match expr {
+        CompiledExpr::Add(..) | CompiledExpr::Sub(..) | CompiledExpr::Sum(_) => parts_placed(expr),
+        CompiledExpr::Number(_) | CompiledExpr::Cell(_) | CompiledExpr::Aggregate { .. } => true,
+        CompiledExpr::Negate(a) => expr_sums_placed(a),
+        CompiledExpr::Share(a, b)
+        | CompiledExpr::Growth(a, b)
+        | CompiledExpr::Mul(a, b)
+        | CompiledExpr::Div(a, b) => expr_sums_placed(a) && expr_sums_placed(b),
+    }
+}
+
+/// [`Grounder::parts`] without resolving a cell: whether it can succeed.
+fn parts_placed(expr: &CompiledExpr) -> bool {
+    match expr {
+        CompiledExpr::Add(a, b) | CompiledExpr::Sub(a, b) => parts_placed(a) && parts_placed(b),
+        CompiledExpr::Sum(args) => args.iter().all(parts_placed),
+        CompiledExpr::Negate(a) => parts_placed(a),
+        CompiledExpr::Number(_) | CompiledExpr::Cell(_) => true,
+        other => !other.templates().is_empty() && expr_sums_placed(other),
+    }
+}
+
 /// The item each loop is on in check `check`: mixed radix, the last loop fastest (as the
 /// evaluator counts).
 pub fn loop_positions(loops: &[Items], check: usize) -> Vec<usize> {
@@ -247,6 +301,14 @@ impl Grounder<'_> {
         })
     }
 
+    /// Both sides' forms and every cell they read, each template resolved once.
+    fn sides(&self, comparison: &Comparison) -> Option<(Linear, Linear, Vec<CellId>)> {
+        let mut cells = Vec::new();
+        let left = self.form_reading(&comparison.left, &mut cells)?;
+        let right = self.form_reading(&comparison.right, &mut cells)?;
+        Some((left, right, cells))
+    }
+
     fn cells(&self, template: &CellTemplate) -> Option<Vec<CellId>> {
         template_cells(self.dataset, self.program, template, self.loops, self.check)
     }
@@ -260,30 +322,37 @@ impl Grounder<'_> {
 
     /// The canonical form of an expression in this check.
     fn form(&self, expr: &CompiledExpr) -> Option<Linear> {
+        self.form_reading(expr, &mut Vec::new())
+    }
+
+    /// [`Grounder::form`], adding the cells it reads to `read` in the order
+    /// [`Grounder::collect`] gives them (its templates left to right).
+    fn form_reading(&self, expr: &CompiledExpr, read: &mut Vec<CellId>) -> Option<Linear> {
         let hundred = Decimal::ONE_HUNDRED;
+        let mut form = |expr| self.form_reading(expr, read);
         Some(match expr {
             CompiledExpr::Number(n) => Linear::constant(*n),
             CompiledExpr::Cell(template) => {
+                let cells = self.cells(template)?;
                 let mut total = Linear::default();
-                for cell in self.cells(template)? {
+                for &cell in &cells {
                     total = total.add_scaled(&Linear::atom(Atom::Cell(cell)), Decimal::ONE)?;
                 }
+                read.extend(cells);
                 total
             }
             CompiledExpr::Sum(args) => {
                 let mut total = Linear::default();
                 for arg in args {
-                    total = total.add_scaled(&self.form(arg)?, Decimal::ONE)?;
+                    total = total.add_scaled(&form(arg)?, Decimal::ONE)?;
                 }
                 total
             }
-            CompiledExpr::Add(a, b) => self.form(a)?.add_scaled(&self.form(b)?, Decimal::ONE)?,
-            CompiledExpr::Sub(a, b) => self
-                .form(a)?
-                .add_scaled(&self.form(b)?, Decimal::NEGATIVE_ONE)?,
-            CompiledExpr::Negate(a) => self.form(a)?.scaled(Decimal::NEGATIVE_ONE)?,
+            CompiledExpr::Add(a, b) => form(a)?.add_scaled(&form(b)?, Decimal::ONE)?,
+            CompiledExpr::Sub(a, b) => form(a)?.add_scaled(&form(b)?, Decimal::NEGATIVE_ONE)?,
+            CompiledExpr::Negate(a) => form(a)?.scaled(Decimal::NEGATIVE_ONE)?,
             CompiledExpr::Mul(a, b) => {
-                let (a, b) = (self.form(a)?, self.form(b)?);
+                let (a, b) = (form(a)?, form(b)?);
                 if a.is_constant() {
                     b.scaled(a.constant)?
                 } else if b.is_constant() {
@@ -294,7 +363,7 @@ impl Grounder<'_> {
                 }
             }
             CompiledExpr::Div(a, b) => {
-                let (a, b) = (self.form(a)?, self.form(b)?);
+                let (a, b) = (form(a)?, form(b)?);
                 if b.is_constant() && !b.constant.is_zero() {
                     a.scaled(Decimal::ONE.checked_div(b.constant)?)?
                 } else {
@@ -302,7 +371,7 @@ impl Grounder<'_> {
                 }
             }
             CompiledExpr::Share(a, b) => {
-                let (a, b) = (self.form(a)?, self.form(b)?);
+                let (a, b) = (form(a)?, form(b)?);
                 if a.is_constant() && b.is_constant() && !b.constant.is_zero() {
                     Linear::constant(a.constant.checked_div(b.constant)?.checked_mul(hundred)?)
                 } else {
@@ -310,7 +379,7 @@ impl Grounder<'_> {
                 }
             }
             CompiledExpr::Growth(a, b) => {
-                let (a, b) = (self.form(a)?, self.form(b)?);
+                let (a, b) = (form(a)?, form(b)?);
                 Linear::atom(Atom::Growth(Box::new(a), Box::new(b)))
             }
             // A mean, minimum or maximum has no linear form; the lints leave such a check out.

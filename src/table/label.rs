@@ -145,7 +145,13 @@ pub fn is_count_unit(unit: &str) -> bool {
 /// Borrows when there is none to remove, which is most labels.
 pub fn normalize(text: &str) -> Cow<'_, str> {
     if text.contains(char::is_whitespace) {
-        Cow::Owned(text.chars().filter(|c| !c.is_whitespace()).collect())
+        // The runs between whitespace copied whole into a string of the text's size: the
+        // text's paragraphs are normalized too, and growing a string char by char for them
+        // was 8 % of the instructions of a book's run.
+        let mut kept = String::with_capacity(text.len());
+        text.split(char::is_whitespace)
+            .for_each(|run| kept.push_str(run));
+        Cow::Owned(kept)
     } else {
         Cow::Borrowed(text)
     }
@@ -263,6 +269,17 @@ impl fmt::Display for LabelPath {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn normalizing_leaves_out_every_whitespace_character_and_nothing_else(
+            text in "\\PC*[ \u{3000}\u{a0}\u{85}\u{2028}\n\t]?\\PC*[ \u{3000}\n]*",
+        ) {
+            let kept: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let normalized = super::normalize(&text);
+            proptest::prop_assert_eq!(normalized.as_ref(), kept.as_str());
+        }
+    }
+
     #[test]
     fn declared_footnote_markers_are_left_out_of_the_name_but_printed() {
         let markers = vec!["(1)".to_string(), "*".to_string(), "¹".to_string()];

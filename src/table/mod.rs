@@ -52,7 +52,7 @@ pub struct TableMeta {
 /// 8885 × 10³, rounded to ± 500), so every reader of the cell gets the value it stands for. A table may have millions of
 /// cells; where a cell sits in its file is recovered from its row's start when a report needs
 /// it ([`Table::cell_span`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cell(u64);
 
 const HAS_VALUE: u64 = 1;
