@@ -63,19 +63,14 @@ pub fn read(format: &ColumnFormat, text: &str) -> Result<Read, Unread> {
             flag,
         });
     }
-    let body = match body.strip_suffix('%') {
-        Some(rest) if format.percent => rest.trim_end(),
-        Some(_) => {
-            return Err(unread(
-                trimmed,
-                "a `%` follows the figure".to_string(),
-                "declare `percent = true` in the format of this data set, table or column"
-                    .to_string(),
-            ));
-        }
-        None => body,
-    };
+    let (body, outer_percent) = without_percent(format, body, trimmed)?;
     let (negative, digits) = sign(format, body, trimmed)?;
+    // A negative percentage in parentheses may hold its `%` inside them: `(14.1%)`.
+    let digits = if outer_percent {
+        digits
+    } else {
+        without_percent(format, digits, trimmed)?.0.trim()
+    };
     let value = magnitude(format, digits, trimmed)?;
     let value = if negative { -value } else { value };
     let value = with_declared_decimals(format, value, trimmed)?;
@@ -83,6 +78,24 @@ pub fn read(format: &ColumnFormat, text: &str) -> Result<Read, Unread> {
         reading: Reading::Value(value),
         flag,
     })
+}
+
+/// The text without a `%` printed after it, where the format declares one, and whether it had
+/// one; a `%` the format does not declare is an error naming the setting.
+fn without_percent<'t>(
+    format: &ColumnFormat,
+    text: &'t str,
+    whole: &str,
+) -> Result<(&'t str, bool), Unread> {
+    match text.strip_suffix('%') {
+        Some(rest) if format.percent => Ok((rest.trim_end(), true)),
+        Some(_) => Err(unread(
+            whole,
+            "a `%` follows the figure".to_string(),
+            "declare `percent = true` in the format of this data set, table or column".to_string(),
+        )),
+        None => Ok((text, false)),
+    }
 }
 
 fn unread(text: &str, why: String, help: String) -> Unread {
@@ -393,6 +406,24 @@ mod tests {
         let plain = format("thousands = \"space\"");
         assert!(
             read(&plain, "12%")
+                .unwrap_err()
+                .help
+                .contains("percent = true")
+        );
+    }
+
+    #[test]
+    fn a_negative_percentage_reads_with_its_sign_inside_or_outside_the_parentheses() {
+        // A company's operating results print a fall as `(14.1%)`, the `%` inside.
+        let percent = format("negative = [\"()\"]\npercent = true");
+        assert_eq!(value(&percent, "(14.1%)"), "-14.1");
+        assert_eq!(value(&percent, "( 14.1 % )"), "-14.1");
+        assert_eq!(value(&percent, "(14.1)%"), "-14.1");
+        assert!(read(&percent, "(14.1%)%").is_err());
+        assert!(read(&percent, "14.1%)").is_err());
+        let plain = format("negative = [\"()\"]");
+        assert!(
+            read(&plain, "(14.1%)")
                 .unwrap_err()
                 .help
                 .contains("percent = true")

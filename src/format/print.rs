@@ -41,13 +41,6 @@ pub fn print_declared(format: &ColumnFormat, printed: &str, value: Decimal) -> O
         number.push(format.decimal.char());
         number.push_str(fraction);
     }
-    if value.is_sign_negative() && !value.is_zero() {
-        number = match negative_style(format, printed) {
-            Negative::Parentheses => format!("({number})"),
-            Negative::Minus => format!("\u{2212}{number}"),
-            Negative::Hyphen => format!("-{number}"),
-        };
-    }
     let percent = if format.percent {
         printed
             .find('%')
@@ -60,7 +53,22 @@ pub fn print_declared(format: &ColumnFormat, printed: &str, value: Decimal) -> O
     } else {
         String::new()
     };
-    Some(format!("{number}{percent}"))
+    if !value.is_sign_negative() || value.is_zero() {
+        return Some(format!("{number}{percent}"));
+    }
+    Some(match negative_style(format, printed) {
+        // `(14.1%)` keeps its `%` inside the parentheses, `(14.1)%` outside.
+        Negative::Parentheses
+            if printed
+                .strip_suffix(')')
+                .is_some_and(|inside| inside.trim_end().ends_with('%')) =>
+        {
+            format!("({number}{percent})")
+        }
+        Negative::Parentheses => format!("({number}){percent}"),
+        Negative::Minus => format!("\u{2212}{number}{percent}"),
+        Negative::Hyphen => format!("-{number}{percent}"),
+    })
 }
 
 /// The character that groups thousands in a proposal: the printed figure's own where it shows
@@ -164,6 +172,11 @@ mod tests {
             print_declared(&percent, "12.5 %", "12.4".parse().unwrap()).unwrap(),
             "12.4 %"
         );
+        let falls = format("percent = true\nnegative = [\"()\"]");
+        let proposal = |printed| print_declared(&falls, printed, "-14.2".parse().unwrap());
+        assert_eq!(proposal("(14.1%)").unwrap(), "(14.2%)");
+        assert_eq!(proposal("(14.1 %)").unwrap(), "(14.2 %)");
+        assert_eq!(proposal("(14.1)%").unwrap(), "(14.2)%");
     }
 
     #[test]
