@@ -250,6 +250,108 @@ fn eu_retail_a_total_off_by_one_fails_as_its_figures_are_exact() {
 }
 
 #[test]
+fn tanker_20f_reads_negatives_in_parentheses_and_its_accounts_add_up() {
+    let run = example("tanker-20f", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // SF: 5 years × (operating result, other expenses, net result, basic and diluted EPS);
+    // OR: 2 years × 2 sums, 7 variances, 2 lines × 2 years equal to SF's.
+    assert_eq!(summary(&json), [2, 9, 40, 40, 0, 0]);
+    snapshot_human("tanker-20f", 0);
+}
+
+/// The tanker report's tables with one printed figure of `file` changed, in a scratch copy.
+fn tanker_with(file: &str, printed: &str, misprint: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("data/examples/tanker-20f/data");
+    for name in ["selected-data.csv", "operating-results.csv", "tables.toml"] {
+        let text = std::fs::read_to_string(data.join(name)).unwrap();
+        let text = if name == file {
+            assert_eq!(text.matches(printed).count(), 1, "{printed} in {name}");
+            text.replacen(printed, misprint, 1)
+        } else {
+            text
+        };
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn check_json(data: &std::path::Path, rules: &std::path::Path) -> super::Run {
+    check(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn tanker_20f_a_figure_in_parentheses_is_read_as_a_negative() {
+    let rules = tempfile::tempdir().unwrap();
+    std::fs::write(
+        rules.path().join("signs.rules"),
+        "expr SF.sign \"(141,770) is -141 770\"\n  SF[\"Voyage Expenses\", 2019] = -141770\n\
+         expr OR.sign \"(14.1%) is -14.1\"\n  OR[\"Less Voyage expenses\", Variance] = -14.1\n",
+    )
+    .unwrap();
+    let data = super::root().join("data/examples/tanker-20f/data");
+    let run = check_json(&data, rules.path());
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(summary(&parse(&run.stdout)), [2, 2, 2, 2, 0, 0]);
+    // Without its parentheses the same figure is positive, and both checks fail.
+    for (file, printed, misprint) in [
+        ("selected-data.csv", "\"(141,770)\"", "\"141,770\""),
+        ("operating-results.csv", ",(14.1%)\n", ",14.1%\n"),
+    ] {
+        let dir = tanker_with(file, printed, misprint);
+        let run = check_json(dir.path(), rules.path());
+        assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+        assert_eq!(summary(&parse(&run.stdout))[4], 1, "{misprint}");
+    }
+}
+
+#[test]
+fn tanker_20f_an_expense_without_its_parentheses_breaks_the_operating_result() {
+    // Voyage expenses of 2019 read as +141 770: the operating result's parts then add up to
+    // 283 540 (twice the expense) more than printed, and the Item 5 table's (141,770) no
+    // longer equals it.
+    let dir = tanker_with("selected-data.csv", "\"(141,770)\"", "\"141,770\"");
+    let rules = super::root().join("data/examples/tanker-20f/rules");
+    let run = check_json(dir.path(), &rules);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 9, 40, 38, 2, 0]);
+    let mut found = failed(&json);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("OR.selected_data".to_string(), "(141,770)".to_string()),
+            ("SF.operating".to_string(), "31,971".to_string())
+        ]
+    );
+    let operating = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "SF.operating")
+        .unwrap();
+    assert_eq!(operating["expected"]["low"], "315508.5");
+    assert_eq!(operating["expected"]["high"], "315513.5");
+    // A fall printed without its parentheses fails the variance it is.
+    let dir = tanker_with("operating-results.csv", ",(14.1%)\n", ",14.1%\n");
+    let run = check_json(dir.path(), &rules);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [2, 9, 40, 39, 1, 0]);
+    assert_eq!(
+        failed(&json),
+        [("OR.variance".to_string(), "14.1%".to_string())]
+    );
+}
+
+#[test]
 fn a_date_cell_labels_its_row_as_an_iso_date_not_a_serial_number() {
     let rules = tempfile::tempdir().unwrap();
     std::fs::write(
