@@ -352,6 +352,48 @@ fn tanker_20f_an_expense_without_its_parentheses_breaks_the_operating_result() {
 }
 
 #[test]
+fn tencent_quarter_adds_its_losses_in_parentheses_as_negatives() {
+    let run = example("tencent", "json");
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = parse(&run.stdout);
+    // Six rules, one check per quarter; 2018's `(2,139)`, `(203)` and 2019's `(1,328)` are
+    // losses that the sums take as printed.
+    assert_eq!(summary(&json), [1, 6, 12, 12, 0, 0]);
+    snapshot_human("tencent", 0);
+}
+
+#[test]
+fn tencent_a_loss_without_its_parentheses_breaks_the_attribution_by_twice_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = super::root().join("data/examples/tencent/data");
+    for name in ["fourth-quarter.csv", "tables.toml"] {
+        let text = std::fs::read_to_string(data.join(name)).unwrap();
+        let text = if name == "fourth-quarter.csv" {
+            // Non-controlling interests, 2018.
+            assert_eq!(text.matches(",790,(203)\n").count(), 1);
+            text.replacen(",790,(203)\n", ",790,203\n", 1)
+        } else {
+            text
+        };
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let rules = super::root().join("data/examples/tencent/rules");
+    let run = check_json(dir.path(), &rules);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert_eq!(summary(&json), [1, 6, 12, 11, 1, 0]);
+    assert_eq!(
+        failed(&json),
+        [("Q4.attributable".to_string(), "14,026".to_string())]
+    );
+    // 14,229 + 203 against the printed 14,026: 406 apart, twice the loss.
+    let finding = &findings(&json)[0];
+    assert_eq!(finding["expected"]["low"], "14431");
+    assert_eq!(finding["expected"]["high"], "14433");
+}
+
+#[test]
 fn a_date_cell_labels_its_row_as_an_iso_date_not_a_serial_number() {
     let rules = tempfile::tempdir().unwrap();
     std::fs::write(
