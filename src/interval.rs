@@ -482,6 +482,49 @@ impl ScaledInterval {
         }
     }
 
+    /// Whether `100 × part ÷ whole + offset` can take a value of `self` for some values of
+    /// `part` and `whole` in their intervals, decided exactly: `Some(true)` where it can;
+    /// `None` where the integers would overflow or `whole` may be zero (left to [`Interval`]).
+    pub fn percent_may_equal(self, part: Self, whole: Self, offset: i64) -> Option<bool> {
+        let (part, whole) = if whole.low > 0 {
+            (part, whole)
+        } else if whole.high < 0 {
+            (part.negated(), whole.negated())
+        } else {
+            return None;
+        };
+        // With a positive whole, a part's low bound gives the lowest quotient over the whole's
+        // high bound if it is not negative, over its low bound if it is (the high likewise).
+        let lowest = (part.low, if part.low >= 0 { whole.high } else { whole.low });
+        let highest = (
+            part.high,
+            if part.high >= 0 {
+                whole.low
+            } else {
+                whole.high
+            },
+        );
+        let percent = |(numerator, denominator): (i64, i64)| {
+            // (100 × n / 10^a) ÷ (d / 10^b) + offset = (100 × n × 10^b + offset × d × 10^a)
+            //                                          ÷ (d × 10^a)
+            let n = i128::from(numerator).checked_mul(10i128.checked_pow(whole.scale)?)?;
+            let d = i128::from(denominator).checked_mul(10i128.checked_pow(part.scale)?)?;
+            let top = n
+                .checked_mul(100)?
+                .checked_add(d.checked_mul(i128::from(offset))?)?;
+            Some((top, d))
+        };
+        let (low_top, low_bottom) = percent(lowest)?;
+        let (high_top, high_bottom) = percent(highest)?;
+        // top ÷ bottom against v ÷ 10^c, with bottom > 0: top × 10^c against v × bottom.
+        let unit = 10i128.checked_pow(self.scale)?;
+        let at_most_high =
+            low_top.checked_mul(unit)? <= i128::from(self.high).checked_mul(low_bottom)?;
+        let at_least_low =
+            high_top.checked_mul(unit)? >= i128::from(self.low).checked_mul(high_bottom)?;
+        Some(at_most_high && at_least_low)
+    }
+
     /// Whether `self OP other` can hold (the same verdict as comparing the [`Interval`]s).
     pub fn may_hold(self, op: crate::lang::ast::CompareOp, other: Self) -> Option<bool> {
         use crate::lang::ast::CompareOp;
@@ -548,6 +591,34 @@ mod scaled_tests {
             for op in [CompareOp::Equal, CompareOp::Less, CompareOp::LessEqual, CompareOp::Greater, CompareOp::GreaterEqual] {
                 prop_assert_eq!(fast_total.may_hold(op, fast), Some(compare(op, &slow_total, &slow).0));
             }
+        }
+
+        #[test]
+        fn integer_and_decimal_percentages_give_the_same_verdict(
+            (part, part_scale, part_exact) in (-2_000_000i64..2_000_000, 0u32..3, any::<bool>()),
+            (whole, whole_scale, whole_exact) in (-2_000_000i64..2_000_000, 0u32..3, any::<bool>()),
+            (printed_scale, printed_exact, nudge) in (0u32..3, any::<bool>(), -3i64..=3),
+            growth in any::<bool>(),
+        ) {
+            let (fast_part, slow_part) = both(part, part_scale, part_exact);
+            let (fast_whole, slow_whole) = both(whole, whole_scale, whole_exact);
+            prop_assume!(!slow_whole.contains_zero());
+            let hundred = Interval::exact(Decimal::ONE_HUNDRED);
+            let mut slow = slow_part.checked_div(&slow_whole).unwrap();
+            if growth {
+                slow = slow.checked_sub(&Interval::exact(Decimal::ONE)).unwrap();
+            }
+            let slow = slow.checked_mul(&hundred).unwrap();
+            // A printed percentage near what the figures give, a few last digits either side.
+            let near = (slow.low() + slow.high()) / Decimal::TWO;
+            let near = near.round_dp(printed_scale);
+            let printed = i64::try_from(near.mantissa()).unwrap() * 10i64.pow(printed_scale - near.scale()) + nudge;
+            let (fast_printed, slow_printed) = both(printed, printed_scale, printed_exact);
+            let offset = if growth { -100 } else { 0 };
+            prop_assert_eq!(
+                fast_printed.percent_may_equal(fast_part, fast_whole, offset),
+                Some(compare(CompareOp::Equal, &slow_printed, &slow).0)
+            );
         }
     }
 }

@@ -36,11 +36,14 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
     // rules using it compile without recursing for ever.
     let (cyclic, mut errors) = super::group_cycles::group_cycles(files);
     let nothing = ListExpr::Literal(Vec::new(), Span::default());
-    let mut groups: HashMap<String, (&ListExpr, &SharedSource)> = HashMap::new();
+    let mut groups: HashMap<String, Group<'_>> = HashMap::new();
     for parsed in files {
         for group in &parsed.file.groups {
             if cyclic.contains(&group.name.value) && !groups.contains_key(&group.name.value) {
-                groups.insert(group.name.value.clone(), (&nothing, &parsed.source));
+                groups.insert(
+                    group.name.value.clone(),
+                    Group::new(&nothing, &parsed.source),
+                );
             } else if groups.contains_key(&group.name.value) {
                 errors.push(invalid(
                     &parsed.source,
@@ -49,7 +52,10 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
                     Some("give each group its own name"),
                 ));
             } else {
-                groups.insert(group.name.value.clone(), (&group.list, &parsed.source));
+                groups.insert(
+                    group.name.value.clone(),
+                    Group::new(&group.list, &parsed.source),
+                );
             }
         }
     }
@@ -74,6 +80,7 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
             unique.push(Ok((parsed, rule)));
         }
     }
+    let names = Names::new(dataset, groups);
     // Rules compile side by side (each one looks its labels up on its own); they and their
     // errors are kept in the order they are written.
     let compiled: Vec<Result<CompiledRule, Box<RuleError>>> = unique
@@ -82,7 +89,7 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
             let (parsed, rule) = written?;
             let compiler = Compiler {
                 dataset,
-                groups: &groups,
+                names: &names,
                 source: &parsed.source,
             };
             compiled_rule(&compiler, rule, dataset)
@@ -163,8 +170,44 @@ impl Scope<'_> {
 
 pub(super) struct Compiler<'a> {
     pub(super) dataset: &'a Dataset,
-    groups: &'a HashMap<String, (&'a ListExpr, &'a SharedSource)>,
+    names: &'a Names<'a>,
     pub(super) source: &'a SharedSource,
+}
+
+/// What the rules name, shared by every rule's compiler: the groups, and the tables by id.
+struct Names<'a> {
+    groups: HashMap<String, Group<'a>>,
+    /// Each id's first table, as [`Dataset::table_index`] finds it (a yearbook's thousand
+    /// tables are not searched one by one for every cell a rule names).
+    tables: HashMap<&'a str, usize>,
+}
+
+impl<'a> Names<'a> {
+    fn new(dataset: &'a Dataset, groups: HashMap<String, Group<'a>>) -> Self {
+        let mut tables = HashMap::with_capacity(dataset.tables.len());
+        for (index, table) in dataset.tables.iter().enumerate() {
+            tables.entry(table.id()).or_insert(index);
+        }
+        Self { groups, tables }
+    }
+}
+
+/// A group's list, and its items once compiled: a group names the same items in every rule
+/// that uses it (it is compiled outside any rule's loops).
+struct Group<'a> {
+    list: &'a ListExpr,
+    source: &'a SharedSource,
+    items: std::sync::OnceLock<Vec<Item>>,
+}
+
+impl<'a> Group<'a> {
+    fn new(list: &'a ListExpr, source: &'a SharedSource) -> Self {
+        Self {
+            list,
+            source,
+            items: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 impl Compiler<'_> {
@@ -423,20 +466,24 @@ impl Compiler<'_> {
     }
 
     pub(super) fn table(&self, name: &Spanned<String>) -> Compiled<usize> {
-        self.dataset.table_index(&name.value).ok_or_else(|| {
-            let ids = self.dataset.tables.iter().map(|t| t.id());
-            let nearest = ids
-                .map(|id| (strsim::levenshtein(id, &name.value), id))
-                .filter(|(distance, id)| *distance <= id.chars().count().div_ceil(2))
-                .min_by_key(|(distance, _)| *distance)
-                .map(|(_, id)| format!("did you mean `{id}`?"));
-            Box::new(RuleError::UnknownTable {
-                source_code: named(self.source),
-                span: name.span.into(),
-                name: name.value.clone(),
-                help: nearest,
+        self.names
+            .tables
+            .get(name.value.as_str())
+            .copied()
+            .ok_or_else(|| {
+                let ids = self.dataset.tables.iter().map(|t| t.id());
+                let nearest = ids
+                    .map(|id| (strsim::levenshtein(id, &name.value), id))
+                    .filter(|(distance, id)| *distance <= id.chars().count().div_ceil(2))
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, id)| format!("did you mean `{id}`?"));
+                Box::new(RuleError::UnknownTable {
+                    source_code: named(self.source),
+                    span: name.span.into(),
+                    name: name.value.clone(),
+                    help: nearest,
+                })
             })
-        })
     }
 
     /// Evaluate a list expression to items, with loop variables bound in `scope`.
@@ -485,14 +532,19 @@ impl Compiler<'_> {
         if let Some(slot) = scope.slot(&name.value) {
             return self.bound_or_error(scope, slot, name);
         }
-        match self.groups.get(&name.value) {
-            Some((list, source)) => {
+        match self.names.groups.get(&name.value) {
+            Some(group) => {
+                if let Some(items) = group.items.get() {
+                    return Ok(items.clone());
+                }
                 let group_compiler = Compiler {
                     dataset: self.dataset,
-                    groups: self.groups,
-                    source,
+                    names: self.names,
+                    source: group.source,
                 };
-                group_compiler.list(list, &Scope::default())
+                // An error is not kept: each rule that uses the group reports it.
+                let items = group_compiler.list(group.list, &Scope::default())?;
+                Ok(group.items.get_or_init(|| items).clone())
             }
             None => Err(Box::new(invalid(
                 self.source,
@@ -545,7 +597,7 @@ impl Compiler<'_> {
                     let items = self.bound_or_error(scope, slot, word)?;
                     return Ok(items.iter().map(|i| self.item_keys(i)).collect());
                 }
-                if self.groups.contains_key(&word.value) {
+                if self.names.groups.contains_key(&word.value) {
                     let items = self.named_list(word, scope)?;
                     return Ok(items.iter().map(|i| self.item_keys(i)).collect());
                 }
@@ -865,7 +917,7 @@ impl Compiler<'_> {
                     None => SegmentTemplate::Variable(slot),
                 }
             }
-            Segment::Word(word) if self.groups.contains_key(&word.value) => {
+            Segment::Word(word) if self.names.groups.contains_key(&word.value) => {
                 SegmentTemplate::Items(self.named_list(word, scope)?)
             }
             Segment::Word(word) => SegmentTemplate::Key(self.word_key(word)?),

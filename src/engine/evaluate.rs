@@ -8,6 +8,7 @@
 //! checks fail, and the counts stay exact.
 
 use super::program::*;
+use super::ratio_plan::RatioPlan;
 use super::resolve::{Axis, Key, LookupError, extend_paths, lookup, lookup_diagnostic, year_of};
 use super::row_plan::RowPlan;
 use crate::checks::compare::{Printing, compare, same_printing};
@@ -458,9 +459,7 @@ impl Evaluator<'_> {
                 _ => None,
             });
         let Some((form, op, loops)) = linear.filter(|_| !self.coverage) else {
-            for check in checks {
-                self.record(tally, rule_index, check);
-            }
+            self.run_percentages(tally, rule_index, checks);
             return;
         };
         if let Some(plan) = RowPlan::of(form, loops) {
@@ -489,6 +488,55 @@ impl Evaluator<'_> {
                 _ => self.record(tally, rule_index, check),
             }
         }
+    }
+
+    /// Checks of a share or growth rule are passed on integers where they can be
+    /// ([`RatioPlan`]); every other check, and every check of other rules, is recorded.
+    fn run_percentages(
+        &self,
+        tally: &mut Tally,
+        rule_index: usize,
+        checks: std::ops::Range<usize>,
+    ) {
+        let plan = self
+            .program
+            .rules
+            .get(rule_index)
+            .filter(|rule| rule.tolerance.is_none() && !self.coverage)
+            .and_then(|rule| match &rule.work {
+                Work::Compare(comparison) => RatioPlan::of(comparison).zip(Some(comparison)),
+                _ => None,
+            });
+        for check in checks {
+            let passed = plan.as_ref().is_some_and(|(plan, comparison)| {
+                let env = Binding {
+                    loops: &comparison.loops,
+                    index: check,
+                };
+                self.percent_holds(plan, &env) == Some(true)
+            });
+            if passed {
+                tally.passed += 1;
+            } else {
+                self.record(tally, rule_index, check);
+            }
+        }
+    }
+
+    /// Whether a percentage check may hold, decided on integers; `None` where the general
+    /// path must decide (a cell that is not a plain figure, or words that bound a figure).
+    fn percent_holds(&self, plan: &RatioPlan<'_>, env: &Binding<'_>) -> Option<bool> {
+        let intervals = [plan.printed, plan.part, plan.whole].map(|template| {
+            let id = self.single(template, env).ok()?;
+            if self.is_stated_bound(id) {
+                return None;
+            }
+            self.cell(id).ok()?.scaled_interval()
+        });
+        let [Some(printed), Some(part), Some(whole)] = intervals else {
+            return None;
+        };
+        printed.percent_may_equal(part, whole, plan.offset)
     }
 
     fn record(&self, tally: &mut Tally, rule_index: usize, check: usize) {

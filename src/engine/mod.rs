@@ -9,6 +9,7 @@ mod forms;
 mod group_cycles;
 mod linear;
 pub mod program;
+mod ratio_plan;
 pub mod resolve;
 mod row_plan;
 mod self_reference;

@@ -206,7 +206,27 @@ pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupEr
         Axis::Row => table.row_index(),
         Axis::Column => table.column_index(),
     };
+    // A label path printed once is found by one hash lookup, as cheap as remembering it:
+    // only what takes a search is kept (a yearbook's thousand tables name each row once).
+    if let Some(labels) = plain_labels(table, axis, keys)
+        && let [one] = index.exact(labels)
+    {
+        return Ok(*one);
+    }
     index.remembered(keys, || search(table, axis, keys))
+}
+
+/// The keys as labels, where they are all labels and the axis is not found by anchors.
+fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<Vec<&'k str>> {
+    if table.meta.anchored && axis == Axis::Row {
+        return None;
+    }
+    keys.iter()
+        .map(|k| match k {
+            Key::Label(text) => Some(text.as_str()),
+            Key::Year(_) => None,
+        })
+        .collect()
 }
 
 fn search(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
@@ -214,14 +234,7 @@ fn search(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError>
     if table.meta.anchored && axis == Axis::Row {
         return anchored(table, keys);
     }
-    let labels: Option<Vec<&str>> = keys
-        .iter()
-        .map(|k| match k {
-            Key::Label(text) => Some(text.as_str()),
-            Key::Year(_) => None,
-        })
-        .collect();
-    if let Some(labels) = labels {
+    if let Some(labels) = plain_labels(table, axis, keys) {
         let index = match axis {
             Axis::Row => table.row_index(),
             Axis::Column => table.column_index(),

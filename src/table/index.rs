@@ -22,6 +22,7 @@ pub struct LabelIndex {
     exact: HashMap<Box<str>, SmallVec<[usize; 1]>>,
     /// Each path's outer labels' keys and its last label's whole text, normalized: what an
     /// anchored lookup (the figures of the text) compares, without normalizing per lookup.
+    /// Only an anchored index has them.
     anchors: Vec<(Vec<Box<str>>, Box<str>)>,
     /// For the figures of the text: the paragraph up to each figure, normalized. An anchor may
     /// reach back past the sentence into it when the sentence alone does not tell two figures
@@ -39,21 +40,6 @@ pub struct LabelIndex {
 impl LabelIndex {
     pub fn build(paths: &[LabelPath]) -> Self {
         let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> = HashMap::default();
-        let anchors = paths
-            .iter()
-            .map(|path| {
-                let labels = path.labels();
-                let outer = labels
-                    .iter()
-                    .take(labels.len().saturating_sub(1))
-                    .map(|l| l.key().into())
-                    .collect();
-                let last = path
-                    .last()
-                    .map_or_else(Box::default, |l| l.full_key().into());
-                (outer, last)
-            })
-            .collect();
         for (index, path) in paths.iter().enumerate() {
             let by_key = join(path.labels().iter().map(|l| l.key()));
             let by_text = join(path.labels().iter().map(|l| l.full_key()));
@@ -64,7 +50,7 @@ impl LabelIndex {
         }
         Self {
             exact,
-            anchors,
+            anchors: Vec::new(),
             paragraphs: Vec::new(),
             found: Mutex::default(),
             reversed: OnceLock::new(),
@@ -88,15 +74,26 @@ impl LabelIndex {
                 })
             })
             .collect();
-        let mut index = Self::build(paths);
-        for (_, last) in &mut index.anchors {
-            if let std::borrow::Cow::Owned(words) = words_only(last) {
-                *last = words.into();
-            }
-        }
+        let anchors = paths
+            .iter()
+            .map(|path| {
+                let labels = path.labels();
+                let outer = labels
+                    .iter()
+                    .take(labels.len().saturating_sub(1))
+                    .map(|l| l.key().into())
+                    .collect();
+                let last = path.last().map_or_else(Box::default, |l| {
+                    let whole = l.full_key();
+                    words_only(&whole).into_owned().into()
+                });
+                (outer, last)
+            })
+            .collect();
         Self {
+            anchors,
             paragraphs,
-            ..index
+            ..Self::build(paths)
         }
     }
 
