@@ -46,7 +46,7 @@ pub use shift::{Direction, Shifted};
 pub use slip::Slip;
 
 use crate::engine::program::{CellId, Program, Ranking, Work};
-use crate::engine::{CheckVerdict, RankMemo, check_cells, verdict_with};
+use crate::engine::{CheckVerdict, RankMemo, check_cells, row_wise_cells, verdict_with};
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
 use crate::table::label::LabelPath;
@@ -313,6 +313,10 @@ impl Readers {
             return readers;
         }
         let count = work.check_count();
+        if let Some((table, columns)) = row_wise_cells(program, rule) {
+            readers.index_rows(rule, (table, &columns), count, wanted);
+            return readers;
+        }
         let first = check_cells(dataset, program, rule, 0);
         if count.saturating_mul(first.len()) > WIDEST_RULE {
             // Its checks read alike (a ranking: every row): the first check's figures stand
@@ -334,6 +338,27 @@ impl Readers {
             }
         }
         readers
+    }
+
+    /// A rule whose check `n` reads row `n` of `table` in `columns`: the checks that read a
+    /// wanted cell are found from the cell, not by listing every check's cells.
+    fn index_rows(
+        &mut self,
+        rule: usize,
+        (table, columns): (usize, &[usize]),
+        count: usize,
+        wanted: &HashSet<CellId>,
+    ) {
+        for cell in wanted {
+            if cell.table != table || cell.row >= count || !columns.contains(&cell.column) {
+                continue;
+            }
+            self.widths.insert((rule, cell.row), columns.len());
+            let of = self.of.entry(*cell).or_default();
+            if !of.contains(&(rule, cell.row)) {
+                of.push((rule, cell.row));
+            }
+        }
     }
 
     /// A ranking's check decides its own row's rank from every row's value: a rank is read by

@@ -176,6 +176,34 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         .unwrap_or_default()
 }
 
+/// For a rule each of whose checks reads one row of a table — row `check`, in the same
+/// columns (`t = a + b` for every row) — that table and those columns, in the order
+/// [`check_cells`] gives them; `None` for any other rule. Blame finds a record file's checks
+/// that read a figure from this instead of listing the cells of two million checks.
+pub fn row_wise_cells(program: &Program, rule: usize) -> Option<(usize, Vec<usize>)> {
+    let Work::Compare(comparison) = &program.rules.get(rule)?.work else {
+        return None;
+    };
+    let [Items::AllRows { table, .. }] = comparison.loops.as_slice() else {
+        return None;
+    };
+    let templates = comparison.left.templates();
+    let right = comparison.right.templates();
+    templates
+        .iter()
+        .chain(&right)
+        .map(|template| match (&template.row, &template.column) {
+            (AxisTemplate::Variable(0), AxisTemplate::Fixed(column))
+                if template.table == *table =>
+            {
+                Some(*column)
+            }
+            _ => None,
+        })
+        .collect::<Option<Vec<usize>>>()
+        .map(|columns| (*table, columns))
+}
+
 /// What one check gives: for blame, which re-decides the checks a cell takes part in.
 #[derive(Debug)]
 pub enum CheckVerdict {

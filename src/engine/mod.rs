@@ -17,5 +17,5 @@ mod self_reference;
 pub use compile::{ParsedFile, compile, compile_partial};
 pub use evaluate::{
     CheckVerdict, RankMemo, check_cells, evaluate, evaluate_observed, evaluate_with,
-    template_cells, verdict_with,
+    row_wise_cells, template_cells, verdict_with,
 };

@@ -45,6 +45,47 @@ impl RowPlan {
     /// `Ok(true)` when the relation may hold; `Ok(false)` when it fails or leaves the integers;
     /// a `—` cell skips the check.
     pub(super) fn holds(&self, row: &[Cell], op: CompareOp) -> Result<bool, Stop> {
+        if let Some(verdict) = self.holds_at_one_scale(row, op) {
+            return Ok(verdict);
+        }
+        self.holds_in_general(row, op)
+    }
+
+    /// The common case, a record's figures all printed with the same decimals: each side is
+    /// the sum of its mantissas, give or take half a unit of the last digit for each rounded
+    /// figure — the same bounds [`ScaledInterval`] adds up, without aligning scales per cell.
+    /// `None` where a cell holds no figure, the decimals differ or the integers overflow.
+    #[inline]
+    fn holds_at_one_scale(&self, row: &[Cell], op: CompareOp) -> Option<bool> {
+        let mut scale = None;
+        let mut side = |terms: &[(bool, usize)]| -> Option<(i64, i64)> {
+            let (mut sum, mut rounded) = (0i64, 0i64);
+            for &(negative, column) in terms {
+                let (mantissa, decimals, exact) = row.get(column)?.plain()?;
+                if *scale.get_or_insert(decimals) != decimals {
+                    return None;
+                }
+                let mantissa = if negative { -mantissa } else { mantissa };
+                sum = sum.checked_add(mantissa)?;
+                rounded += i64::from(!exact);
+            }
+            // At one more decimal: 10 × the sum, ± 5 for each rounded figure.
+            let centre = sum.checked_mul(10)?;
+            let half = rounded.checked_mul(5)?;
+            Some((centre.checked_sub(half)?, centre.checked_add(half)?))
+        };
+        let (left_low, left_high) = side(&self.left)?;
+        let (right_low, right_high) = side(&self.right)?;
+        Some(match op {
+            CompareOp::Equal => left_low <= right_high && right_low <= left_high,
+            CompareOp::LessEqual => left_low <= right_high,
+            CompareOp::Less => left_low < right_high,
+            CompareOp::GreaterEqual => left_high >= right_low,
+            CompareOp::Greater => left_high > right_low,
+        })
+    }
+
+    fn holds_in_general(&self, row: &[Cell], op: CompareOp) -> Result<bool, Stop> {
         let side = |terms: &[(bool, usize)]| -> Result<Option<ScaledInterval>, Stop> {
             let mut total: Option<ScaledInterval> = None;
             for &(negative, column) in terms {
@@ -74,5 +115,57 @@ impl RowPlan {
         };
         let (left, right) = (side(&self.left)?, side(&self.right)?);
         Ok(left.zip(right).and_then(|(l, r)| l.may_hold(op, r)) == Some(true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn plan() -> RowPlan {
+        // c0 = c1 + c2 − c3
+        RowPlan {
+            table: 0,
+            left: vec![(false, 0)],
+            right: vec![(false, 1), (false, 2), (true, 3)],
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn one_scale_and_general_paths_give_the_same_verdict(
+            cells in proptest::collection::vec((-50_000i64..50_000, 0u32..3, any::<bool>()), 4),
+            same_scale in any::<bool>(),
+            op in prop_oneof![
+                Just(CompareOp::Equal),
+                Just(CompareOp::Less),
+                Just(CompareOp::LessEqual),
+                Just(CompareOp::Greater),
+                Just(CompareOp::GreaterEqual),
+            ],
+        ) {
+            let mut row: Vec<Cell> = cells
+                .iter()
+                .map(|&(m, s, exact)| {
+                    let mut cell = Cell::from_parts(m, if same_scale { 1 } else { s }).unwrap();
+                    cell.set_exact(exact);
+                    cell
+                })
+                .collect();
+            // A total close to its parts, so that both verdicts occur.
+            let parts: Vec<i64> = cells.iter().map(|c| c.0).collect();
+            let near = parts[1] + parts[2] - parts[3] + parts[0] % 3;
+            let mut total = Cell::from_parts(near, if same_scale { 1 } else { cells[0].1 }).unwrap();
+            total.set_exact(cells[0].2);
+            row[0] = total;
+            let plan = plan();
+            let general = plan.holds_in_general(&row, op).ok();
+            if let Some(fast) = plan.holds_at_one_scale(&row, op) {
+                prop_assert_eq!(Some(fast), general);
+            } else {
+                prop_assert!(!same_scale);
+            }
+        }
     }
 }

@@ -231,6 +231,15 @@ impl Cell {
         }
     }
 
+    /// A figure in units as printed: its mantissa, decimals and whether it is exact; `None`
+    /// for a cell with no figure and for a figure in units of a declared power of ten.
+    #[inline]
+    pub fn plain(&self) -> Option<(i64, u32, bool)> {
+        let scale = self.scale();
+        (self.is_applicable() && scale < POWER_BASE)
+            .then(|| (self.mantissa(), scale, self.is_exact()))
+    }
+
     /// Whether the figure is an exact count rather than a rounded amount.
     pub fn is_exact(&self) -> bool {
         self.0 & EXACT != 0

@@ -788,3 +788,40 @@ fn a_row_printed_under_another_label_is_named() {
         "{human}"
     );
 }
+
+/// A record rule whose checks read more than blame indexes by listing cells (100 000 rows ×
+/// 22 figures, past `WIDEST_RULE`) is indexed from its rows: a wrong total that fails both
+/// of its row's checks is blamed, with the figure that repairs both, where it used to be
+/// left "too wide to blame".
+#[test]
+fn a_record_files_wrong_total_is_blamed_however_many_rows() {
+    let parts: Vec<String> = (1..=20).map(|i| format!("x{i}")).collect();
+    let mut csv = format!("id,{},t,u,v\n", parts.join(","));
+    for row in 0..100_000 {
+        let total = if row == 77_777 { "2100.0" } else { "2000.0" };
+        csv.push_str(&format!(
+            "{row},{}{total},1000.0,1000.0\n",
+            "100.0,".repeat(20)
+        ));
+    }
+    let terms: Vec<String> = parts.iter().map(|p| format!("T[r, {p}]")).collect();
+    let rules = format!(
+        "sum T.parts \"t adds the parts\"\n  for r in rows(T)\n  T[r, t] = {}\n\n\
+         sum T.halves \"t adds the halves\"\n  for r in rows(T)\n  T[r, t] = T[r, u] + T[r, v]\n",
+        terms.join(" + ")
+    );
+    let run = super::check_scratch(&super::scratch(csv.as_bytes(), &rules));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let found = findings(&json);
+    assert_eq!(found.len(), 2, "{json:#}");
+    for finding in found {
+        let blame = &finding["blame"];
+        assert_eq!(blame["too_wide"], Value::Null, "{blame:#}");
+        let suspect = &blame["suspects"][0];
+        assert_eq!(suspect["row"], "77777", "{blame:#}");
+        assert_eq!(suspect["column"], "t", "{blame:#}");
+        assert_eq!(suspect["proposed_text"], "2000.0", "{blame:#}");
+        assert_eq!(blame["leading"], 1, "{blame:#}");
+    }
+}
