@@ -188,6 +188,39 @@ pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
+    let (mantissa, scale) = ungrouped(digits).or_else(|| grouped(digits))?;
+    Some((if negative { -mantissa } else { mantissa }, scale))
+}
+
+/// `digits(.digits)?` with no grouping and at most 18 bytes (a record file's `843.2`): no
+/// digit count to keep and no overflow to check. `None` for anything else.
+fn ungrouped(digits: &[u8]) -> Option<(i64, u32)> {
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut point = None;
+    for (index, &byte) in digits.iter().enumerate() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit < 10 {
+            mantissa = mantissa * 10 + i64::from(digit);
+        } else if byte == b'.' && point.is_none() && index > 0 {
+            point = Some(index);
+        } else {
+            return None;
+        }
+    }
+    match point {
+        Some(at) if at + 1 == digits.len() => None,
+        Some(at) => u32::try_from(digits.len() - at - 1)
+            .ok()
+            .map(|s| (mantissa, s)),
+        None => Some((mantissa, 0)),
+    }
+}
+
+/// [`parse_plain`] of the digits after any sign: spaces grouping the integer digits in threes.
+fn grouped(digits: &[u8]) -> Option<(i64, u32)> {
     let mut mantissa: i64 = 0;
     let mut count = 0u32;
     let mut scale: Option<u32> = None;
@@ -234,7 +267,7 @@ pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
         None if count == 0 || !group_ok(group, separators) => return None,
         None => 0,
     };
-    Some((if negative { -mantissa } else { mantissa }, scale))
+    Some((mantissa, scale))
 }
 
 /// Digits accumulated into an integer, refusing more than an exact decimal holds.
@@ -504,6 +537,12 @@ mod tests {
                 prop_assert_eq!(Some(fast), general(&text));
                 prop_assert_eq!(fast.scale(), scale);
             }
+        }
+
+        #[test]
+        fn ungrouped_figures_read_as_the_grouped_reader_reads_them(text in "[0-9.]{1,20}") {
+            let fast = ungrouped(text.as_bytes());
+            prop_assert_eq!(fast, grouped(text.as_bytes()).filter(|_| text.len() <= 18));
         }
 
         #[test]

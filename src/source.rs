@@ -131,10 +131,8 @@ fn line_starts(text: &str) -> Vec<usize> {
         .enumerate()
         .map(|(index, part)| {
             let base = index * LINE_INDEX_PART;
-            part.iter()
-                .enumerate()
-                .filter(|(_, byte)| **byte == b'\n')
-                .map(|(offset, _)| base + offset + 1)
+            memchr::memchr_iter(b'\n', part)
+                .map(|offset| base + offset + 1)
                 .collect()
         })
         .collect();

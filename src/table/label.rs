@@ -198,6 +198,13 @@ impl LabelPath {
         }
     }
 
+    /// A path of one label (a row of a table with one label column), or of none.
+    pub fn single(label: Option<Label>) -> Self {
+        let mut labels = SmallVec::new();
+        labels.extend(label);
+        Self { labels }
+    }
+
     pub fn labels(&self) -> &[Label] {
         &self.labels
     }

@@ -385,12 +385,10 @@ fn split_into<'t>(
         .get(span.offset..span.offset + span.length)
         .unwrap_or_default();
     let mut start = 0;
-    for (index, byte) in line.bytes().enumerate() {
-        if byte == delimiter {
-            fields.push(line.get(start..index).unwrap_or_default());
-            spans.push(Span::new(span.offset + start, index - start));
-            start = index + 1;
-        }
+    for index in memchr::memchr_iter(delimiter, line.as_bytes()) {
+        fields.push(line.get(start..index).unwrap_or_default());
+        spans.push(Span::new(span.offset + start, index - start));
+        start = index + 1;
     }
     fields.push(line.get(start..).unwrap_or_default());
     spans.push(Span::new(span.offset + start, line.len() - start));
@@ -488,15 +486,17 @@ impl RowReader<'_> {
             return;
         }
         let field = |index: usize| fields.get(index).copied().zip(spans.get(index).copied());
-        let labels = self.label_fields.iter().map(|&index| {
+        let label = |index: usize| {
             field(index)
                 .filter(|(text, _)| !text.trim().is_empty())
                 .map(|(text, span)| Label::new(text, span))
-        });
-        if let [_] = self.label_fields {
-            chunk.paths.push(LabelPath::new(labels.flatten()));
+        };
+        if let [only] = self.label_fields {
+            chunk.paths.push(LabelPath::single(label(*only)));
         } else {
-            chunk.labels.extend(labels);
+            chunk
+                .labels
+                .extend(self.label_fields.iter().map(|&index| label(index)));
         }
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
         let cells = cells.iter_mut().zip(self.formats).enumerate();
