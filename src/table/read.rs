@@ -385,10 +385,12 @@ fn split_into<'t>(
         .get(span.offset..span.offset + span.length)
         .unwrap_or_default();
     let mut start = 0;
-    for index in memchr::memchr_iter(delimiter, line.as_bytes()) {
-        fields.push(line.get(start..index).unwrap_or_default());
-        spans.push(Span::new(span.offset + start, index - start));
-        start = index + 1;
+    for (index, byte) in line.bytes().enumerate() {
+        if byte == delimiter {
+            fields.push(line.get(start..index).unwrap_or_default());
+            spans.push(Span::new(span.offset + start, index - start));
+            start = index + 1;
+        }
     }
     fields.push(line.get(start..).unwrap_or_default());
     spans.push(Span::new(span.offset + start, line.len() - start));
