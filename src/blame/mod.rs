@@ -15,7 +15,8 @@
 //!    every check that reads the cell again with the cell read as that value.
 //! 4. A single cell that repairs every failed check of its group and breaks none explains the
 //!    group. Among such cells, one whose printing a slip explains (two digits swapped …) comes
-//!    first, then the lightest; all of them where they rank the same (a figure printed twice:
+//!    first (a figure whose sign slipped, `141,770` for `(141,770)`, is tried apart:
+//!    [`Group::sign_slipped`]), then the lightest; all of them where they rank the same (a figure printed twice:
 //!    either printing may be the wrong one). This search is exact
 //!    over single cells. Where no single cell explains the group, pairs are searched, also
 //!    exactly ([`pair`]); where no pair does either, a greedy cover is reported instead (the
@@ -595,7 +596,17 @@ impl Group<'_> {
             let Some(printed) = self.printed(cell) else {
                 continue;
             };
-            let Some(trial) = self.best_trial(probe, cell, printed) else {
+            let solved = self.solved(probe, cell, printed);
+            // Only where the checks ask for a figure of the other sign is its flip tried.
+            let other_sign =
+                |v: &Decimal| !v.is_zero() && v.is_sign_negative() != printed.is_sign_negative();
+            if solved.iter().any(other_sign)
+                && let Some(flipped) = self.sign_slipped(probe, cell, printed)
+            {
+                candidates.push(flipped);
+                continue;
+            }
+            let Some(trial) = self.best_trial(probe, cell, printed, solved) else {
                 unrepairable.push(cell);
                 continue;
             };
@@ -640,6 +651,82 @@ impl Group<'_> {
             blame.set_pair(pair);
         }
         blame
+    }
+
+    /// The cell as a figure whose sign slipped (`141,770` for `(141,770)`, `1.6` for `-1.6`):
+    /// where the figure with its sign flipped, and no other value, is proven as the other
+    /// slips are — it repairs every failed check of the group, breaks none, and the checks
+    /// pin it to a narrow interval. Tried where a check solves for a figure of the other sign,
+    /// apart from [`Self::best_trial`], which proposes no negative value for a figure printed
+    /// positive: a sign flip is a slip, not a value the checks found by chance.
+    fn sign_slipped(
+        &self,
+        probe: &mut Probe<'_>,
+        cell: CellId,
+        printed: Decimal,
+    ) -> Option<Suspect> {
+        let readers = self.readers.get(cell);
+        let read_by_all = self.members.iter().all(|&member| {
+            self.findings
+                .get(member)
+                .is_some_and(|f| readers.contains(&(f.rule, f.check)))
+        });
+        if printed.is_zero() || !read_by_all {
+            return None;
+        }
+        let flipped = -printed;
+        let trial = self.trial(probe, cell, flipped)?;
+        if trial.repairs.len() != self.members.len() || trial.breaks > 0 {
+            return None;
+        }
+        let ((low, open_below), (high, open_above)) = self.widen(probe, cell, &trial);
+        let steps = (high - low) / Decimal::new(1, flipped.scale());
+        if open_below || open_above || steps > Decimal::from(NARROW) {
+            return None;
+        }
+        let slip = slip::sign(
+            printed,
+            flipped,
+            self.negative_in_parentheses(cell, printed),
+        );
+        let (confirmed_by, weight) = self.weigh(probe, cell);
+        Some(Suspect {
+            weight,
+            cell,
+            printed,
+            proposed: flipped,
+            low,
+            high,
+            open_below,
+            open_above,
+            repairs: trial.repairs,
+            confirmed_by,
+            breaks: 0,
+            slip,
+            moved_from: None,
+        })
+    }
+
+    /// Whether the negative of the cell's figure and its flip prints in parentheses: the
+    /// figure's own printing where it is negative, else the first negative its column
+    /// declares (as the proposal prints, [`crate::format::print::print_declared`]).
+    fn negative_in_parentheses(&self, cell: CellId, printed: Decimal) -> bool {
+        let Some(table) = self.dataset.tables.get(cell.table) else {
+            return false;
+        };
+        let Some(format) = table.declared_format(cell.column) else {
+            return false;
+        };
+        let text = table
+            .cell_span(cell.row, cell.column)
+            .map(|span| table.printed(span))
+            .unwrap_or_default();
+        let negative = if printed.is_sign_negative() {
+            text
+        } else {
+            crate::format::print::print_declared(format, &text, -printed).unwrap_or_default()
+        };
+        negative.trim_start().starts_with('(')
     }
 
     /// How many passing checks confirm the cell as printed, and its weight: one more than
@@ -699,9 +786,9 @@ impl Group<'_> {
         table.cell(cell.row, cell.column)?.figure()
     }
 
-    /// The value of the cell that repairs the most failed checks and breaks the fewest
-    /// passing ones, among the roots of its failed checks and the origins of slips.
-    fn best_trial(&self, probe: &mut Probe<'_>, cell: CellId, printed: Decimal) -> Option<Trial> {
+    /// The values of the cell that would repair each failed check it takes part in, every
+    /// other figure as printed: the roots of its checks ([`solve`]), any sign.
+    fn solved(&self, probe: &mut Probe<'_>, cell: CellId, printed: Decimal) -> Vec<Decimal> {
         let mut values = Vec::new();
         for &at in self.readers.get(cell) {
             let Some(finding) = self.failed.get(&at).and_then(|&i| self.findings.get(i)) else {
@@ -719,6 +806,19 @@ impl Group<'_> {
                 values.push(value);
             }
         }
+        values
+    }
+
+    /// The value of the cell that repairs the most failed checks and breaks the fewest
+    /// passing ones, among the values `solved` for its failed checks and, where none is, the
+    /// origins of slips.
+    fn best_trial(
+        &self,
+        probe: &mut Probe<'_>,
+        cell: CellId,
+        printed: Decimal,
+        mut values: Vec<Decimal>,
+    ) -> Option<Trial> {
         if values.is_empty() {
             values = slip::origins(printed);
         }

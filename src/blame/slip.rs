@@ -35,6 +35,15 @@ pub enum Slip {
     RowsSwapped,
     /// The figures of two neighbouring columns of a row in each other's places.
     ColumnsSwapped,
+    /// `141,770` for `(141,770)`: a negative figure printed without its parentheses, in a
+    /// column that prints negatives in parentheses.
+    ParenthesesDropped,
+    /// `(141,770)` for `141,770`: a positive figure printed in parentheses, as a negative.
+    ParenthesesAdded,
+    /// `1.6` for `-1.6`: a negative figure printed without its minus sign.
+    MinusSignDropped,
+    /// `-1.6` for `1.6`: a positive figure printed with a minus sign.
+    MinusSignAdded,
 }
 
 impl Slip {
@@ -52,6 +61,10 @@ impl Slip {
             Slip::ColumnsShifted => "figures shifted one column against their header",
             Slip::RowsSwapped => "two neighbouring rows' figures swapped",
             Slip::ColumnsSwapped => "two neighbouring columns' figures swapped",
+            Slip::ParenthesesDropped => "the parentheses of a negative figure dropped",
+            Slip::ParenthesesAdded => "a positive figure printed in parentheses",
+            Slip::MinusSignDropped => "the minus sign of a negative figure dropped",
+            Slip::MinusSignAdded => "a minus sign added to a positive figure",
         }
     }
 }
@@ -95,6 +108,22 @@ pub fn named(printed: Decimal, original: Decimal) -> Option<Slip> {
         return Some(Slip::DigitDoubled);
     }
     None
+}
+
+/// The slip that turns `original` into `printed` where the two differ in sign alone: its
+/// parentheses (or minus sign) dropped from a negative figure, or added to a positive one.
+/// `parentheses`: whether the negative of the two prints in parentheses (its column declares
+/// them), rather than with a minus sign.
+pub fn sign(printed: Decimal, original: Decimal, parentheses: bool) -> Option<Slip> {
+    if printed.is_zero() || printed != -original {
+        return None;
+    }
+    Some(match (original.is_sign_negative(), parentheses) {
+        (true, true) => Slip::ParenthesesDropped,
+        (false, true) => Slip::ParenthesesAdded,
+        (true, false) => Slip::MinusSignDropped,
+        (false, false) => Slip::MinusSignAdded,
+    })
 }
 
 /// Whether `a` and `b` differ by exactly two neighbouring digits in the other order.
@@ -215,6 +244,29 @@ mod tests {
         assert_eq!(named(d("12.69"), d("126.9")), Some(Slip::DecimalPointMoved));
         assert_eq!(named(d("139.6"), d("126.9")), None);
         assert_eq!(named(d("126.9"), d("126.9")), None);
+    }
+
+    #[test]
+    fn a_sign_slip_is_named_by_how_the_negative_prints() {
+        assert_eq!(
+            sign(d("141770"), d("-141770"), true),
+            Some(Slip::ParenthesesDropped)
+        );
+        assert_eq!(
+            sign(d("-141770"), d("141770"), true),
+            Some(Slip::ParenthesesAdded)
+        );
+        assert_eq!(
+            sign(d("1.6"), d("-1.6"), false),
+            Some(Slip::MinusSignDropped)
+        );
+        assert_eq!(sign(d("-1.6"), d("1.6"), false), Some(Slip::MinusSignAdded));
+        // The sign alone: another figure, or the same printed at another precision, is none.
+        assert_eq!(sign(d("1.6"), d("-1.7"), false), None);
+        assert_eq!(sign(d("1.6"), d("1.6"), false), None);
+        assert_eq!(sign(d("0"), d("-0"), false), None);
+        // Nor is a sign slip any of the digit slips.
+        assert_eq!(named(d("1.6"), d("-1.6")), None);
     }
 
     #[test]

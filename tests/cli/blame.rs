@@ -186,6 +186,110 @@ fn last_years_figure_left_in() {
     check_slip(&SLIPS[6]);
 }
 
+/// A sign slip fixture (its own small book, with its own rules): the figure whose sign
+/// slipped, as printed before and after, and the slip blame names.
+struct SignSlipped {
+    slip: &'static str,
+    table: &'static str,
+    row: &'static str,
+    column: &'static str,
+    before: &'static str,
+    after: &'static str,
+    /// The figure put back as printed before the slip, quoted as its CSV file quotes it.
+    in_csv: (&'static str, &'static str, &'static str),
+}
+
+const SIGN_SLIPS: [SignSlipped; 2] = [
+    SignSlipped {
+        slip: "parentheses_dropped",
+        table: "P1",
+        row: "Expenses",
+        column: "2021",
+        before: "(141,770)",
+        after: "141,770",
+        in_csv: ("P1.csv", "Expenses,\"141,770\"", "Expenses,\"(141,770)\""),
+    },
+    SignSlipped {
+        slip: "minus_sign_dropped",
+        table: "M1",
+        row: "甲",
+        column: "增长 / %",
+        before: "-1.6",
+        after: "1.6",
+        in_csv: ("M1.csv", "甲,600.0,590.4,1.6", "甲,600.0,590.4,-1.6"),
+    },
+];
+
+fn run_sign(slip: &str, data: &str, format: &str) -> super::Run {
+    let rules = format!("tests/fixtures/blame/{slip}/rules");
+    check(&["--data", data, "--rules", &rules, "--format", format])
+}
+
+/// The figure with its sign flipped, and no other value, is proposed, in the column's own
+/// printing of a negative; it repairs every failed check of the group and breaks none; and
+/// with it put back the book passes every check.
+fn check_sign_slip(slipped: &SignSlipped) {
+    let data = format!("tests/fixtures/blame/{}/data", slipped.slip);
+    let run = run_sign(slipped.slip, &data, "json");
+    assert_eq!(run.code, 1, "{}: {}", slipped.slip, run.stderr);
+    let json = parse(&run.stdout);
+    let found = findings(&json);
+    assert_eq!(found.len(), 2, "{}: both checks of it fail", slipped.slip);
+    for finding in found {
+        let blame = &finding["blame"];
+        assert_eq!(blame["exact"], true, "{}: {blame:#}", slipped.slip);
+        assert_eq!(blame["tied"], false, "{}: {blame:#}", slipped.slip);
+        let suspect = first_suspect(finding);
+        assert_eq!(
+            (
+                suspect["table"].as_str(),
+                suspect["row"].as_str(),
+                suspect["column"].as_str()
+            ),
+            (Some(slipped.table), Some(slipped.row), Some(slipped.column)),
+            "{}: {suspect:#}",
+            slipped.slip
+        );
+        assert_eq!(suspect["value"], slipped.after);
+        assert_eq!(suspect["proposed_text"], slipped.before);
+        assert_eq!(suspect["slip"], slipped.slip);
+        assert_eq!(suspect["repairs"].as_array().unwrap().len(), found.len());
+    }
+    snapshot(
+        &format!("blame__{}", slipped.slip),
+        &format!(
+            "blame: {} in {} [{}, {}], {} printed as {}",
+            slipped.slip, slipped.table, slipped.row, slipped.column, slipped.before, slipped.after
+        ),
+        &run_sign(slipped.slip, &data, "human").stdout,
+    );
+    // Put back, the figure passes every check: the fixture slipped that one figure alone.
+    let dir = tempfile::tempdir().unwrap();
+    let source = super::root().join(&data);
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        let (file, slipped_line, original) = slipped.in_csv;
+        if path.file_name().unwrap() == file {
+            assert_eq!(text.matches(slipped_line).count(), 1, "{file}");
+            text = text.replacen(slipped_line, original, 1);
+        }
+        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let fixed = run_sign(slipped.slip, dir.path().to_str().unwrap(), "json");
+    assert_eq!(fixed.code, 0, "{}: {}", slipped.slip, fixed.stdout);
+}
+
+#[test]
+fn a_negative_figure_printed_without_its_parentheses() {
+    check_sign_slip(&SIGN_SLIPS[0]);
+}
+
+#[test]
+fn a_negative_figure_printed_without_its_minus_sign() {
+    check_sign_slip(&SIGN_SLIPS[1]);
+}
+
 /// SARIF carries the repair as a fix: the slipped figure's bytes replaced by its printing
 /// before the slip; Markdown and HTML mark the blamed cell apart, with what it should print.
 #[test]

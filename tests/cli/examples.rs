@@ -340,6 +340,19 @@ fn tanker_20f_an_expense_without_its_parentheses_breaks_the_operating_result() {
         .unwrap();
     assert_eq!(operating["expected"]["low"], "315508.5");
     assert_eq!(operating["expected"]["high"], "315513.5");
+    // Blame puts the parentheses back: `(141,770)` repairs both failed checks.
+    for finding in findings(&json) {
+        let blame = &finding["blame"];
+        assert_eq!(blame["exact"], true, "{blame:#}");
+        let suspect = &blame["suspects"][0];
+        assert_eq!(
+            (suspect["table"].as_str(), suspect["row"].as_str()),
+            (Some("SF"), Some("Voyage Expenses")),
+            "{suspect:#}"
+        );
+        assert_eq!(suspect["proposed_text"], "(141,770)");
+        assert_eq!(suspect["slip"], "parentheses_dropped");
+    }
     // A fall printed without its parentheses fails the variance it is.
     let dir = tanker_with("operating-results.csv", ",(14.1%)\n", ",14.1%\n");
     let run = check_json(dir.path(), &rules);
