@@ -724,7 +724,9 @@ impl Group<'_> {
         let negative = if printed.is_sign_negative() {
             text
         } else {
-            crate::format::print::print_declared(format, &text, -printed).unwrap_or_default()
+            let model = table.sign_model(cell.column, &text, -printed);
+            let like = model.as_deref().unwrap_or(&text);
+            crate::format::print::print_declared(format, like, -printed).unwrap_or_default()
         };
         negative.trim_start().starts_with('(')
     }

@@ -93,6 +93,12 @@ fn group_separator(format: &ColumnFormat, printed: &str) -> Option<char> {
     })
 }
 
+/// Whether a printing shows a negative figure: in parentheses or after a minus sign.
+pub fn prints_negative(printed: &str) -> bool {
+    let printed = printed.trim_start();
+    printed.starts_with('(') || printed.starts_with('-') || printed.starts_with('\u{2212}')
+}
+
 /// The sign of a negative proposal: the printed figure's where it is negative, else the first
 /// the format declares.
 fn negative_style(format: &ColumnFormat, printed: &str) -> Negative {

@@ -229,7 +229,11 @@ impl Report<'_> {
     pub fn printing(&self, id: CellId, value: rust_decimal::Decimal) -> String {
         self.cell(id)
             .and_then(|view| match view.table.declared_format(id.column) {
-                Some(format) => crate::format::print::print_declared(format, &view.value, value),
+                Some(format) => {
+                    let model = view.table.sign_model(id.column, &view.value, value);
+                    let printed = model.as_deref().unwrap_or(&view.value);
+                    crate::format::print::print_declared(format, printed, value)
+                }
                 None => crate::number::print_like(&view.value, value),
             })
             .unwrap_or_else(|| value.to_string())

@@ -264,6 +264,9 @@ pub struct Grid {
     pub warnings: Vec<TableWarning>,
 }
 
+/// How far down its column a proposal looks for a negative printing to follow.
+const NEGATIVE_MODEL_ROWS: usize = 10_000;
+
 /// A table as printed: its labels, its figures and the file they came from.
 #[derive(Debug)]
 pub struct Table {
@@ -476,6 +479,30 @@ impl Table {
             Some(inner) => inner.replace("\"\"", "\""),
             None => raw.to_string(),
         }
+    }
+
+    /// For `value` proposed in a cell of `column` that prints `printed`: where the value is
+    /// negative and the printing is not, how the column prints a negative figure, for the
+    /// proposal to follow (`(14.2%)` where the column prints `(13.9%)`, not `(14.2)%`).
+    pub fn sign_model(&self, column: usize, printed: &str, value: Decimal) -> Option<String> {
+        let flips = value.is_sign_negative() && !value.is_zero();
+        (flips && !crate::format::print::prints_negative(printed))
+            .then(|| self.negative_printing(column))
+            .flatten()
+    }
+
+    /// How the column prints a negative figure: the first negative it prints, among its first
+    /// [`NEGATIVE_MODEL_ROWS`] rows.
+    fn negative_printing(&self, column: usize) -> Option<String> {
+        (0..self.rows.len().min(NEGATIVE_MODEL_ROWS))
+            .filter(|&row| {
+                self.cell(row, column)
+                    .and_then(Cell::figure)
+                    .is_some_and(|value| value.is_sign_negative() && !value.is_zero())
+            })
+            .filter_map(|row| self.cell_span(row, column))
+            .map(|span| self.printed(span))
+            .find(|printed| crate::format::print::prints_negative(printed))
     }
 
     /// How many cells hold a figure.

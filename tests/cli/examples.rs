@@ -362,6 +362,10 @@ fn tanker_20f_an_expense_without_its_parentheses_breaks_the_operating_result() {
         failed(&json),
         [("OR.variance".to_string(), "14.1%".to_string())]
     );
+    // Its proposal prints as the column prints its falls, `%` inside the parentheses.
+    let suspect = &findings(&json)[0]["blame"]["suspects"][0];
+    assert_eq!(suspect["proposed_text"], "(14.1%)", "{suspect:#}");
+    assert_eq!(suspect["slip"], "parentheses_dropped", "{suspect:#}");
 }
 
 #[test]
