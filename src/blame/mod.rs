@@ -671,7 +671,17 @@ impl Group<'_> {
                 .get(member)
                 .is_some_and(|f| readers.contains(&(f.rule, f.check)))
         });
-        if printed.is_zero() || !read_by_all {
+        // A positive figure may have lost its sign only where its column can print a negative:
+        // it prints one, or its format declares negatives in parentheses (accounts). A count
+        // of contracts printed `1` never slipped from −1.
+        let may_be_negative = printed.is_sign_negative()
+            || self.dataset.tables.get(cell.table).is_some_and(|table| {
+                table.prints_negatives(cell.column)
+                    || table.declared_format(cell.column).is_some_and(|f| {
+                        f.negatives.contains(&crate::format::Negative::Parentheses)
+                    })
+            });
+        if printed.is_zero() || !read_by_all || !may_be_negative {
             return None;
         }
         let flipped = -printed;

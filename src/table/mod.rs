@@ -491,6 +491,12 @@ impl Table {
             .flatten()
     }
 
+    /// Whether the column prints a negative figure among its first [`NEGATIVE_MODEL_ROWS`]
+    /// rows.
+    pub fn prints_negatives(&self, column: usize) -> bool {
+        self.negative_printing(column).is_some()
+    }
+
     /// How the column prints a negative figure: the first negative it prints, among its first
     /// [`NEGATIVE_MODEL_ROWS`] rows.
     fn negative_printing(&self, column: usize) -> Option<String> {

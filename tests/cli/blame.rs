@@ -929,3 +929,34 @@ fn a_record_files_wrong_total_is_blamed_however_many_rows() {
         assert_eq!(blame["leading"], 1, "{blame:#}");
     }
 }
+
+/// A figure is proposed with its sign flipped only in a column that prints negative figures:
+/// a count of contracts printed `1` is never "the minus sign of −1 dropped", though −1 would
+/// make its total add up (the drafts harness found this on 表 4-10's 核应用).
+#[test]
+fn a_count_in_a_column_without_negatives_is_never_proposed_negative() {
+    let csv = "项目,合同数/项\na,1\nb,2\n合计,1\n";
+    let rules =
+        "sum T.total \"合计 adds the rows\"\n  T[合计, 合同数] = T[a, 合同数] + T[b, 合同数]\n";
+    let run = super::check_scratch(&super::scratch(csv.as_bytes(), rules));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let found = findings(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    let blame = &found[0]["blame"];
+    for suspect in blame["suspects"].as_array().unwrap() {
+        let proposed = suspect["proposed"].as_str().unwrap_or_default();
+        assert!(!proposed.starts_with('-'), "{blame:#}");
+        assert_eq!(suspect["slip"], Value::Null, "{blame:#}");
+    }
+    // Where the column prints a negative, the flip is proposed.
+    let csv = "项目,增减\na,10\nb,20\nc,-40\n合计,-30\n";
+    let rules = "sum T.total \"合计 adds the rows\"\n  T[合计, 增减] = T[a, 增减] + T[b, 增减] + T[c, 增减]\n";
+    let run = super::check_scratch(&super::scratch(csv.as_bytes(), rules));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let suspect = &findings(&json)[0]["blame"]["suspects"][0];
+    assert_eq!(suspect["row"], "a", "{suspect:#}");
+    assert_eq!(suspect["proposed"], "-10", "{suspect:#}");
+    assert_eq!(suspect["slip"], "minus_sign_dropped", "{suspect:#}");
+}
