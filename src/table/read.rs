@@ -204,23 +204,28 @@ pub fn parse_table(
         });
     }
     let mut cells = vec![Cell::PLACEHOLDER; data_rows * columns.len()];
+    let single_label = label_fields.len() == 1;
+    // A record file's million row paths are written in place, side by side, rather than
+    // gathered from the parts and copied into one vector after (a copy of 56 MB, and its
+    // pages, on one core).
+    let mut line_paths: Vec<LabelPath> = Vec::new();
     let chunks: Vec<Chunk> = if quoted {
         let data = owned.get(layout.header_rows..).unwrap_or_default();
         vec![reader.read_owned(data, &mut cells)]
     } else {
         let data = lines.get(layout.header_rows..).unwrap_or_default();
-        let cells_per_chunk = LINES_PER_CHUNK * columns.len().max(1);
-        data.par_chunks(LINES_PER_CHUNK)
-            .zip(cells.par_chunks_mut(cells_per_chunk))
-            .enumerate()
-            .map(|(index, (lines, cells))| {
-                reader.read_lines(text, lines, cells, index * cells_per_chunk)
-            })
-            .collect()
+        // A table of one part has nothing to gather.
+        if single_label && data.len() > LINES_PER_CHUNK {
+            line_paths.par_extend(rayon::iter::repeat_n(LabelPath::default(), data.len()));
+        }
+        reader.read_all_lines(text, data, &mut cells, &mut line_paths)
     };
-    let single_label = label_fields.len() == 1;
     let mut labels = Vec::with_capacity(if single_label { 0 } else { data_rows });
-    let mut paths = Vec::with_capacity(if single_label { data_rows } else { 0 });
+    let mut paths = if line_paths.is_empty() {
+        Vec::with_capacity(if single_label { data_rows } else { 0 })
+    } else {
+        line_paths
+    };
     let mut warnings = Vec::new();
     let mut flags = Vec::new();
     let mut nils = Vec::new();
@@ -440,9 +445,46 @@ struct RowReader<'a> {
 }
 
 impl RowReader<'_> {
-    /// Read lines into `cells`, which has room for exactly their figures.
-    /// `first` is the index in the table of the first of `cells`.
-    fn read_lines(&self, text: &str, lines: &[Span], cells: &mut [Cell], first: usize) -> Chunk {
+    /// Read every data line, in parts side by side: figures into `cells`, and with one label
+    /// column each row's path into `paths` (one slot a line; empty otherwise).
+    fn read_all_lines(
+        &self,
+        text: &str,
+        lines: &[Span],
+        cells: &mut [Cell],
+        paths: &mut [LabelPath],
+    ) -> Vec<Chunk> {
+        let cells_per_chunk = LINES_PER_CHUNK * self.figure_fields.len().max(1);
+        let parts = lines
+            .par_chunks(LINES_PER_CHUNK)
+            .zip(cells.par_chunks_mut(cells_per_chunk))
+            .enumerate();
+        if paths.is_empty() {
+            parts
+                .map(|(index, (lines, cells))| {
+                    self.read_lines(text, lines, (cells, index * cells_per_chunk), &mut [])
+                })
+                .collect()
+        } else {
+            parts
+                .zip(paths.par_chunks_mut(LINES_PER_CHUNK))
+                .map(|((index, (lines, cells)), paths)| {
+                    self.read_lines(text, lines, (cells, index * cells_per_chunk), paths)
+                })
+                .collect()
+        }
+    }
+
+    /// Read lines into `cells`, which has room for exactly their figures, and their paths
+    /// into `paths` where it has a slot for each (else into the chunk). `first` is the index in
+    /// the table of the first of `cells`.
+    fn read_lines(
+        &self,
+        text: &str,
+        lines: &[Span],
+        (cells, first): (&mut [Cell], usize),
+        paths: &mut [LabelPath],
+    ) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.figure_fields.len();
         let mut fields = Vec::with_capacity(self.width);
@@ -451,7 +493,12 @@ impl RowReader<'_> {
         for (row, (&line, row_cells)) in rows.enumerate() {
             split_into(text, (line, self.delimiter), &mut fields, &mut spans);
             let at = first + row * width;
-            self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
+            let path = self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
+            match (path, paths.get_mut(row)) {
+                (Some(path), Some(slot)) => *slot = path,
+                (Some(path), None) => chunk.paths.push(path),
+                (None, _) => {}
+            }
         }
         chunk
     }
@@ -463,18 +510,20 @@ impl RowReader<'_> {
         for (row, (record, row_cells)) in rows.enumerate() {
             let fields: Vec<&str> = record.fields.iter().map(String::as_str).collect();
             let at = row * width;
-            self.read_row(
+            let path = self.read_row(
                 &fields,
                 &record.spans,
                 record.span,
                 (row_cells, at),
                 &mut chunk,
             );
+            chunk.paths.extend(path);
         }
         chunk
     }
 
-    /// Read a row's fields into its cells, the first of which is cell `at` of the table.
+    /// Read a row's fields into its cells, the first of which is cell `at` of the table; with
+    /// one label column, the row's path (its labels otherwise go into `chunk`).
     fn read_row(
         &self,
         fields: &[&str],
@@ -482,10 +531,10 @@ impl RowReader<'_> {
         span: Span,
         (cells, at): (&mut [Cell], usize),
         chunk: &mut Chunk,
-    ) {
+    ) -> Option<LabelPath> {
         if fields.len() != self.width {
             chunk.error(|| ragged(self.source, span, fields.len(), self.width));
-            return;
+            return None;
         }
         let field = |index: usize| fields.get(index).copied().zip(spans.get(index).copied());
         let label = |index: usize| {
@@ -493,13 +542,14 @@ impl RowReader<'_> {
                 .filter(|(text, _)| !text.trim().is_empty())
                 .map(|(text, span)| Label::new(text, span))
         };
-        if let [only] = self.label_fields {
-            chunk.paths.push(LabelPath::single(label(*only)));
+        let path = if let [only] = self.label_fields {
+            Some(LabelPath::single(label(*only)))
         } else {
             chunk
                 .labels
                 .extend(self.label_fields.iter().map(|&index| label(index)));
-        }
+            None
+        };
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
         let cells = cells.iter_mut().zip(self.formats).enumerate();
         for ((text, span), (column, (slot, format))) in figures.zip(cells) {
@@ -532,6 +582,7 @@ impl RowReader<'_> {
                 }
             }
         }
+        path
     }
 
     fn full_width(&self, chunk: &mut Chunk, text: &str, span: Span, read_as: String) {
