@@ -324,6 +324,20 @@ fn check_grouping(integer: &str, whole: &str) -> Result<(), NumberError> {
     Ok(())
 }
 
+/// The digits of an integer part with `separator` between each group of three (none where
+/// `separator` is `None`).
+pub fn group_thousands(integer: &str, separator: Option<char>) -> String {
+    let mut grouped = String::with_capacity(integer.len() + integer.len() / 3);
+    for (i, digit) in integer.chars().enumerate() {
+        let left = integer.len() - i;
+        if let (true, Some(separator)) = (i > 0 && left.is_multiple_of(3), separator) {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 /// `value` printed the way `printed` prints its figure: the same thousands separator where
 /// `printed` groups its digits, and the words around the figure kept (`25.3%` and 25.6 give
 /// `25.6%`; `511 112 项` and 511122 give `511 122 项`). `None` where `printed` holds no
@@ -374,14 +388,7 @@ pub fn print_like(printed: &str, value: Decimal) -> Option<String> {
         Some((integer, fraction)) => (integer, Some(fraction)),
         None => (unsigned, None),
     };
-    let mut grouped = String::new();
-    for (i, digit) in integer.chars().enumerate() {
-        let left = integer.len() - i;
-        if let (true, Some(separator)) = (i > 0 && left % 3 == 0, separator) {
-            grouped.push(separator);
-        }
-        grouped.push(digit);
-    }
+    let grouped = group_thousands(integer, separator);
     let fraction = fraction.map_or(String::new(), |f| format!(".{f}"));
     Some(format!(
         "{}{sign}{grouped}{fraction}{}",

@@ -29,14 +29,13 @@ pub fn print_declared(format: &ColumnFormat, printed: &str, value: Decimal) -> O
         return None;
     }
     let printed = printed.trim();
-    let digits: Vec<char> = printed.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
+    if !printed.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     let plain = value.abs().to_string();
     let (integer, fraction) = plain.split_once('.').unwrap_or((plain.as_str(), ""));
     let separator = group_separator(format, printed);
-    let mut number = group(integer, separator);
+    let mut number = crate::number::group_thousands(integer, separator);
     if !fraction.is_empty() {
         number.push(format.decimal.char());
         number.push_str(fraction);
@@ -116,19 +115,6 @@ fn negative_style(format: &ColumnFormat, printed: &str) -> Negative {
             .copied()
             .unwrap_or(Negative::Hyphen)
     }
-}
-
-/// The digits of an integer part with `separator` between each group of three.
-fn group(integer: &str, separator: Option<char>) -> String {
-    let mut grouped = String::with_capacity(integer.len() + integer.len() / 3);
-    for (i, digit) in integer.chars().enumerate() {
-        let left = integer.len() - i;
-        if let (true, Some(separator)) = (i > 0 && left.is_multiple_of(3), separator) {
-            grouped.push(separator);
-        }
-        grouped.push(digit);
-    }
-    grouped
 }
 
 #[cfg(test)]
