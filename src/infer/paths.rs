@@ -25,6 +25,21 @@ pub fn segment(key: &str) -> Option<String> {
 
 /// The shortest path that names row (or column) `index` of `table` and nothing else: its last
 /// label alone, then its last two, … then every label; `None` when no path does.
+/// The paths rules name a total and its parts by; `None` where any has no path that finds it.
+pub fn sum_paths(
+    table: &Table,
+    axis: Axis,
+    total: usize,
+    parts: &[usize],
+) -> Option<(String, Vec<String>)> {
+    let total = path(table, axis, total)?;
+    let parts = parts
+        .iter()
+        .map(|&part| path(table, axis, part))
+        .collect::<Option<Vec<_>>>()?;
+    Some((total, parts))
+}
+
 pub fn path(table: &Table, axis: Axis, index: usize) -> Option<String> {
     let labels = axis.paths(table).get(index)?;
     let named: Vec<(String, String)> = labels
@@ -48,23 +63,19 @@ pub fn path(table: &Table, axis: Axis, index: usize) -> Option<String> {
 /// (`Civilian labor force`), which a rule's lookup ignores as it ignores every space; spaces
 /// elsewhere are line breaks of the printed layout (`单项合同平均 成交额`) and are left out.
 fn written(label: &Label) -> String {
-    let name = label.name();
-    let between_words = name.split_whitespace().count() > 1
-        && name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .windows(2)
-            .all(|pair| match pair {
-                [left, right] => {
-                    left.ends_with(|c: char| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
-                        && right.starts_with(|c: char| {
-                            c.is_ascii_alphanumeric() || c.is_ascii_punctuation()
-                        })
-                }
-                _ => false,
-            });
+    let words: Vec<&str> = label.name().split_whitespace().collect();
+    let between_words = words.len() > 1
+        && words.windows(2).all(|pair| match pair {
+            [left, right] => {
+                left.ends_with(|c: char| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
+                    && right.starts_with(|c: char| {
+                        c.is_ascii_alphanumeric() || c.is_ascii_punctuation()
+                    })
+            }
+            _ => false,
+        });
     if between_words {
-        name.split_whitespace().collect::<Vec<_>>().join(" ")
+        words.join(" ")
     } else {
         label.key().into_owned()
     }

@@ -12,7 +12,7 @@
 
 use super::Candidate;
 use super::layout::{indices, is_additive, keys, path_of, total_position};
-use super::paths::{path, words};
+use super::paths::{path, sum_paths, words};
 use crate::engine::resolve::Axis;
 use crate::interval::Interval;
 use crate::table::label::LabelPath;
@@ -187,14 +187,7 @@ fn total_candidates(
     reading: &Reading,
 ) -> Vec<Candidate> {
     let parts = &reading.parts;
-    let Some(total_name) = path(t, axis, total) else {
-        return Vec::new();
-    };
-    let Some(part_names) = parts
-        .iter()
-        .map(|&p| path(t, axis, p))
-        .collect::<Option<Vec<_>>>()
-    else {
+    let Some((total_name, part_names)) = sum_paths(t, axis, total, parts) else {
         return Vec::new();
     };
     let list = format!("[{}]", part_names.join(", "));

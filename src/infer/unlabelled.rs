@@ -13,7 +13,7 @@
 //! labelled reading wins where both are supported alike.
 
 use super::layout::{indices, is_additive, path_of};
-use super::paths::{path, words};
+use super::paths::{path, sum_paths, words};
 use super::{Candidate, FAILURES_PER_CHECK, MAX_FAILURES};
 use crate::engine::resolve::Axis;
 use crate::interval::Interval;
@@ -187,14 +187,7 @@ impl Grid {
 /// The rule for one sum found: one rule over the rows for a column, one per column (merged
 /// into one rule over the columns the figures support) for a row.
 fn candidate(t: &Table, table: usize, axis: Axis, total: usize, parts: &[usize]) -> Vec<Candidate> {
-    let Some(total_name) = path(t, axis, total) else {
-        return Vec::new();
-    };
-    let Some(part_names) = parts
-        .iter()
-        .map(|&p| path(t, axis, p))
-        .collect::<Option<Vec<_>>>()
-    else {
+    let Some((total_name, part_names)) = sum_paths(t, axis, total, parts) else {
         return Vec::new();
     };
     let part_words: Vec<String> = parts.iter().map(|&p| words(t, axis, p)).collect();
