@@ -671,6 +671,9 @@ impl Group<'_> {
                 .get(member)
                 .is_some_and(|f| readers.contains(&(f.rule, f.check)))
         });
+        if printed.is_zero() || !read_by_all {
+            return None;
+        }
         // A positive figure may have lost its sign only where its column can print a negative:
         // it prints one, or its format declares negatives in parentheses (accounts). A count
         // of contracts printed `1` never slipped from −1.
@@ -681,7 +684,7 @@ impl Group<'_> {
                         f.negatives.contains(&crate::format::Negative::Parentheses)
                     })
             });
-        if printed.is_zero() || !read_by_all || !may_be_negative {
+        if !may_be_negative {
             return None;
         }
         let flipped = -printed;
