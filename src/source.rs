@@ -44,7 +44,9 @@ impl From<Span> for miette::SourceSpan {
 pub struct SourceFile {
     path: PathBuf,
     text: String,
-    line_starts: Vec<usize>,
+    /// Found on first use: a record file read for its figures alone, with nothing to report,
+    /// never needs them.
+    line_starts: OnceLock<Vec<usize>>,
     stored: Stored,
     /// Whether a line ends in a lone `\r`, found on first use: miette counts it as a line
     /// break, the line index does not.
@@ -156,11 +158,10 @@ pub struct LineColumn {
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let line_starts = line_starts(&text);
         Self {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
             stored: Stored::Utf8,
             lone_cr: OnceLock::new(),
         }
@@ -197,7 +198,7 @@ impl SourceFile {
             Stored::Decoded(decoded) => {
                 let at = |offset: usize| {
                     let line = self.line_index(offset);
-                    let start = self.line_starts.get(line).copied().unwrap_or(0);
+                    let start = self.line_starts().get(line).copied().unwrap_or(0);
                     let prefix = self.text.get(start..offset).unwrap_or_default();
                     decoded.stored_offset(line, prefix)
                 };
@@ -269,12 +270,12 @@ impl SourceFile {
     /// Each line's content, without its line ending (and without a UTF-8 byte-order mark).
     pub fn lines(&self) -> impl Iterator<Item = Span> + '_ {
         let ends = self
-            .line_starts
+            .line_starts()
             .iter()
             .skip(1)
             .copied()
             .chain(std::iter::once(self.text.len() + 1));
-        self.line_starts.iter().zip(ends).map(|(&start, next)| {
+        self.line_starts().iter().zip(ends).map(|(&start, next)| {
             let start = if start == 0 && self.text.starts_with('\u{feff}') {
                 3
             } else {
@@ -285,8 +286,12 @@ impl SourceFile {
         })
     }
 
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
     fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -295,7 +300,7 @@ impl SourceFile {
     /// The text of the line holding `offset`, from the line's start up to `offset`.
     pub fn line_before(&self, offset: usize) -> &str {
         let start = self
-            .line_starts
+            .line_starts()
             .get(self.line_index(offset))
             .copied()
             .unwrap_or(0);
@@ -320,9 +325,9 @@ impl SourceFile {
 
     /// The text of line `index` (0-based), without its line break.
     fn line_text(&self, index: usize) -> &str {
-        let start = self.line_starts.get(index).copied().unwrap_or(0);
+        let start = self.line_starts().get(index).copied().unwrap_or(0);
         let end = self
-            .line_starts
+            .line_starts()
             .get(index + 1)
             .copied()
             .unwrap_or(self.text.len());
@@ -343,7 +348,7 @@ impl SourceFile {
             };
         }
         let line_index = self.line_index(offset);
-        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line_start = self.line_starts().get(line_index).copied().unwrap_or(0);
         if let Stored::Sheet(sheet) = &self.stored {
             let prefix = self.text.get(line_start..offset).unwrap_or_default();
             return LineColumn {
@@ -385,9 +390,9 @@ impl SourceFile {
         let end = (span.offset() + span.len()).min(self.text.len());
         let first = self.line_index(span.offset()).saturating_sub(before + 1);
         let last = self.line_index(end) + after + 2;
-        let start = self.line_starts.get(first).copied().unwrap_or(0);
+        let start = self.line_starts().get(first).copied().unwrap_or(0);
         let stop = self
-            .line_starts
+            .line_starts()
             .get(last)
             .copied()
             .unwrap_or(self.text.len());
@@ -413,7 +418,7 @@ impl miette::SourceCode for DiagnosticSource {
                 .read_span(span, context_lines_before, context_lines_after);
         }
         let (first, window) = file.window(span, context_lines_before, context_lines_after);
-        let start = file.line_starts.get(first).copied().unwrap_or(0);
+        let start = file.line_starts().get(first).copied().unwrap_or(0);
         let local = miette::SourceSpan::new(span.offset().saturating_sub(start).into(), span.len());
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         // The window starts at a line start, after `first` line breaks: miette's counts within

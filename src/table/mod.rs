@@ -10,6 +10,7 @@ pub mod formatted;
 pub mod index;
 pub mod label;
 pub mod limits;
+mod lines;
 pub mod manifest;
 pub mod read;
 pub mod shape;

@@ -6,6 +6,7 @@
 
 use super::formatted;
 use super::label::{Label, LabelPath, is_count_unit};
+use super::lines::Part;
 use super::shape::Shape;
 use super::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
 use crate::decode::{ReadOptions, Text, decode_declared};
@@ -110,9 +111,6 @@ pub fn read_table(
     parse_table(&source, meta, layout)
 }
 
-/// Lines per unit of parallel work when a file is split by lines.
-const LINES_PER_CHUNK: usize = 4096;
-
 /// Build a table from CSV text already read.
 ///
 /// A file without any `"` has one record per non-empty line, so its lines are parsed in
@@ -128,20 +126,25 @@ pub fn parse_table(
     let delimiter = shape.delimiter;
     let (owned, lines) = if quoted {
         let records = parse_records(source, delimiter).map_err(|e| vec![e])?;
-        (shape.table_records(records), Vec::new())
+        (shape.table_records(records), None)
     } else {
-        (Vec::new(), shape.table_records(line_ranges(source)))
+        let shape = Shape {
+            header_rows: layout.header_rows,
+            ..shape
+        };
+        (Vec::new(), Some(super::lines::table_lines(text, &shape)))
     };
-    let record_count = owned.len().max(lines.len());
-    let headers: Vec<Record> = if quoted {
-        owned.iter().take(layout.header_rows).cloned().collect()
-    } else {
-        lines
+    let headers: Vec<Record> = match &lines {
+        None => owned.iter().take(layout.header_rows).cloned().collect(),
+        Some(lines) => lines
+            .headers
             .iter()
-            .take(layout.header_rows)
             .map(|&span| split_line(text, span, delimiter).into_owned())
-            .collect()
+            .collect(),
     };
+    let record_count = lines
+        .as_ref()
+        .map_or(owned.len(), |lines| lines.headers.len() + lines.data_rows);
     let width = headers.first().map_or(0, |r| r.fields.len());
     if record_count == 0 {
         return Err(vec![TableError::EmptyFile {
@@ -209,16 +212,28 @@ pub fn parse_table(
     // gathered from the parts and copied into one vector after (a copy of 56 MB, and its
     // pages, on one core).
     let mut line_paths: Vec<LabelPath> = Vec::new();
-    let chunks: Vec<Chunk> = if quoted {
-        let data = owned.get(layout.header_rows..).unwrap_or_default();
-        vec![reader.read_owned(data, &mut cells)]
-    } else {
-        let data = lines.get(layout.header_rows..).unwrap_or_default();
-        // A table of one part has nothing to gather.
-        if single_label && data.len() > LINES_PER_CHUNK {
-            line_paths.par_extend(rayon::iter::repeat_n(LabelPath::default(), data.len()));
+    let mut starts = vec![0u32; data_rows];
+    let chunks: Vec<Chunk> = match &lines {
+        None => {
+            let data = owned.get(layout.header_rows..).unwrap_or_default();
+            for (start, record) in starts.iter_mut().zip(data) {
+                // read_text refuses files past 4 GiB, so every offset fits.
+                *start = u32::try_from(record.span.offset).unwrap_or(u32::MAX);
+            }
+            vec![reader.read_owned(data, &mut cells)]
         }
-        reader.read_all_lines(text, data, &mut cells, &mut line_paths)
+        Some(lines) => {
+            // A table of one part has nothing to gather.
+            if single_label && lines.parts.len() > 1 {
+                line_paths.par_extend(rayon::iter::repeat_n(LabelPath::default(), data_rows));
+            }
+            let target = Target {
+                cells: &mut cells,
+                starts: &mut starts,
+                paths: &mut line_paths,
+            };
+            reader.read_parts(text, &lines.parts, target)
+        }
     };
     let mut labels = Vec::with_capacity(if single_label { 0 } else { data_rows });
     let mut paths = if line_paths.is_empty() {
@@ -291,28 +306,11 @@ pub fn parse_table(
         &meta,
         &columns,
     ));
-    let starts: Vec<usize> = if quoted {
-        owned
-            .iter()
-            .skip(layout.header_rows)
-            .map(|r| r.span.offset)
-            .collect()
-    } else {
-        lines
-            .iter()
-            .skip(layout.header_rows)
-            .map(|s| s.offset)
-            .collect()
-    };
     let grid = Grid {
         rows,
         columns,
         cells,
-        // read_text refuses files past 4 GiB, so every offset fits.
-        row_starts: starts
-            .into_iter()
-            .map(|o| u32::try_from(o).unwrap_or(u32::MAX))
-            .collect(),
+        row_starts: starts,
         figure_fields,
         cell_spans: None,
         stated: None,
@@ -342,11 +340,6 @@ fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> T
         found,
         expected,
     }
-}
-
-/// Spans of the non-empty lines, without their line ending.
-fn line_ranges(source: &SourceFile) -> Vec<Span> {
-    source.lines().filter(|span| span.length > 0).collect()
 }
 
 /// The fields of one line without quotes, borrowed from the file's text.
@@ -430,6 +423,14 @@ impl Chunk {
     }
 }
 
+/// Where a run of data rows is read to: its cells, its records' starts in the file, and (for
+/// a table of one label column, else empty) its rows' paths.
+struct Target<'t> {
+    cells: &'t mut [Cell],
+    starts: &'t mut [u32],
+    paths: &'t mut [LabelPath],
+}
+
 /// Reads data rows into a [`Chunk`].
 struct RowReader<'a> {
     source: &'a SharedSource,
@@ -445,56 +446,99 @@ struct RowReader<'a> {
 }
 
 impl RowReader<'_> {
-    /// Read every data line, in parts side by side: figures into `cells`, and with one label
-    /// column each row's path into `paths` (one slot a line; empty otherwise).
-    fn read_all_lines(
-        &self,
-        text: &str,
-        lines: &[Span],
-        cells: &mut [Cell],
-        paths: &mut [LabelPath],
-    ) -> Vec<Chunk> {
-        let cells_per_chunk = LINES_PER_CHUNK * self.figure_fields.len().max(1);
-        let parts = lines
-            .par_chunks(LINES_PER_CHUNK)
-            .zip(cells.par_chunks_mut(cells_per_chunk))
-            .enumerate();
-        if paths.is_empty() {
-            parts
-                .map(|(index, (lines, cells))| {
-                    self.read_lines(text, lines, (cells, index * cells_per_chunk), &mut [])
-                })
-                .collect()
-        } else {
-            parts
-                .zip(paths.par_chunks_mut(LINES_PER_CHUNK))
-                .map(|((index, (lines, cells)), paths)| {
-                    self.read_lines(text, lines, (cells, index * cells_per_chunk), paths)
-                })
-                .collect()
-        }
+    /// Whether the table's rows may be read by [`Self::read_plain`]: one label field first,
+    /// figures in every other, each in the book's format.
+    fn reads_plain(&self) -> bool {
+        self.label_fields == [0]
+            && self.figure_fields.iter().copied().eq(1..self.width)
+            && self.formats.iter().all(|format| format.legacy)
     }
 
-    /// Read lines into `cells`, which has room for exactly their figures, and their paths
-    /// into `paths` where it has a slot for each (else into the chunk). `first` is the index in
-    /// the table of the first of `cells`.
-    fn read_lines(
-        &self,
-        text: &str,
-        lines: &[Span],
-        (cells, first): (&mut [Cell], usize),
-        paths: &mut [LabelPath],
-    ) -> Chunk {
+    /// A line of plain figures (`17,843.2,-3`) read in one pass, without splitting it into
+    /// fields first: each figure as [`make_cell`] reads it ([`plain_figure`]), the label as
+    /// [`Self::read_row`] makes it. `None` where the line holds anything else (a `—`, a space,
+    /// a field too many), which [`Self::read_row`] then reads and reports; `cells` may then
+    /// hold some of the line's figures.
+    fn read_plain(&self, text: &str, line: Span, cells: &mut [Cell]) -> Option<LabelPath> {
+        let record = text.get(line.offset..line.offset + line.length)?;
+        let bytes = record.as_bytes();
+        let label_end = memchr::memchr(self.delimiter, bytes)?;
+        let mut start = label_end + 1;
+        let mut slots = cells.iter_mut();
+        loop {
+            let (cell, end) = plain_figure(bytes, start, self.delimiter)?;
+            *slots.next()? = cell;
+            if end >= bytes.len() {
+                break;
+            }
+            start = end + 1;
+        }
+        if slots.next().is_some() {
+            return None;
+        }
+        let label = record.get(..label_end)?;
+        let label = (!label.trim().is_empty())
+            .then(|| Label::new(label, Span::new(line.offset, label.len())));
+        Some(LabelPath::single(label))
+    }
+
+    /// Read every data line, in parts side by side: figures into `cells`, each record's start
+    /// into `starts`, and with one label column each row's path into `paths` where it has a
+    /// slot for every row (else into the chunks).
+    fn read_parts(&self, text: &str, parts: &[Part], target: Target<'_>) -> Vec<Chunk> {
+        let width = self.figure_fields.len();
+        let Target {
+            mut cells,
+            mut starts,
+            mut paths,
+        } = target;
+        let mut jobs = Vec::with_capacity(parts.len());
+        for part in parts {
+            let (part_cells, rest) = cells.split_at_mut((part.rows * width).min(cells.len()));
+            let (part_starts, rest_starts) = starts.split_at_mut(part.rows.min(starts.len()));
+            let (part_paths, rest_paths) = paths.split_at_mut(part.rows.min(paths.len()));
+            jobs.push((part, (part_cells, part_starts, part_paths)));
+            (cells, starts, paths) = (rest, rest_starts, rest_paths);
+        }
+        jobs.into_par_iter()
+            .map(|(part, (cells, starts, paths))| {
+                let target = Target {
+                    cells,
+                    starts,
+                    paths,
+                };
+                self.read_part(text, part, target)
+            })
+            .collect()
+    }
+
+    /// Read a part's lines into its slots of the table.
+    fn read_part(&self, text: &str, part: &Part, target: Target<'_>) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.figure_fields.len();
         let mut fields = Vec::with_capacity(self.width);
         let mut spans = Vec::with_capacity(self.width);
-        let rows = lines.iter().zip(cells.chunks_mut(width.max(1)));
-        for (row, (&line, row_cells)) in rows.enumerate() {
-            split_into(text, (line, self.delimiter), &mut fields, &mut spans);
-            let at = first + row * width;
-            let path = self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
-            match (path, paths.get_mut(row)) {
+        let plain = self.reads_plain() && plain_delimiter(self.delimiter);
+        let rows = part
+            .lines(text)
+            .zip(target.cells.chunks_mut(width.max(1)))
+            .zip(target.starts.iter_mut());
+        for (row, ((line, row_cells), start)) in rows.enumerate() {
+            // read_text refuses files past 4 GiB, so every offset fits.
+            *start = u32::try_from(line.offset).unwrap_or(u32::MAX);
+            let path = match plain
+                .then(|| self.read_plain(text, line, row_cells))
+                .flatten()
+            {
+                Some(path) => Some(path),
+                None => {
+                    row_cells.fill(Cell::PLACEHOLDER);
+                    split_into(text, (line, self.delimiter), &mut fields, &mut spans);
+                    let at = (part.first_row + row) * width;
+                    self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk)
+                }
+            };
+            match (path, target.paths.get_mut(row)) {
                 (Some(path), Some(slot)) => *slot = path,
                 (Some(path), None) => chunk.paths.push(path),
                 (None, _) => {}
@@ -597,6 +641,48 @@ impl RowReader<'_> {
             chunk.more_warnings += 1;
         }
     }
+}
+
+/// Whether a delimiter leaves a plain figure's bytes (digits, `.` and `-`) to the figure.
+fn plain_delimiter(delimiter: u8) -> bool {
+    delimiter.is_ascii() && !delimiter.is_ascii_digit() && delimiter != b'.' && delimiter != b'-'
+}
+
+/// The field from `start` up to the next `delimiter` (or the end) as a cell, where it is a
+/// figure [`crate::number::parse_plain`] reads without grouping (`-843.2`): the same cell
+/// [`make_cell`] gives, read as the line is scanned. The end of the field with it; `None` for
+/// any other field.
+fn plain_figure(bytes: &[u8], start: usize, delimiter: u8) -> Option<(Cell, usize)> {
+    let negative = bytes.get(start) == Some(&b'-');
+    let first = start + usize::from(negative);
+    let mut at = first;
+    let mut mantissa: i64 = 0;
+    let mut point = None;
+    while let Some(&byte) = bytes.get(at) {
+        if byte == delimiter {
+            break;
+        }
+        let digit = byte.wrapping_sub(b'0');
+        if digit < 10 {
+            // Wrapping only past 18 bytes, which are refused below.
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(i64::from(digit));
+        } else if byte == b'.' && point.is_none() && at > first {
+            point = Some(at);
+        } else {
+            return None;
+        }
+        at += 1;
+    }
+    if at == first || at - first > 18 {
+        return None;
+    }
+    let scale = match point {
+        Some(point) if point + 1 == at => return None,
+        Some(point) => u32::try_from(at - point - 1).ok()?,
+        None => 0,
+    };
+    let cell = Cell::from_parts(if negative { -mantissa } else { mantissa }, scale)?;
+    Some((cell, at))
 }
 
 /// What a bad figure's diagnostic suggests.
@@ -1085,5 +1171,89 @@ mod tests {
         // The table loads; the cell is neither a figure nor "not applicable".
         let cell = table.cell(0, 0).unwrap();
         assert!(cell.is_unreadable() && !cell.is_applicable());
+    }
+
+    /// A table's row labels, figures and errors, as the reading shows them.
+    fn read_as(csv: &str) -> Result<(Vec<String>, Vec<Cell>), Vec<String>> {
+        let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
+        let layout = Layout {
+            header_rows: 1,
+            label_columns: 1,
+            text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
+            labels: std::sync::Arc::default(),
+        };
+        let table = parse_table(&source, TableMeta::default(), layout)
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        let rows = table.rows().iter().map(ToString::to_string).collect();
+        let width = table.columns().len();
+        let cells = (0..table.rows().len())
+            .flat_map(|row| (0..width).map(move |column| (row, column)))
+            .filter_map(|(row, column)| table.cell(row, column).copied())
+            .collect();
+        Ok((rows, cells))
+    }
+
+    #[test]
+    fn a_plain_figure_is_read_as_a_cell_as_the_line_is_scanned() {
+        let read = |field: &str| plain_figure(field.as_bytes(), 0, b',');
+        assert_eq!(
+            read("843.2,1"),
+            Some((Cell::from_parts(8432, 1).unwrap(), 5))
+        );
+        assert_eq!(read("-0.50"), Some((Cell::from_parts(-50, 2).unwrap(), 5)));
+        for refused in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1.2.3",
+            "1 000",
+            "—",
+            "1e3",
+            "1234567890123456789",
+        ] {
+            assert_eq!(read(refused), None, "{refused:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A figure the scan reads is the cell the general reading gives it.
+        #[test]
+        fn a_scanned_figure_is_the_cell_make_cell_gives(field in r"-?[0-9.]{0,20}( [0-9]{3})?") {
+            if let Some((cell, end)) = plain_figure(field.as_bytes(), 0, b',') {
+                proptest::prop_assert_eq!(end, field.len());
+                proptest::prop_assert_eq!(make_cell(&field).ok().map(|(c, _)| c), Some(cell));
+            }
+        }
+
+        /// A file read line by line (no quotes) reads as the csv crate reads it once its
+        /// header is quoted: whatever mix of plain figures, other printings and bad fields
+        /// its rows hold.
+        #[test]
+        fn scanned_lines_read_as_the_csv_crate_reads_them(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(r"(12|-3\.25|0\.0|1 234\.5|—||x|9999999999999999|1\.)", 0..4),
+                0..30,
+            ),
+        ) {
+            let mut body = String::new();
+            for (index, fields) in rows.iter().enumerate() {
+                body.push_str(&format!("r{index}"));
+                for field in fields {
+                    body.push(',');
+                    body.push_str(field);
+                }
+                body.push('\n');
+            }
+            let unquoted = read_as(&format!("id,a,b\n{body}"));
+            let quoted = read_as(&format!("\"id\",a,b\n{body}"));
+            match (unquoted, quoted) {
+                (Ok(scanned), Ok(parsed)) => proptest::prop_assert_eq!(scanned, parsed),
+                (Err(scanned), Err(parsed)) => proptest::prop_assert_eq!(scanned, parsed),
+                (scanned, parsed) => proptest::prop_assert!(false, "{scanned:?} / {parsed:?}"),
+            }
+        }
     }
 }

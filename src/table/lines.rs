@@ -1,0 +1,240 @@
+//! The records of a CSV file without quotes: one a non-empty line.
+//!
+//! Such a file's data lines are read side by side in byte parts cut at line breaks, never
+//! listed one by one first: a record file of a million lines is then split, counted and
+//! parsed by every core, with no serial pass over its lines and no list of their spans.
+
+use super::shape::Shape;
+use crate::source::Span;
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Bytes per part of a file's data lines read by one thread.
+const PART_BYTES: usize = 1 << 18;
+
+/// The lines of a table as `tables.toml` shapes it: its header lines, and where its data
+/// lines are.
+pub(super) struct TableLines {
+    pub(super) headers: Vec<Span>,
+    /// The data lines, in parts that each hold whole lines.
+    pub(super) parts: Vec<Part>,
+    pub(super) data_rows: usize,
+}
+
+/// A run of whole lines, and where its records fall among the table's data rows.
+pub(super) struct Part {
+    range: Range<usize>,
+    pub(super) first_row: usize,
+    pub(super) rows: usize,
+}
+
+impl Part {
+    /// The part's records: the spans of its non-empty lines.
+    pub(super) fn lines<'t>(&self, text: &'t str) -> impl Iterator<Item = Span> + 't {
+        non_empty_lines(text, self.range.clone())
+    }
+}
+
+/// Split `text` into the table's header and data lines, as [`Shape::table_records`] would
+/// split the list of its non-empty lines.
+pub(super) fn table_lines(text: &str, shape: &Shape) -> TableLines {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let front = shape.skip_rows + shape.header_rows + shape.skip_below_header;
+    let leading: Vec<Span> = non_empty_lines(text, start..text.len())
+        .take(front)
+        .collect();
+    let after_front = leading.last().map_or(start, |line| next_line(text, line));
+    let footer = last_lines(text, after_front, shape.skip_footer);
+    let enough = leading.len() == front && footer.len() == shape.skip_footer;
+    let (headers, data) = if enough {
+        let headers = leading
+            .get(shape.skip_rows..shape.skip_rows + shape.header_rows)
+            .unwrap_or_default()
+            .to_vec();
+        let end = footer.last().map_or(text.len(), |line| line.offset);
+        (headers, after_front..end)
+    } else {
+        few_lines(text, start, shape)
+    };
+    let parts = parts(text, data);
+    let data_rows = parts.last().map_or(0, |part| part.first_row + part.rows);
+    TableLines {
+        headers,
+        parts,
+        data_rows,
+    }
+}
+
+/// A file with fewer lines than its shape leaves out: listed, and shaped as a list.
+fn few_lines(text: &str, start: usize, shape: &Shape) -> (Vec<Span>, Range<usize>) {
+    let lines = shape.table_records(non_empty_lines(text, start..text.len()).collect());
+    let headers: Vec<Span> = lines.iter().take(shape.header_rows).copied().collect();
+    let data = lines.get(shape.header_rows..).unwrap_or_default();
+    let range = match (data.first(), data.last()) {
+        (Some(first), Some(last)) => first.offset..last.offset + last.length,
+        _ => text.len()..text.len(),
+    };
+    (headers, range)
+}
+
+/// Where the line after `line` starts (the text's end after its last line).
+fn next_line(text: &str, line: &Span) -> usize {
+    let end = line.offset + line.length;
+    memchr::memchr(b'\n', text.as_bytes().get(end..).unwrap_or_default())
+        .map_or(text.len(), |at| end + at + 1)
+}
+
+/// The last `count` non-empty lines at or after `from`, last first (fewer where there are not
+/// that many).
+fn last_lines(text: &str, from: usize, count: usize) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(count);
+    let mut end = text.len();
+    while lines.len() < count && end > from {
+        let start = memchr::memrchr(b'\n', bytes.get(from..end).unwrap_or_default())
+            .map_or(from, |at| from + at + 1);
+        if let Some(line) = line_span(text, start, end) {
+            lines.push(line);
+        }
+        end = start.saturating_sub(1);
+    }
+    lines
+}
+
+/// The line from `start` up to `end` without its `\r`s, unless it is empty.
+fn line_span(text: &str, start: usize, end: usize) -> Option<Span> {
+    let line = text.get(start..end).unwrap_or_default();
+    let length = line.trim_end_matches('\r').len();
+    (length > 0).then(|| Span::new(start, length))
+}
+
+/// The non-empty lines within `range` (which starts at a line start), without line endings.
+pub(super) fn non_empty_lines(text: &str, range: Range<usize>) -> impl Iterator<Item = Span> + '_ {
+    let bytes = text.as_bytes();
+    let end = range.end.min(text.len());
+    let mut at = range.start;
+    std::iter::from_fn(move || {
+        while at < end {
+            let stop = memchr::memchr(b'\n', bytes.get(at..end).unwrap_or_default())
+                .map_or(end, |offset| at + offset);
+            let start = std::mem::replace(&mut at, stop + 1);
+            if let Some(line) = line_span(text, start, stop) {
+                return Some(line);
+            }
+        }
+        None
+    })
+}
+
+/// The data lines cut into parts at line breaks, their records counted side by side.
+fn parts(text: &str, data: Range<usize>) -> Vec<Part> {
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::new();
+    let mut start = data.start;
+    while start < data.end {
+        let cut = (start + PART_BYTES).min(data.end);
+        let end = memchr::memchr(b'\n', bytes.get(cut..data.end).unwrap_or_default())
+            .map_or(data.end, |at| cut + at + 1);
+        ranges.push(start..end);
+        start = end;
+    }
+    let counts: Vec<usize> = ranges
+        .par_iter()
+        .map(|range| non_empty_lines(text, range.clone()).count())
+        .collect();
+    let mut first_row = 0;
+    ranges
+        .into_iter()
+        .zip(counts)
+        .map(|(range, rows)| {
+            let part = Part {
+                range,
+                first_row,
+                rows,
+            };
+            first_row += rows;
+            part
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The lines a list of every non-empty line, shaped by `Shape::table_records`, gives.
+    fn listed(text: &str, shape: &Shape) -> (Vec<Span>, Vec<Span>) {
+        let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let all = shape.table_records(non_empty_lines(text, start..text.len()).collect());
+        let split = shape.header_rows.min(all.len());
+        let (headers, data) = all.split_at(split);
+        (headers.to_vec(), data.to_vec())
+    }
+
+    fn found(text: &str, shape: &Shape) -> (Vec<Span>, Vec<Span>) {
+        let lines = table_lines(text, shape);
+        let data: Vec<Span> = lines.parts.iter().flat_map(|p| p.lines(text)).collect();
+        assert_eq!(lines.data_rows, data.len());
+        let mut row = 0;
+        for part in &lines.parts {
+            assert_eq!(part.first_row, row);
+            row += part.rows;
+        }
+        (lines.headers, data)
+    }
+
+    #[test]
+    fn blank_lines_crlf_and_a_byte_order_mark_are_not_records() {
+        let text = "\u{feff}h1,h2\r\n\r\n\na,1\r\nb,2\n\r\n";
+        let shape = Shape {
+            header_rows: 1,
+            ..Shape::default()
+        };
+        let (headers, data) = found(text, &shape);
+        assert_eq!(headers, [Span::new(3, 5)]);
+        let data: Vec<&str> = data
+            .iter()
+            .map(|s| &text[s.offset..s.offset + s.length])
+            .collect();
+        assert_eq!(data, ["a,1", "b,2"]);
+    }
+
+    #[test]
+    fn a_file_cut_into_parts_keeps_every_line_once() {
+        let text: String = (0..100_000).map(|i| format!("r{i},{i}\n")).collect();
+        let shape = Shape {
+            header_rows: 1,
+            skip_footer: 2,
+            ..Shape::default()
+        };
+        let lines = table_lines(&text, &shape);
+        assert!(lines.parts.len() > 1);
+        assert_eq!(found(&text, &shape), listed(&text, &shape));
+    }
+
+    proptest! {
+        #[test]
+        fn lines_are_those_of_the_listed_records(
+            lines in proptest::collection::vec("(|\r|a|b,1|\r\r|x\r)", 0..12),
+            skip_rows in 0usize..3,
+            header_rows in 0usize..3,
+            skip_below_header in 0usize..2,
+            skip_footer in 0usize..3,
+            final_newline: bool,
+        ) {
+            let mut text = lines.join("\n");
+            if final_newline {
+                text.push('\n');
+            }
+            let shape = Shape {
+                skip_rows,
+                header_rows,
+                skip_below_header,
+                skip_footer,
+                ..Shape::default()
+            };
+            prop_assert_eq!(found(&text, &shape), listed(&text, &shape));
+        }
+    }
+}
