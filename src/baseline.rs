@@ -80,7 +80,7 @@ fn key(dataset: &Dataset, id: CellId) -> Option<CellKey> {
     };
     Some(CellKey {
         table: table.id().to_string(),
-        row: table.rows().get(id.row)?.to_string(),
+        row: table.row(id.row)?.to_string(),
         column,
         figure: id.printed(dataset),
     })

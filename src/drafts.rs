@@ -235,7 +235,7 @@ pub fn targets(
             .to_path_buf();
         let in_text = table.id() == crate::claims::TEXT_TABLE;
         let mut taken = 0;
-        for row in 0..table.rows().len() {
+        for row in 0..table.row_count() {
             for column in 0..table.columns().len() {
                 let cell = CellId {
                     table: entry.table,

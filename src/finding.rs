@@ -298,7 +298,7 @@ impl Coverage {
                     table: index,
                     ..TableCoverage::default()
                 };
-                for row in 0..table.rows().len() {
+                for row in 0..table.row_count() {
                     for column in 0..table.columns().len() {
                         if !table.cell(row, column).is_some_and(|c| c.is_applicable()) {
                             continue;

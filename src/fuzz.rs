@@ -40,7 +40,7 @@ pub fn csv_table(data: &[u8]) {
         labels: std::sync::Arc::default(),
     };
     if let Ok(table) = parse_table(&source, TableMeta::default(), layout) {
-        for row in 0..table.rows().len() {
+        for row in 0..table.row_count() {
             for column in 0..table.columns().len() {
                 let _ = table.cell_span(row, column);
                 let _ = table.interval(row, column);
@@ -163,7 +163,7 @@ pub fn workbook(data: &[u8]) {
     let Ok(table) = parse_table(&source, TableMeta::default(), layout) else {
         return;
     };
-    for row in 0..table.rows().len() {
+    for row in 0..table.row_count() {
         for column in 0..table.columns().len() {
             let Some(span) = table.cell_span(row, column) else {
                 continue;

@@ -1056,16 +1056,32 @@ fn last_years(dataset: &Dataset, cell: CellId, printed: Decimal) -> bool {
         return false;
     };
     let (current, prior) = (year.to_string(), (year - 1).to_string());
-    let prior_of = |paths: &[LabelPath], at: usize| -> Option<usize> {
-        let keys = paths.get(at)?.keys();
-        if !keys.iter().any(|k| k.contains(&current)) {
-            return None;
-        }
-        let wanted: Vec<String> = keys.iter().map(|k| k.replace(&current, &prior)).collect();
-        paths.iter().position(|path| path.keys() == wanted)
-    };
+    let years = (current.as_str(), prior.as_str());
     let prints =
         |row: usize, column: usize| table.cell(row, column).and_then(Cell::figure) == Some(printed);
-    prior_of(table.columns(), cell.column).is_some_and(|column| prints(cell.row, column))
-        || prior_of(table.rows(), cell.row).is_some_and(|row| prints(row, cell.column))
+    table
+        .columns()
+        .get(cell.column)
+        .and_then(|path| prior_line(path, || table.columns(), years))
+        .is_some_and(|column| prints(cell.row, column))
+        || table
+            .row(cell.row)
+            .and_then(|path| prior_line(&path, || table.rows(), years))
+            .is_some_and(|row| prints(row, cell.column))
+}
+
+/// Where among its lines (`lines`) the prior year's line of `path` is, where `path` names the
+/// data's year: the lines are searched only then (a record file's rows are labelled on
+/// demand).
+fn prior_line<'t>(
+    path: &LabelPath,
+    lines: impl FnOnce() -> &'t [LabelPath],
+    (current, prior): (&str, &str),
+) -> Option<usize> {
+    let keys = path.keys();
+    if !keys.iter().any(|k| k.contains(current)) {
+        return None;
+    }
+    let wanted: Vec<String> = keys.iter().map(|k| k.replace(current, prior)).collect();
+    lines().iter().position(|line| line.keys() == wanted)
 }

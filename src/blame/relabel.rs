@@ -94,7 +94,7 @@ fn printed_elsewhere(dataset: &Dataset, columns: &[(CellId, CellId)]) -> Option<
     if digits < FEWEST_DIGITS {
         return None;
     }
-    let mut rows = (0..table.rows().len()).filter(|&row| {
+    let mut rows = (0..table.row_count()).filter(|&row| {
         row != first.row
             && columns.iter().zip(&wanted).all(|(&(one, _), value)| {
                 table.cell(row, one.column).and_then(Cell::figure) == Some(*value)

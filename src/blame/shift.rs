@@ -403,7 +403,7 @@ impl Group<'_> {
     /// moves.
     fn column_precision(&self, cell: CellId, moved: &[CellId]) -> Option<u32> {
         let table = self.dataset.tables.get(cell.table)?;
-        let rows = table.rows().len();
+        let rows = table.row_count();
         (1..rows).find_map(|distance| {
             [
                 cell.row.checked_sub(distance),

@@ -119,7 +119,7 @@ pub fn words_only_anchor(table: &Table, outer: &[Key], anchor: &str) -> Option<S
 /// whose sentence up to the figure is exactly it.
 fn named_by_digits(table: &Table, outer: &[Key], anchor: &str) -> Option<usize> {
     let outer: Vec<String> = outer.iter().map(Key::describe).collect();
-    let candidates: Vec<usize> = (0..table.rows().len())
+    let candidates: Vec<usize> = (0..table.row_count())
         .filter(|&row| {
             let labels = table
                 .rows()
@@ -155,7 +155,8 @@ fn named_by_digits(table: &Table, outer: &[Key], anchor: &str) -> Option<usize> 
 
 /// The text an anchor of `row` is matched against, normalized (digits as written).
 fn paragraph_of(table: &Table, row: usize) -> Option<String> {
-    let label = table.rows().get(row)?.last()?;
+    let path = table.row(row)?;
+    let label = path.last()?;
     let end = label.span().offset + label.span().length;
     Some(normalize(&table.source().paragraph_before(end)).into_owned())
 }

@@ -7,6 +7,7 @@ use super::resolve::{Axis, Key, extend_paths, lookup, lookup_diagnostic, year_of
 use crate::lang::RuleError;
 use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
+use crate::table::Table;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -406,7 +407,7 @@ impl Compiler<'_> {
             self.dataset
                 .tables
                 .get(t)
-                .map_or(0, |table| axis.paths(table).len())
+                .map_or(0, |table| axis.count(table))
         };
         Ok(match list {
             ListExpr::Rows(table) => {
@@ -499,7 +500,7 @@ impl Compiler<'_> {
             ListExpr::Name(name) => self.named_list(name, scope),
             ListExpr::Rows(table) => {
                 let t = self.table(table)?;
-                let count = self.dataset.tables.get(t).map_or(0, |t| t.rows().len());
+                let count = self.dataset.tables.get(t).map_or(0, Table::row_count);
                 Ok((0..count).map(|row| Item::Row { table: t, row }).collect())
             }
             ListExpr::Columns(table) => {

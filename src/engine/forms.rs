@@ -5,6 +5,7 @@ use super::compile::{Compiled, Compiler, Scope, invalid};
 use super::program::*;
 use super::resolve::Axis;
 use crate::lang::ast::*;
+use crate::table::Table;
 use std::collections::HashMap;
 
 /// The parts of a `matrix` rule.
@@ -120,7 +121,7 @@ impl Compiler<'_> {
                 .iter()
                 .map(|item| self.find_item(table, Axis::Row, item, list.span()))
                 .collect::<Compiled<_>>()?,
-            None => (0..self.dataset.tables.get(table).map_or(0, |t| t.rows().len())).collect(),
+            None => (0..self.dataset.tables.get(table).map_or(0, Table::row_count)).collect(),
         };
         let cell = |row, column| CellId { table, row, column };
         Ok(Ranking::new(

@@ -21,11 +21,12 @@ impl Item {
     pub fn keys(&self, dataset: &Dataset) -> Vec<Key> {
         let path = match self {
             Item::Path(keys) => return keys.clone(),
-            Item::Row { table, row } => dataset.tables.get(*table).and_then(|t| t.rows().get(*row)),
+            Item::Row { table, row } => dataset.tables.get(*table).and_then(|t| t.row(*row)),
             Item::Column { table, column } => dataset
                 .tables
                 .get(*table)
-                .and_then(|t| t.columns().get(*column)),
+                .and_then(|t| t.columns().get(*column))
+                .map(std::borrow::Cow::Borrowed),
         };
         path.map(|p| p.labels().iter().map(|l| Key::label(&l.key())).collect())
             .unwrap_or_default()
@@ -113,7 +114,7 @@ impl CellId {
     pub fn printed(self, dataset: &Dataset) -> Option<String> {
         let table = dataset.tables.get(self.table)?;
         let span = if self.column == ROW_LABEL {
-            table.rows().get(self.row)?.last()?.span()
+            table.row(self.row)?.last()?.span()
         } else {
             table.cell_span(self.row, self.column)?
         };

@@ -83,6 +83,14 @@ impl Axis {
         }
     }
 
+    /// How many rows or columns the table has (without making a record file's row labels).
+    pub fn count(self, table: &Table) -> usize {
+        match self {
+            Axis::Row => table.row_count(),
+            Axis::Column => table.columns().len(),
+        }
+    }
+
     pub fn paths(self, table: &Table) -> &[LabelPath] {
         match self {
             Axis::Row => table.rows(),

@@ -38,7 +38,7 @@ pub(super) fn self_reference(rule: &CompiledRule, dataset: &Dataset) -> Option<R
         Work::Sums(sums) => {
             let sum = sums.iter().find(|sum| sum.parts.contains(&sum.total))?;
             let table = dataset.tables.get(sum.total.table)?;
-            let row = table.rows().get(sum.total.row)?;
+            let row = table.row(sum.total.row)?;
             let column = table.columns().get(sum.total.column)?;
             Some(RuleError::SelfReference {
                 source_code: named(&rule.source),

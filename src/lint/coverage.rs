@@ -42,7 +42,7 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
                 column,
             })
         };
-        let (rows, columns) = (table.rows().len(), table.columns().len());
+        let (rows, columns) = (table.row_count(), table.columns().len());
         let figures = (0..rows)
             .flat_map(|r| (0..columns).map(move |c| (r, c)))
             .filter(|&(r, c)| has_figure(r, c))

@@ -427,12 +427,12 @@ fn lint_for(
     let total_label = table
         .and_then(|t| {
             if by_rows {
-                t.rows().get(total.row)
+                t.row(total.row).map(|path| path.to_string())
             } else {
-                t.columns().get(total.column)
+                t.columns().get(total.column).map(ToString::to_string)
             }
         })
-        .map_or_else(String::new, ToString::to_string);
+        .unwrap_or_default();
     let axis = if by_rows { "rows" } else { "columns" };
     let missing_text = missing.join(", ");
     let sums = context.body_place(rule, format!("sums it against {table_id}[{total_label}]"));

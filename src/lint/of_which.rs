@@ -29,7 +29,7 @@ fn is_of_which(context: &Context<'_>, cell: CellId) -> bool {
     else {
         return false;
     };
-    let row = table.rows().get(cell.row).is_some_and(|p| p.is_of_which());
+    let row = table.row(cell.row).is_some_and(|p| p.is_of_which());
     let column = cell.column != ROW_LABEL
         && table
             .columns()
@@ -49,7 +49,7 @@ fn is_total(context: &Context<'_>, side: &Linear) -> bool {
         .dataset
         .tables
         .get(cell.table)
-        .and_then(|t| t.rows().get(cell.row))
+        .and_then(|t| t.row(cell.row))
         .is_some_and(|path| path.is_total())
 }
 

@@ -190,7 +190,7 @@ pub fn json(linted: &Linted) -> String {
                 .filter(|&(i, id)| !lint.cells.get(..i).is_some_and(|seen| seen.contains(id)))
                 .filter_map(|(_, &id)| {
                     let table = linted.dataset.tables.get(id.table)?;
-                    let row = table.rows().get(id.row)?.to_string();
+                    let row = table.row(id.row)?.to_string();
                     let column = table
                         .columns()
                         .get(id.column)

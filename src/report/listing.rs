@@ -20,7 +20,7 @@ pub fn tables(dataset: &Dataset) -> String {
             "{:<6} {:<8} {} rows × {} columns, {} figures  {}",
             table.id(),
             table.meta.printed,
-            table.rows().len(),
+            table.row_count(),
             table.columns().len(),
             table.figure_count(),
             table.meta.caption
@@ -138,7 +138,7 @@ pub fn explain(dataset: &Dataset, program: &Program, id: &str) -> Option<String>
             .iter()
             .filter_map(|cell| {
                 let table = dataset.tables.get(cell.table)?;
-                let row = table.rows().get(cell.row)?;
+                let row = table.row(cell.row)?;
                 if cell.column == ROW_LABEL {
                     return Some(format!("{}[{row}]", table.id()));
                 }

@@ -200,7 +200,7 @@ impl Report<'_> {
 
     pub fn cell(&self, id: CellId) -> Option<CellView<'_>> {
         let table = self.dataset.tables.get(id.table)?;
-        let row = table.rows().get(id.row)?;
+        let row = table.row(id.row)?;
         let (span, column) = if id.column == ROW_LABEL {
             (row.last()?.span(), String::new())
         } else {

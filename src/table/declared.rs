@@ -15,6 +15,13 @@ const MONEY: &[&str] = &["元", "万元", "亿元"];
 
 /// Every label (rows and columns) whose printed unit contradicts `units` or, for money, the
 /// table's `unit`. Each distinct label text is reported once.
+/// Whether a label could print a unit other than `tables.toml` declares: only where it
+/// declares units for labels, or money for the table.
+pub(super) fn may_mismatch(meta: &TableMeta) -> bool {
+    let table_money = meta.unit.as_deref().filter(|u| MONEY.contains(u));
+    !meta.units.is_empty() || table_money.is_some()
+}
+
 pub(super) fn unit_mismatches(
     source: &SharedSource,
     meta: &TableMeta,
@@ -22,7 +29,7 @@ pub(super) fn unit_mismatches(
     columns: &[LabelPath],
 ) -> Vec<TableError> {
     let table_money = meta.unit.as_deref().filter(|u| MONEY.contains(u));
-    if meta.units.is_empty() && table_money.is_none() {
+    if !may_mismatch(meta) {
         return Vec::new();
     }
     // A million row labels are looked at on all cores; most tables have nothing to report.

@@ -94,7 +94,7 @@ pub(super) fn refuse_ambiguous(table: &mut Table, formats: &[&ColumnFormat]) -> 
         if format.declared {
             continue;
         }
-        let rows = table.rows.len();
+        let rows = table.row_count();
         let figures = (0..rows).filter_map(|row| {
             let figure = table.cells.get(row * width + column)?.figure()?;
             Some((row, figure))

@@ -13,6 +13,7 @@ pub mod limits;
 mod lines;
 pub mod manifest;
 pub mod read;
+mod rows;
 pub mod shape;
 pub mod sheet;
 
@@ -273,7 +274,7 @@ const NEGATIVE_MODEL_ROWS: usize = 10_000;
 pub struct Table {
     pub meta: TableMeta,
     source: SharedSource,
-    rows: Vec<LabelPath>,
+    rows: rows::RowLabels,
     columns: Vec<LabelPath>,
     cells: Vec<Cell>,
     /// Where each data row's record starts in the file, for finding a cell's span.
@@ -311,11 +312,12 @@ impl Table {
             stated,
             warnings,
         } = grid;
-        debug_assert_eq!(cells.len(), rows.len() * columns.len());
+        // A table whose rows are labelled on demand has none yet.
+        debug_assert!(rows.is_empty() || cells.len() == rows.len() * columns.len());
         Self {
             meta,
             source,
-            rows,
+            rows: rows::RowLabels::Made(rows),
             columns,
             cells,
             row_starts,
@@ -399,9 +401,9 @@ impl Table {
                     let end = label.span().offset + label.span().length;
                     self.source.paragraph_before(end)
                 };
-                LabelIndex::build_anchored(&self.rows, paragraph)
+                LabelIndex::build_anchored(self.rows(), paragraph)
             } else {
-                LabelIndex::build(&self.rows)
+                LabelIndex::build(self.rows())
             }
         })
     }
@@ -420,8 +422,33 @@ impl Table {
         &self.source
     }
 
+    /// Every row's label; a long record file's are made on first use
+    /// ([`Table::with_rows_on_demand`]): where one row's label is wanted, [`Table::row`].
     pub fn rows(&self) -> &[LabelPath] {
-        &self.rows
+        self.rows.all(self.source.text(), &self.row_starts)
+    }
+
+    /// How many rows the table has.
+    pub fn row_count(&self) -> usize {
+        self.rows.count()
+    }
+
+    /// One row's label, without making every row's.
+    pub fn row(&self, row: usize) -> Option<std::borrow::Cow<'_, LabelPath>> {
+        self.rows.get(row, self.source.text(), &self.row_starts)
+    }
+
+    /// The table with its `count` rows labelled by the first field of their lines, made when
+    /// asked for (with the labels `declared` in `tables.toml`) rather than as it was read.
+    pub(crate) fn with_rows_on_demand(
+        mut self,
+        count: usize,
+        declared: Option<std::sync::Arc<formatted::Labels>>,
+    ) -> Self {
+        debug_assert_eq!(count, self.row_starts.len());
+        debug_assert_eq!(self.cells.len(), count * self.columns.len());
+        self.rows = rows::RowLabels::on_demand(count, self.delimiter, declared);
+        self
     }
 
     pub fn columns(&self) -> &[LabelPath] {
@@ -501,7 +528,7 @@ impl Table {
     /// How the column prints a negative figure: the first negative it prints, among its first
     /// [`NEGATIVE_MODEL_ROWS`] rows.
     fn negative_printing(&self, column: usize) -> Option<String> {
-        (0..self.rows.len().min(NEGATIVE_MODEL_ROWS))
+        (0..self.row_count().min(NEGATIVE_MODEL_ROWS))
             .filter(|&row| {
                 self.cell(row, column)
                     .and_then(Cell::figure)

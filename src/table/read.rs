@@ -188,6 +188,12 @@ pub fn parse_table(
         .iter()
         .map(|path| layout.format.of_column(path))
         .collect();
+    // A long record file's labels are made only for the rows a report names, where nothing
+    // read with the table needs them all: units looked up by row, or declared for labels.
+    let rows_on_demand = lines.as_ref().is_some_and(|lines| lines.parts.len() > 1)
+        && label_fields == [0]
+        && exactness_declared(&formats)
+        && !super::declared::may_mismatch(&meta);
     let reader = RowReader {
         source,
         width,
@@ -195,6 +201,7 @@ pub fn parse_table(
         figure_fields: &figure_fields,
         formats: &formats,
         delimiter,
+        rows_on_demand,
     };
     let data_rows = record_count - layout.header_rows;
     if data_rows == 0 {
@@ -224,7 +231,7 @@ pub fn parse_table(
         }
         Some(lines) => {
             // A table of one part has nothing to gather.
-            if single_label && lines.parts.len() > 1 {
+            if single_label && lines.parts.len() > 1 && !rows_on_demand {
                 line_paths.par_extend(rayon::iter::repeat_n(LabelPath::default(), data_rows));
             }
             let target = Target {
@@ -320,6 +327,10 @@ pub fn parse_table(
         .with_flags(flags)
         .with_delimiter(delimiter)
         .with_formats(formats.iter().map(|&format| format.clone()).collect());
+    if rows_on_demand {
+        let declared = layout.labels.declares_any().then(|| layout.labels.clone());
+        table = table.with_rows_on_demand(data_rows, declared);
+    }
     let mut unreadable = errors;
     unreadable.extend(formatted::refuse_ambiguous(&mut table, &formats));
     // After the figures are judged as printed (`608.182` reads two ways in thousands too).
@@ -443,6 +454,9 @@ struct RowReader<'a> {
     formats: &'a [&'a ColumnFormat],
     /// The byte between fields.
     delimiter: u8,
+    /// Whether the rows are labelled on demand ([`Table::with_rows_on_demand`]): then no
+    /// row's path is made as it is read.
+    rows_on_demand: bool,
 }
 
 impl RowReader<'_> {
@@ -454,32 +468,35 @@ impl RowReader<'_> {
             && self.formats.iter().all(|format| format.legacy)
     }
 
-    /// A line of plain figures (`17,843.2,-3`) read in one pass, without splitting it into
-    /// fields first: each figure as [`make_cell`] reads it ([`plain_figure`]), the label as
-    /// [`Self::read_row`] makes it. `None` where the line holds anything else (a `—`, a space,
-    /// a field too many), which [`Self::read_row`] then reads and reports; `cells` may then
-    /// hold some of the line's figures.
-    fn read_plain(&self, text: &str, line: Span, cells: &mut [Cell]) -> Option<LabelPath> {
-        let record = text.get(line.offset..line.offset + line.length)?;
-        let bytes = record.as_bytes();
-        let label_end = memchr::memchr(self.delimiter, bytes)?;
+    /// A line of plain figures after its label (`17,843.2,-3`) read in one pass, without
+    /// splitting it into fields first: each figure as [`make_cell`] reads it
+    /// ([`plain_figure`]). `false` where the line holds anything else (a `—`, a space, a field
+    /// too many), which [`Self::read_row`] then reads and reports; `cells` may then hold some
+    /// of the line's figures.
+    fn read_plain(&self, text: &str, line: Span, cells: &mut [Cell]) -> bool {
+        let bytes = text
+            .as_bytes()
+            .get(line.offset..line.offset + line.length)
+            .unwrap_or_default();
+        let Some(label_end) = memchr::memchr(self.delimiter, bytes) else {
+            return false;
+        };
         let mut start = label_end + 1;
         let mut slots = cells.iter_mut();
         loop {
-            let (cell, end) = plain_figure(bytes, start, self.delimiter)?;
-            *slots.next()? = cell;
+            let Some((cell, end)) = plain_figure(bytes, start, self.delimiter) else {
+                return false;
+            };
+            let Some(slot) = slots.next() else {
+                return false;
+            };
+            *slot = cell;
             if end >= bytes.len() {
                 break;
             }
             start = end + 1;
         }
-        if slots.next().is_some() {
-            return None;
-        }
-        let label = record.get(..label_end)?;
-        let label = (!label.trim().is_empty())
-            .then(|| Label::new(label, Span::new(line.offset, label.len())));
-        Some(LabelPath::single(label))
+        slots.next().is_none()
     }
 
     /// Read every data line, in parts side by side: figures into `cells`, each record's start
@@ -526,17 +543,15 @@ impl RowReader<'_> {
         for (row, ((line, row_cells), start)) in rows.enumerate() {
             // read_text refuses files past 4 GiB, so every offset fits.
             *start = u32::try_from(line.offset).unwrap_or(u32::MAX);
-            let path = match plain
-                .then(|| self.read_plain(text, line, row_cells))
-                .flatten()
-            {
-                Some(path) => Some(path),
-                None => {
-                    row_cells.fill(Cell::PLACEHOLDER);
-                    split_into(text, (line, self.delimiter), &mut fields, &mut spans);
-                    let at = (part.first_row + row) * width;
-                    self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk)
-                }
+            let path = if plain && self.read_plain(text, line, row_cells) {
+                (!self.rows_on_demand)
+                    .then(|| super::rows::first_field_label(text, *start, self.delimiter, None))
+            } else {
+                row_cells.fill(Cell::PLACEHOLDER);
+                split_into(text, (line, self.delimiter), &mut fields, &mut spans);
+                let at = (part.first_row + row) * width;
+                let path = self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
+                path.filter(|_| !self.rows_on_demand)
             };
             match (path, target.paths.get_mut(row)) {
                 (Some(path), Some(slot)) => *slot = path,
@@ -1188,7 +1203,7 @@ mod tests {
             .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
         let rows = table.rows().iter().map(ToString::to_string).collect();
         let width = table.columns().len();
-        let cells = (0..table.rows().len())
+        let cells = (0..table.row_count())
             .flat_map(|row| (0..width).map(move |column| (row, column)))
             .filter_map(|(row, column)| table.cell(row, column).copied())
             .collect();
@@ -1253,6 +1268,53 @@ mod tests {
                 (Ok(scanned), Ok(parsed)) => proptest::prop_assert_eq!(scanned, parsed),
                 (Err(scanned), Err(parsed)) => proptest::prop_assert_eq!(scanned, parsed),
                 (scanned, parsed) => proptest::prop_assert!(false, "{scanned:?} / {parsed:?}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A row labelled on demand from its line is labelled as the reader labels it from
+        /// the split line: blank, padded, a declared total or footnote marker, a CRLF line end.
+        #[test]
+        fn rows_labelled_on_demand_are_the_rows_read(
+            labels in proptest::collection::vec(r"( |All|All \*|r1 |x\*\*|)", 1..20),
+            crlf: bool,
+            declared: bool,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut csv = format!("id,a{end}");
+            for label in &labels {
+                csv.push_str(&format!("{label},1{end}"));
+            }
+            let source = Arc::new(SourceFile::new("t.csv", csv));
+            let labels = std::sync::Arc::new(formatted::Labels {
+                totals: declared.then(|| vec!["All".to_string()]),
+                footnote_markers: declared.then(|| vec!["*".to_string()]),
+            });
+            let layout = Layout {
+                header_rows: 1,
+                label_columns: 1,
+                text_columns: Vec::new(),
+                format: crate::format::TableFormat::default(),
+                shape: crate::table::shape::Shape::default(),
+                labels: labels.clone(),
+            };
+            let table = parse_table(&source, TableMeta::default(), layout).unwrap();
+            let on_demand = super::super::rows::RowLabels::on_demand(
+                table.row_count(),
+                b',',
+                labels.declares_any().then_some(labels),
+            );
+            let made = on_demand.all(source.text(), &table.row_starts);
+            proptest::prop_assert_eq!(made, table.rows());
+            for (row, path) in table.rows().iter().enumerate() {
+                let one = super::super::rows::RowLabels::on_demand(
+                    table.row_count(),
+                    b',',
+                    None,
+                );
+                let alone = one.get(row, source.text(), &table.row_starts).unwrap();
+                proptest::prop_assert_eq!(alone.to_string(), path.to_string());
             }
         }
     }

@@ -649,7 +649,7 @@ mod tests {
                 labels: std::sync::Arc::default(),
             };
             let table = parse_table(&source, TableMeta::default(), layout).unwrap();
-            assert_eq!(table.rows().len(), 1, "{text:?}");
+            assert_eq!(table.row_count(), 1, "{text:?}");
             let span = table.cell_span(0, 0).unwrap();
             assert_eq!(
                 source.cell_address(span.offset).as_deref(),

@@ -960,3 +960,39 @@ fn a_count_in_a_column_without_negatives_is_never_proposed_negative() {
     assert_eq!(suspect["proposed"], "-10", "{suspect:#}");
     assert_eq!(suspect["slip"], "minus_sign_dropped", "{suspect:#}");
 }
+
+/// A long record file whose columns declare their exactness has its row labels made only for
+/// the rows a report names (or all of them, once a rule names a row): each is the label the
+/// file prints, a declared footnote marker left out of its name.
+#[test]
+fn a_long_record_files_rows_are_named_as_printed() {
+    let mut csv = String::from("id,a,b,t\n");
+    for row in 0..40_000 {
+        let total = if row == 31_337 { "3.5" } else { "3.0" };
+        csv.push_str(&format!("r{row} *,1.0,2.0,{total}\n"));
+    }
+    let dir = super::scratch(
+        csv.as_bytes(),
+        "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n\n\
+         equal T.first \"the first row's a is b's half\"\n  2 * T[r0, a] = T[r0, b]\n",
+    );
+    std::fs::write(
+        dir.path().join("data/tables.toml"),
+        "footnote_markers = [\"*\"]\n\n[[table]]\nid = \"T\"\nfile = \"T.csv\"\n\
+         header_rows = 1\nlabel_columns = 1\n\
+         columns = { \"a\" = { exact = false }, \"b\" = { exact = false }, \"t\" = { exact = false } }\n",
+    )
+    .unwrap();
+    let run = super::check_scratch(&dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let found = findings(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    let cells = found[0]["cells"].as_array().unwrap();
+    assert!(cells.iter().all(|c| c["row"] == "r31337 *"), "{cells:#?}");
+    assert_eq!(
+        found[0]["blame"]["suspects"][0]["row"], "r31337 *",
+        "{json:#}"
+    );
+    assert_eq!(json["summary"]["passed"], 40_000, "{json:#}");
+}
