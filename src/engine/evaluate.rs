@@ -1028,7 +1028,6 @@ impl Evaluator<'_> {
                     .tables
                     .get(id.table)
                     .and_then(|t| t.cell(id.row, id.column))
-                    .copied()
             })
             .ok_or(Stop::Skip)?;
         if cell.is_unreadable() {

@@ -119,8 +119,8 @@ fn pair(a: &Table, a_index: usize, b: &Table, axis: Axis) -> Vec<Candidate> {
                 continue;
             }
             let cell = |t: &Table, line: usize, other: usize| match axis {
-                Axis::Row => t.cell(line, other).copied(),
-                Axis::Column => t.cell(other, line).copied(),
+                Axis::Row => t.cell(line, other),
+                Axis::Column => t.cell(other, line),
             };
             let mut informative = 0;
             let mut differ = 0;

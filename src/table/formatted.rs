@@ -49,9 +49,12 @@ pub(super) fn apply_scales(table: &mut Table, formats: &[&ColumnFormat]) {
     if formats.iter().all(|f| f.power == 0) {
         return;
     }
-    for row_cells in table.cells.chunks_mut(formats.len().max(1)) {
-        for (cell, format) in row_cells.iter_mut().zip(formats) {
-            cell.scale_by(format.power);
+    let width = formats.len().max(1);
+    for index in 0..table.cells.len() {
+        let power = formats.get(index % width).map_or(0, |format| format.power);
+        if let Some(mut cell) = table.cells.get(index) {
+            cell.scale_by(power);
+            table.cells.set(index, cell);
         }
     }
     table.powers = formats.iter().map(|f| f.power).collect();
@@ -103,9 +106,7 @@ pub(super) fn refuse_ambiguous(table: &mut Table, formats: &[&ColumnFormat]) -> 
             let Some(span) = table.cell_span(row, column) else {
                 continue;
             };
-            if let Some(cell) = table.cells.get_mut(row * width + column) {
-                *cell = Cell::UNREADABLE;
-            }
+            table.cells.set(row * width + column, Cell::UNREADABLE);
             if errors.len() < MAX_ERRORS_PER_FILE {
                 errors.push(TableError::BadNumber {
                     source_code: named(table.source()),

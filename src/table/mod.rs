@@ -4,6 +4,7 @@
 //! small (16 bytes) because a table may have millions of them; their value and span are
 //! reconstructed on demand.
 
+mod cells;
 mod declared;
 pub mod error;
 pub mod formatted;
@@ -25,6 +26,7 @@ use label::LabelPath;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
+pub use cells::RowCells;
 pub use error::{TableError, TableWarning};
 
 /// What the engine knows about a table besides its grid.
@@ -106,7 +108,7 @@ impl Cell {
     }
 
     /// Why a cell holds no figure: `None` for a figure and for a cell that is not one.
-    pub fn absence(&self) -> Option<Meaning> {
+    pub fn absence(self) -> Option<Meaning> {
         if self.is_applicable() || self.is_unreadable() {
             return None;
         }
@@ -123,8 +125,8 @@ impl Cell {
     pub const UNREADABLE: Cell = Cell(EXACT);
 
     /// Whether the cell's text could not be read as a figure.
-    pub fn is_unreadable(&self) -> bool {
-        *self == Self::UNREADABLE
+    pub fn is_unreadable(self) -> bool {
+        self == Self::UNREADABLE
     }
 
     fn mantissa(self) -> i64 {
@@ -144,7 +146,7 @@ impl Cell {
 
     /// The precision the figure stands for, as decimals: 1 for `22 398.4`, 0 for a whole
     /// number, -3 for a whole number of thousands.
-    pub fn precision(&self) -> i64 {
+    pub fn precision(self) -> i64 {
         match self.power() {
             Some(power) => -i64::from(power),
             None => i64::from(self.scale()),
@@ -187,7 +189,7 @@ impl Cell {
     }
 
     /// The printed value, `None` when not applicable.
-    pub fn figure(&self) -> Option<Decimal> {
+    pub fn figure(self) -> Option<Decimal> {
         if !self.is_applicable() {
             return None;
         }
@@ -198,7 +200,7 @@ impl Cell {
     }
 
     /// The values the printed figure stands for: itself if exact, else its rounding interval.
-    pub fn interval(&self) -> Option<Interval> {
+    pub fn interval(self) -> Option<Interval> {
         if !self.is_applicable() {
             return None;
         }
@@ -218,12 +220,12 @@ impl Cell {
     }
 
     /// Whether the cell holds a figure (not `—` or empty).
-    pub fn is_applicable(&self) -> bool {
+    pub fn is_applicable(self) -> bool {
         self.0 & HAS_VALUE != 0
     }
 
     /// The same interval as [`Cell::interval`], as integers at a fixed scale.
-    pub fn scaled_interval(&self) -> Option<ScaledInterval> {
+    pub fn scaled_interval(self) -> Option<ScaledInterval> {
         if !self.is_applicable() {
             return None;
         }
@@ -236,14 +238,14 @@ impl Cell {
     /// A figure in units as printed: its mantissa, decimals and whether it is exact; `None`
     /// for a cell with no figure and for a figure in units of a declared power of ten.
     #[inline]
-    pub fn plain(&self) -> Option<(i64, u32, bool)> {
+    pub fn plain(self) -> Option<(i64, u32, bool)> {
         let scale = self.scale();
         (self.is_applicable() && scale < POWER_BASE)
             .then(|| (self.mantissa(), scale, self.is_exact()))
     }
 
     /// Whether the figure is an exact count rather than a rounded amount.
-    pub fn is_exact(&self) -> bool {
+    pub fn is_exact(self) -> bool {
         self.0 & EXACT != 0
     }
 }
@@ -276,7 +278,7 @@ pub struct Table {
     source: SharedSource,
     rows: rows::RowLabels,
     columns: Vec<LabelPath>,
-    cells: Vec<Cell>,
+    cells: cells::Cells,
     /// Where each data row's record starts in the file, for finding a cell's span.
     row_starts: Vec<u32>,
     figure_fields: Vec<usize>,
@@ -319,7 +321,7 @@ impl Table {
             source,
             rows: rows::RowLabels::Made(rows),
             columns,
-            cells,
+            cells: cells::Cells::Wide(cells),
             row_starts,
             figure_fields,
             cell_spans,
@@ -456,16 +458,23 @@ impl Table {
     }
 
     /// The cells of one row, in column order.
-    pub fn row_cells(&self, row: usize) -> Option<&[Cell]> {
+    pub fn row_cells(&self, row: usize) -> Option<RowCells<'_>> {
         let width = self.columns.len();
-        self.cells.get(row * width..(row + 1) * width)
+        self.cells.row(row * width, width)
     }
 
-    pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
+    pub fn cell(&self, row: usize, column: usize) -> Option<Cell> {
         if column >= self.columns.len() {
             return None;
         }
         self.cells.get(row * self.columns.len() + column)
+    }
+
+    /// The table with its cells held in 4 bytes each ([`cells::Cells::Narrow`]).
+    pub(crate) fn with_narrow_cells(mut self, cells: Vec<u32>) -> Self {
+        debug_assert!(self.cells.len() == 0);
+        self.cells = cells::Cells::Narrow(cells);
+        self
     }
 
     /// The values a cell's figure stands for: its rounding interval (or itself, if exact), or

@@ -215,10 +215,7 @@ pub fn parse_table(
     }
     // Filled side by side: a record file's 80 MB of cells are first touched by every core.
     let mut cells = Vec::new();
-    cells.par_extend(rayon::iter::repeat_n(
-        Cell::PLACEHOLDER,
-        data_rows * columns.len(),
-    ));
+    let mut narrow_cells = None;
     let single_label = label_fields.len() == 1;
     // A record file's million row paths are written in place, side by side, rather than
     // gathered from the parts and copied into one vector after (a copy of 56 MB, and its
@@ -233,6 +230,7 @@ pub fn parse_table(
                 // read_text refuses files past 4 GiB, so every offset fits.
                 *start = u32::try_from(record.span.offset).unwrap_or(u32::MAX);
             }
+            cells.resize(data_rows * columns.len(), Cell::PLACEHOLDER);
             vec![reader.read_owned(data, &mut cells)]
         }
         Some(lines) => {
@@ -240,12 +238,29 @@ pub fn parse_table(
             if single_label && lines.parts.len() > 1 && !rows_on_demand {
                 line_paths.par_extend(rayon::iter::repeat_n(LabelPath::default(), data_rows));
             }
-            let target = Target {
-                cells: &mut cells,
-                starts: &mut starts,
-                paths: &mut line_paths,
+            let narrow = if rows_on_demand && reader.reads_plain() {
+                reader.read_narrow(text, &lines.parts, &mut starts)
+            } else {
+                None
             };
-            reader.read_parts(text, &lines.parts, target)
+            match narrow {
+                Some((narrowed, chunks)) => {
+                    narrow_cells = Some(narrowed);
+                    chunks
+                }
+                None => {
+                    cells.par_extend(rayon::iter::repeat_n(
+                        Cell::PLACEHOLDER,
+                        data_rows * columns.len(),
+                    ));
+                    let target = Target {
+                        cells: Slots::Wide(&mut cells),
+                        starts: &mut starts,
+                        paths: &mut line_paths,
+                    };
+                    reader.read_parts(text, &lines.parts, target)
+                }
+            }
         }
     };
     let mut labels = Vec::with_capacity(if single_label { 0 } else { data_rows });
@@ -333,6 +348,9 @@ pub fn parse_table(
         .with_flags(flags)
         .with_delimiter(delimiter)
         .with_formats(formats.iter().map(|&format| format.clone()).collect());
+    if let Some(narrowed) = narrow_cells {
+        table = table.with_narrow_cells(narrowed);
+    }
     if rows_on_demand {
         let declared = layout.labels.declares_any().then(|| layout.labels.clone());
         table = table.with_rows_on_demand(data_rows, declared);
@@ -424,6 +442,8 @@ struct Chunk {
     flags: Vec<(usize, Box<str>)>,
     /// The cells (by index in the table) that print a nil symbol: exact zeros.
     nils: Vec<usize>,
+    /// Whether a figure was too large for a cell of 4 bytes ([`Slots::Narrow`]).
+    too_large: bool,
     errors: Vec<TableError>,
     more_errors: usize,
     warnings: Vec<TableWarning>,
@@ -443,9 +463,31 @@ impl Chunk {
 /// Where a run of data rows is read to: its cells, its records' starts in the file, and (for
 /// a table of one label column, else empty) its rows' paths.
 struct Target<'t> {
-    cells: &'t mut [Cell],
+    cells: Slots<'t>,
     starts: &'t mut [u32],
     paths: &'t mut [LabelPath],
+}
+
+/// Where a run of rows' figures go: cells of 8 bytes, or of 4 ([`Cell::narrow`]) for a long
+/// record file, whose read stops at the first figure too large for them.
+enum Slots<'t> {
+    Wide(&'t mut [Cell]),
+    Narrow(&'t mut [u32]),
+}
+
+impl<'t> Slots<'t> {
+    fn split_at_mut(self, at: usize) -> (Slots<'t>, Slots<'t>) {
+        match self {
+            Slots::Wide(cells) => {
+                let (left, right) = cells.split_at_mut(at.min(cells.len()));
+                (Slots::Wide(left), Slots::Wide(right))
+            }
+            Slots::Narrow(cells) => {
+                let (left, right) = cells.split_at_mut(at.min(cells.len()));
+                (Slots::Narrow(left), Slots::Narrow(right))
+            }
+        }
+    }
 }
 
 /// Reads data rows into a [`Chunk`].
@@ -517,7 +559,7 @@ impl RowReader<'_> {
         } = target;
         let mut jobs = Vec::with_capacity(parts.len());
         for part in parts {
-            let (part_cells, rest) = cells.split_at_mut((part.rows * width).min(cells.len()));
+            let (part_cells, rest) = cells.split_at_mut(part.rows * width);
             let (part_starts, rest_starts) = starts.split_at_mut(part.rows.min(starts.len()));
             let (part_paths, rest_paths) = paths.split_at_mut(part.rows.min(paths.len()));
             jobs.push((part, (part_cells, part_starts, part_paths)));
@@ -542,11 +584,19 @@ impl RowReader<'_> {
         let mut fields = Vec::with_capacity(self.width);
         let mut spans = Vec::with_capacity(self.width);
         let plain = self.reads_plain() && plain_delimiter(self.delimiter);
-        let rows = part
-            .lines(text)
-            .zip(target.cells.chunks_mut(width.max(1)))
-            .zip(target.starts.iter_mut());
-        for (row, ((line, row_cells), start)) in rows.enumerate() {
+        let Target {
+            mut cells,
+            starts,
+            paths,
+        } = target;
+        let mut buffer = vec![Cell::PLACEHOLDER; width];
+        for (row, (line, start)) in part.lines(text).zip(starts.iter_mut()).enumerate() {
+            let row_cells = match &mut cells {
+                Slots::Wide(cells) => cells
+                    .get_mut(row * width..(row + 1) * width)
+                    .unwrap_or_default(),
+                Slots::Narrow(_) => &mut buffer,
+            };
             // read_text refuses files past 4 GiB, so every offset fits.
             *start = u32::try_from(line.offset).unwrap_or(u32::MAX);
             let path = if plain && self.read_plain(text, line, row_cells) {
@@ -559,13 +609,59 @@ impl RowReader<'_> {
                 let path = self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
                 path.filter(|_| !self.rows_on_demand)
             };
-            match (path, target.paths.get_mut(row)) {
+            if let Slots::Narrow(cells) = &mut cells
+                && !self.narrow_row(&buffer, cells.get_mut(row * width..).unwrap_or_default())
+            {
+                chunk.too_large = true;
+                return chunk;
+            }
+            match (path, paths.get_mut(row)) {
                 (Some(path), Some(slot)) => *slot = path,
                 (Some(path), None) => chunk.paths.push(path),
                 (None, _) => {}
             }
         }
         chunk
+    }
+
+    /// Read every data line into cells of 4 bytes, where every figure fits one; `None` as soon
+    /// as one does not (the lines are then read again into cells of 8).
+    fn read_narrow(
+        &self,
+        text: &str,
+        parts: &[Part],
+        starts: &mut [u32],
+    ) -> Option<(Vec<u32>, Vec<Chunk>)> {
+        let count = parts.last().map_or(0, |p| p.first_row + p.rows) * self.figure_fields.len();
+        let mut cells = Vec::new();
+        cells.par_extend(rayon::iter::repeat_n(0u32, count));
+        let target = Target {
+            cells: Slots::Narrow(&mut cells),
+            starts,
+            paths: &mut [],
+        };
+        let chunks = self.read_parts(text, parts, target);
+        if chunks.iter().any(|chunk| chunk.too_large) {
+            return None;
+        }
+        Some((cells, chunks))
+    }
+
+    /// Store a row's figures in 4 bytes each, with the exactness each column declares
+    /// (`formatted::mark_declared_exact` does that for cells of 8 bytes); `false` where one
+    /// does not fit.
+    fn narrow_row(&self, row: &[Cell], slots: &mut [u32]) -> bool {
+        for ((cell, slot), format) in row.iter().zip(slots).zip(self.formats) {
+            let mut cell = *cell;
+            if let Some(exact) = format.exact {
+                cell.set_exact(exact);
+            }
+            match cell.narrow() {
+                Some(bits) => *slot = bits,
+                None => return false,
+            }
+        }
+        true
     }
 
     fn read_owned(&self, records: &[Record], cells: &mut [Cell]) -> Chunk {
@@ -1211,7 +1307,7 @@ mod tests {
         let width = table.columns().len();
         let cells = (0..table.row_count())
             .flat_map(|row| (0..width).map(move |column| (row, column)))
-            .filter_map(|(row, column)| table.cell(row, column).copied())
+            .filter_map(|(row, column)| table.cell(row, column))
             .collect();
         Ok((rows, cells))
     }

@@ -996,3 +996,38 @@ fn a_long_record_files_rows_are_named_as_printed() {
     );
     assert_eq!(json["summary"]["passed"], 40_000, "{json:#}");
 }
+
+/// A long record file's figures are held in 4 bytes where they all fit, in 8 where one does
+/// not: the same findings either way, with their figures as printed.
+#[test]
+fn a_long_record_file_is_checked_alike_whatever_the_size_of_its_figures() {
+    for large in ["2.0", "9999999.0"] {
+        let mut csv = String::from("id,a,b,t\n");
+        for row in 0..40_000 {
+            let (b, total) = match row {
+                7 => (large, if large == "2.0" { "3.0" } else { "10000000.0" }),
+                31_337 => ("2.0", "-3.5"),
+                _ => ("2.0", "3.0"),
+            };
+            csv.push_str(&format!("r{row},1.0,{b},{total}\n"));
+        }
+        let dir = super::scratch(
+            csv.as_bytes(),
+            "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n",
+        );
+        std::fs::write(
+            dir.path().join("data/tables.toml"),
+            "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
+             columns = { \"a\" = { exact = true }, \"b\" = { exact = true }, \"t\" = { exact = true } }\n",
+        )
+        .unwrap();
+        let run = super::check_scratch(&dir);
+        assert_eq!(run.code, 1, "{large}: {}", run.stderr);
+        let json = parse(&run.stdout);
+        let found = findings(&json);
+        assert_eq!(found.len(), 1, "{large}: {json:#}");
+        assert_eq!(found[0]["published"], "-3.5", "{large}: {json:#}");
+        assert_eq!(found[0]["expected"]["low"], "3", "{large}: {json:#}");
+        assert_eq!(json["summary"]["passed"], 39_999, "{large}: {json:#}");
+    }
+}
