@@ -47,7 +47,9 @@ pub use shift::{Direction, Shifted};
 pub use slip::Slip;
 
 use crate::engine::program::{CellId, Program, Ranking, Work};
-use crate::engine::{CheckVerdict, RankMemo, check_cells, row_wise_cells, verdict_with};
+use crate::engine::{
+    CheckVerdict, Decision, RankMemo, check_cells, decision_with, row_wise_cells, verdict_with,
+};
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
 use crate::table::label::LabelPath;
@@ -224,12 +226,10 @@ impl<'a> Probe<'a> {
             return true;
         }
         let (dataset, program, memo) = (self.dataset, self.program, &self.rank_memo);
-        let fails = *self.failing_as_printed.entry(at).or_insert_with(|| {
-            matches!(
-                verdict_with(dataset, program, at, &[], memo),
-                CheckVerdict::Fail(_)
-            )
-        });
+        let fails = *self
+            .failing_as_printed
+            .entry(at)
+            .or_insert_with(|| decision_with(dataset, program, at, &[], memo) == Decision::Fail);
         !fails
     }
 
@@ -243,8 +243,43 @@ impl<'a> Probe<'a> {
         &mut self,
         cell: CellId,
         value: Decimal,
-        (rule, check): (usize, usize),
+        at: (usize, usize),
     ) -> Option<CheckVerdict> {
+        let replaced = self.charge(cell, value, at)?;
+        Some(verdict_with(
+            self.dataset,
+            self.program,
+            at,
+            &replaced,
+            &self.rank_memo,
+        ))
+    }
+
+    /// [`Probe::verdict`] without the finding of a failed check: whether it passes.
+    pub fn decision(
+        &mut self,
+        cell: CellId,
+        value: Decimal,
+        at: (usize, usize),
+    ) -> Option<Decision> {
+        let replaced = self.charge(cell, value, at)?;
+        Some(decision_with(
+            self.dataset,
+            self.program,
+            at,
+            &replaced,
+            &self.rank_memo,
+        ))
+    }
+
+    /// One verdict counted against the budget, and the cells it reads as other figures;
+    /// `None` once the budget is spent or where the value cannot be a cell's figure.
+    fn charge(
+        &mut self,
+        cell: CellId,
+        value: Decimal,
+        (rule, check): (usize, usize),
+    ) -> Option<Vec<(CellId, Cell)>> {
         if self.spent_all() {
             return None;
         }
@@ -254,13 +289,7 @@ impl<'a> Probe<'a> {
         let mut replaced = Vec::with_capacity(1 + self.fixed.len());
         replaced.push((cell, replacement));
         replaced.extend_from_slice(&self.fixed);
-        Some(verdict_with(
-            self.dataset,
-            self.program,
-            (rule, check),
-            &replaced,
-            &self.rank_memo,
-        ))
+        Some(replaced)
     }
 }
 
@@ -855,10 +884,10 @@ impl Group<'_> {
         let mut repairs = Vec::new();
         let mut breaks = 0;
         for &at in self.readers.get(cell) {
-            let verdict = probe.verdict(cell, value, at)?;
-            match (self.failed.get(&at), verdict) {
-                (Some(&finding), CheckVerdict::Pass) => repairs.push(finding),
-                (None, CheckVerdict::Fail(_)) if probe.passes_as_printed(at) => breaks += 1,
+            let decision = probe.decision(cell, value, at)?;
+            match (self.failed.get(&at), decision) {
+                (Some(&finding), Decision::Pass) => repairs.push(finding),
+                (None, Decision::Fail) if probe.passes_as_printed(at) => breaks += 1,
                 _ => {}
             }
         }
@@ -1062,7 +1091,15 @@ fn last_years(dataset: &Dataset, cell: CellId, printed: Decimal) -> bool {
             return None;
         }
         let wanted: Vec<String> = keys.iter().map(|k| k.replace(&current, &prior)).collect();
-        paths.iter().position(|path| path.keys() == wanted)
+        // Compared label by label: most paths differ in their first label's length.
+        paths.iter().position(|path| {
+            path.labels().len() == wanted.len()
+                && path
+                    .labels()
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(label, key)| label.key() == key.as_str())
+        })
     };
     let prints =
         |row: usize, column: usize| table.cell(row, column).and_then(Cell::figure) == Some(printed);

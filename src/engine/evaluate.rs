@@ -53,6 +53,9 @@ impl From<IntervalError> for Stop {
 enum Verdict {
     Pass,
     Fail(Box<Finding>),
+    /// Failed, its finding not built: a bare evaluator's (blame's trials ask only whether a
+    /// check passes).
+    Failed,
 }
 
 /// One input error per rule and message, from the check that comes first.
@@ -167,6 +170,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         replaced: &[],
         empty_as_zero: false,
         worded: true,
+        bare: false,
         rank_memo: None,
     };
     program
@@ -256,16 +260,55 @@ impl RankMemo {
     }
 }
 
+/// Whether a check passes, fails or reaches no verdict, without what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Pass,
+    Fail,
+    Undecided,
+}
+
 /// Decide one check of a rule, with `replaced` (cells and the figures to read in their place;
 /// the first for a cell named twice) standing for what the tables print. A failed check's
 /// finding carries its figures and cells but no message: blame, which asks, reads only those.
 pub fn verdict_with(
     dataset: &Dataset,
     program: &Program,
-    (rule, check): (usize, usize),
+    at: (usize, usize),
     replaced: &[(CellId, Cell)],
     rank_memo: &RankMemo,
 ) -> CheckVerdict {
+    match decided_with(dataset, program, at, replaced, rank_memo, false) {
+        Ok(Verdict::Pass) => CheckVerdict::Pass,
+        Ok(Verdict::Fail(finding)) => CheckVerdict::Fail(finding),
+        Ok(Verdict::Failed) | Err(_) => CheckVerdict::Undecided,
+    }
+}
+
+/// [`verdict_with`] without building a failed check's finding (its cells, its difference as
+/// printed): the same decision, for a caller that asks only whether the check passes.
+pub fn decision_with(
+    dataset: &Dataset,
+    program: &Program,
+    at: (usize, usize),
+    replaced: &[(CellId, Cell)],
+    rank_memo: &RankMemo,
+) -> Decision {
+    match decided_with(dataset, program, at, replaced, rank_memo, true) {
+        Ok(Verdict::Pass) => Decision::Pass,
+        Ok(Verdict::Fail(_) | Verdict::Failed) => Decision::Fail,
+        Err(_) => Decision::Undecided,
+    }
+}
+
+fn decided_with(
+    dataset: &Dataset,
+    program: &Program,
+    (rule, check): (usize, usize),
+    replaced: &[(CellId, Cell)],
+    rank_memo: &RankMemo,
+    bare: bool,
+) -> Result<Verdict, Stop> {
     let evaluator = Evaluator {
         dataset,
         program,
@@ -274,16 +317,11 @@ pub fn verdict_with(
         replaced,
         empty_as_zero: false,
         worded: false,
+        bare,
         rank_memo: Some(rank_memo),
     };
-    let Some(compiled) = program.rules.get(rule) else {
-        return CheckVerdict::Undecided;
-    };
-    match evaluator.for_rule(compiled).check(compiled, rule, check) {
-        Ok(Verdict::Pass) => CheckVerdict::Pass,
-        Ok(Verdict::Fail(finding)) => CheckVerdict::Fail(finding),
-        Err(_) => CheckVerdict::Undecided,
-    }
+    let compiled = program.rules.get(rule).ok_or(Stop::Skip)?;
+    evaluator.for_rule(compiled).check(compiled, rule, check)
 }
 
 /// The cells a cell template names in one check of a comparison with these loops (for
@@ -305,6 +343,7 @@ pub fn template_cells(
         replaced: &[],
         empty_as_zero: false,
         worded: true,
+        bare: false,
         rank_memo: None,
     };
     let env = Binding {
@@ -345,6 +384,7 @@ pub fn evaluate_observed(
         replaced: &[],
         empty_as_zero: false,
         worded: true,
+        bare: false,
         rank_memo: None,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
@@ -443,6 +483,9 @@ struct Evaluator<'a> {
     /// Word each finding's message. Blame re-decides thousands of checks and reads only the
     /// figures of a finding (its published figure, expected interval, difference and cells).
     worded: bool,
+    /// Build no finding for a failed check ([`Verdict::Failed`]): blame's trials ask only
+    /// whether a check passes.
+    bare: bool,
     /// Where blame keeps a ranking's bounds with values changed (see [`RankMemo`]).
     rank_memo: Option<&'a RankMemo>,
 }
@@ -587,6 +630,8 @@ impl Evaluator<'_> {
         }
         match verdict {
             Ok(Verdict::Pass) => tally.passed += 1,
+            // Only a bare evaluator (blame's) leaves a failed check's finding unbuilt.
+            Ok(Verdict::Failed) => tally.failed += 1,
             Ok(Verdict::Fail(mut finding)) => {
                 let sifted = self
                     .keep
@@ -748,6 +793,9 @@ impl Evaluator<'_> {
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
+                if self.bare {
+                    return Ok(Verdict::Failed);
+                }
                 // What the figures give as printed, for the message: not a verdict, so a
                 // figure that cannot be worked out this way only leaves the difference out.
                 let as_printed = |expr| self.as_printed(expr, &env).ok();
@@ -784,6 +832,7 @@ impl Evaluator<'_> {
                 match self.truth(&condition.condition, rule, &env, &mut decided)? {
                     Truth::True | Truth::Undecided { missing: false } => Ok(Verdict::Pass),
                     Truth::Undecided { missing: true } => Err(Stop::Skip),
+                    Truth::False if self.bare => Ok(Verdict::Failed),
                     Truth::False => {
                         // The first false comparison's right side and gap stand for the check.
                         let (expected, gap) = decided
@@ -827,6 +876,9 @@ impl Evaluator<'_> {
                 let mut parts = Decimal::ZERO;
                 for &part in &sum.parts {
                     parts = parts.checked_add(self.figure(part)?).ok_or(Stop::Skip)?;
+                }
+                if self.bare {
+                    return Ok(Verdict::Failed);
                 }
                 let difference = published.checked_sub(parts);
                 Ok(Verdict::Fail(finding(
