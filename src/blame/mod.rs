@@ -48,7 +48,7 @@ pub use slip::Slip;
 
 use crate::engine::program::{CellId, Program, Ranking, Work};
 use crate::engine::{
-    CheckVerdict, Decision, RankMemo, check_cells, decision_with, row_wise_cells, verdict_with,
+    CheckVerdict, Decision, TrialMemo, check_cells, decision_with, row_wise_cells, verdict_with,
 };
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
@@ -192,7 +192,7 @@ pub struct Probe<'a> {
     /// Cells read as other figures in every verdict: the first figure of a pair.
     fixed: Vec<(CellId, Cell)>,
     /// Rankings' bounds with a value changed, for the ranking's other checks.
-    rank_memo: RankMemo,
+    memo: TrialMemo,
 }
 
 impl<'a> Probe<'a> {
@@ -214,7 +214,7 @@ impl<'a> Probe<'a> {
             complete,
             failing_as_printed: HashMap::new(),
             fixed: Vec::new(),
-            rank_memo: RankMemo::default(),
+            memo: TrialMemo::default(),
         }
     }
 
@@ -225,7 +225,7 @@ impl<'a> Probe<'a> {
         if self.complete {
             return true;
         }
-        let (dataset, program, memo) = (self.dataset, self.program, &self.rank_memo);
+        let (dataset, program, memo) = (self.dataset, self.program, &self.memo);
         let fails = *self
             .failing_as_printed
             .entry(at)
@@ -251,7 +251,7 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.rank_memo,
+            &self.memo,
         ))
     }
 
@@ -268,7 +268,7 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.rank_memo,
+            &self.memo,
         ))
     }
 
