@@ -46,7 +46,9 @@ pub use relabel::Relabelled;
 pub use shift::{Direction, Shifted};
 pub use slip::Slip;
 
-use crate::engine::program::{CellId, Program, Ranking, Work};
+use crate::engine::program::{
+    AxisTemplate, CellId, CellTemplate, CompiledExpr, Program, Ranking, Work,
+};
 use crate::engine::{
     CheckVerdict, Decision, TrialMemo, check_cells, decision_with, row_wise_cells, verdict_with,
 };
@@ -310,6 +312,7 @@ impl Readers {
             .rules
             .par_iter()
             .enumerate()
+            .filter(|(_, compiled)| may_read(&compiled.work, wanted))
             .map(|(rule, compiled)| Self::of_rule(dataset, program, rule, &compiled.work, wanted))
             .collect();
         let mut readers = Readers::default();
@@ -424,6 +427,42 @@ impl Readers {
 
     fn get(&self, cell: CellId) -> &[(usize, usize)] {
         self.of.get(&cell).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Whether a check of `work` may read one of the `wanted` figures: not where each names
+/// another table, or a row or column fixed when the rule was compiled that none of them is
+/// in. The checks of a rule that cannot are not listed one by one (which resolved the label
+/// paths of the book's every check again).
+fn may_read(work: &Work, wanted: &HashSet<CellId>) -> bool {
+    let in_tables = |cell: &CellId| wanted.iter().any(|w| w.table == cell.table);
+    let fits = |axis: &AxisTemplate, index: usize| match axis {
+        AxisTemplate::Fixed(fixed) => *fixed == index,
+        AxisTemplate::FixedMany(fixed) => fixed.contains(&index),
+        AxisTemplate::Variable(_) | AxisTemplate::Path(_) => true,
+    };
+    let may_name = |template: &CellTemplate| {
+        wanted.iter().any(|cell| {
+            cell.table == template.table
+                && fits(&template.row, cell.row)
+                && fits(&template.column, cell.column)
+        })
+    };
+    let any_template =
+        |exprs: &[&CompiledExpr]| exprs.iter().flat_map(|expr| expr.templates()).any(may_name);
+    match work {
+        Work::Compare(comparison) => any_template(&[&comparison.left, &comparison.right]),
+        Work::Condition(condition) => any_template(&condition.condition.expressions()),
+        Work::Sums(sums) => sums
+            .iter()
+            .any(|sum| in_tables(&sum.total) || sum.parts.iter().any(in_tables)),
+        Work::Ranks(ranking) => ranking
+            .rows
+            .iter()
+            .any(|(rank, value)| in_tables(rank) || in_tables(value)),
+        Work::Places(places) => places.iter().any(|(cell, _)| in_tables(cell)),
+        Work::Distinct(rows) => rows.iter().any(|(row, _)| in_tables(row)),
+        Work::Unchecked(_) => false,
     }
 }
 
