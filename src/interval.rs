@@ -170,26 +170,44 @@ impl Interval {
     }
 
     pub fn checked_mul(&self, other: &Interval) -> Result<Self, IntervalError> {
-        let products = [
-            bounded_product(self.low, other.low)?,
-            bounded_product(self.low, other.high)?,
-            bounded_product(self.high, other.low)?,
-            bounded_product(self.high, other.high)?,
-        ];
-        Ok(hull(&products))
+        self.of_bounds(other, bounded_product)
     }
 
     pub fn checked_div(&self, other: &Interval) -> Result<Self, IntervalError> {
         if other.contains_zero() {
             return Err(IntervalError::DivisionByZero);
         }
-        let quotients = [
-            bounded_quotient(self.low, other.low)?,
-            bounded_quotient(self.low, other.high)?,
-            bounded_quotient(self.high, other.low)?,
-            bounded_quotient(self.high, other.high)?,
-        ];
-        Ok(hull(&quotients))
+        self.of_bounds(other, bounded_quotient)
+    }
+
+    /// The hull of `operation` over the bounds of both intervals, low × low, low × high,
+    /// high × low, high × high. A point (an exact count, the constant 100) has one bound:
+    /// each result is worked out once, not twice, and the hull of the results without their
+    /// repeats is the same.
+    fn of_bounds(
+        &self,
+        other: &Interval,
+        operation: fn(Decimal, Decimal) -> Result<Interval, IntervalError>,
+    ) -> Result<Self, IntervalError> {
+        let (lefts, rights) = (self.bounds(), other.bounds());
+        let mut results = [Interval::exact(Decimal::ZERO); 4];
+        let mut count = 0;
+        for &left in lefts.iter().flatten() {
+            for &right in rights.iter().flatten() {
+                if let Some(slot) = results.get_mut(count) {
+                    *slot = operation(left, right)?;
+                    count += 1;
+                }
+            }
+        }
+        Ok(hull(results.get(..count).unwrap_or_default()))
+    }
+
+    /// Its bounds, low then high, the one of a point once: alike bit for bit, not only in
+    /// value (`2.0` and `2.00` are two bounds, whose results may print differently).
+    fn bounds(&self) -> [Option<Decimal>; 2] {
+        let point = self.low.serialize() == self.high.serialize();
+        [Some(self.low), (!point).then_some(self.high)]
     }
 }
 
@@ -275,6 +293,55 @@ mod tests {
         assert_eq!((i.low(), i.high()), (d("22398.35"), d("22398.45")));
         let whole = Interval::rounded(d("5972"));
         assert_eq!((whole.low(), whole.high()), (d("5971.5"), d("5972.5")));
+    }
+
+    /// The hull of the four results, as it was worked out before a point's bound was read
+    /// once.
+    fn four_way(
+        a: &Interval,
+        b: &Interval,
+        operation: fn(Decimal, Decimal) -> Result<Interval, IntervalError>,
+    ) -> Result<Interval, IntervalError> {
+        Ok(hull(&[
+            operation(a.low, b.low)?,
+            operation(a.low, b.high)?,
+            operation(a.high, b.low)?,
+            operation(a.high, b.high)?,
+        ]))
+    }
+
+    /// `mantissa` at `scale` decimals, up to `width` tenths of its last digit more at one more
+    /// decimal (0: the same value written with one more digit), or the point `mantissa`.
+    fn interval(mantissa: i64, width: i64, scale: u32, point: bool) -> Interval {
+        let low = Decimal::new(mantissa, scale);
+        if point {
+            return Interval::exact(low);
+        }
+        Interval::between(low, Decimal::new(mantissa * 10 + width, scale + 1))
+    }
+
+    fn bits(
+        result: Result<Interval, IntervalError>,
+    ) -> Result<([u8; 16], [u8; 16]), IntervalError> {
+        result.map(|i| (i.low.serialize(), i.high.serialize()))
+    }
+
+    proptest! {
+        #[test]
+        fn products_and_quotients_of_points_are_the_four_way_hull_bit_for_bit(
+            (a_mantissa, a_width, a_scale, a_point) in
+                (-100_000i64..100_000, 0i64..100, 0u32..6, any::<bool>()),
+            (b_mantissa, b_width, b_scale, b_point) in
+                (1i64..100_000, 0i64..100, 0u32..6, any::<bool>()),
+            b_negative in any::<bool>(),
+        ) {
+            let a = interval(a_mantissa, a_width, a_scale, a_point);
+            let b = interval(b_mantissa, b_width, b_scale, b_point);
+            let b = if b_negative { b.neg() } else { b };
+            prop_assert_eq!(bits(a.checked_mul(&b)), bits(four_way(&a, &b, bounded_product)));
+            prop_assert_eq!(bits(b.checked_mul(&a)), bits(four_way(&b, &a, bounded_product)));
+            prop_assert_eq!(bits(a.checked_div(&b)), bits(four_way(&a, &b, bounded_quotient)));
+        }
     }
 
     #[test]

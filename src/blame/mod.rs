@@ -46,8 +46,12 @@ pub use relabel::Relabelled;
 pub use shift::{Direction, Shifted};
 pub use slip::Slip;
 
-use crate::engine::program::{CellId, Program, Ranking, Work};
-use crate::engine::{CheckVerdict, RankMemo, check_cells, row_wise_cells, verdict_with};
+use crate::engine::program::{
+    AxisTemplate, CellId, CellTemplate, CompiledExpr, Program, Ranking, Work,
+};
+use crate::engine::{
+    CheckVerdict, Decision, TrialMemo, check_cells, decision_with, row_wise_cells, verdict_with,
+};
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
 use crate::table::label::LabelPath;
@@ -190,7 +194,7 @@ pub struct Probe<'a> {
     /// Cells read as other figures in every verdict: the first figure of a pair.
     fixed: Vec<(CellId, Cell)>,
     /// Rankings' bounds with a value changed, for the ranking's other checks.
-    rank_memo: RankMemo,
+    memo: TrialMemo,
 }
 
 impl<'a> Probe<'a> {
@@ -212,7 +216,7 @@ impl<'a> Probe<'a> {
             complete,
             failing_as_printed: HashMap::new(),
             fixed: Vec::new(),
-            rank_memo: RankMemo::default(),
+            memo: TrialMemo::default(),
         }
     }
 
@@ -223,13 +227,11 @@ impl<'a> Probe<'a> {
         if self.complete {
             return true;
         }
-        let (dataset, program, memo) = (self.dataset, self.program, &self.rank_memo);
-        let fails = *self.failing_as_printed.entry(at).or_insert_with(|| {
-            matches!(
-                verdict_with(dataset, program, at, &[], memo),
-                CheckVerdict::Fail(_)
-            )
-        });
+        let (dataset, program, memo) = (self.dataset, self.program, &self.memo);
+        let fails = *self
+            .failing_as_printed
+            .entry(at)
+            .or_insert_with(|| decision_with(dataset, program, at, &[], memo) == Decision::Fail);
         !fails
     }
 
@@ -243,8 +245,43 @@ impl<'a> Probe<'a> {
         &mut self,
         cell: CellId,
         value: Decimal,
-        (rule, check): (usize, usize),
+        at: (usize, usize),
     ) -> Option<CheckVerdict> {
+        let replaced = self.charge(cell, value, at)?;
+        Some(verdict_with(
+            self.dataset,
+            self.program,
+            at,
+            &replaced,
+            &self.memo,
+        ))
+    }
+
+    /// [`Probe::verdict`] without the finding of a failed check: whether it passes.
+    pub fn decision(
+        &mut self,
+        cell: CellId,
+        value: Decimal,
+        at: (usize, usize),
+    ) -> Option<Decision> {
+        let replaced = self.charge(cell, value, at)?;
+        Some(decision_with(
+            self.dataset,
+            self.program,
+            at,
+            &replaced,
+            &self.memo,
+        ))
+    }
+
+    /// One verdict counted against the budget, and the cells it reads as other figures;
+    /// `None` once the budget is spent or where the value cannot be a cell's figure.
+    fn charge(
+        &mut self,
+        cell: CellId,
+        value: Decimal,
+        (rule, check): (usize, usize),
+    ) -> Option<Vec<(CellId, Cell)>> {
         if self.spent_all() {
             return None;
         }
@@ -254,13 +291,7 @@ impl<'a> Probe<'a> {
         let mut replaced = Vec::with_capacity(1 + self.fixed.len());
         replaced.push((cell, replacement));
         replaced.extend_from_slice(&self.fixed);
-        Some(verdict_with(
-            self.dataset,
-            self.program,
-            (rule, check),
-            &replaced,
-            &self.rank_memo,
-        ))
+        Some(replaced)
     }
 }
 
@@ -281,6 +312,7 @@ impl Readers {
             .rules
             .par_iter()
             .enumerate()
+            .filter(|(_, compiled)| may_read(&compiled.work, wanted))
             .map(|(rule, compiled)| Self::of_rule(dataset, program, rule, &compiled.work, wanted))
             .collect();
         let mut readers = Readers::default();
@@ -395,6 +427,42 @@ impl Readers {
 
     fn get(&self, cell: CellId) -> &[(usize, usize)] {
         self.of.get(&cell).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Whether a check of `work` may read one of the `wanted` figures: not where each names
+/// another table, or a row or column fixed when the rule was compiled that none of them is
+/// in. The checks of a rule that cannot are not listed one by one (which resolved the label
+/// paths of the book's every check again).
+fn may_read(work: &Work, wanted: &HashSet<CellId>) -> bool {
+    let in_tables = |cell: &CellId| wanted.iter().any(|w| w.table == cell.table);
+    let fits = |axis: &AxisTemplate, index: usize| match axis {
+        AxisTemplate::Fixed(fixed) => *fixed == index,
+        AxisTemplate::FixedMany(fixed) => fixed.contains(&index),
+        AxisTemplate::Variable(_) | AxisTemplate::Path(_) => true,
+    };
+    let may_name = |template: &CellTemplate| {
+        wanted.iter().any(|cell| {
+            cell.table == template.table
+                && fits(&template.row, cell.row)
+                && fits(&template.column, cell.column)
+        })
+    };
+    let any_template =
+        |exprs: &[&CompiledExpr]| exprs.iter().flat_map(|expr| expr.templates()).any(may_name);
+    match work {
+        Work::Compare(comparison) => any_template(&[&comparison.left, &comparison.right]),
+        Work::Condition(condition) => any_template(&condition.condition.expressions()),
+        Work::Sums(sums) => sums
+            .iter()
+            .any(|sum| in_tables(&sum.total) || sum.parts.iter().any(in_tables)),
+        Work::Ranks(ranking) => ranking
+            .rows
+            .iter()
+            .any(|(rank, value)| in_tables(rank) || in_tables(value)),
+        Work::Places(places) => places.iter().any(|(cell, _)| in_tables(cell)),
+        Work::Distinct(rows) => rows.iter().any(|(row, _)| in_tables(row)),
+        Work::Unchecked(_) => false,
     }
 }
 
@@ -855,10 +923,10 @@ impl Group<'_> {
         let mut repairs = Vec::new();
         let mut breaks = 0;
         for &at in self.readers.get(cell) {
-            let verdict = probe.verdict(cell, value, at)?;
-            match (self.failed.get(&at), verdict) {
-                (Some(&finding), CheckVerdict::Pass) => repairs.push(finding),
-                (None, CheckVerdict::Fail(_)) if probe.passes_as_printed(at) => breaks += 1,
+            let decision = probe.decision(cell, value, at)?;
+            match (self.failed.get(&at), decision) {
+                (Some(&finding), Decision::Pass) => repairs.push(finding),
+                (None, Decision::Fail) if probe.passes_as_printed(at) => breaks += 1,
                 _ => {}
             }
         }
@@ -1083,5 +1151,13 @@ fn prior_line<'t>(
         return None;
     }
     let wanted: Vec<String> = keys.iter().map(|k| k.replace(current, prior)).collect();
-    lines().iter().position(|line| line.keys() == wanted)
+    // Compared label by label: most paths differ in their first label's length.
+    lines().iter().position(|line| {
+        line.labels().len() == wanted.len()
+            && line
+                .labels()
+                .iter()
+                .zip(&wanted)
+                .all(|(label, key)| label.key() == key.as_str())
+    })
 }

@@ -9,8 +9,8 @@
 //! such pairs the one with the most slips, then the lightest, is the answer.
 
 use super::{Blame, Group, Probe, Suspect, copied, proposal, solve};
-use crate::engine::CheckVerdict;
 use crate::engine::program::CellId;
+use crate::engine::{CheckVerdict, Decision};
 use crate::finding::Finding;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
@@ -155,7 +155,7 @@ impl Group<'_> {
     fn explains_with(&self, probe: &mut Probe<'_>, second: CellId, value: Decimal) -> Option<bool> {
         for &at in self.readers.get(second) {
             let counts = self.failed.contains_key(&at) || probe.passes_as_printed(at);
-            if counts && !matches!(probe.verdict(second, value, at)?, CheckVerdict::Pass) {
+            if counts && probe.decision(second, value, at)? != Decision::Pass {
                 return Some(false);
             }
         }

@@ -5,8 +5,8 @@
 //! prior year). Every value it returns is decided by the check itself.
 
 use super::Probe;
-use crate::engine::CheckVerdict;
 use crate::engine::program::CellId;
+use crate::engine::{CheckVerdict, Decision};
 use crate::interval::Interval;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -57,7 +57,7 @@ fn neighbour_passing(
     let step = Decimal::new(1, value.scale());
     [value.checked_sub(step)?, value.checked_add(step)?]
         .into_iter()
-        .find(|&near| matches!(probe.verdict(cell, near, at), Some(CheckVerdict::Pass)))
+        .find(|&near| probe.decision(cell, near, at) == Some(Decision::Pass))
 }
 
 /// The printings at `scale` decimals inside `expected` nearest its ends and middle: what a

@@ -53,6 +53,9 @@ impl From<IntervalError> for Stop {
 enum Verdict {
     Pass,
     Fail(Box<Finding>),
+    /// Failed, its finding not built: a bare evaluator's (blame's trials ask only whether a
+    /// check passes).
+    Failed,
 }
 
 /// One input error per rule and message, from the check that comes first.
@@ -167,7 +170,8 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         replaced: &[],
         empty_as_zero: false,
         worded: true,
-        rank_memo: None,
+        bare: false,
+        memo: None,
     };
     program
         .rules
@@ -213,20 +217,87 @@ pub enum CheckVerdict {
     Undecided,
 }
 
-/// A ranking's bounds with some of its values read as other figures, kept per rule and
-/// replacement: blame re-decides every check of a ranking with one value changed, and each
-/// used to sort every row's bounds again for the same change.
+/// What blame keeps between the verdicts of its trials, which re-decide the same few hundred
+/// checks with one figure or another changed:
+/// - a ranking's bounds with some of its values read as other figures, per rule and
+///   replacement (each trial used to sort every row's bounds again for the same change);
+/// - the cells each check's names resolve to, which no figure changes (each trial used to
+///   look its label paths up again).
 #[derive(Default)]
-pub struct RankMemo {
-    bounds: std::sync::Mutex<RankMemoMap>,
+pub struct TrialMemo {
+    bounds: std::sync::Mutex<TrialMemoMap>,
+    cells: std::sync::Mutex<CellsMemoMap>,
 }
 
-type RankMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::Arc<RankBounds>>;
+type TrialMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::Arc<RankBounds>>;
 
-/// Bounds kept by a [`RankMemo`] at most; past it, they are worked out each time.
+/// A cell template (by its address in the program, which no trial changes), the check whose
+/// loop items it is resolved for, and whether all of its cells are asked for or the first.
+type CellsKey = (usize, usize, bool);
+
+type CellsMemoMap = foldhash::HashMap<CellsKey, Result<Vec<CellId>, Unresolved>>;
+
+/// How resolving a template's cells stopped, as far as a trial's verdict tells stops apart:
+/// an input error stops the check as an unreadable figure does (either leaves it undecided).
+#[derive(Clone, Copy)]
+enum Unresolved {
+    Skip,
+    Withheld(Meaning),
+    Other,
+}
+
+impl Unresolved {
+    fn of(stop: &Stop) -> Self {
+        match stop {
+            Stop::Skip => Unresolved::Skip,
+            Stop::Withheld(meaning) => Unresolved::Withheld(*meaning),
+            Stop::Note(_) | Stop::Error(_) | Stop::Blocked => Unresolved::Other,
+        }
+    }
+
+    fn stop(self) -> Stop {
+        match self {
+            Unresolved::Skip => Stop::Skip,
+            Unresolved::Withheld(meaning) => Stop::Withheld(meaning),
+            Unresolved::Other => Stop::Blocked,
+        }
+    }
+}
+
+/// Bounds kept by a [`TrialMemo`] at most; past it, they are worked out each time.
 const RANK_MEMO_ENTRIES: usize = 4096;
 
-impl RankMemo {
+impl TrialMemo {
+    /// The cells `template` resolves to for `check`, resolved once.
+    fn cells(
+        &self,
+        template: &CellTemplate,
+        (check, all): (usize, bool),
+        resolve: impl FnOnce() -> Result<Vec<CellId>, Stop>,
+    ) -> Result<Vec<CellId>, Stop> {
+        let key = (std::ptr::from_ref(template) as usize, check, all);
+        // A poisoned lock only means another thread panicked: the cells kept are whole.
+        let kept = self
+            .cells
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(kept) = kept {
+            return kept.map_err(Unresolved::stop);
+        }
+        let resolved = resolve();
+        let summary = match &resolved {
+            Ok(cells) => Ok(cells.clone()),
+            Err(stop) => Err(Unresolved::of(stop)),
+        };
+        self.cells
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, summary);
+        resolved
+    }
+
     fn bounds(
         &self,
         rule: usize,
@@ -256,16 +327,55 @@ impl RankMemo {
     }
 }
 
+/// Whether a check passes, fails or reaches no verdict, without what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Pass,
+    Fail,
+    Undecided,
+}
+
 /// Decide one check of a rule, with `replaced` (cells and the figures to read in their place;
 /// the first for a cell named twice) standing for what the tables print. A failed check's
 /// finding carries its figures and cells but no message: blame, which asks, reads only those.
 pub fn verdict_with(
     dataset: &Dataset,
     program: &Program,
+    at: (usize, usize),
+    replaced: &[(CellId, Cell)],
+    memo: &TrialMemo,
+) -> CheckVerdict {
+    match decided_with(dataset, program, at, replaced, memo, false) {
+        Ok(Verdict::Pass) => CheckVerdict::Pass,
+        Ok(Verdict::Fail(finding)) => CheckVerdict::Fail(finding),
+        Ok(Verdict::Failed) | Err(_) => CheckVerdict::Undecided,
+    }
+}
+
+/// [`verdict_with`] without building a failed check's finding (its cells, its difference as
+/// printed): the same decision, for a caller that asks only whether the check passes.
+pub fn decision_with(
+    dataset: &Dataset,
+    program: &Program,
+    at: (usize, usize),
+    replaced: &[(CellId, Cell)],
+    memo: &TrialMemo,
+) -> Decision {
+    match decided_with(dataset, program, at, replaced, memo, true) {
+        Ok(Verdict::Pass) => Decision::Pass,
+        Ok(Verdict::Fail(_) | Verdict::Failed) => Decision::Fail,
+        Err(_) => Decision::Undecided,
+    }
+}
+
+fn decided_with(
+    dataset: &Dataset,
+    program: &Program,
     (rule, check): (usize, usize),
     replaced: &[(CellId, Cell)],
-    rank_memo: &RankMemo,
-) -> CheckVerdict {
+    memo: &TrialMemo,
+    bare: bool,
+) -> Result<Verdict, Stop> {
     let evaluator = Evaluator {
         dataset,
         program,
@@ -274,16 +384,11 @@ pub fn verdict_with(
         replaced,
         empty_as_zero: false,
         worded: false,
-        rank_memo: Some(rank_memo),
+        bare,
+        memo: Some(memo),
     };
-    let Some(compiled) = program.rules.get(rule) else {
-        return CheckVerdict::Undecided;
-    };
-    match evaluator.for_rule(compiled).check(compiled, rule, check) {
-        Ok(Verdict::Pass) => CheckVerdict::Pass,
-        Ok(Verdict::Fail(finding)) => CheckVerdict::Fail(finding),
-        Err(_) => CheckVerdict::Undecided,
-    }
+    let compiled = program.rules.get(rule).ok_or(Stop::Skip)?;
+    evaluator.for_rule(compiled).check(compiled, rule, check)
 }
 
 /// The cells a cell template names in one check of a comparison with these loops (for
@@ -305,7 +410,8 @@ pub fn template_cells(
         replaced: &[],
         empty_as_zero: false,
         worded: true,
-        rank_memo: None,
+        bare: false,
+        memo: None,
     };
     let env = Binding {
         loops,
@@ -345,7 +451,8 @@ pub fn evaluate_observed(
         replaced: &[],
         empty_as_zero: false,
         worded: true,
-        rank_memo: None,
+        bare: false,
+        memo: None,
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -443,8 +550,11 @@ struct Evaluator<'a> {
     /// Word each finding's message. Blame re-decides thousands of checks and reads only the
     /// figures of a finding (its published figure, expected interval, difference and cells).
     worded: bool,
-    /// Where blame keeps a ranking's bounds with values changed (see [`RankMemo`]).
-    rank_memo: Option<&'a RankMemo>,
+    /// Build no finding for a failed check ([`Verdict::Failed`]): blame's trials ask only
+    /// whether a check passes.
+    bare: bool,
+    /// What blame keeps between its trials' verdicts (see [`TrialMemo`]).
+    memo: Option<&'a TrialMemo>,
 }
 
 impl Evaluator<'_> {
@@ -474,18 +584,7 @@ impl Evaluator<'_> {
         rule_index: usize,
         checks: std::ops::Range<usize>,
     ) {
-        let linear = self
-            .program
-            .rules
-            .get(rule_index)
-            .and_then(|rule| match &rule.work {
-                Work::Compare(c) if rule.tolerance.is_none() => c
-                    .linear
-                    .as_ref()
-                    .filter(|_| duplicate_printing(rule.kind, c.op, &c.left, &c.right).is_none())
-                    .map(|form| (form, c.op, c.loops.as_slice())),
-                _ => None,
-            });
+        let linear = self.program.rules.get(rule_index).and_then(linear_plan);
         let Some((form, op, loops)) = linear.filter(|_| !self.coverage) else {
             self.run_percentages(tally, rule_index, checks);
             return;
@@ -530,11 +629,8 @@ impl Evaluator<'_> {
             .program
             .rules
             .get(rule_index)
-            .filter(|rule| rule.tolerance.is_none() && !self.coverage)
-            .and_then(|rule| match &rule.work {
-                Work::Compare(comparison) => RatioPlan::of(comparison).zip(Some(comparison)),
-                _ => None,
-            });
+            .filter(|_| !self.coverage)
+            .and_then(ratio_plan);
         for check in checks {
             let passed = plan.as_ref().is_some_and(|(plan, comparison)| {
                 let env = Binding {
@@ -587,6 +683,8 @@ impl Evaluator<'_> {
         }
         match verdict {
             Ok(Verdict::Pass) => tally.passed += 1,
+            // Only a bare evaluator (blame's) leaves a failed check's finding unbuilt.
+            Ok(Verdict::Failed) => tally.failed += 1,
             Ok(Verdict::Fail(mut finding)) => {
                 let sifted = self
                     .keep
@@ -748,6 +846,9 @@ impl Evaluator<'_> {
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
+                if self.bare {
+                    return Ok(Verdict::Failed);
+                }
                 // What the figures give as printed, for the message: not a verdict, so a
                 // figure that cannot be worked out this way only leaves the difference out.
                 let as_printed = |expr| self.as_printed(expr, &env).ok();
@@ -784,6 +885,7 @@ impl Evaluator<'_> {
                 match self.truth(&condition.condition, rule, &env, &mut decided)? {
                     Truth::True | Truth::Undecided { missing: false } => Ok(Verdict::Pass),
                     Truth::Undecided { missing: true } => Err(Stop::Skip),
+                    Truth::False if self.bare => Ok(Verdict::Failed),
                     Truth::False => {
                         // The first false comparison's right side and gap stand for the check.
                         let (expected, gap) = decided
@@ -827,6 +929,9 @@ impl Evaluator<'_> {
                 let mut parts = Decimal::ZERO;
                 for &part in &sum.parts {
                     parts = parts.checked_add(self.figure(part)?).ok_or(Stop::Skip)?;
+                }
+                if self.bare {
+                    return Ok(Verdict::Failed);
                 }
                 let difference = published.checked_sub(parts);
                 Ok(Verdict::Fail(finding(
@@ -976,7 +1081,7 @@ impl Evaluator<'_> {
             .iter()
             .any(|(id, _)| ranking.rows.iter().any(|(_, value)| value == id));
         let bounds = if moved {
-            fresh = match self.rank_memo {
+            fresh = match self.memo {
                 Some(memo) => memo.bounds(rule_index, self.replaced, || self.competing(ranking)),
                 None => std::sync::Arc::new(self.competing(ranking)),
             };
@@ -1318,6 +1423,17 @@ impl Evaluator<'_> {
     }
 
     fn single(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<CellId, Stop> {
+        let Some(memo) = self.memo else {
+            return self.resolve_single(template, env);
+        };
+        let resolve = || self.resolve_single(template, env).map(|id| vec![id]);
+        memo.cells(template, (env.index, false), resolve)?
+            .first()
+            .copied()
+            .ok_or(Stop::Skip)
+    }
+
+    fn resolve_single(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<CellId, Stop> {
         let row = self.one_index(template, Axis::Row, &template.row, env)?;
         let column = self.one_index(template, Axis::Column, &template.column, env)?;
         Ok(CellId {
@@ -1328,6 +1444,19 @@ impl Evaluator<'_> {
     }
 
     fn many(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<Vec<CellId>, Stop> {
+        match self.memo {
+            Some(memo) => memo.cells(template, (env.index, true), || {
+                self.resolve_many(template, env)
+            }),
+            None => self.resolve_many(template, env),
+        }
+    }
+
+    fn resolve_many(
+        &self,
+        template: &CellTemplate,
+        env: &Binding<'_>,
+    ) -> Result<Vec<CellId>, Stop> {
         let rows = self.indices(template, Axis::Row, &template.row, env)?;
         let columns = self.indices(template, Axis::Column, &template.column, env)?;
         Ok(rows
@@ -1448,6 +1577,30 @@ impl Evaluator<'_> {
                 template.span,
             )))),
         }
+    }
+}
+
+/// The linear form a rule's checks are decided by on integers, with its comparison and loops:
+/// none for a rule with a tolerance, or one whose comparison is a second printing.
+fn linear_plan(rule: &CompiledRule) -> Option<(&LinearForm, CompareOp, &[Items])> {
+    match &rule.work {
+        Work::Compare(c) if rule.tolerance.is_none() => c
+            .linear
+            .as_ref()
+            .filter(|_| duplicate_printing(rule.kind, c.op, &c.left, &c.right).is_none())
+            .map(|form| (form, c.op, c.loops.as_slice())),
+        _ => None,
+    }
+}
+
+/// The percentage a rule's checks are decided by on integers ([`RatioPlan`]); none for a
+/// rule with a tolerance.
+fn ratio_plan(rule: &CompiledRule) -> Option<(RatioPlan<'_>, &Comparison)> {
+    match &rule.work {
+        Work::Compare(comparison) if rule.tolerance.is_none() => {
+            RatioPlan::of(comparison).zip(Some(comparison.as_ref()))
+        }
+        _ => None,
     }
 }
 

@@ -16,6 +16,6 @@ mod self_reference;
 
 pub use compile::{ParsedFile, compile, compile_partial};
 pub use evaluate::{
-    CheckVerdict, RankMemo, check_cells, evaluate, evaluate_observed, evaluate_with,
-    row_wise_cells, template_cells, verdict_with,
+    CheckVerdict, Decision, TrialMemo, check_cells, decision_with, evaluate, evaluate_observed,
+    evaluate_with, row_wise_cells, template_cells, verdict_with,
 };

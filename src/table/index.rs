@@ -34,7 +34,7 @@ pub struct LabelIndex {
     /// label), written backwards and sorted: the paths that end with an anchor are one range,
     /// found by a binary search instead of a scan of every path per anchor (the text's 838
     /// figures each looked up by anchor read 838 paragraphs).
-    reversed: OnceLock<Vec<(Box<str>, usize)>>,
+    reversed: OnceLock<Vec<(Box<[u8]>, usize)>>,
 }
 
 impl LabelIndex {
@@ -102,13 +102,13 @@ impl LabelIndex {
     /// read as slots.
     pub fn ending_with(&self, outer: &[String], anchor: &str) -> Vec<(usize, bool)> {
         let reversed = self.reversed.get_or_init(|| self.reversed_endings());
-        let backwards: String = anchor.chars().rev().collect();
-        let first = reversed.partition_point(|(text, _)| text.as_ref() < backwards.as_str());
+        let backwards: Vec<u8> = anchor.bytes().rev().collect();
+        let first = reversed.partition_point(|(text, _)| text.as_ref() < backwards.as_slice());
         let mut ending: Vec<usize> = reversed
             .get(first..)
             .unwrap_or_default()
             .iter()
-            .take_while(|(text, _)| text.starts_with(backwards.as_str()))
+            .take_while(|(text, _)| text.starts_with(&backwards))
             .map(|&(_, index)| index)
             .collect();
         ending.sort_unstable();
@@ -126,15 +126,17 @@ impl LabelIndex {
     }
 
     /// Each path's paragraph (or last label) written backwards, sorted: a text ends with an
-    /// anchor when, backwards, it starts with the anchor backwards.
-    fn reversed_endings(&self) -> Vec<(Box<str>, usize)> {
-        let mut reversed: Vec<(Box<str>, usize)> = self
+    /// anchor when, backwards, it starts with the anchor backwards. Byte by byte: an anchor's
+    /// bytes end a text's exactly where its characters do (UTF-8 tells where a character
+    /// starts), and reversing bytes decodes no character.
+    fn reversed_endings(&self) -> Vec<(Box<[u8]>, usize)> {
+        let mut reversed: Vec<(Box<[u8]>, usize)> = self
             .anchors
             .iter()
             .enumerate()
             .map(|(index, (_, last))| {
                 let text = self.paragraphs.get(index).unwrap_or(last);
-                (text.chars().rev().collect::<String>().into(), index)
+                (text.bytes().rev().collect(), index)
             })
             .collect();
         reversed.sort_unstable();
