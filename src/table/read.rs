@@ -532,7 +532,9 @@ impl RowReader<'_> {
         let mut start = label_end + 1;
         let mut slots = cells.iter_mut();
         loop {
-            let Some((cell, end)) = plain_figure(bytes, start, self.delimiter) else {
+            let Some((cell, end)) = plain_figure(bytes, start, self.delimiter)
+                .or_else(|| grouped_figure(bytes, start, self.delimiter))
+            else {
                 return false;
             };
             let Some(slot) = slots.next() else {
@@ -800,6 +802,16 @@ fn plain_figure(bytes: &[u8], start: usize, delimiter: u8) -> Option<(Cell, usiz
     };
     let cell = Cell::from_parts(if negative { -mantissa } else { mantissa }, scale)?;
     Some((cell, at))
+}
+
+/// The field from `start` up to the next `delimiter` as [`make_cell`] reads it first, with
+/// spaces grouping its thousands (`22 398.4`, [`crate::number::parse_plain`]); `None` for a
+/// field that takes the general reading.
+fn grouped_figure(bytes: &[u8], start: usize, delimiter: u8) -> Option<(Cell, usize)> {
+    let rest = bytes.get(start..)?;
+    let end = memchr::memchr(delimiter, rest).map_or(bytes.len(), |at| start + at);
+    let (mantissa, scale) = crate::number::parse_plain(bytes.get(start..end)?)?;
+    Some((Cell::from_parts(mantissa, scale)?, end))
 }
 
 /// What a bad figure's diagnostic suggests.
@@ -1340,6 +1352,15 @@ mod tests {
         #[test]
         fn a_scanned_figure_is_the_cell_make_cell_gives(field in r"-?[0-9.]{0,20}( [0-9]{3})?") {
             if let Some((cell, end)) = plain_figure(field.as_bytes(), 0, b',') {
+                proptest::prop_assert_eq!(end, field.len());
+                proptest::prop_assert_eq!(make_cell(&field).ok().map(|(c, _)| c), Some(cell));
+            }
+        }
+
+        /// So is a figure with grouping spaces the scan leaves to `parse_plain`.
+        #[test]
+        fn a_grouped_figure_is_the_cell_make_cell_gives(field in r"-?[0-9]{1,4}( [0-9]{2,4}){0,3}(\.[0-9]{0,2})?") {
+            if let Some((cell, end)) = grouped_figure(field.as_bytes(), 0, b',') {
                 proptest::prop_assert_eq!(end, field.len());
                 proptest::prop_assert_eq!(make_cell(&field).ok().map(|(c, _)| c), Some(cell));
             }
