@@ -46,7 +46,7 @@ pub struct SourceFile {
     text: String,
     /// Found on first use: a record file read for its figures alone, with nothing to report,
     /// never needs them.
-    line_starts: OnceLock<Vec<usize>>,
+    line_starts: OnceLock<LineStarts>,
     stored: Stored,
     /// Whether a line ends in a lone `\r`, found on first use: miette counts it as a line
     /// break, the line index does not.
@@ -123,26 +123,83 @@ fn field_index(prefix: &str) -> usize {
 /// Bytes per part when a large text's line starts are found by several threads.
 const LINE_INDEX_PART: usize = 1 << 20;
 
-/// The byte offset of every line's start. Large texts are searched in parallel parts: `\n` is
-/// one byte that never occurs inside a multi-byte character, so any split point is safe.
-fn line_starts(text: &str) -> Vec<usize> {
-    use rayon::prelude::*;
-    let parts: Vec<Vec<usize>> = text
-        .as_bytes()
-        .par_chunks(LINE_INDEX_PART)
-        .enumerate()
-        .map(|(index, part)| {
-            let base = index * LINE_INDEX_PART;
-            memchr::memchr_iter(b'\n', part)
-                .map(|offset| base + offset + 1)
-                .collect()
-        })
-        .collect();
-    let mut starts = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 1);
-    starts.push(0);
-    for part in parts {
-        starts.extend(part);
+/// The byte offset of every line's start: 4 bytes each for a text under 4 GiB (every file
+/// crossfoot reads), 8 otherwise.
+#[derive(Debug)]
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    fn of(text: &str) -> Self {
+        match u32::try_from(text.len()) {
+            Ok(_) => LineStarts::Narrow(line_starts(text, |at| u32::try_from(at).unwrap_or(0))),
+            Err(_) => LineStarts::Wide(line_starts(text, |at| at)),
+        }
     }
+
+    fn get(&self, line: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(starts) => starts.get(line).map(|&at| at as usize),
+            LineStarts::Wide(starts) => starts.get(line).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            LineStarts::Narrow(starts) => starts.len(),
+            LineStarts::Wide(starts) => starts.len(),
+        }
+    }
+
+    /// The line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        let found = match self {
+            LineStarts::Narrow(starts) => match u32::try_from(offset) {
+                Ok(offset) => starts.binary_search(&offset),
+                Err(_) => Err(starts.len()),
+            },
+            LineStarts::Wide(starts) => starts.binary_search(&offset),
+        };
+        match found {
+            Ok(line) => line,
+            Err(line) => line.saturating_sub(1),
+        }
+    }
+}
+
+/// Every line's start, as `offset` makes it. Large texts are searched in parallel parts: `\n`
+/// is one byte that never occurs inside a multi-byte character, so any split point is safe.
+/// The parts' line breaks are counted first and then written in place, so the index is never
+/// held twice (a record file's million lines).
+fn line_starts<T: Copy + Default + Send>(text: &str, offset: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    let parts: Vec<&[u8]> = text.as_bytes().chunks(LINE_INDEX_PART).collect();
+    let counts: Vec<usize> = parts
+        .par_iter()
+        .map(|part| memchr::memchr_iter(b'\n', part).count())
+        .collect();
+    let mut starts = Vec::new();
+    starts.par_extend(rayon::iter::repeat_n(
+        T::default(),
+        1 + counts.iter().sum::<usize>(),
+    ));
+    let (first, mut rest) = starts.split_at_mut(1);
+    if let Some(first) = first.first_mut() {
+        *first = offset(0);
+    }
+    let mut jobs = Vec::with_capacity(parts.len());
+    for (index, (part, count)) in parts.into_iter().zip(counts).enumerate() {
+        let (slots, after) = rest.split_at_mut(count.min(rest.len()));
+        jobs.push((index * LINE_INDEX_PART, part, slots));
+        rest = after;
+    }
+    jobs.into_par_iter().for_each(|(base, part, slots)| {
+        for (slot, at) in slots.iter_mut().zip(memchr::memchr_iter(b'\n', part)) {
+            *slot = offset(base + at + 1);
+        }
+    });
     starts
 }
 
@@ -198,7 +255,7 @@ impl SourceFile {
             Stored::Decoded(decoded) => {
                 let at = |offset: usize| {
                     let line = self.line_index(offset);
-                    let start = self.line_starts().get(line).copied().unwrap_or(0);
+                    let start = self.line_starts().get(line).unwrap_or(0);
                     let prefix = self.text.get(start..offset).unwrap_or_default();
                     decoded.stored_offset(line, prefix)
                 };
@@ -269,13 +326,10 @@ impl SourceFile {
 
     /// Each line's content, without its line ending (and without a UTF-8 byte-order mark).
     pub fn lines(&self) -> impl Iterator<Item = Span> + '_ {
-        let ends = self
-            .line_starts()
-            .iter()
-            .skip(1)
-            .copied()
-            .chain(std::iter::once(self.text.len() + 1));
-        self.line_starts().iter().zip(ends).map(|(&start, next)| {
+        let starts = self.line_starts();
+        (0..starts.len()).map(move |line| {
+            let start = starts.get(line).unwrap_or(0);
+            let next = starts.get(line + 1).unwrap_or(self.text.len() + 1);
             let start = if start == 0 && self.text.starts_with('\u{feff}') {
                 3
             } else {
@@ -286,24 +340,17 @@ impl SourceFile {
         })
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| line_starts(&self.text))
+    fn line_starts(&self) -> &LineStarts {
+        self.line_starts.get_or_init(|| LineStarts::of(&self.text))
     }
 
     fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts().binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
+        self.line_starts().line_of(offset)
     }
 
     /// The text of the line holding `offset`, from the line's start up to `offset`.
     pub fn line_before(&self, offset: usize) -> &str {
-        let start = self
-            .line_starts()
-            .get(self.line_index(offset))
-            .copied()
-            .unwrap_or(0);
+        let start = self.line_starts().get(self.line_index(offset)).unwrap_or(0);
         self.text.get(start..offset).unwrap_or_default()
     }
 
@@ -325,12 +372,8 @@ impl SourceFile {
 
     /// The text of line `index` (0-based), without its line break.
     fn line_text(&self, index: usize) -> &str {
-        let start = self.line_starts().get(index).copied().unwrap_or(0);
-        let end = self
-            .line_starts()
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_starts().get(index).unwrap_or(0);
+        let end = self.line_starts().get(index + 1).unwrap_or(self.text.len());
         self.text
             .get(start..end)
             .unwrap_or_default()
@@ -348,7 +391,7 @@ impl SourceFile {
             };
         }
         let line_index = self.line_index(offset);
-        let line_start = self.line_starts().get(line_index).copied().unwrap_or(0);
+        let line_start = self.line_starts().get(line_index).unwrap_or(0);
         if let Stored::Sheet(sheet) = &self.stored {
             let prefix = self.text.get(line_start..offset).unwrap_or_default();
             return LineColumn {
@@ -390,12 +433,8 @@ impl SourceFile {
         let end = (span.offset() + span.len()).min(self.text.len());
         let first = self.line_index(span.offset()).saturating_sub(before + 1);
         let last = self.line_index(end) + after + 2;
-        let start = self.line_starts().get(first).copied().unwrap_or(0);
-        let stop = self
-            .line_starts()
-            .get(last)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_starts().get(first).unwrap_or(0);
+        let stop = self.line_starts().get(last).unwrap_or(self.text.len());
         (first, self.text.get(start..stop).unwrap_or_default())
     }
 }
@@ -418,7 +457,7 @@ impl miette::SourceCode for DiagnosticSource {
                 .read_span(span, context_lines_before, context_lines_after);
         }
         let (first, window) = file.window(span, context_lines_before, context_lines_after);
-        let start = file.line_starts().get(first).copied().unwrap_or(0);
+        let start = file.line_starts().get(first).unwrap_or(0);
         let local = miette::SourceSpan::new(span.offset().saturating_sub(start).into(), span.len());
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         // The window starts at a line start, after `first` line breaks: miette's counts within
@@ -444,6 +483,46 @@ pub fn named(source: &SharedSource) -> miette::NamedSource<DiagnosticSource> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text of several parts has each line's start once, in order, in 4 bytes or 8, and
+    /// every offset falls in the line a count of the line breaks before it gives.
+    #[test]
+    fn line_starts_of_a_text_of_many_parts_are_every_line_break() {
+        let text: String = (0..300_000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    "\n".to_string()
+                } else {
+                    format!("line {i}\n")
+                }
+            })
+            .collect();
+        assert!(text.len() > 2 * LINE_INDEX_PART);
+        let expected: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        let narrow = LineStarts::of(&text);
+        assert!(matches!(narrow, LineStarts::Narrow(_)));
+        let wide = LineStarts::Wide(line_starts(&text, |at| at));
+        for starts in [narrow, wide] {
+            let found: Vec<usize> = (0..starts.len()).filter_map(|i| starts.get(i)).collect();
+            assert_eq!(found, expected);
+            for offset in [
+                0,
+                1,
+                5,
+                LINE_INDEX_PART,
+                LINE_INDEX_PART + 1,
+                text.len() - 1,
+            ] {
+                let breaks = text.as_bytes()[..offset]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                assert_eq!(starts.line_of(offset), breaks, "{offset}");
+            }
+        }
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

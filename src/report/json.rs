@@ -42,7 +42,7 @@ struct Document<'a> {
     /// Per rule, in the order of the rules files: its checks and how they went (R
     /// `validate`'s `summary()`).
     rules: Vec<RuleSummary<'a>>,
-    findings: Vec<Finding<'a>>,
+    findings: Findings<'a>,
     notes: Vec<Note<'a>>,
     /// Problems of the inputs: each kept the checks that depend on it from running.
     input_errors: Vec<InputError>,
@@ -398,6 +398,35 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
     out.write_all(b"\n")
 }
 
+/// The findings of a report, made as they are written: a batch at a time, each batch's
+/// cells placed in their files (line, column, row label) side by side. A record file's
+/// thousand findings name tens of thousands of cells; made all at once, they were held at once.
+struct Findings<'r> {
+    count: usize,
+    build: Box<dyn Fn(usize) -> Option<Finding<'r>> + Send + Sync + 'r>,
+}
+
+/// Findings made side by side before they are written.
+const FINDINGS_PER_BATCH: usize = 128;
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut sequence = serializer.serialize_seq(Some(self.count))?;
+        for first in (0..self.count).step_by(FINDINGS_PER_BATCH) {
+            let last = (first + FINDINGS_PER_BATCH).min(self.count);
+            let batch: Vec<Finding<'_>> = (first..last)
+                .into_par_iter()
+                .filter_map(|index| (self.build)(index))
+                .collect();
+            for finding in &batch {
+                sequence.serialize_element(finding)?;
+            }
+        }
+        sequence.end()
+    }
+}
+
 fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
     let outcome = report.outcome;
     let cells =
@@ -410,7 +439,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             .map_or("", |r| r.description.as_str())
     };
     let blame_of = crate::blame::by_finding(&outcome.blame, outcome.findings.len());
-    let blame = |index: usize| {
+    let blame = move |index: usize| {
         let group = outcome.blame.get((*blame_of.get(index)?)?)?;
         let rule_of = |i: &usize| outcome.findings.get(*i).map(|f| f.rule_id.as_str());
         Some(Blame {
@@ -523,42 +552,41 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                 }
             })
             .collect(),
-        // Each finding's cells are placed in their files (line, column, row label) side by
-        // side: a record file's thousand findings name tens of thousands of cells.
-        findings: outcome
-            .findings
-            .par_iter()
-            .enumerate()
-            .map(|(index, f)| Finding {
-                rule: &f.rule_id,
-                kind: f.kind.keyword(),
-                severity: report.severity(f).keyword(),
-                description: description(f.rule),
-                message: &f.message,
-                published: f.published.map(|p| p.to_string()),
-                expected: Expected {
-                    low: outward(f.expected.low(), RoundingStrategy::ToNegativeInfinity),
-                    high: outward(f.expected.high(), RoundingStrategy::ToPositiveInfinity),
-                },
-                gap: gap(f.gap),
-                cells: cells(&f.cells),
-                changed: f
-                    .changed
-                    .iter()
-                    .filter_map(|change| {
-                        let cell = report.cell(change.cell)?;
-                        Some(Change {
-                            table: cell.table.id().to_string(),
-                            row: cell.row,
-                            column: cell.column,
-                            baseline: change.was.clone(),
-                            now: change.now.clone(),
+        findings: Findings {
+            count: outcome.findings.len(),
+            build: Box::new(move |index| {
+                let f = outcome.findings.get(index)?;
+                Some(Finding {
+                    rule: &f.rule_id,
+                    kind: f.kind.keyword(),
+                    severity: report.severity(f).keyword(),
+                    description: description(f.rule),
+                    message: &f.message,
+                    published: f.published.map(|p| p.to_string()),
+                    expected: Expected {
+                        low: outward(f.expected.low(), RoundingStrategy::ToNegativeInfinity),
+                        high: outward(f.expected.high(), RoundingStrategy::ToPositiveInfinity),
+                    },
+                    gap: gap(f.gap),
+                    cells: cells(&f.cells),
+                    changed: f
+                        .changed
+                        .iter()
+                        .filter_map(|change| {
+                            let cell = report.cell(change.cell)?;
+                            Some(Change {
+                                table: cell.table.id().to_string(),
+                                row: cell.row,
+                                column: cell.column,
+                                baseline: change.was.clone(),
+                                now: change.now.clone(),
+                            })
                         })
-                    })
-                    .collect(),
-                blame: blame(index),
-            })
-            .collect(),
+                        .collect(),
+                    blame: blame(index),
+                })
+            }),
+        },
         notes: {
             // Undecided checks and skipped ones, in report order.
             let mut notes: Vec<&crate::finding::Note> =

@@ -1031,3 +1031,27 @@ fn a_long_record_file_is_checked_alike_whatever_the_size_of_its_figures() {
         assert_eq!(json["summary"]["passed"], 39_999, "{large}: {json:#}");
     }
 }
+
+/// The JSON report writes its findings a batch at a time: every one, in the order of the
+/// checks, past the size of a batch.
+#[test]
+fn the_json_report_writes_every_finding_in_order() {
+    let mut csv = String::from("id,a,b,t\n");
+    for row in 0..1_000 {
+        let total = if row % 3 == 0 { "4.0" } else { "3.0" };
+        csv.push_str(&format!("r{row},1.0,2.0,{total}\n"));
+    }
+    let dir = super::scratch(
+        csv.as_bytes(),
+        "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n",
+    );
+    let run = super::check_scratch(&dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let rows: Vec<&str> = findings(&json)
+        .iter()
+        .map(|f| f["cells"][0]["row"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..1_000).step_by(3).map(|row| format!("r{row}")).collect();
+    assert_eq!(rows, expected);
+}
