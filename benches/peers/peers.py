@@ -71,7 +71,8 @@ def timed(command, ok=(0,)):
         rss_kb, user, system = usage.read().strip().splitlines()[-1].split()
     if done.returncode not in ok:
         sys.exit(f"{command[0]} failed ({done.returncode}):\n{done.stderr}")
-    return done.stdout, wall, int(rss_kb) / 1024, float(user) + float(system)
+    # /usr/bin/time gives KiB; the file's size is printed in MB (10⁶ bytes), and so is this.
+    return done.stdout, wall, int(rss_kb) * 1024 / 1e6, float(user) + float(system)
 
 
 def crossfoot(binary, directory):
@@ -151,6 +152,8 @@ def main():
         print(f"| {name} | {r['median'] * 1000:.0f} ms ({r['min'] * 1000:.0f}–{r['max'] * 1000:.0f})"
               f" | {inside} | {r['cpu'] * 1000:.0f} ms | {r['rss']:.0f} MB | {r['median'] / base['median']:.2f}"
               f" | {r['rss'] / base['rss']:.2f} |")
+    print(f"\ncrossfoot's peak RSS is {base['rss'] / size:.2f}× the file; DuckDB takes "
+          f"{results['DuckDB (DECIMAL(18,1))']['median'] / base['median']:.2f}× its time")
 
 
 if __name__ == "__main__":
