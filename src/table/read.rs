@@ -213,7 +213,6 @@ pub fn parse_table(
             id: meta.id.clone(),
         });
     }
-    // Filled side by side: a record file's 80 MB of cells are first touched by every core.
     let mut cells = Vec::new();
     let mut narrow_cells = None;
     let single_label = label_fields.len() == 1;
@@ -249,6 +248,8 @@ pub fn parse_table(
                     chunks
                 }
                 None => {
+                    // Filled side by side: a record file's cells are first touched by every
+                    // core.
                     cells.par_extend(rayon::iter::repeat_n(
                         Cell::PLACEHOLDER,
                         data_rows * columns.len(),
@@ -1126,31 +1127,33 @@ pub fn field_spans(bytes: &[u8], start: usize, count: usize, delimiter: u8) -> (
 mod tests {
     use super::*;
 
-    fn table(csv: &str, header_rows: usize, label_columns: usize) -> Table {
-        let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
-        let layout = Layout {
+    /// The layout of a table with the book's format and nothing declared.
+    fn layout(header_rows: usize, label_columns: usize) -> Layout {
+        Layout {
             header_rows,
             label_columns,
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
             labels: std::sync::Arc::default(),
-        };
-        parse_table(&source, TableMeta::default(), layout).unwrap()
+        }
+    }
+
+    fn table(csv: &str, header_rows: usize, label_columns: usize) -> Table {
+        let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
+        parse_table(
+            &source,
+            TableMeta::default(),
+            layout(header_rows, label_columns),
+        )
+        .unwrap()
     }
 
     #[test]
     fn an_unclosed_quote_is_malformed_csv() {
         for text in ["x,v\nr,\"300.0\n", "x,v\nr,\"1\ns,2\"\n"] {
             let source = Arc::new(SourceFile::new("t.csv", text.to_string()));
-            let layout = Layout {
-                header_rows: 1,
-                label_columns: 1,
-                text_columns: Vec::new(),
-                format: crate::format::TableFormat::default(),
-                shape: crate::table::shape::Shape::default(),
-                labels: std::sync::Arc::default(),
-            };
+            let layout = layout(1, 1);
             let errors = parse_table(&source, TableMeta::default(), layout).unwrap_err();
             let [TableError::MalformedCsv { span, .. }] = errors.as_slice() else {
                 panic!("{text:?}: {errors:?}")
@@ -1244,12 +1247,8 @@ mod tests {
             "省份,序号,机构名称\n北京,1,甲\n,2,乙\n天津,1,丙\n".to_string(),
         ));
         let layout = Layout {
-            header_rows: 1,
-            label_columns: 1,
             text_columns: vec!["机构名称".to_string()],
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: std::sync::Arc::default(),
+            ..layout(1, 1)
         };
         let t = parse_table(&source, TableMeta::default(), layout).unwrap();
         let rows: Vec<String> = t.rows().iter().map(ToString::to_string).collect();
@@ -1283,14 +1282,7 @@ mod tests {
     #[test]
     fn text_in_a_figure_cell_is_an_error_with_its_span() {
         let source = Arc::new(SourceFile::new("t.csv", "x,v\nr,12a\n".to_string()));
-        let layout = Layout {
-            header_rows: 1,
-            label_columns: 1,
-            text_columns: Vec::new(),
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: std::sync::Arc::default(),
-        };
+        let layout = layout(1, 1);
         let mut table = parse_table(&source, TableMeta::default(), layout).unwrap();
         let errors = table.take_unreadable();
         let [TableError::BadNumber { span, .. }] = errors.as_slice() else {
@@ -1305,14 +1297,7 @@ mod tests {
     /// A table's row labels, figures and errors, as the reading shows them.
     fn read_as(csv: &str) -> Result<(Vec<String>, Vec<Cell>), Vec<String>> {
         let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
-        let layout = Layout {
-            header_rows: 1,
-            label_columns: 1,
-            text_columns: Vec::new(),
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: std::sync::Arc::default(),
-        };
+        let layout = layout(1, 1);
         let table = parse_table(&source, TableMeta::default(), layout)
             .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
         let rows = table.rows().iter().map(ToString::to_string).collect();
@@ -1415,12 +1400,8 @@ mod tests {
                 footnote_markers: declared.then(|| vec!["*".to_string()]),
             });
             let layout = Layout {
-                header_rows: 1,
-                label_columns: 1,
-                text_columns: Vec::new(),
-                format: crate::format::TableFormat::default(),
-                shape: crate::table::shape::Shape::default(),
                 labels: labels.clone(),
+                ..layout(1, 1)
             };
             let table = parse_table(&source, TableMeta::default(), layout).unwrap();
             let on_demand = super::super::rows::RowLabels::on_demand(
