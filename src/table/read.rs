@@ -604,7 +604,7 @@ impl RowReader<'_> {
             *start = u32::try_from(line.offset).unwrap_or(u32::MAX);
             let path = if plain && self.read_plain(text, line, row_cells) {
                 (!self.rows_on_demand)
-                    .then(|| super::rows::first_field_label(text, *start, self.delimiter, None))
+                    .then(|| super::rows::first_field_label(text, line, self.delimiter, None))
             } else {
                 row_cells.fill(Cell::PLACEHOLDER);
                 split_into(text, (line, self.delimiter), &mut fields, &mut spans);

@@ -54,7 +54,14 @@ impl RowLabels {
             } => made.get_or_init(|| {
                 starts
                     .par_iter()
-                    .map(|&start| first_field_label(text, start, *delimiter, declared.as_deref()))
+                    .map(|&start| {
+                        first_field_label(
+                            text,
+                            line_at(text, start),
+                            *delimiter,
+                            declared.as_deref(),
+                        )
+                    })
                     .collect()
             }),
         }
@@ -80,7 +87,7 @@ impl RowLabels {
                     let start = *starts.get(row)?;
                     Some(Cow::Owned(first_field_label(
                         text,
-                        start,
+                        line_at(text, start),
                         *delimiter,
                         declared.as_deref(),
                     )))
@@ -90,24 +97,30 @@ impl RowLabels {
     }
 }
 
-/// The label a table of one label column gives the line starting at `start`: its first field
-/// (up to the delimiter, or the line's end), as the reader makes it from the split line.
-pub(super) fn first_field_label(
-    text: &str,
-    start: u32,
-    delimiter: u8,
-    declared: Option<&Labels>,
-) -> LabelPath {
+/// The line starting at `start`, without its line ending.
+fn line_at(text: &str, start: u32) -> Span {
     let start = start as usize;
     let rest = text.as_bytes().get(start..).unwrap_or_default();
-    let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-    let line = rest.get(..line_end).unwrap_or_default();
+    let line = rest.get(..memchr::memchr(b'\n', rest).unwrap_or(rest.len()));
     let length = line
+        .unwrap_or_default()
         .iter()
         .rposition(|&b| b != b'\r')
         .map_or(0, |last| last + 1);
-    let line = line.get(..length).unwrap_or_default();
-    let end = memchr::memchr(delimiter, line).unwrap_or(line.len());
+    Span::new(start, length)
+}
+
+/// The label a table of one label column gives a line: its first field (up to the delimiter,
+/// or the line's end), as the reader makes it from the split line.
+pub(super) fn first_field_label(
+    text: &str,
+    line: Span,
+    delimiter: u8,
+    declared: Option<&Labels>,
+) -> LabelPath {
+    let start = line.offset;
+    let bytes = text.as_bytes().get(start..start + line.length);
+    let end = memchr::memchr(delimiter, bytes.unwrap_or_default()).unwrap_or(line.length);
     let field = text.get(start..start + end).unwrap_or_default();
     let label = (!field.trim().is_empty()).then(|| Label::new(field, Span::new(start, end)));
     let mut path = LabelPath::single(label);
