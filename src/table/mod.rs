@@ -489,6 +489,12 @@ impl Table {
     }
 
     /// The interval the words around a figure of the text give it, if they bound it.
+    /// Whether some figure stands for values its rounding does not give (the figures of the
+    /// text stated with words: `超过70%`), read through [`Table::stated_interval`].
+    pub fn states_intervals(&self) -> bool {
+        self.stated.is_some()
+    }
+
     pub fn stated_interval(&self, row: usize, column: usize) -> Option<Interval> {
         if column >= self.columns.len() {
             return None;
