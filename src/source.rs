@@ -46,7 +46,7 @@ pub struct SourceFile {
     text: String,
     /// Found on first use: a record file read for its figures alone, with nothing to report,
     /// never needs them.
-    line_starts: OnceLock<LineStarts>,
+    line_index: OnceLock<LineIndex>,
     stored: Stored,
     /// Whether a line ends in a lone `\r`, found on first use: miette counts it as a line
     /// break, the line index does not.
@@ -120,87 +120,72 @@ fn field_index(prefix: &str) -> usize {
     commas
 }
 
-/// Bytes per part when a large text's line starts are found by several threads.
-const LINE_INDEX_PART: usize = 1 << 20;
+/// Bytes a [`LineIndex`] counts the line breaks of as one block.
+const LINE_BLOCK: usize = 4096;
 
-/// The byte offset of every line's start: 4 bytes each for a text under 4 GiB (every file
-/// crossfoot reads), 8 otherwise.
+/// Where lines are, kept sparse: the number of line breaks before each block of
+/// [`LINE_BLOCK`] bytes. A line number is that count plus the breaks in the block up to the
+/// offset, and a line's start the break before it: a million-line record file costs a few
+/// thousand numbers and a count of its line breaks, where an entry for every line cost 4 MB
+/// and a search per line.
 #[derive(Debug)]
-enum LineStarts {
-    Narrow(Vec<u32>),
-    Wide(Vec<usize>),
+struct LineIndex {
+    breaks_before: Vec<usize>,
+    /// Line breaks in the whole text.
+    breaks: usize,
 }
 
-impl LineStarts {
+impl LineIndex {
     fn of(text: &str) -> Self {
-        match u32::try_from(text.len()) {
-            Ok(_) => LineStarts::Narrow(line_starts(text, |at| u32::try_from(at).unwrap_or(0))),
-            Err(_) => LineStarts::Wide(line_starts(text, |at| at)),
+        use rayon::prelude::*;
+        let counts: Vec<usize> = text
+            .as_bytes()
+            .par_chunks(LINE_BLOCK)
+            .map(|block| memchr::memchr_iter(b'\n', block).count())
+            .collect();
+        let mut breaks = 0;
+        let breaks_before = counts
+            .into_iter()
+            .map(|count| {
+                let before = breaks;
+                breaks += count;
+                before
+            })
+            .collect();
+        LineIndex {
+            breaks_before,
+            breaks,
         }
     }
 
-    fn get(&self, line: usize) -> Option<usize> {
-        match self {
-            LineStarts::Narrow(starts) => starts.get(line).map(|&at| at as usize),
-            LineStarts::Wide(starts) => starts.get(line).copied(),
-        }
+    /// The 0-based line holding `offset` (the last line past the end).
+    fn line_of(&self, text: &[u8], offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let block = offset / LINE_BLOCK;
+        let before = self
+            .breaks_before
+            .get(block)
+            .copied()
+            .unwrap_or(self.breaks);
+        let in_block = text.get(block * LINE_BLOCK..offset).unwrap_or_default();
+        before + memchr::memchr_iter(b'\n', in_block).count()
     }
 
-    fn len(&self) -> usize {
-        match self {
-            LineStarts::Narrow(starts) => starts.len(),
-            LineStarts::Wide(starts) => starts.len(),
+    /// The offset where line `line` (0-based) starts, if the text has it.
+    fn start(&self, text: &[u8], line: usize) -> Option<usize> {
+        if line == 0 {
+            return Some(0);
         }
+        // The block holding the line break that ends line `line - 1`.
+        let block = self
+            .breaks_before
+            .partition_point(|&before| before < line)
+            .checked_sub(1)?;
+        let from = block * LINE_BLOCK;
+        let nth = line - 1 - self.breaks_before.get(block)?;
+        let at = memchr::memchr_iter(b'\n', text.get(from..)?).nth(nth)?;
+        Some(from + at + 1)
     }
-
-    /// The line holding `offset`.
-    fn line_of(&self, offset: usize) -> usize {
-        let found = match self {
-            LineStarts::Narrow(starts) => match u32::try_from(offset) {
-                Ok(offset) => starts.binary_search(&offset),
-                Err(_) => Err(starts.len()),
-            },
-            LineStarts::Wide(starts) => starts.binary_search(&offset),
-        };
-        match found {
-            Ok(line) => line,
-            Err(line) => line.saturating_sub(1),
-        }
-    }
-}
-
-/// Every line's start, as `offset` makes it. Large texts are searched in parallel parts: `\n`
-/// is one byte that never occurs inside a multi-byte character, so any split point is safe.
-/// The parts' line breaks are counted first and then written in place, so the index is never
-/// held twice (a record file's million lines).
-fn line_starts<T: Copy + Default + Send>(text: &str, offset: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    use rayon::prelude::*;
-    let parts: Vec<&[u8]> = text.as_bytes().chunks(LINE_INDEX_PART).collect();
-    let counts: Vec<usize> = parts
-        .par_iter()
-        .map(|part| memchr::memchr_iter(b'\n', part).count())
-        .collect();
-    let mut starts = Vec::new();
-    starts.par_extend(rayon::iter::repeat_n(
-        T::default(),
-        1 + counts.iter().sum::<usize>(),
-    ));
-    let (first, mut rest) = starts.split_at_mut(1);
-    if let Some(first) = first.first_mut() {
-        *first = offset(0);
-    }
-    let mut jobs = Vec::with_capacity(parts.len());
-    for (index, (part, count)) in parts.into_iter().zip(counts).enumerate() {
-        let (slots, after) = rest.split_at_mut(count.min(rest.len()));
-        jobs.push((index * LINE_INDEX_PART, part, slots));
-        rest = after;
-    }
-    jobs.into_par_iter().for_each(|(base, part, slots)| {
-        for (slot, at) in slots.iter_mut().zip(memchr::memchr_iter(b'\n', part)) {
-            *slot = offset(base + at + 1);
-        }
-    });
-    starts
 }
 
 /// A shared handle: tables and rules keep their file alive for diagnostics.
@@ -218,7 +203,7 @@ impl SourceFile {
         Self {
             path: path.into(),
             text,
-            line_starts: OnceLock::new(),
+            line_index: OnceLock::new(),
             stored: Stored::Utf8,
             lone_cr: OnceLock::new(),
         }
@@ -254,8 +239,8 @@ impl SourceFile {
             Stored::Utf8 => Some(span),
             Stored::Decoded(decoded) => {
                 let at = |offset: usize| {
-                    let line = self.line_index(offset);
-                    let start = self.line_starts().get(line).unwrap_or(0);
+                    let line = self.line_of(offset);
+                    let start = self.line_start(offset);
                     let prefix = self.text.get(start..offset).unwrap_or_default();
                     decoded.stored_offset(line, prefix)
                 };
@@ -326,31 +311,44 @@ impl SourceFile {
 
     /// Each line's content, without its line ending (and without a UTF-8 byte-order mark).
     pub fn lines(&self) -> impl Iterator<Item = Span> + '_ {
-        let starts = self.line_starts();
-        (0..starts.len()).map(move |line| {
-            let start = starts.get(line).unwrap_or(0);
-            let next = starts.get(line + 1).unwrap_or(self.text.len() + 1);
-            let start = if start == 0 && self.text.starts_with('\u{feff}') {
-                3
-            } else {
-                start
-            };
-            let line = self.text.get(start..next - 1).unwrap_or_default();
-            Span::new(start, line.trim_end_matches('\r').len())
+        let bytes = self.text.as_bytes();
+        let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+        let mut start = if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        ends.map(move |end| {
+            let line = self.text.get(start..end).unwrap_or_default();
+            let span = Span::new(start, line.trim_end_matches('\r').len());
+            start = end + 1;
+            span
         })
     }
 
-    fn line_starts(&self) -> &LineStarts {
-        self.line_starts.get_or_init(|| LineStarts::of(&self.text))
+    fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::of(&self.text))
     }
 
-    fn line_index(&self, offset: usize) -> usize {
-        self.line_starts().line_of(offset)
+    /// The 0-based line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_index().line_of(self.text.as_bytes(), offset)
+    }
+
+    /// Where line `line` (0-based) starts, if the text has it.
+    fn start_of_line(&self, line: usize) -> Option<usize> {
+        self.line_index().start(self.text.as_bytes(), line)
+    }
+
+    /// Where the line holding `offset` starts.
+    fn line_start(&self, offset: usize) -> usize {
+        let before = self.text.as_bytes().get(..offset).unwrap_or_default();
+        memchr::memrchr(b'\n', before).map_or(0, |at| at + 1)
     }
 
     /// The text of the line holding `offset`, from the line's start up to `offset`.
     pub fn line_before(&self, offset: usize) -> &str {
-        let start = self.line_starts().get(self.line_index(offset)).unwrap_or(0);
+        let start = self.line_start(offset);
         self.text.get(start..offset).unwrap_or_default()
     }
 
@@ -358,7 +356,7 @@ impl SourceFile {
     /// non-blank line — the sentence a page break split off, or the paragraph before a figure
     /// that opens its own (`399 家技术转移机构…`) — unless that line is a table row.
     pub fn paragraph_before(&self, offset: usize) -> String {
-        let index = self.line_index(offset);
+        let index = self.line_of(offset);
         let mut paragraph = self.line_before(offset).to_string();
         let previous = (0..index)
             .rev()
@@ -372,8 +370,10 @@ impl SourceFile {
 
     /// The text of line `index` (0-based), without its line break.
     fn line_text(&self, index: usize) -> &str {
-        let start = self.line_starts().get(index).unwrap_or(0);
-        let end = self.line_starts().get(index + 1).unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        let start = self.start_of_line(index).unwrap_or(0);
+        let end = memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default())
+            .map_or(self.text.len(), |at| start + at + 1);
         self.text
             .get(start..end)
             .unwrap_or_default()
@@ -390,8 +390,8 @@ impl SourceFile {
                 column: place.first,
             };
         }
-        let line_index = self.line_index(offset);
-        let line_start = self.line_starts().get(line_index).unwrap_or(0);
+        let line_index = self.line_of(offset);
+        let line_start = self.line_start(offset);
         if let Stored::Sheet(sheet) = &self.stored {
             let prefix = self.text.get(line_start..offset).unwrap_or_default();
             return LineColumn {
@@ -431,10 +431,10 @@ impl SourceFile {
     /// `after + 2` lines below its last (or the text's end). The line index of its first line.
     fn window(&self, span: &miette::SourceSpan, before: usize, after: usize) -> (usize, &str) {
         let end = (span.offset() + span.len()).min(self.text.len());
-        let first = self.line_index(span.offset()).saturating_sub(before + 1);
-        let last = self.line_index(end) + after + 2;
-        let start = self.line_starts().get(first).unwrap_or(0);
-        let stop = self.line_starts().get(last).unwrap_or(self.text.len());
+        let first = self.line_of(span.offset()).saturating_sub(before + 1);
+        let last = self.line_of(end) + after + 2;
+        let start = self.start_of_line(first).unwrap_or(0);
+        let stop = self.start_of_line(last).unwrap_or(self.text.len());
         (first, self.text.get(start..stop).unwrap_or_default())
     }
 }
@@ -457,7 +457,7 @@ impl miette::SourceCode for DiagnosticSource {
                 .read_span(span, context_lines_before, context_lines_after);
         }
         let (first, window) = file.window(span, context_lines_before, context_lines_after);
-        let start = file.line_starts().get(first).unwrap_or(0);
+        let start = file.start_of_line(first).unwrap_or(0);
         let local = miette::SourceSpan::new(span.offset().saturating_sub(start).into(), span.len());
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         // The window starts at a line start, after `first` line breaks: miette's counts within
@@ -484,43 +484,51 @@ pub fn named(source: &SharedSource) -> miette::NamedSource<DiagnosticSource> {
 mod tests {
     use super::*;
 
-    /// A text of several parts has each line's start once, in order, in 4 bytes or 8, and
-    /// every offset falls in the line a count of the line breaks before it gives.
+    /// Every offset of a text of many blocks falls in the line a count of the line breaks
+    /// before it gives, starting where the break before it ends; every line starts after the
+    /// line break before it; lines past the last have no start.
     #[test]
-    fn line_starts_of_a_text_of_many_parts_are_every_line_break() {
-        let text: String = (0..300_000)
-            .map(|i| {
-                if i % 7 == 0 {
-                    "\n".to_string()
-                } else {
-                    format!("line {i}\n")
-                }
+    fn the_sparse_index_finds_every_line_and_every_offset_s() {
+        let text: String = (0..3_000)
+            .map(|i| match i % 7 {
+                0 => "\n".to_string(),
+                3 => format!("{}\n", "长".repeat(i % 1_500)),
+                _ => format!("line {i}\r\n"),
             })
             .collect();
-        assert!(text.len() > 2 * LINE_INDEX_PART);
-        let expected: Vec<usize> = std::iter::once(0)
+        assert!(text.len() > 3 * LINE_BLOCK);
+        let bytes = text.as_bytes();
+        let index = LineIndex::of(&text);
+        let starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
-        let narrow = LineStarts::of(&text);
-        assert!(matches!(narrow, LineStarts::Narrow(_)));
-        let wide = LineStarts::Wide(line_starts(&text, |at| at));
-        for starts in [narrow, wide] {
-            let found: Vec<usize> = (0..starts.len()).filter_map(|i| starts.get(i)).collect();
-            assert_eq!(found, expected);
-            for offset in [
-                0,
-                1,
-                5,
-                LINE_INDEX_PART,
-                LINE_INDEX_PART + 1,
-                text.len() - 1,
-            ] {
-                let breaks = text.as_bytes()[..offset]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                assert_eq!(starts.line_of(offset), breaks, "{offset}");
-            }
+        assert_eq!(index.breaks + 1, starts.len());
+        for (line, &start) in starts.iter().enumerate() {
+            assert_eq!(index.start(bytes, line), Some(start), "line {line}");
+        }
+        assert_eq!(index.start(bytes, starts.len()), None);
+        let file = SourceFile::new("t.txt", text.clone());
+        for offset in (0..=text.len())
+            .step_by(7)
+            .chain([LINE_BLOCK, LINE_BLOCK + 1, text.len()])
+        {
+            let breaks = starts.partition_point(|&start| start <= offset) - 1;
+            assert_eq!(index.line_of(bytes, offset), breaks, "{offset}");
+            assert_eq!(file.line_start(offset), starts[breaks], "{offset}");
+        }
+    }
+
+    #[test]
+    fn lines_of_a_text_are_its_line_breaks_apart() {
+        for text in ["", "a", "a\n", "a\r\nb", "\n\n", "\u{feff}x\ny\r\n"] {
+            let file = SourceFile::new("t.txt", text.to_string());
+            let expected: Vec<&str> = text
+                .trim_start_matches('\u{feff}')
+                .split('\n')
+                .map(|line| line.trim_end_matches('\r'))
+                .collect();
+            let lines: Vec<&str> = file.lines().map(|span| file.slice(span)).collect();
+            assert_eq!(lines, expected, "{text:?}");
         }
     }
 
