@@ -91,6 +91,9 @@ impl RowPlan {
         })
     }
 
+    /// Kept out of line: a record file rarely comes here, and inlined it made every check of
+    /// [`RowPlan::holds`] dearer.
+    #[inline(never)]
     fn holds_in_general(&self, row: RowCells<'_>, op: CompareOp) -> Result<bool, Stop> {
         let side = |terms: &[(bool, usize)]| -> Result<Option<ScaledInterval>, Stop> {
             let mut total: Option<ScaledInterval> = None;
