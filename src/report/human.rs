@@ -6,10 +6,11 @@
 
 use super::{CellView, Report};
 use crate::engine::program::CellId;
-use crate::finding::TableCoverage;
+use crate::finding::{Finding, TableCoverage};
 use crate::lang::ast::Severity;
 use crate::source::{DiagnosticSource, named};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use rayon::prelude::*;
 use std::fmt::{self, Display};
 
 /// How to draw diagnostics.
@@ -237,61 +238,17 @@ pub fn write(
     let mut text = String::new();
     let outcome = report.outcome;
     let blame_of = crate::blame::by_finding(&outcome.blame, outcome.findings.len());
-    for (index, finding) in outcome.findings.iter().enumerate() {
-        text.clear();
-        let description = report
-            .program
-            .rules
-            .get(finding.rule)
-            .map_or("", |r| r.description.as_str());
-        let title = if report.is_soft(finding) {
-            format!("{} (plausibility): {}", finding.rule_id, description)
-        } else {
-            format!("{}: {}", finding.rule_id, description)
-        };
-        let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
-        let blame = blame_of
-            .get(index)
-            .copied()
-            .flatten()
-            .and_then(|group| outcome.blame.get(group));
-        let mut cells = finding.cells.clone();
-        let mut help = match report.changed(finding) {
-            Some(changed) => format!("{}\n{changed}", finding.message),
-            None => finding.message.clone(),
-        };
-        if let Some(blame) = blame {
-            let blamed = unbreakable_figures(&report.blame_text(blame));
-            if !blamed.is_empty() {
-                help = format!("{help}\n{blamed}");
-            }
+    // Each finding's diagnostic is worded and laid out on its own: a batch of them at a time
+    // on every core, written in order.
+    let findings: Vec<(usize, &Finding)> = outcome.findings.iter().enumerate().collect();
+    for batch in findings.chunks(FINDINGS_PER_BATCH) {
+        let texts: Vec<String> = batch
+            .par_iter()
+            .map(|&(index, finding)| finding_text(report, &handler, &blame_of, index, finding))
+            .collect();
+        for finding in texts {
+            out.write_all(finding.as_bytes())?;
         }
-        // The cell to fix first, of those this finding reads (a pair or a cover may blame
-        // another finding's cell first): an editor reads the first label first.
-        let blamed = blame.and_then(|b| {
-            let suspect = b.answer().iter().find(|s| cells.contains(&s.cell))?;
-            Some((suspect, b.tied))
-        });
-        if let Some(at) = blamed.and_then(|(s, _)| cells.iter().position(|&c| c == s.cell)) {
-            let cell = cells.remove(at);
-            cells.insert(0, cell);
-        }
-        let published = finding.published.and(finding.cells.first().copied());
-        let mut groups = cells_by_file(report, &cells, published);
-        mark_blamed(
-            &mut groups,
-            blamed.map(|(s, tied)| (report.proposal_text(s), tied)),
-        );
-        if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
-            d.severity = match report.severity(finding) {
-                Severity::Error => miette::Severity::Error,
-                Severity::Warning | Severity::Plausibility => miette::Severity::Warning,
-                Severity::Info => miette::Severity::Advice,
-            };
-            let _ = handler.render_report(&mut text, &d);
-            text.push('\n');
-        }
-        out.write_all(text.as_bytes())?;
     }
     if outcome.findings_left_out > 0 {
         writeln!(
@@ -325,6 +282,75 @@ pub fn write(
         out.write_all(coverage_text(report, coverage).as_bytes())?;
     }
     Ok(())
+}
+
+/// Findings rendered side by side at most, so that a report of many findings is written as it
+/// is rendered rather than held whole.
+const FINDINGS_PER_BATCH: usize = 128;
+
+/// One finding's diagnostic as the human report prints it, with the blank line after it.
+fn finding_text(
+    report: &Report<'_>,
+    handler: &GraphicalReportHandler,
+    blame_of: &[Option<usize>],
+    index: usize,
+    finding: &Finding,
+) -> String {
+    let mut text = String::new();
+    let outcome = report.outcome;
+    let description = report
+        .program
+        .rules
+        .get(finding.rule)
+        .map_or("", |r| r.description.as_str());
+    let title = if report.is_soft(finding) {
+        format!("{} (plausibility): {}", finding.rule_id, description)
+    } else {
+        format!("{}: {}", finding.rule_id, description)
+    };
+    let code = Some(format!("crossfoot::{}", finding.kind.keyword()));
+    let blame = blame_of
+        .get(index)
+        .copied()
+        .flatten()
+        .and_then(|group| outcome.blame.get(group));
+    let mut cells = finding.cells.clone();
+    let mut help = match report.changed(finding) {
+        Some(changed) => format!("{}\n{changed}", finding.message),
+        None => finding.message.clone(),
+    };
+    if let Some(blame) = blame {
+        let blamed = unbreakable_figures(&report.blame_text(blame));
+        if !blamed.is_empty() {
+            help = format!("{help}\n{blamed}");
+        }
+    }
+    // The cell to fix first, of those this finding reads (a pair or a cover may blame
+    // another finding's cell first): an editor reads the first label first.
+    let blamed = blame.and_then(|b| {
+        let suspect = b.answer().iter().find(|s| cells.contains(&s.cell))?;
+        Some((suspect, b.tied))
+    });
+    if let Some(at) = blamed.and_then(|(s, _)| cells.iter().position(|&c| c == s.cell)) {
+        let cell = cells.remove(at);
+        cells.insert(0, cell);
+    }
+    let published = finding.published.and(finding.cells.first().copied());
+    let mut groups = cells_by_file(report, &cells, published);
+    mark_blamed(
+        &mut groups,
+        blamed.map(|(s, tied)| (report.proposal_text(s), tied)),
+    );
+    if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
+        d.severity = match report.severity(finding) {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning | Severity::Plausibility => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        };
+        let _ = handler.render_report(&mut text, &d);
+        text.push('\n');
+    }
+    text
 }
 
 /// Per table, how many figures a check confirmed, and the rest listed row by row.

@@ -1055,3 +1055,34 @@ fn the_json_report_writes_every_finding_in_order() {
     let expected: Vec<String> = (0..1_000).step_by(3).map(|row| format!("r{row}")).collect();
     assert_eq!(rows, expected);
 }
+
+#[test]
+fn the_human_report_writes_every_finding_in_order() {
+    // More findings than one batch rendered side by side: each is written once, in order.
+    let mut csv = String::from("id,a,b,t\n");
+    for row in 0..1_000 {
+        let total = if row % 3 == 0 { "4.0" } else { "3.0" };
+        csv.push_str(&format!("r{row},1.0,2.0,{total}\n"));
+    }
+    let dir = super::scratch(
+        csv.as_bytes(),
+        "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n",
+    );
+    let data = dir.path().join("data");
+    let rules = dir.path().join("t.rules");
+    let run = super::check(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let published: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.split("published 4.0 · T [").nth(1))
+        .filter_map(|rest| rest.split(',').next())
+        .collect();
+    let expected: Vec<String> = (0..1_000).step_by(3).map(|row| format!("r{row}")).collect();
+    assert_eq!(published, expected);
+}
