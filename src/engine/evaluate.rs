@@ -429,9 +429,11 @@ fn decided_on_the_row(
         return None;
     }
     let row = table.row_cells(check)?;
-    let mut cells: Vec<Cell> = (0..table.columns().len())
-        .map(|column| row.get(column))
-        .collect::<Option<_>>()?;
+    let width = table.columns().len();
+    let mut cells = Vec::with_capacity(width);
+    for column in 0..width {
+        cells.push(row.get(column)?);
+    }
     for (cell, value) in replaced {
         if cell.table == plan.table && cell.row == check {
             *cells.get_mut(cell.column)? = *value;
