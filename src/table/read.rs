@@ -4,6 +4,7 @@
 //! relative to the unquoted record. [`field_spans`] recovers each field's byte range in the
 //! file itself, so a report can point at `"1,234"` even when it was quoted.
 
+use super::cells::Narrowing;
 use super::formatted;
 use super::label::{Label, LabelPath, is_count_unit};
 use super::lines::Part;
@@ -492,6 +493,46 @@ impl<'t> Slots<'t> {
     }
 }
 
+/// The plain lines of a part read into rows of 4-byte cells, one after the other.
+struct Run<'a> {
+    /// The text up to the part's end.
+    bytes: &'a [u8],
+    delimiter: u8,
+    narrowing: &'a Narrowing,
+}
+
+impl Run<'_> {
+    /// Scan lines from `at` on ([`scan::plain_line`]), a row a line, into `starts` and
+    /// `slots` (through `buffer`, a row of cells of 8 bytes): until a line the scan leaves or
+    /// the end of the slots. Where the next line starts and how many rows were read; `None`
+    /// where a figure does not fit in 4 bytes.
+    fn read(
+        &self,
+        mut at: usize,
+        buffer: &mut [Cell],
+        starts: &mut [u32],
+        slots: &mut [u32],
+    ) -> Option<(usize, usize)> {
+        let mut rows = 0;
+        for (start, row) in starts
+            .iter_mut()
+            .zip(slots.chunks_exact_mut(buffer.len().max(1)))
+        {
+            let Some(line) = scan::plain_line(self.bytes, at, self.delimiter, buffer) else {
+                break;
+            };
+            if !self.narrowing.store(buffer, row) {
+                return None;
+            }
+            // read_text refuses files past 4 GiB, so every offset fits.
+            *start = u32::try_from(at).unwrap_or(u32::MAX);
+            at = line.next;
+            rows += 1;
+        }
+        Some((at, rows))
+    }
+}
+
 /// Reads data rows into a [`Chunk`].
 struct RowReader<'a> {
     source: &'a SharedSource,
@@ -598,18 +639,40 @@ impl RowReader<'_> {
             paths,
         } = target;
         let mut buffer = vec![Cell::PLACEHOLDER; width];
+        let narrowing = Narrowing::new(self.formats.iter().map(|format| format.exact));
         let range = part.range();
         let bytes = text.as_bytes().get(..range.end).unwrap_or_default();
         let mut at = range.start;
         let mut row = 0;
+        // A record file's rows of 4-byte cells, labelled on demand: its runs of plain lines
+        // are read by a loop of their own, with nothing else to keep.
+        let runs = scanned && self.rows_on_demand && matches!(cells, Slots::Narrow(_));
         while at < bytes.len() && row < starts.len() {
+            if runs && let Slots::Narrow(cells) = &mut cells {
+                let run = Run {
+                    bytes,
+                    delimiter: self.delimiter,
+                    narrowing: &narrowing,
+                };
+                let run_starts = starts.get_mut(row..).unwrap_or_default();
+                let slots = cells.get_mut(row * width..).unwrap_or_default();
+                let Some((next, rows)) = run.read(at, &mut buffer, run_starts, slots) else {
+                    chunk.too_large = true;
+                    return chunk;
+                };
+                (at, row) = (next, row + rows);
+                if at >= bytes.len() || row >= starts.len() {
+                    break;
+                }
+            }
             let row_cells = match &mut cells {
                 Slots::Wide(cells) => cells
                     .get_mut(row * width..(row + 1) * width)
                     .unwrap_or_default(),
                 Slots::Narrow(_) => &mut buffer,
             };
-            let scan = scanned
+            // A line a run stopped at is not scanned again.
+            let scan = (scanned && !runs)
                 .then(|| scan::plain_line(bytes, at, self.delimiter, row_cells))
                 .flatten();
             let (line, path) = if let Some(scan) = scan {
@@ -633,7 +696,7 @@ impl RowReader<'_> {
                 *start = u32::try_from(line.offset).unwrap_or(u32::MAX);
             }
             if let Slots::Narrow(cells) = &mut cells
-                && !self.narrow_row(&buffer, cells.get_mut(row * width..).unwrap_or_default())
+                && !narrowing.store(&buffer, cells.get_mut(row * width..).unwrap_or_default())
             {
                 chunk.too_large = true;
                 return chunk;
@@ -692,23 +755,6 @@ impl RowReader<'_> {
             return None;
         }
         Some((cells, chunks))
-    }
-
-    /// Store a row's figures in 4 bytes each, with the exactness each column declares
-    /// (`formatted::mark_declared_exact` does that for cells of 8 bytes); `false` where one
-    /// does not fit.
-    fn narrow_row(&self, row: &[Cell], slots: &mut [u32]) -> bool {
-        for ((cell, slot), format) in row.iter().zip(slots).zip(self.formats) {
-            let mut cell = *cell;
-            if let Some(exact) = format.exact {
-                cell.set_exact(exact);
-            }
-            match cell.narrow() {
-                Some(bits) => *slot = bits,
-                None => return false,
-            }
-        }
-        true
     }
 
     fn read_owned(&self, records: &[Record], cells: &mut [Cell]) -> Chunk {
