@@ -75,18 +75,28 @@ impl Narrowing {
     }
 
     /// A row's cells in 4 bytes each ([`Cell::narrow`]); `false` where one does not fit, and
-    /// `slots` then hold some of them. No branch a cell: a row's cells are stored in one
-    /// straight run.
-    #[inline]
+    /// `slots` then hold some of them.
     pub(super) fn store(&self, row: &[Cell], slots: &mut [u32]) -> bool {
-        let mut fits = true;
-        for ((cell, slot), &(clear, set)) in row.iter().zip(slots).zip(&self.exactness) {
-            let figure = (cell.0 & HAS_VALUE).wrapping_neg();
-            let bits = (cell.0 & !(clear & figure)) | (set & figure);
-            *slot = bits as u32;
-            fits &= Cell::from_narrow(bits as u32).0 == bits;
-        }
-        fits
+        row.iter()
+            .zip(slots)
+            .enumerate()
+            .all(|(column, (&cell, slot))| match self.narrow(column, cell) {
+                Some(bits) => {
+                    *slot = bits;
+                    true
+                }
+                None => false,
+            })
+    }
+
+    /// A cell of a column in 4 bytes, with the column's exactness; `None` where it does not
+    /// fit.
+    #[inline]
+    pub(super) fn narrow(&self, column: usize, cell: Cell) -> Option<u32> {
+        let (clear, set) = self.exactness.get(column).copied().unwrap_or_default();
+        let figure = (cell.0 & HAS_VALUE).wrapping_neg();
+        let bits = (cell.0 & !(clear & figure)) | (set & figure);
+        (Cell::from_narrow(bits as u32).0 == bits).then_some(bits as u32)
     }
 }
 
@@ -171,7 +181,8 @@ mod tests {
 
     proptest! {
         /// A row stored narrow holds each cell with its column's exactness, as set on the
-        /// cell of 8 bytes and narrowed; it fits where every such cell does.
+        /// cell of 8 bytes and narrowed, up to the first that does not fit; it fits where
+        /// every such cell does.
         #[test]
         fn a_row_stored_narrow_is_each_cell_marked_and_narrowed(
             row in proptest::collection::vec((-(1i64 << 25)..(1i64 << 25), 0u32..4, 0u8..4), 1..6),
@@ -196,7 +207,10 @@ mod tests {
                 }
                 match cell.narrow() {
                     Some(bits) => prop_assert_eq!(bits, *slot),
-                    None => all_fit = false,
+                    None => {
+                        all_fit = false;
+                        break;
+                    }
                 }
             }
             prop_assert_eq!(fits, all_fit);

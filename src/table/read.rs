@@ -502,34 +502,36 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Scan lines from `at` on ([`scan::plain_line`]), a row a line, into `starts` and
-    /// `slots` (through `buffer`, a row of cells of 8 bytes): until a line the scan leaves or
-    /// the end of the slots. Where the next line starts and how many rows were read; `None`
-    /// where a figure does not fit in 4 bytes.
+    /// Scan lines from `at` on ([`scan::plain_line_into`]), a row a line, into `starts`
+    /// and `slots` (rows of `width` cells): until a line the scan leaves (one with a figure
+    /// too large for 4 bytes too) or the end of the slots. Where the next line starts and
+    /// how many rows were read.
     fn read(
         &self,
         mut at: usize,
-        buffer: &mut [Cell],
+        width: usize,
         starts: &mut [u32],
         slots: &mut [u32],
-    ) -> Option<(usize, usize)> {
+    ) -> (usize, usize) {
         let mut rows = 0;
-        for (start, row) in starts
-            .iter_mut()
-            .zip(slots.chunks_exact_mut(buffer.len().max(1)))
-        {
-            let Some(line) = scan::plain_line(self.bytes, at, self.delimiter, buffer) else {
+        for (start, row) in starts.iter_mut().zip(slots.chunks_exact_mut(width.max(1))) {
+            let narrow = |slot: &mut u32, column, cell| match self.narrowing.narrow(column, cell) {
+                Some(bits) => {
+                    *slot = bits;
+                    true
+                }
+                None => false,
+            };
+            let Some(line) = scan::plain_line_into(self.bytes, at, self.delimiter, row, narrow)
+            else {
                 break;
             };
-            if !self.narrowing.store(buffer, row) {
-                return None;
-            }
             // read_text refuses files past 4 GiB, so every offset fits.
             *start = u32::try_from(at).unwrap_or(u32::MAX);
             at = line.next;
             rows += 1;
         }
-        Some((at, rows))
+        (at, rows)
     }
 }
 
@@ -656,10 +658,7 @@ impl RowReader<'_> {
                 };
                 let run_starts = starts.get_mut(row..).unwrap_or_default();
                 let slots = cells.get_mut(row * width..).unwrap_or_default();
-                let Some((next, rows)) = run.read(at, &mut buffer, run_starts, slots) else {
-                    chunk.too_large = true;
-                    return chunk;
-                };
+                let (next, rows) = run.read(at, width, run_starts, slots);
                 (at, row) = (next, row + rows);
                 if at >= bytes.len() || row >= starts.len() {
                     break;

@@ -34,19 +34,40 @@ pub(super) fn plain_line(
     delimiter: u8,
     cells: &mut [Cell],
 ) -> Option<ScannedLine> {
+    plain_line_into(bytes, start, delimiter, cells, |slot, _, cell| {
+        *slot = cell;
+        true
+    })
+}
+
+/// [`plain_line`], each figure put in its slot by `store` (given the slot, the figure's
+/// column and its cell); `None` also where `store` refuses one.
+#[inline(always)]
+pub(super) fn plain_line_into<S>(
+    bytes: &[u8],
+    start: usize,
+    delimiter: u8,
+    slots: &mut [S],
+    mut store: impl FnMut(&mut S, usize, Cell) -> bool,
+) -> Option<ScannedLine> {
     let line = bytes.get(start..)?;
     let mut rest = line.get(label_length(line, delimiter)? + 1..)?;
-    let (last, cells) = cells.split_last_mut()?;
-    for slot in cells {
+    let (last, slots) = slots.split_last_mut()?;
+    let last_column = slots.len();
+    for (column, slot) in slots.iter_mut().enumerate() {
         let (cell, length) = figure(rest)?;
-        *slot = cell;
+        if !store(slot, column, cell) {
+            return None;
+        }
         match rest.get(length..) {
             Some([byte, after @ ..]) if *byte == delimiter => rest = after,
             _ => return None,
         }
     }
     let (cell, length) = figure(rest)?;
-    *last = cell;
+    if !store(last, last_column, cell) {
+        return None;
+    }
     let end = bytes.len() - rest.len() + length;
     let next = match rest.get(length..)? {
         [] => end,
