@@ -98,6 +98,15 @@ impl Narrowing {
         let bits = (cell.0 & !(clear & figure)) | (set & figure);
         (Cell::from_narrow(bits as u32).0 == bits).then_some(bits as u32)
     }
+
+    /// [`Self::narrow`] of a cell known to hold a figure (one the scan read): its exactness
+    /// set with no test of it.
+    #[inline]
+    pub(super) fn narrow_figure(&self, column: usize, cell: Cell) -> Option<u32> {
+        let (clear, set) = self.exactness.get(column).copied().unwrap_or_default();
+        let bits = (cell.0 & !clear) | set;
+        (Cell::from_narrow(bits as u32).0 == bits).then_some(bits as u32)
+    }
 }
 
 impl Cells {
@@ -214,6 +223,12 @@ mod tests {
                 }
             }
             prop_assert_eq!(fits, all_fit);
+            for (column, cell) in cells.iter().enumerate().filter(|(_, cell)| cell.is_applicable()) {
+                prop_assert_eq!(
+                    narrowing.narrow_figure(column, *cell),
+                    narrowing.narrow(column, *cell)
+                );
+            }
         }
 
         #[test]

@@ -521,13 +521,14 @@ impl Run<'_> {
     ) -> (usize, usize) {
         let mut rows = 0;
         for (start, row) in starts.iter_mut().zip(slots.chunks_exact_mut(width.max(1))) {
-            let narrow = |slot: &mut u32, column, cell| match self.narrowing.narrow(column, cell) {
-                Some(bits) => {
-                    *slot = bits;
-                    true
-                }
-                None => false,
-            };
+            let narrow =
+                |slot: &mut u32, column, cell| match self.narrowing.narrow_figure(column, cell) {
+                    Some(bits) => {
+                        *slot = bits;
+                        true
+                    }
+                    None => false,
+                };
             let Some(line) = scan::plain_line_into(self.bytes, at, self.delimiter, row, narrow)
             else {
                 break;
