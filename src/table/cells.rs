@@ -5,7 +5,7 @@
 //! mantissa of 24 bits (± 8 388 607, `838 860.7` at one decimal). A record file's figures
 //! mostly fit; its grid then takes half the memory.
 
-use super::Cell;
+use super::{Cell, EXACT, HAS_VALUE};
 
 /// The cells of a table, row after row.
 #[derive(Debug)]
@@ -50,6 +50,62 @@ impl Cell {
     #[inline]
     pub(super) fn from_narrow(bits: u32) -> Self {
         Cell(i64::from(bits as i32) as u64)
+    }
+}
+
+/// How a record file's figures are stored in 4 bytes: each with the exactness its column
+/// declares, as [`Cell::set_exact`] sets it (`formatted::mark_declared_exact` does that for
+/// cells of 8 bytes).
+pub(super) struct Narrowing {
+    /// Per column, the exactness bit to clear and the one to set in a cell with a figure.
+    exactness: Vec<(u64, u64)>,
+}
+
+impl Narrowing {
+    pub(super) fn new(declared: impl IntoIterator<Item = Option<bool>>) -> Self {
+        let exactness = declared
+            .into_iter()
+            .map(|exact| match exact {
+                Some(true) => (EXACT, EXACT),
+                Some(false) => (EXACT, 0),
+                None => (0, 0),
+            })
+            .collect();
+        Narrowing { exactness }
+    }
+
+    /// A row's cells in 4 bytes each ([`Cell::narrow`]); `false` where one does not fit, and
+    /// `slots` then hold some of them.
+    pub(super) fn store(&self, row: &[Cell], slots: &mut [u32]) -> bool {
+        row.iter()
+            .zip(slots)
+            .enumerate()
+            .all(|(column, (&cell, slot))| match self.narrow(column, cell) {
+                Some(bits) => {
+                    *slot = bits;
+                    true
+                }
+                None => false,
+            })
+    }
+
+    /// A cell of a column in 4 bytes, with the column's exactness; `None` where it does not
+    /// fit.
+    #[inline]
+    pub(super) fn narrow(&self, column: usize, cell: Cell) -> Option<u32> {
+        let (clear, set) = self.exactness.get(column).copied().unwrap_or_default();
+        let figure = (cell.0 & HAS_VALUE).wrapping_neg();
+        let bits = (cell.0 & !(clear & figure)) | (set & figure);
+        (Cell::from_narrow(bits as u32).0 == bits).then_some(bits as u32)
+    }
+
+    /// [`Self::narrow`] of a cell known to hold a figure (one the scan read): its exactness
+    /// set with no test of it.
+    #[inline]
+    pub(super) fn narrow_figure(&self, column: usize, cell: Cell) -> Option<u32> {
+        let (clear, set) = self.exactness.get(column).copied().unwrap_or_default();
+        let bits = (cell.0 & !clear) | set;
+        (Cell::from_narrow(bits as u32).0 == bits).then_some(bits as u32)
     }
 }
 
@@ -133,6 +189,48 @@ mod tests {
     }
 
     proptest! {
+        /// A row stored narrow holds each cell with its column's exactness, as set on the
+        /// cell of 8 bytes and narrowed, up to the first that does not fit; it fits where
+        /// every such cell does.
+        #[test]
+        fn a_row_stored_narrow_is_each_cell_marked_and_narrowed(
+            row in proptest::collection::vec((-(1i64 << 25)..(1i64 << 25), 0u32..4, 0u8..4), 1..6),
+            declared in proptest::collection::vec(proptest::option::of(proptest::bool::ANY), 6),
+        ) {
+            let cells: Vec<Cell> = row
+                .iter()
+                .map(|&(mantissa, scale, kind)| match kind {
+                    0 => Cell::UNREADABLE,
+                    1 => Cell::not_applicable(),
+                    _ => Cell::from_parts(mantissa, scale).unwrap(),
+                })
+                .collect();
+            let narrowing = Narrowing::new(declared.iter().copied());
+            let mut slots = vec![0u32; cells.len()];
+            let fits = narrowing.store(&cells, &mut slots);
+            let mut all_fit = true;
+            for ((cell, slot), exact) in cells.iter().zip(&slots).zip(&declared) {
+                let mut cell = *cell;
+                if let Some(exact) = exact {
+                    cell.set_exact(*exact);
+                }
+                match cell.narrow() {
+                    Some(bits) => prop_assert_eq!(bits, *slot),
+                    None => {
+                        all_fit = false;
+                        break;
+                    }
+                }
+            }
+            prop_assert_eq!(fits, all_fit);
+            for (column, cell) in cells.iter().enumerate().filter(|(_, cell)| cell.is_applicable()) {
+                prop_assert_eq!(
+                    narrowing.narrow_figure(column, *cell),
+                    narrowing.narrow(column, *cell)
+                );
+            }
+        }
+
         #[test]
         fn a_narrowed_cell_reads_back_the_same(mantissa in -(1i64 << 30)..(1i64 << 30), scale in 0u32..28, exact: bool) {
             let mut cell = Cell::from_parts(mantissa, scale).unwrap();

@@ -30,8 +30,14 @@ pub(super) struct Part {
 
 impl Part {
     /// The part's records: the spans of its non-empty lines.
+    #[cfg(test)]
     pub(super) fn lines<'t>(&self, text: &'t str) -> impl Iterator<Item = Span> + 't {
         non_empty_lines(text, self.range.clone())
+    }
+
+    /// Where the part's first line starts, and where its last line ends.
+    pub(super) fn range(&self) -> Range<usize> {
+        self.range.clone()
     }
 }
 
@@ -110,20 +116,27 @@ fn line_span(text: &str, start: usize, end: usize) -> Option<Span> {
 
 /// The non-empty lines within `range` (which starts at a line start), without line endings.
 pub(super) fn non_empty_lines(text: &str, range: Range<usize>) -> impl Iterator<Item = Span> + '_ {
-    let bytes = text.as_bytes();
     let end = range.end.min(text.len());
     let mut at = range.start;
     std::iter::from_fn(move || {
         while at < end {
-            let stop = memchr::memchr(b'\n', bytes.get(at..end).unwrap_or_default())
-                .map_or(end, |offset| at + offset);
-            let start = std::mem::replace(&mut at, stop + 1);
-            if let Some(line) = line_span(text, start, stop) {
-                return Some(line);
+            let (line, next) = line_at(text, at, end);
+            at = next;
+            if line.is_some() {
+                return line;
             }
         }
         None
     })
+}
+
+/// The line starting at `start` and ending by `end` at the latest, unless it is empty; and
+/// where the next line starts.
+pub(super) fn line_at(text: &str, start: usize, end: usize) -> (Option<Span>, usize) {
+    let bytes = text.as_bytes().get(..end).unwrap_or_default();
+    let stop = memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default())
+        .map_or(bytes.len(), |offset| start + offset);
+    (line_span(text, start, stop), stop + 1)
 }
 
 /// The data lines cut into parts at line breaks, their records counted side by side.
@@ -140,7 +153,7 @@ fn parts(text: &str, data: Range<usize>) -> Vec<Part> {
     }
     let counts: Vec<usize> = ranges
         .par_iter()
-        .map(|range| non_empty_lines(text, range.clone()).count())
+        .map(|range| count_lines(text, range.clone()))
         .collect();
     let mut first_row = 0;
     ranges
@@ -156,6 +169,23 @@ fn parts(text: &str, data: Range<usize>) -> Vec<Part> {
             part
         })
         .collect()
+}
+
+/// How many non-empty lines `range` (which starts at a line start) holds: its line breaks
+/// counted by memchr's SIMD count where no line in it may be blank (none starts with a line
+/// break or a `\r`), else line by line. The search for `\n\r` is left out where there is no
+/// `\r` at all (a file with Unix line ends).
+fn count_lines(text: &str, range: Range<usize>) -> usize {
+    let bytes = text.as_bytes().get(range.clone()).unwrap_or_default();
+    let may_be_blank = matches!(bytes.first(), Some(b'\n' | b'\r'))
+        || memchr::memmem::find(bytes, b"\n\n").is_some()
+        || (memchr::memchr(b'\r', bytes).is_some()
+            && memchr::memmem::find(bytes, b"\n\r").is_some());
+    if may_be_blank {
+        return non_empty_lines(text, range).count();
+    }
+    let breaks = memchr::memchr_iter(b'\n', bytes).count();
+    breaks + usize::from(bytes.last().is_some_and(|&last| last != b'\n'))
 }
 
 #[cfg(test)]
@@ -235,6 +265,21 @@ mod tests {
                 ..Shape::default()
             };
             prop_assert_eq!(found(&text, &shape), listed(&text, &shape));
+        }
+
+        /// A part's lines counted at once are the lines listed one by one.
+        #[test]
+        fn lines_counted_are_the_lines_listed(text in "[a\r\n,1]{0,40}", from in 0usize..40) {
+            // From a line start, as a part starts.
+            let from = text.as_bytes()[..from.min(text.len())]
+                .iter()
+                .rposition(|&byte| byte == b'\n')
+                .map_or(0, |at| at + 1);
+            let range = from..text.len();
+            prop_assert_eq!(
+                count_lines(&text, range.clone()),
+                non_empty_lines(&text, range).count()
+            );
         }
     }
 }

@@ -15,6 +15,7 @@ mod lines;
 pub mod manifest;
 pub mod read;
 mod rows;
+mod scan;
 pub mod shape;
 pub mod sheet;
 

@@ -4,9 +4,11 @@
 //! relative to the unquoted record. [`field_spans`] recovers each field's byte range in the
 //! file itself, so a report can point at `"1,234"` even when it was quoted.
 
+use super::cells::Narrowing;
 use super::formatted;
 use super::label::{Label, LabelPath, is_count_unit};
 use super::lines::Part;
+use super::scan;
 use super::shape::Shape;
 use super::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
 use crate::decode::{ReadOptions, Text, decode_declared};
@@ -274,16 +276,22 @@ pub fn parse_table(
     let mut flags = Vec::new();
     let mut nils = Vec::new();
     let (mut more_errors, mut more_warnings) = (0, 0);
+    let mut row_errors = Vec::new();
     for chunk in chunks {
         labels.extend(chunk.labels);
         paths.extend(chunk.paths);
         flags.extend(chunk.flags);
         nils.extend(chunk.nils);
-        errors.extend(chunk.errors);
+        row_errors.extend(chunk.errors);
         warnings.extend(chunk.warnings);
         more_errors += chunk.more_errors;
         more_warnings += chunk.more_warnings;
     }
+    // Each part of a long file keeps its first errors; the file keeps its first, as a file
+    // read in one part does.
+    more_errors += row_errors.len().saturating_sub(MAX_ERRORS_PER_FILE);
+    row_errors.truncate(MAX_ERRORS_PER_FILE);
+    errors.extend(row_errors);
     // A cell that is not a figure is the cell's problem: the table is checked without it.
     let structural = |errors: &[TableError]| {
         errors
@@ -491,6 +499,49 @@ impl<'t> Slots<'t> {
     }
 }
 
+/// The plain lines of a part read into rows of 4-byte cells, one after the other.
+struct Run<'a> {
+    /// The text up to the part's end.
+    bytes: &'a [u8],
+    delimiter: u8,
+    narrowing: &'a Narrowing,
+}
+
+impl Run<'_> {
+    /// Scan lines from `at` on ([`scan::plain_line_into`]), a row a line, into `starts`
+    /// and `slots` (rows of `width` cells): until a line the scan leaves (one with a figure
+    /// too large for 4 bytes too) or the end of the slots. Where the next line starts and
+    /// how many rows were read.
+    fn read(
+        &self,
+        mut at: usize,
+        width: usize,
+        starts: &mut [u32],
+        slots: &mut [u32],
+    ) -> (usize, usize) {
+        let mut rows = 0;
+        for (start, row) in starts.iter_mut().zip(slots.chunks_exact_mut(width.max(1))) {
+            let narrow =
+                |slot: &mut u32, column, cell| match self.narrowing.narrow_figure(column, cell) {
+                    Some(bits) => {
+                        *slot = bits;
+                        true
+                    }
+                    None => false,
+                };
+            let Some(line) = scan::plain_line_into(self.bytes, at, self.delimiter, row, narrow)
+            else {
+                break;
+            };
+            // read_text refuses files past 4 GiB, so every offset fits.
+            *start = u32::try_from(at).unwrap_or(u32::MAX);
+            at = line.next;
+            rows += 1;
+        }
+        (at, rows)
+    }
+}
+
 /// Reads data rows into a [`Chunk`].
 struct RowReader<'a> {
     source: &'a SharedSource,
@@ -580,40 +631,78 @@ impl RowReader<'_> {
             .collect()
     }
 
-    /// Read a part's lines into its slots of the table.
+    /// Read a part's lines into its slots of the table: a line of plain figures as it is
+    /// scanned ([`scan::plain_line`]), any other as [`Self::read_line`] reads it.
     fn read_part(&self, text: &str, part: &Part, target: Target<'_>) -> Chunk {
         let mut chunk = Chunk::default();
         let width = self.figure_fields.len();
-        let mut fields = Vec::with_capacity(self.width);
-        let mut spans = Vec::with_capacity(self.width);
+        let mut split = (
+            Vec::with_capacity(self.width),
+            Vec::with_capacity(self.width),
+        );
         let plain = self.reads_plain() && plain_delimiter(self.delimiter);
+        let scanned = plain && scan::scannable(self.delimiter);
         let Target {
             mut cells,
             starts,
             paths,
         } = target;
         let mut buffer = vec![Cell::PLACEHOLDER; width];
-        for (row, (line, start)) in part.lines(text).zip(starts.iter_mut()).enumerate() {
+        let narrowing = Narrowing::new(self.formats.iter().map(|format| format.exact));
+        let range = part.range();
+        let bytes = text.as_bytes().get(..range.end).unwrap_or_default();
+        let mut at = range.start;
+        let mut row = 0;
+        // A record file's rows of 4-byte cells, labelled on demand: its runs of plain lines
+        // are read by a loop of their own, with nothing else to keep.
+        let runs = scanned && self.rows_on_demand && matches!(cells, Slots::Narrow(_));
+        while at < bytes.len() && row < starts.len() {
+            if runs && let Slots::Narrow(cells) = &mut cells {
+                let run = Run {
+                    bytes,
+                    delimiter: self.delimiter,
+                    narrowing: &narrowing,
+                };
+                let run_starts = starts.get_mut(row..).unwrap_or_default();
+                let slots = cells.get_mut(row * width..).unwrap_or_default();
+                let (next, rows) = run.read(at, width, run_starts, slots);
+                (at, row) = (next, row + rows);
+                if at >= bytes.len() || row >= starts.len() {
+                    break;
+                }
+            }
             let row_cells = match &mut cells {
                 Slots::Wide(cells) => cells
                     .get_mut(row * width..(row + 1) * width)
                     .unwrap_or_default(),
                 Slots::Narrow(_) => &mut buffer,
             };
-            // read_text refuses files past 4 GiB, so every offset fits.
-            *start = u32::try_from(line.offset).unwrap_or(u32::MAX);
-            let path = if plain && self.read_plain(text, line, row_cells) {
-                (!self.rows_on_demand)
-                    .then(|| super::rows::first_field_label(text, line, self.delimiter, None))
+            // A line a run stopped at is not scanned again.
+            let scan = (scanned && !runs)
+                .then(|| scan::plain_line(bytes, at, self.delimiter, row_cells))
+                .flatten();
+            let (line, path) = if let Some(scan) = scan {
+                let line = Span::new(at, scan.end - at);
+                at = scan.next;
+                let path = (!self.rows_on_demand)
+                    .then(|| super::rows::first_field_label(text, line, self.delimiter, None));
+                (line, path)
             } else {
-                row_cells.fill(Cell::PLACEHOLDER);
-                split_into(text, (line, self.delimiter), &mut fields, &mut spans);
-                let at = (part.first_row + row) * width;
-                let path = self.read_row(&fields, &spans, line, (row_cells, at), &mut chunk);
-                path.filter(|_| !self.rows_on_demand)
+                let (line, next) = super::lines::line_at(text, at, bytes.len());
+                at = next;
+                let Some(line) = line else { continue };
+                let read = (line, row_cells, part.first_row + row);
+                (
+                    line,
+                    self.read_line(text, read, plain, &mut split, &mut chunk),
+                )
             };
+            if let Some(start) = starts.get_mut(row) {
+                // read_text refuses files past 4 GiB, so every offset fits.
+                *start = u32::try_from(line.offset).unwrap_or(u32::MAX);
+            }
             if let Slots::Narrow(cells) = &mut cells
-                && !self.narrow_row(&buffer, cells.get_mut(row * width..).unwrap_or_default())
+                && !narrowing.store(&buffer, cells.get_mut(row * width..).unwrap_or_default())
             {
                 chunk.too_large = true;
                 return chunk;
@@ -623,8 +712,32 @@ impl RowReader<'_> {
                 (Some(path), None) => chunk.paths.push(path),
                 (None, _) => {}
             }
+            row += 1;
         }
         chunk
+    }
+
+    /// Read a line the scan leaves (row `row` of the table) into its cells: as
+    /// [`Self::read_plain`] reads it where the table's rows are `plain`, else (or where that
+    /// fails) split into fields into the reused buffers `split`. The row's path, unless the
+    /// rows are labelled on demand.
+    fn read_line<'t>(
+        &self,
+        text: &'t str,
+        (line, cells, row): (Span, &mut [Cell], usize),
+        plain: bool,
+        (fields, spans): &mut (Vec<&'t str>, Vec<Span>),
+        chunk: &mut Chunk,
+    ) -> Option<LabelPath> {
+        if plain && self.read_plain(text, line, cells) {
+            return (!self.rows_on_demand)
+                .then(|| super::rows::first_field_label(text, line, self.delimiter, None));
+        }
+        cells.fill(Cell::PLACEHOLDER);
+        split_into(text, (line, self.delimiter), fields, spans);
+        let at = row * self.figure_fields.len();
+        let path = self.read_row(fields, spans, line, (cells, at), chunk);
+        path.filter(|_| !self.rows_on_demand)
     }
 
     /// Read every data line into cells of 4 bytes, where every figure fits one; `None` as soon
@@ -648,23 +761,6 @@ impl RowReader<'_> {
             return None;
         }
         Some((cells, chunks))
-    }
-
-    /// Store a row's figures in 4 bytes each, with the exactness each column declares
-    /// (`formatted::mark_declared_exact` does that for cells of 8 bytes); `false` where one
-    /// does not fit.
-    fn narrow_row(&self, row: &[Cell], slots: &mut [u32]) -> bool {
-        for ((cell, slot), format) in row.iter().zip(slots).zip(self.formats) {
-            let mut cell = *cell;
-            if let Some(exact) = format.exact {
-                cell.set_exact(exact);
-            }
-            match cell.narrow() {
-                Some(bits) => *slot = bits,
-                None => return false,
-            }
-        }
-        true
     }
 
     fn read_owned(&self, records: &[Record], cells: &mut [Cell]) -> Chunk {
@@ -1342,6 +1438,67 @@ mod tests {
             }
         }
 
+        /// The scan of a line reads a figure ended by a delimiter as the field split off
+        /// first is read: at the 24-bit limit of a narrow cell, with a sign, leading zeros,
+        /// more bytes than a word holds, or none that reads at all.
+        #[test]
+        fn a_figure_scanned_is_the_field_read(
+            field in r"(-?[0-9]{0,19}(\.[0-9]{0,3})?|-?838860\.[6-9]|-?838860[6-9]|—| 1|1 000|1\.2\.3|\.5|-\.5)",
+            tail in r"[0-9,\n.]{0,10}",
+        ) {
+            let text = format!("{field},{tail}");
+            let bytes = text.as_bytes();
+            let scanned = scan::figure(bytes)
+                .filter(|&(_, length)| bytes.get(length) == Some(&b','));
+            proptest::prop_assert_eq!(scanned, plain_figure(bytes, 0, b','));
+        }
+
+        /// A line the scan reads is the line found by its line break and split at its
+        /// delimiters, each field a plain figure: whatever its fields and its line end.
+        #[test]
+        fn a_scanned_line_is_the_line_split(
+            lines in proptest::collection::vec(
+                (
+                    r"(r1|x|\r|é|long label)",
+                    proptest::collection::vec(r"(12|-3\.25|0\.0|007|838860\.7|-838860\.8|12345678\.9|—||1 234|x)", 0..5),
+                    r"(\n|\r\n|\r\r\n|\n\n)",
+                ),
+                1..8,
+            ),
+            width in 1usize..5,
+            final_break: bool,
+        ) {
+            let mut text = String::new();
+            for (label, fields, end) in &lines {
+                text.push_str(label);
+                for field in fields {
+                    text.push(',');
+                    text.push_str(field);
+                }
+                text.push_str(end);
+            }
+            if !final_break {
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
+            let bytes = text.as_bytes();
+            let mut cells = vec![Cell::PLACEHOLDER; width];
+            let mut at = 0;
+            while at < bytes.len() {
+                let (line, next) = super::super::lines::line_at(&text, at, bytes.len());
+                if let Some(scanned) = scan::plain_line(bytes, at, b',', &mut cells) {
+                    proptest::prop_assert_eq!(line, Some(Span::new(at, scanned.end - at)));
+                    proptest::prop_assert_eq!(next.min(bytes.len()), scanned.next);
+                    let split: Vec<&str> = text[at..scanned.end].split(',').skip(1).collect();
+                    proptest::prop_assert_eq!(split.len(), width);
+                    for (field, cell) in split.iter().zip(&cells) {
+                        let read = plain_figure(field.as_bytes(), 0, b',').map(|(cell, _)| cell);
+                        proptest::prop_assert_eq!(read, Some(*cell));
+                    }
+                }
+                at = next;
+            }
+        }
+
         /// So is a figure with grouping spaces the scan leaves to `parse_plain`.
         #[test]
         fn a_grouped_figure_is_the_cell_make_cell_gives(field in r"-?[0-9]{1,4}( [0-9]{2,4}){0,3}(\.[0-9]{0,2})?") {
@@ -1377,6 +1534,73 @@ mod tests {
                 (Err(scanned), Err(parsed)) => proptest::prop_assert_eq!(scanned, parsed),
                 (scanned, parsed) => proptest::prop_assert!(false, "{scanned:?} / {parsed:?}"),
             }
+        }
+    }
+
+    /// A table's figures, row labels and errors read with every column's exactness declared
+    /// (a record file's `tables.toml`).
+    fn read_declared_exact(csv: &str) -> Result<(Vec<String>, Vec<Cell>), Vec<String>> {
+        let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
+        let mut layout = layout(1, 1);
+        layout.format.table.exact = Some(true);
+        let mut table = parse_table(&source, TableMeta::default(), layout)
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        let mut shown: Vec<String> = table.rows().iter().map(ToString::to_string).collect();
+        shown.extend(table.take_unreadable().iter().map(ToString::to_string));
+        let width = table.columns().len();
+        let cells = (0..table.row_count())
+            .flat_map(|row| (0..width).map(move |column| (row, column)))
+            .filter_map(|(row, column)| table.cell(row, column))
+            .collect();
+        Ok((shown, cells))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+        /// A record file long enough to be read in parts (into cells of 4 bytes where its
+        /// figures fit) reads as the csv crate reads it once its header is quoted: the same
+        /// cells, and the same first 50 bad cells reported (each part kept its own 50).
+        #[test]
+        fn a_long_record_file_reads_as_the_csv_crate_reads_it(
+            rows in proptest::collection::vec(
+                (
+                    proptest::collection::vec(r"(843\.2|-0\.5|007|838860\.7|-838860\.8|838860\.8|1 234\.5|—||x)", 2..=2),
+                    r"(\n|\r\n)",
+                ),
+                1..10,
+            ),
+            blank_line: bool,
+        ) {
+            let mut body = String::new();
+            let mut index = 0;
+            while body.len() < 600_000 {
+                let (fields, end) = &rows[index % rows.len()];
+                body.push_str(&format!("r{index},{}{end}", fields.join(",")));
+                if blank_line && index == 20_000 {
+                    body.push('\n');
+                }
+                index += 1;
+            }
+            let scanned = read_declared_exact(&format!("id,a,b\n{body}"));
+            let parsed = read_declared_exact(&format!("\"id\",a,b\n{body}"));
+            // The first difference only: the tables are long.
+            let (scanned, parsed) = match (scanned, parsed) {
+                (Ok((rows, cells)), Ok((parsed_rows, parsed_cells))) => {
+                    let first = |a: &[String], b: &[String]| {
+                        a.iter().zip(b).position(|(x, y)| x != y).map(|at| (a[at].clone(), b[at].clone()))
+                    };
+                    let cell = cells.iter().zip(&parsed_cells).position(|(x, y)| x != y);
+                    proptest::prop_assert_eq!(first(&rows, &parsed_rows), None);
+                    proptest::prop_assert_eq!(cell.map(|at| (at, cells[at], parsed_cells[at])), None);
+                    ((rows.len(), cells.len()), (parsed_rows.len(), parsed_cells.len()))
+                }
+                (scanned, parsed) => {
+                    proptest::prop_assert_eq!(scanned.err(), parsed.err());
+                    return Ok(());
+                }
+            };
+            proptest::prop_assert_eq!(scanned, parsed);
         }
     }
 
