@@ -434,7 +434,8 @@ fn decided_on_the_row(
     for column in 0..width {
         cells.push(row.get(column)?);
     }
-    for (cell, value) in replaced {
+    // A cell replaced twice reads as its first replacement, as `Evaluator::cell` finds it.
+    for (cell, value) in replaced.iter().rev() {
         if cell.table == plan.table && cell.row == check {
             *cells.get_mut(cell.column)? = *value;
         }
