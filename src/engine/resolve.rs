@@ -9,6 +9,7 @@ use crate::lang::RuleError;
 use crate::source::{SharedSource, Span, named};
 use crate::table::Table;
 use crate::table::label::{LabelPath, normalize};
+use smallvec::SmallVec;
 
 /// One segment of a path to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -216,16 +217,15 @@ pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupEr
     };
     // A label path printed once is found by one hash lookup, as cheap as remembering it:
     // only what takes a search is kept (a yearbook's thousand tables name each row once).
-    if let Some(labels) = plain_labels(table, axis, keys)
-        && let [one] = index.exact(labels)
-    {
+    let exact = plain_labels(table, axis, keys).map(|labels| index.exact(&labels));
+    if let Some([one]) = exact {
         return Ok(*one);
     }
-    index.remembered(keys, || search(table, axis, keys))
+    index.remembered(keys, || search(table, axis, keys, exact))
 }
 
 /// The keys as labels, where they are all labels and the axis is not found by anchors.
-fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<Vec<&'k str>> {
+fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<SmallVec<[&'k str; 4]>> {
     if table.meta.anchored && axis == Axis::Row {
         return None;
     }
@@ -237,21 +237,22 @@ fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<Vec<&'
         .collect()
 }
 
-fn search(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
+/// Search the paths for `keys`; `exact` is what the axis's index holds for them as written,
+/// when they are plain labels.
+fn search(
+    table: &Table,
+    axis: Axis,
+    keys: &[Key],
+    exact: Option<&[usize]>,
+) -> Result<usize, LookupError> {
     let paths = axis.paths(table);
     if table.meta.anchored && axis == Axis::Row {
         return anchored(table, keys);
     }
-    if let Some(labels) = plain_labels(table, axis, keys) {
-        let index = match axis {
-            Axis::Row => table.row_index(),
-            Axis::Column => table.column_index(),
-        };
-        match index.exact(labels) {
-            [] => {}
-            [one] => return Ok(*one),
-            several => return Err(ambiguous(paths, several)),
-        }
+    match exact {
+        None | Some([]) => {}
+        Some([one]) => return Ok(*one),
+        Some(several) => return Err(ambiguous(paths, several)),
     }
     let exact: Vec<usize> = matching(paths, |p| {
         p.labels().len() == keys.len() && p.labels().iter().zip(keys).all(|(l, k)| k.matches(l))

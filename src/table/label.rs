@@ -94,6 +94,14 @@ impl Label {
         normalize(split_unit(self.named()).0)
     }
 
+    /// [`Label::key`], and [`Label::full_key`] where it differs (the label prints a unit),
+    /// the unit split off once for both.
+    pub fn key_and_full_key(&self) -> (Cow<'_, str>, Option<Cow<'_, str>>) {
+        let named = self.named();
+        let (name, unit) = split_unit(named);
+        (normalize(name), unit.map(|_| normalize(named)))
+    }
+
     /// The name rules use as printed, inner spaces kept (`Percent of labor force`), for
     /// messages: the text without its unit and footnote marker.
     pub fn name(&self) -> &str {
