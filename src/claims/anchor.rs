@@ -169,7 +169,7 @@ pub fn words_only_anchor(table: &Table, outer: &[Key], anchor: &str) -> Option<S
     let row = named_by_digits(table, outer, anchor)?;
     let names_row = |words: &str| {
         let mut keys = outer.to_vec();
-        keys.push(Key::Label(words.to_string()));
+        keys.push(Key::Label(words.into()));
         lookup(table, Axis::Row, &keys) == Ok(row)
     };
     let first = words_only(anchor);

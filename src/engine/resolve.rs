@@ -9,13 +9,15 @@ use crate::lang::RuleError;
 use crate::source::{SharedSource, Span, named};
 use crate::table::Table;
 use crate::table::label::{LabelPath, normalize};
+use compact_str::CompactString;
 use smallvec::SmallVec;
 
 /// One segment of a path to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
-    /// A label, normalized (no whitespace).
-    Label(String),
+    /// A label, normalized (no whitespace). Inline up to 24 bytes: most labels rules name
+    /// are made and copied (into paths, into the answers kept) without an allocation.
+    Label(CompactString),
     /// A year label such as `2021年` or `2021`, from `current`, `prior` or `prior(y)`.
     Year(i32),
 }
@@ -26,7 +28,7 @@ impl Key {
         let text = normalize(text);
         match year_of(&text) {
             Some(year) => Key::Year(year),
-            None => Key::Label(text.into_owned()),
+            None => Key::Label(CompactString::new(&text)),
         }
     }
 
@@ -39,7 +41,7 @@ impl Key {
 
     pub fn describe(&self) -> String {
         match self {
-            Key::Label(text) => text.clone(),
+            Key::Label(text) => text.to_string(),
             Key::Year(year) => format!("{year}年"),
         }
     }
@@ -392,7 +394,7 @@ fn nearest(paths: &[LabelPath], keys: &[Key]) -> Option<String> {
                 .iter()
                 .any(|p| p.labels().iter().any(|l| k.matches(l))) =>
         {
-            Some(text.clone())
+            Some(text.to_string())
         }
         _ => None,
     })?;
@@ -466,7 +468,7 @@ mod tests {
     fn a_year_label_finds_the_year_however_it_is_printed() {
         assert_eq!(Key::label("2012"), Key::Year(2012));
         assert_eq!(Key::label("2012 年"), Key::Year(2012));
-        assert_eq!(Key::label("合计"), Key::Label("合计".to_string()));
+        assert_eq!(Key::label("合计"), Key::Label("合计".into()));
     }
 
     #[test]

@@ -152,7 +152,7 @@ pub fn is_count_unit(unit: &str) -> bool {
 /// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`).
 /// Borrows when there is none to remove, which is most labels.
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    if text.contains(char::is_whitespace) {
+    if has_whitespace(text) {
         // The runs between whitespace copied whole into a string of the text's size: the
         // text's paragraphs are normalized too, and growing a string char by char for them
         // was 8 % of the instructions of a book's run.
@@ -163,6 +163,22 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether `text` holds a whitespace character ([`char::is_whitespace`]), read byte by byte:
+/// beyond ASCII only U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, and a
+/// character is decoded only where it starts with one of their lead bytes. Decoding every
+/// character of every label and paragraph was most of what normalizing cost.
+fn has_whitespace(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| match byte {
+        b'\t'..=b'\r' | b' ' => true,
+        0xC2 | 0xE1..=0xE3 => text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(char::is_whitespace),
+        _ => false,
+    })
 }
 
 /// Split `name / unit` or `name(unit)` when the unit is one the book uses.
@@ -292,6 +308,14 @@ mod tests {
             let kept: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             let normalized = super::normalize(&text);
             proptest::prop_assert_eq!(normalized.as_ref(), kept.as_str());
+        }
+    }
+
+    #[test]
+    fn whitespace_is_found_byte_by_byte_as_by_characters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("合{c}a");
+            assert_eq!(super::has_whitespace(&text), c.is_whitespace(), "{c:?}");
         }
     }
 
