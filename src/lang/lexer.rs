@@ -5,11 +5,13 @@
 
 use crate::source::Span;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum TokenKind {
-    Word(String),
-    Number(String),
-    Str(String),
+/// A token's text is a slice of the rules file, not a copy: the parser copies what a rule
+/// keeps, and every word of a file was allocated and freed again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TokenKind<'a> {
+    Word(&'a str),
+    Number(&'a str),
+    Str(&'a str),
     LBracket,
     RBracket,
     LParen,
@@ -27,11 +29,11 @@ pub enum TokenKind {
     Greater,
     GreaterEqual,
     /// An unterminated string or a stray character.
-    Invalid(String),
+    Invalid(&'a str),
     Eof,
 }
 
-impl TokenKind {
+impl TokenKind<'_> {
     /// How the token reads in an error message.
     pub fn describe(&self) -> String {
         match self {
@@ -67,9 +69,9 @@ impl TokenKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Token {
-    pub kind: TokenKind,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Token<'a> {
+    pub kind: TokenKind<'a>,
     pub span: Span,
 }
 
@@ -94,7 +96,7 @@ const fn mask_of(chars: &[char]) -> u128 {
     }
 }
 
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     // Read byte by byte, a character decoded only where one starts a token: a rules file is
     // mostly words, and reading each character through an iterator was a fifth of a parse.
     let bytes = text.as_bytes();
@@ -143,10 +145,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 at = end;
                 kind
             }
-            '!' => TokenKind::Invalid("!".to_string()),
+            '!' => TokenKind::Invalid("!"),
             // Not an operator of the language; a token of its own so the error points at it.
-            '|' if followed_by(b'|') => TokenKind::Invalid("||".to_string()),
-            '|' => TokenKind::Invalid("|".to_string()),
+            '|' if followed_by(b'|') => TokenKind::Invalid("||"),
+            '|' => TokenKind::Invalid("|"),
             _ => {
                 at = word_end(text, at);
                 word(text.get(start..at).unwrap_or_default())
@@ -194,30 +196,30 @@ pub fn is_word(text: &str) -> bool {
         && matches!(word(text), TokenKind::Word(_))
 }
 
-fn word(text: &str) -> TokenKind {
+fn word(text: &str) -> TokenKind<'_> {
     // `&` is part of labels (`全社会R&D经费`); standing alone it is another language's `and`.
     if text == "&" || text == "&&" {
-        return TokenKind::Invalid(text.to_string());
+        return TokenKind::Invalid(text);
     }
     let is_number = text.starts_with(|c: char| c.is_ascii_digit())
         && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && text.bytes().filter(|&b| b == b'.').count() <= 1
         && !text.ends_with('.');
     if is_number {
-        TokenKind::Number(text.to_string())
+        TokenKind::Number(text)
     } else {
-        TokenKind::Word(text.to_string())
+        TokenKind::Word(text)
     }
 }
 
 /// The string whose text starts at byte `from` (after its opening quote), and where its token
 /// ends: after the closing quote, or after the line break or at the end of the text that leaves
 /// it unterminated.
-fn string(text: &str, from: usize) -> (TokenKind, usize) {
+fn string(text: &str, from: usize) -> (TokenKind<'_>, usize) {
     let rest = text.get(from..).unwrap_or_default();
     match memchr::memchr2(b'"', b'\n', rest.as_bytes()) {
         Some(end) if rest.as_bytes().get(end) == Some(&b'"') => (
-            TokenKind::Str(rest.get(..end).unwrap_or_default().to_string()),
+            TokenKind::Str(rest.get(..end).unwrap_or_default()),
             from + end + 1,
         ),
         Some(end) => (unterminated(), from + end + 1),
@@ -225,8 +227,8 @@ fn string(text: &str, from: usize) -> (TokenKind, usize) {
     }
 }
 
-fn unterminated() -> TokenKind {
-    TokenKind::Invalid("unterminated string".to_string())
+fn unterminated() -> TokenKind<'static> {
+    TokenKind::Invalid("unterminated string")
 }
 
 #[cfg(test)]
@@ -242,7 +244,7 @@ mod tests {
 
     // The reading as it was, character by character through a peekable iterator: what the
     // byte-wise one must give on any text.
-    fn tokenize_by_chars(text: &str) -> Vec<Token> {
+    fn tokenize_by_chars(text: &str) -> Vec<Token<'_>> {
         let mut tokens = Vec::new();
         let mut chars = text.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
@@ -275,12 +277,10 @@ mod tests {
                 '<' => TokenKind::Less,
                 '>' if followed_by_equal(&mut chars) => TokenKind::GreaterEqual,
                 '>' => TokenKind::Greater,
-                '"' => string_by_chars(&mut chars),
-                '!' => TokenKind::Invalid("!".to_string()),
-                '|' if chars.next_if(|&(_, c)| c == '|').is_some() => {
-                    TokenKind::Invalid("||".to_string())
-                }
-                '|' => TokenKind::Invalid("|".to_string()),
+                '"' => string_by_chars(&mut chars, text, start + 1),
+                '!' => TokenKind::Invalid("!"),
+                '|' if chars.next_if(|&(_, c)| c == '|').is_some() => TokenKind::Invalid("||"),
+                '|' => TokenKind::Invalid("|"),
                 _ => {
                     while chars.next_if(|&(_, c)| !is_delimiter(c)).is_some() {}
                     let end = position(&mut chars, text);
@@ -300,16 +300,15 @@ mod tests {
         tokens
     }
 
-    fn string_by_chars(chars: &mut Chars<'_>) -> TokenKind {
-        let mut value = String::new();
-        for (_, c) in chars.by_ref() {
+    fn string_by_chars<'a>(chars: &mut Chars<'_>, text: &'a str, from: usize) -> TokenKind<'a> {
+        for (at, c) in chars.by_ref() {
             match c {
-                '"' => return TokenKind::Str(value),
+                '"' => return TokenKind::Str(&text[from..at]),
                 '\n' => break,
-                _ => value.push(c),
+                _ => {}
             }
         }
-        TokenKind::Invalid("unterminated string".to_string())
+        TokenKind::Invalid("unterminated string")
     }
 
     proptest! {
@@ -342,17 +341,17 @@ mod tests {
         }
     }
 
-    fn kinds(text: &str) -> Vec<TokenKind> {
+    fn kinds(text: &str) -> Vec<TokenKind<'_>> {
         tokenize(text).into_iter().map(|t| t.kind).collect()
     }
 
     #[test]
     fn a_byte_order_mark_is_no_token_but_keeps_its_bytes_in_the_spans() {
         let tokens = tokenize("\u{feff}group g = [a]");
-        assert_eq!(tokens[0].kind, TokenKind::Word("group".into()));
+        assert_eq!(tokens[0].kind, TokenKind::Word("group"));
         assert_eq!(tokens[0].span, Span::new(3, 5));
         // Anywhere else it is a stray character, not whitespace.
-        assert_eq!(kinds("a \u{feff}")[1], TokenKind::Word("\u{feff}".into()));
+        assert_eq!(kinds("a \u{feff}")[1], TokenKind::Word("\u{feff}"));
     }
 
     #[test]
@@ -361,16 +360,16 @@ mod tests {
         assert_eq!(
             kinds("T1-2[合计, 2021年/金额] >= 10000 # note"),
             [
-                Word("T1-2".into()),
+                Word("T1-2"),
                 LBracket,
-                Word("合计".into()),
+                Word("合计"),
                 Comma,
-                Word("2021年".into()),
+                Word("2021年"),
                 Slash,
-                Word("金额".into()),
+                Word("金额"),
                 RBracket,
                 GreaterEqual,
-                Number("10000".into()),
+                Number("10000"),
                 Eof
             ]
         );
@@ -378,18 +377,15 @@ mod tests {
 
     #[test]
     fn an_ampersand_belongs_to_a_label_and_standing_alone_is_no_operator() {
-        assert_eq!(
-            kinds("全社会R&D经费")[0],
-            TokenKind::Word("全社会R&D经费".into())
-        );
-        assert_eq!(kinds("a & b")[1], TokenKind::Invalid("&".into()));
-        assert_eq!(kinds("a && b")[1], TokenKind::Invalid("&&".into()));
+        assert_eq!(kinds("全社会R&D经费")[0], TokenKind::Word("全社会R&D经费"));
+        assert_eq!(kinds("a & b")[1], TokenKind::Invalid("&"));
+        assert_eq!(kinds("a && b")[1], TokenKind::Invalid("&&"));
     }
 
     #[test]
     fn strings_spans_and_unterminated_strings() {
         let tokens = tokenize("sum \"说明\" \"open");
-        assert_eq!(tokens[1].kind, TokenKind::Str("说明".into()));
+        assert_eq!(tokens[1].kind, TokenKind::Str("说明"));
         assert_eq!(tokens[1].span, Span::new(4, 8));
         assert!(matches!(tokens[2].kind, TokenKind::Invalid(_)));
     }

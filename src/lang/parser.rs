@@ -73,14 +73,14 @@ const CONDITION_LEVEL: usize = 4;
 const BALANCE_FROM: usize = 64;
 
 struct Parser<'a> {
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     position: usize,
     source: &'a SharedSource,
     /// How many nesting levels are open.
     depth: usize,
 }
 
-const EOF: Token = Token {
+const EOF: Token<'static> = Token {
     kind: TokenKind::Eof,
     span: Span {
         offset: 0,
@@ -88,12 +88,12 @@ const EOF: Token = Token {
     },
 };
 
-impl Parser<'_> {
-    fn peek(&self) -> &Token {
+impl<'a> Parser<'a> {
+    fn peek(&self) -> &Token<'a> {
         self.tokens.get(self.position).unwrap_or(&EOF)
     }
 
-    fn peek_at(&self, ahead: usize) -> &Token {
+    fn peek_at(&self, ahead: usize) -> &Token<'a> {
         self.tokens.get(self.position + ahead).unwrap_or(&EOF)
     }
 
@@ -136,7 +136,7 @@ impl Parser<'_> {
             return Box::new(RuleError::NotAnOperator {
                 source_code: named(self.source),
                 span: token.span.into(),
-                symbol: symbol.clone(),
+                symbol: symbol.to_string(),
                 help: format!(
                     "write `{word}`: conditions are written in words (`and`, `or`, `not`, \
                      `if … then …`); the operators are + - * / and = < <= > >="
@@ -183,8 +183,8 @@ impl Parser<'_> {
     }
 
     fn word(&mut self, expected: &str) -> Parsed<Spanned<String>> {
-        match self.peek().kind.clone() {
-            TokenKind::Word(w) => Ok(Spanned::new(w, self.advance())),
+        match self.peek().kind {
+            TokenKind::Word(w) => Ok(Spanned::new(w.to_string(), self.advance())),
             _ => Err(self.error(expected, None)),
         }
     }
@@ -261,8 +261,8 @@ impl Parser<'_> {
             ));
         }
         self.advance();
-        let reason = match self.peek().kind.clone() {
-            TokenKind::Str(text) => Spanned::new(text, self.advance()),
+        let reason = match self.peek().kind {
+            TokenKind::Str(text) => Spanned::new(text.to_string(), self.advance()),
             _ => {
                 return Err(self.error(
                     "the reason, in double quotes",
@@ -275,8 +275,8 @@ impl Parser<'_> {
 
     fn rule(&mut self, kind: Spanned<Kind>) -> Parsed<Rule> {
         let id = self.word("a rule id such as `A2.total`")?;
-        let description = match self.peek().kind.clone() {
-            TokenKind::Str(s) => Spanned::new(s, self.advance()),
+        let description = match self.peek().kind {
+            TokenKind::Str(s) => Spanned::new(s.to_string(), self.advance()),
             _ => {
                 return Err(self.error(
                     "a description in double quotes",
@@ -411,11 +411,11 @@ impl Parser<'_> {
     }
 
     fn number(&mut self) -> Parsed<Spanned<Decimal>> {
-        match self.peek().kind.clone() {
+        match self.peek().kind {
             TokenKind::Number(text) => {
                 let span = self.peek().span;
-                let value = Decimal::from_str_exact(&text)
-                    .or_else(|_| Decimal::from_str(&text))
+                let value = Decimal::from_str_exact(text)
+                    .or_else(|_| Decimal::from_str(text))
                     .map_err(|_| self.error("a number", None))?;
                 self.advance();
                 Ok(Spanned::new(value, span))
@@ -432,8 +432,8 @@ impl Parser<'_> {
             }
             return Ok(Body::Cells(cells));
         }
-        let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(ref w)
-            if matches!(w.as_str(), "hierarchy" | "rows" | "rank" | "sequence" | "distinct"));
+        let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(w)
+            if matches!(w, "hierarchy" | "rows" | "rank" | "sequence" | "distinct"));
         if is_table_form {
             let table = self.word("a table id")?;
             return match self.peek_word() {
@@ -594,7 +594,7 @@ impl Parser<'_> {
                         .get(ahead + 1)
                         .is_some_and(|t| t.kind == TokenKind::LBracket);
                     if matches!(
-                        word.as_str(),
+                        *word,
                         "and" | "or" | "then" | "not" | "if" | "empty" | "between"
                     ) && !next_is_bracket
                     {
@@ -800,7 +800,7 @@ impl Parser<'_> {
             TokenKind::Word(_) if self.peek_at(1).kind == TokenKind::LBracket => {
                 Ok(Expr::Cell(self.cell_ref()?))
             }
-            TokenKind::Word(word) => match (word.clone(), &self.peek_at(1).kind) {
+            TokenKind::Word(word) => match (*word, &self.peek_at(1).kind) {
                 (word, TokenKind::LParen) if word == "count" => {
                     // `count(LIST)` counts the items of a list; `count(EXPR for x in LIST)` the
                     // items whose expression has a value.
@@ -814,9 +814,9 @@ impl Parser<'_> {
                         return Ok(Expr::Count(list, start.to(end)));
                     }
                     (self.position, self.depth) = (position, depth);
-                    self.call(&word)
+                    self.call(word)
                 }
-                (word, TokenKind::LParen) => self.call(&word),
+                (word, TokenKind::LParen) => self.call(word),
                 _ => Err(self.error(
                     "a cell such as `A2[合计, current/金额]`, a number or a function call",
                     Some("a table id is followed by [row, column]"),
@@ -958,7 +958,7 @@ impl Parser<'_> {
     }
 
     fn segment(&mut self) -> Parsed<Segment> {
-        match self.peek().kind.clone() {
+        match self.peek().kind {
             TokenKind::Word(word) if word == "prior" && self.peek_at(1).kind == TokenKind::LParen => {
                 let start = self.advance();
                 self.advance();
@@ -968,15 +968,15 @@ impl Parser<'_> {
             }
             TokenKind::Word(word) => {
                 let span = self.advance();
-                Ok(Segment::Word(Spanned::new(word, span)))
+                Ok(Segment::Word(Spanned::new(word.to_string(), span)))
             }
             TokenKind::Number(number) => {
                 let span = self.advance();
-                Ok(Segment::Quoted(Spanned::new(number, span)))
+                Ok(Segment::Quoted(Spanned::new(number.to_string(), span)))
             }
             TokenKind::Str(text) => {
                 let span = self.advance();
-                Ok(Segment::Quoted(Spanned::new(text, span)))
+                Ok(Segment::Quoted(Spanned::new(text.to_string(), span)))
             }
             TokenKind::LBracket => Ok(Segment::List(self.list_literal()?)),
             _ => Err(self.error(
@@ -1068,10 +1068,10 @@ impl Parser<'_> {
     }
 
     fn list_term(&mut self) -> Parsed<ListExpr> {
-        match self.peek().kind.clone() {
+        match self.peek().kind {
             TokenKind::LBracket => self.list_literal(),
             TokenKind::Word(word)
-                if matches!(word.as_str(), "rows" | "columns")
+                if matches!(word, "rows" | "columns")
                     && self.peek_at(1).kind == TokenKind::LParen =>
             {
                 self.advance();
