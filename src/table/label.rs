@@ -165,16 +165,27 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether `text` holds a whitespace character ([`char::is_whitespace`]), read byte by byte:
-/// beyond ASCII only U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, and a
-/// character is decoded only where it starts with one of their lead bytes. Decoding every
-/// character of every label and paragraph was most of what normalizing cost.
+/// Whether `text` holds a whitespace character ([`char::is_whitespace`]). Beyond ASCII only
+/// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, whose first bytes are
+/// 0xC2 and 0xE1–0xE3: the text is screened 32 bytes at a time for a byte that may start one
+/// (without a branch per byte), and only a block that has one is read character by character.
 fn has_whitespace(text: &str) -> bool {
+    const BLOCK: usize = 32;
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(at, &byte)| match byte {
+    bytes.chunks(BLOCK).enumerate().any(|(block, chunk)| {
+        let may_start_one = chunk.iter().fold(false, |may, &byte| {
+            may | (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2)
+        });
+        may_start_one && whitespace_starts_in(text, block * BLOCK, chunk)
+    })
+}
+
+/// Whether a whitespace character starts in `chunk`, the bytes of `text` from `from` on.
+fn whitespace_starts_in(text: &str, from: usize, chunk: &[u8]) -> bool {
+    chunk.iter().enumerate().any(|(at, &byte)| match byte {
         b'\t'..=b'\r' | b' ' => true,
         0xC2 | 0xE1..=0xE3 => text
-            .get(at..)
+            .get(from + at..)
             .and_then(|rest| rest.chars().next())
             .is_some_and(char::is_whitespace),
         _ => false,
@@ -316,6 +327,23 @@ mod tests {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let text = format!("合{c}a");
             assert_eq!(super::has_whitespace(&text), c.is_whitespace(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_is_found_in_any_block_and_across_block_edges() {
+        for before in 0..70 {
+            for filler in ["a", "合", "。"] {
+                let text = filler.repeat(before);
+                assert!(!super::has_whitespace(&text), "{before} {filler}");
+                for space in [' ', '\u{3000}', '\u{a0}', '\u{2028}', '\u{85}'] {
+                    let spaced = format!("{text}{space}合");
+                    assert!(
+                        super::has_whitespace(&spaced),
+                        "{before} {filler} {space:?}"
+                    );
+                }
+            }
         }
     }
 
