@@ -77,8 +77,9 @@ impl LabelIndex {
             .map(|path| path.last().map(&paragraph))
             .collect();
         let paragraphs = words_only_paragraphs(&texts);
+        // Side by side too: every rule that names a figure of the text waits for this index.
         let anchors = paths
-            .iter()
+            .par_iter()
             .map(|path| {
                 let labels = path.labels();
                 let outer = labels
