@@ -25,12 +25,41 @@ pub fn words_only(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c.is_ascii_digit() || c == '成') {
         return Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len());
+    slot_figures(text, Mark::START, &mut out, |_| {});
+    Cow::Owned(out)
+}
+
+/// Where [`slot_figures`] stands: the bytes of the text read so far, how many of them are
+/// written out (as they are, or a figure as its slot), and how long the output is.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    read: usize,
+    copied: usize,
+    written: usize,
+}
+
+impl Mark {
+    const START: Mark = Mark {
+        read: 0,
+        copied: 0,
+        written: 0,
+    };
+}
+
+/// The bytes past a [`Mark`] that the figures read before it were told apart by: the
+/// [`CONTEXT`] characters after a number (four bytes at most each), and a decimal point's
+/// digit. A prefix of the text that holds them reads those figures alike.
+const MARK_REACH: usize = 4 * CONTEXT + 2;
+
+/// Write `text` from `from` on into `out`, each figure as a [`SLOT`]; `marked` is told where
+/// the reading stands after each number or share in words.
+fn slot_figures(text: &str, from: Mark, out: &mut String, mut marked: impl FnMut(Mark)) {
     // Only a number or a share in words (`九成`) changes: the runs between them are copied
     // whole. An anchored table reads the paragraph before each of its figures, and the
     // book's paragraphs run to a thousand characters.
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let (mut copied, mut index) = (0, 0);
+    let (mut copied, mut index) = (from.copied, from.read);
     while let Some(&byte) = bytes.get(index) {
         let (end, slot) = if byte.is_ascii_digit() && !follows_number_char(bytes, index) {
             let end = number_end(bytes, index);
@@ -54,9 +83,40 @@ pub fn words_only(text: &str) -> Cow<'_, str> {
             copied = end;
         }
         index = end;
+        marked(Mark {
+            read: index,
+            copied,
+            written: out.len(),
+        });
     }
     out.push_str(text.get(copied..).unwrap_or_default());
-    Cow::Owned(out)
+}
+
+/// [`words_only`] of each prefix of `text` that ends at a byte of `ends`, reading
+/// `text` once: the figures of the text (an anchored table's paragraph) are read once, not
+/// again for every figure of the paragraph, whose paragraph up to it is such a prefix. A
+/// prefix's reading is the whole text's up to the last [`Mark`] whose figures' words the
+/// prefix holds, and only the rest of it is read again.
+pub fn words_only_prefixes(text: &str, ends: &[usize]) -> Vec<String> {
+    let mut marks = vec![Mark::START];
+    let mut whole = String::with_capacity(text.len());
+    slot_figures(text, Mark::START, &mut whole, |mark| marks.push(mark));
+    ends.iter()
+        .map(|&end| {
+            // Ends are where characters start; one past the text reads all of it.
+            let prefix = text.get(..end).unwrap_or(text);
+            let known = marks.partition_point(|mark| mark.read + MARK_REACH <= end);
+            let mark = known
+                .checked_sub(1)
+                .and_then(|at| marks.get(at))
+                .copied()
+                .unwrap_or(Mark::START);
+            let mut out = String::with_capacity(end);
+            out.push_str(whole.get(..mark.written).unwrap_or_default());
+            slot_figures(prefix, mark, &mut out, |_| {});
+            out
+        })
+        .collect()
 }
 
 /// Whether the character before byte `index` is one a number cannot start after (a letter, a
@@ -109,7 +169,7 @@ pub fn words_only_anchor(table: &Table, outer: &[Key], anchor: &str) -> Option<S
     let row = named_by_digits(table, outer, anchor)?;
     let names_row = |words: &str| {
         let mut keys = outer.to_vec();
-        keys.push(Key::Label(words.to_string()));
+        keys.push(Key::Label(words.into()));
         lookup(table, Axis::Row, &keys) == Ok(row)
     };
     let first = words_only(anchor);
@@ -322,6 +382,31 @@ mod tests {
         ) {
             let text: String = pieces.concat();
             prop_assert_eq!(words_only(&text), words_only_by_chars(&text));
+        }
+
+        /// Each prefix read from the whole text's reading is the prefix read alone.
+        #[test]
+        fn prefixes_read_as_each_alone(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("1"), Just("23"), Just("0"), Just("."), Just("-"), Just("a"),
+                    Just("成"), Just("九"), Just("年"), Just("月"), Just("日"), Just("工程"),
+                    Just("表"), Just("第"), Just("为"), Just("亿元"), Just("%"), Just("，"),
+                ],
+                0..60,
+            ),
+            cuts in proptest::collection::vec(0..61usize, 0..10),
+        ) {
+            let text: String = pieces.concat();
+            let ends: Vec<usize> = cuts
+                .iter()
+                .map(|&cut| pieces.iter().take(cut).map(|p| p.len()).sum())
+                .collect();
+            let alone: Vec<String> = ends
+                .iter()
+                .map(|&end| words_only(&text[..end]).into_owned())
+                .collect();
+            prop_assert_eq!(words_only_prefixes(&text, &ends), alone);
         }
     }
 

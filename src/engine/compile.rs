@@ -887,18 +887,27 @@ impl Compiler<'_> {
                 _ => AxisTemplate::FixedMany(indices),
             });
         }
-        let mut combinations: Vec<Vec<Key>> = vec![Vec::new()];
-        for segment in &segments {
-            let choices: Vec<Vec<Key>> = match segment {
-                SegmentTemplate::Key(key) => vec![vec![key.clone()]],
-                SegmentTemplate::Items(items) => items.iter().map(|i| self.item_keys(i)).collect(),
-                SegmentTemplate::Variable(_) | SegmentTemplate::PriorOf(_) => Vec::new(),
-            };
-            combinations = extend_paths(&combinations, &choices);
-        }
         let many = segments
             .iter()
             .any(|s| matches!(s, SegmentTemplate::Items(items) if items.len() != 1));
+        let mut combinations: Vec<Vec<Key>> = vec![Vec::with_capacity(segments.len())];
+        for segment in segments {
+            match segment {
+                // A label goes on the end of every path so far: moved where there is one path
+                // (most cells name one row and one column), not copied into new paths.
+                SegmentTemplate::Key(key) => match combinations.as_mut_slice() {
+                    [only] => only.push(key),
+                    all => all.iter_mut().for_each(|keys| keys.push(key.clone())),
+                },
+                SegmentTemplate::Items(items) => {
+                    let choices: Vec<Vec<Key>> = items.iter().map(|i| self.item_keys(i)).collect();
+                    combinations = extend_paths(&combinations, &choices);
+                }
+                SegmentTemplate::Variable(_) | SegmentTemplate::PriorOf(_) => {
+                    combinations = extend_paths(&combinations, &[]);
+                }
+            }
+        }
         let indices: Vec<usize> = combinations
             .iter()
             .map(|keys| self.find(table, axis, keys, path.span))

@@ -9,12 +9,15 @@ use crate::lang::RuleError;
 use crate::source::{SharedSource, Span, named};
 use crate::table::Table;
 use crate::table::label::{LabelPath, normalize};
+use compact_str::CompactString;
+use smallvec::SmallVec;
 
 /// One segment of a path to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
-    /// A label, normalized (no whitespace).
-    Label(String),
+    /// A label, normalized (no whitespace). Inline up to 24 bytes: most labels rules name
+    /// are made and copied (into paths, into the answers kept) without an allocation.
+    Label(CompactString),
     /// A year label such as `2021年` or `2021`, from `current`, `prior` or `prior(y)`.
     Year(i32),
 }
@@ -25,7 +28,7 @@ impl Key {
         let text = normalize(text);
         match year_of(&text) {
             Some(year) => Key::Year(year),
-            None => Key::Label(text.into_owned()),
+            None => Key::Label(CompactString::new(&text)),
         }
     }
 
@@ -38,7 +41,7 @@ impl Key {
 
     pub fn describe(&self) -> String {
         match self {
-            Key::Label(text) => text.clone(),
+            Key::Label(text) => text.to_string(),
             Key::Year(year) => format!("{year}年"),
         }
     }
@@ -216,16 +219,15 @@ pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupEr
     };
     // A label path printed once is found by one hash lookup, as cheap as remembering it:
     // only what takes a search is kept (a yearbook's thousand tables name each row once).
-    if let Some(labels) = plain_labels(table, axis, keys)
-        && let [one] = index.exact(labels)
-    {
+    let exact = plain_labels(table, axis, keys).map(|labels| index.exact(&labels));
+    if let Some([one]) = exact {
         return Ok(*one);
     }
-    index.remembered(keys, || search(table, axis, keys))
+    index.remembered(keys, || search(table, axis, keys, exact))
 }
 
 /// The keys as labels, where they are all labels and the axis is not found by anchors.
-fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<Vec<&'k str>> {
+fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<SmallVec<[&'k str; 4]>> {
     if table.meta.anchored && axis == Axis::Row {
         return None;
     }
@@ -237,21 +239,22 @@ fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<Vec<&'
         .collect()
 }
 
-fn search(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupError> {
+/// Search the paths for `keys`; `exact` is what the axis's index holds for them as written,
+/// when they are plain labels.
+fn search(
+    table: &Table,
+    axis: Axis,
+    keys: &[Key],
+    exact: Option<&[usize]>,
+) -> Result<usize, LookupError> {
     let paths = axis.paths(table);
     if table.meta.anchored && axis == Axis::Row {
         return anchored(table, keys);
     }
-    if let Some(labels) = plain_labels(table, axis, keys) {
-        let index = match axis {
-            Axis::Row => table.row_index(),
-            Axis::Column => table.column_index(),
-        };
-        match index.exact(labels) {
-            [] => {}
-            [one] => return Ok(*one),
-            several => return Err(ambiguous(paths, several)),
-        }
+    match exact {
+        None | Some([]) => {}
+        Some([one]) => return Ok(*one),
+        Some(several) => return Err(ambiguous(paths, several)),
     }
     let exact: Vec<usize> = matching(paths, |p| {
         p.labels().len() == keys.len() && p.labels().iter().zip(keys).all(|(l, k)| k.matches(l))
@@ -391,7 +394,7 @@ fn nearest(paths: &[LabelPath], keys: &[Key]) -> Option<String> {
                 .iter()
                 .any(|p| p.labels().iter().any(|l| k.matches(l))) =>
         {
-            Some(text.clone())
+            Some(text.to_string())
         }
         _ => None,
     })?;
@@ -465,7 +468,7 @@ mod tests {
     fn a_year_label_finds_the_year_however_it_is_printed() {
         assert_eq!(Key::label("2012"), Key::Year(2012));
         assert_eq!(Key::label("2012 年"), Key::Year(2012));
-        assert_eq!(Key::label("合计"), Key::Label("合计".to_string()));
+        assert_eq!(Key::label("合计"), Key::Label("合计".into()));
     }
 
     #[test]

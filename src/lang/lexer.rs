@@ -5,11 +5,13 @@
 
 use crate::source::Span;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum TokenKind {
-    Word(String),
-    Number(String),
-    Str(String),
+/// A token's text is a slice of the rules file, not a copy: the parser copies what a rule
+/// keeps, and every word of a file was allocated and freed again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TokenKind<'a> {
+    Word(&'a str),
+    Number(&'a str),
+    Str(&'a str),
     LBracket,
     RBracket,
     LParen,
@@ -27,11 +29,11 @@ pub enum TokenKind {
     Greater,
     GreaterEqual,
     /// An unterminated string or a stray character.
-    Invalid(String),
+    Invalid(&'a str),
     Eof,
 }
 
-impl TokenKind {
+impl TokenKind<'_> {
     /// How the token reads in an error message.
     pub fn describe(&self) -> String {
         match self {
@@ -67,9 +69,9 @@ impl TokenKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Token {
-    pub kind: TokenKind,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Token<'a> {
+    pub kind: TokenKind<'a>,
     pub span: Span,
 }
 
@@ -83,20 +85,41 @@ fn is_delimiter(c: char) -> bool {
     c.is_whitespace() || DELIMITERS.contains(&c)
 }
 
-pub fn tokenize(text: &str) -> Vec<Token> {
+/// [`DELIMITERS`] and the ASCII whitespace of [`char::is_whitespace`] (tab to carriage
+/// return, space) as bits of a mask: a word's bytes are tested by a shift, not a scan.
+const ASCII_DELIMITERS: u128 = (1 << 0x20) | (0b11111 << 0x09) | mask_of(&DELIMITERS);
+
+const fn mask_of(chars: &[char]) -> u128 {
+    match chars {
+        [first, rest @ ..] => (1 << (*first as u32)) | mask_of(rest),
+        [] => 0,
+    }
+}
+
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    // Read byte by byte, a character decoded only where one starts a token: a rules file is
+    // mostly words, and reading each character through an iterator was a fifth of a parse.
+    let bytes = text.as_bytes();
     let mut tokens = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let mut at = 0;
+    while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
+        let start = at;
+        at += c.len_utf8();
         // A byte-order mark is kept in the decoded text (so spans stay true) and read as
         // nothing; elsewhere U+FEFF is a stray character like any other.
         if c.is_whitespace() || (start == 0 && c == '\u{feff}') {
             continue;
         }
         if c == '#' {
-            while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+            at = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
+                .map_or(text.len(), |line_end| at + line_end);
             continue;
         }
-        let followed_by_equal = |chars: &mut Chars<'_>| chars.next_if(|&(_, c)| c == '=').is_some();
+        let mut followed_by = |wanted: u8| {
+            let follows = bytes.get(at) == Some(&wanted);
+            at += usize::from(follows);
+            follows
+        };
         let kind = match c {
             '[' => TokenKind::LBracket,
             ']' => TokenKind::RBracket,
@@ -110,30 +133,30 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             '%' => TokenKind::Percent,
             ':' => TokenKind::Colon,
             '=' => {
-                followed_by_equal(&mut chars);
+                followed_by(b'=');
                 TokenKind::Equal
             }
-            '<' if followed_by_equal(&mut chars) => TokenKind::LessEqual,
+            '<' if followed_by(b'=') => TokenKind::LessEqual,
             '<' => TokenKind::Less,
-            '>' if followed_by_equal(&mut chars) => TokenKind::GreaterEqual,
+            '>' if followed_by(b'=') => TokenKind::GreaterEqual,
             '>' => TokenKind::Greater,
-            '"' => string(&mut chars),
-            '!' => TokenKind::Invalid("!".to_string()),
-            // Not an operator of the language; a token of its own so the error points at it.
-            '|' if chars.next_if(|&(_, c)| c == '|').is_some() => {
-                TokenKind::Invalid("||".to_string())
+            '"' => {
+                let (kind, end) = string(text, at);
+                at = end;
+                kind
             }
-            '|' => TokenKind::Invalid("|".to_string()),
+            '!' => TokenKind::Invalid("!"),
+            // Not an operator of the language; a token of its own so the error points at it.
+            '|' if followed_by(b'|') => TokenKind::Invalid("||"),
+            '|' => TokenKind::Invalid("|"),
             _ => {
-                while chars.next_if(|&(_, c)| !is_delimiter(c)).is_some() {}
-                let end = position(&mut chars, text);
-                word(text.get(start..end).unwrap_or_default())
+                at = word_end(text, at);
+                word(text.get(start..at).unwrap_or_default())
             }
         };
-        let end = position(&mut chars, text);
         tokens.push(Token {
             kind,
-            span: Span::new(start, end - start),
+            span: Span::new(start, at - start),
         });
     }
     tokens.push(Token {
@@ -143,10 +166,27 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
-
-fn position(chars: &mut Chars<'_>, text: &str) -> usize {
-    chars.peek().map_or(text.len(), |&(i, _)| i)
+/// Where the word going on at byte `from` ends: at the first delimiter, or the end.
+fn word_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        let width = match byte {
+            0..0x80 if (ASCII_DELIMITERS >> byte) & 1 == 1 => return at,
+            0..0x80 => 1,
+            // The lead bytes of the whitespace beyond ASCII (U+0085, U+00A0, U+1680,
+            // U+2000–U+205F, U+3000): only there is the character decoded.
+            0xC2 | 0xE1..=0xE3 => match text.get(at..).and_then(|rest| rest.chars().next()) {
+                Some(c) if !c.is_whitespace() => c.len_utf8(),
+                _ => return at,
+            },
+            0x80..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+        at += width;
+    }
+    at
 }
 
 /// Whether `text` reads as one word of the language, so a rule can name it: a table id.
@@ -156,49 +196,162 @@ pub fn is_word(text: &str) -> bool {
         && matches!(word(text), TokenKind::Word(_))
 }
 
-fn word(text: &str) -> TokenKind {
+fn word(text: &str) -> TokenKind<'_> {
     // `&` is part of labels (`全社会R&D经费`); standing alone it is another language's `and`.
     if text == "&" || text == "&&" {
-        return TokenKind::Invalid(text.to_string());
+        return TokenKind::Invalid(text);
     }
     let is_number = text.starts_with(|c: char| c.is_ascii_digit())
         && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && text.bytes().filter(|&b| b == b'.').count() <= 1
         && !text.ends_with('.');
     if is_number {
-        TokenKind::Number(text.to_string())
+        TokenKind::Number(text)
     } else {
-        TokenKind::Word(text.to_string())
+        TokenKind::Word(text)
     }
 }
 
-fn string(chars: &mut Chars<'_>) -> TokenKind {
-    let mut value = String::new();
-    for (_, c) in chars.by_ref() {
-        match c {
-            '"' => return TokenKind::Str(value),
-            '\n' => break,
-            _ => value.push(c),
-        }
+/// The string whose text starts at byte `from` (after its opening quote), and where its token
+/// ends: after the closing quote, or after the line break or at the end of the text that leaves
+/// it unterminated.
+fn string(text: &str, from: usize) -> (TokenKind<'_>, usize) {
+    let rest = text.get(from..).unwrap_or_default();
+    match memchr::memchr2(b'"', b'\n', rest.as_bytes()) {
+        Some(end) if rest.as_bytes().get(end) == Some(&b'"') => (
+            TokenKind::Str(rest.get(..end).unwrap_or_default()),
+            from + end + 1,
+        ),
+        Some(end) => (unterminated(), from + end + 1),
+        None => (unterminated(), text.len()),
     }
-    TokenKind::Invalid("unterminated string".to_string())
+}
+
+fn unterminated() -> TokenKind<'static> {
+    TokenKind::Invalid("unterminated string")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    fn kinds(text: &str) -> Vec<TokenKind> {
+    type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+    fn position(chars: &mut Chars<'_>, text: &str) -> usize {
+        chars.peek().map_or(text.len(), |&(i, _)| i)
+    }
+
+    // The reading as it was, character by character through a peekable iterator: what the
+    // byte-wise one must give on any text.
+    fn tokenize_by_chars(text: &str) -> Vec<Token<'_>> {
+        let mut tokens = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            if c.is_whitespace() || (start == 0 && c == '\u{feff}') {
+                continue;
+            }
+            if c == '#' {
+                while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+                continue;
+            }
+            let followed_by_equal =
+                |chars: &mut Chars<'_>| chars.next_if(|&(_, c)| c == '=').is_some();
+            let kind = match c {
+                '[' => TokenKind::LBracket,
+                ']' => TokenKind::RBracket,
+                '(' => TokenKind::LParen,
+                ')' => TokenKind::RParen,
+                ',' => TokenKind::Comma,
+                '/' => TokenKind::Slash,
+                '+' => TokenKind::Plus,
+                '-' => TokenKind::Minus,
+                '*' => TokenKind::Star,
+                '%' => TokenKind::Percent,
+                ':' => TokenKind::Colon,
+                '=' => {
+                    followed_by_equal(&mut chars);
+                    TokenKind::Equal
+                }
+                '<' if followed_by_equal(&mut chars) => TokenKind::LessEqual,
+                '<' => TokenKind::Less,
+                '>' if followed_by_equal(&mut chars) => TokenKind::GreaterEqual,
+                '>' => TokenKind::Greater,
+                '"' => string_by_chars(&mut chars, text, start + 1),
+                '!' => TokenKind::Invalid("!"),
+                '|' if chars.next_if(|&(_, c)| c == '|').is_some() => TokenKind::Invalid("||"),
+                '|' => TokenKind::Invalid("|"),
+                _ => {
+                    while chars.next_if(|&(_, c)| !is_delimiter(c)).is_some() {}
+                    let end = position(&mut chars, text);
+                    word(text.get(start..end).unwrap_or_default())
+                }
+            };
+            let end = position(&mut chars, text);
+            tokens.push(Token {
+                kind,
+                span: Span::new(start, end - start),
+            });
+        }
+        tokens.push(Token {
+            kind: TokenKind::Eof,
+            span: Span::new(text.len(), 0),
+        });
+        tokens
+    }
+
+    fn string_by_chars<'a>(chars: &mut Chars<'_>, text: &'a str, from: usize) -> TokenKind<'a> {
+        for (at, c) in chars.by_ref() {
+            match c {
+                '"' => return TokenKind::Str(&text[from..at]),
+                '\n' => break,
+                _ => {}
+            }
+        }
+        TokenKind::Invalid("unterminated string")
+    }
+
+    proptest! {
+        #[test]
+        fn byte_wise_reading_is_the_reading_by_characters(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("合计"), Just("a"), Just("12"), Just("."), Just("-"), Just("&"),
+                    Just("["), Just("]"), Just("("), Just(")"), Just(","), Just("/"),
+                    Just("+"), Just("*"), Just("%"), Just(":"), Just("="), Just("<"),
+                    Just(">"), Just("!"), Just("|"), Just("\""), Just("#"), Just(" "),
+                    Just("\n"), Just("\t"), Just("\u{b}"), Just("\u{3000}"), Just("\u{a0}"),
+                    Just("\u{85}"), Just("\u{2028}"), Just("\u{feff}"), Just("é"), Just("𝄞"),
+                    Just("\r"),
+                ],
+                0..40,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            prop_assert_eq!(tokenize(&text), tokenize_by_chars(&text));
+        }
+    }
+
+    #[test]
+    fn a_word_ends_at_every_delimiter_and_nowhere_else() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let expected = if is_delimiter(c) { 1 } else { text.len() };
+            assert_eq!(word_end(&text, 1), expected, "{c:?}");
+        }
+    }
+
+    fn kinds(text: &str) -> Vec<TokenKind<'_>> {
         tokenize(text).into_iter().map(|t| t.kind).collect()
     }
 
     #[test]
     fn a_byte_order_mark_is_no_token_but_keeps_its_bytes_in_the_spans() {
         let tokens = tokenize("\u{feff}group g = [a]");
-        assert_eq!(tokens[0].kind, TokenKind::Word("group".into()));
+        assert_eq!(tokens[0].kind, TokenKind::Word("group"));
         assert_eq!(tokens[0].span, Span::new(3, 5));
         // Anywhere else it is a stray character, not whitespace.
-        assert_eq!(kinds("a \u{feff}")[1], TokenKind::Word("\u{feff}".into()));
+        assert_eq!(kinds("a \u{feff}")[1], TokenKind::Word("\u{feff}"));
     }
 
     #[test]
@@ -207,16 +360,16 @@ mod tests {
         assert_eq!(
             kinds("T1-2[合计, 2021年/金额] >= 10000 # note"),
             [
-                Word("T1-2".into()),
+                Word("T1-2"),
                 LBracket,
-                Word("合计".into()),
+                Word("合计"),
                 Comma,
-                Word("2021年".into()),
+                Word("2021年"),
                 Slash,
-                Word("金额".into()),
+                Word("金额"),
                 RBracket,
                 GreaterEqual,
-                Number("10000".into()),
+                Number("10000"),
                 Eof
             ]
         );
@@ -224,18 +377,15 @@ mod tests {
 
     #[test]
     fn an_ampersand_belongs_to_a_label_and_standing_alone_is_no_operator() {
-        assert_eq!(
-            kinds("全社会R&D经费")[0],
-            TokenKind::Word("全社会R&D经费".into())
-        );
-        assert_eq!(kinds("a & b")[1], TokenKind::Invalid("&".into()));
-        assert_eq!(kinds("a && b")[1], TokenKind::Invalid("&&".into()));
+        assert_eq!(kinds("全社会R&D经费")[0], TokenKind::Word("全社会R&D经费"));
+        assert_eq!(kinds("a & b")[1], TokenKind::Invalid("&"));
+        assert_eq!(kinds("a && b")[1], TokenKind::Invalid("&&"));
     }
 
     #[test]
     fn strings_spans_and_unterminated_strings() {
         let tokens = tokenize("sum \"说明\" \"open");
-        assert_eq!(tokens[1].kind, TokenKind::Str("说明".into()));
+        assert_eq!(tokens[1].kind, TokenKind::Str("说明"));
         assert_eq!(tokens[1].span, Span::new(4, 8));
         assert!(matches!(tokens[2].kind, TokenKind::Invalid(_)));
     }

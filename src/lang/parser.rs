@@ -73,14 +73,14 @@ const CONDITION_LEVEL: usize = 4;
 const BALANCE_FROM: usize = 64;
 
 struct Parser<'a> {
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     position: usize,
     source: &'a SharedSource,
     /// How many nesting levels are open.
     depth: usize,
 }
 
-const EOF: Token = Token {
+const EOF: Token<'static> = Token {
     kind: TokenKind::Eof,
     span: Span {
         offset: 0,
@@ -88,12 +88,12 @@ const EOF: Token = Token {
     },
 };
 
-impl Parser<'_> {
-    fn peek(&self) -> &Token {
+impl<'a> Parser<'a> {
+    fn peek(&self) -> &Token<'a> {
         self.tokens.get(self.position).unwrap_or(&EOF)
     }
 
-    fn peek_at(&self, ahead: usize) -> &Token {
+    fn peek_at(&self, ahead: usize) -> &Token<'a> {
         self.tokens.get(self.position + ahead).unwrap_or(&EOF)
     }
 
@@ -101,12 +101,14 @@ impl Parser<'_> {
         self.peek().kind == TokenKind::Eof
     }
 
-    fn advance(&mut self) -> Token {
-        let token = self.peek().clone();
+    /// Step past the current token, and where it was: the token itself is not copied (the
+    /// arms that keep its text take it from [`Parser::peek`]).
+    fn advance(&mut self) -> Span {
+        let span = self.peek().span;
         if !self.at_end() {
             self.position += 1;
         }
-        token
+        span
     }
 
     fn eat(&mut self, kind: &TokenKind) -> bool {
@@ -134,7 +136,7 @@ impl Parser<'_> {
             return Box::new(RuleError::NotAnOperator {
                 source_code: named(self.source),
                 span: token.span.into(),
-                symbol: symbol.clone(),
+                symbol: symbol.to_string(),
                 help: format!(
                     "write `{word}`: conditions are written in words (`and`, `or`, `not`, \
                      `if … then …`); the operators are + - * / and = < <= > >="
@@ -174,22 +176,22 @@ impl Parser<'_> {
 
     fn expect(&mut self, kind: &TokenKind, expected: &str) -> Parsed<Span> {
         if &self.peek().kind == kind {
-            Ok(self.advance().span)
+            Ok(self.advance())
         } else {
             Err(self.error(expected, None))
         }
     }
 
     fn word(&mut self, expected: &str) -> Parsed<Spanned<String>> {
-        match self.peek().kind.clone() {
-            TokenKind::Word(w) => Ok(Spanned::new(w, self.advance().span)),
+        match self.peek().kind {
+            TokenKind::Word(w) => Ok(Spanned::new(w.to_string(), self.advance())),
             _ => Err(self.error(expected, None)),
         }
     }
 
     fn keyword(&mut self, keyword: &str) -> Parsed<Span> {
         if self.peek_word() == Some(keyword) {
-            Ok(self.advance().span)
+            Ok(self.advance())
         } else {
             Err(self.error(&format!("`{keyword}`"), None))
         }
@@ -236,7 +238,7 @@ impl Parser<'_> {
                 Some("a rule starts with sum, share, growth, ratio, equal, matrix, rank, expr or unchecked"),
             ));
         };
-        let kind = Spanned::new(kind, self.advance().span);
+        let kind = Spanned::new(kind, self.advance());
         file.rules.push(self.rule(kind)?);
         Ok(())
     }
@@ -259,8 +261,8 @@ impl Parser<'_> {
             ));
         }
         self.advance();
-        let reason = match self.peek().kind.clone() {
-            TokenKind::Str(text) => Spanned::new(text, self.advance().span),
+        let reason = match self.peek().kind {
+            TokenKind::Str(text) => Spanned::new(text.to_string(), self.advance()),
             _ => {
                 return Err(self.error(
                     "the reason, in double quotes",
@@ -273,8 +275,8 @@ impl Parser<'_> {
 
     fn rule(&mut self, kind: Spanned<Kind>) -> Parsed<Rule> {
         let id = self.word("a rule id such as `A2.total`")?;
-        let description = match self.peek().kind.clone() {
-            TokenKind::Str(s) => Spanned::new(s, self.advance().span),
+        let description = match self.peek().kind {
+            TokenKind::Str(s) => Spanned::new(s.to_string(), self.advance()),
             _ => {
                 return Err(self.error(
                     "a description in double quotes",
@@ -364,7 +366,7 @@ impl Parser<'_> {
 
     /// `empty zero`: the only way a whole rule can read empty cells (an aggregate says more).
     fn empty_as_zero(&mut self) -> Parsed<Span> {
-        let start = self.advance().span;
+        let start = self.advance();
         let word = self.word("`zero`")?;
         if word.value == "zero" {
             return Ok(start.to(word.span));
@@ -401,7 +403,7 @@ impl Parser<'_> {
     fn tolerance(&mut self) -> Parsed<Spanned<Tolerance>> {
         let number = self.number()?;
         if self.peek().kind == TokenKind::Percent {
-            let span = number.span.to(self.advance().span);
+            let span = number.span.to(self.advance());
             let fraction = number.value / Decimal::ONE_HUNDRED;
             return Ok(Spanned::new(Tolerance::Relative(fraction), span));
         }
@@ -409,11 +411,11 @@ impl Parser<'_> {
     }
 
     fn number(&mut self) -> Parsed<Spanned<Decimal>> {
-        match self.peek().kind.clone() {
+        match self.peek().kind {
             TokenKind::Number(text) => {
                 let span = self.peek().span;
-                let value = Decimal::from_str_exact(&text)
-                    .or_else(|_| Decimal::from_str(&text))
+                let value = Decimal::from_str_exact(text)
+                    .or_else(|_| Decimal::from_str(text))
                     .map_err(|_| self.error("a number", None))?;
                 self.advance();
                 Ok(Spanned::new(value, span))
@@ -430,8 +432,8 @@ impl Parser<'_> {
             }
             return Ok(Body::Cells(cells));
         }
-        let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(ref w)
-            if matches!(w.as_str(), "hierarchy" | "rows" | "rank" | "sequence" | "distinct"));
+        let is_table_form = matches!(self.peek_at(1).kind, TokenKind::Word(w)
+            if matches!(w, "hierarchy" | "rows" | "rank" | "sequence" | "distinct"));
         if is_table_form {
             let table = self.word("a table id")?;
             return match self.peek_word() {
@@ -481,7 +483,7 @@ impl Parser<'_> {
     fn condition(&mut self) -> Parsed<Condition> {
         if self.at_keyword("if") {
             self.enter_condition()?;
-            let span = self.advance().span;
+            let span = self.advance();
             let premise = Box::new(self.disjunction()?);
             if self.peek_word() != Some("then") {
                 return Err(self.error(
@@ -541,7 +543,7 @@ impl Parser<'_> {
     fn negation(&mut self) -> Parsed<Condition> {
         if self.at_keyword("not") {
             self.enter_condition()?;
-            let span = self.advance().span;
+            let span = self.advance();
             let inner = self.negation()?;
             self.leave_condition();
             return Ok(Condition::Not(Box::new(inner), span));
@@ -592,7 +594,7 @@ impl Parser<'_> {
                         .get(ahead + 1)
                         .is_some_and(|t| t.kind == TokenKind::LBracket);
                     if matches!(
-                        word.as_str(),
+                        *word,
                         "and" | "or" | "then" | "not" | "if" | "empty" | "between"
                     ) && !next_is_bracket
                     {
@@ -608,7 +610,7 @@ impl Parser<'_> {
 
     /// `empty(CELL)`: one cell, in brackets.
     fn empty_test(&mut self) -> Parsed<Condition> {
-        let start = self.advance().span;
+        let start = self.advance();
         self.advance();
         let cell = self.expr()?;
         if !matches!(cell, Expr::Cell(_)) {
@@ -645,7 +647,7 @@ impl Parser<'_> {
     /// `validate`'s `in_range`). Each bound is a comparison of its own, so a finding says
     /// which one the figure breaks.
     fn range(&mut self, value: Expr) -> Parsed<Condition> {
-        let between = self.advance().span;
+        let between = self.advance();
         let low = self.expr()?;
         if self.peek_word() != Some("and") {
             return Err(self.error(
@@ -653,7 +655,7 @@ impl Parser<'_> {
                 Some("write `X between LOW and HIGH`"),
             ));
         }
-        let and = self.advance().span;
+        let and = self.advance();
         let high = self.expr()?;
         let bound = |op, span, bound| Condition::Compare {
             left: Box::new(value.clone()),
@@ -712,7 +714,7 @@ impl Parser<'_> {
             TokenKind::GreaterEqual => CompareOp::GreaterEqual,
             _ => return Err(self.error("a comparison (`=`, `<`, `<=`, `>`, `>=`)", None)),
         };
-        Ok(Spanned::new(op, self.advance().span))
+        Ok(Spanned::new(op, self.advance()))
     }
 
     fn expr(&mut self) -> Parsed<Expr> {
@@ -774,7 +776,7 @@ impl Parser<'_> {
     fn unary(&mut self) -> Parsed<Expr> {
         if self.peek().kind == TokenKind::Minus {
             self.enter("an expression")?;
-            let start = self.advance().span;
+            let start = self.advance();
             let operand = self.unary()?;
             self.leave();
             let span = start.to(operand.span());
@@ -784,7 +786,8 @@ impl Parser<'_> {
     }
 
     fn atom(&mut self) -> Parsed<Expr> {
-        match self.peek().kind.clone() {
+        // Not cloned: a cell (the most of atoms) takes its table id from the token itself.
+        match &self.peek().kind {
             TokenKind::Number(_) => Ok(Expr::Number(self.number()?)),
             TokenKind::LParen => {
                 self.enter("an expression")?;
@@ -794,24 +797,26 @@ impl Parser<'_> {
                 self.leave();
                 Ok(inner)
             }
-            TokenKind::Word(word) => match self.peek_at(1).kind {
-                TokenKind::LBracket => Ok(Expr::Cell(self.cell_ref()?)),
-                TokenKind::LParen if word == "count" => {
+            TokenKind::Word(_) if self.peek_at(1).kind == TokenKind::LBracket => {
+                Ok(Expr::Cell(self.cell_ref()?))
+            }
+            TokenKind::Word(word) => match (*word, &self.peek_at(1).kind) {
+                (word, TokenKind::LParen) if word == "count" => {
                     // `count(LIST)` counts the items of a list; `count(EXPR for x in LIST)` the
                     // items whose expression has a value.
                     let (position, depth) = (self.position, self.depth);
-                    let start = self.advance().span;
+                    let start = self.advance();
                     self.advance();
                     if let Ok(list) = self.list_expr()
                         && self.peek().kind == TokenKind::RParen
                     {
-                        let end = self.advance().span;
+                        let end = self.advance();
                         return Ok(Expr::Count(list, start.to(end)));
                     }
                     (self.position, self.depth) = (position, depth);
-                    self.call(&word)
+                    self.call(word)
                 }
-                TokenKind::LParen => self.call(&word),
+                (word, TokenKind::LParen) => self.call(word),
                 _ => Err(self.error(
                     "a cell such as `A2[合计, current/金额]`, a number or a function call",
                     Some("a table id is followed by [row, column]"),
@@ -840,7 +845,7 @@ impl Parser<'_> {
                 ),
             ));
         }
-        let start = self.advance().span;
+        let start = self.advance();
         self.expect(&TokenKind::LParen, "`(`")?;
         let first = self.expr()?;
         let function = match (function, aggregate) {
@@ -910,7 +915,7 @@ impl Parser<'_> {
         if self.peek_word() != Some("empty") {
             return Err(self.error("`empty = …`", Some(help)));
         }
-        let start = self.advance().span;
+        let start = self.advance();
         self.expect(&TokenKind::Equal, "`=`")?;
         let word = self.word("ignore, zero or undecided")?;
         match EmptyCells::from_keyword(&word.value) {
@@ -953,25 +958,25 @@ impl Parser<'_> {
     }
 
     fn segment(&mut self) -> Parsed<Segment> {
-        match self.peek().kind.clone() {
+        match self.peek().kind {
             TokenKind::Word(word) if word == "prior" && self.peek_at(1).kind == TokenKind::LParen => {
-                let start = self.advance().span;
+                let start = self.advance();
                 self.advance();
                 let variable = self.word("a loop variable")?;
                 let end = self.expect(&TokenKind::RParen, "`)`")?;
                 Ok(Segment::PriorOf(Spanned::new(variable.value, start.to(end))))
             }
             TokenKind::Word(word) => {
-                let span = self.advance().span;
-                Ok(Segment::Word(Spanned::new(word, span)))
+                let span = self.advance();
+                Ok(Segment::Word(Spanned::new(word.to_string(), span)))
             }
             TokenKind::Number(number) => {
-                let span = self.advance().span;
-                Ok(Segment::Quoted(Spanned::new(number, span)))
+                let span = self.advance();
+                Ok(Segment::Quoted(Spanned::new(number.to_string(), span)))
             }
             TokenKind::Str(text) => {
-                let span = self.advance().span;
-                Ok(Segment::Quoted(Spanned::new(text, span)))
+                let span = self.advance();
+                Ok(Segment::Quoted(Spanned::new(text.to_string(), span)))
             }
             TokenKind::LBracket => Ok(Segment::List(self.list_literal()?)),
             _ => Err(self.error(
@@ -1018,7 +1023,7 @@ impl Parser<'_> {
                 Some("two variables walk two lists side by side: `for (a, b) in zip(rows(T1), rows(T2))`"),
             ));
         }
-        let start = self.advance().span;
+        let start = self.advance();
         self.advance();
         let first_list = self.list_expr()?;
         self.expect(&TokenKind::Comma, "`,` and a second list")?;
@@ -1063,10 +1068,10 @@ impl Parser<'_> {
     }
 
     fn list_term(&mut self) -> Parsed<ListExpr> {
-        match self.peek().kind.clone() {
+        match self.peek().kind {
             TokenKind::LBracket => self.list_literal(),
             TokenKind::Word(word)
-                if matches!(word.as_str(), "rows" | "columns")
+                if matches!(word, "rows" | "columns")
                     && self.peek_at(1).kind == TokenKind::LParen =>
             {
                 self.advance();

@@ -23,7 +23,7 @@
 //! with rounding, both checks may still pass on the printed ones — which is why `check` refuses
 //! contradictory rules before checking anything rather than report what they say.
 
-use super::ground::{Atom, Expanded, Linear, Shape, describe_form};
+use super::ground::{Atom, Coefficients, Expanded, Linear, Shape, describe_form};
 use super::{Context, Lint, LintCode};
 use crate::engine::program::{CellId, CompiledRule, Program, Work};
 use crate::lang::ast::CompareOp;
@@ -31,7 +31,7 @@ use crate::table::manifest::Dataset;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::hash::BuildHasher;
 
 /// Equalities compared part by part (rule 3) at most, and parts per equality.
@@ -74,7 +74,7 @@ fn stated_by_rule(context: &Context<'_>, index: usize, rule: &CompiledRule) -> V
                     stated(
                         context,
                         (index, check),
-                        (&left, comparison.op, &right),
+                        (left, comparison.op, &right),
                         cells,
                     )
                 })
@@ -132,14 +132,14 @@ fn flipped(op: CompareOp) -> CompareOp {
 }
 
 /// `left OP right` as `D OP k`; `Err(holds)` when `D` has no cells (a constant relation).
-fn relation(left: &Linear, op: CompareOp, right: &Linear) -> Option<Result<Relation, bool>> {
-    let difference = left.clone().add_scaled(right, Decimal::NEGATIVE_ONE)?;
+fn relation(left: Linear, op: CompareOp, right: &Linear) -> Option<Result<Relation, bool>> {
+    let difference = left.add_scaled(right, Decimal::NEGATIVE_ONE)?;
     normalized(difference.terms, difference.constant, op)
 }
 
 /// `Σ terms + constant OP 0` as `D OP k`, scaled so that the first coefficient is 1.
 fn normalized(
-    terms: BTreeMap<Atom, Decimal>,
+    terms: Coefficients,
     constant: Decimal,
     op: CompareOp,
 ) -> Option<Result<Relation, bool>> {
@@ -240,7 +240,7 @@ enum Stated {
 fn stated(
     context: &Context<'_>,
     (rule, check): (usize, usize),
-    (left, op, right): (&Linear, CompareOp, &Linear),
+    (left, op, right): (Linear, CompareOp, &Linear),
     cells: Vec<CellId>,
 ) -> Option<Stated> {
     // A figure of the text stated with a bound in words (`超过 1000`) stands for a range:
@@ -280,16 +280,15 @@ fn stated_sum(
     {
         return None;
     }
-    let mut terms = BTreeMap::new();
-    terms.insert(Atom::Cell(total), Decimal::ONE);
-    for &part in parts {
-        let atom = Atom::Cell(part);
-        let entry = terms.entry(atom.clone()).or_insert(Decimal::ZERO);
-        *entry = entry.checked_sub(Decimal::ONE)?.normalize();
-        if entry.is_zero() {
-            terms.remove(&atom);
-        }
-    }
+    let terms = Coefficients::summed(
+        std::iter::once((Atom::Cell(total), Decimal::ONE))
+            .chain(
+                parts
+                    .iter()
+                    .map(|&part| (Atom::Cell(part), Decimal::NEGATIVE_ONE)),
+            )
+            .collect(),
+    )?;
     match normalized(terms, Decimal::ZERO, CompareOp::Equal)? {
         Ok(relation) => Some(Stated::Relation {
             relation,
@@ -315,7 +314,7 @@ fn stated_by_expanded(context: &Context<'_>, expanded: &Expanded) -> Option<Stat
             right,
             cells,
             ..
-        } => stated(context, at, (left, *op, right), cells.clone()),
+        } => stated(context, at, (left.clone(), *op, right), cells.clone()),
         Shape::Sum { total, parts } => stated_sum(context, at, *total, parts),
         Shape::Cells(_) => None,
     }

@@ -12,7 +12,6 @@ use crate::lang::ast::CompareOp;
 use crate::source::Span;
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// What a check adds up, other than constants.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,46 +28,150 @@ pub enum Atom {
 /// so equal forms compare (and hash) equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Linear {
-    pub terms: BTreeMap<Atom, Decimal>,
+    pub terms: Coefficients,
     pub constant: Decimal,
+}
+
+/// The coefficient of each atom of a [`Linear`], in the order of the atoms, each atom once: a
+/// sorted vector, merged when forms are added. It compares and hashes as the map it replaced
+/// (pairs in atom order, after their count); a map's nodes, made and dropped for every term
+/// of every check, were a fifth of the contradiction lint's instructions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Coefficients(Vec<(Atom, Decimal)>);
+
+impl Coefficients {
+    /// Each atom with the sum of its coefficients, in the order given, each sum normalized
+    /// as it goes and an atom whose sum is zero left out: what adding them one by one to an
+    /// empty form gives.
+    pub fn summed(mut terms: Vec<(Atom, Decimal)>) -> Option<Self> {
+        // Stable: an atom's coefficients are added in the order given.
+        terms.sort_by(|(a, _), (b, _)| a.cmp(b));
+        let mut summed: Vec<(Atom, Decimal)> = Vec::with_capacity(terms.len());
+        for (atom, coefficient) in terms {
+            match summed.last_mut() {
+                Some((last, sum)) if *last == atom => {
+                    // A sum that reached zero was left out, and starts again from zero.
+                    let from = if sum.is_zero() { Decimal::ZERO } else { *sum };
+                    *sum = from.checked_add(coefficient)?.normalize();
+                }
+                _ => {
+                    if summed.last().is_some_and(|(_, sum)| sum.is_zero()) {
+                        summed.pop();
+                    }
+                    let sum = Decimal::ZERO.checked_add(coefficient)?.normalize();
+                    summed.push((atom, sum));
+                }
+            }
+        }
+        if summed.last().is_some_and(|(_, sum)| sum.is_zero()) {
+            summed.pop();
+        }
+        Some(Coefficients(summed))
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Atom, &Decimal)> {
+        self.0.iter().map(|(atom, coefficient)| (atom, coefficient))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Atom> {
+        self.0.iter().map(|(atom, _)| atom)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Decimal> {
+        self.0.iter().map(|(_, coefficient)| coefficient)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl IntoIterator for Coefficients {
+    type Item = (Atom, Decimal);
+    type IntoIter = std::vec::IntoIter<(Atom, Decimal)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Terms of distinct atoms already in atom order (a relation's), as coefficients.
+impl FromIterator<(Atom, Decimal)> for Coefficients {
+    fn from_iter<I: IntoIterator<Item = (Atom, Decimal)>>(terms: I) -> Self {
+        let mut terms: Vec<(Atom, Decimal)> = terms.into_iter().collect();
+        // As a map collects them: in atom order, the last coefficient of an atom kept.
+        terms.reverse();
+        terms.sort_by(|(a, _), (b, _)| a.cmp(b));
+        terms.dedup_by(|later, kept| later.0 == kept.0);
+        Coefficients(terms)
+    }
 }
 
 impl Linear {
     pub fn constant(value: Decimal) -> Self {
         Linear {
-            terms: BTreeMap::new(),
+            terms: Coefficients::default(),
             constant: value.normalize(),
         }
     }
 
     pub fn atom(atom: Atom) -> Self {
-        let mut terms = BTreeMap::new();
-        terms.insert(atom, Decimal::ONE);
         Linear {
-            terms,
+            terms: Coefficients(vec![(atom, Decimal::ONE)]),
             constant: Decimal::ZERO,
         }
+    }
+
+    /// Each cell once per time it is named, coefficient 1 each: a cell template's form.
+    pub fn cells_added(cells: &[CellId]) -> Option<Self> {
+        Some(Linear {
+            terms: Coefficients::summed(
+                cells
+                    .iter()
+                    .map(|&cell| (Atom::Cell(cell), Decimal::ONE))
+                    .collect(),
+            )?,
+            constant: Decimal::ZERO,
+        })
     }
 
     pub fn is_constant(&self) -> bool {
         self.terms.is_empty()
     }
 
-    /// `self + factor × other`; `None` on overflow.
-    pub fn add_scaled(mut self, other: &Linear, factor: Decimal) -> Option<Self> {
-        for (atom, coefficient) in &other.terms {
+    /// `self + factor × other`; `None` on overflow. The two term lists are merged in atom
+    /// order: each of `other`'s coefficients times `factor` added to `self`'s (or to zero),
+    /// normalized, and a sum of zero left out.
+    pub fn add_scaled(self, other: &Linear, factor: Decimal) -> Option<Self> {
+        let mut merged = Vec::with_capacity(self.terms.len() + other.terms.len());
+        let mut mine = self.terms.0.into_iter().peekable();
+        for (atom, coefficient) in &other.terms.0 {
+            while let Some(term) = mine.next_if(|(own, _)| own < atom) {
+                merged.push(term);
+            }
             let added = coefficient.checked_mul(factor)?;
-            let entry = self.terms.entry(atom.clone()).or_insert(Decimal::ZERO);
-            *entry = entry.checked_add(added)?.normalize();
-            if entry.is_zero() {
-                self.terms.remove(atom);
+            let from = match mine.next_if(|(own, _)| own == atom) {
+                Some((_, own)) => own,
+                None => Decimal::ZERO,
+            };
+            let sum = from.checked_add(added)?.normalize();
+            if !sum.is_zero() {
+                merged.push((atom.clone(), sum));
             }
         }
-        self.constant = self
+        merged.extend(mine);
+        let constant = self
             .constant
             .checked_add(other.constant.checked_mul(factor)?)?
             .normalize();
-        Some(self)
+        Some(Linear {
+            terms: Coefficients(merged),
+            constant,
+        })
     }
 
     pub fn scaled(&self, factor: Decimal) -> Option<Self> {
@@ -334,10 +437,7 @@ impl Grounder<'_> {
             CompiledExpr::Number(n) => Linear::constant(*n),
             CompiledExpr::Cell(template) => {
                 let cells = self.cells(template)?;
-                let mut total = Linear::default();
-                for &cell in &cells {
-                    total = total.add_scaled(&Linear::atom(Atom::Cell(cell)), Decimal::ONE)?;
-                }
+                let total = Linear::cells_added(&cells)?;
                 read.extend(cells);
                 total
             }
@@ -538,4 +638,96 @@ pub fn describe_form(dataset: &Dataset, form: &Linear) -> String {
         });
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    // Forms added as they were, term by term into a map: what the merge must give.
+    fn add_scaled_by_map(
+        mut terms: BTreeMap<Atom, Decimal>,
+        other: &[(Atom, Decimal)],
+        factor: Decimal,
+    ) -> Option<Vec<(Atom, Decimal)>> {
+        for (atom, coefficient) in other {
+            let added = coefficient.checked_mul(factor)?;
+            let entry = terms.entry(atom.clone()).or_insert(Decimal::ZERO);
+            *entry = entry.checked_add(added)?.normalize();
+            if entry.is_zero() {
+                terms.remove(atom);
+            }
+        }
+        Some(terms.into_iter().collect())
+    }
+
+    fn cell(row: usize) -> Atom {
+        Atom::Cell(CellId {
+            table: 0,
+            row,
+            column: 0,
+        })
+    }
+
+    fn coefficient() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            Just(Decimal::ONE),
+            Just(Decimal::NEGATIVE_ONE),
+            Just(Decimal::TWO),
+            Just(Decimal::new(5, 1)),
+            Just(Decimal::new(-50, 2)),
+            Just(Decimal::new(110, 2)),
+        ]
+    }
+
+    fn terms() -> impl Strategy<Value = Vec<(Atom, Decimal)>> {
+        proptest::collection::vec((0..6usize, coefficient()), 0..12)
+            .prop_map(|terms| terms.into_iter().map(|(row, c)| (cell(row), c)).collect())
+    }
+
+    proptest! {
+        #[test]
+        fn merging_forms_adds_as_a_map_does(
+            mine in terms(),
+            other in terms(),
+            factor in coefficient(),
+        ) {
+            // Both forms as forms are made: each summed from nothing.
+            let by_map = |terms: &[(Atom, Decimal)]| {
+                add_scaled_by_map(BTreeMap::new(), terms, Decimal::ONE)
+            };
+            let (Some(mine_map), Some(other_map)) = (by_map(&mine), by_map(&other)) else {
+                return Ok(());
+            };
+            prop_assert_eq!(
+                Coefficients::summed(mine.clone()).map(|c| c.0),
+                Some(mine_map.clone())
+            );
+            let expected =
+                add_scaled_by_map(mine_map.iter().cloned().collect(), &other_map, factor);
+            let form = |terms: Vec<(Atom, Decimal)>| Linear {
+                terms: Coefficients(terms),
+                constant: Decimal::ONE,
+            };
+            let merged = form(mine_map).add_scaled(&form(other_map), factor);
+            prop_assert_eq!(merged.map(|linear| linear.terms.0), expected);
+        }
+    }
+
+    #[test]
+    fn terms_collect_in_atom_order_the_last_of_an_atom_kept() {
+        let collected: Coefficients = vec![
+            (cell(2), Decimal::ONE),
+            (cell(1), Decimal::TWO),
+            (cell(2), Decimal::NEGATIVE_ONE),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            collected.0,
+            vec![(cell(1), Decimal::TWO), (cell(2), Decimal::NEGATIVE_ONE)]
+        );
+    }
 }

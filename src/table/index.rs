@@ -2,11 +2,12 @@
 //! up in the table, so naming a row among thousands is a hash lookup, not a scan.
 
 use super::label::{Label, LabelPath, normalize};
-use crate::claims::anchor::words_only;
+use crate::claims::anchor::{words_only, words_only_prefixes};
 use crate::engine::resolve::{Key, LookupError};
 use foldhash::HashMap;
 use rayon::prelude::*;
 use smallvec::SmallVec;
+use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock};
 
 /// Answers kept per axis at most: enough for every path a rule set names, bounded for a rule
@@ -15,6 +16,9 @@ const REMEMBERED: usize = 1 << 16;
 
 /// Separates the labels of a path in an index key; it never occurs in a label.
 const SEPARATOR: char = '\u{1f}';
+
+/// A label's key, and its full key where that differs ([`Label::key_and_full_key`]).
+type LabelKeys<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
 
 /// Paths by their joined keys (`技术开发␟委托开发`) and by their joined full texts.
 #[derive(Debug, Default)]
@@ -41,11 +45,14 @@ impl LabelIndex {
     pub fn build(paths: &[LabelPath]) -> Self {
         let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> = HashMap::default();
         for (index, path) in paths.iter().enumerate() {
-            let by_key = join(path.labels().iter().map(|l| l.key()));
-            let by_text = join(path.labels().iter().map(|l| l.full_key()));
-            if by_text != by_key {
+            let keys: SmallVec<[LabelKeys<'_>; 2]> =
+                path.labels().iter().map(Label::key_and_full_key).collect();
+            // A path's whole texts are its keys unless a label prints a unit.
+            if keys.iter().any(|(_, full)| full.is_some()) {
+                let by_text = join(keys.iter().map(|(key, full)| full.as_ref().unwrap_or(key)));
                 exact.entry(by_text.into()).or_default().push(index);
             }
+            let by_key = join(keys.iter().map(|(key, _)| key));
             exact.entry(by_key.into()).or_default().push(index);
         }
         Self {
@@ -65,17 +72,14 @@ impl LabelIndex {
         paths: &[LabelPath],
         paragraph: impl Fn(&Label) -> String + Sync,
     ) -> Self {
-        // Each figure's paragraph is read on its own: side by side.
-        let paragraphs = paths
+        let texts: Vec<Option<String>> = paths
             .par_iter()
-            .map(|path| {
-                path.last().map_or_else(Box::default, |l| {
-                    words_only(&normalize(&paragraph(l))).into()
-                })
-            })
+            .map(|path| path.last().map(&paragraph))
             .collect();
+        let paragraphs = words_only_paragraphs(&texts);
+        // Side by side too: every rule that names a figure of the text waits for this index.
         let anchors = paths
-            .iter()
+            .par_iter()
             .map(|path| {
                 let labels = path.labels();
                 let outer = labels
@@ -90,10 +94,14 @@ impl LabelIndex {
                 (outer, last)
             })
             .collect();
+        // No exact map: an anchored axis is only found by its anchors, never by its labels as
+        // written (`resolve::plain_labels`), and its labels are whole sentences to join.
         Self {
+            exact: HashMap::default(),
             anchors,
             paragraphs,
-            ..Self::build(paths)
+            found: Mutex::default(),
+            reversed: OnceLock::new(),
         }
     }
 
@@ -170,21 +178,121 @@ impl LabelIndex {
     }
 
     /// The paths whose labels are exactly these normalized keys (or full texts), in order.
-    pub fn exact<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> &[usize] {
-        let joined = join(keys);
-        self.exact
-            .get(joined.as_str())
-            .map_or(&[], |hits| hits.as_slice())
+    pub fn exact(&self, keys: &[&str]) -> &[usize] {
+        // Most paths rules name are one label: looked up as it is, with nothing to join.
+        let hits = match keys {
+            [one] => self.exact.get(*one),
+            several => self.exact.get(join(several.iter()).as_str()),
+        };
+        hits.map_or(&[], |hits| hits.as_slice())
     }
 }
 
-fn join<S: AsRef<str>>(parts: impl IntoIterator<Item = S>) -> String {
-    let mut joined = String::new();
-    for (index, part) in parts.into_iter().enumerate() {
+/// The labels joined by [`SEPARATOR`], in a string made once at its size.
+fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
+    let size = parts
+        .clone()
+        .map(|part| part.as_ref().len() + SEPARATOR.len_utf8())
+        .sum();
+    let mut joined = String::with_capacity(size);
+    for (index, part) in parts.enumerate() {
         if index > 0 {
             joined.push(SEPARATOR);
         }
         joined.push_str(part.as_ref());
     }
     joined
+}
+
+/// Each paragraph normalized, its figures as slots ([`words_only`]). The figures of one line
+/// of the text have paragraphs that are prefixes of one another: such a run is read once, as
+/// its longest paragraph, and side by side with the other runs.
+fn words_only_paragraphs(texts: &[Option<String>]) -> Vec<Box<str>> {
+    let mut runs: Vec<&[Option<String>]> = Vec::new();
+    let mut start = 0;
+    for (index, pair) in texts.windows(2).enumerate() {
+        let extends =
+            matches!(pair, [Some(shorter), Some(longer)] if longer.starts_with(shorter.as_str()));
+        if !extends {
+            runs.extend(texts.get(start..=index));
+            start = index + 1;
+        }
+    }
+    runs.extend(texts.get(start..).filter(|rest| !rest.is_empty()));
+    runs.par_iter()
+        .map(|run| match run.last() {
+            Some(Some(longest)) => {
+                let ends: Vec<usize> = run
+                    .iter()
+                    .map(|text| text.as_ref().map_or(0, String::len))
+                    .collect();
+                let normalized = normalize(longest);
+                let ends = normalized_ends(longest, &ends);
+                words_only_prefixes(&normalized, &ends)
+                    .into_iter()
+                    .map(String::into_boxed_str)
+                    .collect()
+            }
+            _ => vec![Box::default(); run.len()],
+        })
+        .collect::<Vec<Vec<Box<str>>>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Where each of `ends` (ascending bytes of `text`) falls in `text` normalized: before it, the
+/// whitespace [`normalize`] leaves out is gone.
+fn normalized_ends(text: &str, ends: &[usize]) -> Vec<usize> {
+    let mut normalized = Vec::with_capacity(ends.len());
+    let mut pending = ends.iter().copied().peekable();
+    let mut left_out = 0;
+    for (at, c) in text.char_indices() {
+        while let Some(end) = pending.next_if(|&end| end <= at) {
+            normalized.push(end.saturating_sub(left_out));
+        }
+        if c.is_whitespace() {
+            left_out += c.len_utf8();
+        }
+    }
+    normalized.extend(pending.map(|end| end.saturating_sub(left_out)));
+    normalized
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Reading a run of paragraphs once gives what reading each paragraph does.
+        #[test]
+        fn paragraphs_read_by_runs_read_as_each_alone(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("1"), Just("23"), Just("."), Just("-"), Just("成"), Just("九"),
+                    Just("年"), Just("月"), Just("工程"), Just("表"), Just("为"), Just("亿元"),
+                    Just(" "), Just("\u{3000}"), Just("，"), Just("\n"),
+                ],
+                0..40,
+            ),
+            cuts in proptest::collection::vec((0..41usize, any::<bool>()), 0..8),
+        ) {
+            // Prefixes of one text (a line's figures), with other texts and gaps between.
+            let texts: Vec<Option<String>> = cuts
+                .iter()
+                .map(|&(cut, present)| {
+                    present.then(|| pieces.iter().take(cut).copied().collect::<String>())
+                })
+                .collect();
+            let each: Vec<Box<str>> = texts
+                .iter()
+                .map(|text| {
+                    text.as_ref()
+                        .map_or_else(Box::default, |t| words_only(&normalize(t)).into())
+                })
+                .collect();
+            prop_assert_eq!(words_only_paragraphs(&texts), each);
+        }
+    }
 }

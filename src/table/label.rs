@@ -94,6 +94,14 @@ impl Label {
         normalize(split_unit(self.named()).0)
     }
 
+    /// [`Label::key`], and [`Label::full_key`] where it differs (the label prints a unit),
+    /// the unit split off once for both.
+    pub fn key_and_full_key(&self) -> (Cow<'_, str>, Option<Cow<'_, str>>) {
+        let named = self.named();
+        let (name, unit) = split_unit(named);
+        (normalize(name), unit.map(|_| normalize(named)))
+    }
+
     /// The name rules use as printed, inner spaces kept (`Percent of labor force`), for
     /// messages: the text without its unit and footnote marker.
     pub fn name(&self) -> &str {
@@ -144,7 +152,7 @@ pub fn is_count_unit(unit: &str) -> bool {
 /// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`).
 /// Borrows when there is none to remove, which is most labels.
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    if text.contains(char::is_whitespace) {
+    if has_whitespace(text) {
         // The runs between whitespace copied whole into a string of the text's size: the
         // text's paragraphs are normalized too, and growing a string char by char for them
         // was 8 % of the instructions of a book's run.
@@ -155,6 +163,33 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether `text` holds a whitespace character ([`char::is_whitespace`]). Beyond ASCII only
+/// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, whose first bytes are
+/// 0xC2 and 0xE1–0xE3: the text is screened 32 bytes at a time for a byte that may start one
+/// (without a branch per byte), and only a block that has one is read character by character.
+fn has_whitespace(text: &str) -> bool {
+    const BLOCK: usize = 32;
+    let bytes = text.as_bytes();
+    bytes.chunks(BLOCK).enumerate().any(|(block, chunk)| {
+        let may_start_one = chunk.iter().fold(false, |may, &byte| {
+            may | (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2)
+        });
+        may_start_one && whitespace_starts_in(text, block * BLOCK, chunk)
+    })
+}
+
+/// Whether a whitespace character starts in `chunk`, the bytes of `text` from `from` on.
+fn whitespace_starts_in(text: &str, from: usize, chunk: &[u8]) -> bool {
+    chunk.iter().enumerate().any(|(at, &byte)| match byte {
+        b'\t'..=b'\r' | b' ' => true,
+        0xC2 | 0xE1..=0xE3 => text
+            .get(from + at..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(char::is_whitespace),
+        _ => false,
+    })
 }
 
 /// Split `name / unit` or `name(unit)` when the unit is one the book uses.
@@ -284,6 +319,31 @@ mod tests {
             let kept: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             let normalized = super::normalize(&text);
             proptest::prop_assert_eq!(normalized.as_ref(), kept.as_str());
+        }
+    }
+
+    #[test]
+    fn whitespace_is_found_byte_by_byte_as_by_characters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("合{c}a");
+            assert_eq!(super::has_whitespace(&text), c.is_whitespace(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_is_found_in_any_block_and_across_block_edges() {
+        for before in 0..70 {
+            for filler in ["a", "合", "。"] {
+                let text = filler.repeat(before);
+                assert!(!super::has_whitespace(&text), "{before} {filler}");
+                for space in [' ', '\u{3000}', '\u{a0}', '\u{2028}', '\u{85}'] {
+                    let spaced = format!("{text}{space}合");
+                    assert!(
+                        super::has_whitespace(&spaced),
+                        "{before} {filler} {space:?}"
+                    );
+                }
+            }
         }
     }
 
