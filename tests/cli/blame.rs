@@ -1034,17 +1034,23 @@ fn a_long_record_file_is_checked_alike_whatever_the_size_of_its_figures() {
 
 /// The JSON report writes its findings a batch at a time: every one, in the order of the
 /// checks, past the size of a batch.
-#[test]
-fn the_json_report_writes_every_finding_in_order() {
+/// A 1 000-row record file whose every third total is wrong: 334 findings, more than one batch
+/// of those a report lays out side by side.
+fn every_third_total_wrong() -> tempfile::TempDir {
     let mut csv = String::from("id,a,b,t\n");
     for row in 0..1_000 {
         let total = if row % 3 == 0 { "4.0" } else { "3.0" };
         csv.push_str(&format!("r{row},1.0,2.0,{total}\n"));
     }
-    let dir = super::scratch(
+    super::scratch(
         csv.as_bytes(),
         "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n",
-    );
+    )
+}
+
+#[test]
+fn the_json_report_writes_every_finding_in_order() {
+    let dir = every_third_total_wrong();
     let run = super::check_scratch(&dir);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let json = parse(&run.stdout);
@@ -1058,16 +1064,7 @@ fn the_json_report_writes_every_finding_in_order() {
 
 #[test]
 fn the_human_report_writes_every_finding_in_order() {
-    // More findings than one batch rendered side by side: each is written once, in order.
-    let mut csv = String::from("id,a,b,t\n");
-    for row in 0..1_000 {
-        let total = if row % 3 == 0 { "4.0" } else { "3.0" };
-        csv.push_str(&format!("r{row},1.0,2.0,{total}\n"));
-    }
-    let dir = super::scratch(
-        csv.as_bytes(),
-        "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n",
-    );
+    let dir = every_third_total_wrong();
     let data = dir.path().join("data");
     let rules = dir.path().join("t.rules");
     let run = super::check(&[
