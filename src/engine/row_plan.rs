@@ -51,18 +51,13 @@ impl RowPlan {
         self.holds_in_general(row, op)
     }
 
-    /// The verdict on integers alone ([`RowPlan::holds_at_one_scale`]): `Some(false)` is a
-    /// failure the full evaluation gives too; `None` where it cannot decide.
-    pub(super) fn decided(&self, row: RowCells<'_>, op: CompareOp) -> Option<bool> {
-        self.holds_at_one_scale(row, op)
-    }
-
     /// The common case, a record's figures all printed with the same decimals: each side is
     /// the sum of its mantissas, give or take half a unit of the last digit for each rounded
     /// figure — the same bounds [`ScaledInterval`] adds up, without aligning scales per cell.
-    /// `None` where a cell holds no figure, the decimals differ or the integers overflow.
+    /// `None` where a cell holds no figure, the decimals differ or the integers overflow;
+    /// `Some(false)` is a failure the full evaluation gives too.
     #[inline]
-    fn holds_at_one_scale(&self, row: RowCells<'_>, op: CompareOp) -> Option<bool> {
+    pub(super) fn holds_at_one_scale(&self, row: RowCells<'_>, op: CompareOp) -> Option<bool> {
         let mut scale = None;
         let mut side = |terms: &[(bool, usize)]| -> Option<(i64, i64)> {
             let (mut sum, mut rounded) = (0i64, 0i64);
