@@ -14,6 +14,8 @@
 //! re-encoded. The few lines whose characters do not re-encode to their stored length (GBK's
 //! one-byte `0x80` for `€`) keep an exact map of their characters instead.
 
+use crate::pages::Pages;
+use crate::source::SourceText;
 use encoding_rs::{
     BIG5, DecoderResult, EUC_JP, EUC_KR, EncoderResult, Encoding, GB18030, GBK, SHIFT_JIS, UTF_8,
     UTF_16BE, UTF_16LE,
@@ -134,14 +136,18 @@ fn is_utf16(encoding: &'static Encoding) -> bool {
 
 /// A file's text and, when it is not stored as UTF-8, how to find its stored bytes again.
 pub struct Text {
-    pub text: String,
+    pub text: SourceText,
     pub decoded: Option<Decoded>,
 }
 
 /// Decode a file's bytes; `options` names the encoding of a file that is not UTF-8, and hears
 /// which encoding was used when it is not UTF-8. The text keeps a byte-order mark as U+FEFF,
 /// as UTF-8 files have always kept theirs, so that line 1 starts where it did.
-pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text, DecodeError> {
+pub fn decode(
+    path: &Path,
+    bytes: impl Into<Pages<u8>>,
+    options: &ReadOptions,
+) -> Result<Text, DecodeError> {
     decode_declared(path, bytes, options, None)
 }
 
@@ -149,21 +155,22 @@ pub fn decode(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Text
 /// does not override.
 pub fn decode_declared(
     path: &Path,
-    bytes: Vec<u8>,
+    bytes: impl Into<Pages<u8>>,
     options: &ReadOptions,
     declared: Option<&'static Encoding>,
 ) -> Result<Text, DecodeError> {
+    let bytes = bytes.into();
     let bom = Encoding::for_bom(&bytes).map(|(encoding, _)| encoding);
     // Most files are UTF-8: try that first, validating the bytes once, without a copy.
     let bytes = match bom {
-        None => match String::from_utf8(bytes) {
+        None => match SourceText::from_utf8(bytes) {
             Ok(text) => {
                 return Ok(Text {
                     text: lines_ended_by_cr(text),
                     decoded: None,
                 });
             }
-            Err(e) => e.into_bytes(),
+            Err(bytes) => bytes,
         },
         Some(_) => bytes,
     };
@@ -180,15 +187,17 @@ pub fn decode_declared(
         },
     };
     if encoding == UTF_8 {
-        return match String::from_utf8(bytes) {
+        return match SourceText::from_utf8(bytes) {
             Ok(text) => Ok(Text {
                 text: lines_ended_by_cr(text),
                 decoded: None,
             }),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
+            Err(bytes) => {
+                let offset = std::str::from_utf8(&bytes)
+                    .err()
+                    .map_or(0, |e| e.valid_up_to());
                 // Everything before the first bad byte decodes the same, so the span stays true.
-                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let lossy = String::from_utf8_lossy(&bytes).into_owned();
                 Err(undecodable(path, UTF_8, lossy, offset, offset))
             }
         };
@@ -201,7 +210,7 @@ pub fn decode_declared(
     ));
     let decoded = Decoded::new(encoding, &bytes, &text);
     Ok(Text {
-        text: lines_ended_by_cr(text),
+        text: lines_ended_by_cr(text.into()),
         decoded: Some(decoded),
     })
 }
@@ -209,11 +218,11 @@ pub fn decode_declared(
 /// A file whose lines end in CR alone (classic Mac OS) read with LF instead, so its rows are
 /// rows and its lines are numbered; both are one byte, so every span stays true to the file.
 /// A file with any LF keeps its CRs as they are.
-fn lines_ended_by_cr(text: String) -> String {
+fn lines_ended_by_cr(text: SourceText) -> SourceText {
     // memchr's search (SIMD), not `str::contains`'s byte loop: a record file is 68 MB.
     let has = |byte| memchr::memchr(byte, text.as_bytes()).is_some();
     if has(b'\r') && !has(b'\n') {
-        text.replace('\r', "\n")
+        text.replace('\r', "\n").into()
     } else {
         text
     }
@@ -410,7 +419,7 @@ mod tests {
         let csv = "类别,合同数/项,成交额/亿元\n技术开发,1 234,22 398.4\n合计,5,6.0\n";
         let (bytes, _, _) = GBK.encode(csv);
         let text = read(&bytes, None).unwrap();
-        assert_eq!(text.text, csv);
+        assert_eq!(&*text.text, csv);
         assert_eq!(text.decoded.as_ref().unwrap().encoding(), GBK);
         let (offset, length) = stored(&text, "22 398.4");
         assert_eq!(&bytes[offset..offset + length], b"22 398.4");
@@ -426,7 +435,7 @@ mod tests {
             bytes.extend(unit.to_le_bytes());
         }
         let text = read(&bytes, None).unwrap();
-        assert_eq!(text.text, csv);
+        assert_eq!(&*text.text, csv);
         let (offset, length) = stored(&text, "6.0");
         assert_eq!((offset, length), (bytes.len() - 8, 6));
     }
@@ -436,7 +445,7 @@ mod tests {
         // 0x80 is € in GBK, though a GBK encoder writes € in two bytes.
         let bytes = b"a,\x80,\xba\xcf,9\n";
         let text = read(bytes, Some(GBK)).unwrap();
-        assert_eq!(text.text, "a,€,合,9\n");
+        assert_eq!(&*text.text, "a,€,合,9\n");
         assert_eq!(stored(&text, "合"), (4, 2));
         assert_eq!(stored(&text, "9"), (7, 1));
     }
@@ -458,7 +467,7 @@ mod tests {
     #[test]
     fn utf8_wins_over_a_named_encoding() {
         let text = read("合计,1\n".as_bytes(), Some(GBK)).unwrap();
-        assert_eq!(text.text, "合计,1\n");
+        assert_eq!(&*text.text, "合计,1\n");
         assert!(text.decoded.is_none());
     }
 

@@ -12,6 +12,7 @@
 //! (or a symlink in the data directory) must resolve to a file inside the data directory, so a
 //! manifest cannot make a run print `/proc/self/environ` in a CI log.
 
+use crate::pages::Pages;
 use rayon::prelude::*;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -119,39 +120,44 @@ const READ_PART: usize = 4 << 20;
 /// examined again, and read through `take(limit + 1)`, so a file that holds more than its
 /// metadata says is refused too. (A path swapped for a FIFO between the two looks would still
 /// block the open: without `O_NONBLOCK`, which std cannot name portably, that is the window.)
-pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+pub fn read(path: &Path, limit: u64) -> Result<Pages<u8>, Refusal> {
     admit(&std::fs::metadata(path)?, limit)?;
     let mut file = std::fs::File::open(path)?;
     let size = admit(&file.metadata()?, limit)?;
-    let mut bytes = read_start(&file, size)?;
+    if let Some(bytes) = read_in_parts(&mut file, size)? {
+        return Ok(bytes);
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     // What the metadata did not announce: at most one byte past the limit, to tell it is past.
-    let start = bytes.len() as u64;
-    file.seek(SeekFrom::Start(start))?;
-    let left = limit.saturating_add(1).saturating_sub(start);
-    (&mut file).take(left).read_to_end(&mut bytes)?;
+    (&mut file)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(Refusal::TooLarge { size: None, limit });
     }
-    Ok(bytes)
+    Ok(bytes.into())
 }
 
-/// The first `size` bytes of a large file, read in parts by all threads: the copy, and the first
-/// touch of every fresh page of memory, are shared out instead of done by one thread. A small
-/// file gives an empty buffer with room for it, for [`read`] to fill.
-fn read_start(file: &std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+/// A large file, read in parts by all threads into a buffer of its own ([`Pages`]): the copy,
+/// and the first touch of every page of memory, are shared out instead of done by one thread.
+/// `None` for a small file, or one that holds more than its metadata said: those are read
+/// from the start in one piece.
+fn read_in_parts(file: &mut std::fs::File, size: u64) -> std::io::Result<Option<Pages<u8>>> {
     let length = usize::try_from(size).unwrap_or(usize::MAX);
     #[cfg(unix)]
     if length > READ_PART {
         use std::os::unix::fs::FileExt;
-        let mut bytes = vec![0u8; length];
+        let mut bytes = Pages::zeroed(length);
         bytes
             .par_chunks_mut(READ_PART)
             .enumerate()
             .try_for_each(|(index, part)| file.read_exact_at(part, (index * READ_PART) as u64))?;
-        return Ok(bytes);
+        let past_the_end = file.read_at(&mut [0], size)?;
+        return Ok((past_the_end == 0).then_some(bytes));
     }
-    let _ = file;
-    Ok(Vec::with_capacity(length.saturating_add(1)))
+    let _ = (file, length);
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -163,7 +169,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, "a,b\n").unwrap();
-        assert_eq!(read(&path, 4).unwrap(), b"a,b\n");
+        assert_eq!(&read(&path, 4).unwrap()[..], b"a,b\n");
         assert!(matches!(
             read(&path, 3),
             Err(Refusal::TooLarge {
@@ -190,7 +196,9 @@ mod tests {
         let path = dir.path().join("large.csv");
         let bytes: Vec<u8> = (0..READ_PART * 2 + 3).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(read(&path, bytes.len() as u64).unwrap(), bytes);
+        let read_back = read(&path, bytes.len() as u64).unwrap();
+        assert_eq!(&read_back[..], &bytes[..]);
+        assert!(read_back.is_mapped());
         assert!(matches!(
             read(&path, bytes.len() as u64 - 1),
             Err(Refusal::TooLarge { size: Some(_), .. })

@@ -24,6 +24,7 @@ pub mod lang;
 pub mod lint;
 pub mod number;
 pub mod output;
+pub mod pages;
 pub mod report;
 pub mod run;
 pub mod source;

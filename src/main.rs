@@ -143,7 +143,7 @@ fn read_baseline(path: &std::path::Path) -> Result<crossfoot::baseline::Baseline
         |e: &dyn std::fmt::Display| format!("cannot read baseline {}: {e}", path.display());
     let bytes = crossfoot::input_file::read(path, crossfoot::table::limits::ADDRESSABLE)
         .map_err(|e| cannot(&e))?;
-    let text = String::from_utf8(bytes).map_err(|e| cannot(&e))?;
+    let text = String::from_utf8(bytes.into_vec()).map_err(|e| cannot(&e))?;
     let baseline: Baseline = crossfoot::baseline::parse(&text).map_err(|e| {
         format!(
             "baseline {} is not a crossfoot baseline: {e}",

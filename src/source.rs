@@ -10,6 +10,7 @@
 //! document's paragraphs read as lines (reports name the paragraph and the characters,
 //! `¶1304, characters 369–373`).
 
+use crate::pages::{Pages, Utf8Pages};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -39,11 +40,47 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
+/// A file's text: a string, or a large UTF-8 file's own buffer, read into and kept as it is.
+#[derive(Debug, Clone)]
+pub enum SourceText {
+    Owned(String),
+    Mapped(Utf8Pages),
+}
+
+impl SourceText {
+    /// The text of a file's bytes, or the bytes back where they are not UTF-8.
+    pub fn from_utf8(bytes: Pages<u8>) -> Result<Self, Pages<u8>> {
+        if bytes.is_mapped() {
+            return Utf8Pages::of(bytes).map(SourceText::Mapped);
+        }
+        String::from_utf8(bytes.into_vec())
+            .map(SourceText::Owned)
+            .map_err(|e| e.into_bytes().into())
+    }
+}
+
+impl std::ops::Deref for SourceText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            SourceText::Owned(text) => text,
+            SourceText::Mapped(text) => text.as_str(),
+        }
+    }
+}
+
+impl From<String> for SourceText {
+    fn from(text: String) -> Self {
+        SourceText::Owned(text)
+    }
+}
+
 /// A file read into memory, with the byte offset of each line start for line:column lookup.
 #[derive(Debug)]
 pub struct SourceFile {
     path: PathBuf,
-    text: String,
+    text: SourceText,
     /// Found on first use: a record file read for its figures alone, with nothing to report,
     /// never needs them.
     line_index: OnceLock<LineIndex>,
@@ -199,10 +236,10 @@ pub struct LineColumn {
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<SourceText>) -> Self {
         Self {
             path: path.into(),
-            text,
+            text: text.into(),
             line_index: OnceLock::new(),
             stored: Stored::Utf8,
             lone_cr: OnceLock::new(),

@@ -11,7 +11,8 @@ use super::{Cell, EXACT, HAS_VALUE};
 #[derive(Debug)]
 pub(super) enum Cells {
     Wide(Vec<Cell>),
-    Narrow(Vec<u32>),
+    /// In a buffer of its own: a record file's grid is tens of megabytes.
+    Narrow(crate::pages::Pages<u32>),
 }
 
 impl Default for Cells {
@@ -180,7 +181,8 @@ mod tests {
 
     #[test]
     fn a_cell_that_does_not_fit_widens_the_grid() {
-        let mut cells = Cells::Narrow(vec![Cell::from_parts(1, 0).unwrap().narrow().unwrap(); 3]);
+        let mut cells =
+            Cells::Narrow(vec![Cell::from_parts(1, 0).unwrap().narrow().unwrap(); 3].into());
         let large = Cell::from_parts(1 << 40, 2).unwrap();
         cells.set(1, large);
         assert!(matches!(cells, Cells::Wide(_)));

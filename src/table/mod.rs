@@ -472,7 +472,7 @@ impl Table {
     }
 
     /// The table with its cells held in 4 bytes each ([`cells::Cells::Narrow`]).
-    pub(crate) fn with_narrow_cells(mut self, cells: Vec<u32>) -> Self {
+    pub(crate) fn with_narrow_cells(mut self, cells: crate::pages::Pages<u32>) -> Self {
         debug_assert!(self.cells.len() == 0);
         self.cells = cells::Cells::Narrow(cells);
         self

@@ -747,10 +747,9 @@ impl RowReader<'_> {
         text: &str,
         parts: &[Part],
         starts: &mut [u32],
-    ) -> Option<(Vec<u32>, Vec<Chunk>)> {
+    ) -> Option<(crate::pages::Pages<u32>, Vec<Chunk>)> {
         let count = parts.last().map_or(0, |p| p.first_row + p.rows) * self.figure_fields.len();
-        let mut cells = Vec::new();
-        cells.par_extend(rayon::iter::repeat_n(0u32, count));
+        let mut cells = crate::pages::Pages::zeroed(count);
         let target = Target {
             cells: Slots::Narrow(&mut cells),
             starts,

@@ -5,7 +5,7 @@
 //! shift, each cell proposing its neighbour's figure.
 
 use super::{check, findings, parse, snapshot, summary};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A slip fixture: the figure slipped (row, column of 表 B1), as printed before and after.
 struct Slipped {
@@ -1030,6 +1030,52 @@ fn a_long_record_file_is_checked_alike_whatever_the_size_of_its_figures() {
         assert_eq!(found[0]["expected"]["low"], "3", "{large}: {json:#}");
         assert_eq!(json["summary"]["passed"], 39_999, "{large}: {json:#}");
     }
+}
+
+/// A record file of more than a million figures is read, and its 4-byte cells held, in
+/// buffers of their own (mapped, in huge pages where the system has them): its findings are
+/// those of any file, with the lines, columns and spans of the figures as printed.
+#[test]
+fn a_record_file_of_a_million_figures_is_checked_and_placed_as_printed() {
+    let mut csv = String::from("id,a,b,c,t\n");
+    for row in 0..270_000 {
+        let total = if row == 250_001 { "6.5" } else { "6.0" };
+        csv.push_str(&format!("r{row},1.0,2.0,3.0,{total}\n"));
+    }
+    let dir = super::scratch(
+        csv.as_bytes(),
+        "sum T.t \"t adds a, b and c\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b] + T[r, c]\n",
+    );
+    std::fs::write(
+        dir.path().join("data/tables.toml"),
+        "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
+         columns = { \"a\" = { exact = false }, \"b\" = { exact = false }, \
+         \"c\" = { exact = false }, \"t\" = { exact = false } }\n",
+    )
+    .unwrap();
+    let run = super::check_scratch(&dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let found = findings(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_eq!(json["summary"]["passed"], 269_999, "{json:#}");
+    let total = &found[0]["cells"][0];
+    assert_eq!(
+        (&total["row"], &total["column"]),
+        (&json!("r250001"), &json!("t"))
+    );
+    assert_eq!(
+        (&total["line"], &total["column_number"]),
+        (&json!(250_003), &json!(21))
+    );
+    let offset = total["span"]["offset"].as_u64().unwrap() as usize;
+    assert_eq!(csv.get(offset..offset + 3), Some("6.5"));
+    let suspects = found[0]["blame"]["suspects"].as_array().unwrap();
+    let repair = suspects.iter().find(|s| s["column"] == "t").unwrap();
+    assert_eq!(
+        (&repair["row"], &repair["proposed_text"]),
+        (&json!("r250001"), &json!("6.0"))
+    );
 }
 
 /// The JSON report writes its findings a batch at a time: every one, in the order of the
