@@ -15,7 +15,8 @@ use crate::source::Stored;
 use rayon::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
-use serde_json::value::RawValue;
+use serde_json::ser::{Formatter, PrettyFormatter};
+use std::io::{self, Write};
 
 /// Derived bounds are rounded outward to this many decimals: the interval still contains
 /// every value the figures allow, without 28-digit tails.
@@ -37,7 +38,7 @@ fn outward(bound: Decimal, strategy: RoundingStrategy) -> String {
         .to_string()
 }
 
-#[derive(Serialize)]
+/// The top-level object, written field by field ([`write`]).
 struct Document<'a> {
     summary: Summary,
     /// Per rule, in the order of the rules files: its checks and how they went (R
@@ -390,13 +391,47 @@ fn unchecked(report: &Report<'_>, explained: &[(CellId, usize)]) -> Vec<Unchecke
 
 /// The JSON document for a report, pretty-printed.
 pub fn render(report: &Report<'_>) -> String {
-    serde_json::to_string_pretty(&document(report)).unwrap_or_default()
+    let mut text = Vec::new();
+    if write(report, &mut text).is_err() {
+        return String::new();
+    }
+    text.pop(); // the final line break
+    String::from_utf8(text).unwrap_or_default()
 }
 
-/// [`render`], written to `out` as it is serialized, with a final line break.
-pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report))?;
-    out.write_all(b"\n")
+/// [`render`], written to `out` as it is serialized, with a final line break: byte for byte
+/// what serde_json's pretty printer makes of the whole document. The document's own braces
+/// and keys are written here rather than by serde_json because the findings go in as text
+/// rendered beforehand, which serde_json takes only re-parsed (`RawValue`).
+pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let document = document(report);
+    out.write_all(b"{\n  \"summary\": ")?;
+    write_nested(out, &document.summary, 1)?;
+    out.write_all(b",\n  \"rules\": ")?;
+    write_nested(out, &document.rules, 1)?;
+    out.write_all(b",\n  \"findings\": ")?;
+    document.findings.write(out)?;
+    out.write_all(b",\n  \"notes\": ")?;
+    write_nested(out, &document.notes, 1)?;
+    out.write_all(b",\n  \"input_errors\": ")?;
+    write_nested(out, &document.input_errors, 1)?;
+    out.write_all(b"\n}\n")
+}
+
+/// `value` as serde_json's pretty printer writes it `depth` levels deep in a document (its
+/// lines after the first indented to match). The formatter keeps its depth to itself; opening
+/// that many objects on a sink puts it there.
+fn write_nested<W: Write + ?Sized, T: Serialize>(
+    out: &mut W,
+    value: &T,
+    depth: usize,
+) -> io::Result<()> {
+    let mut formatter = PrettyFormatter::new();
+    for _ in 0..depth {
+        formatter.begin_object(&mut io::sink())?;
+    }
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))?;
+    Ok(())
 }
 
 /// The findings of a report, made as they are written: a batch at a time, each batch's
@@ -410,34 +445,35 @@ struct Findings<'r> {
 /// Findings made side by side before they are written.
 const FINDINGS_PER_BATCH: usize = 128;
 
-impl Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut sequence = serializer.serialize_seq(Some(self.count))?;
-        for first in (0..self.count).step_by(FINDINGS_PER_BATCH) {
-            let last = (first + FINDINGS_PER_BATCH).min(self.count);
-            let batch: Vec<Box<RawValue>> = (first..last)
+impl Findings<'_> {
+    /// The document's list of findings (a value of its top-level object): each batch made
+    /// and rendered side by side, so it takes its share of every core instead of one core's
+    /// time after all else is done, then written in order.
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        // The list is a field of the top-level object (depth 1); its findings sit at depth 2.
+        let mut list = PrettyFormatter::new();
+        list.begin_object(&mut io::sink())?;
+        list.begin_array(out)?;
+        let mut first = true;
+        for start in (0..self.count).step_by(FINDINGS_PER_BATCH) {
+            let end = (start + FINDINGS_PER_BATCH).min(self.count);
+            let batch: Vec<Vec<u8>> = (start..end)
                 .into_par_iter()
                 .filter_map(|index| (self.build)(index))
-                .map(|finding| placed_in_the_list(&finding))
-                .collect::<Result<_, _>>()
-                .map_err(serde::ser::Error::custom)?;
-            for finding in &batch {
-                sequence.serialize_element(finding)?;
+                .map(|finding| {
+                    let mut text = Vec::new();
+                    write_nested(&mut text, &finding, 2).map(|()| text)
+                })
+                .collect::<io::Result<_>>()?;
+            for text in &batch {
+                list.begin_array_value(out, first)?;
+                out.write_all(text)?;
+                list.end_array_value(out)?;
+                first = false;
             }
         }
-        sequence.end()
+        list.end_array(out)
     }
-}
-
-/// A finding as the pretty report prints it in its list, written on its own: each line after
-/// the first indented as deep as the list's items (`"findings"` is a key of the document, so
-/// its items' lines start 4 spaces in). A JSON string holds no raw line break, so every `\n`
-/// of the text is one between tokens. Written side by side, a batch of findings takes its share
-/// of every core instead of one core's time after all else is done.
-fn placed_in_the_list(finding: &Finding<'_>) -> serde_json::Result<Box<RawValue>> {
-    let alone = serde_json::to_string_pretty(finding)?;
-    RawValue::from_string(alone.replace('\n', "\n    "))
 }
 
 fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
@@ -632,5 +668,31 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                 label: e.label,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_nested;
+    use serde_json::json;
+
+    /// The report writes its top-level object by hand and its fields and findings nested: each
+    /// must read as serde_json's pretty printer writes it inside the whole document.
+    #[test]
+    fn a_value_written_nested_reads_as_in_the_whole_document() {
+        let finding = json!({
+            "message": "a\nb",
+            "cells": [{"row": "r1", "span": {"offset": 1, "length": 2}}],
+            "changed": [],
+            "blame": {},
+        });
+        let whole = serde_json::to_string_pretty(&json!({"findings": [finding.clone()]})).unwrap();
+        let mut nested = Vec::new();
+        write_nested(&mut nested, &finding, 2).unwrap();
+        let nested = String::from_utf8(nested).unwrap();
+        assert_eq!(
+            whole,
+            format!("{{\n  \"findings\": [\n    {nested}\n  ]\n}}")
+        );
     }
 }
