@@ -213,8 +213,11 @@ pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<
         };
         return (Dataset::default(), vec![error]);
     }
-    let results: Vec<Result<Table, Vec<TableError>>> =
-        planned.into_par_iter().map(|p| p.read(options)).collect();
+    // The text's figures are found while the tables are read: the text is one long task.
+    let (results, text): (Vec<Result<Table, Vec<TableError>>>, _) = rayon::join(
+        || planned.into_par_iter().map(|p| p.read(options)).collect(),
+        || text.map(|text| read_text_table(&dir.join(text), options)),
+    );
     let mut dataset = Dataset {
         year,
         ..Dataset::default()
@@ -233,20 +236,23 @@ pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<
         .into_iter()
         .filter(|id| dataset.table(id).is_none())
         .collect();
-    if let Some(text) = text {
-        match super::read::read_book_text(&dir.join(text), options) {
-            Ok(source) => {
-                let mut table = crate::claims::text_table(&source);
-                errors.append(&mut table.take_unreadable());
-                dataset.tables.push(table);
-            }
-            Err(error) => {
-                errors.push(error);
-                dataset.unloaded.push(crate::claims::TEXT_TABLE.to_string());
-            }
+    match text {
+        Some(Ok(mut table)) => {
+            errors.append(&mut table.take_unreadable());
+            dataset.tables.push(table);
         }
+        Some(Err(error)) => {
+            errors.push(error);
+            dataset.unloaded.push(crate::claims::TEXT_TABLE.to_string());
+        }
+        None => {}
     }
     (dataset, errors)
+}
+
+/// The table of the figures the book's text states ([`crate::claims::text_table`]).
+fn read_text_table(path: &Path, options: &ReadOptions) -> Result<Table, TableError> {
+    super::read::read_book_text(path, options).map(|source| crate::claims::text_table(&source))
 }
 
 /// The year, the text the tables came from (if bundled), the tables to read, and what is wrong
