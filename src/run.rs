@@ -159,8 +159,9 @@ impl Loaded {
 
     /// [`Loaded::check_keeping`] without the rules that contradict each other, as
     /// [`Loaded::leave_out_contradictions`] leaves them out. The contradictions are looked
-    /// for while the checks run, on another core; a rule set rarely contradicts itself, and
-    /// when it does, its checks run again without the rules that do.
+    /// for while the checks run and their failures are blamed, on another core; a rule set
+    /// rarely contradicts itself, and when it does, its checks run again without the rules
+    /// that do.
     pub fn check_clear_of_contradictions(
         mut self,
         coverage: bool,
@@ -169,10 +170,15 @@ impl Loaded {
     ) -> Checked {
         let (contradictions, (outcome, errors)) = rayon::join(
             || crate::lint::contradictions(&self.dataset, &self.program),
-            || evaluate_observed(&self.dataset, &self.program, coverage, keep, progress),
+            || {
+                let (mut outcome, errors) =
+                    evaluate_observed(&self.dataset, &self.program, coverage, keep, progress);
+                outcome.blame = crate::blame::blame(&self.dataset, &self.program, &outcome);
+                (outcome, errors)
+            },
         );
         if contradictions.is_empty() {
-            return self.blamed(outcome, errors);
+            return self.with_outcome(outcome, errors);
         }
         self.leave_out(&contradictions);
         if let Some(sieve) = keep.sieve {
@@ -183,6 +189,10 @@ impl Loaded {
 
     fn blamed(self, mut outcome: Outcome, errors: Vec<RuleError>) -> Checked {
         outcome.blame = crate::blame::blame(&self.dataset, &self.program, &outcome);
+        self.with_outcome(outcome, errors)
+    }
+
+    fn with_outcome(self, outcome: Outcome, errors: Vec<RuleError>) -> Checked {
         let mut all = self.errors;
         all.extend(into_reports(errors));
         Checked {

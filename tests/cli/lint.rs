@@ -147,6 +147,36 @@ fn contradictory_rules_are_errors_of_lint_and_check_refuses_them() {
     assert!(check.stderr.contains("2 input errors; nothing was checked"));
 }
 
+/// `check` blames the failures it finds while it looks for contradictions; where it finds
+/// some, it checks again without the contradictory rules, and the report's findings and blame
+/// are those of the second run alone.
+#[test]
+fn contradictory_rules_left_out_leave_the_other_rules_findings_blamed() {
+    let rules = std::fs::read_to_string("tests/fixtures/lint/rules/contradiction.rules").unwrap()
+        + "\nsum L1.wrong \"2021's 合计 is 北京 and 天津 (wrong: 河北 left out)\"\n  \
+           L1[合计, current] = L1[北京, current] + L1[天津, current]\n";
+    let dir = super::scratch(b"unused,x\na,1\n", &rules);
+    let run = super::check(&[
+        "--data",
+        DATA,
+        "--rules",
+        dir.path().join("t.rules").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("crossfoot::lint::contradiction"));
+    let json = parse(&run.stdout);
+    assert_eq!(json["summary"]["rules"], 1, "{json:#}");
+    let findings = json["findings"].as_array().unwrap();
+    let rules: Vec<&Value> = findings.iter().map(|f| &f["rule"]).collect();
+    assert_eq!(rules, [&Value::from("L1.wrong")], "{json:#}");
+    assert_eq!(
+        findings[0]["blame"]["group"],
+        serde_json::json!(["L1.wrong"])
+    );
+}
+
 #[test]
 fn a_group_summed_against_a_total_that_prints_more_parts_is_incomplete() {
     let (code, json, human) = lint("group_incomplete", &[]);
