@@ -50,7 +50,8 @@ use crate::engine::program::{
     AxisTemplate, CellId, CellTemplate, CompiledExpr, Program, Ranking, Work,
 };
 use crate::engine::{
-    CheckVerdict, Decision, TrialMemo, check_cells, decision_with, row_wise_cells, verdict_with,
+    CheckVerdict, Decision, TrialMemo, TrialOutcome, check_cells, decision_with, outcome_with,
+    row_wise_cells, verdict_with,
 };
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
@@ -249,6 +250,23 @@ impl<'a> Probe<'a> {
     ) -> Option<CheckVerdict> {
         let replaced = self.charge(cell, value, at)?;
         Some(verdict_with(
+            self.dataset,
+            self.program,
+            at,
+            &replaced,
+            &self.memo,
+        ))
+    }
+
+    /// [`Probe::verdict`] with only a failed check's difference of its finding.
+    pub fn outcome(
+        &mut self,
+        cell: CellId,
+        value: Decimal,
+        at: (usize, usize),
+    ) -> Option<TrialOutcome> {
+        let replaced = self.charge(cell, value, at)?;
+        Some(outcome_with(
             self.dataset,
             self.program,
             at,
