@@ -20,6 +20,30 @@ pub(super) struct RowPlan {
     /// Whether the comparison names cells alone, no number: its difference as printed is then
     /// its figures' ([`RowPlan::difference_at_one_scale`]).
     figures_only: bool,
+    /// The left and the right side's columns, those added apart from those subtracted: the
+    /// loop of [`RowPlan::holds_at_one_scale`] over a row's cells then tests no sign.
+    signed: [SignedColumns; 2],
+}
+
+/// One side's columns, by the sign its terms give them.
+#[derive(Debug, Clone, Default)]
+struct SignedColumns {
+    added: Vec<usize>,
+    subtracted: Vec<usize>,
+}
+
+impl SignedColumns {
+    fn of(terms: &[(bool, usize)]) -> Self {
+        let mut columns = SignedColumns::default();
+        for &(negative, column) in terms {
+            if negative {
+                columns.subtracted.push(column);
+            } else {
+                columns.added.push(column);
+            }
+        }
+        columns
+    }
 }
 
 impl RowPlan {
@@ -42,13 +66,30 @@ impl RowPlan {
                 })
                 .collect()
         };
-        Some(Self {
-            table: *table,
-            left: columns(&form.left)?,
-            right: columns(&form.right)?,
-            figures_only: names_cells_alone(&comparison.left)
-                && names_cells_alone(&comparison.right),
-        })
+        let figures_only =
+            names_cells_alone(&comparison.left) && names_cells_alone(&comparison.right);
+        Some(Self::of_columns(
+            *table,
+            columns(&form.left)?,
+            columns(&form.right)?,
+            figures_only,
+        ))
+    }
+
+    fn of_columns(
+        table: usize,
+        left: Vec<(bool, usize)>,
+        right: Vec<(bool, usize)>,
+        figures_only: bool,
+    ) -> Self {
+        let signed = [SignedColumns::of(&left), SignedColumns::of(&right)];
+        Self {
+            table,
+            left,
+            right,
+            figures_only,
+            signed,
+        }
     }
 
     /// `Ok(true)` when the relation may hold; `Ok(false)` when it fails or leaves the integers;
@@ -82,24 +123,9 @@ impl RowPlan {
         op: CompareOp,
     ) -> Option<bool> {
         let mut scale = None;
-        let mut side = |terms: &[(bool, usize)]| -> Option<(i64, i64)> {
-            let (mut sum, mut rounded) = (0i64, 0i64);
-            for &(negative, column) in terms {
-                let (mantissa, decimals, exact) = cell(column)?.plain()?;
-                if *scale.get_or_insert(decimals) != decimals {
-                    return None;
-                }
-                let mantissa = if negative { -mantissa } else { mantissa };
-                sum = sum.checked_add(mantissa)?;
-                rounded += i64::from(!exact);
-            }
-            // At one more decimal: 10 × the sum, ± 5 for each rounded figure.
-            let centre = sum.checked_mul(10)?;
-            let half = rounded.checked_mul(5)?;
-            Some((centre.checked_sub(half)?, centre.checked_add(half)?))
-        };
-        let (left_low, left_high) = side(&self.left)?;
-        let (right_low, right_high) = side(&self.right)?;
+        let [left, right] = &self.signed;
+        let (left_low, left_high) = side_at_one_scale(left, &cell, &mut scale)?;
+        let (right_low, right_high) = side_at_one_scale(right, &cell, &mut scale)?;
         Some(match op {
             CompareOp::Equal => left_low <= right_high && right_low <= left_high,
             CompareOp::LessEqual => left_low <= right_high,
@@ -181,6 +207,43 @@ impl RowPlan {
     }
 }
 
+/// One side of [`RowPlan::holds_at_one_scale_in`]: its bounds at one more decimal than the
+/// figures' `scale` (the first figure sets it). Always inlined: the loop over a block's checks
+/// runs it twice a check.
+#[inline(always)]
+fn side_at_one_scale(
+    columns: &SignedColumns,
+    cell: &impl Fn(usize) -> Option<Cell>,
+    scale: &mut Option<u32>,
+) -> Option<(i64, i64)> {
+    let (mut sum, mut rounded) = (0i64, 0i64);
+    for &column in &columns.added {
+        let mantissa = at_one_scale(cell(column)?, scale, &mut rounded)?;
+        sum = sum.checked_add(mantissa)?;
+    }
+    for &column in &columns.subtracted {
+        let mantissa = at_one_scale(cell(column)?, scale, &mut rounded)?;
+        sum = sum.checked_sub(mantissa)?;
+    }
+    // At one more decimal: 10 × the sum, ± 5 for each rounded figure.
+    let centre = sum.checked_mul(10)?;
+    let half = rounded.checked_mul(5)?;
+    Some((centre.checked_sub(half)?, centre.checked_add(half)?))
+}
+
+/// A cell's mantissa where it holds a plain figure printed at the `scale` of the figures
+/// before it (the first sets it), counting it in `rounded` where it is not exact. Always
+/// inlined: it is the body of the loop over a row's cells.
+#[inline(always)]
+fn at_one_scale(cell: Cell, scale: &mut Option<u32>, rounded: &mut i64) -> Option<i64> {
+    let (mantissa, decimals, exact) = cell.plain()?;
+    if *scale.get_or_insert(decimals) != decimals {
+        return None;
+    }
+    *rounded += i64::from(!exact);
+    Some(mantissa)
+}
+
 /// Whether an expression of a linear form names cells alone: no number, which would add its
 /// own decimals to the difference as printed.
 fn names_cells_alone(expr: &CompiledExpr) -> bool {
@@ -202,12 +265,12 @@ mod tests {
 
     fn plan() -> RowPlan {
         // c0 = c1 + c2 − c3
-        RowPlan {
-            table: 0,
-            left: vec![(false, 0)],
-            right: vec![(false, 1), (false, 2), (true, 3)],
-            figures_only: true,
-        }
+        RowPlan::of_columns(
+            0,
+            vec![(false, 0)],
+            vec![(false, 1), (false, 2), (true, 3)],
+            true,
+        )
     }
 
     proptest! {
