@@ -55,7 +55,7 @@ use crate::engine::{
 };
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
-use crate::table::label::LabelPath;
+use crate::table::label::{Label, LabelPath};
 use crate::table::manifest::Dataset;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
@@ -1164,11 +1164,17 @@ fn prior_line<'t>(
     lines: impl FnOnce() -> &'t [LabelPath],
     (current, prior): (&str, &str),
 ) -> Option<usize> {
-    let keys = path.keys();
-    if !keys.iter().any(|k| k.contains(current)) {
+    // Asked of every cell of every finding: its labels' keys are copied only where one names
+    // the year.
+    let names_the_year = |label: &Label| label.key().contains(current);
+    if !path.labels().iter().any(names_the_year) {
         return None;
     }
-    let wanted: Vec<String> = keys.iter().map(|k| k.replace(current, prior)).collect();
+    let wanted: Vec<String> = path
+        .keys()
+        .iter()
+        .map(|k| k.replace(current, prior))
+        .collect();
     // Compared label by label: most paths differ in their first label's length.
     lines().iter().position(|line| {
         line.labels().len() == wanted.len()
