@@ -113,11 +113,6 @@ pub fn named(printed: Decimal, original: Decimal) -> Option<Slip> {
     if negative_p != negative_o {
         return None;
     }
-    let significant = |d: &[u8]| {
-        let start = d.iter().position(|&c| c != b'0').unwrap_or(d.len());
-        let end = d.iter().rposition(|&c| c != b'0').map_or(start, |e| e + 1);
-        d.get(start..end).unwrap_or_default().to_vec()
-    };
     if p == o && point_p != point_o
         || significant(&p) == significant(&o) && !significant(&p).is_empty()
     {
@@ -133,6 +128,20 @@ pub fn named(printed: Decimal, original: Decimal) -> Option<Slip> {
         return Some(Slip::DigitDoubled);
     }
     None
+}
+
+/// The digits from the first to the last that is not 0 (none for 0), borrowed: naming a slip
+/// compares them for every proposal.
+fn significant(digits: &[u8]) -> &[u8] {
+    let start = digits
+        .iter()
+        .position(|&c| c != b'0')
+        .unwrap_or(digits.len());
+    let end = digits
+        .iter()
+        .rposition(|&c| c != b'0')
+        .map_or(start, |e| e + 1);
+    digits.get(start..end).unwrap_or_default()
 }
 
 /// The slip that turns `original` into `printed` where the two differ in sign alone: its
