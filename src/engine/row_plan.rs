@@ -111,7 +111,11 @@ impl RowPlan {
     /// a block's checks, it made each check dearer.
     #[inline(never)]
     pub(super) fn holds_at_one_scale(&self, row: RowCells<'_>, op: CompareOp) -> Option<bool> {
-        self.holds_at_one_scale_in(|column| row.get(column), op)
+        // The row's kind matched once, not for each of its cells.
+        match row {
+            RowCells::Wide(cells) => self.holds_at_one_scale_in(|c| cells.get(c).copied(), op),
+            RowCells::Narrow(_) => self.holds_at_one_scale_in(|c| row.get(c), op),
+        }
     }
 
     /// [`RowPlan::holds_at_one_scale`] on the cells `cell` reads for each column (a row with
