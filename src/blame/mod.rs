@@ -50,11 +50,12 @@ use crate::engine::program::{
     AxisTemplate, CellId, CellTemplate, CompiledExpr, Program, Ranking, Work,
 };
 use crate::engine::{
-    CheckVerdict, Decision, TrialMemo, check_cells, decision_with, row_wise_cells, verdict_with,
+    CheckVerdict, Decision, TrialMemo, TrialOutcome, check_cells, decision_with, outcome_with,
+    row_wise_cells, verdict_with,
 };
 use crate::finding::{Finding, Outcome};
 use crate::table::Cell;
-use crate::table::label::LabelPath;
+use crate::table::label::{Label, LabelPath};
 use crate::table::manifest::Dataset;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
@@ -249,6 +250,23 @@ impl<'a> Probe<'a> {
     ) -> Option<CheckVerdict> {
         let replaced = self.charge(cell, value, at)?;
         Some(verdict_with(
+            self.dataset,
+            self.program,
+            at,
+            &replaced,
+            &self.memo,
+        ))
+    }
+
+    /// [`Probe::verdict`] with only a failed check's difference of its finding.
+    pub fn outcome(
+        &mut self,
+        cell: CellId,
+        value: Decimal,
+        at: (usize, usize),
+    ) -> Option<TrialOutcome> {
+        let replaced = self.charge(cell, value, at)?;
+        Some(outcome_with(
             self.dataset,
             self.program,
             at,
@@ -1146,11 +1164,17 @@ fn prior_line<'t>(
     lines: impl FnOnce() -> &'t [LabelPath],
     (current, prior): (&str, &str),
 ) -> Option<usize> {
-    let keys = path.keys();
-    if !keys.iter().any(|k| k.contains(current)) {
+    // Asked of every cell of every finding: its labels' keys are copied only where one names
+    // the year.
+    let names_the_year = |label: &Label| label.key().contains(current);
+    if !path.labels().iter().any(names_the_year) {
         return None;
     }
-    let wanted: Vec<String> = keys.iter().map(|k| k.replace(current, prior)).collect();
+    let wanted: Vec<String> = path
+        .keys()
+        .iter()
+        .map(|k| k.replace(current, prior))
+        .collect();
     // Compared label by label: most paths differ in their first label's length.
     lines().iter().position(|line| {
         line.labels().len() == wanted.len()

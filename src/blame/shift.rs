@@ -18,7 +18,7 @@
 //! only where it is the one with the fewest changes (two different shifts as good: none).
 
 use super::{Group, Probe, Slip, Suspect, solve};
-use crate::engine::CheckVerdict;
+use crate::engine::TrialOutcome;
 use crate::engine::program::{CellId, ROW_LABEL};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -353,16 +353,16 @@ impl Group<'_> {
         let mut left = Vec::new();
         for &at in checks {
             let counts = self.failed.contains_key(&at) || probe.passes_as_printed(at);
-            match probe.verdict(cell, value, at)? {
-                CheckVerdict::Pass => {}
-                CheckVerdict::Fail(finding) if counts => left.push((at, finding.difference)),
+            match probe.outcome(cell, value, at)? {
+                TrialOutcome::Pass => {}
+                TrialOutcome::Fail { difference } if counts => left.push((at, difference)),
                 // A check that failed as printed outside the findings breaks nothing; one
                 // left undecided by the change is no pass.
-                CheckVerdict::Fail(_) => {}
+                TrialOutcome::Fail { .. } => {}
                 // A failed check the change leaves undecided is not repaired; a passing one
                 // left undecided is not broken (as a single figure's trial counts it).
-                CheckVerdict::Undecided if self.failed.contains_key(&at) => left.push((at, None)),
-                CheckVerdict::Undecided => {}
+                TrialOutcome::Undecided if self.failed.contains_key(&at) => left.push((at, None)),
+                TrialOutcome::Undecided => {}
             }
         }
         Some(left)

@@ -69,12 +69,37 @@ impl Slip {
     }
 }
 
-/// The digits of a figure and where its decimal point stands (digits before it).
+/// The digits of a figure as it prints and where its decimal point stands (digits before it):
+/// every decimal of its scale, and a zero before a point that would lead (`0.05`: `005`, the
+/// point after the first). Worked out from the mantissa rather than the printed text: blame
+/// names the slip of every proposal, and formatting the figures was most of it.
 fn digits(value: Decimal) -> (bool, Vec<u8>, usize) {
-    let text = value.abs().to_string();
-    let point = text.find('.').unwrap_or(text.len());
-    let digits = text.bytes().filter(u8::is_ascii_digit).collect();
-    (value.is_sign_negative(), digits, point)
+    let scale = value.scale() as usize;
+    let magnitude = value.mantissa().unsigned_abs();
+    // Least significant first, reversed at the end.
+    let mut digits = Vec::with_capacity(scale.max(8) + 1);
+    match u64::try_from(magnitude) {
+        Ok(mut rest) => {
+            while rest > 0 {
+                digits.push(b'0' + (rest % 10) as u8);
+                rest /= 10;
+            }
+        }
+        Err(_) => {
+            let mut rest = magnitude;
+            while rest > 0 {
+                digits.push(b'0' + (rest % 10) as u8);
+                rest /= 10;
+            }
+        }
+    }
+    digits.resize(digits.len().max(scale), b'0');
+    let whole = digits.len() - scale;
+    if whole == 0 {
+        digits.push(b'0');
+    }
+    digits.reverse();
+    (value.is_sign_negative(), digits, whole.max(1))
 }
 
 /// The slip of one figure that turns `original` into `printed`, if one does. Both are taken
@@ -88,11 +113,6 @@ pub fn named(printed: Decimal, original: Decimal) -> Option<Slip> {
     if negative_p != negative_o {
         return None;
     }
-    let significant = |d: &[u8]| {
-        let start = d.iter().position(|&c| c != b'0').unwrap_or(d.len());
-        let end = d.iter().rposition(|&c| c != b'0').map_or(start, |e| e + 1);
-        d.get(start..end).unwrap_or_default().to_vec()
-    };
     if p == o && point_p != point_o
         || significant(&p) == significant(&o) && !significant(&p).is_empty()
     {
@@ -108,6 +128,20 @@ pub fn named(printed: Decimal, original: Decimal) -> Option<Slip> {
         return Some(Slip::DigitDoubled);
     }
     None
+}
+
+/// The digits from the first to the last that is not 0 (none for 0), borrowed: naming a slip
+/// compares them for every proposal.
+fn significant(digits: &[u8]) -> &[u8] {
+    let start = digits
+        .iter()
+        .position(|&c| c != b'0')
+        .unwrap_or(digits.len());
+    let end = digits
+        .iter()
+        .rposition(|&c| c != b'0')
+        .map_or(start, |e| e + 1);
+    digits.get(start..end).unwrap_or_default()
 }
 
 /// The slip that turns `original` into `printed` where the two differ in sign alone: its
@@ -225,9 +259,47 @@ pub fn origins(printed: Decimal) -> Vec<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn d(text: &str) -> Decimal {
         text.parse().unwrap()
+    }
+
+    /// [`digits`] read off the figure's printed text, as it was worked out before.
+    fn digits_of_the_text(value: Decimal) -> (bool, Vec<u8>, usize) {
+        let text = value.abs().to_string();
+        let point = text.find('.').unwrap_or(text.len());
+        let digits = text.bytes().filter(u8::is_ascii_digit).collect();
+        (value.is_sign_negative(), digits, point)
+    }
+
+    #[test]
+    fn digits_are_those_the_figure_prints() {
+        for (text, digits_printed, point) in [
+            ("0", "0", 1),
+            ("0.05", "005", 1),
+            ("-0.50", "050", 1),
+            ("126.9", "1269", 3),
+            ("1269", "1269", 4),
+            ("10.00", "1000", 2),
+        ] {
+            let (_, digits, at) = digits(d(text));
+            assert_eq!((digits.as_slice(), at), (digits_printed.as_bytes(), point));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn digits_from_the_mantissa_are_the_texts(
+            mantissa in prop_oneof![-100_000i64..100_000, any::<i64>()],
+            wide in any::<bool>(),
+            scale in 0u32..=28,
+        ) {
+            // Past 64 bits too (a mantissa of up to 93).
+            let mantissa = i128::from(mantissa) * if wide { 1_000_000_000 } else { 1 };
+            let value = Decimal::from_i128_with_scale(mantissa, scale);
+            prop_assert_eq!(digits(value), digits_of_the_text(value));
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::Probe;
 use crate::engine::program::CellId;
-use crate::engine::{CheckVerdict, Decision};
+use crate::engine::{Decision, TrialOutcome};
 use crate::interval::Interval;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -28,10 +28,10 @@ pub fn root(
     let mut x1 = printed.checked_sub(difference)?;
     for _ in 0..STEPS {
         let rounded = x1.round_dp(scale);
-        let d1 = match probe.verdict(cell, rounded, (rule, check))? {
-            CheckVerdict::Pass => return Some(rounded),
-            CheckVerdict::Fail(finding) => finding.difference?,
-            CheckVerdict::Undecided => return None,
+        let d1 = match probe.outcome(cell, rounded, (rule, check))? {
+            TrialOutcome::Pass => return Some(rounded),
+            TrialOutcome::Fail { difference } => difference?,
+            TrialOutcome::Undecided => return None,
         };
         if let Some(near) = neighbour_passing(probe, cell, (rule, check), rounded) {
             return Some(near);

@@ -4,6 +4,7 @@
 use super::forms::MatrixShape;
 use super::program::*;
 use super::resolve::{Axis, Key, extend_paths, lookup, lookup_diagnostic, year_of};
+use super::row_plan::RowPlan;
 use crate::lang::RuleError;
 use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
@@ -300,13 +301,16 @@ impl Compiler<'_> {
         let left = self.expr(left, &scope, false)?;
         let right = self.expr(right, &scope, false)?;
         let linear = self.linear_form(&loops, &left, &right);
-        Ok(Work::Compare(Box::new(Comparison {
+        let mut comparison = Comparison {
             loops,
             left,
             op,
             right,
             linear,
-        })))
+            row: None,
+        };
+        comparison.row = RowPlan::of(&comparison);
+        Ok(Work::Compare(Box::new(comparison)))
     }
 
     /// The items of a rule's `for` clauses, and the scope their variables name, unbound (each

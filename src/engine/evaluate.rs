@@ -368,6 +368,40 @@ pub fn decision_with(
     }
 }
 
+/// What solving for a figure reads of a check with `replaced` (as [`verdict_with`]): whether
+/// it passes and, where it fails, its difference as printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrialOutcome {
+    Pass,
+    Fail { difference: Option<Decimal> },
+    Undecided,
+}
+
+/// [`verdict_with`] for a caller that reads only a failed check's difference: a record rule's
+/// trial is decided on its row ([`outcome_on_the_row`]) instead of building its finding.
+pub fn outcome_with(
+    dataset: &Dataset,
+    program: &Program,
+    (rule, check): (usize, usize),
+    replaced: &[(CellId, Cell)],
+    memo: &TrialMemo,
+) -> TrialOutcome {
+    let on_the_row = program
+        .rules
+        .get(rule)
+        .and_then(|compiled| outcome_on_the_row(dataset, compiled, check, replaced));
+    if let Some(outcome) = on_the_row {
+        return outcome;
+    }
+    match verdict_with(dataset, program, (rule, check), replaced, memo) {
+        CheckVerdict::Pass => TrialOutcome::Pass,
+        CheckVerdict::Fail(finding) => TrialOutcome::Fail {
+            difference: finding.difference,
+        },
+        CheckVerdict::Undecided => TrialOutcome::Undecided,
+    }
+}
+
 fn decided_with(
     dataset: &Dataset,
     program: &Program,
@@ -419,28 +453,91 @@ fn decided_on_the_row(
     check: usize,
     replaced: &[(CellId, Cell)],
 ) -> Option<bool> {
+    let (plan, op, row) = trial_row(dataset, rule, check, replaced)?;
+    plan.holds_at_one_scale_in(|column| row.get(column), op)
+}
+
+/// [`verdict_with`] of a record rule's trial decided on its row as [`decided_on_the_row`]
+/// decides it, with a failed check's difference as printed
+/// ([`RowPlan::difference_at_one_scale`]); `None` where the full evaluation decides.
+fn outcome_on_the_row(
+    dataset: &Dataset,
+    rule: &CompiledRule,
+    check: usize,
+    replaced: &[(CellId, Cell)],
+) -> Option<TrialOutcome> {
+    let (plan, op, row) = trial_row(dataset, rule, check, replaced)?;
+    let read = |column| row.get(column);
+    if plan.holds_at_one_scale_in(read, op)? {
+        return Some(TrialOutcome::Pass);
+    }
+    let difference = plan.difference_at_one_scale(read)?;
+    Some(TrialOutcome::Fail {
+        difference: Some(difference),
+    })
+}
+
+/// A record rule's plan, its comparison and row `check` of its table with the cells
+/// `replaced` read as theirs; `None` where the plan does not apply (the rule reads an empty
+/// cell as 0, or its table states figures with words around them).
+fn trial_row<'a>(
+    dataset: &'a Dataset,
+    rule: &'a CompiledRule,
+    check: usize,
+    replaced: &'a [(CellId, Cell)],
+) -> Option<(&'a RowPlan, CompareOp, TrialRow<'a>)> {
     if rule.empty_as_zero {
         return None;
     }
-    let (form, op, loops) = linear_plan(rule)?;
-    let plan = RowPlan::of(form, loops)?;
+    let (_, op, _) = linear_plan(rule)?;
+    let plan = row_plan(rule)?;
     let table = dataset.tables.get(plan.table)?;
     if table.states_intervals() {
         return None;
     }
     let row = table.row_cells(check)?;
+    // A replaced cell of the row outside the table is left to the full evaluation.
     let width = table.columns().len();
-    let mut cells = Vec::with_capacity(width);
-    for column in 0..width {
-        cells.push(row.get(column)?);
+    let in_row = |cell: &CellId| cell.table == plan.table && cell.row == check;
+    if replaced
+        .iter()
+        .any(|(cell, _)| in_row(cell) && cell.column >= width)
+    {
+        return None;
     }
-    // A cell replaced twice reads as its first replacement, as `Evaluator::cell` finds it.
-    for (cell, value) in replaced.iter().rev() {
-        if cell.table == plan.table && cell.row == check {
-            *cells.get_mut(cell.column)? = *value;
+    Some((
+        plan,
+        op,
+        TrialRow {
+            row,
+            replaced,
+            table: plan.table,
+            check,
+        },
+    ))
+}
+
+/// One row of a table as a trial reads it: the cells replaced in it read as their figures.
+#[derive(Clone, Copy)]
+struct TrialRow<'a> {
+    row: crate::table::RowCells<'a>,
+    replaced: &'a [(CellId, Cell)],
+    table: usize,
+    check: usize,
+}
+
+impl TrialRow<'_> {
+    /// The cell of a column: a cell replaced twice reads as its first replacement, as
+    /// `Evaluator::cell` finds it.
+    fn get(&self, column: usize) -> Option<Cell> {
+        let replacement = self.replaced.iter().find(|(cell, _)| {
+            cell.table == self.table && cell.row == self.check && cell.column == column
+        });
+        match replacement {
+            Some(&(_, value)) => Some(value),
+            None => self.row.get(column),
         }
     }
-    plan.holds_at_one_scale(crate::table::RowCells::Wide(&cells), op)
 }
 
 /// The cells a cell template names in one check of a comparison with these loops (for
@@ -636,12 +733,13 @@ impl Evaluator<'_> {
         rule_index: usize,
         checks: std::ops::Range<usize>,
     ) {
-        let linear = self.program.rules.get(rule_index).and_then(linear_plan);
+        let rule = self.program.rules.get(rule_index);
+        let linear = rule.and_then(linear_plan);
         let Some((form, op, loops)) = linear.filter(|_| !self.coverage) else {
             self.run_percentages(tally, rule_index, checks);
             return;
         };
-        if let Some(plan) = RowPlan::of(form, loops) {
+        if let Some(plan) = rule.and_then(row_plan) {
             let table = self.dataset.tables.get(plan.table);
             for check in checks {
                 match table
@@ -1645,6 +1743,15 @@ fn linear_plan(rule: &CompiledRule) -> Option<(&LinearForm, CompareOp, &[Items])
     }
 }
 
+/// The plan a record rule's checks are decided by on one row's cells ([`RowPlan`]), where
+/// [`linear_plan`] gives its linear form.
+fn row_plan(rule: &CompiledRule) -> Option<&RowPlan> {
+    match &rule.work {
+        Work::Compare(c) => c.row.as_ref(),
+        _ => None,
+    }
+}
+
 /// The percentage a rule's checks are decided by on integers ([`RatioPlan`]); none for a
 /// rule with a tolerance.
 fn ratio_plan(rule: &CompiledRule) -> Option<(RatioPlan<'_>, &Comparison)> {
@@ -1829,12 +1936,15 @@ mod tests {
         /// thread: the property must not hold only because no such trial came up. Per thread,
         /// so that the other test running the property alongside adds nothing to the count.
         static REPLACED_AND_DECIDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        /// Failed checks whose difference was worked out on the row, likewise.
+        static FAILED_ON_THE_ROW: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
 
     #[test]
     fn trials_with_replaced_cells_are_decided_on_the_row() {
         a_trial_decided_on_the_row_is_the_full_evaluation_s();
         assert!(REPLACED_AND_DECIDED.get() > 20);
+        assert!(FAILED_ON_THE_ROW.get() > 20);
     }
 
     proptest! {
@@ -1870,6 +1980,25 @@ mod tests {
                 let passes = matches!(full, Ok(Verdict::Pass));
                 prop_assert_eq!(on_the_row, passes, "check {} of {:?}", check, rows);
                 prop_assert!(matches!(full, Ok(Verdict::Pass | Verdict::Failed)));
+                // Solving for a figure reads a failed check's difference: worked out on the
+                // row, it is the finding's, to the scale and sign.
+                let Some(outcome) = outcome_on_the_row(dataset, rule, check, &replaced) else {
+                    continue;
+                };
+                let verdict = trial_evaluator(dataset, program, &replaced, &memo, false)
+                    .for_rule(rule)
+                    .check(rule, 0, check);
+                let shown = |d: Option<Decimal>| d.map(|d| (d.to_string(), d.scale()));
+                match (outcome, verdict) {
+                    (TrialOutcome::Pass, Ok(Verdict::Pass)) => {}
+                    (TrialOutcome::Fail { difference }, Ok(Verdict::Fail(finding))) => {
+                        prop_assert_eq!(shown(difference), shown(finding.difference));
+                        FAILED_ON_THE_ROW.set(FAILED_ON_THE_ROW.get() + 1);
+                    }
+                    (outcome, _) => {
+                        prop_assert!(false, "{:?} on the row, not in full: check {}", outcome, check);
+                    }
+                }
             }
             // Rows of figures at one scale, nothing replaced, are decided on the row.
             let plain = rows.iter().all(|row| {

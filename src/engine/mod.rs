@@ -16,6 +16,6 @@ mod self_reference;
 
 pub use compile::{ParsedFile, compile, compile_partial};
 pub use evaluate::{
-    CheckVerdict, Decision, TrialMemo, check_cells, decision_with, evaluate, evaluate_observed,
-    evaluate_with, row_wise_cells, template_cells, verdict_with,
+    CheckVerdict, Decision, TrialMemo, TrialOutcome, check_cells, decision_with, evaluate,
+    evaluate_observed, evaluate_with, outcome_with, row_wise_cells, template_cells, verdict_with,
 };

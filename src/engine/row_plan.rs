@@ -2,23 +2,54 @@
 //! of each row, with no expression to walk and no label to look up.
 
 use super::evaluate::Stop;
-use super::program::{Items, LinearForm, Place, Term};
+use super::program::{Comparison, CompiledExpr, Items, Place, Term};
 use crate::format::Meaning;
 use crate::interval::ScaledInterval;
 use crate::lang::ast::CompareOp;
-use crate::table::RowCells;
+use crate::table::{Cell, RowCells};
+use rust_decimal::Decimal;
 
 /// A linear form whose every term is a fixed column of the row a single loop over one table's
-/// rows is on (`t = a + b` for every row): decided on that row's cells alone.
+/// rows is on (`t = a + b` for every row): decided on that row's cells alone. Worked out once,
+/// when the rule is compiled ([`Comparison::row`]): blame decides thousands of trials with it.
+#[derive(Debug, Clone)]
 pub(super) struct RowPlan {
     pub(super) table: usize,
     left: Vec<(bool, usize)>,
     right: Vec<(bool, usize)>,
+    /// Whether the comparison names cells alone, no number: its difference as printed is then
+    /// its figures' ([`RowPlan::difference_at_one_scale`]).
+    figures_only: bool,
+    /// The left and the right side's columns, those added apart from those subtracted: the
+    /// loop of [`RowPlan::holds_at_one_scale`] over a row's cells then tests no sign.
+    signed: [SignedColumns; 2],
+}
+
+/// One side's columns, by the sign its terms give them.
+#[derive(Debug, Clone, Default)]
+struct SignedColumns {
+    added: Vec<usize>,
+    subtracted: Vec<usize>,
+}
+
+impl SignedColumns {
+    fn of(terms: &[(bool, usize)]) -> Self {
+        let mut columns = SignedColumns::default();
+        for &(negative, column) in terms {
+            if negative {
+                columns.subtracted.push(column);
+            } else {
+                columns.added.push(column);
+            }
+        }
+        columns
+    }
 }
 
 impl RowPlan {
-    pub(super) fn of(form: &LinearForm, loops: &[Items]) -> Option<Self> {
-        let [Items::AllRows { table, .. }] = loops else {
+    pub(super) fn of(comparison: &Comparison) -> Option<Self> {
+        let form = comparison.linear.as_ref()?;
+        let [Items::AllRows { table, .. }] = comparison.loops.as_slice() else {
             return None;
         };
         if !form.left_constant.is_zero() || !form.right_constant.is_zero() {
@@ -35,11 +66,30 @@ impl RowPlan {
                 })
                 .collect()
         };
-        Some(Self {
-            table: *table,
-            left: columns(&form.left)?,
-            right: columns(&form.right)?,
-        })
+        let figures_only =
+            names_cells_alone(&comparison.left) && names_cells_alone(&comparison.right);
+        Some(Self::of_columns(
+            *table,
+            columns(&form.left)?,
+            columns(&form.right)?,
+            figures_only,
+        ))
+    }
+
+    fn of_columns(
+        table: usize,
+        left: Vec<(bool, usize)>,
+        right: Vec<(bool, usize)>,
+        figures_only: bool,
+    ) -> Self {
+        let signed = [SignedColumns::of(&left), SignedColumns::of(&right)];
+        Self {
+            table,
+            left,
+            right,
+            figures_only,
+            signed,
+        }
     }
 
     /// `Ok(true)` when the relation may hold; `Ok(false)` when it fails or leaves the integers;
@@ -56,27 +106,30 @@ impl RowPlan {
     /// figure — the same bounds [`ScaledInterval`] adds up, without aligning scales per cell.
     /// `None` where a cell holds no figure, the decimals differ or the integers overflow;
     /// `Some(false)` is a failure the full evaluation gives too.
-    #[inline]
+    ///
+    /// Kept out of line, as it was before blame's trials shared it: inlined into the loop over
+    /// a block's checks, it made each check dearer.
+    #[inline(never)]
     pub(super) fn holds_at_one_scale(&self, row: RowCells<'_>, op: CompareOp) -> Option<bool> {
+        // The row's kind matched once, not for each of its cells.
+        match row {
+            RowCells::Wide(cells) => self.holds_at_one_scale_in(|c| cells.get(c).copied(), op),
+            RowCells::Narrow(_) => self.holds_at_one_scale_in(|c| row.get(c), op),
+        }
+    }
+
+    /// [`RowPlan::holds_at_one_scale`] on the cells `cell` reads for each column (a row with
+    /// some of its cells read as other figures, for blame's trials).
+    #[inline]
+    pub(super) fn holds_at_one_scale_in(
+        &self,
+        cell: impl Fn(usize) -> Option<Cell>,
+        op: CompareOp,
+    ) -> Option<bool> {
         let mut scale = None;
-        let mut side = |terms: &[(bool, usize)]| -> Option<(i64, i64)> {
-            let (mut sum, mut rounded) = (0i64, 0i64);
-            for &(negative, column) in terms {
-                let (mantissa, decimals, exact) = row.get(column)?.plain()?;
-                if *scale.get_or_insert(decimals) != decimals {
-                    return None;
-                }
-                let mantissa = if negative { -mantissa } else { mantissa };
-                sum = sum.checked_add(mantissa)?;
-                rounded += i64::from(!exact);
-            }
-            // At one more decimal: 10 × the sum, ± 5 for each rounded figure.
-            let centre = sum.checked_mul(10)?;
-            let half = rounded.checked_mul(5)?;
-            Some((centre.checked_sub(half)?, centre.checked_add(half)?))
-        };
-        let (left_low, left_high) = side(&self.left)?;
-        let (right_low, right_high) = side(&self.right)?;
+        let [left, right] = &self.signed;
+        let (left_low, left_high) = side_at_one_scale(left, &cell, &mut scale)?;
+        let (right_low, right_high) = side_at_one_scale(right, &cell, &mut scale)?;
         Some(match op {
             CompareOp::Equal => left_low <= right_high && right_low <= left_high,
             CompareOp::LessEqual => left_low <= right_high,
@@ -84,6 +137,42 @@ impl RowPlan {
             CompareOp::GreaterEqual => left_high >= right_low,
             CompareOp::Greater => left_high > right_low,
         })
+    }
+
+    /// What the left side's figures as printed minus the right side's come to — the failed
+    /// check's difference the full evaluation gives ([`Evaluator::as_printed`]), at the same
+    /// scale — where every figure is printed with the same decimals and the comparison names
+    /// no number. `None` otherwise, and where the difference is zero: a sum of decimals at
+    /// other scales, or of zeros, may keep another scale, which the full evaluation decides.
+    ///
+    /// [`Evaluator::as_printed`]: super::evaluate
+    pub(super) fn difference_at_one_scale(
+        &self,
+        cell: impl Fn(usize) -> Option<Cell>,
+    ) -> Option<Decimal> {
+        if !self.figures_only {
+            return None;
+        }
+        let mut scale = None;
+        let mut difference = 0i64;
+        for (subtracted, terms) in [(false, &self.left), (true, &self.right)] {
+            for &(negative, column) in terms {
+                let (mantissa, decimals, _) = cell(column)?.plain()?;
+                if *scale.get_or_insert(decimals) != decimals {
+                    return None;
+                }
+                let mantissa = if negative == subtracted {
+                    mantissa
+                } else {
+                    mantissa.checked_neg()?
+                };
+                difference = difference.checked_add(mantissa)?;
+            }
+        }
+        if difference == 0 {
+            return None;
+        }
+        Decimal::try_new(difference, scale?).ok()
     }
 
     /// Kept out of line: a record file rarely comes here, and inlined it made every check of
@@ -122,19 +211,70 @@ impl RowPlan {
     }
 }
 
+/// One side of [`RowPlan::holds_at_one_scale_in`]: its bounds at one more decimal than the
+/// figures' `scale` (the first figure sets it). Always inlined: the loop over a block's checks
+/// runs it twice a check.
+#[inline(always)]
+fn side_at_one_scale(
+    columns: &SignedColumns,
+    cell: &impl Fn(usize) -> Option<Cell>,
+    scale: &mut Option<u32>,
+) -> Option<(i64, i64)> {
+    let (mut sum, mut rounded) = (0i64, 0i64);
+    for &column in &columns.added {
+        let mantissa = at_one_scale(cell(column)?, scale, &mut rounded)?;
+        sum = sum.checked_add(mantissa)?;
+    }
+    for &column in &columns.subtracted {
+        let mantissa = at_one_scale(cell(column)?, scale, &mut rounded)?;
+        sum = sum.checked_sub(mantissa)?;
+    }
+    // At one more decimal: 10 × the sum, ± 5 for each rounded figure.
+    let centre = sum.checked_mul(10)?;
+    let half = rounded.checked_mul(5)?;
+    Some((centre.checked_sub(half)?, centre.checked_add(half)?))
+}
+
+/// A cell's mantissa where it holds a plain figure printed at the `scale` of the figures
+/// before it (the first sets it), counting it in `rounded` where it is not exact. Always
+/// inlined: it is the body of the loop over a row's cells.
+#[inline(always)]
+fn at_one_scale(cell: Cell, scale: &mut Option<u32>, rounded: &mut i64) -> Option<i64> {
+    let (mantissa, decimals, exact) = cell.plain()?;
+    if *scale.get_or_insert(decimals) != decimals {
+        return None;
+    }
+    *rounded += i64::from(!exact);
+    Some(mantissa)
+}
+
+/// Whether an expression of a linear form names cells alone: no number, which would add its
+/// own decimals to the difference as printed.
+fn names_cells_alone(expr: &CompiledExpr) -> bool {
+    match expr {
+        CompiledExpr::Cell(_) => true,
+        CompiledExpr::Sum(args) => args.iter().all(names_cells_alone),
+        CompiledExpr::Add(a, b) | CompiledExpr::Sub(a, b) => {
+            names_cells_alone(a) && names_cells_alone(b)
+        }
+        CompiledExpr::Negate(a) => names_cells_alone(a),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Cell;
     use proptest::prelude::*;
 
     fn plan() -> RowPlan {
         // c0 = c1 + c2 − c3
-        RowPlan {
-            table: 0,
-            left: vec![(false, 0)],
-            right: vec![(false, 1), (false, 2), (true, 3)],
-        }
+        RowPlan::of_columns(
+            0,
+            vec![(false, 0)],
+            vec![(false, 1), (false, 2), (true, 3)],
+            true,
+        )
     }
 
     proptest! {
