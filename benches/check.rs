@@ -12,7 +12,7 @@
 //! prints its check counts and the peak heap of all threads; divan's own allocation columns
 //! (`AllocProfiler`) count only the benchmark's main thread, not rayon's workers.
 
-// The counting allocator forwards to the system allocator: the one unsafe code of the crate.
+// The counting allocator forwards to the binary's allocator: the one unsafe code of the crate.
 // A benchmark stops at once on a failed set-up, as a test does.
 #![allow(
     unsafe_code,
@@ -27,14 +27,15 @@
 mod synth;
 
 use divan::AllocProfiler;
-use std::alloc::{GlobalAlloc, Layout, System};
+use mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 #[global_allocator]
 static ALLOC: AllocProfiler<PeakAlloc> = AllocProfiler::new(PeakAlloc);
 
-/// The system allocator, counting live bytes and their peak across all threads.
+/// The binary's allocator (mimalloc), counting live bytes and their peak across all threads.
 struct PeakAlloc;
 
 /// Counting is on only for the untimed report runs: shared counters updated on every
@@ -71,11 +72,11 @@ impl PeakAlloc {
     }
 }
 
-// SAFETY: every call is forwarded to `System` unchanged; only counters are updated.
+// SAFETY: every call is forwarded to `MiMalloc` unchanged; only counters are updated.
 unsafe impl GlobalAlloc for PeakAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { MiMalloc.alloc(layout) };
         if !p.is_null() {
             Self::grew(layout.size());
         }
@@ -84,7 +85,7 @@ unsafe impl GlobalAlloc for PeakAlloc {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { MiMalloc.alloc_zeroed(layout) };
         if !p.is_null() {
             Self::grew(layout.size());
         }
@@ -93,13 +94,13 @@ unsafe impl GlobalAlloc for PeakAlloc {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { MiMalloc.dealloc(ptr, layout) };
         Self::shrank(layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             if new_size >= layout.size() {
                 Self::grew(new_size - layout.size());
