@@ -105,6 +105,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", required=True, help="output directory of synth --records")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--grouped", action="store_true",
+        help="run each engine's runs back to back (after one untimed run), not interleaved: "
+             "on a virtual machine that hands freed memory back to its host, a run that "
+             "follows another engine's pays for touching that memory again")
     parser.add_argument("--crossfoot", default=os.path.join(
         os.path.dirname(__file__), "..", "..", "target", "release", "crossfoot"))
     args = parser.parse_args()
@@ -115,14 +120,20 @@ def main():
         "Polars (Decimal(18,1))": peer(POLARS, csv),
     }
     size = os.path.getsize(csv) / 1e6
-    print(f"{csv}: {size:.1f} MB; median of {args.runs} runs each, whole process; "
+    order = "each engine's back to back" if args.grouped else "interleaved"
+    print(f"{csv}: {size:.1f} MB; median of {args.runs} runs each ({order}), whole process; "
           f"{os.cpu_count()} CPUs")
     results = {}
-    # Interleave the engines, so that a burst of load on a shared machine hits them alike.
     samples = {name: [] for name in engines}
-    for _ in range(args.runs):
+    if args.grouped:
         for name, run in engines.items():
-            samples[name].append(run())
+            run()
+            samples[name] = [run() for _ in range(args.runs)]
+    else:
+        # Interleave the engines, so that a burst of load on a shared machine hits them alike.
+        for _ in range(args.runs):
+            for name, run in engines.items():
+                samples[name].append(run())
     for name, runs in samples.items():
         answers = {answer for answer, *_ in runs}
         if len(answers) != 1:
