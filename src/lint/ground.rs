@@ -128,6 +128,10 @@ impl Linear {
 
     /// Each cell once per time it is named, coefficient 1 each: a cell template's form.
     pub fn cells_added(cells: &[CellId]) -> Option<Self> {
+        // One cell, the most common template, is its own form: no list to sort and sum.
+        if let [cell] = cells {
+            return Some(Linear::atom(Atom::Cell(*cell)));
+        }
         Some(Linear {
             terms: Coefficients::summed(
                 cells
