@@ -638,9 +638,11 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
             if scaled.len() != equality.terms.len() {
                 continue;
             }
-            let overflowed: Vec<usize> = (0..scaled.len())
-                .filter(|&i| scaled.get(i).is_some_and(Option::is_none))
-                .collect();
+            // Which terms overflowed: the first, and whether there are more (no list kept).
+            let mut overflowed =
+                (0..scaled.len()).filter(|&i| scaled.get(i).is_some_and(Option::is_none));
+            let (first_overflowed, more_overflowed) =
+                (overflowed.next(), overflowed.next().is_some());
             let whole: u64 = equality
                 .terms
                 .iter()
@@ -660,7 +662,7 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
                     continue;
                 };
                 // The rest overflowed if any term but this one did.
-                if overflowed.iter().any(|&i| i != position) {
+                if more_overflowed || first_overflowed.is_some_and(|i| i != position) {
                     continue;
                 }
                 let scale = if which == 1 {
