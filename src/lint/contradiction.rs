@@ -32,7 +32,8 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
-use std::hash::BuildHasher;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// Equalities compared part by part (rule 3) at most, and parts per equality.
 const MAX_EQUALITIES: usize = 100_000;
@@ -146,13 +147,11 @@ fn normalized(
     let Some(first) = terms.values().next().copied() else {
         return Some(Err(admits(op, Decimal::ZERO, constant)));
     };
-    let scale = Decimal::ONE.checked_div(first)?;
+    let scale = reciprocal(first)?;
     // As `Linear::scaled` computes it: each product normalized, a zero left out.
     let mut scaled = Vec::with_capacity(terms.len());
     for (atom, coefficient) in terms {
-        let product = Decimal::ZERO
-            .checked_add(coefficient.checked_mul(scale)?)?
-            .normalize();
+        let product = scaled_coefficient(coefficient, scale)?;
         if !product.is_zero() {
             scaled.push((atom, product));
         }
@@ -169,6 +168,32 @@ fn normalized(
         },
         k: (-constant).normalize(),
     }))
+}
+
+/// `1 / first`; by far the most common first coefficients, 1 and −1, are their own.
+fn reciprocal(first: Decimal) -> Option<Decimal> {
+    if first == Decimal::ONE || first == Decimal::NEGATIVE_ONE {
+        Some(first)
+    } else {
+        Decimal::ONE.checked_div(first)
+    }
+}
+
+/// A form's coefficient (normalized and not zero, as every form keeps them) times `scale`,
+/// normalized, as `Linear::scaled` computes it. Scaled by 1 or −1 it is itself or its
+/// negation, already normalized: no multiplication needed.
+fn scaled_coefficient(coefficient: Decimal, scale: Decimal) -> Option<Decimal> {
+    if scale == Decimal::ONE {
+        Some(coefficient)
+    } else if scale == Decimal::NEGATIVE_ONE {
+        Some(-coefficient)
+    } else {
+        Some(
+            Decimal::ZERO
+                .checked_add(coefficient.checked_mul(scale)?)?
+                .normalize(),
+        )
+    }
 }
 
 /// The values `OP k` admits, as bounds (value, closed).
@@ -427,10 +452,31 @@ fn judge(context: &Context<'_>, stated: impl Iterator<Item = Stated>) -> Vec<Lin
     lints
 }
 
+/// A relation's terms as a key: compared as the terms are, hashed by each coefficient's bits
+/// rather than by `Decimal`'s hash, which normalizes the number first. A relation's
+/// coefficients are normalized already (and not zero), so equal values have equal bits.
+#[derive(PartialEq, Eq)]
+struct FormKey<'a>(&'a [Term]);
+
+impl Hash for FormKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.len());
+        for (atom, coefficient) in self.0 {
+            hash_term(atom, *coefficient, state);
+        }
+    }
+}
+
+/// A term of a relation, its coefficient normalized: hashed as [`FormKey`] hashes terms.
+fn hash_term<H: Hasher>(atom: &Atom, coefficient: Decimal, state: &mut H) {
+    atom.hash(state);
+    state.write(&coefficient.serialize());
+}
+
 /// Rule 2: two checks over the same `D` whose relations admit no common value. Forms are
 /// taken in the order they are first stated, so the pairs come out in one order every run.
 fn same_form(context: &Context<'_>, relations: &[(Relation, usize, usize)]) -> Vec<Pair> {
-    let mut first_seen: HashMap<&[Term], usize> = HashMap::with_capacity(relations.len());
+    let mut first_seen: HashMap<FormKey<'_>, usize> = HashMap::with_capacity(relations.len());
     let mut by_form: Vec<(&[Term], Vec<Statement>)> = Vec::new();
     for (relation, rule, check) in relations {
         let statement = Statement {
@@ -440,14 +486,15 @@ fn same_form(context: &Context<'_>, relations: &[(Relation, usize, usize)]) -> V
             check: *check,
         };
         let terms = relation.terms.as_slice();
-        match first_seen.get(terms) {
-            Some(&at) => {
-                if let Some((_, statements)) = by_form.get_mut(at) {
+        // One hash per relation: found or placed in one look-up.
+        match first_seen.entry(FormKey(terms)) {
+            Entry::Occupied(at) => {
+                if let Some((_, statements)) = by_form.get_mut(*at.get()) {
                     statements.push(statement);
                 }
             }
-            None => {
-                first_seen.insert(terms, by_form.len());
+            Entry::Vacant(place) => {
+                place.insert(by_form.len());
                 by_form.push((terms, vec![statement]));
             }
         }
@@ -550,7 +597,12 @@ fn scaled_terms(terms: &[Term], scale: Decimal) -> Vec<Option<Decimal>> {
 /// not n copies of its terms. Rests that share a hash are compared term by term.
 fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pair> {
     let hasher = foldhash::fast::FixedState::with_seed(0x5eed);
-    let term_hash = |atom: &Atom, coefficient: Decimal| hasher.hash_one((atom, coefficient));
+    // Every coefficient and `k` here is normalized: hashed by its bits, as `FormKey` does.
+    let term_hash = |atom: &Atom, coefficient: Decimal| {
+        let mut state = hasher.build_hasher();
+        hash_term(atom, coefficient, &mut state);
+        state.finish()
+    };
     // Per equality, its terms scaled as a rest without its first term and as one without
     // another term (whose first term is then the equality's first).
     let scalings: Vec<Option<[Vec<Option<Decimal>>; 2]>> = equalities
@@ -586,9 +638,11 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
             if scaled.len() != equality.terms.len() {
                 continue;
             }
-            let overflowed: Vec<usize> = (0..scaled.len())
-                .filter(|&i| scaled.get(i).is_some_and(Option::is_none))
-                .collect();
+            // Which terms overflowed: the first, and whether there are more (no list kept).
+            let mut overflowed =
+                (0..scaled.len()).filter(|&i| scaled.get(i).is_some_and(Option::is_none));
+            let (first_overflowed, more_overflowed) =
+                (overflowed.next(), overflowed.next().is_some());
             let whole: u64 = equality
                 .terms
                 .iter()
@@ -608,7 +662,7 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
                     continue;
                 };
                 // The rest overflowed if any term but this one did.
-                if overflowed.iter().any(|&i| i != position) {
+                if more_overflowed || first_overflowed.is_some_and(|i| i != position) {
                     continue;
                 }
                 let scale = if which == 1 {
@@ -631,7 +685,7 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
                     Some(own) if !own.is_zero() => whole.wrapping_sub(term_hash(atom, *own)),
                     _ => whole,
                 };
-                let key = hasher.hash_one((rest, c, k));
+                let key = hasher.hash_one((rest, c.serialize(), k.serialize()));
                 let taken = Taken {
                     equality,
                     cell: *cell,
@@ -711,6 +765,46 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A coefficient as forms keep them: normalized, not zero, of any sign and scale.
+    fn coefficient() -> impl Strategy<Value = Decimal> {
+        (1i64..=1_000_000, 0u32..=8, any::<bool>()).prop_map(|(mantissa, scale, negative)| {
+            let value = Decimal::new(if negative { -mantissa } else { mantissa }, scale);
+            value.normalize()
+        })
+    }
+
+    fn scale() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            Just(Decimal::ONE),
+            Just(Decimal::NEGATIVE_ONE),
+            coefficient().prop_filter_map("a reciprocal", |c| Decimal::ONE.checked_div(c)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn scaling_by_one_or_minus_one_skips_nothing(
+            coefficient in coefficient(),
+            first in prop_oneof![Just(Decimal::ONE), Just(Decimal::NEGATIVE_ONE), coefficient()],
+            scale in scale(),
+        ) {
+            // Bit for bit what the multiplication gives (the scale shows in messages).
+            prop_assert_eq!(
+                reciprocal(first).map(|r| r.normalize().serialize()),
+                Decimal::ONE.checked_div(first).map(|r| r.normalize().serialize())
+            );
+            let multiplied = coefficient
+                .checked_mul(scale)
+                .and_then(|product| Decimal::ZERO.checked_add(product))
+                .map(|product| product.normalize());
+            prop_assert_eq!(
+                scaled_coefficient(coefficient, scale).map(|p| p.serialize()),
+                multiplied.map(|p| p.serialize())
+            );
+        }
+    }
 
     #[test]
     fn relations_without_a_common_value_are_incompatible() {

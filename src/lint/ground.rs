@@ -128,6 +128,10 @@ impl Linear {
 
     /// Each cell once per time it is named, coefficient 1 each: a cell template's form.
     pub fn cells_added(cells: &[CellId]) -> Option<Self> {
+        // One cell, the most common template, is its own form: no list to sort and sum.
+        if let [cell] = cells {
+            return Some(Linear::atom(Atom::Cell(*cell)));
+        }
         Some(Linear {
             terms: Coefficients::summed(
                 cells
@@ -153,12 +157,19 @@ impl Linear {
             while let Some(term) = mine.next_if(|(own, _)| own < atom) {
                 merged.push(term);
             }
-            let added = coefficient.checked_mul(factor)?;
-            let from = match mine.next_if(|(own, _)| own == atom) {
-                Some((_, own)) => own,
-                None => Decimal::ZERO,
+            let own = mine.next_if(|(own, _)| own == atom).map(|(_, own)| own);
+            let sum = match (own, unit_multiple(*coefficient, factor)) {
+                // Zero plus a coefficient or its negation: itself, normalized already (every
+                // form's coefficients are, see `Linear`).
+                (None, Some(multiple)) => multiple,
+                (own, multiple) => {
+                    let added = match multiple {
+                        Some(multiple) => multiple,
+                        None => coefficient.checked_mul(factor)?,
+                    };
+                    own.unwrap_or(Decimal::ZERO).checked_add(added)?.normalize()
+                }
             };
-            let sum = from.checked_add(added)?.normalize();
             if !sum.is_zero() {
                 merged.push((atom.clone(), sum));
             }
@@ -192,6 +203,18 @@ impl Linear {
                 }
             }
         }
+    }
+}
+
+/// `coefficient × factor` without a multiplication where `factor` is 1 or −1 (most are):
+/// the coefficient or its negation, the product's value.
+fn unit_multiple(coefficient: Decimal, factor: Decimal) -> Option<Decimal> {
+    if factor == Decimal::ONE {
+        Some(coefficient)
+    } else if factor == Decimal::NEGATIVE_ONE {
+        Some(-coefficient)
+    } else {
+        None
     }
 }
 
