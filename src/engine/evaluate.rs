@@ -231,6 +231,8 @@ pub struct TrialMemo {
     bounds: std::sync::Mutex<TrialMemoMap>,
     cells: std::sync::Mutex<CellsMemoMap>,
     values: std::sync::Mutex<ValuesMemoMap>,
+    /// Whether an expression's names resolve for a check, by its address and the check.
+    resolves: std::sync::Mutex<foldhash::HashMap<(usize, usize), Result<(), Unresolved>>>,
 }
 
 type TrialMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::Arc<RankBounds>>;
@@ -305,26 +307,59 @@ impl TrialMemo {
         (check, all): (usize, bool),
         resolve: impl FnOnce() -> Result<Vec<CellId>, Stop>,
     ) -> Result<Vec<CellId>, Stop> {
+        self.read_cells(template, (check, all), resolve, <[CellId]>::to_vec)
+    }
+
+    /// What `read` reads of the cells `template` resolves to for `check`, resolved once: read
+    /// where they are kept, not copied out (one cell's template is asked for its first).
+    fn read_cells<R>(
+        &self,
+        template: &CellTemplate,
+        (check, all): (usize, bool),
+        resolve: impl FnOnce() -> Result<Vec<CellId>, Stop>,
+        read: impl FnOnce(&[CellId]) -> R,
+    ) -> Result<R, Stop> {
         let key = (std::ptr::from_ref(template) as usize, check, all);
         // A poisoned lock only means another thread panicked: the cells kept are whole.
-        let kept = self
-            .cells
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        if let Some(kept) = kept {
-            return kept.map_err(Unresolved::stop);
-        }
+        let lock = || {
+            self.cells
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let read = match lock().get(&key) {
+            Some(Ok(cells)) => return Ok(read(cells)),
+            Some(Err(unresolved)) => return Err(unresolved.stop()),
+            None => read,
+        };
         let resolved = resolve();
         let summary = match &resolved {
             Ok(cells) => Ok(cells.clone()),
             Err(stop) => Err(Unresolved::of(stop)),
         };
-        self.cells
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key, summary);
+        lock().insert(key, summary);
+        resolved.map(|cells| read(&cells))
+    }
+
+    /// Whether every name of an expression resolves for `check`, found once: all a failed
+    /// trial asks of its cells.
+    fn names_resolve(
+        &self,
+        expr: &CompiledExpr,
+        check: usize,
+        resolve: impl FnOnce() -> Result<(), Stop>,
+    ) -> Result<(), Stop> {
+        let key = (std::ptr::from_ref(expr) as usize, check);
+        // A poisoned lock only means another thread panicked: the answers kept are whole.
+        let lock = || {
+            self.resolves
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(kept) = lock().get(&key).copied() {
+            return kept.map_err(Unresolved::stop);
+        }
+        let resolved = resolve();
+        lock().insert(key, resolved.as_ref().map(|_| ()).map_err(Unresolved::of));
         resolved
     }
 
@@ -1076,12 +1111,15 @@ impl Evaluator<'_> {
                     _ => None,
                 };
                 let published = printed.map(|id| self.figure(id)).transpose()?;
+                if self.bare {
+                    // Undecided where a name does not resolve, as below, but no cell is kept.
+                    self.names_resolve(left, &env)?;
+                    self.names_resolve(right, &env)?;
+                    return Ok(Verdict::Failed);
+                }
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
-                if self.bare {
-                    return Ok(Verdict::Failed);
-                }
                 // What the figures give as printed, for the message: not a verdict, so a
                 // figure that cannot be worked out this way only leaves the difference out.
                 let as_printed = |expr| self.as_printed(expr, &env).ok();
@@ -1647,6 +1685,16 @@ impl Evaluator<'_> {
         Ok(())
     }
 
+    /// Whether [`Evaluator::collect`] finds every cell of an expression, found once per check
+    /// where a memo keeps it.
+    fn names_resolve(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<(), Stop> {
+        let resolve = || self.collect(expr, env, &mut Vec::new());
+        match self.memo {
+            Some(memo) => memo.names_resolve(expr, env.index, resolve),
+            None => resolve(),
+        }
+    }
+
     fn cells_of_check(&self, rule: &CompiledRule, check: usize) -> Vec<CellId> {
         let mut cells = Vec::new();
         match &rule.work {
@@ -1689,10 +1737,10 @@ impl Evaluator<'_> {
             return self.resolve_single(template, env);
         };
         let resolve = || self.resolve_single(template, env).map(|id| vec![id]);
-        memo.cells(template, (env.index, false), resolve)?
-            .first()
-            .copied()
-            .ok_or(Stop::Skip)
+        memo.read_cells(template, (env.index, false), resolve, |cells| {
+            cells.first().copied()
+        })?
+        .ok_or(Stop::Skip)
     }
 
     fn resolve_single(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<CellId, Stop> {
