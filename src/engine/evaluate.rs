@@ -222,11 +222,17 @@ pub enum CheckVerdict {
 /// - a ranking's bounds with some of its values read as other figures, per rule and
 ///   replacement (each trial used to sort every row's bounds again for the same change);
 /// - the cells each check's names resolve to, which no figure changes (each trial used to
-///   look its label paths up again).
+///   look its label paths up again);
+/// - the values of each part of a check's expressions, with the cells the part reads: a trial
+///   that reads none of them as another figure takes the values kept (each trial used to
+///   divide the sides no replaced cell takes part in again).
 #[derive(Default)]
 pub struct TrialMemo {
     bounds: std::sync::Mutex<TrialMemoMap>,
     cells: std::sync::Mutex<CellsMemoMap>,
+    values: std::sync::Mutex<ValuesMemoMap>,
+    /// Whether an expression's names resolve for a check, by its address and the check.
+    resolves: std::sync::Mutex<foldhash::HashMap<(usize, usize), Result<(), Unresolved>>>,
 }
 
 type TrialMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::Arc<RankBounds>>;
@@ -236,6 +242,32 @@ type TrialMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::A
 type CellsKey = (usize, usize, bool);
 
 type CellsMemoMap = foldhash::HashMap<CellsKey, Result<Vec<CellId>, Unresolved>>;
+
+/// An expression (by its address in the program), the check it is worked out for, and whether
+/// its figures are taken as printed.
+type ValuesKey = (usize, usize, bool);
+
+type ValuesMemoMap = foldhash::HashMap<ValuesKey, KeptValues>;
+
+/// What a [`TrialMemo`] keeps of one part of an expression in one check.
+struct KeptValues {
+    /// Every cell the part may read (all of each of its names' cells).
+    cells: Vec<CellId>,
+    /// Its values with none of those cells replaced, once a trial has worked them out.
+    values: Option<Interval>,
+}
+
+impl KeptValues {
+    fn reads_any_of(&self, replaced: &[(CellId, Cell)]) -> bool {
+        self.cells
+            .iter()
+            .any(|cell| replaced.iter().any(|(id, _)| id == cell))
+    }
+}
+
+/// Parts of expressions kept by a [`TrialMemo`] at most; past it, they are worked out each
+/// time.
+const VALUES_MEMO_ENTRIES: usize = 1 << 16;
 
 /// How resolving a template's cells stopped, as far as a trial's verdict tells stops apart:
 /// an input error stops the check as an unreadable figure does (either leaves it undecided).
@@ -275,27 +307,113 @@ impl TrialMemo {
         (check, all): (usize, bool),
         resolve: impl FnOnce() -> Result<Vec<CellId>, Stop>,
     ) -> Result<Vec<CellId>, Stop> {
+        self.read_cells(template, (check, all), resolve, <[CellId]>::to_vec)
+    }
+
+    /// What `read` reads of the cells `template` resolves to for `check`, resolved once: read
+    /// where they are kept, not copied out (one cell's template is asked for its first).
+    fn read_cells<R>(
+        &self,
+        template: &CellTemplate,
+        (check, all): (usize, bool),
+        resolve: impl FnOnce() -> Result<Vec<CellId>, Stop>,
+        read: impl FnOnce(&[CellId]) -> R,
+    ) -> Result<R, Stop> {
         let key = (std::ptr::from_ref(template) as usize, check, all);
         // A poisoned lock only means another thread panicked: the cells kept are whole.
-        let kept = self
-            .cells
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        if let Some(kept) = kept {
-            return kept.map_err(Unresolved::stop);
-        }
+        let lock = || {
+            self.cells
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let read = match lock().get(&key) {
+            Some(Ok(cells)) => return Ok(read(cells)),
+            Some(Err(unresolved)) => return Err(unresolved.stop()),
+            None => read,
+        };
         let resolved = resolve();
         let summary = match &resolved {
             Ok(cells) => Ok(cells.clone()),
             Err(stop) => Err(Unresolved::of(stop)),
         };
-        self.cells
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key, summary);
+        lock().insert(key, summary);
+        resolved.map(|cells| read(&cells))
+    }
+
+    /// Whether every name of an expression resolves for `check`, found once: all a failed
+    /// trial asks of its cells.
+    fn names_resolve(
+        &self,
+        expr: &CompiledExpr,
+        check: usize,
+        resolve: impl FnOnce() -> Result<(), Stop>,
+    ) -> Result<(), Stop> {
+        let key = (std::ptr::from_ref(expr) as usize, check);
+        // A poisoned lock only means another thread panicked: the answers kept are whole.
+        let lock = || {
+            self.resolves
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(kept) = lock().get(&key).copied() {
+            return kept.map_err(Unresolved::stop);
+        }
+        let resolved = resolve();
+        lock().insert(key, resolved.as_ref().map(|_| ()).map_err(Unresolved::of));
         resolved
+    }
+
+    /// The values of an expression for a check, with the cells `replaced` read as theirs:
+    /// worked out once for the trials that replace none of the cells it reads, for each other
+    /// trial again. The values are a function of the figures of those cells alone, so the
+    /// values kept are the values worked out.
+    fn values(
+        &self,
+        key: ValuesKey,
+        replaced: &[(CellId, Cell)],
+        work_out: impl FnOnce() -> Result<Interval, Stop>,
+        cells_read: impl FnOnce() -> Option<Vec<CellId>>,
+    ) -> Result<Interval, Stop> {
+        // A poisoned lock only means another thread panicked: the values kept are whole.
+        let lock = || {
+            self.values
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let untouched = match lock().get(&key) {
+            Some(kept) if kept.reads_any_of(replaced) => Some(false),
+            Some(KeptValues {
+                values: Some(values),
+                ..
+            }) => return Ok(*values),
+            Some(_) => Some(true),
+            None => None,
+        };
+        let values = work_out()?;
+        match untouched {
+            Some(false) => {}
+            Some(true) => {
+                if let Some(kept) = lock().get_mut(&key) {
+                    kept.values = Some(values);
+                }
+            }
+            None => {
+                if let Some(cells) = cells_read() {
+                    let mut kept = KeptValues {
+                        cells,
+                        values: None,
+                    };
+                    if !kept.reads_any_of(replaced) {
+                        kept.values = Some(values);
+                    }
+                    let mut map = lock();
+                    if map.len() < VALUES_MEMO_ENTRIES {
+                        map.insert(key, kept);
+                    }
+                }
+            }
+        }
+        Ok(values)
     }
 
     fn bounds(
@@ -993,12 +1111,15 @@ impl Evaluator<'_> {
                     _ => None,
                 };
                 let published = printed.map(|id| self.figure(id)).transpose()?;
+                if self.bare {
+                    // Undecided where a name does not resolve, as below, but no cell is kept.
+                    self.names_resolve(left, &env)?;
+                    self.names_resolve(right, &env)?;
+                    return Ok(Verdict::Failed);
+                }
                 let mut cells = Vec::new();
                 self.collect(left, &env, &mut cells)?;
                 self.collect(right, &env, &mut cells)?;
-                if self.bare {
-                    return Ok(Verdict::Failed);
-                }
                 // What the figures give as printed, for the message: not a verdict, so a
                 // figure that cannot be worked out this way only leaves the difference out.
                 let as_printed = |expr| self.as_printed(expr, &env).ok();
@@ -1374,6 +1495,35 @@ impl Evaluator<'_> {
         env: &Binding<'_>,
         printed: bool,
     ) -> Result<Interval, Stop> {
+        // A number or one cell is read at once; only the parts that work something out are
+        // kept between trials.
+        let worth_keeping = match expr {
+            CompiledExpr::Number(_) => false,
+            CompiledExpr::Cell(t) => t.multiple,
+            _ => true,
+        };
+        let Some(memo) = self.memo.filter(|_| worth_keeping) else {
+            return self.work_out_values(expr, env, printed);
+        };
+        let key = (std::ptr::from_ref(expr) as usize, env.index, printed);
+        memo.values(
+            key,
+            self.replaced,
+            || self.work_out_values(expr, env, printed),
+            || {
+                let mut cells = Vec::new();
+                self.collect(expr, env, &mut cells).ok().map(|()| cells)
+            },
+        )
+    }
+
+    /// [`Evaluator::values`], each part of the expression taken from the memo if kept.
+    fn work_out_values(
+        &self,
+        expr: &CompiledExpr,
+        env: &Binding<'_>,
+        printed: bool,
+    ) -> Result<Interval, Stop> {
         let leaf = |id: CellId| {
             if printed {
                 self.figure(id).map(Interval::exact)
@@ -1535,6 +1685,16 @@ impl Evaluator<'_> {
         Ok(())
     }
 
+    /// Whether [`Evaluator::collect`] finds every cell of an expression, found once per check
+    /// where a memo keeps it.
+    fn names_resolve(&self, expr: &CompiledExpr, env: &Binding<'_>) -> Result<(), Stop> {
+        let resolve = || self.collect(expr, env, &mut Vec::new());
+        match self.memo {
+            Some(memo) => memo.names_resolve(expr, env.index, resolve),
+            None => resolve(),
+        }
+    }
+
     fn cells_of_check(&self, rule: &CompiledRule, check: usize) -> Vec<CellId> {
         let mut cells = Vec::new();
         match &rule.work {
@@ -1577,10 +1737,10 @@ impl Evaluator<'_> {
             return self.resolve_single(template, env);
         };
         let resolve = || self.resolve_single(template, env).map(|id| vec![id]);
-        memo.cells(template, (env.index, false), resolve)?
-            .first()
-            .copied()
-            .ok_or(Stop::Skip)
+        memo.read_cells(template, (env.index, false), resolve, |cells| {
+            cells.first().copied()
+        })?
+        .ok_or(Stop::Skip)
     }
 
     fn resolve_single(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<CellId, Stop> {
@@ -2006,6 +2166,33 @@ mod tests {
             });
             prop_assert!(!(plain && replaced.is_empty()) || decided == rows.len());
             REPLACED_AND_DECIDED.set(REPLACED_AND_DECIDED.get() + replaced_in_row);
+        }
+
+        /// A memo shared by trials that replace different cells gives every trial the verdict
+        /// a memo of its own gives: the values kept for a part of an expression are read only
+        /// by trials that replace none of its cells.
+        #[test]
+        fn a_shared_memo_gives_each_trial_its_own_verdict(
+            (rows, replacements) in trial_cases(),
+        ) {
+            let loaded = record_run(&rows);
+            let (dataset, program) = (&loaded.dataset, &loaded.program);
+            let shared = TrialMemo::default();
+            // Each replacement alone, then none: the later trials read what the earlier kept.
+            let trials = replacements.iter().map(|&(row, column, figure)| {
+                let cell = CellId { table: 0, row: row % rows.len(), column };
+                let value = figure.and_then(|(m, s)| Cell::from_parts(m, s));
+                vec![(cell, value.unwrap_or_else(Cell::not_applicable))]
+            });
+            for replaced in std::iter::once(Vec::new()).chain(trials).chain([Vec::new()]) {
+                for check in 0..rows.len() {
+                    let own = TrialMemo::default();
+                    let verdict = |memo| {
+                        format!("{:?}", verdict_with(dataset, program, (0, check), &replaced, memo))
+                    };
+                    prop_assert_eq!(verdict(&shared), verdict(&own), "check {}", check);
+                }
+            }
         }
     }
 }
