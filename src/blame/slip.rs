@@ -75,31 +75,14 @@ impl Slip {
 /// names the slip of every proposal, and formatting the figures was most of it.
 fn digits(value: Decimal) -> (bool, Vec<u8>, usize) {
     let scale = value.scale() as usize;
-    let magnitude = value.mantissa().unsigned_abs();
-    // Least significant first, reversed at the end.
-    let mut digits = Vec::with_capacity(scale.max(8) + 1);
-    match u64::try_from(magnitude) {
-        Ok(mut rest) => {
-            while rest > 0 {
-                digits.push(b'0' + (rest % 10) as u8);
-                rest /= 10;
-            }
-        }
-        Err(_) => {
-            let mut rest = magnitude;
-            while rest > 0 {
-                digits.push(b'0' + (rest % 10) as u8);
-                rest /= 10;
-            }
-        }
-    }
-    digits.resize(digits.len().max(scale), b'0');
+    let mut printed = itoa::Buffer::new();
+    let mantissa = printed.format(value.mantissa().unsigned_abs()).as_bytes();
+    // A figure below 1 prints zeros between its point and its mantissa, and one before it.
+    let leading = (scale + 1).saturating_sub(mantissa.len());
+    let mut digits = vec![b'0'; leading];
+    digits.extend_from_slice(mantissa);
     let whole = digits.len() - scale;
-    if whole == 0 {
-        digits.push(b'0');
-    }
-    digits.reverse();
-    (value.is_sign_negative(), digits, whole.max(1))
+    (value.is_sign_negative(), digits, whole)
 }
 
 /// The slip of one figure that turns `original` into `printed`, if one does. Both are taken

@@ -2091,6 +2091,21 @@ mod tests {
         })
     }
 
+    /// A generated replacement as a trial reads it: a cell of one of `rows` rows, and its figure
+    /// (`—` where there is none).
+    fn replacement(
+        rows: usize,
+        &(row, column, figure): &(usize, usize, Option<(i64, u32)>),
+    ) -> (CellId, Cell) {
+        let cell = CellId {
+            table: 0,
+            row: row % rows,
+            column,
+        };
+        let value = figure.and_then(|(m, s)| Cell::from_parts(m, s));
+        (cell, value.unwrap_or_else(Cell::not_applicable))
+    }
+
     thread_local! {
         /// Checks decided on the row with a cell of theirs replaced, over the cases run on this
         /// thread: the property must not hold only because no such trial came up. Per thread,
@@ -2118,14 +2133,8 @@ mod tests {
             let loaded = record_run(&rows);
             let (dataset, program) = (&loaded.dataset, &loaded.program);
             let rule = program.rules.first().unwrap();
-            let replaced: Vec<(CellId, Cell)> = replacements
-                .iter()
-                .map(|&(row, column, figure)| {
-                    let cell = CellId { table: 0, row: row % rows.len(), column };
-                    let value = figure.and_then(|(m, s)| Cell::from_parts(m, s));
-                    (cell, value.unwrap_or_else(Cell::not_applicable))
-                })
-                .collect();
+            let replaced: Vec<(CellId, Cell)> =
+                replacements.iter().map(|r| replacement(rows.len(), r)).collect();
             let memo = TrialMemo::default();
             let (mut decided, mut replaced_in_row) = (0, 0);
             for check in 0..rows.len() {
@@ -2179,11 +2188,7 @@ mod tests {
             let (dataset, program) = (&loaded.dataset, &loaded.program);
             let shared = TrialMemo::default();
             // Each replacement alone, then none: the later trials read what the earlier kept.
-            let trials = replacements.iter().map(|&(row, column, figure)| {
-                let cell = CellId { table: 0, row: row % rows.len(), column };
-                let value = figure.and_then(|(m, s)| Cell::from_parts(m, s));
-                vec![(cell, value.unwrap_or_else(Cell::not_applicable))]
-            });
+            let trials = replacements.iter().map(|r| vec![replacement(rows.len(), r)]);
             for replaced in std::iter::once(Vec::new()).chain(trials).chain([Vec::new()]) {
                 for check in 0..rows.len() {
                     let own = TrialMemo::default();
