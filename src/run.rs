@@ -75,6 +75,9 @@ pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
         compile_partial(&dataset, &files)
     };
     errors.extend(into_reports(not_loaded(&dataset, compile_errors)));
+    // The syntax trees are freed on a worker while the checks run: freed here, one small
+    // string at a time and mostly from other threads' heaps, they held the run up 0.8 ms.
+    rayon::spawn(move || drop(files));
     Loaded {
         dataset,
         program,
