@@ -26,6 +26,7 @@ use crate::table::Cell;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use smallvec::{SmallVec, smallvec};
 
 /// Why a check stops before a verdict.
 pub(super) enum Stop {
@@ -1795,11 +1796,14 @@ impl Evaluator<'_> {
                 Some(index) => Ok(index),
                 None => self.bound_index(template, axis, *slot, env),
             },
-            AxisTemplate::Path(_) => self
-                .indices(template, axis, axis_template, env)?
-                .first()
-                .copied()
-                .ok_or(Stop::Skip),
+            AxisTemplate::Path(segments) => match self.single_path(segments, env)? {
+                Some((path, has_prior)) => self.find(template, axis, &path, has_prior),
+                None => self
+                    .listed_path_indices(template, axis, segments, env)?
+                    .first()
+                    .copied()
+                    .ok_or(Stop::Skip),
+            },
         }
     }
 
@@ -1811,7 +1815,8 @@ impl Evaluator<'_> {
         slot: usize,
         env: &Binding<'_>,
     ) -> Result<usize, Stop> {
-        match env.item(slot) {
+        match env.item(slot).as_deref() {
+            Some(Item::Path(keys)) => self.find(template, axis, keys, false),
             Some(item) => self.find(template, axis, &item.keys(self.dataset), false),
             None => Err(Stop::Skip),
         }
@@ -1823,12 +1828,73 @@ impl Evaluator<'_> {
         axis: Axis,
         axis_template: &AxisTemplate,
         env: &Binding<'_>,
-    ) -> Result<Vec<usize>, Stop> {
-        let segments = match axis_template {
-            AxisTemplate::Path(segments) => segments,
-            AxisTemplate::FixedMany(indices) => return Ok(indices.clone()),
-            _ => return Ok(vec![self.one_index(template, axis, axis_template, env)?]),
-        };
+    ) -> Result<Indices, Stop> {
+        match axis_template {
+            AxisTemplate::Path(segments) => match self.single_path(segments, env)? {
+                Some((path, has_prior)) => {
+                    Ok(smallvec![self.find(template, axis, &path, has_prior)?])
+                }
+                None => self.listed_path_indices(template, axis, segments, env),
+            },
+            AxisTemplate::FixedMany(indices) => Ok(Indices::from_slice(indices)),
+            _ => {
+                let index = self.one_index(template, axis, axis_template, env)?;
+                Ok(smallvec![index])
+            }
+        }
+    }
+
+    /// The one path that `segments` name when none of them is a list (`b/成交额`), built in
+    /// one buffer from the loop items' labels, and whether it has a `prior(y)` in it; `None`
+    /// when one is a list, which names a path per item ([`Evaluator::listed_path_indices`]).
+    fn single_path(
+        &self,
+        segments: &[SegmentTemplate],
+        env: &Binding<'_>,
+    ) -> Result<Option<(PathKeys, bool)>, Stop> {
+        let mut path = PathKeys::new();
+        let mut has_prior = false;
+        for segment in segments {
+            match segment {
+                SegmentTemplate::Key(key) => path.push(key.clone()),
+                SegmentTemplate::Variable(slot) => {
+                    if let Some(item) = env.item(*slot) {
+                        item.push_keys(self.dataset, &mut path);
+                    }
+                }
+                SegmentTemplate::PriorOf(slot) => {
+                    has_prior = true;
+                    path.push(self.prior_year(env, *slot)?);
+                }
+                SegmentTemplate::Items(_) => return Ok(None),
+            }
+        }
+        Ok(Some((path, has_prior)))
+    }
+
+    /// `prior(y)`: the year before the last year among the labels of the item bound to `slot`;
+    /// a skip where it names none.
+    fn prior_year(&self, env: &Binding<'_>, slot: usize) -> Result<Key, Stop> {
+        let mut keys = PathKeys::new();
+        if let Some(item) = env.item(slot) {
+            item.push_keys(self.dataset, &mut keys);
+        }
+        let year = keys.iter().rev().find_map(|k| match k {
+            Key::Year(y) => Some(*y),
+            Key::Label(l) => year_of(l),
+        });
+        year.map(|y| Key::Year(y - 1)).ok_or(Stop::Skip)
+    }
+
+    /// The rows or columns of a path with a list in it (`[技术开发, 技术转让]/合计`): one per
+    /// path it names, in order.
+    fn listed_path_indices(
+        &self,
+        template: &CellTemplate,
+        axis: Axis,
+        segments: &[SegmentTemplate],
+        env: &Binding<'_>,
+    ) -> Result<Indices, Stop> {
         let mut paths: Vec<Vec<Key>> = vec![Vec::new()];
         let mut has_prior = false;
         for segment in segments {
@@ -1843,15 +1909,7 @@ impl Evaluator<'_> {
                 }
                 SegmentTemplate::PriorOf(slot) => {
                     has_prior = true;
-                    let keys = env
-                        .item(*slot)
-                        .map(|i| i.keys(self.dataset))
-                        .unwrap_or_default();
-                    let year = keys.iter().rev().find_map(|k| match k {
-                        Key::Year(y) => Some(*y),
-                        Key::Label(l) => year_of(l),
-                    });
-                    vec![year.map(|y| vec![Key::Year(y - 1)]).ok_or(Stop::Skip)?]
+                    vec![vec![self.prior_year(env, *slot)?]]
                 }
                 SegmentTemplate::Items(items) => {
                     items.iter().map(|i| i.keys(self.dataset)).collect()
@@ -1889,6 +1947,13 @@ impl Evaluator<'_> {
         }
     }
 }
+
+/// The rows or columns a cell template names in one check: most name one, so none is
+/// allocated for them.
+type Indices = SmallVec<[usize; 4]>;
+
+/// A label path being built for one check: a few labels, kept inline.
+type PathKeys = SmallVec<[Key; 4]>;
 
 /// The linear form a rule's checks are decided by on integers, with its comparison and loops:
 /// none for a rule with a tolerance, or one whose comparison is a second printing.
@@ -2010,8 +2075,9 @@ impl Binding<'_> {
         Some((self.index / stride.max(1)) % length)
     }
 
-    fn item(&self, slot: usize) -> Option<Item> {
-        self.loops.get(slot)?.get(self.position(slot)?)
+    /// The item bound to `slot`, borrowed from its list where the list holds it.
+    fn item(&self, slot: usize) -> Option<std::borrow::Cow<'_, Item>> {
+        self.loops.get(slot)?.item_at(self.position(slot)?)
     }
 
     /// The row or column index bound to `slot` when it is one of `table`'s own, without
