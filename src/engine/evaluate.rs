@@ -1680,10 +1680,7 @@ impl Evaluator<'_> {
         env: &Binding<'_>,
         out: &mut Vec<CellId>,
     ) -> Result<(), Stop> {
-        for template in expr.templates() {
-            out.extend(self.many(template, env)?);
-        }
-        Ok(())
+        expr.try_for_each_template(&mut |template| self.many_into(template, env, out))
     }
 
     /// Whether [`Evaluator::collect`] finds every cell of an expression, found once per check
@@ -1763,23 +1760,54 @@ impl Evaluator<'_> {
         }
     }
 
+    /// [`Evaluator::many`] added to the end of `out`: read where a memo keeps them, else written
+    /// there as they are resolved.
+    fn many_into(
+        &self,
+        template: &CellTemplate,
+        env: &Binding<'_>,
+        out: &mut Vec<CellId>,
+    ) -> Result<(), Stop> {
+        match self.memo {
+            Some(memo) => memo.read_cells(
+                template,
+                (env.index, true),
+                || self.resolve_many(template, env),
+                |cells| out.extend_from_slice(cells),
+            ),
+            None => self.resolve_many_into(template, env, out),
+        }
+    }
+
     fn resolve_many(
         &self,
         template: &CellTemplate,
         env: &Binding<'_>,
     ) -> Result<Vec<CellId>, Stop> {
+        let mut cells = Vec::new();
+        self.resolve_many_into(template, env, &mut cells)?;
+        Ok(cells)
+    }
+
+    /// Every cell `template` names for this check, row by row, added to the end of `out`
+    /// (nothing added where a name does not resolve).
+    fn resolve_many_into(
+        &self,
+        template: &CellTemplate,
+        env: &Binding<'_>,
+        out: &mut Vec<CellId>,
+    ) -> Result<(), Stop> {
         let rows = self.indices(template, Axis::Row, &template.row, env)?;
         let columns = self.indices(template, Axis::Column, &template.column, env)?;
-        Ok(rows
-            .iter()
-            .flat_map(|&row| {
-                columns.iter().map(move |&column| CellId {
-                    table: template.table,
-                    row,
-                    column,
-                })
-            })
-            .collect())
+        out.reserve(rows.len().saturating_mul(columns.len()));
+        for &row in &rows {
+            out.extend(columns.iter().map(|&column| CellId {
+                table: template.table,
+                row,
+                column,
+            }));
+        }
+        Ok(())
     }
 
     fn one_index(

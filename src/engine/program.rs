@@ -204,23 +204,34 @@ impl CompiledExpr {
     }
 
     fn push_templates<'e>(&'e self, out: &mut Vec<&'e CellTemplate>) {
+        let _ = self.try_for_each_template(&mut |template| {
+            out.push(template);
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
+
+    /// `visit` each cell template of the expression, left to right, up to the first error:
+    /// [`CompiledExpr::templates`] without a vector made for each check that reads them.
+    pub fn try_for_each_template<'e, E>(
+        &'e self,
+        visit: &mut impl FnMut(&'e CellTemplate) -> Result<(), E>,
+    ) -> Result<(), E> {
         match self {
-            CompiledExpr::Number(_) => {}
-            CompiledExpr::Cell(template) => out.push(template),
-            CompiledExpr::Sum(args) => args.iter().for_each(|a| a.push_templates(out)),
+            CompiledExpr::Number(_) => Ok(()),
+            CompiledExpr::Cell(template) => visit(template),
+            CompiledExpr::Sum(terms) | CompiledExpr::Aggregate { terms, .. } => terms
+                .iter()
+                .try_for_each(|term| term.try_for_each_template(visit)),
             CompiledExpr::Share(a, b)
             | CompiledExpr::Growth(a, b)
             | CompiledExpr::Add(a, b)
             | CompiledExpr::Sub(a, b)
             | CompiledExpr::Mul(a, b)
             | CompiledExpr::Div(a, b) => {
-                a.push_templates(out);
-                b.push_templates(out);
+                a.try_for_each_template(visit)?;
+                b.try_for_each_template(visit)
             }
-            CompiledExpr::Negate(a) => a.push_templates(out),
-            CompiledExpr::Aggregate { terms, .. } => {
-                terms.iter().for_each(|t| t.push_templates(out));
-            }
+            CompiledExpr::Negate(a) => a.try_for_each_template(visit),
         }
     }
 }
