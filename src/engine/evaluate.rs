@@ -1038,8 +1038,7 @@ impl Evaluator<'_> {
                        difference: Option<Decimal>,
                        mut cells: Vec<CellId>| {
             // A cell named twice in an expression is one cell of the finding.
-            let mut seen = foldhash::HashSet::default();
-            cells.retain(|cell| seen.insert(*cell));
+            keep_first_of_each(&mut cells);
             let message = if self.worded {
                 let scale = published.map_or(2, |p| p.scale());
                 let published_words =
@@ -1976,6 +1975,29 @@ impl Evaluator<'_> {
     }
 }
 
+/// Leave out each cell named before, keeping the order of their first naming. A finding
+/// reads a few cells, compared with those kept so far; a long sum's by a set.
+fn keep_first_of_each(cells: &mut Vec<CellId>) {
+    const FEW: usize = 16;
+    if cells.len() > FEW {
+        let mut seen = foldhash::HashSet::default();
+        cells.retain(|cell| seen.insert(*cell));
+        return;
+    }
+    let mut kept = 0;
+    for index in 0..cells.len() {
+        let Some(&cell) = cells.get(index) else { break };
+        let named_before = cells.get(..kept).is_some_and(|kept| kept.contains(&cell));
+        if !named_before {
+            if let Some(slot) = cells.get_mut(kept) {
+                *slot = cell;
+            }
+            kept += 1;
+        }
+    }
+    cells.truncate(kept);
+}
+
 /// The rows or columns a cell template names in one check: most name one, so none is
 /// allocated for them.
 type Indices = SmallVec<[usize; 4]>;
@@ -2207,6 +2229,27 @@ mod tests {
         static REPLACED_AND_DECIDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
         /// Failed checks whose difference was worked out on the row, likewise.
         static FAILED_ON_THE_ROW: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    proptest! {
+        /// A few cells or many, a finding keeps each cell once, where it was first named.
+        #[test]
+        fn a_finding_keeps_each_cell_once_in_the_order_named(
+            rows in proptest::collection::vec(0usize..6, 0..40),
+        ) {
+            let mut cells: Vec<CellId> = rows
+                .iter()
+                .map(|&row| CellId { table: 0, row, column: row % 2 })
+                .collect();
+            let mut expected = Vec::new();
+            for cell in &cells {
+                if !expected.contains(cell) {
+                    expected.push(*cell);
+                }
+            }
+            keep_first_of_each(&mut cells);
+            prop_assert_eq!(cells, expected);
+        }
     }
 
     #[test]
