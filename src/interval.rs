@@ -258,13 +258,22 @@ fn bounded_product(a: Decimal, b: Decimal) -> Result<Interval, IntervalError> {
 /// `a ÷ b`, widened by one last-digit unit unless the quotient is exact.
 fn bounded_quotient(a: Decimal, b: Decimal) -> Result<Interval, IntervalError> {
     let quotient = a.checked_div(b).ok_or(IntervalError::Overflow)?;
-    let exact = quotient
-        .checked_mul(b)
-        .is_some_and(|back| back == a && back.scale() == quotient.scale() + b.scale());
-    if exact {
+    if is_exact_quotient(a, b, quotient) {
         return Ok(Interval::exact(quotient));
     }
     Ok(Interval::exact(quotient).widen(last_digit_unit(quotient)))
+}
+
+/// Whether `quotient` is `a ÷ b` exactly: multiplied back by `b` it is `a`, and rust_decimal
+/// did not round that product (its scale is the sum of theirs). Cheapest test first: a sum of
+/// scales past the largest a decimal has (the 28 digits of most inexact quotients) rules out
+/// the product without working it out, and a rounded product is not compared with `a`.
+fn is_exact_quotient(a: Decimal, b: Decimal, quotient: Decimal) -> bool {
+    let scale = quotient.scale() + b.scale();
+    scale <= Decimal::MAX_SCALE
+        && quotient
+            .checked_mul(b)
+            .is_some_and(|back| back.scale() == scale && back == a)
 }
 
 impl fmt::Display for Interval {
@@ -341,6 +350,25 @@ mod tests {
             prop_assert_eq!(bits(a.checked_mul(&b)), bits(four_way(&a, &b, bounded_product)));
             prop_assert_eq!(bits(b.checked_mul(&a)), bits(four_way(&b, &a, bounded_product)));
             prop_assert_eq!(bits(a.checked_div(&b)), bits(four_way(&a, &b, bounded_quotient)));
+        }
+    }
+
+    proptest! {
+        /// The exactness test in its cheapest order decides as the product compared first
+        /// did, for quotients exact, of 28 digits, and of integers or long fractions.
+        #[test]
+        fn a_quotient_is_exact_as_its_product_back_says(
+            (a_mantissa, a_scale) in (-10_000_000_000i64..10_000_000_000, 0u32..12),
+            (b_mantissa, b_scale) in (1i64..10_000_000, 0u32..12),
+            b_negative in any::<bool>(),
+        ) {
+            let a = Decimal::new(a_mantissa, a_scale);
+            let b = Decimal::new(if b_negative { -b_mantissa } else { b_mantissa }, b_scale);
+            let quotient = a.checked_div(b).unwrap();
+            let product_first = quotient
+                .checked_mul(b)
+                .is_some_and(|back| back == a && back.scale() == quotient.scale() + b.scale());
+            prop_assert_eq!(is_exact_quotient(a, b, quotient), product_first);
         }
     }
 

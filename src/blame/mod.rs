@@ -326,11 +326,12 @@ struct Readers {
 impl Readers {
     /// Indexed rule by rule in parallel, then merged in rule order.
     fn of(dataset: &Dataset, program: &Program, wanted: &HashSet<CellId>) -> Self {
+        let by_table = WantedByTable::of(wanted);
         let parts: Vec<Readers> = program
             .rules
             .par_iter()
             .enumerate()
-            .filter(|(_, compiled)| may_read(&compiled.work, wanted))
+            .filter(|(_, compiled)| may_read(&compiled.work, &by_table))
             .map(|(rule, compiled)| Self::of_rule(dataset, program, rule, &compiled.work, wanted))
             .collect();
         let mut readers = Readers::default();
@@ -448,29 +449,53 @@ impl Readers {
     }
 }
 
+/// The wanted figures sorted by table, then row and column: the ones of a table are one
+/// range, found by two binary searches, where [`may_read`] scanned every wanted figure for each
+/// cell a rule names (each part of each sum of a rule over another table).
+struct WantedByTable(Vec<CellId>);
+
+impl WantedByTable {
+    fn of(wanted: &HashSet<CellId>) -> Self {
+        let mut sorted: Vec<CellId> = wanted.iter().copied().collect();
+        sorted.sort_unstable();
+        WantedByTable(sorted)
+    }
+
+    /// The wanted figures of `table`.
+    fn in_table(&self, table: usize) -> &[CellId] {
+        let start = self.0.partition_point(|cell| cell.table < table);
+        let end = self.0.partition_point(|cell| cell.table <= table);
+        self.0.get(start..end).unwrap_or_default()
+    }
+}
+
 /// Whether a check of `work` may read one of the `wanted` figures: not where each names
 /// another table, or a row or column fixed when the rule was compiled that none of them is
 /// in. The checks of a rule that cannot are not listed one by one (which resolved the label
 /// paths of the book's every check again).
-fn may_read(work: &Work, wanted: &HashSet<CellId>) -> bool {
-    let in_tables = |cell: &CellId| wanted.iter().any(|w| w.table == cell.table);
+fn may_read(work: &Work, wanted: &WantedByTable) -> bool {
+    let in_tables = |cell: &CellId| !wanted.in_table(cell.table).is_empty();
     let fits = |axis: &AxisTemplate, index: usize| match axis {
         AxisTemplate::Fixed(fixed) => *fixed == index,
         AxisTemplate::FixedMany(fixed) => fixed.contains(&index),
         AxisTemplate::Variable(_) | AxisTemplate::Path(_) => true,
     };
     let may_name = |template: &CellTemplate| {
-        wanted.iter().any(|cell| {
-            cell.table == template.table
-                && fits(&template.row, cell.row)
-                && fits(&template.column, cell.column)
-        })
+        wanted
+            .in_table(template.table)
+            .iter()
+            .any(|cell| fits(&template.row, cell.row) && fits(&template.column, cell.column))
     };
-    let any_template =
-        |exprs: &[&CompiledExpr]| exprs.iter().flat_map(|expr| expr.templates()).any(may_name);
+    // The first template that may name one ends the walk.
+    let named_in = |expr: &CompiledExpr| {
+        expr.try_for_each_template(&mut |template| {
+            if may_name(template) { Err(()) } else { Ok(()) }
+        })
+        .is_err()
+    };
     match work {
-        Work::Compare(comparison) => any_template(&[&comparison.left, &comparison.right]),
-        Work::Condition(condition) => any_template(&condition.condition.expressions()),
+        Work::Compare(comparison) => named_in(&comparison.left) || named_in(&comparison.right),
+        Work::Condition(condition) => condition.condition.expressions().into_iter().any(named_in),
         Work::Sums(sums) => sums
             .iter()
             .any(|sum| in_tables(&sum.total) || sum.parts.iter().any(in_tables)),
@@ -1184,4 +1209,29 @@ fn prior_line<'t>(
                 .zip(&wanted)
                 .all(|(label, key)| label.key() == key.as_str())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The wanted figures of a table are those whose table it is, as a scan finds them.
+        #[test]
+        fn the_wanted_figures_of_a_table_are_the_ones_in_it(
+            cells in proptest::collection::vec((0usize..5, 0usize..4, 0usize..3), 0..30),
+            table in 0usize..6,
+        ) {
+            let wanted: HashSet<CellId> = cells
+                .iter()
+                .map(|&(table, row, column)| CellId { table, row, column })
+                .collect();
+            let mut scanned: Vec<CellId> =
+                wanted.iter().copied().filter(|cell| cell.table == table).collect();
+            scanned.sort_unstable();
+            let by_table = WantedByTable::of(&wanted);
+            prop_assert_eq!(by_table.in_table(table), scanned.as_slice());
+        }
+    }
 }

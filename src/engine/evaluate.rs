@@ -26,6 +26,7 @@ use crate::table::Cell;
 use crate::table::manifest::Dataset;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use smallvec::{SmallVec, smallvec};
 
 /// Why a check stops before a verdict.
 pub(super) enum Stop {
@@ -1037,8 +1038,7 @@ impl Evaluator<'_> {
                        difference: Option<Decimal>,
                        mut cells: Vec<CellId>| {
             // A cell named twice in an expression is one cell of the finding.
-            let mut seen = foldhash::HashSet::default();
-            cells.retain(|cell| seen.insert(*cell));
+            keep_first_of_each(&mut cells);
             let message = if self.worded {
                 let scale = published.map_or(2, |p| p.scale());
                 let published_words =
@@ -1679,10 +1679,7 @@ impl Evaluator<'_> {
         env: &Binding<'_>,
         out: &mut Vec<CellId>,
     ) -> Result<(), Stop> {
-        for template in expr.templates() {
-            out.extend(self.many(template, env)?);
-        }
-        Ok(())
+        expr.try_for_each_template(&mut |template| self.many_into(template, env, out))
     }
 
     /// Whether [`Evaluator::collect`] finds every cell of an expression, found once per check
@@ -1762,23 +1759,54 @@ impl Evaluator<'_> {
         }
     }
 
+    /// [`Evaluator::many`] added to the end of `out`: read where a memo keeps them, else written
+    /// there as they are resolved.
+    fn many_into(
+        &self,
+        template: &CellTemplate,
+        env: &Binding<'_>,
+        out: &mut Vec<CellId>,
+    ) -> Result<(), Stop> {
+        match self.memo {
+            Some(memo) => memo.read_cells(
+                template,
+                (env.index, true),
+                || self.resolve_many(template, env),
+                |cells| out.extend_from_slice(cells),
+            ),
+            None => self.resolve_many_into(template, env, out),
+        }
+    }
+
     fn resolve_many(
         &self,
         template: &CellTemplate,
         env: &Binding<'_>,
     ) -> Result<Vec<CellId>, Stop> {
+        let mut cells = Vec::new();
+        self.resolve_many_into(template, env, &mut cells)?;
+        Ok(cells)
+    }
+
+    /// Every cell `template` names for this check, row by row, added to the end of `out`
+    /// (nothing added where a name does not resolve).
+    fn resolve_many_into(
+        &self,
+        template: &CellTemplate,
+        env: &Binding<'_>,
+        out: &mut Vec<CellId>,
+    ) -> Result<(), Stop> {
         let rows = self.indices(template, Axis::Row, &template.row, env)?;
         let columns = self.indices(template, Axis::Column, &template.column, env)?;
-        Ok(rows
-            .iter()
-            .flat_map(|&row| {
-                columns.iter().map(move |&column| CellId {
-                    table: template.table,
-                    row,
-                    column,
-                })
-            })
-            .collect())
+        out.reserve(rows.len().saturating_mul(columns.len()));
+        for &row in &rows {
+            out.extend(columns.iter().map(|&column| CellId {
+                table: template.table,
+                row,
+                column,
+            }));
+        }
+        Ok(())
     }
 
     fn one_index(
@@ -1795,11 +1823,14 @@ impl Evaluator<'_> {
                 Some(index) => Ok(index),
                 None => self.bound_index(template, axis, *slot, env),
             },
-            AxisTemplate::Path(_) => self
-                .indices(template, axis, axis_template, env)?
-                .first()
-                .copied()
-                .ok_or(Stop::Skip),
+            AxisTemplate::Path(segments) => match self.single_path(segments, env)? {
+                Some((path, has_prior)) => self.find(template, axis, &path, has_prior),
+                None => self
+                    .listed_path_indices(template, axis, segments, env)?
+                    .first()
+                    .copied()
+                    .ok_or(Stop::Skip),
+            },
         }
     }
 
@@ -1811,7 +1842,8 @@ impl Evaluator<'_> {
         slot: usize,
         env: &Binding<'_>,
     ) -> Result<usize, Stop> {
-        match env.item(slot) {
+        match env.item(slot).as_deref() {
+            Some(Item::Path(keys)) => self.find(template, axis, keys, false),
             Some(item) => self.find(template, axis, &item.keys(self.dataset), false),
             None => Err(Stop::Skip),
         }
@@ -1823,12 +1855,73 @@ impl Evaluator<'_> {
         axis: Axis,
         axis_template: &AxisTemplate,
         env: &Binding<'_>,
-    ) -> Result<Vec<usize>, Stop> {
-        let segments = match axis_template {
-            AxisTemplate::Path(segments) => segments,
-            AxisTemplate::FixedMany(indices) => return Ok(indices.clone()),
-            _ => return Ok(vec![self.one_index(template, axis, axis_template, env)?]),
-        };
+    ) -> Result<Indices, Stop> {
+        match axis_template {
+            AxisTemplate::Path(segments) => match self.single_path(segments, env)? {
+                Some((path, has_prior)) => {
+                    Ok(smallvec![self.find(template, axis, &path, has_prior)?])
+                }
+                None => self.listed_path_indices(template, axis, segments, env),
+            },
+            AxisTemplate::FixedMany(indices) => Ok(Indices::from_slice(indices)),
+            _ => {
+                let index = self.one_index(template, axis, axis_template, env)?;
+                Ok(smallvec![index])
+            }
+        }
+    }
+
+    /// The one path that `segments` name when none of them is a list (`b/成交额`), built in
+    /// one buffer from the loop items' labels, and whether it has a `prior(y)` in it; `None`
+    /// when one is a list, which names a path per item ([`Evaluator::listed_path_indices`]).
+    fn single_path(
+        &self,
+        segments: &[SegmentTemplate],
+        env: &Binding<'_>,
+    ) -> Result<Option<(PathKeys, bool)>, Stop> {
+        let mut path = PathKeys::new();
+        let mut has_prior = false;
+        for segment in segments {
+            match segment {
+                SegmentTemplate::Key(key) => path.push(key.clone()),
+                SegmentTemplate::Variable(slot) => {
+                    if let Some(item) = env.item(*slot) {
+                        item.push_keys(self.dataset, &mut path);
+                    }
+                }
+                SegmentTemplate::PriorOf(slot) => {
+                    has_prior = true;
+                    path.push(self.prior_year(env, *slot)?);
+                }
+                SegmentTemplate::Items(_) => return Ok(None),
+            }
+        }
+        Ok(Some((path, has_prior)))
+    }
+
+    /// `prior(y)`: the year before the last year among the labels of the item bound to `slot`;
+    /// a skip where it names none.
+    fn prior_year(&self, env: &Binding<'_>, slot: usize) -> Result<Key, Stop> {
+        let mut keys = PathKeys::new();
+        if let Some(item) = env.item(slot) {
+            item.push_keys(self.dataset, &mut keys);
+        }
+        let year = keys.iter().rev().find_map(|k| match k {
+            Key::Year(y) => Some(*y),
+            Key::Label(l) => year_of(l),
+        });
+        year.map(|y| Key::Year(y - 1)).ok_or(Stop::Skip)
+    }
+
+    /// The rows or columns of a path with a list in it (`[技术开发, 技术转让]/合计`): one per
+    /// path it names, in order.
+    fn listed_path_indices(
+        &self,
+        template: &CellTemplate,
+        axis: Axis,
+        segments: &[SegmentTemplate],
+        env: &Binding<'_>,
+    ) -> Result<Indices, Stop> {
         let mut paths: Vec<Vec<Key>> = vec![Vec::new()];
         let mut has_prior = false;
         for segment in segments {
@@ -1843,15 +1936,7 @@ impl Evaluator<'_> {
                 }
                 SegmentTemplate::PriorOf(slot) => {
                     has_prior = true;
-                    let keys = env
-                        .item(*slot)
-                        .map(|i| i.keys(self.dataset))
-                        .unwrap_or_default();
-                    let year = keys.iter().rev().find_map(|k| match k {
-                        Key::Year(y) => Some(*y),
-                        Key::Label(l) => year_of(l),
-                    });
-                    vec![year.map(|y| vec![Key::Year(y - 1)]).ok_or(Stop::Skip)?]
+                    vec![vec![self.prior_year(env, *slot)?]]
                 }
                 SegmentTemplate::Items(items) => {
                     items.iter().map(|i| i.keys(self.dataset)).collect()
@@ -1889,6 +1974,36 @@ impl Evaluator<'_> {
         }
     }
 }
+
+/// Leave out each cell named before, keeping the order of their first naming. A finding
+/// reads a few cells, compared with those kept so far; a long sum's by a set.
+fn keep_first_of_each(cells: &mut Vec<CellId>) {
+    const FEW: usize = 16;
+    if cells.len() > FEW {
+        let mut seen = foldhash::HashSet::default();
+        cells.retain(|cell| seen.insert(*cell));
+        return;
+    }
+    let mut kept = 0;
+    for index in 0..cells.len() {
+        let Some(&cell) = cells.get(index) else { break };
+        let named_before = cells.get(..kept).is_some_and(|kept| kept.contains(&cell));
+        if !named_before {
+            if let Some(slot) = cells.get_mut(kept) {
+                *slot = cell;
+            }
+            kept += 1;
+        }
+    }
+    cells.truncate(kept);
+}
+
+/// The rows or columns a cell template names in one check: most name one, so none is
+/// allocated for them.
+type Indices = SmallVec<[usize; 4]>;
+
+/// A label path being built for one check: a few labels, kept inline.
+type PathKeys = SmallVec<[Key; 4]>;
 
 /// The linear form a rule's checks are decided by on integers, with its comparison and loops:
 /// none for a rule with a tolerance, or one whose comparison is a second printing.
@@ -2010,8 +2125,9 @@ impl Binding<'_> {
         Some((self.index / stride.max(1)) % length)
     }
 
-    fn item(&self, slot: usize) -> Option<Item> {
-        self.loops.get(slot)?.get(self.position(slot)?)
+    /// The item bound to `slot`, borrowed from its list where the list holds it.
+    fn item(&self, slot: usize) -> Option<std::borrow::Cow<'_, Item>> {
+        self.loops.get(slot)?.item_at(self.position(slot)?)
     }
 
     /// The row or column index bound to `slot` when it is one of `table`'s own, without
@@ -2113,6 +2229,27 @@ mod tests {
         static REPLACED_AND_DECIDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
         /// Failed checks whose difference was worked out on the row, likewise.
         static FAILED_ON_THE_ROW: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    proptest! {
+        /// A few cells or many, a finding keeps each cell once, where it was first named.
+        #[test]
+        fn a_finding_keeps_each_cell_once_in_the_order_named(
+            rows in proptest::collection::vec(0usize..6, 0..40),
+        ) {
+            let mut cells: Vec<CellId> = rows
+                .iter()
+                .map(|&row| CellId { table: 0, row, column: row % 2 })
+                .collect();
+            let mut expected = Vec::new();
+            for cell in &cells {
+                if !expected.contains(cell) {
+                    expected.push(*cell);
+                }
+            }
+            keep_first_of_each(&mut cells);
+            prop_assert_eq!(cells, expected);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::lang::ast::{Aggregate, CompareOp, EmptyCells, Kind, Severity, Toleran
 use crate::source::{SharedSource, Span};
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One element of a list: a label path still to look up, or a row or column already found.
@@ -19,8 +20,16 @@ pub enum Item {
 impl Item {
     /// The label keys of the item, for splicing into a path or looking up in another table.
     pub fn keys(&self, dataset: &Dataset) -> Vec<Key> {
-        let path = match self {
-            Item::Path(keys) => return keys.clone(),
+        let mut keys = Vec::new();
+        self.push_keys(dataset, &mut keys);
+        keys
+    }
+
+    /// [`Item::keys`] added to the end of `path`: a path is built where it is looked up, without
+    /// a vector of keys made (and copied) per item.
+    pub fn push_keys(&self, dataset: &Dataset, path: &mut impl Extend<Key>) {
+        let labels = match self {
+            Item::Path(keys) => return path.extend(keys.iter().cloned()),
             Item::Row { table, row } => dataset.tables.get(*table).and_then(|t| t.row(*row)),
             Item::Column { table, column } => dataset
                 .tables
@@ -28,8 +37,9 @@ impl Item {
                 .and_then(|t| t.columns().get(*column))
                 .map(std::borrow::Cow::Borrowed),
         };
-        path.map(|p| p.labels().iter().map(|l| Key::label(&l.key())).collect())
-            .unwrap_or_default()
+        if let Some(labels) = labels {
+            path.extend(labels.labels().iter().map(|l| Key::label(&l.key())));
+        }
     }
 }
 
@@ -82,17 +92,25 @@ impl Items {
     }
 
     pub fn get(&self, index: usize) -> Option<Item> {
+        self.item_at(index).map(Cow::into_owned)
+    }
+
+    /// The item at `index`, borrowed where the list holds it: a check reads its loop items'
+    /// labels without copying them.
+    pub fn item_at(&self, index: usize) -> Option<Cow<'_, Item>> {
         match self {
-            Items::Paired(items) => items.get(index),
-            Items::Listed(items) => items.get(index).cloned(),
-            Items::AllRows { table, count } => (index < *count).then_some(Item::Row {
+            Items::Paired(items) => items.item_at(index),
+            Items::Listed(items) => items.get(index).map(Cow::Borrowed),
+            Items::AllRows { table, count } => (index < *count).then_some(Cow::Owned(Item::Row {
                 table: *table,
                 row: index,
-            }),
-            Items::AllColumns { table, count } => (index < *count).then_some(Item::Column {
-                table: *table,
-                column: index,
-            }),
+            })),
+            Items::AllColumns { table, count } => {
+                (index < *count).then_some(Cow::Owned(Item::Column {
+                    table: *table,
+                    column: index,
+                }))
+            }
         }
     }
 }
@@ -186,23 +204,34 @@ impl CompiledExpr {
     }
 
     fn push_templates<'e>(&'e self, out: &mut Vec<&'e CellTemplate>) {
+        let _ = self.try_for_each_template(&mut |template| {
+            out.push(template);
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
+
+    /// `visit` each cell template of the expression, left to right, up to the first error:
+    /// [`CompiledExpr::templates`] without a vector made for each check that reads them.
+    pub fn try_for_each_template<'e, E>(
+        &'e self,
+        visit: &mut impl FnMut(&'e CellTemplate) -> Result<(), E>,
+    ) -> Result<(), E> {
         match self {
-            CompiledExpr::Number(_) => {}
-            CompiledExpr::Cell(template) => out.push(template),
-            CompiledExpr::Sum(args) => args.iter().for_each(|a| a.push_templates(out)),
+            CompiledExpr::Number(_) => Ok(()),
+            CompiledExpr::Cell(template) => visit(template),
+            CompiledExpr::Sum(terms) | CompiledExpr::Aggregate { terms, .. } => terms
+                .iter()
+                .try_for_each(|term| term.try_for_each_template(visit)),
             CompiledExpr::Share(a, b)
             | CompiledExpr::Growth(a, b)
             | CompiledExpr::Add(a, b)
             | CompiledExpr::Sub(a, b)
             | CompiledExpr::Mul(a, b)
             | CompiledExpr::Div(a, b) => {
-                a.push_templates(out);
-                b.push_templates(out);
+                a.try_for_each_template(visit)?;
+                b.try_for_each_template(visit)
             }
-            CompiledExpr::Negate(a) => a.push_templates(out),
-            CompiledExpr::Aggregate { terms, .. } => {
-                terms.iter().for_each(|t| t.push_templates(out));
-            }
+            CompiledExpr::Negate(a) => a.try_for_each_template(visit),
         }
     }
 }

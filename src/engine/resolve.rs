@@ -231,6 +231,12 @@ fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<SmallV
     if table.meta.anchored && axis == Axis::Row {
         return None;
     }
+    // One label, the most common path, without collecting through the iterator below.
+    if let [Key::Label(one)] = keys {
+        let mut labels = SmallVec::new();
+        labels.push(one.as_str());
+        return Some(labels);
+    }
     keys.iter()
         .map(|k| match k {
             Key::Label(text) => Some(text.as_str()),
