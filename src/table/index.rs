@@ -65,14 +65,15 @@ impl LabelIndex {
     }
 
     /// The index of an anchored axis: `paragraph` gives the text of the paragraph up to the end
-    /// of a path's last label.
+    /// of a path's last label (whitespace aside: it is normalized here), best as a slice of
+    /// the source rather than a copy.
     /// Figures in the paragraphs and labels are slots ([`words_only`]): an anchor matches the
     /// words, whatever the figures are.
-    pub fn build_anchored(
+    pub fn build_anchored<'p>(
         paths: &[LabelPath],
-        paragraph: impl Fn(&Label) -> String + Sync,
+        paragraph: impl Fn(&Label) -> Cow<'p, str> + Sync,
     ) -> Self {
-        let texts: Vec<Option<String>> = paths
+        let texts: Vec<Option<Cow<'p, str>>> = paths
             .par_iter()
             .map(|path| path.last().map(&paragraph))
             .collect();
@@ -207,12 +208,12 @@ fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
 /// Each paragraph normalized, its figures as slots ([`words_only`]). The figures of one line
 /// of the text have paragraphs that are prefixes of one another: such a run is read once, as
 /// its longest paragraph, and side by side with the other runs.
-fn words_only_paragraphs(texts: &[Option<String>]) -> Vec<Box<str>> {
-    let mut runs: Vec<&[Option<String>]> = Vec::new();
+fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<str>> {
+    let mut runs: Vec<&[Option<T>]> = Vec::new();
     let mut start = 0;
     for (index, pair) in texts.windows(2).enumerate() {
-        let extends =
-            matches!(pair, [Some(shorter), Some(longer)] if longer.starts_with(shorter.as_str()));
+        let extends = matches!(pair, [Some(shorter), Some(longer)]
+            if longer.as_ref().starts_with(shorter.as_ref()));
         if !extends {
             runs.extend(texts.get(start..=index));
             start = index + 1;
@@ -224,8 +225,9 @@ fn words_only_paragraphs(texts: &[Option<String>]) -> Vec<Box<str>> {
             Some(Some(longest)) => {
                 let ends: Vec<usize> = run
                     .iter()
-                    .map(|text| text.as_ref().map_or(0, String::len))
+                    .map(|text| text.as_ref().map_or(0, |text| text.as_ref().len()))
                     .collect();
+                let longest = longest.as_ref();
                 let normalized = normalize(longest);
                 let ends = normalized_ends(longest, &ends);
                 words_only_prefixes(&normalized, &ends)
