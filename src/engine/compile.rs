@@ -10,8 +10,8 @@ use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
 use crate::table::Table;
 use crate::table::manifest::Dataset;
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 pub(super) type Compiled<T> = Result<T, Box<RuleError>>;
 
@@ -177,6 +177,8 @@ pub(super) struct Compiler<'a> {
 }
 
 /// What the rules name, shared by every rule's compiler: the groups, and the tables by id.
+/// Hashed by foldhash, not SipHash: every word of every cell a rule names is looked up here
+/// (is it a group?), and SipHash's keyed rounds cost more than the rest of the lookup.
 struct Names<'a> {
     groups: HashMap<String, Group<'a>>,
     /// Each id's first table, as [`Dataset::table_index`] finds it (a yearbook's thousand
