@@ -37,7 +37,7 @@ pub struct Label {
 impl Label {
     pub fn new(text: &str, span: Span) -> Self {
         let text = CompactString::new(text.trim());
-        let total = TOTAL_NAMES.contains(&normalize(&text).as_ref());
+        let total = TOTAL_NAMES.iter().any(|name| normalizes_to(&text, name));
         Self {
             text,
             span,
@@ -72,7 +72,7 @@ impl Label {
     /// Mark the label a total (or not) as the data set's declared `totals` say.
     pub fn declare_total(&mut self, totals: &[String]) {
         let key = self.key();
-        self.total = totals.iter().any(|total| normalize(total) == key);
+        self.total = totals.iter().any(|total| normalizes_to(total, &key));
     }
 
     /// The label as printed (trimmed).
@@ -163,6 +163,18 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether [`normalize`] makes `text` into `name` (which holds no whitespace), compared
+/// character by character without making it: every label is asked whether it is a total, and
+/// most differ from every total's name at their first character (the text's labels are whole
+/// sentences, which normalizing copied).
+fn normalizes_to(text: &str, name: &str) -> bool {
+    let mut wanted = name.chars();
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|c| wanted.next() == Some(c))
+        && wanted.next().is_none()
 }
 
 /// Whether `text` holds a whitespace character ([`char::is_whitespace`]). Beyond ASCII only
@@ -319,6 +331,19 @@ mod tests {
             let kept: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             let normalized = super::normalize(&text);
             proptest::prop_assert_eq!(normalized.as_ref(), kept.as_str());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_text_normalizes_to_a_name_when_normalizing_makes_it_the_name(
+            text in "[ 合计\u{3000}\n小a]{0,8}",
+            name in "[合计小a]{0,3}",
+        ) {
+            proptest::prop_assert_eq!(
+                super::normalizes_to(&text, &name),
+                super::normalize(&text) == name.as_str()
+            );
         }
     }
 
