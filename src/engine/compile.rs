@@ -12,6 +12,7 @@ use crate::table::Table;
 use crate::table::manifest::Dataset;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
+use smallvec::SmallVec;
 
 pub(super) type Compiled<T> = Result<T, Box<RuleError>>;
 
@@ -863,7 +864,8 @@ impl Compiler<'_> {
         path: &PathExpr,
         scope: &Scope<'_>,
     ) -> Compiled<AxisTemplate> {
-        let mut segments = Vec::with_capacity(path.segments.len());
+        // Inline: most paths are a label or two, resolved here and never kept.
+        let mut segments: SmallVec<[SegmentTemplate; 4]> = SmallVec::new();
         for segment in &path.segments {
             segments.push(self.segment_template(segment, scope)?);
         }
@@ -877,7 +879,7 @@ impl Compiler<'_> {
             )
         });
         if bound_per_check {
-            return Ok(AxisTemplate::Path(segments));
+            return Ok(AxisTemplate::Path(segments.into_vec()));
         }
         // No loop variable: resolve once here rather than for every check. A whole path that
         // is items (a list, or the variable of `sum(… for r in rows(T))`) names each item's own
@@ -892,6 +894,23 @@ impl Compiler<'_> {
                 [one] => AxisTemplate::Fixed(*one),
                 _ => AxisTemplate::FixedMany(indices),
             });
+        }
+        // Most cells name their row and their column by labels alone: one path, looked up as
+        // it is, with no list of paths to make.
+        if segments
+            .iter()
+            .all(|s| matches!(s, SegmentTemplate::Key(_)))
+        {
+            let keys: SmallVec<[Key; 4]> = segments
+                .into_iter()
+                .filter_map(|s| match s {
+                    SegmentTemplate::Key(key) => Some(key),
+                    _ => None,
+                })
+                .collect();
+            return self
+                .find(table, axis, &keys, path.span)
+                .map(AxisTemplate::Fixed);
         }
         let many = segments
             .iter()
