@@ -182,13 +182,31 @@ fn normalizes_to(text: &str, name: &str) -> bool {
 /// 0xC2 and 0xE1–0xE3: the text is screened 32 bytes at a time for a byte that may start one
 /// (without a branch per byte), and only a block that has one is read character by character.
 fn has_whitespace(text: &str) -> bool {
-    const BLOCK: usize = 32;
-    let bytes = text.as_bytes();
-    bytes.chunks(BLOCK).enumerate().any(|(block, chunk)| {
-        let may_start_one = chunk.iter().fold(false, |may, &byte| {
-            may | (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2)
-        });
-        may_start_one && whitespace_starts_in(text, block * BLOCK, chunk)
+    let (blocks, rest) = text.as_bytes().as_chunks::<WHITESPACE_BLOCK>();
+    let in_blocks = blocks.iter().enumerate().any(|(block, chunk)| {
+        may_start_whitespace(chunk) && whitespace_starts_in(text, block * WHITESPACE_BLOCK, chunk)
+    });
+    // The last bytes padded to a whole block with a byte that starts no whitespace: a block of
+    // known length is screened in a few vector instructions, where a short one (most labels
+    // are) was screened byte by byte.
+    in_blocks || {
+        let mut padded = [b'a'; WHITESPACE_BLOCK];
+        padded
+            .iter_mut()
+            .zip(rest)
+            .for_each(|(to, &byte)| *to = byte);
+        may_start_whitespace(&padded)
+            && whitespace_starts_in(text, blocks.len() * WHITESPACE_BLOCK, rest)
+    }
+}
+
+/// Bytes [`has_whitespace`] screens at once.
+const WHITESPACE_BLOCK: usize = 32;
+
+/// Whether a byte of `block` may start a whitespace character.
+fn may_start_whitespace(block: &[u8; WHITESPACE_BLOCK]) -> bool {
+    block.iter().fold(false, |may, &byte| {
+        may | (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2)
     })
 }
 
