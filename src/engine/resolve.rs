@@ -231,12 +231,15 @@ fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<SmallV
     if table.meta.anchored && axis == Axis::Row {
         return None;
     }
-    keys.iter()
-        .map(|k| match k {
-            Key::Label(text) => Some(text.as_str()),
-            Key::Year(_) => None,
-        })
-        .collect()
+    // A loop, not an `Option` collected: this runs for every cell a check reads by a path.
+    let mut labels = SmallVec::new();
+    for key in keys {
+        match key {
+            Key::Label(text) => labels.push(text.as_str()),
+            Key::Year(_) => return None,
+        }
+    }
+    Some(labels)
 }
 
 /// Search the paths for `keys`; `exact` is what the axis's index holds for them as written,
