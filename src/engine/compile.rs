@@ -680,7 +680,7 @@ impl Compiler<'_> {
         let relative = match word.value.as_str() {
             "current" => 0,
             "prior" => 1,
-            _ => return Ok(Key::label(&word.value)),
+            _ => return Ok(Key::word(&word.value)),
         };
         let year = self.dataset.year.ok_or_else(|| {
             Box::new(invalid(

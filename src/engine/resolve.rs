@@ -25,10 +25,21 @@ pub enum Key {
 impl Key {
     /// A label; a year (`2021`, `2021年`, `2021 年`) matches however a table prints it.
     pub fn label(text: &str) -> Self {
-        let text = normalize(text);
-        match year_of(&text) {
+        Self::normalized(&normalize(text))
+    }
+
+    /// A word of a rule (`current/金额`), as [`Key::label`] makes it: a word holds no
+    /// whitespace (the lexer ends a word at any), so there is nothing to normalize, and every
+    /// word of every cell a rule names is made a key.
+    pub fn word(word: &str) -> Self {
+        debug_assert!(!word.contains(char::is_whitespace), "{word:?}");
+        Self::normalized(word)
+    }
+
+    fn normalized(text: &str) -> Self {
+        match year_of(text) {
             Some(year) => Key::Year(year),
-            None => Key::Label(CompactString::new(&text)),
+            None => Key::Label(CompactString::new(text)),
         }
     }
 
@@ -472,6 +483,21 @@ mod tests {
         assert_eq!(Key::label("2012"), Key::Year(2012));
         assert_eq!(Key::label("2012 年"), Key::Year(2012));
         assert_eq!(Key::label("合计"), Key::Label("合计".into()));
+    }
+
+    #[test]
+    fn a_word_is_the_key_its_label_is() {
+        for word in [
+            "2021年",
+            "2021",
+            "合计",
+            "技术开发",
+            "R&D经费",
+            "其中：深圳",
+            "x",
+        ] {
+            assert_eq!(Key::word(word), Key::label(word), "{word}");
+        }
     }
 
     #[test]
