@@ -11,6 +11,7 @@ use crate::table::Table;
 use crate::table::label::{LabelPath, normalize};
 use compact_str::CompactString;
 use smallvec::SmallVec;
+use std::borrow::Cow;
 
 /// One segment of a path to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -51,9 +52,14 @@ impl Key {
     }
 
     pub fn describe(&self) -> String {
+        self.described().into_owned()
+    }
+
+    /// [`Key::describe`], borrowed where the key is a label.
+    fn described(&self) -> Cow<'_, str> {
         match self {
-            Key::Label(text) => text.to_string(),
-            Key::Year(year) => format!("{year}年"),
+            Key::Label(text) => Cow::Borrowed(text.as_str()),
+            Key::Year(year) => Cow::Owned(format!("{year}年")),
         }
     }
 }
@@ -309,8 +315,10 @@ fn anchored(table: &Table, keys: &[Key]) -> Result<usize, LookupError> {
     let Some((last, outer)) = keys.split_last() else {
         return Err(LookupError::NotFound { nearest: None });
     };
-    let outer: Vec<String> = outer.iter().map(Key::describe).collect();
-    let words = last.describe();
+    // Borrowed where a key is a label (the part, the words): a rule names each figure of
+    // the text by its own anchor, so each is looked up once and its copies were thrown away.
+    let outer: SmallVec<[Cow<'_, str>; 2]> = outer.iter().map(Key::described).collect();
+    let words = last.described();
     let hits = table
         .row_index()
         .ending_with(&outer, &crate::claims::anchor::words_only(&words));

@@ -109,7 +109,7 @@ impl LabelIndex {
     /// The paths whose outer labels include `outer` (in order) and whose last label ends with
     /// `anchor` — all normalized, and the figures of an anchored index's labels and of `anchor`
     /// read as slots.
-    pub fn ending_with(&self, outer: &[String], anchor: &str) -> Vec<(usize, bool)> {
+    pub fn ending_with(&self, outer: &[impl AsRef<str>], anchor: &str) -> Vec<(usize, bool)> {
         let reversed = self.reversed.get_or_init(|| self.reversed_endings());
         let backwards: Vec<u8> = anchor.bytes().rev().collect();
         let first = reversed.partition_point(|(text, _)| text.as_ref() < backwards.as_slice());
@@ -128,7 +128,7 @@ impl LabelIndex {
                 let mut labels = labels.iter();
                 outer
                     .iter()
-                    .all(|o| labels.any(|l| l.as_ref() == o.as_str()))
+                    .all(|o| labels.any(|l| l.as_ref() == o.as_ref()))
                     .then(|| (index, last.as_ref() == anchor))
             })
             .collect()
