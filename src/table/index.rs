@@ -189,12 +189,14 @@ impl LabelIndex {
     }
 }
 
-/// The labels joined by [`SEPARATOR`], in a string made once at its size.
+/// The labels joined by [`SEPARATOR`], in a string made once at its size — exactly: a key
+/// kept in the index is made a `Box<str>`, which a string with room to spare is copied into.
 fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
     let size = parts
         .clone()
         .map(|part| part.as_ref().len() + SEPARATOR.len_utf8())
-        .sum();
+        .sum::<usize>()
+        .saturating_sub(SEPARATOR.len_utf8());
     let mut joined = String::with_capacity(size);
     for (index, part) in parts.enumerate() {
         if index > 0 {
