@@ -963,7 +963,19 @@ impl<'a> Parser<'a> {
     }
 
     fn path(&mut self) -> Parsed<PathExpr> {
-        let mut segments = vec![self.segment()?];
+        let first = self.segment()?;
+        // Made at the size the slashes ahead say (each followed by a one-token segment, as
+        // most are): grown from one segment, a path of two was copied into a list of four.
+        let slashes = self
+            .tokens
+            .get(self.position..)
+            .unwrap_or_default()
+            .iter()
+            .step_by(2)
+            .take_while(|token| token.kind == TokenKind::Slash)
+            .count();
+        let mut segments = Vec::with_capacity(1 + slashes);
+        segments.push(first);
         while self.eat(&TokenKind::Slash) {
             segments.push(self.segment()?);
         }
