@@ -405,6 +405,28 @@ impl SourceFile {
         paragraph
     }
 
+    /// Where the text [`SourceFile::paragraph_before`] reads for `offset` starts, found by
+    /// walking back from the line's start: `text[start..offset]` is that paragraph with the
+    /// whitespace between its lines kept, which normalizing leaves out. An anchored table reads
+    /// the paragraph before each of its figures as a slice, not a copy, and a line search per
+    /// line walked back through the sparse line index cost more than reading the paragraph.
+    pub fn paragraph_start(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let line = self.line_start(offset);
+        let mut after = line;
+        // `after - 1` is the line break that ends the line before.
+        while let Some(line_break) = after.checked_sub(1) {
+            let start = memchr::memrchr(b'\n', bytes.get(..line_break).unwrap_or_default())
+                .map_or(0, |at| at + 1);
+            let previous = self.text.get(start..line_break).unwrap_or_default();
+            if !previous.trim().is_empty() {
+                return if previous.contains('\t') { line } else { start };
+            }
+            after = start;
+        }
+        line
+    }
+
     /// The text of line `index` (0-based), without its line break.
     fn line_text(&self, index: usize) -> &str {
         let bytes = self.text.as_bytes();
@@ -520,6 +542,25 @@ pub fn named(source: &SharedSource) -> miette::NamedSource<DiagnosticSource> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The paragraph a slice from [`SourceFile::paragraph_start`] reads is the one
+    /// [`SourceFile::paragraph_before`] copies, whitespace aside: blank lines, `\r\n`, a
+    /// previous line that is a table row (a tab), the first line.
+    #[test]
+    fn a_paragraph_read_in_place_is_the_paragraph_copied() {
+        let text = "头一行 开始\n\n \u{3000}\n第二 段\r\n第三段，有 12 项\n表\t1\t2\n其后 45 家\n\n\n末尾 7";
+        let source = SourceFile::new("text.txt", text.to_string());
+        let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let start = source.paragraph_start(offset);
+            let in_place = text.get(start..offset).unwrap_or_default();
+            assert_eq!(
+                strip(in_place),
+                strip(&source.paragraph_before(offset)),
+                "{offset}"
+            );
+        }
+    }
 
     /// Every offset of a text of many blocks falls in the line a count of the line breaks
     /// before it gives, starting where the break before it ends; every line starts after the

@@ -10,8 +10,9 @@ use crate::lang::ast::*;
 use crate::source::{SharedSource, Span, named};
 use crate::table::Table;
 use crate::table::manifest::Dataset;
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use smallvec::SmallVec;
 
 pub(super) type Compiled<T> = Result<T, Box<RuleError>>;
 
@@ -177,6 +178,8 @@ pub(super) struct Compiler<'a> {
 }
 
 /// What the rules name, shared by every rule's compiler: the groups, and the tables by id.
+/// Hashed by foldhash, not SipHash: every word of every cell a rule names is looked up here
+/// (is it a group?), and SipHash's keyed rounds cost more than the rest of the lookup.
 struct Names<'a> {
     groups: HashMap<String, Group<'a>>,
     /// Each id's first table, as [`Dataset::table_index`] finds it (a yearbook's thousand
@@ -677,7 +680,7 @@ impl Compiler<'_> {
         let relative = match word.value.as_str() {
             "current" => 0,
             "prior" => 1,
-            _ => return Ok(Key::label(&word.value)),
+            _ => return Ok(Key::word(&word.value)),
         };
         let year = self.dataset.year.ok_or_else(|| {
             Box::new(invalid(
@@ -861,7 +864,8 @@ impl Compiler<'_> {
         path: &PathExpr,
         scope: &Scope<'_>,
     ) -> Compiled<AxisTemplate> {
-        let mut segments = Vec::with_capacity(path.segments.len());
+        // Inline: most paths are a label or two, resolved here and never kept.
+        let mut segments: SmallVec<[SegmentTemplate; 4]> = SmallVec::new();
         for segment in &path.segments {
             segments.push(self.segment_template(segment, scope)?);
         }
@@ -875,7 +879,7 @@ impl Compiler<'_> {
             )
         });
         if bound_per_check {
-            return Ok(AxisTemplate::Path(segments));
+            return Ok(AxisTemplate::Path(segments.into_vec()));
         }
         // No loop variable: resolve once here rather than for every check. A whole path that
         // is items (a list, or the variable of `sum(… for r in rows(T))`) names each item's own
@@ -890,6 +894,23 @@ impl Compiler<'_> {
                 [one] => AxisTemplate::Fixed(*one),
                 _ => AxisTemplate::FixedMany(indices),
             });
+        }
+        // Most cells name their row and their column by labels alone: one path, looked up as
+        // it is, with no list of paths to make.
+        if segments
+            .iter()
+            .all(|s| matches!(s, SegmentTemplate::Key(_)))
+        {
+            let keys: SmallVec<[Key; 4]> = segments
+                .into_iter()
+                .filter_map(|s| match s {
+                    SegmentTemplate::Key(key) => Some(key),
+                    _ => None,
+                })
+                .collect();
+            return self
+                .find(table, axis, &keys, path.span)
+                .map(AxisTemplate::Fixed);
         }
         let many = segments
             .iter()

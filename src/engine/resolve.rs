@@ -11,6 +11,7 @@ use crate::table::Table;
 use crate::table::label::{LabelPath, normalize};
 use compact_str::CompactString;
 use smallvec::SmallVec;
+use std::borrow::Cow;
 
 /// One segment of a path to look up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -25,10 +26,21 @@ pub enum Key {
 impl Key {
     /// A label; a year (`2021`, `2021年`, `2021 年`) matches however a table prints it.
     pub fn label(text: &str) -> Self {
-        let text = normalize(text);
-        match year_of(&text) {
+        Self::normalized(&normalize(text))
+    }
+
+    /// A word of a rule (`current/金额`), as [`Key::label`] makes it: a word holds no
+    /// whitespace (the lexer ends a word at any), so there is nothing to normalize, and every
+    /// word of every cell a rule names is made a key.
+    pub fn word(word: &str) -> Self {
+        debug_assert!(!word.contains(char::is_whitespace), "{word:?}");
+        Self::normalized(word)
+    }
+
+    fn normalized(text: &str) -> Self {
+        match year_of(text) {
             Some(year) => Key::Year(year),
-            None => Key::Label(CompactString::new(&text)),
+            None => Key::Label(CompactString::new(text)),
         }
     }
 
@@ -40,9 +52,14 @@ impl Key {
     }
 
     pub fn describe(&self) -> String {
+        self.described().into_owned()
+    }
+
+    /// [`Key::describe`], borrowed where the key is a label.
+    fn described(&self) -> Cow<'_, str> {
         match self {
-            Key::Label(text) => text.to_string(),
-            Key::Year(year) => format!("{year}年"),
+            Key::Label(text) => Cow::Borrowed(text.as_str()),
+            Key::Year(year) => Cow::Owned(format!("{year}年")),
         }
     }
 }
@@ -231,18 +248,15 @@ fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<SmallV
     if table.meta.anchored && axis == Axis::Row {
         return None;
     }
-    // One label, the most common path, without collecting through the iterator below.
-    if let [Key::Label(one)] = keys {
-        let mut labels = SmallVec::new();
-        labels.push(one.as_str());
-        return Some(labels);
+    // A loop, not an `Option` collected: this runs for every cell a check reads by a path.
+    let mut labels = SmallVec::new();
+    for key in keys {
+        match key {
+            Key::Label(text) => labels.push(text.as_str()),
+            Key::Year(_) => return None,
+        }
     }
-    keys.iter()
-        .map(|k| match k {
-            Key::Label(text) => Some(text.as_str()),
-            Key::Year(_) => None,
-        })
-        .collect()
+    Some(labels)
 }
 
 /// Search the paths for `keys`; `exact` is what the axis's index holds for them as written,
@@ -301,8 +315,10 @@ fn anchored(table: &Table, keys: &[Key]) -> Result<usize, LookupError> {
     let Some((last, outer)) = keys.split_last() else {
         return Err(LookupError::NotFound { nearest: None });
     };
-    let outer: Vec<String> = outer.iter().map(Key::describe).collect();
-    let words = last.describe();
+    // Borrowed where a key is a label (the part, the words): a rule names each figure of
+    // the text by its own anchor, so each is looked up once and its copies were thrown away.
+    let outer: SmallVec<[Cow<'_, str>; 2]> = outer.iter().map(Key::described).collect();
+    let words = last.described();
     let hits = table
         .row_index()
         .ending_with(&outer, &crate::claims::anchor::words_only(&words));
@@ -475,6 +491,21 @@ mod tests {
         assert_eq!(Key::label("2012"), Key::Year(2012));
         assert_eq!(Key::label("2012 年"), Key::Year(2012));
         assert_eq!(Key::label("合计"), Key::Label("合计".into()));
+    }
+
+    #[test]
+    fn a_word_is_the_key_its_label_is() {
+        for word in [
+            "2021年",
+            "2021",
+            "合计",
+            "技术开发",
+            "R&D经费",
+            "其中：深圳",
+            "x",
+        ] {
+            assert_eq!(Key::word(word), Key::label(word), "{word}");
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) 
         depth: 0,
     };
     let mut file = RuleFile::default();
+    file.rules.reserve(rule_starts(&parser.tokens));
     let mut errors = Vec::new();
     while !parser.at_end() {
         let (rules, groups) = (file.rules.len(), file.groups.len());
@@ -54,6 +55,23 @@ pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) 
         }
     }
     (file, errors)
+}
+
+/// How many rules the tokens seem to hold: a rule kind, a word (its id) and a string (its
+/// description) in a row. The file's rules are made room for at once: grown from empty, the
+/// list of a file's rules (each rule a few hundred bytes) was copied ever larger, 1 M
+/// instructions on the book's rules. A count that is off only costs room or a copy.
+fn rule_starts(tokens: &[Token<'_>]) -> usize {
+    tokens
+        .windows(3)
+        .filter(|three| {
+            matches!(three, [
+                Token { kind: TokenKind::Word(kind), .. },
+                Token { kind: TokenKind::Word(_), .. },
+                Token { kind: TokenKind::Str(_), .. },
+            ] if Kind::from_keyword(kind).is_some())
+        })
+        .count()
 }
 
 type Parsed<T> = Result<T, Box<RuleError>>;
@@ -945,7 +963,19 @@ impl<'a> Parser<'a> {
     }
 
     fn path(&mut self) -> Parsed<PathExpr> {
-        let mut segments = vec![self.segment()?];
+        let first = self.segment()?;
+        // Made at the size the slashes ahead say (each followed by a one-token segment, as
+        // most are): grown from one segment, a path of two was copied into a list of four.
+        let slashes = self
+            .tokens
+            .get(self.position..)
+            .unwrap_or_default()
+            .iter()
+            .step_by(2)
+            .take_while(|token| token.kind == TokenKind::Slash)
+            .count();
+        let mut segments = Vec::with_capacity(1 + slashes);
+        segments.push(first);
         while self.eat(&TokenKind::Slash) {
             segments.push(self.segment()?);
         }

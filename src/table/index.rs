@@ -65,14 +65,15 @@ impl LabelIndex {
     }
 
     /// The index of an anchored axis: `paragraph` gives the text of the paragraph up to the end
-    /// of a path's last label.
+    /// of a path's last label (whitespace aside: it is normalized here), best as a slice of
+    /// the source rather than a copy.
     /// Figures in the paragraphs and labels are slots ([`words_only`]): an anchor matches the
     /// words, whatever the figures are.
-    pub fn build_anchored(
+    pub fn build_anchored<'p>(
         paths: &[LabelPath],
-        paragraph: impl Fn(&Label) -> String + Sync,
+        paragraph: impl Fn(&Label) -> Cow<'p, str> + Sync,
     ) -> Self {
-        let texts: Vec<Option<String>> = paths
+        let texts: Vec<Option<Cow<'p, str>>> = paths
             .par_iter()
             .map(|path| path.last().map(&paragraph))
             .collect();
@@ -108,7 +109,7 @@ impl LabelIndex {
     /// The paths whose outer labels include `outer` (in order) and whose last label ends with
     /// `anchor` — all normalized, and the figures of an anchored index's labels and of `anchor`
     /// read as slots.
-    pub fn ending_with(&self, outer: &[String], anchor: &str) -> Vec<(usize, bool)> {
+    pub fn ending_with(&self, outer: &[impl AsRef<str>], anchor: &str) -> Vec<(usize, bool)> {
         let reversed = self.reversed.get_or_init(|| self.reversed_endings());
         let backwards: Vec<u8> = anchor.bytes().rev().collect();
         let first = reversed.partition_point(|(text, _)| text.as_ref() < backwards.as_slice());
@@ -127,7 +128,7 @@ impl LabelIndex {
                 let mut labels = labels.iter();
                 outer
                     .iter()
-                    .all(|o| labels.any(|l| l.as_ref() == o.as_str()))
+                    .all(|o| labels.any(|l| l.as_ref() == o.as_ref()))
                     .then(|| (index, last.as_ref() == anchor))
             })
             .collect()
@@ -188,12 +189,14 @@ impl LabelIndex {
     }
 }
 
-/// The labels joined by [`SEPARATOR`], in a string made once at its size.
+/// The labels joined by [`SEPARATOR`], in a string made once at its size — exactly: a key
+/// kept in the index is made a `Box<str>`, which a string with room to spare is copied into.
 fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
     let size = parts
         .clone()
         .map(|part| part.as_ref().len() + SEPARATOR.len_utf8())
-        .sum();
+        .sum::<usize>()
+        .saturating_sub(SEPARATOR.len_utf8());
     let mut joined = String::with_capacity(size);
     for (index, part) in parts.enumerate() {
         if index > 0 {
@@ -207,12 +210,12 @@ fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
 /// Each paragraph normalized, its figures as slots ([`words_only`]). The figures of one line
 /// of the text have paragraphs that are prefixes of one another: such a run is read once, as
 /// its longest paragraph, and side by side with the other runs.
-fn words_only_paragraphs(texts: &[Option<String>]) -> Vec<Box<str>> {
-    let mut runs: Vec<&[Option<String>]> = Vec::new();
+fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<str>> {
+    let mut runs: Vec<&[Option<T>]> = Vec::new();
     let mut start = 0;
     for (index, pair) in texts.windows(2).enumerate() {
-        let extends =
-            matches!(pair, [Some(shorter), Some(longer)] if longer.starts_with(shorter.as_str()));
+        let extends = matches!(pair, [Some(shorter), Some(longer)]
+            if longer.as_ref().starts_with(shorter.as_ref()));
         if !extends {
             runs.extend(texts.get(start..=index));
             start = index + 1;
@@ -224,8 +227,9 @@ fn words_only_paragraphs(texts: &[Option<String>]) -> Vec<Box<str>> {
             Some(Some(longest)) => {
                 let ends: Vec<usize> = run
                     .iter()
-                    .map(|text| text.as_ref().map_or(0, String::len))
+                    .map(|text| text.as_ref().map_or(0, |text| text.as_ref().len()))
                     .collect();
+                let longest = longest.as_ref();
                 let normalized = normalize(longest);
                 let ends = normalized_ends(longest, &ends);
                 words_only_prefixes(&normalized, &ends)

@@ -37,7 +37,7 @@ pub struct Label {
 impl Label {
     pub fn new(text: &str, span: Span) -> Self {
         let text = CompactString::new(text.trim());
-        let total = TOTAL_NAMES.contains(&normalize(&text).as_ref());
+        let total = TOTAL_NAMES.iter().any(|name| normalizes_to(&text, name));
         Self {
             text,
             span,
@@ -72,7 +72,7 @@ impl Label {
     /// Mark the label a total (or not) as the data set's declared `totals` say.
     pub fn declare_total(&mut self, totals: &[String]) {
         let key = self.key();
-        self.total = totals.iter().any(|total| normalize(total) == key);
+        self.total = totals.iter().any(|total| normalizes_to(total, &key));
     }
 
     /// The label as printed (trimmed).
@@ -165,18 +165,48 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether [`normalize`] makes `text` into `name` (which holds no whitespace), compared
+/// character by character without making it: every label is asked whether it is a total, and
+/// most differ from every total's name at their first character (the text's labels are whole
+/// sentences, which normalizing copied).
+fn normalizes_to(text: &str, name: &str) -> bool {
+    let mut wanted = name.chars();
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|c| wanted.next() == Some(c))
+        && wanted.next().is_none()
+}
+
 /// Whether `text` holds a whitespace character ([`char::is_whitespace`]). Beyond ASCII only
 /// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, whose first bytes are
 /// 0xC2 and 0xE1–0xE3: the text is screened 32 bytes at a time for a byte that may start one
 /// (without a branch per byte), and only a block that has one is read character by character.
 fn has_whitespace(text: &str) -> bool {
-    const BLOCK: usize = 32;
-    let bytes = text.as_bytes();
-    bytes.chunks(BLOCK).enumerate().any(|(block, chunk)| {
-        let may_start_one = chunk.iter().fold(false, |may, &byte| {
-            may | (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2)
-        });
-        may_start_one && whitespace_starts_in(text, block * BLOCK, chunk)
+    let (blocks, rest) = text.as_bytes().as_chunks::<WHITESPACE_BLOCK>();
+    let in_blocks = blocks.iter().enumerate().any(|(block, chunk)| {
+        may_start_whitespace(chunk) && whitespace_starts_in(text, block * WHITESPACE_BLOCK, chunk)
+    });
+    // The last bytes padded to a whole block with a byte that starts no whitespace: a block of
+    // known length is screened in a few vector instructions, where a short one (most labels
+    // are) was screened byte by byte.
+    in_blocks || {
+        let mut padded = [b'a'; WHITESPACE_BLOCK];
+        padded
+            .iter_mut()
+            .zip(rest)
+            .for_each(|(to, &byte)| *to = byte);
+        may_start_whitespace(&padded)
+            && whitespace_starts_in(text, blocks.len() * WHITESPACE_BLOCK, rest)
+    }
+}
+
+/// Bytes [`has_whitespace`] screens at once.
+const WHITESPACE_BLOCK: usize = 32;
+
+/// Whether a byte of `block` may start a whitespace character.
+fn may_start_whitespace(block: &[u8; WHITESPACE_BLOCK]) -> bool {
+    block.iter().fold(false, |may, &byte| {
+        may | (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2)
     })
 }
 
@@ -319,6 +349,19 @@ mod tests {
             let kept: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             let normalized = super::normalize(&text);
             proptest::prop_assert_eq!(normalized.as_ref(), kept.as_str());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_text_normalizes_to_a_name_when_normalizing_makes_it_the_name(
+            text in "[ 合计\u{3000}\n小a]{0,8}",
+            name in "[合计小a]{0,3}",
+        ) {
+            proptest::prop_assert_eq!(
+                super::normalizes_to(&text, &name),
+                super::normalize(&text) == name.as_str()
+            );
         }
     }
 

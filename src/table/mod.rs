@@ -400,9 +400,15 @@ impl Table {
     pub fn row_index(&self) -> &LabelIndex {
         self.row_index.get_or_init(|| {
             if self.meta.anchored {
+                // The paragraph as a slice of the text, not a copy; a span off the text's
+                // characters (never the text's own figures) is read as before.
                 let paragraph = |label: &label::Label| {
                     let end = label.span().offset + label.span().length;
-                    self.source.paragraph_before(end)
+                    let start = self.source.paragraph_start(end);
+                    match self.source.text().get(start..end) {
+                        Some(slice) => std::borrow::Cow::Borrowed(slice),
+                        None => std::borrow::Cow::Owned(self.source.paragraph_before(end)),
+                    }
                 };
                 LabelIndex::build_anchored(self.rows(), paragraph)
             } else {
