@@ -62,7 +62,7 @@ pub fn load(data: &Path, rules: &Path) -> Result<Loaded, Vec<miette::Report>> {
 ///   unknown table or label): that rule is not checked, the others are.
 pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
     let ((dataset, table_errors), (files, rule_errors)) = rayon::join(
-        || load_dataset_partial(data, options),
+        || indexed_text(load_dataset_partial(data, options)),
         || parse_rule_files_partial(rules, options),
     );
     // With no table at all, every name a rule uses would be one more error saying so.
@@ -83,6 +83,20 @@ pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
         program,
         errors,
     }
+}
+
+/// The tables, with the index of the text's figures built while the rules are parsed. Built
+/// on first use while compiling, it held up every rule that names a figure of the text: the
+/// threads compiling them waited on it rather than help build it.
+fn indexed_text<E>((dataset, errors): (Dataset, E)) -> (Dataset, E) {
+    dataset
+        .tables
+        .par_iter()
+        .filter(|table| table.meta.anchored)
+        .for_each(|table| {
+            table.row_index();
+        });
+    (dataset, errors)
 }
 
 /// Load, compile and evaluate. `Err` holds every problem found in the inputs.
