@@ -194,8 +194,10 @@ pub struct Probe<'a> {
     failing_as_printed: HashMap<(usize, usize), bool>,
     /// Cells read as other figures in every verdict: the first figure of a pair.
     fixed: Vec<(CellId, Cell)>,
-    /// Rankings' bounds with a value changed, for the ranking's other checks.
-    memo: TrialMemo,
+    /// What the trials keep between verdicts ([`TrialMemo`]): one for the run, shared by
+    /// every group's probes, since a passing check read by the cells of several groups, and
+    /// a group's checks searched again for a shift, are worked out alike.
+    memo: &'a TrialMemo,
 }
 
 impl<'a> Probe<'a> {
@@ -206,6 +208,7 @@ impl<'a> Probe<'a> {
         readers: &'a Readers,
         figure_budget: usize,
         complete: bool,
+        memo: &'a TrialMemo,
     ) -> Self {
         Probe {
             dataset,
@@ -217,7 +220,7 @@ impl<'a> Probe<'a> {
             complete,
             failing_as_printed: HashMap::new(),
             fixed: Vec::new(),
-            memo: TrialMemo::default(),
+            memo,
         }
     }
 
@@ -228,7 +231,7 @@ impl<'a> Probe<'a> {
         if self.complete {
             return true;
         }
-        let (dataset, program, memo) = (self.dataset, self.program, &self.memo);
+        let (dataset, program, memo) = (self.dataset, self.program, self.memo);
         let fails = *self
             .failing_as_printed
             .entry(at)
@@ -254,7 +257,7 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.memo,
+            self.memo,
         ))
     }
 
@@ -271,7 +274,7 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.memo,
+            self.memo,
         ))
     }
 
@@ -288,7 +291,7 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.memo,
+            self.memo,
         ))
     }
 
@@ -556,6 +559,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
     // result never depends on which finished first.
     let figure_budget = FIGURE_BUDGET.min(RUN_FIGURE_BUDGET / groups.len().max(1));
     let complete = outcome.known == 0 && outcome.findings_left_out == 0;
+    let memo = TrialMemo::default();
     let blames = groups
         .into_par_iter()
         .map(|group| {
@@ -570,7 +574,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
                     ..Blame::default()
                 };
             }
-            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete);
+            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete, &memo);
             let context = Group {
                 findings,
                 members: &group,
@@ -592,7 +596,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         .par_iter_mut()
         .filter(|b| !b.exact && !b.too_wide)
         .for_each(|blame| {
-            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete);
+            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete, &memo);
             let context = Group {
                 findings,
                 members: &blame.findings,
