@@ -1204,15 +1204,25 @@ fn prior_line<'t>(
         .iter()
         .map(|k| k.replace(current, prior))
         .collect();
-    // Compared label by label: most paths differ in their first label's length.
+    // Compared label by label: most paths differ in their first label's length, and most
+    // labels (the text's sentences) in their first characters, told before their key is made.
     lines().iter().position(|line| {
         line.labels().len() == wanted.len()
             && line
                 .labels()
                 .iter()
                 .zip(&wanted)
-                .all(|(label, key)| label.key() == key.as_str())
+                .all(|(label, key)| may_have_key(label.text(), key) && label.key() == key.as_str())
     })
+}
+
+/// Whether `text`, its whitespace left out, starts with `key`. A label's key is its text cut
+/// before its unit and footnote marker, its whitespace left out ([`Label::key`]): a prefix of
+/// its whole text so read. A label whose text does not start so has another key, told
+/// without copying the text (a sentence of the text) to normalize it.
+fn may_have_key(text: &str, key: &str) -> bool {
+    let mut read = text.chars().filter(|c| !c.is_whitespace());
+    key.chars().all(|k| read.next() == Some(k))
 }
 
 #[cfg(test)]
@@ -1221,6 +1231,24 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// A label whose key is `key` is never ruled out by its text: the test before the key
+        /// is made only skips labels with another key.
+        #[test]
+        fn a_label_with_the_key_may_have_it(
+            name in "[ a-z0-9年\\u{3000}]{1,12}",
+            unit in prop::sample::select(vec!["", "/亿元", " / %", "（项）", "(%)", "/x", " *"]),
+            other in "[ a-z0-9年/（）()]{0,8}",
+        ) {
+            let text = format!("{name}{unit}");
+            let mut label = Label::new(&text, crate::source::Span::default());
+            label.declare_markers(&["*".to_string()]);
+            let key = label.key().into_owned();
+            prop_assert!(may_have_key(label.text(), &key));
+            if !may_have_key(label.text(), &other) {
+                prop_assert_ne!(key.as_str(), other.as_str());
+            }
+        }
+
         /// The wanted figures of a table are those whose table it is, as a scan finds them.
         #[test]
         fn the_wanted_figures_of_a_table_are_the_ones_in_it(
