@@ -194,8 +194,10 @@ pub struct Probe<'a> {
     failing_as_printed: HashMap<(usize, usize), bool>,
     /// Cells read as other figures in every verdict: the first figure of a pair.
     fixed: Vec<(CellId, Cell)>,
-    /// Rankings' bounds with a value changed, for the ranking's other checks.
-    memo: TrialMemo,
+    /// What the trials keep between verdicts ([`TrialMemo`]): one for the run, shared by
+    /// every group's probes, since a passing check read by the cells of several groups, and
+    /// a group's checks searched again for a shift, are worked out alike.
+    memo: &'a TrialMemo,
 }
 
 impl<'a> Probe<'a> {
@@ -206,6 +208,7 @@ impl<'a> Probe<'a> {
         readers: &'a Readers,
         figure_budget: usize,
         complete: bool,
+        memo: &'a TrialMemo,
     ) -> Self {
         Probe {
             dataset,
@@ -217,7 +220,7 @@ impl<'a> Probe<'a> {
             complete,
             failing_as_printed: HashMap::new(),
             fixed: Vec::new(),
-            memo: TrialMemo::default(),
+            memo,
         }
     }
 
@@ -228,7 +231,7 @@ impl<'a> Probe<'a> {
         if self.complete {
             return true;
         }
-        let (dataset, program, memo) = (self.dataset, self.program, &self.memo);
+        let (dataset, program, memo) = (self.dataset, self.program, self.memo);
         let fails = *self
             .failing_as_printed
             .entry(at)
@@ -254,7 +257,7 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.memo,
+            self.memo,
         ))
     }
 
@@ -271,7 +274,7 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.memo,
+            self.memo,
         ))
     }
 
@@ -288,8 +291,44 @@ impl<'a> Probe<'a> {
             self.program,
             at,
             &replaced,
-            &self.memo,
+            self.memo,
         ))
+    }
+
+    /// The checks `at` charged to the budget one by one as [`Probe::decision`] charges each,
+    /// and the cells they read as other figures; `None` where the budget runs out on one of
+    /// them or the value cannot be the cell's figure (and no check was charged: an empty
+    /// list).
+    fn charge_all(
+        &mut self,
+        cell: CellId,
+        value: Decimal,
+        at: &[(usize, usize)],
+    ) -> Option<Vec<(CellId, Cell)>> {
+        let mut replaced = Vec::new();
+        for (index, &at) in at.iter().enumerate() {
+            if index == 0 {
+                replaced = self.charge(cell, value, at)?;
+            } else {
+                self.charge_only(at)?;
+            }
+        }
+        Some(replaced)
+    }
+
+    /// Whether a check passes with `replaced` (charged for by [`Probe::charge_all`]).
+    fn decided(&self, replaced: &[(CellId, Cell)], at: (usize, usize)) -> Decision {
+        decision_with(self.dataset, self.program, at, replaced, self.memo)
+    }
+
+    /// One verdict counted against the budget; `None` once the budget is spent.
+    fn charge_only(&mut self, (rule, check): (usize, usize)) -> Option<()> {
+        if self.spent_all() {
+            return None;
+        }
+        self.spent += 1;
+        self.figures_read += self.readers.width(rule, check);
+        Some(())
     }
 
     /// One verdict counted against the budget, and the cells it reads as other figures;
@@ -300,11 +339,7 @@ impl<'a> Probe<'a> {
         value: Decimal,
         (rule, check): (usize, usize),
     ) -> Option<Vec<(CellId, Cell)>> {
-        if self.spent_all() {
-            return None;
-        }
-        self.spent += 1;
-        self.figures_read += self.readers.width(rule, check);
+        self.charge_only((rule, check))?;
         let replacement = replacement(self.dataset, cell, value)?;
         let mut replaced = Vec::with_capacity(1 + self.fixed.len());
         replaced.push((cell, replacement));
@@ -556,6 +591,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
     // result never depends on which finished first.
     let figure_budget = FIGURE_BUDGET.min(RUN_FIGURE_BUDGET / groups.len().max(1));
     let complete = outcome.known == 0 && outcome.findings_left_out == 0;
+    let memo = TrialMemo::default();
     let blames = groups
         .into_par_iter()
         .map(|group| {
@@ -570,7 +606,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
                     ..Blame::default()
                 };
             }
-            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete);
+            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete, &memo);
             let context = Group {
                 findings,
                 members: &group,
@@ -592,7 +628,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         .par_iter_mut()
         .filter(|b| !b.exact && !b.too_wide)
         .for_each(|blame| {
-            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete);
+            let mut probe = Probe::new(dataset, program, &readers, figure_budget, complete, &memo);
             let context = Group {
                 findings,
                 members: &blame.findings,
@@ -681,6 +717,7 @@ struct Group<'a> {
 }
 
 /// What changing one cell to one value does.
+#[derive(Debug, PartialEq)]
 struct Trial {
     value: Decimal,
     repairs: Vec<usize>,
@@ -799,8 +836,10 @@ impl Group<'_> {
             return None;
         }
         let flipped = -printed;
-        let trial = self.trial(probe, cell, flipped)?;
-        if trial.repairs.len() != self.members.len() || trial.breaks > 0 {
+        let whole = self.members.len();
+        let hopeless = |most_repairs, breaks| most_repairs < whole || breaks > 0;
+        let trial = self.trial_unless(probe, cell, flipped, hopeless)??;
+        if trial.repairs.len() != whole || trial.breaks > 0 {
             return None;
         }
         let ((low, open_below), (high, open_above)) = self.widen(probe, cell, &trial);
@@ -937,7 +976,7 @@ impl Group<'_> {
 
     /// The value of the cell that repairs the most failed checks and breaks the fewest
     /// passing ones, among the values `solved` for its failed checks and, where none is, the
-    /// origins of slips.
+    /// origins of slips; of values alike, the last.
     fn best_trial(
         &self,
         probe: &mut Probe<'_>,
@@ -948,36 +987,75 @@ impl Group<'_> {
         if values.is_empty() {
             values = slip::origins(printed);
         }
-        at_precision(values, printed)
-            .into_iter()
-            .filter_map(|value| self.trial(probe, cell, value))
-            .filter(|trial| !trial.repairs.is_empty())
-            .max_by_key(|trial| {
-                (
-                    trial.repairs.len(),
-                    std::cmp::Reverse(trial.breaks),
-                    slip::named(printed, trial.value).is_some(),
-                )
-            })
-    }
-
-    /// Every check that reads the cell, decided again with the cell read as `value`.
-    fn trial(&self, probe: &mut Probe<'_>, cell: CellId, value: Decimal) -> Option<Trial> {
-        let mut repairs = Vec::new();
-        let mut breaks = 0;
-        for &at in self.readers.get(cell) {
-            let decision = probe.decision(cell, value, at)?;
-            match (self.failed.get(&at), decision) {
-                (Some(&finding), Decision::Pass) => repairs.push(finding),
-                (None, Decision::Fail) if probe.passes_as_printed(at) => breaks += 1,
-                _ => {}
+        type Rank = (usize, std::cmp::Reverse<usize>, bool);
+        let mut best: Option<(Rank, Trial)> = None;
+        for value in at_precision(values, printed) {
+            let named = slip::named(printed, value).is_some();
+            let rank = |repairs: usize, breaks: usize| (repairs, std::cmp::Reverse(breaks), named);
+            // A value that repairs nothing is none; one that cannot rank with the best so far
+            // loses to it.
+            let hopeless = |most_repairs: usize, breaks: usize| {
+                most_repairs == 0
+                    || best
+                        .as_ref()
+                        .is_some_and(|(kept, _)| rank(most_repairs, breaks) < *kept)
+            };
+            let Some(Some(trial)) = self.trial_unless(probe, cell, value, hopeless) else {
+                continue;
+            };
+            let ranked = rank(trial.repairs.len(), trial.breaks);
+            if !trial.repairs.is_empty() && best.as_ref().is_none_or(|(kept, _)| ranked >= *kept) {
+                best = Some((ranked, trial));
             }
         }
-        Some(Trial {
+        best.map(|(_, trial)| trial)
+    }
+
+    /// Every check that reads the cell, decided again with the cell read as `value`: the
+    /// failed checks first, given up (`Some(None)`) once
+    /// `hopeless` says that a trial repairing at most so many of them and breaking so many
+    /// passing checks is of no use. Every check is charged to the budget all the same, in the
+    /// order the cell's readers list them, so that the budget spent, and where it runs out
+    /// (`None`), do not depend on which trials were given up.
+    fn trial_unless(
+        &self,
+        probe: &mut Probe<'_>,
+        cell: CellId,
+        value: Decimal,
+        hopeless: impl Fn(usize, usize) -> bool,
+    ) -> Option<Option<Trial>> {
+        let readers = self.readers.get(cell);
+        let replaced = probe.charge_all(cell, value, readers)?;
+        let failed = readers
+            .iter()
+            .filter_map(|at| Some((*at, *self.failed.get(at)?)));
+        let mut most_repairs = failed.clone().count();
+        let mut repairs = Vec::new();
+        for (at, finding) in failed {
+            if hopeless(most_repairs, 0) {
+                return Some(None);
+            }
+            if probe.decided(&replaced, at) == Decision::Pass {
+                repairs.push(finding);
+            } else {
+                most_repairs -= 1;
+            }
+        }
+        let mut breaks = 0;
+        let passing = readers.iter().filter(|at| !self.failed.contains_key(at));
+        for &at in passing {
+            if hopeless(most_repairs, breaks) {
+                return Some(None);
+            }
+            if probe.decided(&replaced, at) == Decision::Fail && probe.passes_as_printed(at) {
+                breaks += 1;
+            }
+        }
+        Some(Some(Trial {
             value,
             repairs,
             breaks,
-        })
+        }))
     }
 
     /// The printings either side of the trial's value that repair as much and break as little,
@@ -989,9 +1067,12 @@ impl Group<'_> {
         trial: &Trial,
     ) -> ((Decimal, bool), (Decimal, bool)) {
         let step = Decimal::new(1, trial.value.scale());
+        let (repairs, breaks) = (trial.repairs.len(), trial.breaks);
         let as_good = |probe: &mut Probe<'_>, value: Decimal| {
-            self.trial(probe, cell, value)
-                .is_some_and(|t| t.repairs.len() == trial.repairs.len() && t.breaks <= trial.breaks)
+            let hopeless = |most_repairs, broken| most_repairs < repairs || broken > breaks;
+            self.trial_unless(probe, cell, value, hopeless)
+                .flatten()
+                .is_some_and(|t| t.repairs.len() == repairs && t.breaks <= breaks)
         };
         let mut bounds = [(trial.value, true), (trial.value, true)];
         for ((bound, open), sign) in bounds.iter_mut().zip([-Decimal::ONE, Decimal::ONE]) {
@@ -1200,15 +1281,25 @@ fn prior_line<'t>(
         .iter()
         .map(|k| k.replace(current, prior))
         .collect();
-    // Compared label by label: most paths differ in their first label's length.
+    // Compared label by label: most paths differ in their first label's length, and most
+    // labels (the text's sentences) in their first characters, told before their key is made.
     lines().iter().position(|line| {
         line.labels().len() == wanted.len()
             && line
                 .labels()
                 .iter()
                 .zip(&wanted)
-                .all(|(label, key)| label.key() == key.as_str())
+                .all(|(label, key)| may_have_key(label.text(), key) && label.key() == key.as_str())
     })
+}
+
+/// Whether `text`, its whitespace left out, starts with `key`. A label's key is its text cut
+/// before its unit and footnote marker, its whitespace left out ([`Label::key`]): a prefix of
+/// its whole text so read. A label whose text does not start so has another key, told
+/// without copying the text (a sentence of the text) to normalize it.
+fn may_have_key(text: &str, key: &str) -> bool {
+    let mut read = text.chars().filter(|c| !c.is_whitespace());
+    key.chars().all(|k| read.next() == Some(k))
 }
 
 #[cfg(test)]
@@ -1217,6 +1308,24 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// A label whose key is `key` is never ruled out by its text: the test before the key
+        /// is made only skips labels with another key.
+        #[test]
+        fn a_label_with_the_key_may_have_it(
+            name in "[ a-z0-9年\\u{3000}]{1,12}",
+            unit in prop::sample::select(vec!["", "/亿元", " / %", "（项）", "(%)", "/x", " *"]),
+            other in "[ a-z0-9年/（）()]{0,8}",
+        ) {
+            let text = format!("{name}{unit}");
+            let mut label = Label::new(&text, crate::source::Span::default());
+            label.declare_markers(&["*".to_string()]);
+            let key = label.key().into_owned();
+            prop_assert!(may_have_key(label.text(), &key));
+            if !may_have_key(label.text(), &other) {
+                prop_assert_ne!(key.as_str(), other.as_str());
+            }
+        }
+
         /// The wanted figures of a table are those whose table it is, as a scan finds them.
         #[test]
         fn the_wanted_figures_of_a_table_are_the_ones_in_it(
@@ -1232,6 +1341,99 @@ mod tests {
             scanned.sort_unstable();
             let by_table = WantedByTable::of(&wanted);
             prop_assert_eq!(by_table.in_table(table), scanned.as_slice());
+        }
+    }
+
+    /// A grid of three regions' figures in two columns, with their row totals and the
+    /// column totals, `errors` added to some of its figures, as loaded for a run.
+    fn grid_run(figures: &[[i64; 2]; 3], errors: &[(usize, usize, i64)]) -> crate::run::Loaded {
+        let mut grid = [[0i64; 3]; 4];
+        for (row, pair) in figures.iter().enumerate() {
+            grid[row] = [pair[0], pair[1], pair[0] + pair[1]];
+        }
+        grid[3] = [0, 1, 2].map(|column| (0..3).map(|row| grid[row][column]).sum());
+        for &(row, column, error) in errors {
+            grid[row % 4][column % 3] += error;
+        }
+        let names = ["甲", "乙", "丙", "合计"];
+        let mut csv = "地区,a,b,c\n".to_string();
+        for (name, row) in names.iter().zip(grid) {
+            csv.push_str(&format!("{name},{},{},{}\n", row[0], row[1], row[2]));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("data/G.csv"), csv).unwrap();
+        let rules = "sum g.rows \"c is a + b\"\n  for r in rows(G)\n  G[r, c] = G[r, a] + G[r, b]\n\n\
+            sum g.columns \"合计 is the regions' sum\"\n  for y in [a, b, c]\n  \
+            G[合计, y] = sum(G[甲, y], G[乙, y], G[丙, y])\n";
+        std::fs::write(dir.path().join("g.rules"), rules).unwrap();
+        crate::run::load(&dir.path().join("data"), &dir.path().join("g.rules")).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The best trial of each figure of each group, the trials that cannot win given up
+        /// early, is the best of every trial decided in full, and the budget spent is the same.
+        #[test]
+        fn trials_given_up_leave_the_best_and_the_budget_as_they_were(
+            figures in proptest::array::uniform3(proptest::array::uniform2(0i64..60)),
+            errors in proptest::collection::vec((0usize..4, 0usize..3, -20i64..20), 1..4),
+            extra in proptest::collection::vec(0i64..200, 0..4),
+            budget in 10usize..400,
+        ) {
+            let loaded = grid_run(&figures, &errors);
+            let (dataset, program) = (&loaded.dataset, &loaded.program);
+            let (outcome, _) = crate::engine::evaluate_with(dataset, program, false);
+            let findings = &outcome.findings;
+            let wanted: HashSet<CellId> =
+                findings.iter().flat_map(|f| f.cells.clone()).collect();
+            let readers = Readers::of(dataset, program, &wanted);
+            let failed: HashMap<(usize, usize), usize> = findings
+                .iter()
+                .enumerate()
+                .map(|(index, f)| ((f.rule, f.check), index))
+                .collect();
+            let memo = TrialMemo::default();
+            for members in groups(findings, |_| true) {
+                let group = Group {
+                    findings,
+                    members: &members,
+                    failed: &failed,
+                    readers: &readers,
+                    dataset,
+                };
+                for cell in group.cells() {
+                    let Some(printed) = group.printed(cell) else { continue };
+                    let mut pruned = Probe::new(dataset, program, &readers, budget, true, &memo);
+                    let mut full = Probe::new(dataset, program, &readers, budget, true, &memo);
+                    let mut values = group.solved(&mut full, cell, printed);
+                    values.extend(extra.iter().map(|&v| Decimal::from(v)));
+                    let spent_solving = (full.spent, full.figures_read);
+                    (pruned.spent, pruned.figures_read) = spent_solving;
+                    let best = group.best_trial(&mut pruned, cell, printed, values.clone());
+                    let every: Vec<Trial> = at_precision(values, printed)
+                        .into_iter()
+                        .filter_map(|value| {
+                            group.trial_unless(&mut full, cell, value, |_, _| false).flatten()
+                        })
+                        .collect();
+                    let expected = every
+                        .into_iter()
+                        .filter(|trial| !trial.repairs.is_empty())
+                        .max_by_key(|trial| {
+                            (
+                                trial.repairs.len(),
+                                std::cmp::Reverse(trial.breaks),
+                                slip::named(printed, trial.value).is_some(),
+                            )
+                        });
+                    prop_assert_eq!(best, expected);
+                    prop_assert_eq!(
+                        (pruned.spent, pruned.figures_read),
+                        (full.spent, full.figures_read)
+                    );
+                }
+            }
         }
     }
 }

@@ -177,6 +177,46 @@ fn doubled(longer: &[u8], shorter: &[u8]) -> bool {
     })
 }
 
+/// The decimal whose digits are `digits` with the point after the first `point` of them, as
+/// read from its text (`-`, a `0` before a point that would lead, the digits, the point
+/// where a digit follows it). Built from the digits where they make a decimal as they are
+/// (at most 28 of them, not all zeros), which is what reading the text gives: the origins of
+/// one figure are a hundred texts, and formatting and reading them was most of the search.
+fn from_digits(negative: bool, digits: &[u8], point: usize) -> Option<Decimal> {
+    let point = point.min(digits.len());
+    let mantissa = digits
+        .iter()
+        .try_fold(0i128, |m, &d| {
+            m.checked_mul(10)?
+                .checked_add(i128::from(d.checked_sub(b'0')?))
+        })
+        .filter(|_| digits.len() <= 28);
+    let scale = u32::try_from(digits.len() - point).ok();
+    match (mantissa, scale) {
+        (Some(m), Some(scale)) if m != 0 => {
+            Decimal::try_from_i128_with_scale(if negative { -m } else { m }, scale).ok()
+        }
+        _ => from_text(negative, digits, point),
+    }
+}
+
+/// [`from_digits`] by formatting the text and reading it.
+fn from_text(negative: bool, digits: &[u8], point: usize) -> Option<Decimal> {
+    let (whole, fraction) = digits.split_at(point.min(digits.len()));
+    let text = format!(
+        "{}{}{}{}",
+        if negative { "-" } else { "" },
+        if whole.is_empty() { "0" } else { "" },
+        String::from_utf8_lossy(whole),
+        if fraction.is_empty() {
+            String::new()
+        } else {
+            format!(".{}", String::from_utf8_lossy(fraction))
+        }
+    );
+    text.parse::<Decimal>().ok()
+}
+
 /// The printings a slip could have turned into `printed`, at its precision: the original
 /// for each swap of neighbouring digits, each digit doubled or dropped (any digit inserted
 /// anywhere), and the decimal point moved by one or two places. Candidates where the checks
@@ -186,19 +226,7 @@ pub fn origins(printed: Decimal) -> Vec<Decimal> {
     let scale = printed.scale();
     let mut values = Vec::new();
     let mut push = |digits: &[u8], point: usize| {
-        let (whole, fraction) = digits.split_at(point.min(digits.len()));
-        let text = format!(
-            "{}{}{}{}",
-            if negative { "-" } else { "" },
-            if whole.is_empty() { "0" } else { "" },
-            String::from_utf8_lossy(whole),
-            if fraction.is_empty() {
-                String::new()
-            } else {
-                format!(".{}", String::from_utf8_lossy(fraction))
-            }
-        );
-        if let Ok(value) = text.parse::<Decimal>() {
+        if let Some(value) = from_digits(negative, digits, point) {
             values.push(value.round_dp(scale));
         }
     };
@@ -282,6 +310,26 @@ mod tests {
             let mantissa = i128::from(mantissa) * if wide { 1_000_000_000 } else { 1 };
             let value = Decimal::from_i128_with_scale(mantissa, scale);
             prop_assert_eq!(digits(value), digits_of_the_text(value));
+        }
+    }
+
+    proptest! {
+        /// A decimal built from its digits is, bit for bit (scale and sign too), the one read
+        /// from its text.
+        #[test]
+        fn a_decimal_from_its_digits_is_the_one_read_from_its_text(
+            negative in any::<bool>(),
+            digits in proptest::collection::vec(
+                prop_oneof![3 => Just(b'0'), 7 => b'0'..=b'9'],
+                0..32,
+            ),
+            point in 0usize..34,
+        ) {
+            let bits = |d: Option<Decimal>| d.map(|d| d.serialize());
+            prop_assert_eq!(
+                bits(from_digits(negative, &digits, point)),
+                bits(from_text(negative, &digits, point))
+            );
         }
     }
 
