@@ -6,7 +6,7 @@
 //! advised to use the system's huge (2 MB) pages where it offers them on request (Linux's
 //! transparent huge pages in `madvise` mode). Small buffers stay on the heap.
 //!
-//! [`Utf8Pages`] is such a buffer known to hold UTF-8: a record file's text, validated once.
+//! [`Utf8Pages`] is such a buffer known to hold UTF-8: a file's text, validated once.
 
 use std::ops::{Deref, DerefMut};
 
@@ -133,7 +133,7 @@ self_cell::self_cell!(
 impl Utf8Pages {
     /// The buffer's text, or the buffer back where it is not UTF-8.
     pub fn of(bytes: Pages<u8>) -> Result<Self, Pages<u8>> {
-        Utf8Pages::try_new_or_recover(bytes, |bytes| std::str::from_utf8(bytes))
+        Utf8Pages::try_new_or_recover(bytes, |bytes| simdutf8::basic::from_utf8(bytes))
             .map_err(|(bytes, _)| bytes)
     }
 

@@ -40,22 +40,19 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
-/// A file's text: a string, or a large UTF-8 file's own buffer, read into and kept as it is.
+/// A file's text: a string (decoded from another encoding, or made), or a UTF-8 file's own
+/// buffer, kept as it was read.
 #[derive(Debug, Clone)]
 pub enum SourceText {
     Owned(String),
-    Mapped(Utf8Pages),
+    Read(Utf8Pages),
 }
 
 impl SourceText {
-    /// The text of a file's bytes, or the bytes back where they are not UTF-8.
+    /// The text of a file's bytes, or the bytes back where they are not UTF-8: kept in the
+    /// buffer they were read into, validated once.
     pub fn from_utf8(bytes: Pages<u8>) -> Result<Self, Pages<u8>> {
-        if bytes.is_mapped() {
-            return Utf8Pages::of(bytes).map(SourceText::Mapped);
-        }
-        String::from_utf8(bytes.into_vec())
-            .map(SourceText::Owned)
-            .map_err(|e| e.into_bytes().into())
+        Utf8Pages::of(bytes).map(SourceText::Read)
     }
 }
 
@@ -65,7 +62,7 @@ impl std::ops::Deref for SourceText {
     fn deref(&self) -> &str {
         match self {
             SourceText::Owned(text) => text,
-            SourceText::Mapped(text) => text.as_str(),
+            SourceText::Read(text) => text.as_str(),
         }
     }
 }
@@ -542,6 +539,17 @@ pub fn named(source: &SharedSource) -> miette::NamedSource<DiagnosticSource> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_small_file_is_read_as_text_where_utf8_and_given_back_byte_for_byte_where_not() {
+        let text = SourceText::from_utf8("表 1-1,合计\n".as_bytes().to_vec().into()).unwrap();
+        assert_eq!(&*text, "表 1-1,合计\n");
+        // GBK's 合计, and a lone continuation byte: not UTF-8, handed back to be decoded.
+        for bytes in [vec![0xBA, 0xCF, 0xBC, 0xC6], vec![b'a', 0x80]] {
+            let back = SourceText::from_utf8(bytes.clone().into()).unwrap_err();
+            assert_eq!(&*back, bytes.as_slice());
+        }
+    }
 
     /// The paragraph a slice from [`SourceFile::paragraph_start`] reads is the one
     /// [`SourceFile::paragraph_before`] copies, whitespace aside: blank lines, `\r\n`, a
