@@ -581,11 +581,7 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         .flat_map(|f| f.cells.clone())
         .collect();
     let readers = Readers::of(dataset, program, &wanted);
-    let failed: HashMap<(usize, usize), usize> = findings
-        .iter()
-        .enumerate()
-        .map(|(index, f)| ((f.rule, f.check), index))
-        .collect();
+    let failed = failed_checks(findings);
     let groups = groups(findings, hard);
     // The run's budget shared out alike, so that groups are searched in parallel and the
     // result never depends on which finished first.
@@ -648,6 +644,15 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
         blame.relabelled = relabel::relabelled(dataset, findings, blame);
     }
     blames
+}
+
+/// Each failed check, by its rule and check, to the index of its finding.
+fn failed_checks(findings: &[Finding]) -> HashMap<(usize, usize), usize> {
+    findings
+        .iter()
+        .enumerate()
+        .map(|(index, f)| ((f.rule, f.check), index))
+        .collect()
 }
 
 /// For each finding (by index), the blame of its group.
@@ -1388,11 +1393,7 @@ mod tests {
             let wanted: HashSet<CellId> =
                 findings.iter().flat_map(|f| f.cells.clone()).collect();
             let readers = Readers::of(dataset, program, &wanted);
-            let failed: HashMap<(usize, usize), usize> = findings
-                .iter()
-                .enumerate()
-                .map(|(index, f)| ((f.rule, f.check), index))
-                .collect();
+            let failed = failed_checks(findings);
             let memo = TrialMemo::default();
             for members in groups(findings, |_| true) {
                 let group = Group {
