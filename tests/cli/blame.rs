@@ -961,6 +961,16 @@ fn a_count_in_a_column_without_negatives_is_never_proposed_negative() {
     assert_eq!(suspect["slip"], "minus_sign_dropped", "{suspect:#}");
 }
 
+/// `check --format json` on a scratch record file `T.csv` with `rules` and its own
+/// `tables.toml`, which finds something (exit 1); `context` names the case in a failure.
+fn record_file_findings(csv: &str, rules: &str, manifest: &str, context: &str) -> Value {
+    let dir = super::scratch(csv.as_bytes(), rules);
+    std::fs::write(dir.path().join("data/tables.toml"), manifest).unwrap();
+    let run = super::check_scratch(&dir);
+    assert_eq!(run.code, 1, "{context}: {}", run.stderr);
+    parse(&run.stdout)
+}
+
 /// A long record file whose columns declare their exactness has its row labels made only for
 /// the rows a report names (or all of them, once a rule names a row): each is the label the
 /// file prints, a declared footnote marker left out of its name.
@@ -971,21 +981,15 @@ fn a_long_record_files_rows_are_named_as_printed() {
         let total = if row == 31_337 { "3.5" } else { "3.0" };
         csv.push_str(&format!("r{row} *,1.0,2.0,{total}\n"));
     }
-    let dir = super::scratch(
-        csv.as_bytes(),
+    let json = record_file_findings(
+        &csv,
         "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n\n\
          equal T.first \"the first row's a is b's half\"\n  2 * T[r0, a] = T[r0, b]\n",
-    );
-    std::fs::write(
-        dir.path().join("data/tables.toml"),
         "footnote_markers = [\"*\"]\n\n[[table]]\nid = \"T\"\nfile = \"T.csv\"\n\
          header_rows = 1\nlabel_columns = 1\n\
          columns = { \"a\" = { exact = false }, \"b\" = { exact = false }, \"t\" = { exact = false } }\n",
-    )
-    .unwrap();
-    let run = super::check_scratch(&dir);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    let json = parse(&run.stdout);
+        "",
+    );
     let found = findings(&json);
     assert_eq!(found.len(), 1, "{json:#}");
     let cells = found[0]["cells"].as_array().unwrap();
@@ -1011,19 +1015,13 @@ fn a_long_record_file_is_checked_alike_whatever_the_size_of_its_figures() {
             };
             csv.push_str(&format!("r{row},1.0,{b},{total}\n"));
         }
-        let dir = super::scratch(
-            csv.as_bytes(),
+        let json = record_file_findings(
+            &csv,
             "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n",
-        );
-        std::fs::write(
-            dir.path().join("data/tables.toml"),
             "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
              columns = { \"a\" = { exact = true }, \"b\" = { exact = true }, \"t\" = { exact = true } }\n",
-        )
-        .unwrap();
-        let run = super::check_scratch(&dir);
-        assert_eq!(run.code, 1, "{large}: {}", run.stderr);
-        let json = parse(&run.stdout);
+            large,
+        );
         let found = findings(&json);
         assert_eq!(found.len(), 1, "{large}: {json:#}");
         assert_eq!(found[0]["published"], "-3.5", "{large}: {json:#}");
@@ -1042,20 +1040,14 @@ fn a_record_file_of_a_million_figures_is_checked_and_placed_as_printed() {
         let total = if row == 250_001 { "6.5" } else { "6.0" };
         csv.push_str(&format!("r{row},1.0,2.0,3.0,{total}\n"));
     }
-    let dir = super::scratch(
-        csv.as_bytes(),
+    let json = record_file_findings(
+        &csv,
         "sum T.t \"t adds a, b and c\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b] + T[r, c]\n",
-    );
-    std::fs::write(
-        dir.path().join("data/tables.toml"),
         "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
          columns = { \"a\" = { exact = false }, \"b\" = { exact = false }, \
          \"c\" = { exact = false }, \"t\" = { exact = false } }\n",
-    )
-    .unwrap();
-    let run = super::check_scratch(&dir);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    let json = parse(&run.stdout);
+        "",
+    );
     let found = findings(&json);
     assert_eq!(found.len(), 1, "{json:#}");
     assert_eq!(json["summary"]["passed"], 269_999, "{json:#}");
