@@ -183,16 +183,13 @@ fn reciprocal(first: Decimal) -> Option<Decimal> {
 /// normalized, as `Linear::scaled` computes it. Scaled by 1 or −1 it is itself or its
 /// negation, already normalized: no multiplication needed.
 fn scaled_coefficient(coefficient: Decimal, scale: Decimal) -> Option<Decimal> {
-    if scale == Decimal::ONE {
-        Some(coefficient)
-    } else if scale == Decimal::NEGATIVE_ONE {
-        Some(-coefficient)
-    } else {
-        Some(
+    match super::ground::unit_multiple(coefficient, scale) {
+        Some(unit) => Some(unit),
+        None => Some(
             Decimal::ZERO
                 .checked_add(coefficient.checked_mul(scale)?)?
                 .normalize(),
-        )
+        ),
     }
 }
 

@@ -208,7 +208,7 @@ impl Linear {
 
 /// `coefficient × factor` without a multiplication where `factor` is 1 or −1 (most are):
 /// the coefficient or its negation, the product's value.
-fn unit_multiple(coefficient: Decimal, factor: Decimal) -> Option<Decimal> {
+pub(super) fn unit_multiple(coefficient: Decimal, factor: Decimal) -> Option<Decimal> {
     if factor == Decimal::ONE {
         Some(coefficient)
     } else if factor == Decimal::NEGATIVE_ONE {
