@@ -201,6 +201,11 @@ pub struct CheckArgs {
     /// refuse them, so an input cannot make a run read (and print) a file that is not one.
     #[arg(long)]
     pub allow_outside_data: bool,
+    /// Keep the contradiction lint's verdict in this directory (made if missing): a later
+    /// check of the same rules and tables, their figures changed or not, skips that lint.
+    /// Also read from CROSSFOOT_CACHE. Default: no cache, nothing written.
+    #[arg(long, value_name = "DIR", env = "CROSSFOOT_CACHE")]
+    pub cache: Option<PathBuf>,
 }
 
 /// Findings a report shows by default: more than anyone reads, few enough that a run of a

@@ -508,7 +508,16 @@ fn check_once(
     // The lint expands every check one by one: worth it beside a book's run, not beside a
     // million-row record table's (there, `crossfoot lint` is a separate step).
     let checked = if loaded.program.check_count() <= CHECKS_LINTED_BY_CHECK {
-        loaded.check_clear_of_contradictions(args.coverage, keep, &progress)
+        let cache = args
+            .cache
+            .as_deref()
+            .map(|dir| crossfoot::lint::cache::Cache::new(dir, data, rules));
+        let checked =
+            loaded.check_clear_of_contradictions(args.coverage, keep, &progress, cache.as_ref());
+        if let Some(failure) = cache.as_ref().and_then(|cache| cache.failure()) {
+            eprintln!("crossfoot: warning: {failure}");
+        }
+        checked
     } else {
         loaded.check_keeping(args.coverage, keep, &progress)
     };

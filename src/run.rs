@@ -178,15 +178,17 @@ impl Loaded {
     /// [`Loaded::leave_out_contradictions`] leaves them out. The contradictions are looked
     /// for while the checks run and their failures are blamed, on another core; a rule set
     /// rarely contradicts itself, and when it does, its checks run again without the rules
-    /// that do.
+    /// that do. With a `cache`, a rule set found free of contradictions is not looked at again
+    /// while it and the tables' labels stay the same ([`crate::lint::cache`]).
     pub fn check_clear_of_contradictions(
         mut self,
         coverage: bool,
         keep: Keep<'_>,
         progress: &(dyn Fn(usize) + Sync),
+        cache: Option<&crate::lint::cache::Cache>,
     ) -> Checked {
         let (contradictions, (outcome, errors)) = rayon::join(
-            || crate::lint::contradictions(&self.dataset, &self.program),
+            || crate::lint::cache::contradictions_cached(&self.dataset, &self.program, cache),
             || {
                 let (mut outcome, errors) =
                     evaluate_observed(&self.dataset, &self.program, coverage, keep, progress);

@@ -18,6 +18,8 @@
 mod anchors;
 #[path = "cli/blame.rs"]
 mod blame;
+#[path = "cli/cache.rs"]
+mod cache;
 #[path = "cli/conditions.rs"]
 mod conditions;
 #[path = "cli/corpus.rs"]
@@ -91,6 +93,7 @@ fn check(args: &[&str]) -> Run {
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env_remove("CROSSFOOT_CACHE")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("FORCE_COLOR")
         .output()
@@ -1003,6 +1006,7 @@ fn crossfoot(args: &[&str]) -> Run {
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env_remove("CROSSFOOT_CACHE")
         .output()
         .expect("the crossfoot binary runs");
     Run {

@@ -43,6 +43,17 @@ const MAX_PARTS: usize = 64;
 /// the checks that state a relation are written out (comparisons and sums of rules without a
 /// tolerance), rule by rule on every core, each template of a check resolved once.
 pub fn contradictions(dataset: &Dataset, program: &Program) -> Vec<Lint> {
+    contradictions_and_candidates(dataset, program).0
+}
+
+/// [`contradictions`], and the pairs of cells rule 3 would find contradictory were their
+/// figures printed apart: all of the lint that reads a figure. With the same rules and
+/// tables, and other figures, the lint's verdict is these pairs' ([`printed_apart`]), which
+/// is what `check --cache` keeps.
+pub fn contradictions_and_candidates(
+    dataset: &Dataset,
+    program: &Program,
+) -> (Vec<Lint>, Vec<[CellId; 2]>) {
     let context = Context::new(dataset, &[], program);
     let stated: Vec<Vec<Stated>> = program
         .rules
@@ -50,9 +61,10 @@ pub fn contradictions(dataset: &Dataset, program: &Program) -> Vec<Lint> {
         .enumerate()
         .map(|(index, rule)| stated_by_rule(&context, index, rule))
         .collect();
-    let mut lints = judge(&context, stated.into_iter().flatten());
+    let mut candidates = Vec::new();
+    let mut lints = judge(&context, stated.into_iter().flatten(), &mut candidates);
     super::sort(&mut lints);
-    lints
+    (lints, candidates)
 }
 
 /// What each check of one rule states, in check order.
@@ -348,6 +360,7 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
         checks
             .iter()
             .filter_map(|expanded| stated_by_expanded(context, expanded)),
+        &mut Vec::new(),
     )
 }
 
@@ -355,7 +368,11 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
 type Pair = (Statement, Statement, Vec<CellId>, String);
 
 /// The contradictions among what the checks state, in check order.
-fn judge(context: &Context<'_>, stated: impl Iterator<Item = Stated>) -> Vec<Lint> {
+fn judge(
+    context: &Context<'_>,
+    stated: impl Iterator<Item = Stated>,
+    candidates: &mut Vec<[CellId; 2]>,
+) -> Vec<Lint> {
     let mut lints = Vec::new();
     let mut relations: Vec<(Relation, usize, usize)> = Vec::new();
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
@@ -405,7 +422,7 @@ fn judge(context: &Context<'_>, stated: impl Iterator<Item = Stated>) -> Vec<Lin
             check: *check,
         })
         .collect();
-    pairs.extend(differing_parts(context, &equalities));
+    pairs.extend(differing_parts(context, &equalities, candidates));
     pairs.sort_by_key(|(a, b, _, _)| (a.rule.min(b.rule), a.rule.max(b.rule), a.check));
     for (a, b, cells, why) in pairs {
         let (first, second) = if a.rule <= b.rule { (a, b) } else { (b, a) };
@@ -585,6 +602,23 @@ fn scaled_terms(terms: &[Term], scale: Decimal) -> Vec<Option<Decimal>> {
         .collect()
 }
 
+/// Whether two cells that rule 3 finds stated equal are printed with values whose rounding
+/// intervals cannot meet. A figure of the text stated with a bound in words is left out.
+pub fn printed_apart(dataset: &Dataset, cells: [CellId; 2]) -> bool {
+    let interval = |cell: CellId| {
+        let table = dataset.tables.get(cell.table)?;
+        if table.stated_interval(cell.row, cell.column).is_some() {
+            return None;
+        }
+        table.interval(cell.row, cell.column)
+    };
+    let [b, c] = cells;
+    match (interval(b), interval(c)) {
+        (Some(ib), Some(ic)) => ib.high() < ic.low() || ic.high() < ib.low(),
+        _ => false,
+    }
+}
+
 /// Rule 3: two equalities that, with one cell taken out of each, state the same thing; they
 /// imply the two cells are equal. A contradiction when both are printed and their rounding
 /// intervals cannot meet.
@@ -592,7 +626,11 @@ fn scaled_terms(terms: &[Term], scale: Decimal) -> Vec<Option<Decimal>> {
 /// Each equality of n terms gives n rests; a rest is found by a hash that is the sum of its
 /// terms' hashes (the whole equality's, less the term taken out), so an equality costs O(n),
 /// not n copies of its terms. Rests that share a hash are compared term by term.
-fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pair> {
+fn differing_parts(
+    context: &Context<'_>,
+    equalities: &[Equality<'_>],
+    candidates: &mut Vec<[CellId; 2]>,
+) -> Vec<Pair> {
     let hasher = foldhash::fast::FixedState::with_seed(0x5eed);
     // Every coefficient and `k` here is normalized: hashed by its bits, as `FormKey` does.
     let term_hash = |atom: &Atom, coefficient: Decimal| {
@@ -705,13 +743,6 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
             }
         }
     }
-    let interval = |cell: CellId| {
-        let table = context.dataset.tables.get(cell.table)?;
-        if table.stated_interval(cell.row, cell.column).is_some() {
-            return None;
-        }
-        table.interval(cell.row, cell.column)
-    };
     let mut pairs = Vec::new();
     for entries in buckets.iter().filter(|bucket| bucket.len() > 1) {
         for (i, one) in entries.iter().enumerate() {
@@ -731,10 +762,8 @@ fn differing_parts(context: &Context<'_>, equalities: &[Equality<'_>]) -> Vec<Pa
                 if b == c || !siblings || !one.same_rest(other) {
                     continue;
                 }
-                let (Some(ib), Some(ic)) = (interval(b), interval(c)) else {
-                    continue;
-                };
-                if ib.high() < ic.low() || ic.high() < ib.low() {
+                candidates.push([b, c]);
+                if printed_apart(context.dataset, [b, c]) {
                     let statement = |equality: &Equality<'_>| Statement {
                         op: CompareOp::Equal,
                         k: Decimal::ZERO,

@@ -8,6 +8,7 @@
 //! id, and (with `--coverage`) rows, columns and tables no rule reads. One lint per file; the
 //! codes are listed once, in [`LintCode`].
 
+pub mod cache;
 mod contradiction;
 mod counted_twice;
 mod coverage;

@@ -140,6 +140,9 @@ pub struct Dataset {
     /// The ids of tables that could not be read (their errors are reported): rules that read
     /// them are not checked.
     pub unloaded: Vec<String>,
+    /// `tables.toml`, when the folder has one: what the lint's cache keys on besides the
+    /// tables' files.
+    pub manifest: Option<SharedSource>,
 }
 
 impl Dataset {
@@ -203,7 +206,7 @@ pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<
     } else {
         plan_from_directory(dir, options).map_err(|e| vec![e])
     };
-    let (year, text, planned, mut errors, declared) = match planning {
+    let (year, text, planned, mut errors, (declared, manifest)) = match planning {
         Ok(plan) => plan,
         Err(errors) => return (Dataset::default(), errors),
     };
@@ -220,6 +223,7 @@ pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<
     );
     let mut dataset = Dataset {
         year,
+        manifest,
         ..Dataset::default()
     };
     for result in results {
@@ -258,13 +262,13 @@ fn read_text_table(path: &Path, options: &ReadOptions) -> Result<Table, TableErr
 /// The year, the text the tables came from (if bundled), the tables to read, and what is wrong
 /// with the other entries (a duplicate id, a missing file): the tables that can be read are
 /// read all the same, so one run reports every problem.
-/// Last, every table id the manifest declares, readable or not.
+/// Last, every table id the manifest declares, readable or not, and the manifest itself.
 type Plan = (
     Option<i32>,
     Option<String>,
     Vec<Planned>,
     Vec<TableError>,
-    Vec<String>,
+    (Vec<String>, Option<SharedSource>),
 );
 
 fn plan_from_manifest(
@@ -422,7 +426,13 @@ fn plan_from_manifest(
             sheet,
         })
         .collect();
-    Ok((manifest.year, text, planned, errors, declared))
+    Ok((
+        manifest.year,
+        text,
+        planned,
+        errors,
+        (declared, Some(source)),
+    ))
 }
 
 /// The formats a table's figures are read with: the data set's, the table's over it, each
@@ -663,5 +673,5 @@ fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableE
             })
         })
         .collect();
-    Ok((None, None, planned, errors, declared))
+    Ok((None, None, planned, errors, (declared, None)))
 }

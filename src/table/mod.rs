@@ -522,6 +522,33 @@ impl Table {
         spans.get(fields - 1).copied()
     }
 
+    /// Where each cell of a row is printed in the file, in column order: the row's fields
+    /// found in one pass, where [`Table::cell_span`] reads from the row's start for each.
+    pub fn row_cell_spans(&self, row: usize) -> Vec<Option<Span>> {
+        let width = self.columns.len();
+        if let Some(spans) = &self.cell_spans {
+            return (0..width)
+                .map(|column| spans.get(row * width + column).copied())
+                .collect();
+        }
+        let Some(start) = self
+            .row_starts
+            .get(row)
+            .and_then(|&start| usize::try_from(start).ok())
+        else {
+            return vec![None; width];
+        };
+        let fields = self.figure_fields.iter().max().map_or(0, |last| last + 1);
+        let (spans, _) =
+            read::field_spans(self.source.text().as_bytes(), start, fields, self.delimiter);
+        (0..width)
+            .map(|column| {
+                let field = self.figure_fields.get(column)?;
+                spans.get(*field).copied()
+            })
+            .collect()
+    }
+
     /// The text at `span` as printed: trimmed, and a CSV-quoted cell without its quotes.
     pub fn printed(&self, span: Span) -> String {
         let raw = self.source.slice(span).trim();
