@@ -461,10 +461,16 @@ fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let cache = args
+        .cache
+        .as_deref()
+        .map(|dir| crossfoot::lint::cache::Cache::new(dir, &data, &rules));
     if args.watch {
-        return watch(args, &data, &rules, known.as_ref());
+        // Every save is checked again with the same rules, mostly: kept in memory at least.
+        let cache = cache.unwrap_or_else(crossfoot::lint::cache::Cache::in_memory);
+        return watch(args, &data, &rules, known.as_ref(), &cache);
     }
-    match check_once(args, &data, &rules, known.as_ref()) {
+    match check_once(args, &data, &rules, known.as_ref(), cache.as_ref()) {
         Ok((code, _)) | Err(code) => code,
     }
 }
@@ -475,6 +481,7 @@ fn check_once(
     data: &Path,
     rules: &Path,
     known: Option<&Baseline>,
+    cache: Option<&crossfoot::lint::cache::Cache>,
 ) -> Result<(ExitCode, Baseline), ExitCode> {
     let mut options = crossfoot::decode::ReadOptions::new(args.encoding);
     options.max_table_bytes = Some(args.max_table_size);
@@ -508,13 +515,8 @@ fn check_once(
     // The lint expands every check one by one: worth it beside a book's run, not beside a
     // million-row record table's (there, `crossfoot lint` is a separate step).
     let checked = if loaded.program.check_count() <= CHECKS_LINTED_BY_CHECK {
-        let cache = args
-            .cache
-            .as_deref()
-            .map(|dir| crossfoot::lint::cache::Cache::new(dir, data, rules));
-        let checked =
-            loaded.check_clear_of_contradictions(args.coverage, keep, &progress, cache.as_ref());
-        if let Some(failure) = cache.as_ref().and_then(|cache| cache.failure()) {
+        let checked = loaded.check_clear_of_contradictions(args.coverage, keep, &progress, cache);
+        if let Some(failure) = cache.and_then(|cache| cache.failure()) {
             eprintln!("crossfoot: warning: {failure}");
         }
         checked
@@ -614,7 +616,13 @@ fn write_report(
 /// `check --watch`: check, then again whenever a file under the data or rules directory
 /// changes, saying which findings are new and which were fixed since the last run. Runs until
 /// interrupted; bad input is reported and waited out, not fatal.
-fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) -> ExitCode {
+fn watch(
+    args: &CheckArgs,
+    data: &Path,
+    rules: &Path,
+    known: Option<&Baseline>,
+    cache: &crossfoot::lint::cache::Cache,
+) -> ExitCode {
     let (events, changed) = std::sync::mpsc::channel();
     let mut watcher = match notify::recommended_watcher(events) {
         Ok(watcher) => watcher,
@@ -636,7 +644,7 @@ fn watch(args: &CheckArgs, data: &Path, rules: &Path, known: Option<&Baseline>) 
             eprintln!("crossfoot: cannot watch for changes: {error}");
             return ExitCode::from(2);
         }
-        if let Ok((_, findings)) = check_once(args, data, rules, known) {
+        if let Ok((_, findings)) = check_once(args, data, rules, known, Some(cache)) {
             if let Some(before) = &last {
                 let changes = crossfoot::watch::changes(before, &findings);
                 print!("{}", crossfoot::watch::render(&changes));

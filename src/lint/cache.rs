@@ -24,7 +24,7 @@ use crate::table::Table;
 use crate::table::manifest::Dataset;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use xxhash_rust::xxh3::Xxh3;
 
 /// What an entry was written by: an entry of another version of crossfoot, or of another
@@ -37,11 +37,18 @@ const MAX_ENTRY_BYTES: u64 = 64 << 20;
 /// Stands for a cell's printed text in the fingerprint: never a byte of UTF-8 text.
 const CELL_MARKER: u8 = 0xFF;
 
-/// Where the verdicts of one pair of folders (tables, rules) are kept.
+/// Where the verdict of one pair of folders (tables, rules) is kept: a file, or for
+/// `check --watch` without `--cache`, the process's memory.
 #[derive(Debug)]
 pub struct Cache {
-    file: PathBuf,
+    store: Store,
     failure: OnceLock<String>,
+}
+
+#[derive(Debug)]
+enum Store {
+    File(PathBuf),
+    Memory(Mutex<Option<(u128, Vec<[CellId; 2]>)>>),
 }
 
 /// One entry: the fingerprint it holds for, and rule 3's pairs of cells.
@@ -63,7 +70,16 @@ impl Cache {
         }
         let name = format!("contradictions-{:016x}.json", hasher.digest());
         Cache {
-            file: dir.join(name),
+            store: Store::File(dir.join(name)),
+            failure: OnceLock::new(),
+        }
+    }
+
+    /// A cache that lasts as long as the process: `check --watch` checks the same rules again
+    /// after every save.
+    pub fn in_memory() -> Self {
+        Cache {
+            store: Store::Memory(Mutex::new(None)),
             failure: OnceLock::new(),
         }
     }
@@ -75,11 +91,19 @@ impl Cache {
 
     /// The pairs kept for `fingerprint`, if the entry holds for it.
     fn read(&self, fingerprint: u128) -> Option<Vec<[CellId; 2]>> {
-        let size = std::fs::metadata(&self.file).ok()?.len();
+        let file = match &self.store {
+            Store::File(file) => file,
+            Store::Memory(kept) => {
+                let kept = kept.lock().ok()?;
+                let (kept_for, pairs) = kept.as_ref()?;
+                return (*kept_for == fingerprint).then(|| pairs.clone());
+            }
+        };
+        let size = std::fs::metadata(file).ok()?.len();
         if size > MAX_ENTRY_BYTES {
             return None;
         }
-        let bytes = std::fs::read(&self.file).ok()?;
+        let bytes = std::fs::read(file).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
         (entry.format == FORMAT && entry.fingerprint == hex(fingerprint)).then(|| {
             entry
@@ -93,6 +117,15 @@ impl Cache {
     /// Keep `pairs` for `fingerprint`. Written beside the entry and renamed over it, so that a
     /// run reading it meanwhile reads the old entry or the new one, whole.
     fn write(&self, fingerprint: u128, pairs: &[[CellId; 2]]) {
+        let file = match &self.store {
+            Store::File(file) => file,
+            Store::Memory(kept) => {
+                if let Ok(mut kept) = kept.lock() {
+                    *kept = Some((fingerprint, pairs.to_vec()));
+                }
+                return;
+            }
+        };
         let entry = Entry {
             format: FORMAT.to_string(),
             fingerprint: hex(fingerprint),
@@ -101,22 +134,22 @@ impl Cache {
                 .map(|pair| pair.map(|cell| [cell.table, cell.row, cell.column]))
                 .collect(),
         };
-        if let Err(error) = self.write_entry(&entry) {
+        if let Err(error) = write_entry(file, &entry) {
             let _ = self.failure.set(format!(
                 "cannot write the cache {}: {error}",
-                self.file.display()
+                file.display()
             ));
         }
     }
+}
 
-    fn write_entry(&self, entry: &Entry) -> std::io::Result<()> {
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut staged = tempfile::NamedTempFile::new_in(dir)?;
-        serde_json::to_writer(&mut staged, entry)?;
-        staged.persist(&self.file).map_err(|e| e.error)?;
-        Ok(())
-    }
+fn write_entry(file: &Path, entry: &Entry) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut staged = tempfile::NamedTempFile::new_in(dir)?;
+    serde_json::to_writer(&mut staged, entry)?;
+    staged.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The contradictions of `program` over `dataset`, as [`contradictions`] finds them, with the

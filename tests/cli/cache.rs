@@ -17,11 +17,11 @@ const RULES: &str = "sum L1.prior_total \"2020's 合计\"\n  \
      L1[合计, prior] = L1[北京, prior] + L1[天津, prior] + L1[河北, current]\n";
 
 /// 河北 printed `hebei_2021` in 2021 (30 in 2020).
-fn table(hebei_2021: &str) -> String {
+pub(super) fn table(hebei_2021: &str) -> String {
     format!("地区,2020 年,2021 年\n北京,100,110\n天津,50,60\n河北,30,{hebei_2021}\n合计,180,210\n")
 }
 
-fn book(hebei_2021: &str) -> tempfile::TempDir {
+pub(super) fn book(hebei_2021: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("data")).unwrap();
     std::fs::write(dir.path().join("data/tables.toml"), MANIFEST).unwrap();
