@@ -15,7 +15,7 @@
 use crate::pages::Pages;
 use rayon::prelude::*;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Why an input file is not read.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +108,62 @@ pub fn inside(path: &Path, folder: &Path) -> Result<(), Refusal> {
         Ok(())
     } else {
         Err(Refusal::Outside { folder, resolved })
+    }
+}
+
+/// A folder resolved once (`..` and symlinks), for [`inside`] of the many files in it: a
+/// path resolves with a `readlink` per component, and a book's folders hold about a hundred
+/// files.
+pub struct Folder<'a> {
+    given: &'a Path,
+    resolved: Option<PathBuf>,
+}
+
+impl<'a> Folder<'a> {
+    pub fn new(given: &'a Path) -> Self {
+        Folder {
+            given,
+            resolved: given.canonicalize().ok(),
+        }
+    }
+
+    /// The folder as it was named.
+    pub fn path(&self) -> &'a Path {
+        self.given
+    }
+
+    /// [`inside`]`(path, folder)`.
+    pub fn holds(&self, path: &Path) -> Result<(), Refusal> {
+        let Some(folder) = &self.resolved else {
+            return inside(path, self.given);
+        };
+        let resolved = self.resolve(path, folder)?;
+        if resolved.starts_with(folder) {
+            Ok(())
+        } else {
+            Err(Refusal::Outside {
+                folder: folder.clone(),
+                resolved,
+            })
+        }
+    }
+
+    /// `path` resolved. A file named directly in the folder that is no symlink is the
+    /// resolved folder and its name: one `lstat` instead of resolving the path again.
+    fn resolve(&self, path: &Path, folder: &Path) -> std::io::Result<PathBuf> {
+        if let Ok(rest) = path.strip_prefix(self.given) {
+            let mut parts = rest.components();
+            if let (Some(Component::Normal(name)), None) = (parts.next(), parts.next()) {
+                let candidate = folder.join(name);
+                if !std::fs::symlink_metadata(&candidate)?
+                    .file_type()
+                    .is_symlink()
+                {
+                    return Ok(candidate);
+                }
+            }
+        }
+        path.canonicalize()
     }
 }
 
@@ -236,22 +292,43 @@ mod tests {
     fn inside_resolves_dot_dot_and_symlinks() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        std::fs::create_dir(&data).unwrap();
+        std::fs::create_dir_all(data.join("sub")).unwrap();
         std::fs::write(data.join("T.csv"), "").unwrap();
+        std::fs::write(data.join("sub/U.csv"), "").unwrap();
         std::fs::write(dir.path().join("x.csv"), "").unwrap();
-        assert!(inside(&data.join("T.csv"), &data).is_ok());
-        assert!(inside(&data.join("../data/T.csv"), &data).is_ok());
-        assert!(matches!(
-            inside(&data.join("../x.csv"), &data),
-            Err(Refusal::Outside { .. })
-        ));
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("x.csv"), data.join("out.csv")).unwrap();
-            assert!(matches!(
-                inside(&data.join("out.csv"), &data),
-                Err(Refusal::Outside { .. })
-            ));
+            use std::os::unix::fs::symlink;
+            symlink(dir.path().join("x.csv"), data.join("out.csv")).unwrap();
+            symlink(data.join("T.csv"), data.join("in.csv")).unwrap();
+            symlink(&data, dir.path().join("linked")).unwrap();
+        }
+        // The folder resolved once answers as `inside` does, for the folder named directly
+        // and through a symlink to it.
+        let linked = dir.path().join("linked");
+        for folder in [&data, &linked] {
+            let resolved = Folder::new(folder);
+            let both = |name: &str| {
+                let path = folder.join(name);
+                let (once, again) = (resolved.holds(&path), inside(&path, folder));
+                let verdict = |r: &Result<(), Refusal>| match r {
+                    Ok(()) => "inside",
+                    Err(Refusal::Outside { .. }) => "outside",
+                    Err(_) => "error",
+                };
+                assert_eq!(verdict(&once), verdict(&again), "{}", path.display());
+                verdict(&once)
+            };
+            assert_eq!(both("T.csv"), "inside");
+            assert_eq!(both("sub/U.csv"), "inside");
+            assert_eq!(both("../data/T.csv"), "inside");
+            assert_eq!(both("../x.csv"), "outside");
+            assert_eq!(both("missing.csv"), "error");
+            #[cfg(unix)]
+            {
+                assert_eq!(both("out.csv"), "outside");
+                assert_eq!(both("in.csv"), "inside");
+            }
         }
     }
 }

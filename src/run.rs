@@ -298,7 +298,7 @@ pub fn parse_rule_files_partial(
     };
     // A rules file found in a rules directory stays inside it, as the data's files stay in
     // theirs: a symlink to `/proc/self/environ` would be parsed and its first line shown.
-    let folder = path.is_dir().then_some(path);
+    let folder = path.is_dir().then(|| crate::input_file::Folder::new(path));
     let paths: Vec<PathBuf> = if path.is_dir() {
         let entries = match std::fs::read_dir(path) {
             Ok(entries) => entries,
@@ -323,7 +323,7 @@ pub fn parse_rule_files_partial(
     // Files parse side by side; their results are put back in the order of their names.
     let parsed: Vec<(Option<ParsedFile>, Vec<RuleError>)> = paths
         .par_iter()
-        .map(|path| parse_rule_file(path, folder, options))
+        .map(|path| parse_rule_file(path, folder.as_ref(), options))
         .collect();
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -337,7 +337,7 @@ pub fn parse_rule_files_partial(
 /// One rules file read, decoded and parsed as far as it parses.
 fn parse_rule_file(
     path: &Path,
-    folder: Option<&Path>,
+    folder: Option<&crate::input_file::Folder<'_>>,
     options: &ReadOptions,
 ) -> (Option<ParsedFile>, Vec<RuleError>) {
     let unreadable = |path: &Path, message: String| RuleError::Unreadable {
@@ -346,7 +346,7 @@ fn parse_rule_file(
     };
     if let Some(folder) = folder
         && !options.allow_outside_data
-        && let Err(refusal @ Refusal::Outside { .. }) = crate::input_file::inside(path, folder)
+        && let Err(refusal @ Refusal::Outside { .. }) = folder.holds(path)
     {
         let message = format!("{refusal}; pass --allow-outside-data to read it");
         return (None, vec![unreadable(path, message)]);

@@ -10,7 +10,7 @@ use super::sheet::{SheetPlan, is_workbook, parse_range, read_sheet};
 use super::{Table, TableError, TableMeta, TableWarning};
 use crate::decode::ReadOptions;
 use crate::format::{ColumnOverride, FormatSpec, TableFormat};
-use crate::input_file::Refusal;
+use crate::input_file::{Folder, Refusal};
 use crate::source::{SharedSource, Span, named};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -199,12 +199,13 @@ pub fn load_dataset_with(dir: &Path, options: &ReadOptions) -> Result<Dataset, V
 /// [`Dataset::unloaded`], so rules that read it are reported as not checked, not as wrong.
 pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<TableError>) {
     let manifest_path = dir.join(MANIFEST_FILE);
+    let folder = Folder::new(dir);
     let planning = if manifest_path.exists() {
-        confine(dir, &manifest_path, options, None)
+        confine(&folder, &manifest_path, options, None)
             .map_err(|e| vec![e])
-            .and_then(|()| plan_from_manifest(dir, &manifest_path, options))
+            .and_then(|()| plan_from_manifest(&folder, &manifest_path, options))
     } else {
-        plan_from_directory(dir, options).map_err(|e| vec![e])
+        plan_from_directory(&folder, options).map_err(|e| vec![e])
     };
     let (year, text, planned, mut errors, (declared, manifest)) = match planning {
         Ok(plan) => plan,
@@ -272,10 +273,11 @@ type Plan = (
 );
 
 fn plan_from_manifest(
-    dir: &Path,
+    folder: &Folder<'_>,
     path: &Path,
     options: &ReadOptions,
 ) -> Result<Plan, Vec<TableError>> {
+    let dir = folder.path();
     let source = read_text_with(path, options).map_err(|e| vec![e])?;
     let manifest: Manifest = toml::from_str(source.text()).map_err(|e| {
         vec![TableError::Manifest {
@@ -312,7 +314,7 @@ fn plan_from_manifest(
         let file = dir.join(entry.file.get_ref());
         let span = span_of(&entry.file);
         let admitted = if file.exists() {
-            admit(dir, &file, options, (&source, span))
+            admit(folder, &file, options, (&source, span))
                 .map_err(|e| errors.push(e))
                 .is_ok()
         } else {
@@ -346,7 +348,7 @@ fn plan_from_manifest(
     let text = manifest.source.and_then(|text| {
         let path = dir.join(text.get_ref());
         let admitted = if path.exists() {
-            admit(dir, &path, options, (&source, span_of(&text)))
+            admit(folder, &path, options, (&source, span_of(&text)))
         } else {
             Err(TableError::MissingFile {
                 path,
@@ -586,12 +588,12 @@ fn duplicate(
 /// data directory `dir` unless `--allow-outside-data`. Checked before reading, so the refusal
 /// can point at the manifest; reading refuses what is not a regular file again.
 fn admit(
-    dir: &Path,
+    folder: &Folder<'_>,
     path: &Path,
     options: &ReadOptions,
     named_at: (&SharedSource, Span),
 ) -> Result<(), TableError> {
-    confine(dir, path, options, Some(named_at))?;
+    confine(folder, path, options, Some(named_at))?;
     let (manifest, span) = named_at;
     match crate::input_file::regular(path) {
         Err(Refusal::NotAFile { kind }) => Err(TableError::NotAFile {
@@ -608,7 +610,7 @@ fn admit(
 /// with `--allow-outside-data`; a path that is not there is left to be reported where it is
 /// read. Nothing outside is opened, so no diagnostic can show what it holds.
 fn confine(
-    dir: &Path,
+    folder: &Folder<'_>,
     path: &Path,
     options: &ReadOptions,
     named_at: Option<(&SharedSource, Span)>,
@@ -616,10 +618,10 @@ fn confine(
     if options.allow_outside_data {
         return Ok(());
     }
-    match crate::input_file::inside(path, dir) {
+    match folder.holds(path) {
         Err(Refusal::Outside { resolved, .. }) => Err(TableError::outside(
             path,
-            dir,
+            folder.path(),
             &resolved,
             named_at.map(|(manifest, span)| (named(manifest), span.into())),
         )),
@@ -629,7 +631,8 @@ fn confine(
 
 /// Every `*.csv` of the directory as a table named after its file (no year, no text), what is
 /// wrong with the others (a symlink out of the directory), and every table id found.
-fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableError> {
+fn plan_from_directory(folder: &Folder<'_>, options: &ReadOptions) -> Result<Plan, TableError> {
+    let dir = folder.path();
     let entries = std::fs::read_dir(dir).map_err(|e| TableError::Unreadable {
         path: dir.to_path_buf(),
         message: e.to_string(),
@@ -650,7 +653,7 @@ fn plan_from_directory(dir: &Path, options: &ReadOptions) -> Result<Plan, TableE
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             declared.push(id.clone());
-            if let Err(error) = confine(dir, &path, options, None) {
+            if let Err(error) = confine(folder, &path, options, None) {
                 errors.push(error);
                 return None;
             }
