@@ -227,16 +227,32 @@ impl Report<'_> {
     /// `423.107`, `(1,234)`), else in the style of its printing (`37 294.3`, `25.6%`); the bare
     /// value where neither shows a style to follow.
     pub fn printing(&self, id: CellId, value: rust_decimal::Decimal) -> String {
-        self.cell(id)
-            .and_then(|view| match view.table.declared_format(id.column) {
+        self.printed(id)
+            .and_then(|(table, printed)| match table.declared_format(id.column) {
                 Some(format) => {
-                    let model = view.table.sign_model(id.column, &view.value, value);
-                    let printed = model.as_deref().unwrap_or(&view.value);
+                    let model = table.sign_model(id.column, &printed, value);
+                    let printed = model.as_deref().unwrap_or(&printed);
                     crate::format::print::print_declared(format, printed, value)
                 }
-                None => crate::number::print_like(&view.value, value),
+                None => crate::number::print_like(&printed, value),
             })
             .unwrap_or_else(|| value.to_string())
+    }
+
+    /// The cell's table and text as printed: [`Report::cell`]'s `value`, without the labels
+    /// and the line and column, which take most of a view's making (a record file's row label
+    /// is made from its line, the line found by counting line breaks).
+    pub fn printed(&self, id: CellId) -> Option<(&crate::table::Table, String)> {
+        let table = self.dataset.tables.get(id.table)?;
+        let span = if id.column == ROW_LABEL {
+            table.row(id.row)?.last()?.span()
+        } else {
+            let named = id.row < table.row_count() && id.column < table.columns().len();
+            named
+                .then(|| table.cell_span(id.row, id.column))
+                .flatten()?
+        };
+        Some((table, table.printed(span)))
     }
 
     /// A suspect's proposal as the draft should print it: a figure a shift moves back as its
@@ -244,10 +260,9 @@ impl Report<'_> {
     /// would print it.
     /// One figure of a several-figure answer: `T [r, c] prints 24.2 → 9 870` and `note`.
     fn change_line(&self, suspect: &crate::blame::Suspect, note: &str) -> String {
-        let printed = self.cell(suspect.cell).map_or_else(
-            || suspect.printed.to_string(),
-            |view| view.value.to_string(),
-        );
+        let printed = self
+            .printed(suspect.cell)
+            .map_or_else(|| suspect.printed.to_string(), |(_, printed)| printed);
         format!(
             "{} prints {printed} → {}{note}",
             self.cell_name(suspect.cell),
@@ -258,10 +273,10 @@ impl Report<'_> {
     pub fn proposal_text(&self, suspect: &crate::blame::Suspect) -> String {
         suspect
             .moved_from
-            .and_then(|from| self.cell(from))
+            .and_then(|from| self.printed(from))
             .map_or_else(
                 || self.printing(suspect.cell, suspect.proposed),
-                |view| view.value.to_string(),
+                |(_, printed)| printed,
             )
     }
 
