@@ -102,6 +102,7 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
     // over on the one thread that waits for them.
     let mut program = Program {
         rules: Vec::with_capacity(compiled.len()),
+        files: files.iter().map(|parsed| parsed.source.clone()).collect(),
     };
     for result in compiled {
         match result {

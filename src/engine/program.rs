@@ -504,6 +504,9 @@ impl CompiledRule {
 #[derive(Debug, Default)]
 pub struct Program {
     pub rules: Vec<CompiledRule>,
+    /// Every rules file the rules were compiled from, those that hold no rule of their own (a
+    /// file of groups) too.
+    pub files: Vec<SharedSource>,
 }
 
 impl Program {

@@ -10,9 +10,9 @@
 //! pairs' figures. An entry is written only when the lint found nothing; a run that finds a
 //! contradiction, or a pair printed apart, runs the whole lint, which words the report.
 //!
-//! The fingerprint hashes (xxh3, 128 bits) every rules file of a compiled rule, `tables.toml`,
-//! and every table's file with each cell's printed text replaced by a marker and the cell's
-//! kind (a figure, `—`, not a figure; stated with a bound in words or not). A label, a
+//! The fingerprint hashes (xxh3, 128 bits) every rules file compiled (one of groups alone
+//! too), `tables.toml`, and every table's file with each cell's printed text replaced by a
+//! marker and the cell's kind (a figure, `—`, not a figure; stated with a bound in words or not). A label, a
 //! heading, a note or a word of the text that changes makes another fingerprint; a figure
 //! that changes does not. A cache that cannot be read is not used; one that cannot be
 //! written is reported as a warning, and the run is the same.
@@ -24,12 +24,15 @@ use crate::table::Table;
 use crate::table::manifest::Dataset;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use xxhash_rust::xxh3::Xxh3;
 
-/// What an entry was written by: an entry of another version of crossfoot, or of another
-/// layout, is not read. Raise it whenever the lint decides differently.
+/// What an entry is: an entry of another layout is not read.
 const FORMAT: &str = "crossfoot contradiction cache 1";
+
+/// The build that wrote an entry (its version and the moment it was built, `build.rs`): an
+/// entry of another build is not read, since another build may decide otherwise.
+const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CROSSFOOT_BUILD"));
 
 /// Entries larger than this are not read: no true entry comes near it.
 const MAX_ENTRY_BYTES: u64 = 64 << 20;
@@ -179,15 +182,9 @@ pub fn contradictions_cached(
 pub fn fingerprint(dataset: &Dataset, program: &Program) -> u128 {
     let mut hasher = Xxh3::new();
     write_field(&mut hasher, FORMAT.as_bytes());
-    write_field(&mut hasher, env!("CARGO_PKG_VERSION").as_bytes());
-    let mut files: Vec<&Arc<crate::source::SourceFile>> = Vec::new();
-    for rule in &program.rules {
-        if !files.iter().any(|file| Arc::ptr_eq(file, &rule.source)) {
-            files.push(&rule.source);
-        }
-    }
-    write_field(&mut hasher, &files.len().to_le_bytes());
-    for file in files {
+    write_field(&mut hasher, BUILD.as_bytes());
+    write_field(&mut hasher, &program.files.len().to_le_bytes());
+    for file in &program.files {
         write_field(&mut hasher, file.path().as_os_str().as_encoded_bytes());
         write_field(&mut hasher, file.text().as_bytes());
     }

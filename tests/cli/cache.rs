@@ -132,6 +132,34 @@ fn the_fingerprint_leaves_out_the_figures_and_nothing_else() {
     assert_ne!(fingerprint_of(draft.path()), kept, "a rule's words");
 }
 
+/// A rules file that compiles to no rule of its own still counts: its groups are compiled into
+/// the rules of other files. (The fingerprint once hashed only the files of compiled rules, so
+/// a group edited in `00-groups.rules` kept the verdict of the rules before the edit.)
+#[test]
+fn a_file_of_groups_alone_is_in_the_fingerprint() {
+    let draft = book("30");
+    let rules = draft.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("groups.rules"),
+        "group regions = [北京, 天津, 河北]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("t.rules"),
+        "sum L1.prior_total \"2020's 合计\"\n  L1[合计, prior] = sum(L1[regions, prior])\n",
+    )
+    .unwrap();
+    let fingerprint_of = || {
+        let loaded = crossfoot::run::load(&draft.path().join("data"), &rules).unwrap();
+        assert_eq!(loaded.program.rules.len(), 1);
+        fingerprint(&loaded.dataset, &loaded.program)
+    };
+    let kept = fingerprint_of();
+    std::fs::write(rules.join("groups.rules"), "group regions = [北京, 天津]\n").unwrap();
+    assert_ne!(fingerprint_of(), kept, "a group's members");
+}
+
 /// The bundled book's rules and figures, and every slip of a sample of its figures: each
 /// edited draft keeps the book's fingerprint, and the cached verdict is the lint's.
 #[test]
