@@ -190,8 +190,10 @@ pub fn fingerprint(dataset: &Dataset, program: &Program) -> u128 {
     }
     write_field(&mut hasher, format!("{:?}", dataset.year).as_bytes());
     write_field(&mut hasher, dataset.unloaded.join("\n").as_bytes());
-    if let Some(manifest) = &dataset.manifest {
-        write_field(&mut hasher, manifest.text().as_bytes());
+    match &dataset.manifest {
+        Some(manifest) => write_field(&mut hasher, manifest.text().as_bytes()),
+        // Not an empty manifest's field: a folder without one reads its tables otherwise.
+        None => hasher.update(&[CELL_MARKER]),
     }
     write_field(&mut hasher, &dataset.tables.len().to_le_bytes());
     for table in &dataset.tables {
