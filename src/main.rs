@@ -461,6 +461,11 @@ fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(dir) = &args.cache
+        && let Err(error) = crossfoot::output::Inputs::new(&data, &rules).check_cache(dir)
+    {
+        return input_errors(&[miette::Report::new(error)]);
+    }
     let cache = args
         .cache
         .as_deref()

@@ -41,6 +41,19 @@ pub enum OutputError {
         dir: PathBuf,
         what: &'static str,
     },
+
+    /// `check --cache data/2022/.cache`: the cache's file would be written into a directory
+    /// the run reads, and `check --watch` would see it change the data.
+    #[error("refusing to keep the cache {} inside {what} {}", cache.display(), dir.display())]
+    #[diagnostic(
+        code(crossfoot::output::onto_input),
+        help("name a --cache directory outside the data and rules directories")
+    )]
+    CacheInsideInputDirectory {
+        cache: PathBuf,
+        dir: PathBuf,
+        what: &'static str,
+    },
 }
 
 /// Everything a run reads: directories read whole, and single files.
@@ -86,10 +99,30 @@ impl Inputs {
         for table in &dataset.tables {
             self.file(table.source().path(), "the input");
         }
-        for rule in &program.rules {
-            self.file(rule.source.path(), "the rules file");
+        for file in &program.files {
+            self.file(file.path(), "the rules file");
         }
         self
+    }
+
+    /// `Err` if the directory `cache` is, or lies inside, an input directory.
+    pub fn check_cache(&self, cache: &Path) -> Result<(), OutputError> {
+        let Some(resolved) = resolve(cache) else {
+            return Ok(());
+        };
+        for (dir, what) in &self.directories {
+            if dir
+                .canonicalize()
+                .is_ok_and(|dir_resolved| resolved.starts_with(dir_resolved))
+            {
+                return Err(OutputError::CacheInsideInputDirectory {
+                    cache: cache.to_path_buf(),
+                    dir: dir.clone(),
+                    what,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// `Err` if writing `output` would write onto one of the inputs or into an input directory.

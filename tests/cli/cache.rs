@@ -255,3 +255,49 @@ fn a_cache_that_cannot_be_written_or_read_changes_nothing() {
         assert!(rewritten.starts_with("{\"format\":\"crossfoot contradiction cache"));
     }
 }
+
+/// A cache inside the data or rules directory is refused before anything is read: the run
+/// would write into a directory it reads (and `--watch` would see it as an edit).
+#[test]
+fn a_cache_inside_the_data_or_rules_directory_is_refused() {
+    let draft = book("30");
+    for inside in ["data/.cache", "data", "rules/cache"] {
+        let rules = draft.path().join("rules");
+        std::fs::create_dir_all(&rules).unwrap();
+        std::fs::write(rules.join("t.rules"), RULES).unwrap();
+        let (data, cache) = (draft.path().join("data"), draft.path().join(inside));
+        let run = check(&[
+            "--data",
+            data.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--cache",
+            cache.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 2, "{inside}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("refusing to keep the cache"),
+            "{inside}: {}",
+            run.stderr
+        );
+        let written: Vec<_> = walk(draft.path());
+        assert!(
+            written.iter().all(|p| !p.contains("contradictions-")),
+            "{inside}: {written:?}"
+        );
+    }
+}
+
+/// Every file under `dir`, as a path string.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
