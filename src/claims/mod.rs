@@ -330,12 +330,14 @@ fn word_claim(
     chars: &[(usize, char)],
     index: usize,
 ) -> Option<(usize, Claim)> {
-    let &(start, first) = chars.get(index)?;
-    let tenths = chinese_digit(first).filter(|&d| (1..=9).contains(&d))?;
+    // `成` first: this runs for every character of the text's prose, and few are followed
+    // by one.
     let &(suffix_at, suffix) = chars.get(index + 1)?;
     if suffix != '成' {
         return None;
     }
+    let &(start, first) = chars.get(index)?;
+    let tenths = chinese_digit(first).filter(|&d| (1..=9).contains(&d))?;
     let end = suffix_at + suffix.len_utf8();
     let before = line.get(..start)?;
     Some((
