@@ -1,7 +1,7 @@
 //! An exact-match index of one axis's label paths, built the first time a rule looks a label
 //! up in the table, so naming a row among thousands is a hash lookup, not a scan.
 
-use super::label::{Label, LabelPath, normalize};
+use super::label::{Label, LabelPath, next_whitespace};
 use crate::claims::anchor::words_only_prefixes;
 use crate::engine::resolve::{Key, LookupError};
 use foldhash::HashMap;
@@ -225,8 +225,7 @@ fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<s
                     .map(|text| text.as_ref().map_or(0, |text| text.as_ref().len()))
                     .collect();
                 let longest = longest.as_ref();
-                let normalized = normalize(longest);
-                let ends = normalized_ends(longest, &ends);
+                let (normalized, ends) = normalized_with_ends(longest, &ends);
                 words_only_prefixes(&normalized, &ends)
                     .into_iter()
                     .map(String::into_boxed_str)
@@ -240,28 +239,36 @@ fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<s
         .collect()
 }
 
-/// Where each of `ends` (ascending bytes of `text`) falls in `text` normalized: before it, the
-/// whitespace [`normalize`] leaves out is gone.
-fn normalized_ends(text: &str, ends: &[usize]) -> Vec<usize> {
-    let mut normalized = Vec::with_capacity(ends.len());
+/// `text` normalized ([`normalize`]), and where each of `ends` (ascending bytes of `text`)
+/// falls in it: before it, the whitespace normalizing leaves out is gone. One reading of the
+/// text for both.
+///
+/// [`normalize`]: super::label::normalize
+fn normalized_with_ends(text: &str, ends: &[usize]) -> (String, Vec<usize>) {
+    let mut normalized = String::with_capacity(text.len());
+    let mut mapped = Vec::with_capacity(ends.len());
     let mut pending = ends.iter().copied().peekable();
-    let mut left_out = 0;
-    for (at, c) in text.char_indices() {
+    let mut run = 0;
+    while let Some((at, width)) = next_whitespace(text, run) {
+        normalized.push_str(text.get(run..at).unwrap_or_default());
+        // What is left out before this whitespace is all that is before an end up to here.
+        let left_out = at - normalized.len();
         while let Some(end) = pending.next_if(|&end| end <= at) {
-            normalized.push(end.saturating_sub(left_out));
+            mapped.push(end.saturating_sub(left_out));
         }
-        if c.is_whitespace() {
-            left_out += c.len_utf8();
-        }
+        run = at + width;
     }
-    normalized.extend(pending.map(|end| end.saturating_sub(left_out)));
-    normalized
+    normalized.push_str(text.get(run..).unwrap_or_default());
+    let left_out = text.len() - normalized.len();
+    mapped.extend(pending.map(|end| end.saturating_sub(left_out)));
+    (normalized, mapped)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::claims::anchor::words_only;
+    use crate::table::label::normalize;
     use proptest::prelude::*;
 
     proptest! {
