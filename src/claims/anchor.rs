@@ -22,7 +22,7 @@ pub const SLOT: char = '#';
 /// `text` (normalized: no whitespace) with each figure replaced by [`SLOT`]; text without
 /// figures is returned as it is.
 pub fn words_only(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_ascii_digit() || c == '成') {
+    if next_candidate(text.as_bytes(), 0).is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -60,7 +60,10 @@ fn slot_figures(text: &str, from: Mark, out: &mut String, mut marked: impl FnMut
     // book's paragraphs run to a thousand characters.
     let bytes = text.as_bytes();
     let (mut copied, mut index) = (from.copied, from.read);
-    while let Some(&byte) = bytes.get(index) {
+    while let Some(&byte) = next_candidate(bytes, index).and_then(|at| {
+        index = at;
+        bytes.get(at)
+    }) {
         let (end, slot) = if byte.is_ascii_digit() && !follows_number_char(bytes, index) {
             let end = number_end(bytes, index);
             // The words that make a number a date or a reference are a few characters long:
@@ -90,6 +93,50 @@ fn slot_figures(text: &str, from: Mark, out: &mut String, mut marked: impl FnMut
         });
     }
     out.push_str(text.get(copied..).unwrap_or_default());
+}
+
+/// The first byte from `index` on where a figure may start: a digit, or three bytes before a
+/// `成` (a digit in words takes three bytes, as `成` does). The bytes between are words, screened a block
+/// at a time (without a branch per byte) and never decoded: this reads every paragraph and
+/// anchor of the text, and most blocks of them hold neither.
+fn next_candidate(bytes: &[u8], index: usize) -> Option<usize> {
+    let rest = bytes.get(index..)?;
+    let (blocks, tail) = rest.as_chunks::<CANDIDATE_BLOCK>();
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| {
+            block.iter().fold(false, |may, &byte| {
+                may | byte.is_ascii_digit() | (byte == TENTHS_LAST)
+            })
+        })
+        .find_map(|(at, block)| candidate_in(block, at * CANDIDATE_BLOCK))
+        .or_else(|| candidate_in(tail, blocks.len() * CANDIDATE_BLOCK))
+        .map(|at| index + at)
+}
+
+/// Bytes [`next_candidate`] screens at once.
+const CANDIDATE_BLOCK: usize = 16;
+
+/// The last byte of `成`: its first, 0xE6, starts many characters of the text (`技`, `数`,
+/// `新`), this one few.
+const TENTHS_LAST: u8 = match "成".as_bytes() {
+    [.., last] => *last,
+    [] => 0,
+};
+
+/// [`next_candidate`] in `chunk`, which starts `offset` bytes past where the search started:
+/// a share in words starts no earlier than that.
+fn candidate_in(chunk: &[u8], offset: usize) -> Option<usize> {
+    chunk.iter().enumerate().find_map(|(at, &byte)| {
+        if byte.is_ascii_digit() {
+            Some(offset + at)
+        } else if byte == TENTHS_LAST {
+            (offset + at).checked_sub(TENTHS_BYTES - 1)
+        } else {
+            None
+        }
+    })
 }
 
 /// [`words_only`] of each prefix of `text` that ends at a byte of `ends`, reading
@@ -281,13 +328,17 @@ fn is_figure(before: &str, after: &str) -> bool {
 /// The bytes of a share in tenths in words, `九成`: two characters of three bytes.
 const TENTHS_BYTES: usize = 6;
 
-/// `九成` at byte `index`: a share in tenths, in words.
+/// `九成` at byte `index`: a share in tenths, in words. This runs for every character of
+/// the text's paragraphs and anchors: the bytes of `成` are compared first, and a digit in
+/// words is decoded only before one (each digit takes three bytes, as `成` does).
 fn tenths_at(text: &str, index: usize) -> bool {
-    let mut rest = text.get(index..).unwrap_or_default().chars();
-    matches!(
-        rest.next(),
-        Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九')
-    ) && rest.next() == Some('成')
+    text.as_bytes().get(index + 3..index + TENTHS_BYTES) == Some("成".as_bytes())
+        && text.get(index..index + 3).is_some_and(|digit| {
+            matches!(
+                digit,
+                "一" | "二" | "三" | "四" | "五" | "六" | "七" | "八" | "九"
+            )
+        })
 }
 
 #[cfg(test)]

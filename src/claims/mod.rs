@@ -148,7 +148,7 @@ pub fn extract(source: &SharedSource) -> Vec<Claim> {
         if part.is_none() || !is_narrative(content) {
             continue;
         }
-        claims.extend(figures_in_line(content, line.offset, part));
+        claims.extend(figures_in_line(&Prose::new(content, line.offset, part)));
     }
     claims
 }
@@ -182,9 +182,62 @@ fn chinese_digit(c: char) -> Option<u32> {
         .and_then(|p| u32::try_from(p).ok())
 }
 
-/// The figures of one line of prose; `base` is the line's byte offset in the file.
-fn figures_in_line(line: &str, base: usize, part: Option<u8>) -> Vec<Claim> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+/// A line of prose: its text, its byte offset in the file, the part of the book it is in, its
+/// characters and where its sentences stop.
+struct Prose<'l> {
+    text: &'l str,
+    base: usize,
+    part: Option<u8>,
+    /// Each character and its byte.
+    chars: Vec<(usize, char)>,
+    /// The byte of each `。！？；` of the line, and whether it ends a sentence (`；` only
+    /// ends the words a claim's sentence starts after). Found once per line: looked for from
+    /// each figure, they were read again for every figure of a sentence.
+    stops: Vec<(usize, bool)>,
+}
+
+impl<'l> Prose<'l> {
+    fn new(text: &'l str, base: usize, part: Option<u8>) -> Self {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let stops = chars
+            .iter()
+            .filter_map(|&(at, c)| match c {
+                '。' | '！' | '？' => Some((at, true)),
+                '；' => Some((at, false)),
+                _ => None,
+            })
+            .collect();
+        Self {
+            text,
+            base,
+            part,
+            chars,
+            stops,
+        }
+    }
+
+    /// The sentence holding `start..end` of the line: from after the previous `。！？；` to
+    /// the next `。！？`, within the line.
+    fn sentence_around(&self, start: usize, end: usize) -> Span {
+        // Every stop is as long as `。`.
+        let after_stop = |&(at, _): &(usize, bool)| at + '。'.len_utf8();
+        let before = self.stops.partition_point(|&(at, _)| at < start);
+        let from = before
+            .checked_sub(1)
+            .and_then(|last| self.stops.get(last))
+            .map_or(0, after_stop);
+        let to = self
+            .stops
+            .get(self.stops.partition_point(|&(at, _)| at < end)..)
+            .and_then(|after| after.iter().find(|&&(_, ends)| ends))
+            .map_or(self.text.len(), after_stop);
+        Span::new(self.base + from, to.saturating_sub(from))
+    }
+}
+
+/// The figures of one line of prose.
+fn figures_in_line(prose: &Prose<'_>) -> Vec<Claim> {
+    let chars = prose.chars.as_slice();
     let mut claims = Vec::new();
     let mut index = 0;
     while let Some(&(start, c)) = chars.get(index) {
@@ -195,16 +248,16 @@ fn figures_in_line(line: &str, base: usize, part: Option<u8>) -> Vec<Claim> {
         let starts_number = c.is_ascii_digit()
             && !previous.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-');
         if starts_number {
-            let (end_index, value) = number_at(&chars, index);
+            let (end_index, value) = number_at(chars, index);
             index = end_index;
             if let Some(claim) =
-                value.and_then(|v| numeric_claim(line, base, part, start, end_index, &chars, v))
+                value.and_then(|v| numeric_claim(prose, start, end_index, chars, v))
             {
                 claims.push(claim);
             }
             continue;
         }
-        if let Some((end_index, claim)) = word_claim(line, base, part, &chars, index) {
+        if let Some((end_index, claim)) = word_claim(prose, chars, index) {
             claims.push(claim);
             index = end_index;
             continue;
@@ -242,14 +295,13 @@ fn number_at(chars: &[(usize, char)], index: usize) -> (usize, Option<Decimal>) 
 }
 
 fn numeric_claim(
-    line: &str,
-    base: usize,
-    part: Option<u8>,
+    prose: &Prose<'_>,
     start: usize,
     end_index: usize,
     chars: &[(usize, char)],
     value: Decimal,
 ) -> Option<Claim> {
+    let line = prose.text;
     let after_number = chars.get(end_index).map_or(line.len(), |&(i, _)| i);
     let rest = line.get(after_number..)?;
     let rest_trimmed = rest.trim_start_matches(' ');
@@ -285,9 +337,9 @@ fn numeric_claim(
         unit: unit.map(|u| if u == "％" { "%" } else { u }),
         bound,
         in_words: false,
-        span: Span::new(base + start, end - start),
-        sentence: sentence_around(line, base, start, end),
-        part,
+        span: Span::new(prose.base + start, end - start),
+        sentence: prose.sentence_around(start, end),
+        part: prose.part,
     })
 }
 
@@ -323,20 +375,17 @@ fn unit_after(rest: &str) -> (Option<&'static str>, usize, bool) {
 }
 
 /// `近九成`, `超七成`, `九成`: a share in tenths, in words.
-fn word_claim(
-    line: &str,
-    base: usize,
-    part: Option<u8>,
-    chars: &[(usize, char)],
-    index: usize,
-) -> Option<(usize, Claim)> {
-    let &(start, first) = chars.get(index)?;
-    let tenths = chinese_digit(first).filter(|&d| (1..=9).contains(&d))?;
+fn word_claim(prose: &Prose<'_>, chars: &[(usize, char)], index: usize) -> Option<(usize, Claim)> {
+    // `成` first: this runs for every character of the text's prose, and few are followed
+    // by one.
     let &(suffix_at, suffix) = chars.get(index + 1)?;
     if suffix != '成' {
         return None;
     }
+    let &(start, first) = chars.get(index)?;
+    let tenths = chinese_digit(first).filter(|&d| (1..=9).contains(&d))?;
     let end = suffix_at + suffix.len_utf8();
+    let line = prose.text;
     let before = line.get(..start)?;
     Some((
         index + 2,
@@ -349,9 +398,9 @@ fn word_claim(
                 Decimal::from(tenths * 10),
             ),
             in_words: true,
-            span: Span::new(base + start, end - start),
-            sentence: sentence_around(line, base, start, end),
-            part,
+            span: Span::new(prose.base + start, end - start),
+            sentence: prose.sentence_around(start, end),
+            part: prose.part,
         },
     ))
 }
@@ -383,24 +432,6 @@ fn bound_of(before: &str, after: &str, value: Decimal) -> Bound {
     } else {
         Bound::Exact
     }
-}
-
-/// The sentence holding `start..end` of the line: from after the previous `。！？；` to the
-/// next `。！？`, within the line.
-fn sentence_around(line: &str, base: usize, start: usize, end: usize) -> Span {
-    let stops = ['。', '！', '？', '；'];
-    let from = line
-        .get(..start)
-        .and_then(|b| b.rfind(stops).map(|i| i + '。'.len_utf8()))
-        .unwrap_or(0);
-    let to = line
-        .get(end..)
-        .and_then(|a| {
-            a.find(['。', '！', '？'])
-                .map(|i| end + i + '。'.len_utf8())
-        })
-        .unwrap_or(line.len());
-    Span::new(base + from, to.saturating_sub(from))
 }
 
 /// The id of the table of the text's figures.

@@ -319,18 +319,34 @@ fn anchored(table: &Table, keys: &[Key]) -> Result<usize, LookupError> {
     // the text by its own anchor, so each is looked up once and its copies were thrown away.
     let outer: SmallVec<[Cow<'_, str>; 2]> = outer.iter().map(Key::described).collect();
     let words = last.described();
-    let hits = table
-        .row_index()
-        .ending_with(&outer, &crate::claims::anchor::words_only(&words));
-    let exact: Vec<usize> = hits.iter().filter(|(_, e)| *e).map(|(i, _)| *i).collect();
-    match (hits.as_slice(), exact.as_slice()) {
-        ([(one, _)], _) | (_, [one]) => Ok(*one),
-        ([], _) => Err(LookupError::NotFound { nearest: None }),
-        (several, _) => {
-            let indices: Vec<usize> = several.iter().map(|(i, _)| *i).collect();
-            Err(ambiguous(table.rows(), &indices))
+    let anchor = crate::claims::anchor::words_only(&words);
+    let hits = table.row_index().ending_with(&outer, &anchor);
+    match hits.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(LookupError::NotFound { nearest: None }),
+        several => {
+            let exact: Vec<usize> = several
+                .iter()
+                .copied()
+                .filter(|&row| label_words(table, row) == anchor)
+                .collect();
+            match exact.as_slice() {
+                [one] => Ok(*one),
+                _ => Err(ambiguous(table.rows(), several)),
+            }
         }
     }
+}
+
+/// The words of a row's last label (its sentence up to the figure), normalized, its figures
+/// as slots: read only for the rows an anchor names together, not for every row up front.
+fn label_words(table: &Table, row: usize) -> String {
+    table
+        .rows()
+        .get(row)
+        .and_then(LabelPath::last)
+        .map(|label| crate::claims::anchor::words_only(&label.full_key()).into_owned())
+        .unwrap_or_default()
 }
 
 fn matching(paths: &[LabelPath], predicate: impl Fn(&LabelPath) -> bool) -> Vec<usize> {

@@ -1,8 +1,8 @@
 //! An exact-match index of one axis's label paths, built the first time a rule looks a label
 //! up in the table, so naming a row among thousands is a hash lookup, not a scan.
 
-use super::label::{Label, LabelPath, normalize};
-use crate::claims::anchor::{words_only, words_only_prefixes};
+use super::label::{Label, LabelPath, next_whitespace};
+use crate::claims::anchor::words_only_prefixes;
 use crate::engine::resolve::{Key, LookupError};
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -24,18 +24,17 @@ type LabelKeys<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
 #[derive(Debug, Default)]
 pub struct LabelIndex {
     exact: HashMap<Box<str>, SmallVec<[usize; 1]>>,
-    /// Each path's outer labels' keys and its last label's whole text, normalized: what an
-    /// anchored lookup (the figures of the text) compares, without normalizing per lookup.
-    /// Only an anchored index has them.
-    anchors: Vec<(Vec<Box<str>>, Box<str>)>,
+    /// Each path's outer labels' keys: what an anchored lookup (the figures of the text)
+    /// compares, without normalizing per lookup. Only an anchored index has them.
+    anchors: Vec<Vec<Box<str>>>,
     /// For the figures of the text: the paragraph up to each figure, normalized. An anchor may
     /// reach back past the sentence into it when the sentence alone does not tell two figures
     /// apart (a figure at the start of a sentence, clauses that open with the same words).
     paragraphs: Vec<Box<str>>,
     /// The answer to each path looked up so far.
     found: Mutex<HashMap<Vec<Key>, Result<usize, LookupError>>>,
-    /// What [`LabelIndex::ending_with`] compares for each path (its paragraph, or its last
-    /// label), written backwards and sorted: the paths that end with an anchor are one range,
+    /// What [`LabelIndex::ending_with`] compares for each path (its paragraph), written
+    /// backwards and sorted: the paths that end with an anchor are one range,
     /// found by a binary search instead of a scan of every path per anchor (the text's 838
     /// figures each looked up by anchor read 838 paragraphs).
     reversed: OnceLock<Vec<(Box<[u8]>, usize)>>,
@@ -67,8 +66,10 @@ impl LabelIndex {
     /// The index of an anchored axis: `paragraph` gives the text of the paragraph up to the end
     /// of a path's last label (whitespace aside: it is normalized here), best as a slice of
     /// the source rather than a copy.
-    /// Figures in the paragraphs and labels are slots ([`words_only`]): an anchor matches the
-    /// words, whatever the figures are.
+    /// Figures in the paragraphs are slots ([`words_only`]): an anchor matches the words,
+    /// whatever the figures are.
+    ///
+    /// [`words_only`]: crate::claims::anchor::words_only
     pub fn build_anchored<'p>(
         paths: &[LabelPath],
         paragraph: impl Fn(&Label) -> Cow<'p, str> + Sync,
@@ -78,21 +79,18 @@ impl LabelIndex {
             .map(|path| path.last().map(&paragraph))
             .collect();
         let paragraphs = words_only_paragraphs(&texts);
-        // Side by side too: every rule that names a figure of the text waits for this index.
+        // Only the outer labels, a few letters each: a path is found by its paragraph, which
+        // ends with its last label, and only where several are found is one told apart by its
+        // label alone (`resolve::anchored`).
         let anchors = paths
-            .par_iter()
+            .iter()
             .map(|path| {
                 let labels = path.labels();
-                let outer = labels
+                labels
                     .iter()
                     .take(labels.len().saturating_sub(1))
                     .map(|l| l.key().into())
-                    .collect();
-                let last = path.last().map_or_else(Box::default, |l| {
-                    let whole = l.full_key();
-                    words_only(&whole).into_owned().into()
-                });
-                (outer, last)
+                    .collect()
             })
             .collect();
         // No exact map: an anchored axis is only found by its anchors, never by its labels as
@@ -106,10 +104,10 @@ impl LabelIndex {
         }
     }
 
-    /// The paths whose outer labels include `outer` (in order) and whose last label ends with
-    /// `anchor` — all normalized, and the figures of an anchored index's labels and of `anchor`
-    /// read as slots.
-    pub fn ending_with(&self, outer: &[impl AsRef<str>], anchor: &str) -> Vec<(usize, bool)> {
+    /// The paths whose outer labels include `outer` (in order) and whose paragraph ends with
+    /// `anchor` — all normalized, and the figures of an anchored index's paragraphs and of
+    /// `anchor` read as slots.
+    pub fn ending_with(&self, outer: &[impl AsRef<str>], anchor: &str) -> Vec<usize> {
         let reversed = self.reversed.get_or_init(|| self.reversed_endings());
         let backwards: Vec<u8> = anchor.bytes().rev().collect();
         let first = reversed.partition_point(|(text, _)| text.as_ref() < backwards.as_slice());
@@ -123,30 +121,25 @@ impl LabelIndex {
         ending.sort_unstable();
         ending
             .into_iter()
-            .filter_map(|index| {
-                let (labels, last) = self.anchors.get(index)?;
-                let mut labels = labels.iter();
+            .filter(|&index| {
+                let mut labels = self.anchors.get(index).into_iter().flatten();
                 outer
                     .iter()
                     .all(|o| labels.any(|l| l.as_ref() == o.as_ref()))
-                    .then(|| (index, last.as_ref() == anchor))
             })
             .collect()
     }
 
-    /// Each path's paragraph (or last label) written backwards, sorted: a text ends with an
+    /// Each path's paragraph written backwards, sorted: a text ends with an
     /// anchor when, backwards, it starts with the anchor backwards. Byte by byte: an anchor's
     /// bytes end a text's exactly where its characters do (UTF-8 tells where a character
     /// starts), and reversing bytes decodes no character.
     fn reversed_endings(&self) -> Vec<(Box<[u8]>, usize)> {
         let mut reversed: Vec<(Box<[u8]>, usize)> = self
-            .anchors
+            .paragraphs
             .iter()
             .enumerate()
-            .map(|(index, (_, last))| {
-                let text = self.paragraphs.get(index).unwrap_or(last);
-                (text.bytes().rev().collect(), index)
-            })
+            .map(|(index, text)| (text.bytes().rev().collect(), index))
             .collect();
         reversed.sort_unstable();
         reversed
@@ -210,6 +203,8 @@ fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
 /// Each paragraph normalized, its figures as slots ([`words_only`]). The figures of one line
 /// of the text have paragraphs that are prefixes of one another: such a run is read once, as
 /// its longest paragraph, and side by side with the other runs.
+///
+/// [`words_only`]: crate::claims::anchor::words_only
 fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<str>> {
     let mut runs: Vec<&[Option<T>]> = Vec::new();
     let mut start = 0;
@@ -230,8 +225,7 @@ fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<s
                     .map(|text| text.as_ref().map_or(0, |text| text.as_ref().len()))
                     .collect();
                 let longest = longest.as_ref();
-                let normalized = normalize(longest);
-                let ends = normalized_ends(longest, &ends);
+                let (normalized, ends) = normalized_with_ends(longest, &ends);
                 words_only_prefixes(&normalized, &ends)
                     .into_iter()
                     .map(String::into_boxed_str)
@@ -245,27 +239,36 @@ fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<s
         .collect()
 }
 
-/// Where each of `ends` (ascending bytes of `text`) falls in `text` normalized: before it, the
-/// whitespace [`normalize`] leaves out is gone.
-fn normalized_ends(text: &str, ends: &[usize]) -> Vec<usize> {
-    let mut normalized = Vec::with_capacity(ends.len());
+/// `text` normalized ([`normalize`]), and where each of `ends` (ascending bytes of `text`)
+/// falls in it: before it, the whitespace normalizing leaves out is gone. One reading of the
+/// text for both.
+///
+/// [`normalize`]: super::label::normalize
+fn normalized_with_ends(text: &str, ends: &[usize]) -> (String, Vec<usize>) {
+    let mut normalized = String::with_capacity(text.len());
+    let mut mapped = Vec::with_capacity(ends.len());
     let mut pending = ends.iter().copied().peekable();
-    let mut left_out = 0;
-    for (at, c) in text.char_indices() {
+    let mut run = 0;
+    while let Some((at, width)) = next_whitespace(text, run) {
+        normalized.push_str(text.get(run..at).unwrap_or_default());
+        // What is left out before this whitespace is all that is before an end up to here.
+        let left_out = at - normalized.len();
         while let Some(end) = pending.next_if(|&end| end <= at) {
-            normalized.push(end.saturating_sub(left_out));
+            mapped.push(end.saturating_sub(left_out));
         }
-        if c.is_whitespace() {
-            left_out += c.len_utf8();
-        }
+        run = at + width;
     }
-    normalized.extend(pending.map(|end| end.saturating_sub(left_out)));
-    normalized
+    normalized.push_str(text.get(run..).unwrap_or_default());
+    let left_out = text.len() - normalized.len();
+    mapped.extend(pending.map(|end| end.saturating_sub(left_out)));
+    (normalized, mapped)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::anchor::words_only;
+    use crate::table::label::normalize;
     use proptest::prelude::*;
 
     proptest! {

@@ -157,12 +157,43 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
         // text's paragraphs are normalized too, and growing a string char by char for them
         // was 8 % of the instructions of a book's run.
         let mut kept = String::with_capacity(text.len());
-        text.split(char::is_whitespace)
-            .for_each(|run| kept.push_str(run));
+        let mut run = 0;
+        while let Some((at, width)) = next_whitespace(text, run) {
+            kept.push_str(text.get(run..at).unwrap_or_default());
+            run = at + width;
+        }
+        kept.push_str(text.get(run..).unwrap_or_default());
         Cow::Owned(kept)
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// The first whitespace character of `text` from byte `from` (where a character starts) on:
+/// where it starts and its bytes. Read a byte at a time, a character decoded only where one of
+/// the whitespace beyond ASCII may start (see [`has_whitespace`]): the text's paragraphs are
+/// normalized, and decoding each of their characters was most of it.
+pub(crate) fn next_whitespace(text: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        let width = match byte {
+            b'\t'..=b'\r' | b' ' => return Some((at, 1)),
+            0..0x80 => 1,
+            0xC2 | 0xE1..=0xE3 => {
+                let c = text.get(at..).and_then(|rest| rest.chars().next())?;
+                if c.is_whitespace() {
+                    return Some((at, c.len_utf8()));
+                }
+                c.len_utf8()
+            }
+            0x80..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+        at += width;
+    }
+    None
 }
 
 /// Whether [`normalize`] makes `text` into `name` (which holds no whitespace), compared
