@@ -213,11 +213,12 @@ impl Interval {
 
 /// The smallest interval containing all the given intervals.
 fn hull(parts: &[Interval]) -> Interval {
-    let mut result = parts
-        .first()
-        .copied()
-        .unwrap_or(Interval::exact(Decimal::ZERO));
-    for part in parts {
+    let Some((&first, rest)) = parts.split_first() else {
+        return Interval::exact(Decimal::ZERO);
+    };
+    // The first part is not compared with itself: a bound is its own minimum and maximum.
+    let mut result = first;
+    for part in rest {
         result.low = result.low.min(part.low);
         result.high = result.high.max(part.high);
     }
@@ -246,13 +247,30 @@ fn last_digit_unit(value: Decimal) -> Decimal {
     Decimal::new(1, value.scale())
 }
 
+/// `value` widened by one unit in its last digit each way. Where the sums are exact (a
+/// mantissa of at least 2 either way, which keeps its sign, and one more still fits in 96
+/// bits), they are the mantissa one less and one more at the same scale, made without decimal
+/// addition: every inexact quotient is widened so.
+fn widened_by_last_digit(value: Decimal) -> Interval {
+    let (mantissa, scale) = (value.mantissa(), value.scale());
+    let one_off = |delta: i128| {
+        mantissa
+            .checked_add(delta)
+            .and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok())
+    };
+    match (one_off(-1), one_off(1)) {
+        (Some(low), Some(high)) if mantissa.unsigned_abs() > 1 => Interval { low, high },
+        _ => Interval::exact(value).widen(last_digit_unit(value)),
+    }
+}
+
 /// `a × b`, widened by one last-digit unit if rust_decimal had to round it.
 fn bounded_product(a: Decimal, b: Decimal) -> Result<Interval, IntervalError> {
     let product = a.checked_mul(b).ok_or(IntervalError::Overflow)?;
     if product.scale() == a.scale() + b.scale() {
         return Ok(Interval::exact(product));
     }
-    Ok(Interval::exact(product).widen(last_digit_unit(product)))
+    Ok(widened_by_last_digit(product))
 }
 
 /// `a ÷ b`, widened by one last-digit unit unless the quotient is exact.
@@ -261,7 +279,7 @@ fn bounded_quotient(a: Decimal, b: Decimal) -> Result<Interval, IntervalError> {
     if is_exact_quotient(a, b, quotient) {
         return Ok(Interval::exact(quotient));
     }
-    Ok(Interval::exact(quotient).widen(last_digit_unit(quotient)))
+    Ok(widened_by_last_digit(quotient))
 }
 
 /// Whether `quotient` is `a ÷ b` exactly: multiplied back by `b` it is `a`, and rust_decimal
@@ -354,6 +372,28 @@ mod tests {
     }
 
     proptest! {
+        /// A value widened by its mantissa one off either way is the value widened by adding a
+        /// unit of its last digit either way, bit for bit: small mantissas, and ones at the
+        /// edge of 96 bits, at every scale.
+        #[test]
+        fn a_value_widened_by_its_mantissa_is_widened_by_its_sums(
+            small in -1_000i128..1_000,
+            edge in 0i128..1_000,
+            at_edge in any::<bool>(),
+            negative in any::<bool>(),
+            scale in 0u32..=28,
+        ) {
+            let largest = Decimal::MAX.mantissa();
+            let mantissa = if at_edge { largest - edge } else { small };
+            let mantissa = if negative { -mantissa } else { mantissa };
+            let value = Decimal::from_i128_with_scale(mantissa, scale);
+            let by_sums = Interval::exact(value).widen(last_digit_unit(value));
+            prop_assert_eq!(
+                bits(Ok(widened_by_last_digit(value))),
+                bits(Ok(by_sums))
+            );
+        }
+
         /// The exactness test in its cheapest order decides as the product compared first
         /// did, for quotients exact, of 28 digits, and of integers or long fractions.
         #[test]
