@@ -86,6 +86,16 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The bundled book's data and rules folders, checked as `check` checks them (contradictory
+/// rules left out), with coverage: what the draft-edit harness picks its figures from.
+fn checked_book() -> (PathBuf, PathBuf, crossfoot::run::Checked) {
+    let (data, rules) = (root().join("data/2022"), root().join("rules"));
+    let mut loaded = crossfoot::run::load_with(&data, &rules, &Default::default());
+    loaded.leave_out_contradictions();
+    let book = loaded.check(true, &|_| {});
+    (data, rules, book)
+}
+
 /// Run `crossfoot check ARGS` from the crate root, without colour.
 fn check(args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_crossfoot"))

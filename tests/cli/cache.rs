@@ -2,7 +2,7 @@
 //! reports what a run without it reports, whatever the cache holds; a figure changed since the
 //! verdict was kept is read again where the lint reads figures.
 
-use super::{Run, check, root};
+use super::{Run, check};
 use crossfoot::lint::cache::{Cache, contradictions_cached, fingerprint};
 use std::path::Path;
 
@@ -165,10 +165,7 @@ fn a_file_of_groups_alone_is_in_the_fingerprint() {
 #[test]
 fn every_slip_of_a_sample_of_the_books_figures_keeps_the_verdict() {
     use crossfoot::drafts::{Slip, targets};
-    let (data, rules) = (root().join("data/2022"), root().join("rules"));
-    let mut loaded = crossfoot::run::load_with(&data, &rules, &Default::default());
-    loaded.leave_out_contradictions();
-    let book = loaded.check(true, &|_| {});
+    let (data, rules, book) = super::checked_book();
     let copy = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(&data).unwrap() {
         let path = entry.unwrap().path();

@@ -130,10 +130,7 @@ fn a_bad_cell_leaves_its_table_checked_and_only_its_own_checks_not_checked() {
 #[test]
 fn the_draft_edit_harness_on_a_sample_flags_edits_on_the_edited_figure() {
     use crossfoot::drafts::{Slip, Verdict, check, run, summarize, targets};
-    let (data, rules) = (root().join("data/2022"), root().join("rules"));
-    let mut loaded = crossfoot::run::load_with(&data, &rules, &Default::default());
-    loaded.leave_out_contradictions();
-    let book = loaded.check(true, &|_| {});
+    let (data, rules, book) = super::checked_book();
     assert!(book.errors.is_empty());
     let sample = targets(&book, &data, 150, 500);
     assert!(sample.iter().any(|t| t.in_text()) && sample.iter().any(|t| !t.in_text()));
@@ -182,10 +179,7 @@ fn the_draft_edit_harness_on_a_sample_flags_edits_on_the_edited_figure() {
 #[test]
 fn the_harness_edits_only_cells_a_hard_rule_reads() {
     use crossfoot::drafts::targets;
-    let (data, rules) = (root().join("data/2022"), root().join("rules"));
-    let mut loaded = crossfoot::run::load_with(&data, &rules, &Default::default());
-    loaded.leave_out_contradictions();
-    let book = loaded.check(true, &|_| {});
+    let (data, _, book) = super::checked_book();
     let every = targets(&book, &data, 1, 1);
     let a8: Vec<&str> = every
         .iter()
