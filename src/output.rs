@@ -107,7 +107,7 @@ impl Inputs {
 
     /// `Err` if the directory `cache` is, or lies inside, an input directory.
     pub fn check_cache(&self, cache: &Path) -> Result<(), OutputError> {
-        let Some(resolved) = resolve(cache) else {
+        let Some(resolved) = resolve_ancestor(cache) else {
             return Ok(());
         };
         for (dir, what) in &self.directories {
@@ -180,6 +180,23 @@ fn resolve(path: &Path) -> Option<PathBuf> {
         _ => Path::new("."),
     };
     parent.canonicalize().ok().map(|dir| dir.join(name))
+}
+
+/// `path` with its nearest ancestor that is there resolved and the rest appended: where
+/// `create_dir_all` would make a directory that is not there yet, several levels of it.
+fn resolve_ancestor(path: &Path) -> Option<PathBuf> {
+    path.ancestors().find_map(|ancestor| {
+        let there = if ancestor.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            ancestor
+        };
+        let rest = path.strip_prefix(ancestor).ok()?;
+        there
+            .canonicalize()
+            .ok()
+            .map(|resolved| resolved.join(rest))
+    })
 }
 
 /// A file's identity beyond its path: device and inode on Unix (hard links share it).

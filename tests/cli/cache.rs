@@ -258,7 +258,7 @@ fn a_cache_that_cannot_be_written_or_read_changes_nothing() {
 #[test]
 fn a_cache_inside_the_data_or_rules_directory_is_refused() {
     let draft = book("30");
-    for inside in ["data/.cache", "data", "rules/cache"] {
+    for inside in ["data/.cache", "data", "rules/cache", "data/not/there/yet"] {
         let rules = draft.path().join("rules");
         std::fs::create_dir_all(&rules).unwrap();
         std::fs::write(rules.join("t.rules"), RULES).unwrap();
