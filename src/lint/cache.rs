@@ -12,10 +12,10 @@
 //!
 //! The fingerprint hashes (xxh3, 128 bits) every rules file compiled (one of groups alone
 //! too), `tables.toml`, and every table's file with each cell's printed text replaced by a
-//! marker and the cell's kind (a figure, `—`, not a figure; stated with a bound in words or not). A label, a
-//! heading, a note or a word of the text that changes makes another fingerprint; a figure
-//! that changes does not. A cache that cannot be read is not used; one that cannot be
-//! written is reported as a warning, and the run is the same.
+//! marker and the cell's kind (a figure, `—` or unreadable; stated with a bound in words or
+//! not). A label, a heading, a note or a word of the text that changes makes another
+//! fingerprint; a figure that changes does not. A cache that cannot be read is not used; one
+//! that cannot be written is reported as a warning, and the run is the same.
 
 use super::Lint;
 use super::contradiction::{contradictions, contradictions_and_candidates, printed_apart};
