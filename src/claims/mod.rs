@@ -250,14 +250,12 @@ fn figures_in_line(prose: &Prose<'_>) -> Vec<Claim> {
         if starts_number {
             let (end_index, value) = number_at(chars, index);
             index = end_index;
-            if let Some(claim) =
-                value.and_then(|v| numeric_claim(prose, start, end_index, chars, v))
-            {
+            if let Some(claim) = value.and_then(|v| numeric_claim(prose, start, end_index, v)) {
                 claims.push(claim);
             }
             continue;
         }
-        if let Some((end_index, claim)) = word_claim(prose, chars, index) {
+        if let Some((end_index, claim)) = word_claim(prose, index) {
             claims.push(claim);
             index = end_index;
             continue;
@@ -298,10 +296,9 @@ fn numeric_claim(
     prose: &Prose<'_>,
     start: usize,
     end_index: usize,
-    chars: &[(usize, char)],
     value: Decimal,
 ) -> Option<Claim> {
-    let line = prose.text;
+    let (line, chars) = (prose.text, prose.chars.as_slice());
     let after_number = chars.get(end_index).map_or(line.len(), |&(i, _)| i);
     let rest = line.get(after_number..)?;
     let rest_trimmed = rest.trim_start_matches(' ');
@@ -375,7 +372,8 @@ fn unit_after(rest: &str) -> (Option<&'static str>, usize, bool) {
 }
 
 /// `近九成`, `超七成`, `九成`: a share in tenths, in words.
-fn word_claim(prose: &Prose<'_>, chars: &[(usize, char)], index: usize) -> Option<(usize, Claim)> {
+fn word_claim(prose: &Prose<'_>, index: usize) -> Option<(usize, Claim)> {
+    let chars = prose.chars.as_slice();
     // `成` first: this runs for every character of the text's prose, and few are followed
     // by one.
     let &(suffix_at, suffix) = chars.get(index + 1)?;
