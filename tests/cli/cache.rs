@@ -26,13 +26,14 @@ pub(super) fn book(hebei_2021: &str) -> tempfile::TempDir {
     std::fs::create_dir(dir.path().join("data")).unwrap();
     std::fs::write(dir.path().join("data/tables.toml"), MANIFEST).unwrap();
     std::fs::write(dir.path().join("data/L1.csv"), table(hebei_2021)).unwrap();
-    std::fs::write(dir.path().join("t.rules"), RULES).unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::write(dir.path().join("rules/t.rules"), RULES).unwrap();
     dir
 }
 
 /// `check` on the scratch book, with `--cache DIR` when given.
 fn run(book: &Path, cache: Option<&Path>) -> Run {
-    let (data, rules) = (book.join("data"), book.join("t.rules"));
+    let (data, rules) = (book.join("data"), book.join("rules"));
     let mut args = vec![
         "--data",
         data.to_str().unwrap(),
@@ -95,7 +96,7 @@ fn a_figure_edited_after_the_verdict_was_kept_is_read_again() {
 fn the_fingerprint_leaves_out_the_figures_and_nothing_else() {
     let draft = book("30");
     let fingerprint_of = |dir: &Path| {
-        let (data, rules) = (dir.join("data"), dir.join("t.rules"));
+        let (data, rules) = (dir.join("data"), dir.join("rules"));
         let loaded = crossfoot::run::load_with(&data, &rules, &Default::default());
         fingerprint(&loaded.dataset, &loaded.program)
     };
@@ -123,7 +124,7 @@ fn the_fingerprint_leaves_out_the_figures_and_nothing_else() {
         "a figure made `—`"
     );
     assert_eq!(fingerprint_of(draft.path()), kept);
-    let rules = draft.path().join("t.rules");
+    let rules = draft.path().join("rules/t.rules");
     std::fs::write(
         &rules,
         RULES.replace("one part from 2021", "one part of 2021"),
@@ -139,7 +140,6 @@ fn the_fingerprint_leaves_out_the_figures_and_nothing_else() {
 fn a_file_of_groups_alone_is_in_the_fingerprint() {
     let draft = book("30");
     let rules = draft.path().join("rules");
-    std::fs::create_dir(&rules).unwrap();
     std::fs::write(
         rules.join("groups.rules"),
         "group regions = [北京, 天津, 河北]\n",
@@ -259,23 +259,12 @@ fn a_cache_that_cannot_be_written_or_read_changes_nothing() {
 fn a_cache_inside_the_data_or_rules_directory_is_refused() {
     let draft = book("30");
     for inside in ["data/.cache", "data", "rules/cache", "data/not/there/yet"] {
-        let rules = draft.path().join("rules");
-        std::fs::create_dir_all(&rules).unwrap();
-        std::fs::write(rules.join("t.rules"), RULES).unwrap();
-        let (data, cache) = (draft.path().join("data"), draft.path().join(inside));
-        let run = check(&[
-            "--data",
-            data.to_str().unwrap(),
-            "--rules",
-            rules.to_str().unwrap(),
-            "--cache",
-            cache.to_str().unwrap(),
-        ]);
-        assert_eq!(run.code, 2, "{inside}: {}", run.stderr);
+        let refused = run(draft.path(), Some(&draft.path().join(inside)));
+        assert_eq!(refused.code, 2, "{inside}: {}", refused.stderr);
         assert!(
-            run.stderr.contains("refusing to keep the cache"),
+            refused.stderr.contains("refusing to keep the cache"),
             "{inside}: {}",
-            run.stderr
+            refused.stderr
         );
         let written: Vec<_> = walk(draft.path());
         assert!(

@@ -108,7 +108,7 @@ fn a_figure_edited_into_a_contradiction_while_watched_leaves_the_rules_out() {
         "--data",
         dir.path().join("data").to_str().unwrap(),
         "--rules",
-        dir.path().join("t.rules").to_str().unwrap(),
+        dir.path().join("rules").to_str().unwrap(),
     ]);
     let steps = || -> Result<(), String> {
         watching.wait_for("tables 1 · rules 2 · checks 2")?;
