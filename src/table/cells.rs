@@ -5,7 +5,7 @@
 //! mantissa of 24 bits (± 8 388 607, `838 860.7` at one decimal). A record file's figures
 //! mostly fit; its grid then takes half the memory.
 
-use super::{Cell, EXACT, HAS_VALUE};
+use super::{Cell, EXACT, HAS_VALUE, MANTISSA_SHIFT, POWER_BASE, SCALE_SHIFT};
 
 /// The cells of a table, row after row.
 #[derive(Debug)]
@@ -42,7 +42,7 @@ impl RowCells<'_> {
 impl Cell {
     /// The cell in 4 bytes, where its mantissa fits in 24 bits.
     #[inline]
-    pub(super) fn narrow(self) -> Option<u32> {
+    pub(crate) fn narrow(self) -> Option<u32> {
         let bits = self.0 as u32;
         (Cell::from_narrow(bits) == self).then_some(bits)
     }
@@ -51,6 +51,37 @@ impl Cell {
     #[inline]
     pub(super) fn from_narrow(bits: u32) -> Self {
         Cell(i64::from(bits as i32) as u64)
+    }
+}
+
+/// A 4-byte cell read in place, for the checks of a record rule ([`Cell::plain`] without
+/// making the cell of 8 bytes first).
+#[derive(Debug, Clone, Copy)]
+pub struct NarrowCell(pub u32);
+
+impl NarrowCell {
+    /// Whether the cell holds a figure, and at which scale, without its exactness: two cells
+    /// whose figures are printed with the same decimals have the same class.
+    #[inline(always)]
+    pub fn class(self) -> u32 {
+        self.0 & 0xff & !(EXACT as u32)
+    }
+
+    /// Whether cells of a class hold a figure [`Cell::plain`] reads: one with decimals, not
+    /// a power of ten (a figure in thousands).
+    #[inline(always)]
+    pub fn plain_class(class: u32) -> bool {
+        class & HAS_VALUE as u32 != 0 && (class >> SCALE_SHIFT) < POWER_BASE
+    }
+
+    #[inline(always)]
+    pub fn mantissa(self) -> i64 {
+        i64::from((self.0 as i32) >> MANTISSA_SHIFT)
+    }
+
+    #[inline(always)]
+    pub fn is_exact(self) -> bool {
+        self.0 & EXACT as u32 != 0
     }
 }
 
@@ -123,6 +154,14 @@ impl Cells {
         match self {
             Cells::Wide(cells) => cells.get(index).copied(),
             Cells::Narrow(cells) => cells.get(index).map(|&bits| Cell::from_narrow(bits)),
+        }
+    }
+
+    /// A narrow grid's cells, row after row; `None` for cells of 8 bytes.
+    pub(super) fn narrow(&self) -> Option<&[u32]> {
+        match self {
+            Cells::Wide(_) => None,
+            Cells::Narrow(cells) => Some(cells),
         }
     }
 

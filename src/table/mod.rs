@@ -27,7 +27,7 @@ use label::LabelPath;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
-pub use cells::RowCells;
+pub use cells::{NarrowCell, RowCells};
 pub use error::{TableError, TableWarning};
 
 /// What the engine knows about a table besides its grid.
@@ -468,6 +468,19 @@ impl Table {
     pub fn row_cells(&self, row: usize) -> Option<RowCells<'_>> {
         let width = self.columns.len();
         self.cells.row(row * width, width)
+    }
+
+    /// The cells of rows `rows`, a row at a time, where the table holds them in 4 bytes each
+    /// ([`NarrowCell`]); `None` for a table of cells of 8 bytes, or rows it does not have.
+    pub fn narrow_rows(
+        &self,
+        rows: std::ops::Range<usize>,
+    ) -> Option<std::slice::ChunksExact<'_, u32>> {
+        let width = self.columns.len();
+        let cells = self.cells.narrow()?;
+        let from = rows.start.checked_mul(width)?;
+        let to = rows.end.checked_mul(width)?;
+        Some(cells.get(from..to)?.chunks_exact(width.max(1)))
     }
 
     pub fn cell(&self, row: usize, column: usize) -> Option<Cell> {
