@@ -160,8 +160,9 @@ impl RowPlan {
     /// side's sum less the right side's) with the rounded figures' `slack`: `=` holds where
     /// −slack ≤ gap ≤ slack. So one pass over the row adds the difference and counts the
     /// rounded figures. A narrow mantissa has at most 24 bits, and a rule fewer than 2^32
-    /// terms (its text is at most 4 GiB): no sum here can overflow, so it adds without a test,
-    /// and tests the cells' classes (each a figure with the first's decimals) once, after.
+    /// terms (each is written in its text or names a column of its table, and neither file
+    /// may pass 4 GiB): no sum here can overflow, so it adds without a test, and tests the
+    /// cells' classes (each a figure with the first's decimals) once, after.
     #[inline]
     pub(super) fn holds_narrow(&self, row: &[u32], op: CompareOp) -> Option<bool> {
         let class = NarrowCell(*row.get(self.first?)?).class();

@@ -478,9 +478,13 @@ impl Table {
     ) -> Option<std::slice::ChunksExact<'_, u32>> {
         let width = self.columns.len();
         let cells = self.cells.narrow()?;
+        // A table of no columns has no row to give (chunks of it would be no chunks at all).
+        if width == 0 {
+            return None;
+        }
         let from = rows.start.checked_mul(width)?;
         let to = rows.end.checked_mul(width)?;
-        Some(cells.get(from..to)?.chunks_exact(width.max(1)))
+        Some(cells.get(from..to)?.chunks_exact(width))
     }
 
     pub fn cell(&self, row: usize, column: usize) -> Option<Cell> {
