@@ -1030,6 +1030,40 @@ fn a_long_record_file_is_checked_alike_whatever_the_size_of_its_figures() {
     }
 }
 
+/// A long record file's checks read its rows' 4-byte cells in place where every figure of the
+/// rule prints with the same decimals; a row with a `—`, or with figures of other decimals, is
+/// decided the general way: skipped, or checked at its own decimals.
+#[test]
+fn a_long_record_files_rows_of_other_figures_are_decided_the_general_way() {
+    let mut csv = String::from("id,a,b,t\n");
+    for row in 0..40_000 {
+        let line = match row {
+            5 => "r5,1.0,—,3.0".to_string(),
+            9 => "r9,1.25,2.0,3.25".to_string(),
+            11 => "r11,1.25,2.0,3.5".to_string(),
+            17 => "r17,1,2,4".to_string(),
+            _ => format!("r{row},1.0,2.0,3.0"),
+        };
+        csv.push_str(&line);
+        csv.push('\n');
+    }
+    let json = record_file_findings(
+        &csv,
+        "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n",
+        "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
+         columns = { \"a\" = { exact = true }, \"b\" = { exact = true }, \"t\" = { exact = true } }\n",
+        "",
+    );
+    let found = findings(&json);
+    let rows: Vec<&Value> = found.iter().map(|f| &f["cells"][0]["row"]).collect();
+    assert_eq!(rows, [&json!("r11"), &json!("r17")], "{json:#}");
+    assert_eq!(found[0]["published"], "3.5", "{json:#}");
+    assert_eq!(found[0]["expected"]["low"], "3.25", "{json:#}");
+    assert_eq!(found[1]["published"], "4", "{json:#}");
+    assert_eq!(json["summary"]["passed"], 39_997, "{json:#}");
+    assert_eq!(json["summary"]["skipped"], 1, "{json:#}");
+}
+
 /// A record file of more than a million figures is read, and its 4-byte cells held, in
 /// buffers of their own (mapped, in huge pages where the system has them): its findings are
 /// those of any file, with the lines, columns and spans of the figures as printed.
