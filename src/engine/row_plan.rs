@@ -352,6 +352,16 @@ mod tests {
         )
     }
 
+    fn any_op() -> impl Strategy<Value = CompareOp> {
+        prop_oneof![
+            Just(CompareOp::Equal),
+            Just(CompareOp::Less),
+            Just(CompareOp::LessEqual),
+            Just(CompareOp::Greater),
+            Just(CompareOp::GreaterEqual),
+        ]
+    }
+
     proptest! {
         // The verdicts differ only at the bounds' edges: enough cases to meet each of them.
         #![proptest_config(ProptestConfig::with_cases(4096))]
@@ -359,13 +369,7 @@ mod tests {
         fn one_scale_and_general_paths_give_the_same_verdict(
             cells in proptest::collection::vec((-50_000i64..50_000, 0u32..3, any::<bool>()), 4),
             same_scale in any::<bool>(),
-            op in prop_oneof![
-                Just(CompareOp::Equal),
-                Just(CompareOp::Less),
-                Just(CompareOp::LessEqual),
-                Just(CompareOp::Greater),
-                Just(CompareOp::GreaterEqual),
-            ],
+            op in any_op(),
         ) {
             let mut row: Vec<Cell> = cells
                 .iter()
@@ -400,13 +404,7 @@ mod tests {
                 (-2_000_000i64..2_000_000, prop_oneof![6 => Just(1u32), 1 => 0u32..3], any::<bool>(), 0u8..24),
                 4,
             ),
-            op in prop_oneof![
-                Just(CompareOp::Equal),
-                Just(CompareOp::Less),
-                Just(CompareOp::LessEqual),
-                Just(CompareOp::Greater),
-                Just(CompareOp::GreaterEqual),
-            ],
+            op in any_op(),
             near in any::<bool>(),
             every in prop_oneof![4 => Just(None), 1 => (0u8..2).prop_map(Some)],
         ) {
