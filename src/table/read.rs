@@ -164,32 +164,12 @@ pub fn parse_table(
         .filter(|r| r.fields.len() != width)
         .map(|r| ragged(source, r.span, r.fields.len(), width))
         .collect();
-    let all_columns = column_paths(&headers, layout.label_columns, width);
-    let is_text = |path: &LabelPath| {
-        layout
-            .text_columns
-            .iter()
-            .any(|name| path.labels().iter().any(|l| l.answers_to(name)))
-    };
-    let text_fields = all_columns
-        .iter()
-        .enumerate()
-        .filter(|(_, path)| is_text(path))
-        .map(|(i, _)| layout.label_columns + i);
-    let label_fields: Vec<usize> = (0..layout.label_columns).chain(text_fields).collect();
-    let figure_fields: Vec<usize> = (layout.label_columns..width)
-        .filter(|i| !label_fields.contains(i))
-        .collect();
-    let mut columns: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
-    if layout.labels.declares_any() {
-        columns
-            .iter_mut()
-            .for_each(|path| path.declare(&layout.labels));
-    }
-    let formats: Vec<&ColumnFormat> = columns
-        .iter()
-        .map(|path| layout.format.of_column(path))
-        .collect();
+    let Columns {
+        label_fields,
+        figure_fields,
+        paths: columns,
+        formats,
+    } = Columns::of(&headers, &layout, width);
     // A long record file's labels are made only for the rows a report names, where nothing
     // read with the table needs them all: units looked up by row, or declared for labels.
     let rows_on_demand = lines.as_ref().is_some_and(|lines| lines.parts.len() > 1)
@@ -215,78 +195,28 @@ pub fn parse_table(
             id: meta.id.clone(),
         });
     }
-    let mut cells = Vec::new();
-    let mut narrow_cells = None;
     let single_label = label_fields.len() == 1;
-    // A record file's million row paths are written in place, side by side, rather than
-    // gathered from the parts and copied into one vector after (a copy of 56 MB, and its
-    // pages, on one core).
-    let mut line_paths: Vec<LabelPath> = Vec::new();
-    let mut starts = Vec::new();
-    starts.par_extend(rayon::iter::repeat_n(0u32, data_rows));
-    let chunks: Vec<Chunk> = match &lines {
-        None => {
-            let data = owned.get(layout.header_rows..).unwrap_or_default();
-            for (start, record) in starts.iter_mut().zip(data) {
-                // read_text refuses files past 4 GiB, so every offset fits.
-                *start = u32::try_from(record.span.offset).unwrap_or(u32::MAX);
-            }
-            cells.resize(data_rows * columns.len(), Cell::PLACEHOLDER);
-            vec![reader.read_owned(data, &mut cells)]
-        }
-        Some(lines) => {
-            // A table of one part has nothing to gather.
-            if single_label && lines.parts.len() > 1 && !rows_on_demand {
-                line_paths.par_extend(rayon::iter::repeat_n(LabelPath::default(), data_rows));
-            }
-            let narrow = if rows_on_demand && reader.reads_plain() {
-                reader.read_narrow(text, &lines.parts, &mut starts)
-            } else {
-                None
-            };
-            match narrow {
-                Some((narrowed, chunks)) => {
-                    narrow_cells = Some(narrowed);
-                    chunks
-                }
-                None => {
-                    // Filled side by side: a record file's cells are first touched by every
-                    // core.
-                    cells.par_extend(rayon::iter::repeat_n(
-                        Cell::PLACEHOLDER,
-                        data_rows * columns.len(),
-                    ));
-                    let target = Target {
-                        cells: Slots::Wide(&mut cells),
-                        starts: &mut starts,
-                        paths: &mut line_paths,
-                    };
-                    reader.read_parts(text, &lines.parts, target)
-                }
-            }
-        }
+    let data = match &lines {
+        None => DataRows::Records(owned.get(layout.header_rows..).unwrap_or_default()),
+        Some(lines) => DataRows::Lines(&lines.parts),
     };
-    let mut labels = Vec::with_capacity(if single_label { 0 } else { data_rows });
-    let mut paths = if line_paths.is_empty() {
-        Vec::with_capacity(if single_label { data_rows } else { 0 })
-    } else {
-        line_paths
-    };
-    let mut warnings = Vec::new();
-    let mut flags = Vec::new();
-    let mut nils = Vec::new();
-    let (mut more_errors, mut more_warnings) = (0, 0);
-    let mut row_errors = Vec::new();
-    for chunk in chunks {
-        labels.extend(chunk.labels);
-        paths.extend(chunk.paths);
-        flags.extend(chunk.flags);
-        nils.extend(chunk.nils);
-        row_errors.extend(chunk.errors);
-        warnings.extend(chunk.warnings);
-        more_errors += chunk.more_errors;
-        more_warnings += chunk.more_warnings;
-    }
+    let RowsRead {
+        mut cells,
+        narrow: narrow_cells,
+        starts,
+        read,
+    } = reader.read_rows(text, data, data_rows);
+    let Chunk {
+        labels,
+        paths,
+        flags,
+        nils,
+        errors: mut row_errors,
+        mut more_errors,
+        mut warnings,
+        mut more_warnings,
+        too_large: _,
+    } = read;
     // Each part of a long file keeps its first errors; the file keeps its first, as a file
     // read in one part does.
     more_errors += row_errors.len().saturating_sub(MAX_ERRORS_PER_FILE);
@@ -377,6 +307,53 @@ pub fn parse_table(
     Ok(table.with_unreadable(unreadable))
 }
 
+/// What a table's header records say of its fields: which hold labels (the label columns,
+/// then any text columns) and which figures, and each figure column's path and format.
+struct Columns<'l> {
+    label_fields: Vec<usize>,
+    figure_fields: Vec<usize>,
+    /// The figure columns' paths, as the headers print them (with declared labels marked).
+    paths: Vec<LabelPath>,
+    formats: Vec<&'l ColumnFormat>,
+}
+
+impl<'l> Columns<'l> {
+    fn of(headers: &[Record], layout: &'l Layout, width: usize) -> Self {
+        let all_columns = column_paths(headers, layout.label_columns, width);
+        let is_text = |path: &LabelPath| {
+            layout
+                .text_columns
+                .iter()
+                .any(|name| path.labels().iter().any(|l| l.answers_to(name)))
+        };
+        let text_fields = all_columns
+            .iter()
+            .enumerate()
+            .filter(|(_, path)| is_text(path))
+            .map(|(i, _)| layout.label_columns + i);
+        let label_fields: Vec<usize> = (0..layout.label_columns).chain(text_fields).collect();
+        let figure_fields: Vec<usize> = (layout.label_columns..width)
+            .filter(|i| !label_fields.contains(i))
+            .collect();
+        let mut paths: Vec<LabelPath> = all_columns.into_iter().filter(|p| !is_text(p)).collect();
+        if layout.labels.declares_any() {
+            paths
+                .iter_mut()
+                .for_each(|path| path.declare(&layout.labels));
+        }
+        let formats = paths
+            .iter()
+            .map(|path| layout.format.of_column(path))
+            .collect();
+        Columns {
+            label_fields,
+            figure_fields,
+            paths,
+            formats,
+        }
+    }
+}
+
 fn ragged(source: &SharedSource, span: Span, found: usize, expected: usize) -> TableError {
     TableError::RaggedRow {
         source_code: named(source),
@@ -460,6 +437,21 @@ struct Chunk {
 }
 
 impl Chunk {
+    /// Add what a later run of rows gave, after what this one holds: each list kept in row
+    /// order, each count summed. Errors and warnings are kept whole here (each run kept its
+    /// first); the file keeps its first once every run is in.
+    fn absorb(&mut self, later: Chunk) {
+        self.labels.extend(later.labels);
+        self.paths.extend(later.paths);
+        self.flags.extend(later.flags);
+        self.nils.extend(later.nils);
+        self.too_large |= later.too_large;
+        self.errors.extend(later.errors);
+        self.more_errors += later.more_errors;
+        self.warnings.extend(later.warnings);
+        self.more_warnings += later.more_warnings;
+    }
+
     fn error(&mut self, error: impl FnOnce() -> TableError) {
         if self.errors.len() < MAX_ERRORS_PER_FILE {
             self.errors.push(error());
@@ -540,6 +532,23 @@ impl Run<'_> {
         }
         (at, rows)
     }
+}
+
+/// A table's data rows, as its file was split: records the csv crate read (a file with
+/// quotes), or the parts of its lines (any other).
+enum DataRows<'t> {
+    Records(&'t [Record]),
+    Lines(&'t [Part]),
+}
+
+/// A table's data rows read: their cells (8 bytes each, or 4 in `narrow` for a long record
+/// file whose figures fit), each row's start in the file, and what the rows gave besides,
+/// in row order.
+struct RowsRead {
+    cells: Vec<Cell>,
+    narrow: Option<crate::pages::Pages<u32>>,
+    starts: Vec<u32>,
+    read: Chunk,
 }
 
 /// Reads data rows into a [`Chunk`].
@@ -738,6 +747,79 @@ impl RowReader<'_> {
         let at = row * self.figure_fields.len();
         let path = self.read_row(fields, spans, line, (cells, at), chunk);
         path.filter(|_| !self.rows_on_demand)
+    }
+
+    /// Read a table's `data_rows` data rows: a long record file's into cells of 4 bytes
+    /// where they fit, any other into cells of 8; with one label column, each row's path
+    /// written in place where the rows are read in parts, rather than gathered from the parts
+    /// and copied into one vector after (a copy of 56 MB, and its pages, on one core).
+    fn read_rows(&self, text: &str, data: DataRows<'_>, data_rows: usize) -> RowsRead {
+        let width = self.figure_fields.len();
+        let single_label = self.label_fields.len() == 1;
+        let mut cells = Vec::new();
+        let mut narrow = None;
+        let mut line_paths: Vec<LabelPath> = Vec::new();
+        let mut starts = Vec::new();
+        starts.par_extend(rayon::iter::repeat_n(0u32, data_rows));
+        let chunks: Vec<Chunk> = match data {
+            DataRows::Records(records) => {
+                for (start, record) in starts.iter_mut().zip(records) {
+                    // read_text refuses files past 4 GiB, so every offset fits.
+                    *start = u32::try_from(record.span.offset).unwrap_or(u32::MAX);
+                }
+                cells.resize(data_rows * width, Cell::PLACEHOLDER);
+                vec![self.read_owned(records, &mut cells)]
+            }
+            DataRows::Lines(parts) => {
+                // A table of one part has nothing to gather.
+                if single_label && parts.len() > 1 && !self.rows_on_demand {
+                    line_paths.par_extend(rayon::iter::repeat_n(LabelPath::default(), data_rows));
+                }
+                let narrowed = if self.rows_on_demand && self.reads_plain() {
+                    self.read_narrow(text, parts, &mut starts)
+                } else {
+                    None
+                };
+                match narrowed {
+                    Some((narrowed, chunks)) => {
+                        narrow = Some(narrowed);
+                        chunks
+                    }
+                    None => {
+                        // Filled side by side: a record file's cells are first touched by
+                        // every core.
+                        cells.par_extend(rayon::iter::repeat_n(
+                            Cell::PLACEHOLDER,
+                            data_rows * width,
+                        ));
+                        let target = Target {
+                            cells: Slots::Wide(&mut cells),
+                            starts: &mut starts,
+                            paths: &mut line_paths,
+                        };
+                        self.read_parts(text, parts, target)
+                    }
+                }
+            }
+        };
+        let mut read = Chunk {
+            labels: Vec::with_capacity(if single_label { 0 } else { data_rows }),
+            paths: if line_paths.is_empty() {
+                Vec::with_capacity(if single_label { data_rows } else { 0 })
+            } else {
+                line_paths
+            },
+            ..Chunk::default()
+        };
+        for chunk in chunks {
+            read.absorb(chunk);
+        }
+        RowsRead {
+            cells,
+            narrow,
+            starts,
+            read,
+        }
     }
 
     /// Read every data line into cells of 4 bytes, where every figure fits one; `None` as soon
