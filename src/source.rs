@@ -475,10 +475,7 @@ impl SourceFile {
     fn has_lone_cr(&self) -> bool {
         *self.lone_cr.get_or_init(|| {
             let bytes = self.text.as_bytes();
-            bytes
-                .iter()
-                .enumerate()
-                .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
         })
     }
 
