@@ -14,6 +14,7 @@ pub mod limits;
 mod lines;
 pub mod manifest;
 pub mod read;
+mod row_reader;
 mod rows;
 mod scan;
 pub mod shape;
