@@ -63,7 +63,7 @@ impl Chunk {
 
 /// Where a run of data rows is read to: its cells, its records' starts in the file, and (for
 /// a table of one label column, else empty) its rows' paths.
-pub(super) struct Target<'t> {
+struct Target<'t> {
     cells: Slots<'t>,
     starts: &'t mut [u32],
     paths: &'t mut [LabelPath],
@@ -71,7 +71,7 @@ pub(super) struct Target<'t> {
 
 /// Where a run of rows' figures go: cells of 8 bytes, or of 4 ([`Cell::narrow`]) for a long
 /// record file, whose read stops at the first figure too large for them.
-pub(super) enum Slots<'t> {
+enum Slots<'t> {
     Wide(&'t mut [Cell]),
     Narrow(&'t mut [u32]),
 }
@@ -92,7 +92,7 @@ impl<'t> Slots<'t> {
 }
 
 /// The plain lines of a part read into rows of 4-byte cells, one after the other.
-pub(super) struct Run<'a> {
+struct Run<'a> {
     /// The text up to the part's end.
     bytes: &'a [u8],
     delimiter: u8,
@@ -541,7 +541,7 @@ impl RowReader<'_> {
 }
 
 /// Whether a delimiter leaves a plain figure's bytes (digits, `.` and `-`) to the figure.
-pub(super) fn plain_delimiter(delimiter: u8) -> bool {
+fn plain_delimiter(delimiter: u8) -> bool {
     delimiter.is_ascii() && !delimiter.is_ascii_digit() && delimiter != b'.' && delimiter != b'-'
 }
 
@@ -593,7 +593,7 @@ pub(super) fn grouped_figure(bytes: &[u8], start: usize, delimiter: u8) -> Optio
 }
 
 /// What a bad figure's diagnostic suggests.
-pub(super) const FIGURE_HELP: &str =
+const FIGURE_HELP: &str =
     "a data cell holds a number such as `22 398.4`, or `—` for not applicable";
 
 /// A cell from its text, and the ASCII text it was read as if it was typed in full width; or
@@ -627,7 +627,7 @@ pub(super) fn make_cell(text: &str) -> Result<(Cell, Option<String>), (String, &
 
 /// A cell read with a declared format; its flags and whether it is nil are noted in `chunk`
 /// as cell `index` of the table.
-pub(super) fn read_declared(
+fn read_declared(
     format: &ColumnFormat,
     text: &str,
     (index, chunk): (usize, &mut Chunk),
