@@ -664,8 +664,6 @@ pub fn field_spans(bytes: &[u8], start: usize, count: usize, delimiter: u8) -> (
 
 #[cfg(test)]
 mod tests {
-    use super::super::row_reader::{grouped_figure, make_cell, plain_figure};
-    use super::super::scan;
     use super::*;
 
     /// The layout of a table with the book's format and nothing declared.
@@ -850,109 +848,7 @@ mod tests {
         Ok((rows, cells))
     }
 
-    #[test]
-    fn a_plain_figure_is_read_as_a_cell_as_the_line_is_scanned() {
-        let read = |field: &str| plain_figure(field.as_bytes(), 0, b',');
-        assert_eq!(
-            read("843.2,1"),
-            Some((Cell::from_parts(8432, 1).unwrap(), 5))
-        );
-        assert_eq!(read("-0.50"), Some((Cell::from_parts(-50, 2).unwrap(), 5)));
-        for refused in [
-            "",
-            "-",
-            ".5",
-            "5.",
-            "1.2.3",
-            "1 000",
-            "—",
-            "1e3",
-            "1234567890123456789",
-        ] {
-            assert_eq!(read(refused), None, "{refused:?}");
-        }
-    }
-
     proptest::proptest! {
-        /// A figure the scan reads is the cell the general reading gives it.
-        #[test]
-        fn a_scanned_figure_is_the_cell_make_cell_gives(field in r"-?[0-9.]{0,20}( [0-9]{3})?") {
-            if let Some((cell, end)) = plain_figure(field.as_bytes(), 0, b',') {
-                proptest::prop_assert_eq!(end, field.len());
-                proptest::prop_assert_eq!(make_cell(&field).ok().map(|(c, _)| c), Some(cell));
-            }
-        }
-
-        /// The scan of a line reads a figure ended by a delimiter as the field split off
-        /// first is read: at the 24-bit limit of a narrow cell, with a sign, leading zeros,
-        /// more bytes than a word holds, or none that reads at all.
-        #[test]
-        fn a_figure_scanned_is_the_field_read(
-            field in r"(-?[0-9]{0,19}(\.[0-9]{0,3})?|-?838860\.[6-9]|-?838860[6-9]|—| 1|1 000|1\.2\.3|\.5|-\.5)",
-            tail in r"[0-9,\n.]{0,10}",
-        ) {
-            let text = format!("{field},{tail}");
-            let bytes = text.as_bytes();
-            let scanned = scan::figure(bytes)
-                .filter(|&(_, length)| bytes.get(length) == Some(&b','));
-            proptest::prop_assert_eq!(scanned, plain_figure(bytes, 0, b','));
-        }
-
-        /// A line the scan reads is the line found by its line break and split at its
-        /// delimiters, each field a plain figure: whatever its fields and its line end.
-        #[test]
-        fn a_scanned_line_is_the_line_split(
-            lines in proptest::collection::vec(
-                (
-                    r"(r1|x|\r|é|long label)",
-                    proptest::collection::vec(r"(12|-3\.25|0\.0|007|838860\.7|-838860\.8|12345678\.9|—||1 234|x)", 0..5),
-                    r"(\n|\r\n|\r\r\n|\n\n)",
-                ),
-                1..8,
-            ),
-            width in 1usize..5,
-            final_break: bool,
-        ) {
-            let mut text = String::new();
-            for (label, fields, end) in &lines {
-                text.push_str(label);
-                for field in fields {
-                    text.push(',');
-                    text.push_str(field);
-                }
-                text.push_str(end);
-            }
-            if !final_break {
-                text.truncate(text.trim_end_matches(['\r', '\n']).len());
-            }
-            let bytes = text.as_bytes();
-            let mut cells = vec![Cell::PLACEHOLDER; width];
-            let mut at = 0;
-            while at < bytes.len() {
-                let (line, next) = super::super::lines::line_at(&text, at, bytes.len());
-                if let Some(scanned) = scan::plain_line(bytes, at, b',', &mut cells) {
-                    proptest::prop_assert_eq!(line, Some(Span::new(at, scanned.end - at)));
-                    proptest::prop_assert_eq!(next.min(bytes.len()), scanned.next);
-                    let split: Vec<&str> = text[at..scanned.end].split(',').skip(1).collect();
-                    proptest::prop_assert_eq!(split.len(), width);
-                    for (field, cell) in split.iter().zip(&cells) {
-                        let read = plain_figure(field.as_bytes(), 0, b',').map(|(cell, _)| cell);
-                        proptest::prop_assert_eq!(read, Some(*cell));
-                    }
-                }
-                at = next;
-            }
-        }
-
-        /// So is a figure with grouping spaces the scan leaves to `parse_plain`.
-        #[test]
-        fn a_grouped_figure_is_the_cell_make_cell_gives(field in r"-?[0-9]{1,4}( [0-9]{2,4}){0,3}(\.[0-9]{0,2})?") {
-            if let Some((cell, end)) = grouped_figure(field.as_bytes(), 0, b',') {
-                proptest::prop_assert_eq!(end, field.len());
-                proptest::prop_assert_eq!(make_cell(&field).ok().map(|(c, _)| c), Some(cell));
-            }
-        }
-
         /// A file read line by line (no quotes) reads as the csv crate reads it once its
         /// header is quoted: whatever mix of plain figures, other printings and bad fields
         /// its rows hold.
