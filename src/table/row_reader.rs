@@ -547,39 +547,15 @@ fn plain_delimiter(delimiter: u8) -> bool {
 
 /// The field from `start` up to the next `delimiter` (or the end) as a cell, where it is a
 /// figure [`crate::number::parse_plain`] reads without grouping (`-843.2`): the same cell
-/// [`make_cell`] gives, read as the line is scanned. The end of the field with it; `None` for
-/// any other field.
+/// [`make_cell`] gives, read as a line is scanned ([`scan::figure`]). The end of the field
+/// with it; `None` for any other field.
 fn plain_figure(bytes: &[u8], start: usize, delimiter: u8) -> Option<(Cell, usize)> {
-    let negative = bytes.get(start) == Some(&b'-');
-    let first = start + usize::from(negative);
-    let mut at = first;
-    let mut mantissa: i64 = 0;
-    let mut point = None;
-    while let Some(&byte) = bytes.get(at) {
-        if byte == delimiter {
-            break;
-        }
-        let digit = byte.wrapping_sub(b'0');
-        if digit < 10 {
-            // Wrapping only past 18 bytes, which are refused below.
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(i64::from(digit));
-        } else if byte == b'.' && point.is_none() && at > first {
-            point = Some(at);
-        } else {
-            return None;
-        }
-        at += 1;
+    let field = bytes.get(start..)?;
+    let (cell, length) = scan::figure(field)?;
+    match field.get(length) {
+        Some(&byte) if byte != delimiter => None,
+        _ => Some((cell, start + length)),
     }
-    if at == first || at - first > 18 {
-        return None;
-    }
-    let scale = match point {
-        Some(point) if point + 1 == at => return None,
-        Some(point) => u32::try_from(at - point - 1).ok()?,
-        None => 0,
-    };
-    let cell = Cell::from_parts(if negative { -mantissa } else { mantissa }, scale)?;
-    Some((cell, at))
 }
 
 /// The field from `start` up to the next `delimiter` as [`make_cell`] reads it first, with
@@ -691,19 +667,24 @@ mod tests {
             }
         }
 
-        /// The scan of a line reads a figure ended by a delimiter as the field split off
-        /// first is read: at the 24-bit limit of a narrow cell, with a sign, leading zeros,
-        /// more bytes than a word holds, or none that reads at all.
+        /// A field is read as a figure exactly where it prints one the scan reads whole (a
+        /// sign, digits, at most one point with digits on both sides, at most 18 bytes after
+        /// the sign), as the general reading reads it: at the 24-bit limit of a narrow cell,
+        /// with leading zeros, more bytes than a word holds, or none that reads at all.
         #[test]
-        fn a_figure_scanned_is_the_field_read(
-            field in r"(-?[0-9]{0,19}(\.[0-9]{0,3})?|-?838860\.[6-9]|-?838860[6-9]|—| 1|1 000|1\.2\.3|\.5|-\.5)",
+        fn a_field_is_a_plain_figure_where_it_prints_one(
+            field in r"(-?[0-9]{0,19}(\.[0-9]{0,3})?|-?838860\.[6-9]|-?838860[6-9]|—| 1|1 000|1\.2\.3|\.5|-\.5|1e3)",
             tail in r"[0-9,\n.]{0,10}",
         ) {
             let text = format!("{field},{tail}");
-            let bytes = text.as_bytes();
-            let scanned = scan::figure(bytes)
-                .filter(|&(_, length)| bytes.get(length) == Some(&b','));
-            proptest::prop_assert_eq!(scanned, plain_figure(bytes, 0, b','));
+            let unsigned = field.strip_prefix('-').unwrap_or(&field);
+            let (whole, decimals) = unsigned.split_once('.').unwrap_or((unsigned, "1"));
+            let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+            let plain = digits(whole) && digits(decimals) && unsigned.len() <= 18;
+            // A figure of more digits than a cell holds is no cell, either way.
+            let read = make_cell(&field).ok().map(|(cell, _)| (cell, field.len()));
+            let expected = read.filter(|_| plain);
+            proptest::prop_assert_eq!(plain_figure(text.as_bytes(), 0, b','), expected);
         }
 
         /// A line the scan reads is the line found by its line break and split at its
