@@ -15,7 +15,7 @@
 //! one-byte `0x80` for `€`) keep an exact map of their characters instead.
 
 use crate::pages::Pages;
-use crate::source::SourceText;
+use crate::source::{SourceText, TextFacts};
 use encoding_rs::{
     BIG5, DecoderResult, EUC_JP, EUC_KR, EncoderResult, Encoding, GB18030, GBK, SHIFT_JIS, UTF_8,
     UTF_16BE, UTF_16LE,
@@ -138,6 +138,29 @@ fn is_utf16(encoding: &'static Encoding) -> bool {
 pub struct Text {
     pub text: SourceText,
     pub decoded: Option<Decoded>,
+    /// What the validation of a large UTF-8 file found beside it, for its [`SourceFile`]
+    /// ([`SourceFile::with_facts`]).
+    ///
+    /// [`SourceFile`]: crate::source::SourceFile
+    /// [`SourceFile::with_facts`]: crate::source::SourceFile::with_facts
+    pub facts: Option<TextFacts>,
+}
+
+impl Text {
+    /// A UTF-8 file's own text, read as [`lines_ended_by_cr`] says; its facts are kept only
+    /// where that leaves the text as it is.
+    fn utf8((text, facts): (SourceText, Option<TextFacts>)) -> Self {
+        let (text, facts) = match facts {
+            Some(facts) if facts.lines_ended_by_cr() => (lines_ended_by_cr(text), None),
+            Some(facts) => (text, Some(facts)),
+            None => (lines_ended_by_cr(text), None),
+        };
+        Text {
+            text,
+            decoded: None,
+            facts,
+        }
+    }
 }
 
 /// Decode a file's bytes; `options` names the encoding of a file that is not UTF-8, and hears
@@ -163,13 +186,8 @@ pub fn decode_declared(
     let bom = Encoding::for_bom(&bytes).map(|(encoding, _)| encoding);
     // Most files are UTF-8: try that first, validating the bytes once, without a copy.
     let bytes = match bom {
-        None => match SourceText::from_utf8(bytes) {
-            Ok(text) => {
-                return Ok(Text {
-                    text: lines_ended_by_cr(text),
-                    decoded: None,
-                });
-            }
+        None => match SourceText::from_utf8_noting(bytes) {
+            Ok(read) => return Ok(Text::utf8(read)),
             Err(bytes) => bytes,
         },
         Some(_) => bytes,
@@ -188,10 +206,7 @@ pub fn decode_declared(
     };
     if encoding == UTF_8 {
         return match SourceText::from_utf8(bytes) {
-            Ok(text) => Ok(Text {
-                text: lines_ended_by_cr(text),
-                decoded: None,
-            }),
+            Ok(text) => Ok(Text::utf8((text, None))),
             Err(bytes) => {
                 let offset = std::str::from_utf8(&bytes)
                     .err()
@@ -212,6 +227,7 @@ pub fn decode_declared(
     Ok(Text {
         text: lines_ended_by_cr(text.into()),
         decoded: Some(decoded),
+        facts: None,
     })
 }
 

@@ -137,6 +137,27 @@ impl Utf8Pages {
             .map_err(|(bytes, _)| bytes)
     }
 
+    /// [`Utf8Pages::of`], with what `beside` finds in the bytes, run side by side with their
+    /// validation: a text is made `&str` only by one validation of it whole, on one core,
+    /// which leaves the others free for another pass over the same bytes.
+    pub fn of_beside<T: Send>(
+        bytes: Pages<u8>,
+        beside: impl FnOnce(&[u8]) -> T + Send,
+    ) -> Result<(Self, T), Pages<u8>> {
+        let mut found = None;
+        let text = Utf8Pages::try_new_or_recover(bytes, |bytes| {
+            let (text, other) = rayon::join(|| simdutf8::basic::from_utf8(bytes), || beside(bytes));
+            found = Some(other);
+            text
+        })
+        .map_err(|(bytes, _)| bytes)?;
+        match found {
+            Some(found) => Ok((text, found)),
+            // The builder ran, so `found` is set: this arm is not taken.
+            None => Err(text.into_owner()),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         self.borrow_dependent()
     }

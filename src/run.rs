@@ -352,14 +352,18 @@ fn parse_rule_file(
         return (None, vec![unreadable(path, message)]);
     }
     let bytes = crate::input_file::read(path, crate::table::limits::ADDRESSABLE);
-    let Text { text, decoded } = match bytes {
+    let Text {
+        text,
+        decoded,
+        facts,
+    } = match bytes {
         Ok(bytes) => match decode(path, bytes, options) {
             Ok(text) => text,
             Err(error) => return (None, vec![RuleError::Decode(error)]),
         },
         Err(e) => return (None, vec![unreadable(path, e.to_string())]),
     };
-    let source = SourceFile::new(path, text);
+    let source = SourceFile::new(path, text).with_facts(facts);
     let source = Arc::new(match decoded {
         Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
         None => source,

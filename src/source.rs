@@ -54,6 +54,76 @@ impl SourceText {
     pub fn from_utf8(bytes: Pages<u8>) -> Result<Self, Pages<u8>> {
         Utf8Pages::of(bytes).map(SourceText::Read)
     }
+
+    /// [`SourceText::from_utf8`], with the [`TextFacts`] of a text of [`FACTS_FROM`] bytes or
+    /// more, found side by side with its validation.
+    pub fn from_utf8_noting(bytes: Pages<u8>) -> Result<(Self, Option<TextFacts>), Pages<u8>> {
+        if bytes.len() < FACTS_FROM {
+            return Self::from_utf8(bytes).map(|text| (text, None));
+        }
+        let (text, facts) = Utf8Pages::of_beside(bytes, TextFacts::of)?;
+        Ok((SourceText::Read(text), Some(facts)))
+    }
+}
+
+/// From this size a text's [`TextFacts`] are found as it is validated: the passes they save
+/// are each a few milliseconds on one core at 68 MB, and nothing on a table of the book.
+pub const FACTS_FROM: usize = 1 << 20;
+
+/// What a [`SourceFile`] would otherwise find by a pass of its own over the whole text, each
+/// on one core, and one after the other: its line breaks per block (its [`LineIndex`]),
+/// whether it holds a `"` (a CSV file with none has a record per line), a `\r`, and a `\r`
+/// that ends a line on its own. Found in one pass over every block, side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFacts {
+    breaks: Vec<usize>,
+    quote: bool,
+    cr: bool,
+    lone_cr: bool,
+}
+
+/// Blocks of a [`LINE_BLOCK`] each that one task of [`TextFacts::of`] looks through.
+const FACTS_TASK_BLOCKS: usize = 64;
+
+impl TextFacts {
+    fn of(bytes: &[u8]) -> Self {
+        use rayon::prelude::*;
+        let task = LINE_BLOCK * FACTS_TASK_BLOCKS;
+        let parts: Vec<TextFacts> = bytes
+            .par_chunks(task)
+            .enumerate()
+            .map(|(index, chunk)| {
+                let crs = || memchr::memchr_iter(b'\r', chunk).map(|at| index * task + at);
+                TextFacts {
+                    breaks: chunk
+                        .chunks(LINE_BLOCK)
+                        .map(|block| memchr::memchr_iter(b'\n', block).count())
+                        .collect(),
+                    quote: memchr::memchr(b'"', chunk).is_some(),
+                    cr: crs().next().is_some(),
+                    lone_cr: crs().any(|at| bytes.get(at + 1) != Some(&b'\n')),
+                }
+            })
+            .collect();
+        let mut facts = TextFacts {
+            breaks: Vec::with_capacity(bytes.len().div_ceil(LINE_BLOCK)),
+            quote: false,
+            cr: false,
+            lone_cr: false,
+        };
+        for part in parts {
+            facts.breaks.extend(part.breaks);
+            facts.quote |= part.quote;
+            facts.cr |= part.cr;
+            facts.lone_cr |= part.lone_cr;
+        }
+        facts
+    }
+
+    /// Whether the text holds a `\r` but no line break: an old Mac file's lines.
+    pub fn lines_ended_by_cr(&self) -> bool {
+        self.cr && self.breaks.iter().all(|&count| count == 0)
+    }
 }
 
 impl std::ops::Deref for SourceText {
@@ -85,6 +155,8 @@ pub struct SourceFile {
     /// Whether a line ends in a lone `\r`, found on first use: miette counts it as a line
     /// break, the line index does not.
     lone_cr: OnceLock<bool>,
+    /// Whether the text holds a `"`, found on first use ([`SourceFile::holds_quote`]).
+    quote: OnceLock<bool>,
 }
 
 /// How a file is stored, where that differs from the UTF-8 text crossfoot parses.
@@ -177,6 +249,11 @@ impl LineIndex {
             .par_chunks(LINE_BLOCK)
             .map(|block| memchr::memchr_iter(b'\n', block).count())
             .collect();
+        Self::of_counts(counts)
+    }
+
+    /// The index of a text whose blocks of [`LINE_BLOCK`] bytes hold `counts` line breaks.
+    fn of_counts(counts: Vec<usize>) -> Self {
         let mut breaks = 0;
         let breaks_before = counts
             .into_iter()
@@ -240,7 +317,27 @@ impl SourceFile {
             line_index: OnceLock::new(),
             stored: Stored::Utf8,
             lone_cr: OnceLock::new(),
+            quote: OnceLock::new(),
         }
+    }
+
+    /// The same file, with the facts found as its text was validated
+    /// ([`SourceText::from_utf8_noting`]) taken as they are rather than found again.
+    #[must_use]
+    pub fn with_facts(self, facts: Option<TextFacts>) -> Self {
+        if let Some(facts) = facts {
+            let _ = self.lone_cr.set(facts.lone_cr);
+            let _ = self.quote.set(facts.quote);
+            let _ = self.line_index.set(LineIndex::of_counts(facts.breaks));
+        }
+        self
+    }
+
+    /// Whether the text holds a `"` anywhere.
+    pub fn holds_quote(&self) -> bool {
+        *self
+            .quote
+            .get_or_init(|| memchr::memchr(b'"', self.text.as_bytes()).is_some())
     }
 
     /// The same file, stored as `stored` says.
@@ -546,6 +643,72 @@ mod tests {
             let back = SourceText::from_utf8(bytes.clone().into()).unwrap_err();
             assert_eq!(&*back, bytes.as_slice());
         }
+    }
+
+    /// The facts found beside a large text's validation are the ones its file finds on its
+    /// own, pass by pass: its lines and columns, a `"`, a lone `\r` — one just past a task's
+    /// blocks, one of `\r\n` split across two tasks, one quote in the last.
+    #[test]
+    fn the_facts_found_beside_validation_are_the_facts_found_alone() {
+        let task = LINE_BLOCK * FACTS_TASK_BLOCKS;
+        let line = |i: usize| match i % 5 {
+            0 => "\n".to_string(),
+            1 => format!("{}\r\n", "长".repeat(i % 40)),
+            _ => format!("r{i},1.5,-2\n"),
+        };
+        let mut text: String = (0..80_000).map(line).collect();
+        assert!(text.len() > (2 * task).max(FACTS_FROM) + task);
+        // A `\r\n` whose `\r` is the first task's last byte.
+        let at = (0..task - 1)
+            .rev()
+            .find(|&at| text.is_char_boundary(at))
+            .unwrap();
+        text.insert_str(at, &format!("{}\r\n", "y".repeat(task - 1 - at)));
+        let split_crlf = task - 1;
+        let lone = (2 * task..2 * task + 4)
+            .find(|&at| text.is_char_boundary(at))
+            .unwrap();
+        let variants = [
+            text.clone(),
+            format!("{}\rx{}", &text[..lone], &text[lone..]),
+            format!("{text}\"q\""),
+        ];
+        for (variant, text) in variants.iter().enumerate() {
+            assert_eq!(&text.as_bytes()[split_crlf..split_crlf + 2], b"\r\n");
+            let (read, facts) =
+                SourceText::from_utf8_noting(text.as_bytes().to_vec().into()).unwrap();
+            let facts = facts.expect("facts of a text past FACTS_FROM");
+            assert_eq!(facts.breaks.len(), text.len().div_ceil(LINE_BLOCK));
+            assert!(!facts.lines_ended_by_cr());
+            let noted = SourceFile::new("n.csv", read).with_facts(Some(facts));
+            let alone = SourceFile::new("a.csv", text.clone());
+            assert_eq!(noted.has_lone_cr(), variant == 1, "{variant}");
+            assert_eq!(alone.has_lone_cr(), variant == 1, "{variant}");
+            assert_eq!(noted.holds_quote(), variant == 2, "{variant}");
+            assert_eq!(alone.holds_quote(), variant == 2, "{variant}");
+            for offset in (0..text.len()).step_by(997).chain([text.len()]) {
+                assert_eq!(
+                    noted.line_column(offset),
+                    alone.line_column(offset),
+                    "{variant} {offset}"
+                );
+            }
+        }
+    }
+
+    /// A large file that is not UTF-8 is handed back whole, to be decoded; a small one
+    /// brings no facts; an old Mac file's lines are found all the same.
+    #[test]
+    fn facts_come_with_large_utf8_texts_only() {
+        let mut bytes = vec![b'a'; FACTS_FROM + 10];
+        bytes[FACTS_FROM] = 0x80;
+        let back = SourceText::from_utf8_noting(bytes.clone().into()).unwrap_err();
+        assert_eq!(&*back, bytes.as_slice());
+        let (_, facts) = SourceText::from_utf8_noting(b"a,1\n".to_vec().into()).unwrap();
+        assert_eq!(facts, None);
+        let mac = "a,1\r".repeat(FACTS_FROM / 4 + 1);
+        let (_, facts) = SourceText::from_utf8_noting(mac.into_bytes().into()).unwrap();
+        assert!(facts.unwrap().lines_ended_by_cr());
     }
 
     /// The paragraph a slice from [`SourceFile::paragraph_start`] reads is the one

@@ -73,7 +73,11 @@ fn read_bounded(
     declared: Option<&'static encoding_rs::Encoding>,
 ) -> Result<SharedSource, TableError> {
     let bytes = crate::input_file::read(path, limit).map_err(|e| TableError::refused(path, e))?;
-    let Text { text, decoded } = decode_declared(path, bytes, options, declared)?;
+    let Text {
+        text,
+        decoded,
+        facts,
+    } = decode_declared(path, bytes, options, declared)?;
     // GBK's two bytes become three in UTF-8: the text, not only the file, must fit.
     if text.len() > u32::MAX as usize {
         return Err(TableError::TooLarge {
@@ -82,7 +86,7 @@ fn read_bounded(
             limit: super::limits::ADDRESSABLE,
         });
     }
-    let source = SourceFile::new(path, text);
+    let source = SourceFile::new(path, text).with_facts(facts);
     Ok(Arc::new(match decoded {
         Some(decoded) => source.stored_as(Stored::Decoded(decoded)),
         None => source,
@@ -119,7 +123,7 @@ pub fn parse_table(
     layout: Layout,
 ) -> Result<Table, Vec<TableError>> {
     let text = source.text();
-    let quoted = memchr::memchr(b'"', text.as_bytes()).is_some();
+    let quoted = source.holds_quote();
     let shape = layout.shape;
     let delimiter = shape.delimiter;
     let (owned, lines) = if quoted {
