@@ -74,7 +74,7 @@ pub const FACTS_FROM: usize = 1 << 20;
 /// on one core, and one after the other: its line breaks per block (its [`LineIndex`]),
 /// whether it holds a `"` (a CSV file with none has a record per line), a `\r`, and a `\r`
 /// that ends a line on its own. Found in one pass over every block, side by side.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextFacts {
     breaks: Vec<usize>,
     quote: bool,
@@ -93,23 +93,28 @@ impl TextFacts {
             .par_chunks(task)
             .enumerate()
             .map(|(index, chunk)| {
-                let crs = || memchr::memchr_iter(b'\r', chunk).map(|at| index * task + at);
-                TextFacts {
-                    breaks: chunk
-                        .chunks(LINE_BLOCK)
-                        .map(|block| memchr::memchr_iter(b'\n', block).count())
-                        .collect(),
-                    quote: memchr::memchr(b'"', chunk).is_some(),
-                    cr: crs().next().is_some(),
-                    lone_cr: crs().any(|at| bytes.get(at + 1) != Some(&b'\n')),
+                let mut facts = TextFacts {
+                    breaks: Vec::with_capacity(FACTS_TASK_BLOCKS),
+                    ..TextFacts::default()
+                };
+                // Block by block, so that each is read from memory once and searched again
+                // in the core's nearest cache; most texts hold neither byte.
+                for block in chunk.chunks(LINE_BLOCK) {
+                    facts.breaks.push(memchr::memchr_iter(b'\n', block).count());
+                    if memchr::memchr2(b'"', b'\r', block).is_some() {
+                        facts.quote |= memchr::memchr(b'"', block).is_some();
+                        facts.cr |= memchr::memchr(b'\r', block).is_some();
+                    }
                 }
+                facts.lone_cr = facts.cr
+                    && memchr::memchr_iter(b'\r', chunk)
+                        .any(|at| bytes.get(index * task + at + 1) != Some(&b'\n'));
+                facts
             })
             .collect();
         let mut facts = TextFacts {
             breaks: Vec::with_capacity(bytes.len().div_ceil(LINE_BLOCK)),
-            quote: false,
-            cr: false,
-            lone_cr: false,
+            ..TextFacts::default()
         };
         for part in parts {
             facts.breaks.extend(part.breaks);
