@@ -80,6 +80,9 @@ pub struct TextFacts {
     quote: bool,
     cr: bool,
     lone_cr: bool,
+    /// Whether some line is blank (empty, or `\r`s alone): one starts the text, or follows
+    /// a line break at once with another or a `\r`.
+    blank_line: bool,
 }
 
 /// Blocks of a [`LINE_BLOCK`] each that one task of [`TextFacts::of`] looks through.
@@ -89,6 +92,7 @@ impl TextFacts {
     fn of(bytes: &[u8]) -> Self {
         use rayon::prelude::*;
         let task = LINE_BLOCK * FACTS_TASK_BLOCKS;
+        let blank_pair = memchr::memmem::Finder::new(b"\n\n");
         let parts: Vec<TextFacts> = bytes
             .par_chunks(task)
             .enumerate()
@@ -99,11 +103,16 @@ impl TextFacts {
                 };
                 // Block by block, so that each is read from memory once and searched again
                 // in the core's nearest cache; most texts hold neither byte.
-                for block in chunk.chunks(LINE_BLOCK) {
+                for (at, block) in chunk.chunks(LINE_BLOCK).enumerate() {
                     facts.breaks.push(memchr::memchr_iter(b'\n', block).count());
+                    let after = bytes.get(index * task + (at + 1) * LINE_BLOCK);
+                    facts.blank_line |= blank_pair.find(block).is_some()
+                        || (block.last() == Some(&b'\n') && matches!(after, Some(b'\n' | b'\r')));
                     if memchr::memchr2(b'"', b'\r', block).is_some() {
                         facts.quote |= memchr::memchr(b'"', block).is_some();
-                        facts.cr |= memchr::memchr(b'\r', block).is_some();
+                        let cr = memchr::memchr(b'\r', block).is_some();
+                        facts.cr |= cr;
+                        facts.blank_line |= cr && memchr::memmem::find(block, b"\n\r").is_some();
                     }
                 }
                 facts.lone_cr = facts.cr
@@ -114,6 +123,7 @@ impl TextFacts {
             .collect();
         let mut facts = TextFacts {
             breaks: Vec::with_capacity(bytes.len().div_ceil(LINE_BLOCK)),
+            blank_line: matches!(bytes.first(), Some(b'\n' | b'\r')),
             ..TextFacts::default()
         };
         for part in parts {
@@ -121,6 +131,7 @@ impl TextFacts {
             facts.quote |= part.quote;
             facts.cr |= part.cr;
             facts.lone_cr |= part.lone_cr;
+            facts.blank_line |= part.blank_line;
         }
         facts
     }
@@ -162,6 +173,8 @@ pub struct SourceFile {
     lone_cr: OnceLock<bool>,
     /// Whether the text holds a `"`, found on first use ([`SourceFile::holds_quote`]).
     quote: OnceLock<bool>,
+    /// Whether some line is blank, where the text's facts say ([`SourceFile::with_facts`]).
+    blank_line: Option<bool>,
 }
 
 /// How a file is stored, where that differs from the UTF-8 text crossfoot parses.
@@ -323,19 +336,33 @@ impl SourceFile {
             stored: Stored::Utf8,
             lone_cr: OnceLock::new(),
             quote: OnceLock::new(),
+            blank_line: None,
         }
     }
 
     /// The same file, with the facts found as its text was validated
     /// ([`SourceText::from_utf8_noting`]) taken as they are rather than found again.
     #[must_use]
-    pub fn with_facts(self, facts: Option<TextFacts>) -> Self {
+    pub fn with_facts(mut self, facts: Option<TextFacts>) -> Self {
         if let Some(facts) = facts {
+            self.blank_line = Some(facts.blank_line);
             let _ = self.lone_cr.set(facts.lone_cr);
             let _ = self.quote.set(facts.quote);
             let _ = self.line_index.set(LineIndex::of_counts(facts.breaks));
         }
         self
+    }
+
+    /// Whether some line of the text is blank (empty, or `\r`s alone), where its facts were
+    /// found as it was validated ([`SourceFile::with_facts`]); `None` where they were not.
+    pub fn holds_blank_line(&self) -> Option<bool> {
+        self.blank_line
+    }
+
+    /// How many line breaks `range` holds: counted from the line index (only the blocks at
+    /// its ends byte by byte).
+    pub fn line_breaks_in(&self, range: std::ops::Range<usize>) -> usize {
+        self.line_of(range.end) - self.line_of(range.start.min(range.end))
     }
 
     /// Whether the text holds a `"` anywhere.

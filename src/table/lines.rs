@@ -5,7 +5,7 @@
 //! parsed by every core, with no serial pass over its lines and no list of their spans.
 
 use super::shape::Shape;
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -43,7 +43,7 @@ impl Part {
 
 /// Split `text` into the table's header and data lines, as [`Shape::table_records`] would
 /// split the list of its non-empty lines.
-pub(super) fn table_lines(text: &str, shape: &Shape) -> TableLines {
+pub(super) fn table_lines(text: &str, shape: &Shape, counted: Option<&SourceFile>) -> TableLines {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let front = shape.skip_rows + shape.header_rows + shape.skip_below_header;
     let leading: Vec<Span> = non_empty_lines(text, start..text.len())
@@ -62,7 +62,7 @@ pub(super) fn table_lines(text: &str, shape: &Shape) -> TableLines {
     } else {
         few_lines(text, start, shape)
     };
-    let parts = parts(text, data);
+    let parts = parts(text, data, counted);
     let data_rows = parts.last().map_or(0, |part| part.first_row + part.rows);
     TableLines {
         headers,
@@ -139,8 +139,10 @@ pub(super) fn line_at(text: &str, start: usize, end: usize) -> (Option<Span>, us
     (line_span(text, start, stop), stop + 1)
 }
 
-/// The data lines cut into parts at line breaks, their records counted side by side.
-fn parts(text: &str, data: Range<usize>) -> Vec<Part> {
+/// The data lines cut into parts at line breaks, their records counted side by side: from
+/// `counted`'s line index, where that is the text's file and it holds no blank line, else
+/// by a pass over each part ([`count_lines`]).
+fn parts(text: &str, data: Range<usize>, counted: Option<&SourceFile>) -> Vec<Part> {
     let bytes = text.as_bytes();
     let mut ranges = Vec::new();
     let mut start = data.start;
@@ -151,9 +153,13 @@ fn parts(text: &str, data: Range<usize>) -> Vec<Part> {
         ranges.push(start..end);
         start = end;
     }
+    let no_blank_line = counted.filter(|source| source.holds_blank_line() == Some(false));
     let counts: Vec<usize> = ranges
         .par_iter()
-        .map(|range| count_lines(text, range.clone()))
+        .map(|range| match no_blank_line {
+            Some(source) => lines_of_breaks(text, range, source.line_breaks_in(range.clone())),
+            None => count_lines(text, range.clone()),
+        })
         .collect();
     let mut first_row = 0;
     ranges
@@ -185,7 +191,15 @@ fn count_lines(text: &str, range: Range<usize>) -> usize {
         return non_empty_lines(text, range).count();
     }
     let breaks = memchr::memchr_iter(b'\n', bytes).count();
-    breaks + usize::from(bytes.last().is_some_and(|&last| last != b'\n'))
+    lines_of_breaks(text, &range, breaks)
+}
+
+/// The lines of `range` (none blank) that hold `breaks` line breaks: one more where the last
+/// does not end in one.
+fn lines_of_breaks(text: &str, range: &Range<usize>, breaks: usize) -> usize {
+    let last = range.end.checked_sub(1).filter(|&last| last >= range.start);
+    let unended = last.and_then(|last| text.as_bytes().get(last)) != Some(&b'\n');
+    breaks + usize::from(last.is_some() && unended)
 }
 
 #[cfg(test)]
@@ -203,7 +217,7 @@ mod tests {
     }
 
     fn found(text: &str, shape: &Shape) -> (Vec<Span>, Vec<Span>) {
-        let lines = table_lines(text, shape);
+        let lines = table_lines(text, shape, None);
         let data: Vec<Span> = lines.parts.iter().flat_map(|p| p.lines(text)).collect();
         assert_eq!(lines.data_rows, data.len());
         let mut row = 0;
@@ -238,9 +252,69 @@ mod tests {
             skip_footer: 2,
             ..Shape::default()
         };
-        let lines = table_lines(&text, &shape);
+        let lines = table_lines(&text, &shape, None);
         assert!(lines.parts.len() > 1);
         assert_eq!(found(&text, &shape), listed(&text, &shape));
+    }
+
+    /// A large file's parts counted from the line breaks its facts found are the parts
+    /// counted line by line: with `\r\n`, without a last line break, and — where a blank
+    /// line straddles two blocks of the line index, so that the facts must find it there —
+    /// counted line by line after all.
+    #[test]
+    fn parts_counted_from_a_files_facts_are_the_parts_counted_line_by_line() {
+        use crate::source::{FACTS_FROM, SourceText};
+        let rows = |end: &str| -> String {
+            let mut text = String::from("id,x\n");
+            let mut row = 0;
+            while text.len() < FACTS_FROM + PART_BYTES {
+                text.push_str(&format!("r{row},{row}.5{end}"));
+                row += 1;
+            }
+            text
+        };
+        // A line break as the last byte of a block, and the next block's first byte.
+        let at_block_end = |text: &str| {
+            let block_end = (4 * PART_BYTES / 3).next_multiple_of(4096);
+            text[..block_end].rfind('\n').unwrap() + 1
+        };
+        let unix = rows("\n");
+        let with_break_at = |text: &str, insert: &str| {
+            let at = at_block_end(text);
+            let pad = "x".repeat(4096 - at % 4096 - 1);
+            let mut padded = text[..at].to_string();
+            padded.push_str(&format!("{pad}\n{insert}"));
+            padded.push_str(&text[at..]);
+            padded
+        };
+        let shape = Shape {
+            header_rows: 1,
+            ..Shape::default()
+        };
+        for (text, blank) in [
+            (unix.clone(), false),
+            (rows("\r\n"), false),
+            (unix.trim_end().to_string(), false),
+            (with_break_at(&unix, "\n"), true),
+            (with_break_at(&unix, "\r\n"), true),
+            (with_break_at(&unix, "y\n"), false),
+        ] {
+            let (read, facts) =
+                SourceText::from_utf8_noting(text.clone().into_bytes().into()).unwrap();
+            let source = SourceFile::new("t.csv", read).with_facts(facts);
+            assert_eq!(source.holds_blank_line(), Some(blank));
+            let counted = table_lines(&text, &shape, Some(&source));
+            let alone = table_lines(&text, &shape, None);
+            assert!(counted.parts.len() > 1);
+            assert_eq!(counted.data_rows, alone.data_rows);
+            for (a, b) in counted.parts.iter().zip(&alone.parts) {
+                assert_eq!(
+                    (&a.range, a.first_row, a.rows),
+                    (&b.range, b.first_row, b.rows)
+                );
+            }
+            assert_eq!(found(&text, &shape), listed(&text, &shape));
+        }
     }
 
     proptest! {

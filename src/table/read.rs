@@ -134,7 +134,8 @@ pub fn parse_table(
             header_rows: layout.header_rows,
             ..shape
         };
-        (Vec::new(), Some(super::lines::table_lines(text, &shape)))
+        let lines = super::lines::table_lines(text, &shape, Some(source));
+        (Vec::new(), Some(lines))
     };
     let headers: Vec<Record> = match &lines {
         None => owned.iter().take(layout.header_rows).cloned().collect(),
