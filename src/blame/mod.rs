@@ -369,10 +369,20 @@ impl Readers {
             .filter(|(_, compiled)| may_read(&compiled.work, &by_table))
             .map(|(rule, compiled)| Self::of_rule(dataset, program, rule, &compiled.work, wanted))
             .collect();
-        let mut readers = Readers::default();
+        // Each part's lists moved, not copied, into the first: a record file's 10 000
+        // findings name 50 000 cells, each with a list of its own.
+        let mut parts = parts.into_iter();
+        let mut readers = parts.next().unwrap_or_default();
         for part in parts {
             for (cell, checks) in part.of {
-                readers.of.entry(cell).or_default().extend(checks);
+                match readers.of.entry(cell) {
+                    std::collections::hash_map::Entry::Occupied(mut listed) => {
+                        listed.get_mut().extend(checks);
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(checks);
+                    }
+                }
             }
             readers.widths.extend(part.widths);
             readers.too_wide.extend(part.too_wide);
@@ -701,15 +711,27 @@ fn groups(findings: &[Finding], hard: impl Fn(&Finding) -> bool) -> Vec<Vec<usiz
             }
         }
     }
-    let mut by_root: Vec<(usize, Vec<usize>)> = Vec::new();
+    // Each root's group, by the root (a finding's index): found at once, where a search
+    // through the groups made so far was quadratic (10 000 findings took 24 ms).
+    let mut group_of: Vec<Option<usize>> = vec![None; findings.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (index, _) in findings.iter().enumerate().filter(|(_, f)| hard(f)) {
         let r = root(&mut parent, index);
-        match by_root.iter_mut().find(|(root, _)| *root == r) {
-            Some((_, members)) => members.push(index),
-            None => by_root.push((r, vec![index])),
+        match group_of.get(r).copied().flatten() {
+            Some(group) => {
+                if let Some(members) = groups.get_mut(group) {
+                    members.push(index);
+                }
+            }
+            None => {
+                if let Some(slot) = group_of.get_mut(r) {
+                    *slot = Some(groups.len());
+                }
+                groups.push(vec![index]);
+            }
         }
     }
-    by_root.into_iter().map(|(_, members)| members).collect()
+    groups
 }
 
 /// One group of findings and what blame reads about it.
@@ -1311,6 +1333,68 @@ fn may_have_key(text: &str, key: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Findings that share a cell, directly or through others, are one group, in the order
+    /// of their first finding, each listing its findings in order; a finding that is not
+    /// hard is in none, and links none. Many findings, as a record file gives (their groups
+    /// were once found by a search through the groups made so far).
+    #[test]
+    fn findings_sharing_cells_are_grouped_in_order() {
+        let cell = |row| CellId {
+            table: 0,
+            row,
+            column: 0,
+        };
+        let finding = |cells: Vec<CellId>| Finding {
+            rule: 0,
+            check: 0,
+            rule_id: String::new(),
+            kind: crate::lang::ast::Kind::Sum,
+            message: String::new(),
+            published: None,
+            expected: crate::interval::Interval::exact(Decimal::ZERO),
+            gap: Decimal::ZERO,
+            difference: None,
+            cells,
+            changed: Vec::new(),
+        };
+        // Finding i reads row i and row i + 3: three chains, i mod 3. Every seventh finding
+        // is soft, which breaks its chain in two. The last finding reads a row of its own.
+        let count = 3_000;
+        let mut findings: Vec<Finding> = (0..count)
+            .map(|i| finding(vec![cell(i), cell(i + 3)]))
+            .collect();
+        findings.push(finding(vec![cell(10 * count)]));
+        let hard = |f: &Finding| {
+            f.cells
+                .first()
+                .is_some_and(|c| c.row % 7 != 6 || c.row >= count)
+        };
+        let grouped = groups(&findings, hard);
+        let mut expected: Vec<Vec<usize>> = Vec::new();
+        let mut open: HashMap<usize, usize> = HashMap::new();
+        for i in 0..count {
+            if i % 7 == 6 {
+                continue;
+            }
+            // A hard finding i - 3 reads row i too.
+            match (i >= 3 && (i - 3) % 7 != 6)
+                .then(|| open.get(&(i - 3)).copied())
+                .flatten()
+            {
+                Some(group) => {
+                    expected[group].push(i);
+                    open.insert(i, group);
+                }
+                None => {
+                    open.insert(i, expected.len());
+                    expected.push(vec![i]);
+                }
+            }
+        }
+        expected.push(vec![count]);
+        assert_eq!(grouped, expected);
+    }
 
     proptest! {
         /// A label whose key is `key` is never ruled out by its text: the test before the key
