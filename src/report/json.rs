@@ -299,7 +299,7 @@ struct Note<'a> {
     cells: Vec<Cell>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Cell {
     table: String,
     row: String,
@@ -327,13 +327,13 @@ struct Cell {
 }
 
 /// A figure's first and last character in its paragraph (1-based, both inclusive).
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Characters {
     start: usize,
     end: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Span {
     offset: usize,
     length: usize,
@@ -488,7 +488,8 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             .map_or("", |r| r.description.as_str())
     };
     let blame_of = crate::blame::by_finding(&outcome.blame, outcome.findings.len());
-    let blame = move |index: usize| {
+    // `known`: the views of the finding's own cells, among which its suspects are.
+    let blame = move |index: usize, known: &[(CellId, Cell)]| {
         let group = outcome.blame.get((*blame_of.get(index)?)?)?;
         let rule_of = |i: &usize| outcome.findings.get(*i).map(|f| f.rule_id.as_str());
         Some(Blame {
@@ -504,7 +505,11 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                 .iter()
                 .filter_map(|s| {
                     Some(Suspect {
-                        cell: cell(report, s.cell)?,
+                        cell: known
+                            .iter()
+                            .find(|(id, _)| *id == s.cell)
+                            .map(|(_, view)| view.clone())
+                            .or_else(|| cell(report, s.cell))?,
                         printed: s.printed.to_string(),
                         proposed: s.proposed.to_string(),
                         proposed_text: report.proposal_text(s),
@@ -605,6 +610,14 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             count: outcome.findings.len(),
             build: Box::new(move |index| {
                 let f = outcome.findings.get(index)?;
+                // Each cell's view made once (its line found, its row's label read): the
+                // blame's suspects are among them.
+                let views: Vec<(CellId, Cell)> = f
+                    .cells
+                    .iter()
+                    .filter_map(|&id| Some((id, cell(report, id)?)))
+                    .collect();
+                let blame = blame(index, &views);
                 Some(Finding {
                     rule: &f.rule_id,
                     kind: f.kind.keyword(),
@@ -617,7 +630,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                         high: outward(f.expected.high(), RoundingStrategy::ToPositiveInfinity),
                     },
                     gap: gap(f.gap),
-                    cells: cells(&f.cells),
+                    cells: views.into_iter().map(|(_, view)| view).collect(),
                     changed: f
                         .changed
                         .iter()
@@ -632,7 +645,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                             })
                         })
                         .collect(),
-                    blame: blame(index),
+                    blame,
                 })
             }),
         },
