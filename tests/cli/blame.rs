@@ -1104,6 +1104,56 @@ fn a_record_file_of_a_million_figures_is_checked_and_placed_as_printed() {
     );
 }
 
+/// A record file past 1 MB, whose line breaks and blank lines are found as its text is
+/// validated: with `\r\n` line ends and a blank line, its rows are counted line by line and
+/// its figures placed on the lines that print them, in the JSON report and the human one.
+#[test]
+fn a_large_record_file_with_crlf_and_a_blank_line_is_placed_as_printed() {
+    let mut csv = String::from("id,a,b,t\r\n");
+    for row in 0..70_000 {
+        let total = if row == 50_001 { "3.5" } else { "3.0" };
+        csv.push_str(&format!("r{row},1.0,2.0,{total}\r\n"));
+        if row == 100 {
+            csv.push_str("\r\n");
+        }
+    }
+    assert!(csv.len() > 1 << 20);
+    let rules = "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n";
+    let manifest = "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
+         columns = { \"a\" = { exact = false }, \"b\" = { exact = false }, \"t\" = { exact = false } }\n";
+    let json = record_file_findings(&csv, rules, manifest, "");
+    let found = findings(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    // Each row one check: the blank line is none.
+    let summary = &json["summary"];
+    assert_eq!(
+        (&summary["checks"], &summary["passed"], &summary["skipped"]),
+        (&json!(70_000), &json!(69_999), &json!(0)),
+        "{json:#}"
+    );
+    let total = &found[0]["cells"][0];
+    assert_eq!(total["row"], "r50001");
+    // The header, rows 0 to 50 000 and the blank line come before it: 50 003 lines.
+    assert_eq!(
+        (&total["line"], &total["column_number"]),
+        (&json!(50_004), &json!(16))
+    );
+    let offset = total["span"]["offset"].as_u64().unwrap() as usize;
+    assert_eq!(csv.get(offset..offset + 3), Some("3.5"));
+    let dir = super::scratch(csv.as_bytes(), rules);
+    std::fs::write(dir.path().join("data/tables.toml"), manifest).unwrap();
+    let (data, rules) = (dir.path().join("data"), dir.path().join("t.rules"));
+    let human = super::check(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "human",
+    ]);
+    assert!(human.stdout.contains("T.csv:50004:"), "{}", human.stdout);
+}
+
 /// The JSON report writes its findings a batch at a time: every one, in the order of the
 /// checks, past the size of a batch.
 /// A 1 000-row record file whose every third total is wrong: 334 findings, more than one batch
