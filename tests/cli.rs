@@ -674,6 +674,11 @@ fn scratch(csv: &[u8], rules: &str) -> tempfile::TempDir {
 }
 
 fn check_scratch(dir: &tempfile::TempDir) -> Run {
+    check_scratch_as(dir, "json")
+}
+
+/// [`check_scratch`] with its report in `format`.
+fn check_scratch_as(dir: &tempfile::TempDir, format: &str) -> Run {
     let data = dir.path().join("data");
     let rules = dir.path().join("t.rules");
     check(&[
@@ -682,7 +687,7 @@ fn check_scratch(dir: &tempfile::TempDir) -> Run {
         "--rules",
         rules.to_str().expect("UTF-8 path"),
         "--format",
-        "json",
+        format,
     ])
 }
 

@@ -1121,7 +1121,11 @@ fn a_large_record_file_with_crlf_and_a_blank_line_is_placed_as_printed() {
     let rules = "sum T.t \"t adds a and b\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b]\n";
     let manifest = "[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
          columns = { \"a\" = { exact = false }, \"b\" = { exact = false }, \"t\" = { exact = false } }\n";
-    let json = record_file_findings(&csv, rules, manifest, "");
+    let dir = super::scratch(csv.as_bytes(), rules);
+    std::fs::write(dir.path().join("data/tables.toml"), manifest).unwrap();
+    let run = super::check_scratch(&dir);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = parse(&run.stdout);
     let found = findings(&json);
     assert_eq!(found.len(), 1, "{json:#}");
     // Each row one check: the blank line is none.
@@ -1140,17 +1144,7 @@ fn a_large_record_file_with_crlf_and_a_blank_line_is_placed_as_printed() {
     );
     let offset = total["span"]["offset"].as_u64().unwrap() as usize;
     assert_eq!(csv.get(offset..offset + 3), Some("3.5"));
-    let dir = super::scratch(csv.as_bytes(), rules);
-    std::fs::write(dir.path().join("data/tables.toml"), manifest).unwrap();
-    let (data, rules) = (dir.path().join("data"), dir.path().join("t.rules"));
-    let human = super::check(&[
-        "--data",
-        data.to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-        "--format",
-        "human",
-    ]);
+    let human = super::check_scratch_as(&dir, "human");
     assert!(human.stdout.contains("T.csv:50004:"), "{}", human.stdout);
 }
 
