@@ -9,13 +9,14 @@
 //! `column_number`.
 
 use super::Report;
+use super::indented::{Indented, write_at_depth};
 use crate::engine::program::CellId;
 use crate::lang::ast::Kind;
 use crate::source::Stored;
 use rayon::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
 /// Derived bounds are rounded outward to this many decimals: the interval still contains
@@ -406,32 +407,16 @@ pub fn render(report: &Report<'_>) -> String {
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let document = document(report);
     out.write_all(b"{\n  \"summary\": ")?;
-    write_nested(out, &document.summary, 1)?;
+    write_at_depth(out, &document.summary, 1)?;
     out.write_all(b",\n  \"rules\": ")?;
-    write_nested(out, &document.rules, 1)?;
+    write_at_depth(out, &document.rules, 1)?;
     out.write_all(b",\n  \"findings\": ")?;
     document.findings.write(out)?;
     out.write_all(b",\n  \"notes\": ")?;
-    write_nested(out, &document.notes, 1)?;
+    write_at_depth(out, &document.notes, 1)?;
     out.write_all(b",\n  \"input_errors\": ")?;
-    write_nested(out, &document.input_errors, 1)?;
+    write_at_depth(out, &document.input_errors, 1)?;
     out.write_all(b"\n}\n")
-}
-
-/// `value` as serde_json's pretty printer writes it `depth` levels deep in a document (its
-/// lines after the first indented to match). The formatter keeps its depth to itself; opening
-/// that many objects on a sink puts it there.
-fn write_nested<W: Write + ?Sized, T: Serialize>(
-    out: &mut W,
-    value: &T,
-    depth: usize,
-) -> io::Result<()> {
-    let mut formatter = PrettyFormatter::new();
-    for _ in 0..depth {
-        formatter.begin_object(&mut io::sink())?;
-    }
-    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))?;
-    Ok(())
 }
 
 /// The findings of a report, made as they are written: a batch at a time, each batch's
@@ -451,8 +436,7 @@ impl Findings<'_> {
     /// time after all else is done, then written in order.
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         // The list is a field of the top-level object (depth 1); its findings sit at depth 2.
-        let mut list = PrettyFormatter::new();
-        list.begin_object(&mut io::sink())?;
+        let mut list = Indented::at_depth(1);
         list.begin_array(out)?;
         let mut first = true;
         for start in (0..self.count).step_by(FINDINGS_PER_BATCH) {
@@ -462,7 +446,7 @@ impl Findings<'_> {
                 .filter_map(|index| (self.build)(index))
                 .map(|finding| {
                     let mut text = Vec::new();
-                    write_nested(&mut text, &finding, 2).map(|()| text)
+                    write_at_depth(&mut text, &finding, 2).map(|()| text)
                 })
                 .collect::<io::Result<_>>()?;
             for text in &batch {
@@ -686,7 +670,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
 
 #[cfg(test)]
 mod tests {
-    use super::write_nested;
+    use super::write_at_depth;
     use serde_json::json;
 
     /// The report writes its top-level object by hand and its fields and findings nested: each
@@ -701,7 +685,7 @@ mod tests {
         });
         let whole = serde_json::to_string_pretty(&json!({"findings": [finding.clone()]})).unwrap();
         let mut nested = Vec::new();
-        write_nested(&mut nested, &finding, 2).unwrap();
+        write_at_depth(&mut nested, &finding, 2).unwrap();
         let nested = String::from_utf8(nested).unwrap();
         assert_eq!(
             whole,

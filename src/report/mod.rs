@@ -4,6 +4,7 @@
 pub mod github;
 pub mod html;
 pub mod human;
+pub mod indented;
 pub mod json;
 pub mod junit;
 pub mod listing;
