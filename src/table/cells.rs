@@ -135,7 +135,19 @@ impl Narrowing {
     /// set with no test of it.
     #[inline]
     pub(super) fn narrow_figure(&self, column: usize, cell: Cell) -> Option<u32> {
-        let (clear, set) = self.exactness.get(column).copied().unwrap_or_default();
+        let exactness = self.exactness.get(column).copied().unwrap_or_default();
+        Self::narrow_figure_as(exactness, cell)
+    }
+
+    /// The exactness every column has, where they all have the same.
+    pub(super) fn alike(&self) -> Option<(u64, u64)> {
+        let (first, rest) = self.exactness.split_first()?;
+        rest.iter().all(|other| other == first).then_some(*first)
+    }
+
+    /// [`Self::narrow_figure`] with the exactness bit to clear and the one to set.
+    #[inline(always)]
+    pub(super) fn narrow_figure_as((clear, set): (u64, u64), cell: Cell) -> Option<u32> {
         let bits = (cell.0 & !clear) | set;
         (Cell::from_narrow(bits as u32).0 == bits).then_some(bits as u32)
     }
@@ -227,6 +239,31 @@ mod tests {
         assert!(matches!(cells, Cells::Wide(_)));
         assert_eq!(cells.get(1), Some(large));
         assert_eq!(cells.get(2), Cell::from_parts(1, 0));
+    }
+
+    /// Columns declared alike share one exactness, which narrows a figure as its column's
+    /// does; columns declared otherwise have none to share.
+    #[test]
+    fn columns_declared_alike_narrow_with_one_exactness() {
+        let figure = Cell::from_parts(-843, 1).unwrap();
+        for declared in [Some(true), Some(false), None] {
+            let narrowing = Narrowing::new([declared; 3]);
+            let alike = narrowing.alike().unwrap();
+            for column in 0..3 {
+                assert_eq!(
+                    Narrowing::narrow_figure_as(alike, figure),
+                    narrowing.narrow_figure(column, figure)
+                );
+            }
+        }
+        let exact = Narrowing::new([Some(true)])
+            .narrow_figure(0, figure)
+            .unwrap();
+        assert!(Cell::from_narrow(exact).is_exact());
+        for mixed in [[Some(true), None], [Some(true), Some(false)]] {
+            assert_eq!(Narrowing::new(mixed).alike(), None);
+        }
+        assert_eq!(Narrowing::new([]).alike(), None);
     }
 
     proptest! {

@@ -106,22 +106,41 @@ impl Run<'_> {
     /// how many rows were read.
     fn read(
         &self,
-        mut at: usize,
+        at: usize,
         width: usize,
         starts: &mut [u32],
         slots: &mut [u32],
     ) -> (usize, usize) {
+        // A record file declares every column alike: its cells' exactness is then one
+        // constant, not looked up by column for each figure (each loop made once).
+        match self.narrowing.alike() {
+            Some(exactness) => self.read_with(at, width, (starts, slots), |_, cell| {
+                Narrowing::narrow_figure_as(exactness, cell)
+            }),
+            None => self.read_with(at, width, (starts, slots), |column, cell| {
+                self.narrowing.narrow_figure(column, cell)
+            }),
+        }
+    }
+
+    #[inline(always)]
+    fn read_with(
+        &self,
+        mut at: usize,
+        width: usize,
+        (starts, slots): (&mut [u32], &mut [u32]),
+        narrow: impl Fn(usize, Cell) -> Option<u32>,
+    ) -> (usize, usize) {
         let mut rows = 0;
         for (start, row) in starts.iter_mut().zip(slots.chunks_exact_mut(width.max(1))) {
-            let narrow =
-                |slot: &mut u32, column, cell| match self.narrowing.narrow_figure(column, cell) {
-                    Some(bits) => {
-                        *slot = bits;
-                        true
-                    }
-                    None => false,
-                };
-            let Some(line) = scan::plain_line_into(self.bytes, at, self.delimiter, row, narrow)
+            let store = |slot: &mut u32, column, cell| match narrow(column, cell) {
+                Some(bits) => {
+                    *slot = bits;
+                    true
+                }
+                None => false,
+            };
+            let Some(line) = scan::plain_line_into(self.bytes, at, self.delimiter, row, store)
             else {
                 break;
             };
