@@ -239,17 +239,22 @@ pub fn write(
     let outcome = report.outcome;
     let blame_of = crate::blame::by_finding(&outcome.blame, outcome.findings.len());
     // Each finding's diagnostic is worded and laid out on its own: a batch of them at a time
-    // on every core, written in order.
+    // on every core, written in order while the next batch is laid out.
     let findings: Vec<(usize, &Finding)> = outcome.findings.iter().enumerate().collect();
-    for batch in findings.chunks(FINDINGS_PER_BATCH) {
-        let texts: Vec<String> = batch
+    let render = |batch: std::ops::Range<usize>| -> std::io::Result<Vec<String>> {
+        Ok(findings
+            .get(batch)
+            .unwrap_or_default()
             .par_iter()
             .map(|&(index, finding)| finding_text(report, &handler, &blame_of, index, finding))
-            .collect();
-        for finding in texts {
-            out.write_all(finding.as_bytes())?;
-        }
-    }
+            .collect())
+    };
+    let write_batch = |texts: &Vec<String>| -> std::io::Result<()> {
+        texts
+            .iter()
+            .try_for_each(|finding| out.write_all(finding.as_bytes()))
+    };
+    super::batches::in_batches(findings.len(), FINDINGS_PER_BATCH, render, write_batch)?;
     if outcome.findings_left_out > 0 {
         writeln!(
             out,

@@ -1,6 +1,7 @@
 //! Reporters: findings → what a user reads. One module per output format, all fed by the same
 //! [`Report`].
 
+mod batches;
 pub mod github;
 pub mod html;
 pub mod human;

@@ -1178,37 +1178,43 @@ fn the_json_report_writes_every_finding_in_order() {
     assert_eq!(rows, expected);
 }
 
-/// A reader that stops early (`crossfoot check --format json | head`) ends the run: the
-/// report's findings are rendered a batch ahead of the writer, and a writer stopped by the
-/// closed pipe stops the rendering too, rather than leave it waiting to hand on its batch.
+/// A reader that stops early (`crossfoot check | head`) ends the run: a report's findings are
+/// rendered a batch ahead of the writer, and a writer stopped by the closed pipe stops the
+/// rendering too, rather than leave it waiting to hand on its batch.
 #[test]
 fn a_reader_that_stops_early_ends_the_run() {
     use std::io::Read;
     let dir = every_third_total_wrong();
     let (data, rules) = (dir.path().join("data"), dir.path().join("t.rules"));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crossfoot"))
-        .args(["check", "--format", "json", "--data"])
-        .arg(&data)
-        .arg("--rules")
-        .arg(&rules)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut start = [0; 1000];
-    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
-    assert!(start.starts_with(b"{"));
-    // The pipe is closed here; the report is 1.7 MB, far past what a pipe holds.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(std::time::Instant::now() < deadline, "still running");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    // A reader gone is not an error of the run: its findings still fail it.
-    assert_eq!(status.code(), Some(1));
+    // Each report is far past what a pipe holds: 1.2 MB of JSON, 0.3 MB of text.
+    for format in ["json", "human"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+            .args(["check", "--format", format, "--data"])
+            .arg(&data)
+            .arg("--rules")
+            .arg(&rules)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut start = [0; 1000];
+        child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+        // The pipe is closed here.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{format}: still running"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        // A reader gone is not an error of the run: its findings still fail it.
+        assert_eq!(status.code(), Some(1), "{format}");
+    }
 }
 
 #[test]
