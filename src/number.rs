@@ -352,6 +352,28 @@ pub fn group_thousands(integer: &str, separator: Option<char>) -> String {
 /// assert_eq!(print_like("99,840", Decimal::from(99841)), None);
 /// ```
 pub fn print_like(printed: &str, value: Decimal) -> Option<String> {
+    // Most figures print as plain figures (a record file's every one): the value's own text,
+    // as the general reading below gives it, without taking the printing apart.
+    if is_plain_figure(printed) {
+        return Some(value.to_string());
+    }
+    print_like_in_general(printed, value)
+}
+
+/// Whether `printed` is a plain figure and nothing else: ASCII digits, with a minus sign
+/// before them and a point between them at most (`-843.2`, `007`).
+fn is_plain_figure(printed: &str) -> bool {
+    let unsigned = printed.strip_prefix('-').unwrap_or(printed);
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    match unsigned.split_once('.') {
+        Some((integer, fraction)) => digits(integer) && digits(fraction),
+        None => digits(unsigned),
+    }
+}
+
+/// [`print_like`] for any printing: the figure found in it, its separator read off it, and
+/// the words around it kept.
+fn print_like_in_general(printed: &str, value: Decimal) -> Option<String> {
     let chars: Vec<(usize, char)> = printed.char_indices().collect();
     let digit_at = |i: usize| chars.get(i).is_some_and(|(_, c)| c.is_ascii_digit());
     let first = (0..chars.len()).find(|&i| digit_at(i))?;
@@ -537,6 +559,18 @@ mod tests {
     }
 
     proptest! {
+        /// A plain figure printed like itself is the value's own text, as the general
+        /// reading of a printing gives it; anything else is read the general way.
+        #[test]
+        fn a_plain_printing_prints_as_the_general_reading_prints_it(
+            printed in "[-−]?[0-9 ,.%a]{0,9}",
+            mantissa in -10_000_000i64..10_000_000,
+            scale in 0u32..4,
+        ) {
+            let value = Decimal::new(mantissa, scale);
+            prop_assert_eq!(print_like(&printed, value), print_like_in_general(&printed, value));
+        }
+
         #[test]
         fn fast_and_general_paths_agree(text in "-?[0-9 ]{1,12}(\\.[0-9]{0,3})?") {
             if let Some((mantissa, scale)) = parse_plain(text.as_bytes()) {
