@@ -282,7 +282,7 @@ pub struct Table {
     columns: Vec<LabelPath>,
     cells: cells::Cells,
     /// Where each data row's record starts in the file, for finding a cell's span.
-    row_starts: Vec<u32>,
+    row_starts: crate::pages::Pages<u32>,
     figure_fields: Vec<usize>,
     cell_spans: Option<Vec<Span>>,
     stated: Option<Vec<Option<Interval>>>,
@@ -324,7 +324,7 @@ impl Table {
             rows: rows::RowLabels::Made(rows),
             columns,
             cells: cells::Cells::Wide(cells),
-            row_starts,
+            row_starts: row_starts.into(),
             figure_fields,
             cell_spans,
             stated,
@@ -493,6 +493,13 @@ impl Table {
             return None;
         }
         self.cells.get(row * self.columns.len() + column)
+    }
+
+    /// The table with each data row's start in the file as read (a long file's in pages of
+    /// their own), in place of its grid's.
+    pub(crate) fn with_row_starts(mut self, starts: crate::pages::Pages<u32>) -> Self {
+        self.row_starts = starts;
+        self
     }
 
     /// The table with its cells held in 4 bytes each ([`cells::Cells::Narrow`]).
