@@ -47,9 +47,9 @@ impl<T: bytemuck::Pod> Pages<T> {
                 .len(bytes.saturating_add(2 * HUGE_PAGE))
                 .map_anon()
         {
-            advise_huge_pages(&map);
             let address = map.as_ptr().addr();
             let start = address.next_multiple_of(HUGE_PAGE) - address;
+            advise_huge_pages(&map, start, bytes);
             return Pages {
                 storage: Storage::Mapped { map, start, len },
             };
@@ -64,13 +64,20 @@ impl<T: bytemuck::Pod> Pages<T> {
 }
 
 #[cfg(target_os = "linux")]
-fn advise_huge_pages(map: &memmap2::MmapMut) {
-    // Advice, not a request: without huge pages the map is read in small pages, as the heap is.
-    let _ = map.advise(memmap2::Advice::HugePage);
+fn advise_huge_pages(map: &memmap2::MmapMut, start: usize, bytes: usize) {
+    // A huge page is held whole once touched: the buffer's last, where less than half of it
+    // is filled, is left in small pages, so that at most half a huge page is held past the
+    // buffer's bytes. (The map runs two huge pages past them.)
+    let huge = (bytes + HUGE_PAGE / 2) / HUGE_PAGE * HUGE_PAGE;
+    if huge > 0 {
+        // Advice, not a request: without huge pages the map is read in small pages, as the
+        // heap is.
+        let _ = map.advise_range(memmap2::Advice::HugePage, start, huge);
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_: &memmap2::MmapMut) {}
+fn advise_huge_pages(_: &memmap2::MmapMut, _: usize, _: usize) {}
 
 impl<T: bytemuck::Pod> Pages<T> {
     /// The values in a vector: the heap's as they are, a map's copied.
