@@ -201,6 +201,12 @@ impl Cell {
         })
     }
 
+    /// Whether the cell holds a figure below zero, read off its bits: [`Cell::figure`]
+    /// negative (and so not zero), without making the decimal.
+    pub fn is_negative_figure(self) -> bool {
+        self.is_applicable() && self.mantissa() < 0
+    }
+
     /// The values the printed figure stands for: itself if exact, else its rounding interval.
     pub fn interval(self) -> Option<Interval> {
         if !self.is_applicable() {
@@ -603,11 +609,7 @@ impl Table {
     /// [`NEGATIVE_MODEL_ROWS`] rows.
     fn negative_printing(&self, column: usize) -> Option<String> {
         (0..self.row_count().min(NEGATIVE_MODEL_ROWS))
-            .filter(|&row| {
-                self.cell(row, column)
-                    .and_then(Cell::figure)
-                    .is_some_and(|value| value.is_sign_negative() && !value.is_zero())
-            })
+            .filter(|&row| self.cell(row, column).is_some_and(Cell::is_negative_figure))
             .filter_map(|row| self.cell_span(row, column))
             .map(|span| self.printed(span))
             .find(|printed| crate::format::print::prints_negative(printed))
@@ -623,6 +625,36 @@ impl Table {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    /// A cell's bits tell a negative figure as its decimal does, whatever the cell holds.
+    #[test]
+    fn a_negative_figure_is_told_from_the_bits_as_from_the_decimal() {
+        let mut cells: Vec<Cell> = [Meaning::NotApplicable, Meaning::NotAvailable]
+            .into_iter()
+            .chain([Meaning::Confidential, Meaning::Nil])
+            .map(Cell::absent)
+            .collect();
+        cells.extend([Cell::UNREADABLE, Cell::PLACEHOLDER]);
+        for mantissa in [-MAX_MANTISSA, -1_234, -1, 0, 1, 987, MAX_MANTISSA] {
+            for scale in [0, 1, 3, 28] {
+                cells.extend(Cell::from_parts(mantissa, scale));
+            }
+            for exact in [true, false] {
+                cells.extend(Cell::value(Decimal::new(mantissa, 2), exact));
+            }
+        }
+        for printed in ["-4", "-4.5", "0", "8885"] {
+            let mut thousands = Cell::value(Decimal::from_str(printed).unwrap(), false).unwrap();
+            thousands.scale_by(3);
+            cells.push(thousands);
+        }
+        for cell in cells {
+            let negative = cell
+                .figure()
+                .is_some_and(|value| value.is_sign_negative() && !value.is_zero());
+            assert_eq!(cell.is_negative_figure(), negative, "{cell:?}");
+        }
+    }
 
     #[test]
     fn cells_are_small_and_keep_value_sign_and_precision() {
