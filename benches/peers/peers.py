@@ -108,8 +108,8 @@ def main():
     parser.add_argument(
         "--grouped", action="store_true",
         help="run each engine's runs back to back (after one untimed run), not interleaved: "
-             "on a virtual machine that hands freed memory back to its host, a run that "
-             "follows another engine's pays for touching that memory again")
+             "on a virtual machine that hands free memory back to its host, a run that "
+             "comes after a pause (the other engines' runs) pays for touching it again")
     parser.add_argument("--crossfoot", default=os.path.join(
         os.path.dirname(__file__), "..", "..", "target", "release", "crossfoot"))
     args = parser.parse_args()
