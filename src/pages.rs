@@ -89,6 +89,13 @@ impl<T: bytemuck::Pod> Pages<T> {
     }
 }
 
+/// No values, on the heap.
+impl<T> Default for Pages<T> {
+    fn default() -> Self {
+        Pages::from(Vec::new())
+    }
+}
+
 impl<T> From<Vec<T>> for Pages<T> {
     fn from(values: Vec<T>) -> Self {
         Pages {

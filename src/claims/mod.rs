@@ -479,7 +479,7 @@ pub fn text_table(source: &SharedSource) -> Table {
         rows,
         columns: vec![LabelPath::new([Label::new("figure", Span::default())])],
         cells,
-        row_starts: Vec::new(),
+        row_starts: Vec::new().into(),
         figure_fields: Vec::new(),
         cell_spans: Some(spans),
         stated: Some(stated),

@@ -264,7 +264,8 @@ pub struct Grid {
     pub rows: Vec<LabelPath>,
     pub columns: Vec<LabelPath>,
     pub cells: Vec<Cell>,
-    pub row_starts: Vec<u32>,
+    /// Where each data row's record starts in the file (a long file's in pages of their own).
+    pub row_starts: crate::pages::Pages<u32>,
     /// The field of each figure column in its record.
     pub figure_fields: Vec<usize>,
     /// Each cell's span, for tables not read from a CSV file (the figures of the text).
@@ -330,7 +331,7 @@ impl Table {
             rows: rows::RowLabels::Made(rows),
             columns,
             cells: cells::Cells::Wide(cells),
-            row_starts: row_starts.into(),
+            row_starts,
             figure_fields,
             cell_spans,
             stated,
@@ -499,13 +500,6 @@ impl Table {
             return None;
         }
         self.cells.get(row * self.columns.len() + column)
-    }
-
-    /// The table with each data row's start in the file as read (a long file's in pages of
-    /// their own), in place of its grid's.
-    pub(crate) fn with_row_starts(mut self, starts: crate::pages::Pages<u32>) -> Self {
-        self.row_starts = starts;
-        self
     }
 
     /// The table with its cells held in 4 bytes each ([`cells::Cells::Narrow`]).

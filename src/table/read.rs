@@ -278,14 +278,13 @@ pub fn parse_table(
         rows,
         columns,
         cells,
-        row_starts: Vec::new(),
+        row_starts: starts,
         figure_fields,
         cell_spans: None,
         stated: None,
         warnings,
     };
     let mut table = Table::new(meta, source.clone(), grid)
-        .with_row_starts(starts)
         .with_flags(flags)
         .with_delimiter(delimiter)
         .with_formats(formats.iter().map(|&format| format.clone()).collect());
