@@ -863,13 +863,16 @@ impl Evaluator<'_> {
             if let Some(rows) = table.and_then(|t| t.narrow_rows(checks.clone())) {
                 // A record file's checks, read in place; what the fast path leaves goes the
                 // general way below, one check at a time.
-                for (check, row) in checks.zip(rows) {
-                    match plan.holds_narrow(row, op) {
-                        Some(true) => tally.passed += 1,
+                let mut passed = 0;
+                plan.narrow_verdicts(rows, op, |place, verdict| {
+                    let check = checks.start + place;
+                    match verdict {
+                        Some(true) => passed += 1,
                         Some(false) => self.record(tally, rule_index, check),
                         None => self.run_row_check(tally, (rule_index, check), plan, op),
                     }
-                }
+                });
+                tally.passed += passed;
                 return;
             }
             for check in checks {

@@ -29,6 +29,9 @@ pub(super) struct RowPlan {
     /// The columns the left side's sum less the right side's adds (the left side's added and
     /// the right side's subtracted), and those it subtracts ([`RowPlan::holds_narrow`]).
     difference: [Vec<usize>; 2],
+    /// The same columns, each with its sign (`1` added, `-1` subtracted), added ones first
+    /// ([`RowPlan::narrow_verdicts`]).
+    narrow_terms: Vec<(usize, i64)>,
 }
 
 /// One side's columns, by the sign its terms give them.
@@ -91,10 +94,16 @@ impl RowPlan {
         let signed = [SignedColumns::of(&left), SignedColumns::of(&right)];
         let first = left.iter().chain(&right).next().map(|&(_, column)| column);
         let [l, r] = &signed;
-        let difference = [
+        let difference: [Vec<usize>; 2] = [
             l.added.iter().chain(&r.subtracted).copied().collect(),
             l.subtracted.iter().chain(&r.added).copied().collect(),
         ];
+        let [added, subtracted] = &difference;
+        let narrow_terms = added
+            .iter()
+            .map(|&column| (column, 1))
+            .chain(subtracted.iter().map(|&column| (column, -1)))
+            .collect();
         Self {
             table,
             left,
@@ -103,6 +112,7 @@ impl RowPlan {
             signed,
             first,
             difference,
+            narrow_terms,
         }
     }
 
@@ -198,6 +208,35 @@ impl RowPlan {
         })
     }
 
+    /// [`RowPlan::holds_narrow`] for each row of a block, in order: `each` is given each row's
+    /// place in `rows` and its verdict. A rule of 2 to 8 terms is decided by a loop made for
+    /// its number of terms ([`NarrowTerms::verdicts`]): its columns and signs are read once a
+    /// block, not once a row, and no cell is compared with the first one by one.
+    pub(super) fn narrow_verdicts<'r>(
+        &self,
+        rows: impl Iterator<Item = &'r [u32]>,
+        op: CompareOp,
+        each: impl FnMut(usize, Option<bool>),
+    ) {
+        macro_rules! unrolled {
+            ($($terms:literal)*) => {
+                match self.narrow_terms.len() {
+                    $($terms => {
+                        if let Ok(terms) = <[(usize, i64); $terms]>::try_from(&self.narrow_terms[..]) {
+                            return NarrowTerms(terms).verdicts(rows, op, each);
+                        }
+                    })*
+                    _ => {}
+                }
+            };
+        }
+        unrolled!(2 3 4 5 6 7 8);
+        let mut each = each;
+        for (place, row) in rows.enumerate() {
+            each(place, self.holds_narrow(row, op));
+        }
+    }
+
     /// What the left side's figures as printed minus the right side's come to — the failed
     /// check's difference the full evaluation gives ([`Evaluator::as_printed`]), at the same
     /// scale — where every figure is printed with the same decimals and the comparison names
@@ -267,6 +306,72 @@ impl RowPlan {
         };
         let (left, right) = (side(&self.left)?, side(&self.right)?);
         Ok(left.zip(right).and_then(|(l, r)| l.may_hold(op, r)) == Some(true))
+    }
+}
+
+/// A record rule's terms as the columns of the difference of its sides, each with its sign
+/// in that difference (`1` added, `-1` subtracted).
+struct NarrowTerms<const N: usize>([(usize, i64); N]);
+
+impl<const N: usize> NarrowTerms<N> {
+    /// [`RowPlan::holds_narrow`] for each row, with the same verdicts: each cell's class is
+    /// not compared with the first's but gathered into the bits every cell has and the bits
+    /// any cell has, which agree on the class only where every cell has the same class.
+    #[inline(never)]
+    fn verdicts<'r>(
+        &self,
+        rows: impl Iterator<Item = &'r [u32]>,
+        op: CompareOp,
+        mut each: impl FnMut(usize, Option<bool>),
+    ) {
+        let bounds = GapBounds::of(op);
+        for (place, row) in rows.enumerate() {
+            let (mut every, mut any, mut exact, mut difference) = (u32::MAX, 0u32, 0u32, 0i64);
+            for &(column, sign) in &self.0 {
+                // A column the row does not have reads as a cell of no figure.
+                let cell = row.get(column).copied().unwrap_or(0);
+                every &= cell;
+                any |= cell;
+                exact += cell & NarrowCell::EXACT_BIT;
+                difference += sign * NarrowCell(cell).mantissa();
+            }
+            let class = NarrowCell(every).class();
+            let verdict = (NarrowCell(any).class() == class && NarrowCell::plain_class(class))
+                .then(|| {
+                    let rounded = N as i64 - i64::from(exact / NarrowCell::EXACT_BIT);
+                    bounds.hold(difference * 10, rounded * 5)
+                });
+            each(place, verdict);
+        }
+    }
+}
+
+/// A comparison of the sides' difference `gap` with the rounded figures' `slack`, as bounds on
+/// `gap` of `sign × slack + offset` (the same as [`RowPlan::holds_narrow`]'s comparisons), so
+/// that a block's checks compare without a branch on the operator.
+struct GapBounds {
+    low: (i64, i64),
+    high: (i64, i64),
+}
+
+impl GapBounds {
+    fn of(op: CompareOp) -> Self {
+        let (none_below, none_above) = ((0, i64::MIN), (0, i64::MAX));
+        let (low, high) = match op {
+            CompareOp::Equal => ((-1, 0), (1, 0)),
+            CompareOp::LessEqual => (none_below, (1, 0)),
+            // On integers, `gap < slack` is `gap ≤ slack − 1`.
+            CompareOp::Less => (none_below, (1, -1)),
+            CompareOp::GreaterEqual => ((-1, 0), none_above),
+            CompareOp::Greater => ((-1, 1), none_above),
+        };
+        GapBounds { low, high }
+    }
+
+    #[inline(always)]
+    fn hold(&self, gap: i64, slack: i64) -> bool {
+        let bound = |(sign, offset): (i64, i64)| sign * slack + offset;
+        bound(self.low) <= gap && gap <= bound(self.high)
     }
 }
 
@@ -393,6 +498,52 @@ mod tests {
             } else {
                 prop_assert!(!same_scale);
             }
+        }
+
+        /// A block of rows decided at once gives each row the verdict it is given alone, for
+        /// rules of every number of terms (those of a loop made for their number, and more),
+        /// columns the rows do not have, and cells of every kind.
+        #[test]
+        fn a_block_gives_each_row_its_own_verdict(
+            terms in proptest::collection::vec((any::<bool>(), 0usize..7), 1..=10),
+            split in 0usize..10,
+            cells in proptest::collection::vec(
+                (-3i64..4, prop_oneof![8 => Just(1u32), 1 => 0u32..3], any::<bool>(), prop_oneof![12 => Just(2u8), 1 => 0u8..2]),
+                6 * 8,
+            ),
+            op in any_op(),
+        ) {
+            let split = split.min(terms.len());
+            let (left, right) = terms.split_at(split);
+            let plan = RowPlan::of_columns(0, left.to_vec(), right.to_vec(), true);
+            let narrow: Vec<u32> = cells
+                .iter()
+                .map(|&(mantissa, scale, exact, kind)| {
+                    let cell = match kind {
+                        0 => Cell::not_applicable(),
+                        1 => {
+                            let mut cell = Cell::from_parts(mantissa, 0).unwrap();
+                            cell.scale_by(3);
+                            cell
+                        }
+                        _ => {
+                            let mut cell = Cell::from_parts(mantissa, scale).unwrap();
+                            cell.set_exact(exact);
+                            cell
+                        }
+                    };
+                    cell.narrow().unwrap()
+                })
+                .collect();
+            // Rows of 6 cells: a term's column 6 is one the rows do not have.
+            let mut block = Vec::new();
+            plan.narrow_verdicts(narrow.chunks_exact(6), op, |place, verdict| block.push((place, verdict)));
+            let alone: Vec<_> = narrow
+                .chunks_exact(6)
+                .map(|row| plan.holds_narrow(row, op))
+                .enumerate()
+                .collect();
+            prop_assert_eq!(block, alone);
         }
 
         /// The fast path of a record file's 4-byte cells gives the verdict the cells of 8

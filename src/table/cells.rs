@@ -60,6 +60,9 @@ impl Cell {
 pub struct NarrowCell(pub u32);
 
 impl NarrowCell {
+    /// The bit an exact figure's cell has ([`NarrowCell::is_exact`]).
+    pub const EXACT_BIT: u32 = EXACT as u32;
+
     /// Whether the cell holds a figure, and at which scale, without its exactness: two cells
     /// whose figures are printed with the same decimals have the same class.
     #[inline(always)]
@@ -81,7 +84,7 @@ impl NarrowCell {
 
     #[inline(always)]
     pub fn is_exact(self) -> bool {
-        self.0 & EXACT as u32 != 0
+        self.0 & Self::EXACT_BIT != 0
     }
 }
 
