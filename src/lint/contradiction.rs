@@ -84,12 +84,7 @@ fn stated_by_rule(context: &Context<'_>, index: usize, rule: &CompiledRule) -> V
                         placed,
                         check,
                     )?;
-                    stated(
-                        context,
-                        (index, check),
-                        (left, comparison.op, &right),
-                        cells,
-                    )
+                    stated(context, (index, check), (left, comparison.op, right), cells)
                 })
                 .collect()
         }
@@ -145,7 +140,7 @@ fn flipped(op: CompareOp) -> CompareOp {
 }
 
 /// `left OP right` as `D OP k`; `Err(holds)` when `D` has no cells (a constant relation).
-fn relation(left: Linear, op: CompareOp, right: &Linear) -> Option<Result<Relation, bool>> {
+fn relation(left: Linear, op: CompareOp, right: Linear) -> Option<Result<Relation, bool>> {
     let difference = left.add_scaled(right, Decimal::NEGATIVE_ONE)?;
     normalized(difference.terms, difference.constant, op)
 }
@@ -160,14 +155,7 @@ fn normalized(
         return Some(Err(admits(op, Decimal::ZERO, constant)));
     };
     let scale = reciprocal(first)?;
-    // As `Linear::scaled` computes it: each product normalized, a zero left out.
-    let mut scaled = Vec::with_capacity(terms.len());
-    for (atom, coefficient) in terms {
-        let product = scaled_coefficient(coefficient, scale)?;
-        if !product.is_zero() {
-            scaled.push((atom, product));
-        }
-    }
+    let scaled = scaled_terms_of(terms, scale)?;
     let constant = Decimal::ZERO
         .checked_add(constant.checked_mul(scale)?)?
         .normalize();
@@ -180,6 +168,29 @@ fn normalized(
         },
         k: (-constant).normalize(),
     }))
+}
+
+/// Each term times `scale`, as `Linear::scaled` computes it: each product normalized, a zero
+/// left out. Scaled by 1 or −1 (by far the most common first coefficients), each product is
+/// the coefficient or its negation ([`scaled_coefficient`]), worked out in the list the terms
+/// came in rather than in a new one.
+fn scaled_terms_of(terms: Coefficients, scale: Decimal) -> Option<Terms> {
+    if super::ground::unit_multiple(Decimal::ONE, scale).is_some() {
+        let mut terms = terms.into_vec();
+        for (_, coefficient) in &mut terms {
+            *coefficient = scaled_coefficient(*coefficient, scale)?;
+        }
+        terms.retain(|(_, product)| !product.is_zero());
+        return Some(terms);
+    }
+    let mut scaled = Vec::with_capacity(terms.len());
+    for (atom, coefficient) in terms {
+        let product = scaled_coefficient(coefficient, scale)?;
+        if !product.is_zero() {
+            scaled.push((atom, product));
+        }
+    }
+    Some(scaled)
 }
 
 /// `1 / first`; by far the most common first coefficients, 1 and −1, are their own.
@@ -274,7 +285,7 @@ enum Stated {
 fn stated(
     context: &Context<'_>,
     (rule, check): (usize, usize),
-    (left, op, right): (Linear, CompareOp, &Linear),
+    (left, op, right): (Linear, CompareOp, Linear),
     cells: Vec<CellId>,
 ) -> Option<Stated> {
     // A figure of the text stated with a bound in words (`超过 1000`) stands for a range:
@@ -348,7 +359,12 @@ fn stated_by_expanded(context: &Context<'_>, expanded: &Expanded) -> Option<Stat
             right,
             cells,
             ..
-        } => stated(context, at, (left.clone(), *op, right), cells.clone()),
+        } => stated(
+            context,
+            at,
+            (left.clone(), *op, right.clone()),
+            cells.clone(),
+        ),
         Shape::Sum { total, parts } => stated_sum(context, at, *total, parts),
         Shape::Cells(_) => None,
     }

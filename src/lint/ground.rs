@@ -88,6 +88,11 @@ impl Coefficients {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The terms, in atom order.
+    pub fn into_vec(self) -> Vec<(Atom, Decimal)> {
+        self.0
+    }
 }
 
 impl IntoIterator for Coefficients {
@@ -149,16 +154,18 @@ impl Linear {
 
     /// `self + factor × other`; `None` on overflow. The two term lists are merged in atom
     /// order: each of `other`'s coefficients times `factor` added to `self`'s (or to zero),
-    /// normalized, and a sum of zero left out.
-    pub fn add_scaled(self, other: &Linear, factor: Decimal) -> Option<Self> {
+    /// normalized, and a sum of zero left out. `other` is taken, not borrowed: every caller
+    /// adds a form made for the sum, whose atoms (a share's two forms, boxed) are moved into
+    /// the result rather than copied and dropped.
+    pub fn add_scaled(self, other: Linear, factor: Decimal) -> Option<Self> {
         let mut merged = Vec::with_capacity(self.terms.len() + other.terms.len());
         let mut mine = self.terms.0.into_iter().peekable();
-        for (atom, coefficient) in &other.terms.0 {
-            while let Some(term) = mine.next_if(|(own, _)| own < atom) {
+        for (atom, coefficient) in other.terms.0 {
+            while let Some(term) = mine.next_if(|(own, _)| *own < atom) {
                 merged.push(term);
             }
-            let own = mine.next_if(|(own, _)| own == atom).map(|(_, own)| own);
-            let sum = match (own, unit_multiple(*coefficient, factor)) {
+            let own = mine.next_if(|(own, _)| *own == atom).map(|(_, own)| own);
+            let sum = match (own, unit_multiple(coefficient, factor)) {
                 // Zero plus a coefficient or its negation: itself, normalized already (every
                 // form's coefficients are, see `Linear`).
                 (None, Some(multiple)) => multiple,
@@ -171,7 +178,7 @@ impl Linear {
                 }
             };
             if !sum.is_zero() {
-                merged.push((atom.clone(), sum));
+                merged.push((atom, sum));
             }
         }
         merged.extend(mine);
@@ -185,7 +192,7 @@ impl Linear {
         })
     }
 
-    pub fn scaled(&self, factor: Decimal) -> Option<Self> {
+    pub fn scaled(self, factor: Decimal) -> Option<Self> {
         Linear::default().add_scaled(self, factor)
     }
 
@@ -467,12 +474,12 @@ impl Grounder<'_> {
             CompiledExpr::Sum(args) => {
                 let mut total = Linear::default();
                 for arg in args {
-                    total = total.add_scaled(&form(arg)?, Decimal::ONE)?;
+                    total = total.add_scaled(form(arg)?, Decimal::ONE)?;
                 }
                 total
             }
-            CompiledExpr::Add(a, b) => form(a)?.add_scaled(&form(b)?, Decimal::ONE)?,
-            CompiledExpr::Sub(a, b) => form(a)?.add_scaled(&form(b)?, Decimal::NEGATIVE_ONE)?,
+            CompiledExpr::Add(a, b) => form(a)?.add_scaled(form(b)?, Decimal::ONE)?,
+            CompiledExpr::Sub(a, b) => form(a)?.add_scaled(form(b)?, Decimal::NEGATIVE_ONE)?,
             CompiledExpr::Negate(a) => form(a)?.scaled(Decimal::NEGATIVE_ONE)?,
             CompiledExpr::Mul(a, b) => {
                 let (a, b) = (form(a)?, form(b)?);
@@ -734,7 +741,7 @@ mod tests {
                 terms: Coefficients(terms),
                 constant: Decimal::ONE,
             };
-            let merged = form(mine_map).add_scaled(&form(other_map), factor);
+            let merged = form(mine_map).add_scaled(form(other_map), factor);
             prop_assert_eq!(merged.map(|linear| linear.terms.0), expected);
         }
     }

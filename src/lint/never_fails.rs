@@ -71,7 +71,7 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
 /// counts of a table's rows with a number: that depends on the data, and is not flagged.)
 fn always_holds(left: &Linear, op: CompareOp, right: &Linear) -> bool {
     left.clone()
-        .add_scaled(right, Decimal::NEGATIVE_ONE)
+        .add_scaled(right.clone(), Decimal::NEGATIVE_ONE)
         .is_some_and(|difference| {
             difference.is_constant()
                 && super::contradiction::admits(op, Decimal::ZERO, difference.constant)
