@@ -457,6 +457,24 @@ mod tests {
         )
     }
 
+    /// A cell of one of three kinds: `0` no figure (`—`), `1` a whole figure in thousands,
+    /// any other a figure of `scale` decimals, exact or not.
+    fn cell_of_kind(kind: u8, mantissa: i64, scale: u32, exact: bool) -> Cell {
+        match kind {
+            0 => Cell::not_applicable(),
+            1 => {
+                let mut cell = Cell::from_parts(mantissa, 0).unwrap();
+                cell.scale_by(3);
+                cell
+            }
+            _ => {
+                let mut cell = Cell::from_parts(mantissa, scale).unwrap();
+                cell.set_exact(exact);
+                cell
+            }
+        }
+    }
+
     fn any_op() -> impl Strategy<Value = CompareOp> {
         prop_oneof![
             Just(CompareOp::Equal),
@@ -519,20 +537,7 @@ mod tests {
             let narrow: Vec<u32> = cells
                 .iter()
                 .map(|&(mantissa, scale, exact, kind)| {
-                    let cell = match kind {
-                        0 => Cell::not_applicable(),
-                        1 => {
-                            let mut cell = Cell::from_parts(mantissa, 0).unwrap();
-                            cell.scale_by(3);
-                            cell
-                        }
-                        _ => {
-                            let mut cell = Cell::from_parts(mantissa, scale).unwrap();
-                            cell.set_exact(exact);
-                            cell
-                        }
-                    };
-                    cell.narrow().unwrap()
+                    cell_of_kind(kind, mantissa, scale, exact).narrow().unwrap()
                 })
                 .collect();
             // Rows of 6 cells: a term's column 6 is one the rows do not have.
@@ -561,18 +566,8 @@ mod tests {
         ) {
             let mut row: Vec<Cell> = cells
                 .iter()
-                .map(|&(mantissa, scale, exact, kind)| match every.unwrap_or(kind) {
-                    0 => Cell::not_applicable(),
-                    1 => {
-                        let mut cell = Cell::from_parts(mantissa, 0).unwrap();
-                        cell.scale_by(3);
-                        cell
-                    }
-                    _ => {
-                        let mut cell = Cell::from_parts(mantissa, scale).unwrap();
-                        cell.set_exact(exact);
-                        cell
-                    }
+                .map(|&(mantissa, scale, exact, kind)| {
+                    cell_of_kind(every.unwrap_or(kind), mantissa, scale, exact)
                 })
                 .collect();
             // c0 = c1 + c2 − c3, off by at most two units of the last digit.
