@@ -445,6 +445,19 @@ impl Table {
         self.rows.all(self.source.text(), &self.row_starts)
     }
 
+    /// Whether the table holds every row's label as it was read: all but a long record file,
+    /// whose labels are made one at a time as they are asked for, and all at once by
+    /// [`Table::rows`] (56 bytes a row, kept to the end of the run).
+    pub fn holds_row_labels(&self) -> bool {
+        self.rows.made_as_read()
+    }
+
+    /// Whether every row's label is made by now, as read or since.
+    #[cfg(test)]
+    pub(crate) fn all_row_labels_made(&self) -> bool {
+        self.rows.all_made()
+    }
+
     /// How many rows the table has.
     pub fn row_count(&self) -> usize {
         self.rows.count()

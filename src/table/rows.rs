@@ -35,6 +35,20 @@ impl RowLabels {
         }
     }
 
+    /// Whether every row's label was made as the table was read, not on demand.
+    pub(super) fn made_as_read(&self) -> bool {
+        matches!(self, RowLabels::Made(_))
+    }
+
+    /// Whether every row's label is made by now: as read, or on demand since.
+    #[cfg(test)]
+    pub(super) fn all_made(&self) -> bool {
+        match self {
+            RowLabels::Made(_) => true,
+            RowLabels::OnDemand { made, .. } => made.get().is_some(),
+        }
+    }
+
     pub(super) fn count(&self) -> usize {
         match self {
             RowLabels::Made(rows) => rows.len(),
