@@ -12,8 +12,8 @@ use super::{Blame, Group, Probe, Suspect, copied, proposal, solve};
 use crate::engine::program::CellId;
 use crate::engine::{CheckVerdict, Decision};
 use crate::finding::Finding;
+use foldhash::HashSet;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
 
 /// The most figures taken as the first of a pair: 12 first figures, each against every other
 /// figure of the group.
@@ -74,7 +74,7 @@ impl Group<'_> {
             return Some(Vec::new());
         }
         let mut found = Vec::new();
-        let mut seen = HashSet::from([first.cell]);
+        let mut seen: HashSet<CellId> = [first.cell].into_iter().collect();
         // Only a figure some finding reads has its readers indexed: a figure no finding reads
         // could not be judged.
         let seconds: Vec<CellId> = left

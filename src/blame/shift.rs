@@ -20,9 +20,10 @@
 use super::{Group, Probe, Slip, Suspect, solve};
 use crate::engine::TrialOutcome;
 use crate::engine::program::{CellId, ROW_LABEL};
+use foldhash::{HashSet, HashSetExt};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The most shifts tried for one group; past it none is named, as where the budget runs out
 /// (an untried shift could be as good as the one found).
