@@ -680,18 +680,7 @@ mod tests {
     /// row of the file (a lint finding on one cell once made all 30 000 labels).
     #[test]
     fn a_record_files_cell_is_named_without_labelling_every_row() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut csv = String::from("id,a,b,t\n");
-        for row in 0..30_000 {
-            csv.push_str(&format!("u{row},1.0,2.0,3.0\n"));
-        }
-        std::fs::write(dir.path().join("T.csv"), csv).unwrap();
-        let manifest = "[[table]]\nid = \"T\"\nfile = \"T.csv\"\n\
-            header_rows = 1\nlabel_columns = 1\n\
-            columns = { \"a\" = { exact = true }, \"b\" = { exact = true }, \"t\" = { exact = true } }\n";
-        std::fs::write(dir.path().join("tables.toml"), manifest).unwrap();
-        let dataset = crate::table::manifest::load_dataset(dir.path()).unwrap();
-        assert!(!dataset.tables[0].holds_row_labels());
+        let (_dir, dataset) = crate::table::long_record_file(|row| format!("u{row}"), "");
         let cell = CellId {
             table: 0,
             row: 7,

@@ -628,6 +628,30 @@ impl Table {
     }
 }
 
+/// A long record file for tests: 30 000 rows `id,a,b,t` (every figure exact, so its rows are
+/// labelled on demand), row `n` named `id(n)`, `tables.toml` starting with `preamble`.
+#[cfg(test)]
+pub(crate) fn long_record_file(
+    id: impl Fn(usize) -> String,
+    preamble: &str,
+) -> (tempfile::TempDir, manifest::Dataset) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,a,b,t\n");
+    for row in 0..30_000 {
+        csv.push_str(&format!("{},1.0,2.0,3.0\n", id(row)));
+    }
+    std::fs::write(dir.path().join("T.csv"), csv).unwrap();
+    let toml = format!(
+        "{preamble}[[table]]\nid = \"T\"\nfile = \"T.csv\"\nheader_rows = 1\n\
+         label_columns = 1\ncolumns = {{ \"a\" = {{ exact = true }}, \"b\" = {{ exact = true }}, \
+         \"t\" = {{ exact = true }} }}\n"
+    );
+    std::fs::write(dir.path().join("tables.toml"), toml).unwrap();
+    let dataset = manifest::load_dataset(dir.path()).unwrap();
+    assert!(!dataset.tables[0].holds_row_labels());
+    (dir, dataset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
