@@ -26,11 +26,9 @@ pub(super) struct RowPlan {
     /// The column of the first term: its figure's decimals are the ones every other must
     /// print ([`RowPlan::holds_narrow`]).
     first: Option<usize>,
-    /// The columns the left side's sum less the right side's adds (the left side's added and
-    /// the right side's subtracted), and those it subtracts ([`RowPlan::holds_narrow`]).
-    difference: [Vec<usize>; 2],
-    /// The same columns, each with its sign (`1` added, `-1` subtracted), added ones first
-    /// ([`RowPlan::narrow_verdicts`]).
+    /// The columns of the left side's sum less the right side's, each with its sign there:
+    /// `1` added (the left side's added and the right side's subtracted), `-1` subtracted;
+    /// added ones first ([`RowPlan::holds_narrow`], [`RowPlan::narrow_verdicts`]).
     narrow_terms: Vec<(usize, i64)>,
 }
 
@@ -94,15 +92,17 @@ impl RowPlan {
         let signed = [SignedColumns::of(&left), SignedColumns::of(&right)];
         let first = left.iter().chain(&right).next().map(|&(_, column)| column);
         let [l, r] = &signed;
-        let difference: [Vec<usize>; 2] = [
-            l.added.iter().chain(&r.subtracted).copied().collect(),
-            l.subtracted.iter().chain(&r.added).copied().collect(),
-        ];
-        let [added, subtracted] = &difference;
-        let narrow_terms = added
+        let narrow_terms = l
+            .added
             .iter()
+            .chain(&r.subtracted)
             .map(|&column| (column, 1))
-            .chain(subtracted.iter().map(|&column| (column, -1)))
+            .chain(
+                l.subtracted
+                    .iter()
+                    .chain(&r.added)
+                    .map(|&column| (column, -1)),
+            )
             .collect();
         Self {
             table,
@@ -111,7 +111,6 @@ impl RowPlan {
             figures_only,
             signed,
             first,
-            difference,
             narrow_terms,
         }
     }
@@ -180,20 +179,12 @@ impl RowPlan {
             return None;
         }
         let (mut difference, mut rounded, mut differ) = (0i64, 0i64, 0u32);
-        let [added, subtracted] = &self.difference;
-        // A column the row does not have reads as a cell of no figure, whose class differs.
-        let cell = |column: usize| NarrowCell(row.get(column).copied().unwrap_or(0));
-        for &column in added {
-            let cell = cell(column);
+        for &(column, sign) in &self.narrow_terms {
+            // A column the row does not have reads as a cell of no figure, whose class differs.
+            let cell = NarrowCell(row.get(column).copied().unwrap_or(0));
             differ |= cell.class() ^ class;
             rounded += i64::from(!cell.is_exact());
-            difference = difference.wrapping_add(cell.mantissa());
-        }
-        for &column in subtracted {
-            let cell = cell(column);
-            differ |= cell.class() ^ class;
-            rounded += i64::from(!cell.is_exact());
-            difference = difference.wrapping_sub(cell.mantissa());
+            difference = difference.wrapping_add(sign * cell.mantissa());
         }
         if differ != 0 {
             return None;
