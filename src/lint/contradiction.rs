@@ -170,27 +170,16 @@ fn normalized(
     }))
 }
 
-/// Each term times `scale`, as `Linear::scaled` computes it: each product normalized, a zero
-/// left out. Scaled by 1 or −1 (by far the most common first coefficients), each product is
-/// the coefficient or its negation ([`scaled_coefficient`]), worked out in the list the terms
-/// came in rather than in a new one.
+/// Each term times `scale`, as `Linear::scaled` computes it: each product normalized
+/// ([`scaled_coefficient`]), a zero left out; worked out in the list the terms came in rather
+/// than in a new one.
 fn scaled_terms_of(terms: Coefficients, scale: Decimal) -> Option<Terms> {
-    if super::ground::unit_multiple(Decimal::ONE, scale).is_some() {
-        let mut terms = terms.into_vec();
-        for (_, coefficient) in &mut terms {
-            *coefficient = scaled_coefficient(*coefficient, scale)?;
-        }
-        terms.retain(|(_, product)| !product.is_zero());
-        return Some(terms);
+    let mut terms = terms.into_vec();
+    for (_, coefficient) in &mut terms {
+        *coefficient = scaled_coefficient(*coefficient, scale)?;
     }
-    let mut scaled = Vec::with_capacity(terms.len());
-    for (atom, coefficient) in terms {
-        let product = scaled_coefficient(coefficient, scale)?;
-        if !product.is_zero() {
-            scaled.push((atom, product));
-        }
-    }
-    Some(scaled)
+    terms.retain(|(_, product)| !product.is_zero());
+    Some(terms)
 }
 
 /// `1 / first`; by far the most common first coefficients, 1 and −1, are their own.
