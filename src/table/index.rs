@@ -8,7 +8,7 @@ use foldhash::HashMap;
 use rayon::prelude::*;
 use smallvec::SmallVec;
 use std::borrow::Cow;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 /// Answers kept per axis at most: enough for every path a rule set names, bounded for a rule
 /// that looks up each of a million records' labels in another table.
@@ -27,17 +27,16 @@ pub struct LabelIndex {
     /// Each path's outer labels' keys: what an anchored lookup (the figures of the text)
     /// compares, without normalizing per lookup. Only an anchored index has them.
     anchors: Vec<Vec<Box<str>>>,
-    /// For the figures of the text: the paragraph up to each figure, normalized. An anchor may
-    /// reach back past the sentence into it when the sentence alone does not tell two figures
-    /// apart (a figure at the start of a sentence, clauses that open with the same words).
-    paragraphs: Vec<Box<str>>,
     /// The answer to each path looked up so far.
     found: Mutex<HashMap<Vec<Key>, Result<usize, LookupError>>>,
-    /// What [`LabelIndex::ending_with`] compares for each path (its paragraph), written
-    /// backwards and sorted: the paths that end with an anchor are one range,
-    /// found by a binary search instead of a scan of every path per anchor (the text's 838
-    /// figures each looked up by anchor read 838 paragraphs).
-    reversed: OnceLock<Vec<(Box<[u8]>, usize)>>,
+    /// For the figures of the text: the paragraph up to each figure, normalized, which
+    /// [`LabelIndex::ending_with`] compares. An anchor may reach back past the sentence into
+    /// it when the sentence alone does not tell two figures apart (a figure at the start of a
+    /// sentence, clauses that open with the same words). Written backwards and sorted, with
+    /// its path: the paths that end with an anchor are one range, found by a binary search
+    /// instead of a scan of every path per anchor (the text's 838 figures each looked up by
+    /// anchor read 838 paragraphs).
+    reversed: Vec<(Box<[u8]>, usize)>,
 }
 
 impl LabelIndex {
@@ -57,9 +56,8 @@ impl LabelIndex {
         Self {
             exact,
             anchors: Vec::new(),
-            paragraphs: Vec::new(),
             found: Mutex::default(),
-            reversed: OnceLock::new(),
+            reversed: Vec::new(),
         }
     }
 
@@ -78,7 +76,7 @@ impl LabelIndex {
             .par_iter()
             .map(|path| path.last().map(&paragraph))
             .collect();
-        let paragraphs = words_only_paragraphs(&texts);
+        let reversed = reversed_endings(words_only_paragraphs(&texts));
         // Only the outer labels, a few letters each: a path is found by its paragraph, which
         // ends with its last label, and only where several are found is one told apart by its
         // label alone (`resolve::anchored`).
@@ -98,9 +96,8 @@ impl LabelIndex {
         Self {
             exact: HashMap::default(),
             anchors,
-            paragraphs,
             found: Mutex::default(),
-            reversed: OnceLock::new(),
+            reversed,
         }
     }
 
@@ -108,18 +105,7 @@ impl LabelIndex {
     /// `anchor` — all normalized, and the figures of an anchored index's paragraphs and of
     /// `anchor` read as slots.
     pub fn ending_with(&self, outer: &[impl AsRef<str>], anchor: &str) -> Vec<usize> {
-        let reversed = self.reversed.get_or_init(|| self.reversed_endings());
-        let backwards: Vec<u8> = anchor.bytes().rev().collect();
-        let first = reversed.partition_point(|(text, _)| text.as_ref() < backwards.as_slice());
-        let mut ending: Vec<usize> = reversed
-            .get(first..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|(text, _)| text.starts_with(&backwards))
-            .map(|&(_, index)| index)
-            .collect();
-        ending.sort_unstable();
-        ending
+        ending(&self.reversed, anchor)
             .into_iter()
             .filter(|&index| {
                 let mut labels = self.anchors.get(index).into_iter().flatten();
@@ -128,21 +114,6 @@ impl LabelIndex {
                     .all(|o| labels.any(|l| l.as_ref() == o.as_ref()))
             })
             .collect()
-    }
-
-    /// Each path's paragraph written backwards, sorted: a text ends with an
-    /// anchor when, backwards, it starts with the anchor backwards. Byte by byte: an anchor's
-    /// bytes end a text's exactly where its characters do (UTF-8 tells where a character
-    /// starts), and reversing bytes decodes no character.
-    fn reversed_endings(&self) -> Vec<(Box<[u8]>, usize)> {
-        let mut reversed: Vec<(Box<[u8]>, usize)> = self
-            .paragraphs
-            .iter()
-            .enumerate()
-            .map(|(index, text)| (text.bytes().rev().collect(), index))
-            .collect();
-        reversed.sort_unstable();
-        reversed
     }
 
     /// The answer for `keys`: the one kept, or `search`'s, kept for next time.
@@ -198,6 +169,40 @@ fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
         joined.push_str(part.as_ref());
     }
     joined
+}
+
+/// Each path's paragraph written backwards, with its path, sorted: a text ends with an anchor
+/// when, backwards, it starts with the anchor backwards. Byte by byte: an anchor's bytes end a
+/// text's exactly where its characters do (UTF-8 tells where a character starts), and
+/// reversing bytes decodes no character. Each reversed where it lies, not copied.
+fn reversed_endings(paragraphs: Vec<Box<str>>) -> Vec<(Box<[u8]>, usize)> {
+    let mut reversed: Vec<(Box<[u8]>, usize)> = paragraphs
+        .into_iter()
+        .enumerate()
+        .map(|(index, text)| {
+            let mut bytes = text.into_boxed_bytes();
+            bytes.reverse();
+            (bytes, index)
+        })
+        .collect();
+    reversed.sort_unstable();
+    reversed
+}
+
+/// The paths (ascending) of the texts of `reversed` ([`reversed_endings`]) that end with
+/// `anchor`: one range of them, found by a binary search.
+fn ending(reversed: &[(Box<[u8]>, usize)], anchor: &str) -> Vec<usize> {
+    let backwards: Vec<u8> = anchor.bytes().rev().collect();
+    let first = reversed.partition_point(|(text, _)| text.as_ref() < backwards.as_slice());
+    let mut ending: Vec<usize> = reversed
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|(text, _)| text.starts_with(&backwards))
+        .map(|&(_, index)| index)
+        .collect();
+    ending.sort_unstable();
+    ending
 }
 
 /// Each paragraph normalized, its figures as slots ([`words_only`]). The figures of one line
@@ -272,6 +277,25 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The paragraphs found ending with an anchor, reversed and sorted in place, are the
+        /// ones that end with it, read one by one.
+        #[test]
+        fn paragraphs_ending_with_an_anchor_are_found_by_their_reversed_order(
+            paragraphs in proptest::collection::vec("[ab成年]{0,6}", 0..12),
+            anchor in "[ab成年]{0,3}",
+        ) {
+            let reversed = reversed_endings(
+                paragraphs.iter().map(|p| p.clone().into_boxed_str()).collect(),
+            );
+            let each: Vec<usize> = paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.ends_with(anchor.as_str()))
+                .map(|(index, _)| index)
+                .collect();
+            prop_assert_eq!(ending(&reversed, &anchor), each);
+        }
+
         /// Reading a run of paragraphs once gives what reading each paragraph does.
         #[test]
         fn paragraphs_read_by_runs_read_as_each_alone(
