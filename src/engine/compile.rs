@@ -318,7 +318,7 @@ impl Compiler<'_> {
             linear,
             row: None,
         };
-        comparison.row = RowPlan::of(&comparison);
+        comparison.row = RowPlan::of(&comparison).map(Box::new);
         Ok(Work::Compare(Box::new(comparison)))
     }
 

@@ -2049,7 +2049,7 @@ fn linear_plan(rule: &CompiledRule) -> Option<(&LinearForm, CompareOp, &[Items])
 /// [`linear_plan`] gives its linear form.
 fn row_plan(rule: &CompiledRule) -> Option<&RowPlan> {
     match &rule.work {
-        Work::Compare(c) => c.row.as_ref(),
+        Work::Compare(c) => c.row.as_deref(),
         _ => None,
     }
 }

@@ -323,7 +323,7 @@ pub struct Comparison {
     /// The same comparison as sums of cells, when it is one (`t = a + b` for every row).
     pub linear: Option<LinearForm>,
     /// That sum decided on one row's cells, when each check reads one row of a table.
-    pub(super) row: Option<super::row_plan::RowPlan>,
+    pub(super) row: Option<Box<super::row_plan::RowPlan>>,
 }
 
 /// A condition over comparisons, compiled: `and`, `or`, `not` and `if … then …` (as
