@@ -507,8 +507,9 @@ fn hash_term<H: Hasher>(atom: &Atom, coefficient: Decimal, state: &mut H) {
 fn same_form(context: &Context<'_>, relations: &[(Relation, usize, usize)]) -> Vec<Pair> {
     let mut first_seen: HashMap<FormKey<'_>, usize> = HashMap::with_capacity(relations.len());
     // Each form's first statement, and the others: most forms are stated once, and a list for
-    // each was 3 000 allocations of the book's lint.
-    let mut by_form: Vec<(&[Term], Statement, Vec<Statement>)> = Vec::new();
+    // each was 3 000 allocations of the book's lint. Room for every form made at once.
+    let mut by_form: Vec<(&[Term], Statement, Vec<Statement>)> =
+        Vec::with_capacity(relations.len());
     for (relation, rule, check) in relations {
         let statement = Statement {
             op: relation.op,
