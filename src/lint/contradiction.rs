@@ -506,40 +506,50 @@ fn hash_term<H: Hasher>(atom: &Atom, coefficient: Decimal, state: &mut H) {
 /// taken in the order they are first stated, so the pairs come out in one order every run.
 fn same_form(context: &Context<'_>, relations: &[(Relation, usize, usize)]) -> Vec<Pair> {
     let mut first_seen: HashMap<FormKey<'_>, usize> = HashMap::with_capacity(relations.len());
-    // Each form's first statement, and the others: most forms are stated once, and a list for
-    // each was 3 000 allocations of the book's lint. Room for every form made at once.
-    let mut by_form: Vec<(&[Term], Statement, Vec<Statement>)> =
-        Vec::with_capacity(relations.len());
-    for (relation, rule, check) in relations {
-        let statement = Statement {
-            op: relation.op,
-            k: relation.k,
-            rule: *rule,
-            check: *check,
-        };
-        let terms = relation.terms.as_slice();
+    // Each form by its first relation (an index), and the others: most forms are stated once,
+    // and a list for each was 3 000 allocations of the book's lint. Room for every form made
+    // at once.
+    let mut by_form: Vec<(usize, Vec<usize>)> = Vec::with_capacity(relations.len());
+    for (index, (relation, ..)) in relations.iter().enumerate() {
         // One hash per relation: found or placed in one look-up.
-        match first_seen.entry(FormKey(terms)) {
+        match first_seen.entry(FormKey(relation.terms.as_slice())) {
             Entry::Occupied(at) => {
-                if let Some((_, _, others)) = by_form.get_mut(*at.get()) {
-                    others.push(statement);
+                if let Some((_, others)) = by_form.get_mut(*at.get()) {
+                    others.push(index);
                 }
             }
             Entry::Vacant(place) => {
                 place.insert(by_form.len());
-                by_form.push((terms, statement, Vec::new()));
+                by_form.push((index, Vec::new()));
             }
         }
     }
+    let statement = |index: usize| {
+        relations
+            .get(index)
+            .map(|(relation, rule, check)| Statement {
+                op: relation.op,
+                k: relation.k,
+                rule: *rule,
+                check: *check,
+            })
+    };
     let mut pairs = Vec::new();
-    for (terms, first, others) in by_form.iter().filter(|(_, _, others)| !others.is_empty()) {
+    for (first, others) in by_form.iter().filter(|(_, others)| !others.is_empty()) {
+        let Some((relation, ..)) = relations.get(*first) else {
+            continue;
+        };
+        let terms = relation.terms.as_slice();
         let mut distinct: Vec<Statement> = Vec::new();
-        for statement in std::iter::once(first).chain(others) {
+        for statement in std::iter::once(first)
+            .chain(others)
+            .filter_map(|&i| statement(i))
+        {
             if !distinct
                 .iter()
                 .any(|s| s.op == statement.op && s.k == statement.k)
             {
-                distinct.push(*statement);
+                distinct.push(statement);
             }
         }
         for (i, a) in distinct.iter().enumerate() {
