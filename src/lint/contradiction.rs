@@ -380,6 +380,7 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
 type Pair = (Statement, Statement, Vec<CellId>, String);
 
 /// The contradictions among what the checks state, in check order.
+///
 /// `room`: how many statements there are at most, made room for at once (grown one at a
 /// time, the book's 3 480 relations were copied into ever larger lists, 524 KB).
 fn judge(
