@@ -5,8 +5,8 @@
 
 use super::{Lint, Linted, Place};
 use crate::lang::ast::Severity;
+use crate::report::excerpt;
 use crate::report::human::{SpannedDiagnostic, Style};
-use crate::source::named;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ impl Lint {
                 code: None,
                 help: None,
                 severity: miette::Severity::Advice,
-                source: named(&place.source),
+                source: excerpt::named(&place.source, &[place.span]),
                 labels: vec![label(place)],
                 related: Vec::new(),
             })
@@ -48,7 +48,10 @@ impl Lint {
                 Severity::Warning | Severity::Plausibility => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            source: named(&main.source),
+            source: excerpt::named(
+                &main.source,
+                &here.iter().map(|place| place.span).collect::<Vec<_>>(),
+            ),
             labels: here.into_iter().map(label).collect(),
             related,
         })

@@ -4,11 +4,12 @@
 //! A finding's cells may sit in several files (a cross-table identity); the cells in the
 //! published figure's file are labelled on the main diagnostic, the others on related ones.
 
+use super::excerpt::{self, ExcerptedSource};
 use super::{CellView, Report};
 use crate::engine::program::CellId;
 use crate::finding::{Finding, TableCoverage};
 use crate::lang::ast::Severity;
-use crate::source::{DiagnosticSource, named};
+use crate::source::Span;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use rayon::prelude::*;
 use std::fmt::{self, Display};
@@ -38,7 +39,7 @@ pub struct SpannedDiagnostic {
     pub title: String,
     pub code: Option<String>,
     pub help: Option<String>,
-    pub source: NamedSource<DiagnosticSource>,
+    pub source: NamedSource<ExcerptedSource>,
     pub labels: Vec<LabeledSpan>,
     pub related: Vec<SpannedDiagnostic>,
     pub severity: miette::Severity,
@@ -183,7 +184,10 @@ fn diagnostic(
     groups: Vec<Vec<(CellView<'_>, String)>>,
 ) -> Option<SpannedDiagnostic> {
     let mut diagnostics = groups.into_iter().map(|group| {
-        let source = group.first().map(|(c, _)| named(c.table.source()));
+        let spans: Vec<Span> = group.iter().map(|(cell, _)| cell.span).collect();
+        let source = group
+            .first()
+            .map(|(c, _)| excerpt::named(c.table.source(), &spans));
         let table = group.first().map_or(String::new(), |(c, _)| {
             format!("{} ({})", c.table.id(), c.table.meta.printed)
         });

@@ -2,6 +2,7 @@
 //! [`Report`].
 
 mod batches;
+pub mod excerpt;
 pub mod github;
 pub mod html;
 pub mod human;

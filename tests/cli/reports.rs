@@ -348,3 +348,42 @@ fn markdown() {
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
+
+/// The text of a line the human report draws from a source (`154 │ …`), without its number.
+fn drawn_source_line(line: &str) -> Option<&str> {
+    let (number, text) = line.split_once(" │ ")?;
+    let number = number.trim_start();
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(text)
+}
+
+/// The book's paragraphs are single lines of up to 1 417 characters, and Destatis's flat
+/// export rows run to 140 columns: drawn whole, each wrapped over the terminal and its
+/// underline landed far from the figure. Every source line drawn fits the report's 100
+/// columns, and the figure is drawn with the words that name it.
+#[test]
+fn the_human_report_draws_no_source_line_wider_than_the_report() {
+    use unicode_width::UnicodeWidthStr;
+    let book = yearbook("human");
+    let destatis = check(&[
+        "--data",
+        "data/examples/destatis/data",
+        "--rules",
+        "data/examples/destatis/rules",
+    ]);
+    assert_eq!(destatis.code, 1, "stderr:\n{}", destatis.stderr);
+    for (name, report) in [("book", &book), ("destatis", &destatis.stdout)] {
+        let drawn: Vec<&str> = report.lines().filter_map(drawn_source_line).collect();
+        assert!(drawn.len() >= 6, "{name}: {} source lines", drawn.len());
+        for line in drawn {
+            assert!(
+                line.width() <= 100,
+                "{name}: {} columns: {line}",
+                line.width()
+            );
+        }
+    }
+    assert!(
+        book.contains(" 154 │ …合同金额比上年增长，成交额为11 673.9亿元，同比增长31.5%；"),
+        "{book}"
+    );
+}

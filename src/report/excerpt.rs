@@ -1,0 +1,577 @@
+//! A source as the human report draws it: a line wider than the report is cut down to the
+//! columns around the figures it labels, with `…` where it is cut.
+//!
+//! A paragraph of a text is one line of its file, often a thousand characters and more; drawn
+//! whole, it wraps over a dozen terminal lines and the underline under the figure lands far
+//! from it. The same holds for a wide sheet's row and a Word document's paragraph.
+//!
+//! A cut never falls inside a figure (`21 422.6`, `31.5%`) or a spaced word, where what is left
+//! would read as a whole. miette places a label by the byte offsets of the text it is given,
+//! so an excerpt keeps the byte length of what it stands for: the characters a `…` replaces
+//! are as many bytes as the `…` (the cut moved by a character or two to make them so) or, where
+//! none are, as the `…` and a space or two beside it.
+
+use crate::source::{DiagnosticSource, SharedSource, Span};
+use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
+use unicode_width::UnicodeWidthChar;
+
+/// A line wider than this is cut: with the line number before it, it would run past the
+/// report's 100 columns.
+const TOO_WIDE: usize = 100;
+
+/// The columns of a cut line a diagnostic shows.
+const LINE_COLUMNS: usize = 80;
+
+/// Of the columns around a figure, the share before it: a text names what a figure is before
+/// it prints it (`成交额为11 673.9亿元`).
+const BEFORE_SHARE: (usize, usize) = (2, 3);
+
+const ELLIPSIS: &str = "…";
+
+/// Windows on one line closer than this many bytes are drawn as one: a `…` between them would
+/// hide less than it takes.
+const MERGE_GAP: usize = 16;
+
+/// A file as miette reads it, with the excerpts its long labelled lines are drawn as.
+#[derive(Debug)]
+pub struct ExcerptedSource {
+    file: DiagnosticSource,
+    excerpts: Vec<Excerpt>,
+    labels: Vec<Span>,
+}
+
+/// A cut of one line, as many bytes as the text it stands for.
+#[derive(Debug)]
+struct Excerpt {
+    start: usize,
+    text: String,
+    /// The line's index in the file, as miette counts lines.
+    line: usize,
+}
+
+/// `source` named after its file, drawn with excerpts of its long lines around `spans`.
+pub fn named(source: &SharedSource, spans: &[Span]) -> NamedSource<ExcerptedSource> {
+    NamedSource::new(source.display_name(), ExcerptedSource::new(source, spans))
+}
+
+impl ExcerptedSource {
+    pub fn new(source: &SharedSource, spans: &[Span]) -> Self {
+        let file = DiagnosticSource(source.clone());
+        let text = source.text();
+        let mut windows: Vec<Window> = spans
+            .iter()
+            .filter_map(|span| Window::around(text, *span))
+            .collect();
+        windows.sort_by_key(|w| (w.start, w.end));
+        let mut merged: Vec<Window> = Vec::with_capacity(windows.len());
+        for window in windows {
+            match merged.last().and_then(|last| last.joined(window, text)) {
+                Some(joined) => {
+                    if let Some(last) = merged.last_mut() {
+                        *last = joined;
+                    }
+                }
+                None => merged.push(window),
+            }
+        }
+        let excerpts = merged
+            .into_iter()
+            .filter_map(|window| window.excerpt(text, &file))
+            .collect();
+        ExcerptedSource {
+            file,
+            excerpts,
+            labels: spans.to_vec(),
+        }
+    }
+
+    fn text(&self) -> &str {
+        self.file.0.text()
+    }
+
+    /// The excerpt that holds all of `span`.
+    fn excerpt_of(&self, span: &SourceSpan) -> Option<&Excerpt> {
+        self.excerpts.iter().find(|e| {
+            e.start <= span.offset() && span.offset() + span.len() <= e.start + e.text.len()
+        })
+    }
+
+    /// Whether `span` reaches into a line that has an excerpt.
+    fn touches_excerpted_line(&self, span: &SourceSpan) -> bool {
+        let text = self.text();
+        let (first, _) = line_bounds(text, span.offset());
+        let (_, last) = line_bounds(text, span.offset() + span.len());
+        self.excerpts.iter().any(|e| {
+            let (start, end) = line_bounds(text, e.start);
+            start <= last && first <= end
+        })
+    }
+}
+
+impl SourceCode for ExcerptedSource {
+    /// The header's line and column (a read without context) come from the whole file; a
+    /// label on a long line is drawn from its excerpt, alone; a span that miette joins from
+    /// labels across an excerpted line is refused, which keeps it drawing them apart.
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        if context_lines_before == 0 && context_lines_after == 0 {
+            return self.file.read_span(span, 0, 0);
+        }
+        if let Some(excerpt) = self.excerpt_of(span) {
+            return Ok(Box::new(MietteSpanContents::new(
+                excerpt.text.as_bytes(),
+                SourceSpan::new(excerpt.start.into(), excerpt.text.len()),
+                excerpt.line,
+                0,
+                excerpt.line + 1,
+            )));
+        }
+        let label = Span::new(span.offset(), span.len());
+        if !self.labels.contains(&label) && self.touches_excerpted_line(span) {
+            return Err(MietteError::OutOfBounds);
+        }
+        let contents = self
+            .file
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(without_long_context(contents, span))
+    }
+}
+
+/// `contents` without a first or last line that is too wide to show and holds none of `span`.
+fn without_long_context<'a>(
+    contents: Box<dyn SpanContents<'a> + 'a>,
+    span: &SourceSpan,
+) -> Box<dyn SpanContents<'a> + 'a> {
+    let data = contents.data();
+    let base = contents.span().offset();
+    let mut line = contents.line();
+    let (mut from, mut to) = (0, data.len());
+    let first_end = memchr::memchr(b'\n', data).map_or(data.len(), |at| at + 1);
+    if base + first_end <= span.offset() && too_wide(data.get(..first_end).unwrap_or_default()) {
+        from = first_end;
+        line += 1;
+    }
+    let body = data.get(..data.len().saturating_sub(1)).unwrap_or_default();
+    let last_start = memchr::memrchr(b'\n', body).map_or(0, |at| at + 1);
+    if last_start >= from
+        && base + last_start >= span.offset() + span.len()
+        && last_start > 0
+        && too_wide(data.get(last_start..).unwrap_or_default())
+    {
+        to = last_start;
+    }
+    if (from, to) == (0, data.len()) {
+        return contents;
+    }
+    Box::new(MietteSpanContents::new(
+        data.get(from..to).unwrap_or_default(),
+        SourceSpan::new((base + from).into(), to - from),
+        line,
+        0,
+        contents.line_count(),
+    ))
+}
+
+fn too_wide(line: &[u8]) -> bool {
+    std::str::from_utf8(line).is_ok_and(|line| columns(line) > TOO_WIDE)
+}
+
+fn columns(text: &str) -> usize {
+    text.chars().map(char_columns).sum()
+}
+
+/// A tab as miette draws it (at most 4 columns), any other character by its width.
+fn char_columns(c: char) -> usize {
+    if c == '\t' { 4 } else { c.width().unwrap_or(0) }
+}
+
+/// The byte range of the line that holds `offset`, without its line end.
+fn line_bounds(text: &str, offset: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let start = memchr::memrchr2(b'\n', b'\r', bytes.get(..offset).unwrap_or_default())
+        .map_or(0, |at| at + 1);
+    let end = memchr::memchr2(b'\n', b'\r', bytes.get(offset..).unwrap_or_default())
+        .map_or(bytes.len(), |at| offset + at);
+    (start, end)
+}
+
+/// The part of a long line shown around its labelled spans, before its cut ends are marked.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    line_start: usize,
+    line_end: usize,
+    start: usize,
+    end: usize,
+    /// From the first labelled span's start to the last one's end: never cut.
+    labelled: (usize, usize),
+}
+
+impl Window {
+    /// The columns around `span` where its line is too wide to show; `None` where the line
+    /// fits, or the span runs past its line.
+    fn around(text: &str, span: Span) -> Option<Window> {
+        let (line_start, line_end) = line_bounds(text, span.offset);
+        let span_end = span.offset.checked_add(span.length)?;
+        let line = text.get(line_start..line_end)?;
+        if span_end > line_end || columns(line) <= TOO_WIDE {
+            return None;
+        }
+        Window::fitted(text, (line_start, line_end), (span.offset, span_end))
+    }
+
+    /// The columns of the line around the `labelled` bytes: two thirds of the room before
+    /// them, a third after, and what one side cannot use for the other.
+    fn fitted(text: &str, line: (usize, usize), labelled: (usize, usize)) -> Option<Window> {
+        let before_text = text.get(line.0..labelled.0)?;
+        let after_text = text.get(labelled.1..line.1)?;
+        let free = LINE_COLUMNS.saturating_sub(columns(text.get(labelled.0..labelled.1)?));
+        let share = free * BEFORE_SHARE.0 / BEFORE_SHARE.1;
+        let (before, after) = (columns(before_text), columns(after_text));
+        let before_budget = share.max(free.saturating_sub(after)).min(before);
+        let after_budget = free.saturating_sub(before_budget).min(after);
+        Some(Window {
+            line_start: line.0,
+            line_end: line.1,
+            start: labelled.0 - taken(before_text.chars().rev(), before_budget),
+            end: labelled.1 + taken(after_text.chars(), after_budget),
+            labelled,
+        })
+    }
+
+    /// One window, fitted around the labels of both, for two that overlap or nearly touch on
+    /// one line.
+    fn joined(self, next: Window, text: &str) -> Option<Window> {
+        if self.line_start != next.line_start || next.start > self.end + MERGE_GAP {
+            return None;
+        }
+        let labelled = (
+            self.labelled.0.min(next.labelled.0),
+            self.labelled.1.max(next.labelled.1),
+        );
+        Window::fitted(text, (self.line_start, self.line_end), labelled)
+    }
+
+    /// The excerpt: the window with a `…` for the characters just outside it, where the line
+    /// goes on.
+    fn excerpt(self, text: &str, file: &DiagnosticSource) -> Option<Excerpt> {
+        let line = text.get(self.line_start..self.line_end)?;
+        let at = |offset: usize| offset - self.line_start;
+        let lead = lead_cut(line, at(self.start), at(self.labelled.0));
+        let tail = tail_cut(line, at(self.end), at(self.labelled.1));
+        let shown_from = lead.map_or(0, |cut| cut.shown);
+        let shown_to = tail.map_or(line.len(), |cut| cut.shown);
+        let mut excerpt = String::new();
+        if let Some(cut) = lead {
+            excerpt.extend(std::iter::repeat_n(' ', cut.padding()));
+            excerpt.push_str(ELLIPSIS);
+        }
+        excerpt.push_str(line.get(shown_from..shown_to)?);
+        if let Some(cut) = tail {
+            excerpt.push_str(ELLIPSIS);
+            excerpt.extend(std::iter::repeat_n(' ', cut.padding()));
+        }
+        let start = self.line_start + lead.map_or(0, |cut| cut.shown - cut.hidden);
+        let line = file
+            .read_span(&SourceSpan::new(start.into(), 0), 0, 0)
+            .ok()?
+            .line();
+        Some(Excerpt {
+            start,
+            text: excerpt,
+            line,
+        })
+    }
+}
+
+/// Where a line is cut: from `shown` the text is shown, and the `hidden` bytes next to it
+/// (whole characters, at least a `…`'s worth) are drawn as the `…`.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    shown: usize,
+    hidden: usize,
+}
+
+impl Cut {
+    /// Spaces beside the `…` where the characters it stands for are more bytes than it.
+    fn padding(self) -> usize {
+        self.hidden - ELLIPSIS.len()
+    }
+}
+
+/// The cut before the text from about `from`, moved no further than `limit`: `None` where the
+/// whole start of the line is shown.
+fn lead_cut(line: &str, from: usize, limit: usize) -> Option<Cut> {
+    let after_from = line
+        .get(from..limit)?
+        .char_indices()
+        .map(|(at, _)| from + at);
+    let candidates: Vec<usize> = after_from.chain([limit]).collect();
+    let hidden_before = |shown: usize| {
+        let before = line.get(..shown)?;
+        marker_bytes(before.chars().rev()).filter(|&bytes| bytes < before.len())
+    };
+    choose_cut(line, &candidates, hidden_before)
+}
+
+/// The cut after the text up to about `to`, moved back no further than `limit`: `None` where
+/// the whole end of the line is shown.
+fn tail_cut(line: &str, to: usize, limit: usize) -> Option<Cut> {
+    let before_to = line
+        .get(limit..to)?
+        .char_indices()
+        .map(|(at, _)| limit + at);
+    let mut candidates: Vec<usize> = before_to.collect();
+    candidates.push(to);
+    candidates.reverse();
+    let hidden_after = |shown: usize| {
+        let after = line.get(shown..)?;
+        marker_bytes(after.chars()).filter(|&bytes| bytes < after.len())
+    };
+    choose_cut(line, &candidates, hidden_after)
+}
+
+/// The first candidate that splits no figure or word, or one of the next few that do not
+/// either where the `…` stands for exactly its own bytes (no spaces beside it); `None` where
+/// the line's end is near enough to show whole.
+fn choose_cut(
+    line: &str,
+    candidates: &[usize],
+    hidden_beside: impl Fn(usize) -> Option<usize>,
+) -> Option<Cut> {
+    let whole = |&shown: &usize| !splits_a_word(line, shown);
+    // A word that runs all the way to the label is cut where the columns ran out.
+    let first = candidates.iter().position(&whole);
+    let near = candidates
+        .get(first.unwrap_or(0)..)
+        .unwrap_or_default()
+        .iter()
+        .take(4);
+    let cuts: Vec<Cut> = near
+        .filter(|shown| first.is_none() || whole(shown))
+        .map(|&shown| hidden_beside(shown).map(|hidden| Cut { shown, hidden }))
+        .collect::<Option<Vec<Cut>>>()?;
+    cuts.iter()
+        .find(|cut| cut.hidden == ELLIPSIS.len())
+        .or(cuts.first())
+        .copied()
+}
+
+/// Whether a cut at byte `at` of `line` falls inside a figure (`21 422.6`, `31.5%`) or a word
+/// of a script that spaces its words: a `…` there would leave part of it looking like a whole.
+fn splits_a_word(line: &str, at: usize) -> bool {
+    let (Some(before), Some(after)) = (line.get(..at), line.get(at..)) else {
+        return false;
+    };
+    let mut back = before.chars().rev();
+    let mut ahead = after.chars();
+    let (Some(left), Some(right)) = (back.next(), ahead.next()) else {
+        return false;
+    };
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    let groups_thousands = |c: char, before: Option<char>, after: Option<char>| {
+        matches!(c, ' ' | '\u{a0}' | '\u{202f}') && digit(before) && digit(after)
+    };
+    let joins = |c: char| {
+        (c.is_alphanumeric() && char_columns(c) < 2) || matches!(c, '.' | ',' | '%' | '\'')
+    };
+    (joins(left) || groups_thousands(left, back.next(), Some(right)))
+        && (joins(right) || groups_thousands(right, Some(left), ahead.next()))
+}
+
+/// The bytes of the fewest whole characters, taken in order, that a `…` can stand for.
+fn marker_bytes(chars: impl Iterator<Item = char>) -> Option<usize> {
+    let mut bytes = 0;
+    for c in chars {
+        bytes += c.len_utf8();
+        if bytes >= ELLIPSIS.len() {
+            return Some(bytes);
+        }
+    }
+    None
+}
+
+/// The bytes of the characters, taken in order, that fit in `budget` columns.
+fn taken(chars: impl Iterator<Item = char>, budget: usize) -> usize {
+    let mut used = 0;
+    let mut bytes = 0;
+    for c in chars {
+        used += char_columns(c);
+        if used > budget {
+            break;
+        }
+        bytes += c.len_utf8();
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn source(text: &str) -> SharedSource {
+        Arc::new(SourceFile::new("text.txt", text.to_string()))
+    }
+
+    fn span_of(text: &str, figure: &str) -> Span {
+        Span::new(text.find(figure).unwrap(), figure.len())
+    }
+
+    /// The text miette draws for `span` (with a line of context, as the report asks), and
+    /// where that text starts in the file.
+    fn drawn(excerpted: &ExcerptedSource, span: Span) -> (String, usize) {
+        let contents = excerpted
+            .read_span(&SourceSpan::new(span.offset.into(), span.length), 1, 1)
+            .unwrap();
+        let data = std::str::from_utf8(contents.data()).unwrap().to_string();
+        (data, contents.span().offset())
+    }
+
+    /// A paragraph of 190 characters (380 columns) with `figure` after its 120th.
+    fn paragraph(figure: &str) -> String {
+        let filler = "技术合同成交额持续增长，企业主体地位稳固。";
+        let before: String = filler.chars().cycle().take(120).collect();
+        let after: String = filler.chars().cycle().skip(3).take(70).collect();
+        format!("标题\n\n{before}{figure}{after}\n\n结语\n")
+    }
+
+    #[test]
+    fn a_figure_in_a_long_paragraph_is_drawn_with_the_columns_around_it_and_a_mark_at_each_cut() {
+        let text = paragraph("31.5%");
+        let figure = span_of(&text, "31.5%");
+        let excerpted = ExcerptedSource::new(&source(&text), &[figure]);
+        let (data, start) = drawn(&excerpted, figure);
+        assert!(data.starts_with('…') && data.ends_with('…'), "{data}");
+        assert!(columns(&data) <= LINE_COLUMNS + 2, "{data}");
+        // Between its marks, the very bytes of the text, so the label lands on the figure.
+        let inner = ELLIPSIS.len()..data.len() - ELLIPSIS.len();
+        assert_eq!(
+            data.get(inner.clone()),
+            text.get(start + inner.start..start + inner.end)
+        );
+        let at = figure.offset - start;
+        assert_eq!(data.get(at..at + figure.length), Some("31.5%"));
+        // Two thirds of the room before the figure, where the text names it.
+        let (before, after) = data.split_at(at);
+        assert!(columns(before) > columns(after), "{data}");
+        // No other line: the blank lines around a paragraph tell nothing.
+        assert!(!data.contains('\n'));
+    }
+
+    #[test]
+    fn the_header_still_gives_the_figure_s_place_in_the_whole_file() {
+        let text = paragraph("31.5%");
+        let figure = span_of(&text, "31.5%");
+        let excerpted = ExcerptedSource::new(&source(&text), &[figure]);
+        let whole = DiagnosticSource(source(&text));
+        let at = SourceSpan::new(figure.offset.into(), figure.length);
+        let ours = excerpted.read_span(&at, 0, 0).unwrap();
+        let file = whole.read_span(&at, 0, 0).unwrap();
+        assert_eq!((ours.line(), ours.column()), (file.line(), file.column()));
+        assert_eq!(ours.line(), 2);
+    }
+
+    #[test]
+    fn a_line_that_fits_is_drawn_whole_with_its_neighbours() {
+        let text = "表头,2020年,2021年\n合计,28 251.5,37 294.3\n技术开发,217 580,8874.1\n";
+        let figure = span_of(text, "37 294.3");
+        let excerpted = ExcerptedSource::new(&source(text), &[figure]);
+        assert_eq!(drawn(&excerpted, figure), (text.to_string(), 0));
+    }
+
+    #[test]
+    fn a_cut_never_leaves_part_of_a_figure_looking_whole() {
+        // Figures of every shape just where the columns run out, on either side.
+        for neighbour in ["21 422.6亿元", "1218.2", "31.5%", "Umsatzsteuer", "75304家"] {
+            for shift in 0..12 {
+                let pad: String = "增".repeat(shift);
+                let filler: String = "技术合同成交额".chars().cycle().take(60).collect();
+                let text = format!(
+                    "{filler}{neighbour}{pad}{}达到9.6%{}{pad}{neighbour}{filler}\n",
+                    "额".repeat(26),
+                    "额".repeat(12)
+                );
+                let figure = span_of(&text, "9.6%");
+                let excerpted = ExcerptedSource::new(&source(&text), &[figure]);
+                let (data, _) = drawn(&excerpted, figure);
+                let shown = data.trim_matches([' ', '…']);
+                let first = shown.chars().next().unwrap();
+                let last = shown.chars().next_back().unwrap();
+                let whole_start = shown.starts_with(neighbour) || !neighbour.contains(first);
+                let whole_end = shown.ends_with(neighbour) || !neighbour.contains(last);
+                assert!(whole_start && whole_end, "{neighbour}, {shift}: {data}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_mark_stands_alone_where_the_cut_can_be_moved_to_make_it_fit() {
+        // A letter and a character by turns: cut beside the letter, the `…` would stand for
+        // four bytes; one character further, for three.
+        for shift in ["", "技", "a", "技a"] {
+            let words = "技a".repeat(60);
+            let text = format!("{shift}{words}9.6%{words}{shift}\n");
+            let figure = span_of(&text, "9.6%");
+            let (data, _) = drawn(&ExcerptedSource::new(&source(&text), &[figure]), figure);
+            assert!(data.starts_with('…') && data.ends_with('…'), "{data}");
+            assert!(!data.contains(' '), "{shift}: {data}");
+        }
+        // Two-byte letters only: no cut makes a three-byte `…` fit, so a space pads it.
+        let words = "Größe ".repeat(40);
+        let text = format!("{words}9.6%{words}\n");
+        let figure = span_of(&text, "9.6%");
+        let (data, start) = drawn(&ExcerptedSource::new(&source(&text), &[figure]), figure);
+        assert_eq!(
+            data.get(figure.offset - start..).unwrap().get(..4),
+            Some("9.6%")
+        );
+        assert!(data.starts_with('…') || data.starts_with(' '), "{data}");
+    }
+
+    #[test]
+    fn two_figures_far_apart_on_one_line_are_drawn_apart_and_near_ones_together() {
+        let text = paragraph("31.5%").replace("结语", &"结".repeat(10));
+        let text = text.replacen("企业", "74 家", 1);
+        let far = [span_of(&text, "74 家"), span_of(&text, "31.5%")];
+        let excerpted = ExcerptedSource::new(&source(&text), &far);
+        let (first, _) = drawn(&excerpted, far[0]);
+        let (second, _) = drawn(&excerpted, far[1]);
+        assert!(
+            first.contains("74 家") && !first.contains("31.5%"),
+            "{first}"
+        );
+        assert!(
+            second.contains("31.5%") && !second.contains("74 家"),
+            "{second}"
+        );
+        // miette asks for the span from the first label to the last before it draws them as
+        // one: refused, it draws each on its own.
+        let joined = SourceSpan::new(far[0].offset.into(), far[1].offset - far[0].offset + 5);
+        assert!(excerpted.read_span(&joined, 1, 1).is_err());
+        let near = [span_of(&text, "31.5%"), Span::new(far[1].offset + 9, 3)];
+        let excerpted = ExcerptedSource::new(&source(&text), &near);
+        let (both, _) = drawn(&excerpted, near[0]);
+        assert_eq!(drawn(&excerpted, near[1]).0, both);
+    }
+
+    #[test]
+    fn a_long_line_beside_a_labelled_one_is_left_out() {
+        let long = "技术".repeat(80);
+        let text = format!("{long}\n合计,37 294.3\n{long}\n");
+        let figure = span_of(&text, "37 294.3");
+        let excerpted = ExcerptedSource::new(&source(&text), &[figure]);
+        let (data, start) = drawn(&excerpted, figure);
+        assert_eq!(data, "合计,37 294.3\n");
+        assert_eq!(start, long.len() + 1);
+        let contents = excerpted
+            .read_span(&SourceSpan::new(figure.offset.into(), figure.length), 1, 1)
+            .unwrap();
+        assert_eq!(contents.line(), 1);
+    }
+}
