@@ -32,6 +32,10 @@ const ELLIPSIS: &str = "…";
 /// hide less than it takes.
 const MERGE_GAP: usize = 16;
 
+/// Labels on one line closer than this many bytes are drawn in one window however wide: two
+/// windows between them would leave no room for their `…`.
+const PART_GAP: usize = 24;
+
 /// A file as miette reads it, with the excerpts its long labelled lines are drawn as.
 #[derive(Debug)]
 pub struct ExcerptedSource {
@@ -58,26 +62,15 @@ impl ExcerptedSource {
     pub fn new(source: &SharedSource, spans: &[Span]) -> Self {
         let file = DiagnosticSource(source.clone());
         let text = source.text();
-        let mut windows: Vec<Window> = spans
+        let windows = spans
             .iter()
             .filter_map(|span| Window::around(text, *span))
             .collect();
-        windows.sort_by_key(|w| (w.start, w.end));
-        let mut merged: Vec<Window> = Vec::with_capacity(windows.len());
-        for window in windows {
-            match merged.last().and_then(|last| last.joined(window, text)) {
-                Some(joined) => {
-                    if let Some(last) = merged.last_mut() {
-                        *last = joined;
-                    }
-                }
-                None => merged.push(window),
-            }
-        }
-        let excerpts = merged
+        let excerpts = arranged(windows, text)
             .into_iter()
             .filter_map(|window| window.excerpt(text, &file))
             .collect();
+        let excerpts = apart(excerpts, spans);
         ExcerptedSource {
             file,
             excerpts,
@@ -177,16 +170,92 @@ fn without_long_context<'a>(
 }
 
 fn too_wide(line: &[u8]) -> bool {
-    std::str::from_utf8(line).is_ok_and(|line| columns(line) > TOO_WIDE)
+    let chars = line.utf8_chunks().flat_map(|chunk| chunk.valid().chars());
+    columns_past(chars, TOO_WIDE) > TOO_WIDE
 }
 
-fn columns(text: &str) -> usize {
-    text.chars().map(char_columns).sum()
+/// The columns of `chars`, counted no further than past `cap`: a line of megabytes costs no
+/// more than its first hundred columns.
+fn columns_past(chars: impl Iterator<Item = char>, cap: usize) -> usize {
+    let mut used = 0;
+    for c in chars {
+        used += char_columns(c);
+        if used > cap {
+            break;
+        }
+    }
+    used
 }
 
 /// A tab as miette draws it (at most 4 columns), any other character by its width.
 fn char_columns(c: char) -> usize {
     if c == '\t' { 4 } else { c.width().unwrap_or(0) }
+}
+
+/// The windows of labels that overlap on one line drawn as one where the labels fit the
+/// columns together, else parted halfway between the labels.
+fn arranged(mut windows: Vec<Window>, text: &str) -> Vec<Window> {
+    windows.sort_by_key(|w| w.labelled);
+    let mut arranged: Vec<Window> = Vec::with_capacity(windows.len());
+    for window in windows {
+        let Some(last) = arranged.last_mut() else {
+            arranged.push(window);
+            continue;
+        };
+        if last.line_start != window.line_start || window.start > last.end + MERGE_GAP {
+            arranged.push(window);
+            continue;
+        }
+        match last.joined(window, text) {
+            Some(joined) => *last = joined,
+            None => {
+                let (before, after) = last.parted(window, text);
+                *last = before;
+                arranged.push(after);
+            }
+        }
+    }
+    arranged
+}
+
+/// The excerpts that overlap no other and cut through no label: miette draws a label that a
+/// drawn line holds only in part as one running over several lines, a garbled drawing. The
+/// arrangement makes no such excerpt; were one to slip through, its labels are drawn from
+/// their whole lines.
+fn apart(excerpts: Vec<Excerpt>, labels: &[Span]) -> Vec<Excerpt> {
+    let mut kept: Vec<Excerpt> = Vec::with_capacity(excerpts.len());
+    for excerpt in excerpts {
+        let (start, end) = (excerpt.start, excerpt.start + excerpt.text.len());
+        let cuts_a_label = labels.iter().any(|label| {
+            let label_end = label.offset + label.length;
+            let inside = start <= label.offset && label_end <= end;
+            let outside = label_end <= start || end <= label.offset;
+            !inside && !outside
+        });
+        let overlaps = kept
+            .iter()
+            .any(|other| start < other.start + other.text.len() && other.start < end);
+        if !cuts_a_label && !overlaps {
+            kept.push(excerpt);
+        }
+    }
+    kept
+}
+
+fn boundary_at_or_before(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn boundary_at_or_after(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// The byte range of the line that holds `offset`, without its line end.
@@ -218,7 +287,7 @@ impl Window {
         let (line_start, line_end) = line_bounds(text, span.offset);
         let span_end = span.offset.checked_add(span.length)?;
         let line = text.get(line_start..line_end)?;
-        if span_end > line_end || columns(line) <= TOO_WIDE {
+        if span_end > line_end || columns_past(line.chars(), TOO_WIDE) <= TOO_WIDE {
             return None;
         }
         Window::fitted(text, (line_start, line_end), (span.offset, span_end))
@@ -229,9 +298,11 @@ impl Window {
     fn fitted(text: &str, line: (usize, usize), labelled: (usize, usize)) -> Option<Window> {
         let before_text = text.get(line.0..labelled.0)?;
         let after_text = text.get(labelled.1..line.1)?;
-        let free = LINE_COLUMNS.saturating_sub(columns(text.get(labelled.0..labelled.1)?));
+        let labels = text.get(labelled.0..labelled.1)?;
+        let free = LINE_COLUMNS.saturating_sub(columns_past(labels.chars(), LINE_COLUMNS));
         let share = free * BEFORE_SHARE.0 / BEFORE_SHARE.1;
-        let (before, after) = (columns(before_text), columns(after_text));
+        let before = columns_past(before_text.chars().rev(), free);
+        let after = columns_past(after_text.chars(), free);
         let before_budget = share.max(free.saturating_sub(after)).min(before);
         let after_budget = free.saturating_sub(before_budget).min(after);
         Some(Window {
@@ -243,17 +314,38 @@ impl Window {
         })
     }
 
-    /// One window, fitted around the labels of both, for two that overlap or nearly touch on
-    /// one line.
+    /// One window, fitted around the labels of both, where they fit the columns together or
+    /// are too close to part.
     fn joined(self, next: Window, text: &str) -> Option<Window> {
-        if self.line_start != next.line_start || next.start > self.end + MERGE_GAP {
-            return None;
-        }
         let labelled = (
             self.labelled.0.min(next.labelled.0),
             self.labelled.1.max(next.labelled.1),
         );
+        let together = text.get(labelled.0..labelled.1)?;
+        let fits = columns_past(together.chars(), LINE_COLUMNS) <= LINE_COLUMNS;
+        let close = next.labelled.0 < self.labelled.1 + PART_GAP;
+        if !fits && !close {
+            return None;
+        }
         Window::fitted(text, (self.line_start, self.line_end), labelled)
+    }
+
+    /// Two windows that overlap, cut back to either side of the middle between their labels,
+    /// with room between them for each one's `…` (a window's `…` stands for at most 6 bytes).
+    fn parted(self, next: Window, text: &str) -> (Window, Window) {
+        let middle = (self.labelled.1 + next.labelled.0) / 2;
+        let end = boundary_at_or_before(text, middle.saturating_sub(PART_GAP / 2 - 3));
+        let start = boundary_at_or_after(text, middle + PART_GAP / 2 - 3);
+        (
+            Window {
+                end: self.end.min(end.max(self.labelled.1)),
+                ..self
+            },
+            Window {
+                start: next.start.max(start.min(next.labelled.0)),
+                ..next
+            },
+        )
     }
 
     /// The excerpt: the window with a `…` for the characters just outside it, where the line
@@ -415,6 +507,10 @@ mod tests {
     use crate::source::SourceFile;
     use std::sync::Arc;
 
+    fn columns(text: &str) -> usize {
+        columns_past(text.chars(), usize::MAX)
+    }
+
     fn source(text: &str) -> SharedSource {
         Arc::new(SourceFile::new("text.txt", text.to_string()))
     }
@@ -561,6 +657,55 @@ mod tests {
     }
 
     #[test]
+    fn figures_too_far_apart_to_share_the_columns_are_drawn_apart_though_their_columns_overlap() {
+        // 74 columns apart: together with the gap they take 83, but each one's 80 columns reach
+        // past where the other's start.
+        let text = format!(
+            "{}达到74 家，{}达到36 家，{}\n",
+            "技术".repeat(60),
+            "增长".repeat(17),
+            "合同".repeat(60)
+        );
+        let labels = [span_of(&text, "74 家"), span_of(&text, "36 家")];
+        let excerpted = ExcerptedSource::new(&source(&text), &labels);
+        let (first, _) = drawn(&excerpted, labels[0]);
+        let (second, _) = drawn(&excerpted, labels[1]);
+        assert!(
+            first.contains("74 家") && !first.contains("36 家"),
+            "{first}"
+        );
+        assert!(
+            second.contains("36 家") && !second.contains("74 家"),
+            "{second}"
+        );
+        for drawn in [first, second] {
+            assert!(columns(&drawn) <= LINE_COLUMNS + 2, "{drawn}");
+        }
+    }
+
+    #[test]
+    fn an_excerpt_that_would_cut_through_a_label_or_overlap_another_is_dropped() {
+        let excerpt = |start: usize, length: usize| Excerpt {
+            start,
+            text: "x".repeat(length),
+            line: 0,
+        };
+        let labels = [Span::new(10, 4), Span::new(50, 4)];
+        let kept = apart(
+            vec![
+                excerpt(0, 20),
+                excerpt(15, 10),
+                excerpt(40, 12),
+                excerpt(45, 20),
+            ],
+            &labels,
+        );
+        let kept: Vec<(usize, usize)> = kept.iter().map(|e| (e.start, e.text.len())).collect();
+        // (15, 10) overlaps the first; (40, 12) ends inside 50–54; (45, 20) holds it whole.
+        assert_eq!(kept, [(0, 20), (45, 20)]);
+    }
+
+    #[test]
     fn a_long_line_beside_a_labelled_one_is_left_out() {
         let long = "技术".repeat(80);
         let text = format!("{long}\n合计,37 294.3\n{long}\n");
@@ -573,5 +718,97 @@ mod tests {
             .read_span(&SourceSpan::new(figure.offset.into(), figure.length), 1, 1)
             .unwrap();
         assert_eq!(contents.line(), 1);
+    }
+
+    /// Lines of letters, figures, spaces, tabs and wide characters, with labels anywhere on
+    /// them: each label is read back where it was, and no line drawn is wider than the report.
+    fn lines_and_labels() -> impl proptest::strategy::Strategy<Value = (String, Vec<Span>)> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "技", "术", "a", "b", "1", "2", ".", ",", "%", " ", "ü", "\t", "é", "1 234", "。",
+        ]);
+        let line = prop::collection::vec(piece, 1..300).prop_map(|pieces| pieces.concat());
+        let end = prop::sample::select(vec!["\n", "\r\n"]);
+        let text = prop::collection::vec((line, end), 1..5).prop_map(|lines| {
+            lines
+                .into_iter()
+                .map(|(line, end)| format!("{line}{end}"))
+                .collect::<String>()
+        });
+        text.prop_flat_map(|text| {
+            let starts: Vec<usize> = text
+                .char_indices()
+                .filter(|&(_, c)| !matches!(c, '\n' | '\r'))
+                .map(|(at, _)| at)
+                .collect();
+            let chosen = prop::collection::vec((prop::sample::select(starts), 1..4usize), 1..4);
+            (Just(text), chosen)
+        })
+        .prop_map(|(text, chosen)| {
+            let spans = chosen
+                .into_iter()
+                .map(|(start, chars)| {
+                    let rest = text.get(start..).unwrap_or_default();
+                    let length = rest
+                        .chars()
+                        .take_while(|c| !matches!(c, '\n' | '\r'))
+                        .take(chars)
+                        .map(char::len_utf8)
+                        .sum();
+                    Span::new(start, length)
+                })
+                .collect();
+            (text, spans)
+        })
+    }
+
+    /// Whether two of `spans` are on one line of `text` closer than [`PART_GAP`] bytes.
+    fn close_pair(text: &str, spans: &[Span]) -> bool {
+        spans.iter().any(|a| {
+            spans.iter().any(|b| {
+                let gap = b.offset.saturating_sub(a.offset + a.length);
+                a.offset < b.offset
+                    && gap < PART_GAP
+                    && !text[a.offset..b.offset].contains(['\n', '\r'])
+            })
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_label_is_drawn_where_it_is_and_no_drawn_line_is_too_wide(
+            (text, spans) in lines_and_labels()
+        ) {
+            let excerpted = ExcerptedSource::new(&source(&text), &spans);
+            for span in &spans {
+                let (data, start) = drawn(&excerpted, *span);
+                let at = span.offset - start;
+                proptest::prop_assert_eq!(
+                    data.get(at..at + span.length),
+                    text.get(span.offset..span.offset + span.length),
+                    "{:?} in {:?}", span, data
+                );
+                for line in data.lines() {
+                    proptest::prop_assert!(
+                        columns(line) <= TOO_WIDE || close_pair(&text, &spans),
+                        "{:?}", line
+                    );
+                }
+            }
+            // And miette draws each as the one-line label it is: a label that a drawn line held
+            // only in part would be drawn as one running over lines (`╭─▶`).
+            let labels = spans
+                .iter()
+                .map(|span| miette::LabeledSpan::new(Some("x".into()), span.offset, span.length));
+            let report = miette::Report::new(miette::MietteDiagnostic::new("t").with_labels(labels))
+                .with_source_code(named(&source(&text), &spans));
+            let mut out = String::new();
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100)
+                .render_report(&mut out, report.as_ref())
+                .unwrap();
+            proptest::prop_assert!(!out.contains("Failed to read"), "{}", out);
+            proptest::prop_assert!(!out.contains('▶'), "{}", out);
+        }
     }
 }
