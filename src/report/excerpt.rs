@@ -91,6 +91,9 @@ impl ExcerptedSource {
 
     /// Whether `span` reaches into a line that has an excerpt.
     fn touches_excerpted_line(&self, span: &SourceSpan) -> bool {
+        if self.excerpts.is_empty() {
+            return false;
+        }
         let text = self.text();
         let (first, _) = line_bounds(text, span.offset());
         let (_, last) = line_bounds(text, span.offset() + span.len());
@@ -170,8 +173,17 @@ fn without_long_context<'a>(
 }
 
 fn too_wide(line: &[u8]) -> bool {
+    if surely_fits(line) {
+        return false;
+    }
     let chars = line.utf8_chunks().flat_map(|chunk| chunk.valid().chars());
     columns_past(chars, TOO_WIDE) > TOO_WIDE
+}
+
+/// Whether a line fits by its length alone, as most do: no character but a tab takes more
+/// columns than its UTF-8 bytes.
+fn surely_fits(line: &[u8]) -> bool {
+    line.len() <= TOO_WIDE && memchr::memchr(b'\t', line).is_none()
 }
 
 /// The columns of `chars`, counted no further than past `cap`: a line of megabytes costs no
@@ -287,7 +299,7 @@ impl Window {
         let (line_start, line_end) = line_bounds(text, span.offset);
         let span_end = span.offset.checked_add(span.length)?;
         let line = text.get(line_start..line_end)?;
-        if span_end > line_end || columns_past(line.chars(), TOO_WIDE) <= TOO_WIDE {
+        if span_end > line_end || !too_wide(line.as_bytes()) {
             return None;
         }
         Window::fitted(text, (line_start, line_end), (span.offset, span_end))
