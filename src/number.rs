@@ -81,6 +81,18 @@ pub fn read_figure(text: &str) -> Result<(Figure, Option<String>), NumberError> 
     }
 }
 
+/// The ASCII character a full-width digit, `．`, `－` (or the minus sign `−`) or an ideographic
+/// space stands for, as a Chinese input method types them; `None` for any other character.
+pub fn ascii_twin(c: char) -> Option<char> {
+    match c {
+        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+        '．' => Some('.'),
+        '－' | '−' => Some('-'),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
+}
+
 /// Characters that may separate thousands or mark the decimals in a full-width figure.
 const AMBIGUOUS_WIDE: &[char] = &['，', '。', '、'];
 
@@ -97,13 +109,6 @@ fn fold_wide(text: &str) -> Result<Option<String>, NumberError> {
             character,
         });
     }
-    let ascii_twin = |c: char| match c {
-        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
-        '．' => Some('.'),
-        '－' | '−' => Some('-'),
-        '\u{3000}' => Some(' '),
-        _ => None,
-    };
     if !trimmed.chars().any(|c| ascii_twin(c).is_some()) {
         return Ok(None);
     }

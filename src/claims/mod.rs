@@ -8,9 +8,11 @@
 pub mod anchor;
 
 use crate::interval::Interval;
+use crate::number::ascii_twin;
 use crate::source::{SharedSource, Span, named};
 use crate::table::label::{Label, LabelPath};
-use crate::table::{Cell, Grid, Table, TableError, TableMeta};
+use crate::table::read::MAX_ERRORS_PER_FILE;
+use crate::table::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -71,6 +73,9 @@ pub struct Claim {
     pub bound: Bound,
     /// Written in Chinese number words (`九成` = 90 %).
     pub in_words: bool,
+    /// Typed with full-width digits or `．` (`３１.５%`, as a Chinese input method types them):
+    /// read as its ASCII twin, and warned about as a table's figure is.
+    pub full_width: bool,
     /// The figure and its unit as printed.
     pub span: Span,
     /// The sentence it stands in.
@@ -245,13 +250,24 @@ fn figures_in_line(prose: &Prose<'_>) -> Vec<Claim> {
             .checked_sub(1)
             .and_then(|i| chars.get(i))
             .map(|&(_, c)| c);
-        let starts_number = c.is_ascii_digit()
-            && !previous.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.' || p == '-');
+        let continues = |p: char| {
+            p.is_ascii_alphanumeric() || digit_of(p).is_some() || matches!(p, '.' | '．' | '-')
+        };
+        let starts_number = digit_of(c).is_some() && !previous.is_some_and(continues);
         if starts_number {
             let (end_index, value) = number_at(chars, index);
+            let full_width = chars
+                .get(index..end_index)
+                .unwrap_or_default()
+                .iter()
+                .any(|&(_, c)| !c.is_ascii());
             index = end_index;
-            if let Some(claim) = value.and_then(|v| numeric_claim(prose, start, end_index, v)) {
-                claims.push(claim);
+            let claim = value.and_then(|v| numeric_claim(prose, start, end_index, v));
+            if let Some(claim) = claim {
+                claims.push(Claim {
+                    full_width,
+                    ..claim
+                });
             }
             continue;
         }
@@ -265,14 +281,23 @@ fn figures_in_line(prose: &Prose<'_>) -> Vec<Claim> {
     claims
 }
 
+/// The ASCII digit a character of a figure stands for: itself, or a full-width digit's twin.
+fn digit_of(c: char) -> Option<char> {
+    Some(c)
+        .filter(char::is_ascii_digit)
+        .or_else(|| ascii_twin(c).filter(char::is_ascii_digit))
+}
+
 /// A number starting at `index`: digits, a space before each further group of three, an
-/// optional decimal part. Returns where it ends (a char index) and its value.
+/// optional decimal part (digits and point in ASCII or full width). Returns where it ends (a
+/// char index) and its value.
 fn number_at(chars: &[(usize, char)], index: usize) -> (usize, Option<Decimal>) {
-    let digit = |i: usize| chars.get(i).is_some_and(|&(_, c)| c.is_ascii_digit());
+    let digit_at = |i: usize| chars.get(i).and_then(|&(_, c)| digit_of(c));
+    let digit = |i: usize| digit_at(i).is_some();
     let mut end = index;
     let mut text = String::new();
-    while digit(end) {
-        text.extend(chars.get(end).map(|&(_, c)| c));
+    while let Some(d) = digit_at(end) {
+        text.push(d);
         end += 1;
         let grouped = chars.get(end).is_some_and(|&(_, c)| c == ' ')
             && (1..=3).all(|k| digit(end + k))
@@ -281,11 +306,15 @@ fn number_at(chars: &[(usize, char)], index: usize) -> (usize, Option<Decimal>) 
             end += 1;
         }
     }
-    if chars.get(end).is_some_and(|&(_, c)| c == '.') && digit(end + 1) {
+    if chars
+        .get(end)
+        .is_some_and(|&(_, c)| matches!(c, '.' | '．'))
+        && digit(end + 1)
+    {
         text.push('.');
         end += 1;
-        while digit(end) {
-            text.extend(chars.get(end).map(|&(_, c)| c));
+        while let Some(d) = digit_at(end) {
+            text.push(d);
             end += 1;
         }
     }
@@ -334,6 +363,7 @@ fn numeric_claim(
         unit: unit.map(|u| if u == "％" { "%" } else { u }),
         bound,
         in_words: false,
+        full_width: false,
         span: Span::new(prose.base + start, end - start),
         sentence: prose.sentence_around(start, end),
         part: prose.part,
@@ -396,6 +426,7 @@ fn word_claim(prose: &Prose<'_>, index: usize) -> Option<(usize, Claim)> {
                 Decimal::from(tenths * 10),
             ),
             in_words: true,
+            full_width: false,
             span: Span::new(prose.base + start, end - start),
             sentence: prose.sentence_around(start, end),
             part: prose.part,
@@ -483,9 +514,36 @@ pub fn text_table(source: &SharedSource) -> Table {
         figure_fields: Vec::new(),
         cell_spans: Some(spans),
         stated: Some(stated),
-        warnings: Vec::new(),
+        warnings: full_width_warnings(source, &claims),
     };
     Table::new(meta, source.clone(), grid).with_unreadable(unreadable)
+}
+
+/// A warning for each figure of the text typed in full width, as for a table's (the first
+/// [`MAX_ERRORS_PER_FILE`], then how many more).
+fn full_width_warnings(source: &SharedSource, claims: &[Claim]) -> Vec<TableWarning> {
+    let typed: Vec<&Claim> = claims.iter().filter(|claim| claim.full_width).collect();
+    let mut warnings: Vec<TableWarning> = typed
+        .iter()
+        .take(MAX_ERRORS_PER_FILE)
+        .map(|claim| {
+            let text = source.slice(claim.span).to_string();
+            let read_as = text.chars().map(|c| ascii_twin(c).unwrap_or(c)).collect();
+            TableWarning::FullWidth {
+                source_code: named(source),
+                span: claim.span.into(),
+                text,
+                read_as,
+            }
+        })
+        .collect();
+    if typed.len() > MAX_ERRORS_PER_FILE {
+        warnings.push(TableWarning::MoreFullWidth {
+            path: source.path().to_path_buf(),
+            count: typed.len() - MAX_ERRORS_PER_FILE,
+        });
+    }
+    warnings
 }
 
 /// A figure of the text with more digits than a cell holds: an input error, as in a table,
@@ -624,6 +682,39 @@ mod tests {
             .into_iter()
             .map(|c| (source.slice(c.span).to_string(), c.unit, c.bound))
             .collect()
+    }
+
+    /// A figure typed with full-width digits or `．`, as a Chinese input method types them,
+    /// is a figure of the text read as its ASCII twin, marked so that it is warned about; a
+    /// full-width year is still no figure.
+    #[test]
+    fn a_figure_typed_in_full_width_is_read_as_its_ascii_twin_and_marked() {
+        let text = "第一部分 概述\n成交额为１１ ６７３．９亿元，同比增长３１.５%，比２０２０年提高2.1个百分点。\n";
+        let source = Arc::new(SourceFile::new("t.txt", text.to_string()));
+        let claims = extract(&source);
+        let found: Vec<(&str, String, bool)> = claims
+            .iter()
+            .map(|c| (source.slice(c.span), c.value.to_string(), c.full_width))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("１１ ６７３．９亿元", "11673.9".to_string(), true),
+                ("３１.５%", "31.5".to_string(), true),
+                ("2.1个百分点", "2.1".to_string(), false),
+            ]
+        );
+        let warnings: Vec<String> = full_width_warnings(&source, &claims)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "`１１ ６７３．９亿元` is typed with full-width or typographic characters; read as `11 673.9亿元`",
+                "`３１.５%` is typed with full-width or typographic characters; read as `31.5%`",
+            ]
+        );
     }
 
     #[test]

@@ -243,6 +243,7 @@ pub fn load_dataset_partial(dir: &Path, options: &ReadOptions) -> (Dataset, Vec<
         .collect();
     match text {
         Some(Ok(mut table)) => {
+            dataset.warnings.append(&mut table.take_warnings());
             errors.append(&mut table.take_unreadable());
             dataset.tables.push(table);
         }

@@ -34,7 +34,7 @@ pub struct Layout {
 }
 
 /// Stop collecting cell errors past this many in one file.
-pub(super) const MAX_ERRORS_PER_FILE: usize = 50;
+pub(crate) const MAX_ERRORS_PER_FILE: usize = 50;
 
 /// Read a file as text (UTF-8, or detected as [`crate::decode`] says), refusing files too
 /// large to address with 32-bit offsets.

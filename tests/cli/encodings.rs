@@ -704,3 +704,43 @@ fn error_bad_workbook() {
         &["crossfoot::data::workbook", "cannot read the workbook"],
     );
 }
+
+/// A figure of the text typed with full-width digits (`３１．５%`, as a Chinese input method
+/// types it) is read as its ASCII twin and checked, with a warning, as a table's figure is.
+/// Before, the text held no figure there: its claim lost its anchor, an input error.
+#[test]
+fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
+    let dir = book_copy();
+    let path = dir.path().join("source.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let typed = text.replacen(
+        "11 673.9亿元，同比增长31.5%",
+        "11 673.9亿元，同比增长３１．５%",
+        1,
+    );
+    assert_ne!(typed, text);
+    std::fs::write(&path, typed).unwrap();
+    let run = check_data(dir.path(), "json", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("crossfoot::data::full_width").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("read as `31.5%`"), "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
+    assert_eq!(json["summary"], book["summary"]);
+    let growth = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "P1.development_growth")
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        growth["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("printed 31.5, but the other printing is 31.6"),
+        "{growth}"
+    );
+}
