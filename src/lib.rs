@@ -12,6 +12,7 @@ pub mod decode;
 pub mod docx;
 pub mod drafts;
 pub mod engine;
+pub mod excerpt;
 pub mod finding;
 pub mod format;
 #[doc(hidden)]

@@ -530,7 +530,7 @@ fn full_width_warnings(source: &SharedSource, claims: &[Claim]) -> Vec<TableWarn
             let text = source.slice(claim.span).to_string();
             let read_as = text.chars().map(|c| ascii_twin(c).unwrap_or(c)).collect();
             TableWarning::FullWidth {
-                source_code: named(source),
+                source_code: crate::excerpt::named(source, &[claim.span]),
                 span: claim.span.into(),
                 text,
                 read_as,

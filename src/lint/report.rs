@@ -4,8 +4,8 @@
 //! location is {`file`, `line`, `column_number` (characters), `span` (bytes), `label`}).
 
 use super::{Lint, Linted, Place};
+use crate::excerpt;
 use crate::lang::ast::Severity;
-use crate::report::excerpt;
 use crate::report::human::{SpannedDiagnostic, Style};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;

@@ -4,9 +4,9 @@
 //! A finding's cells may sit in several files (a cross-table identity); the cells in the
 //! published figure's file are labelled on the main diagnostic, the others on related ones.
 
-use super::excerpt::{self, ExcerptedSource};
 use super::{CellView, Report};
 use crate::engine::program::CellId;
+use crate::excerpt::{self, ExcerptedSource};
 use crate::finding::{Finding, TableCoverage};
 use crate::lang::ast::Severity;
 use crate::source::Span;

@@ -2,7 +2,6 @@
 //! [`Report`].
 
 mod batches;
-pub mod excerpt;
 pub mod github;
 pub mod html;
 pub mod human;

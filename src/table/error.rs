@@ -2,6 +2,7 @@
 
 use crate::decode::DecodeError;
 use crate::docx::DocxError;
+use crate::excerpt::ExcerptedSource;
 use crate::input_file::Refusal;
 use crate::source::DiagnosticSource;
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -415,7 +416,7 @@ pub enum TableWarning {
     )]
     FullWidth {
         #[source_code]
-        source_code: NamedSource<DiagnosticSource>,
+        source_code: NamedSource<ExcerptedSource>,
         #[label("read as `{read_as}`")]
         span: SourceSpan,
         text: String,

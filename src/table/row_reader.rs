@@ -552,7 +552,7 @@ impl RowReader<'_> {
     fn full_width(&self, chunk: &mut Chunk, text: &str, span: Span, read_as: String) {
         if chunk.warnings.len() < MAX_ERRORS_PER_FILE {
             chunk.warnings.push(TableWarning::FullWidth {
-                source_code: named(self.source),
+                source_code: crate::excerpt::named(self.source, &[span]),
                 span: span.into(),
                 text: text.trim().to_string(),
                 read_as,

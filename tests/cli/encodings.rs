@@ -729,6 +729,13 @@ fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
         run.stderr
     );
     assert!(run.stderr.contains("read as `31.5%`"), "{}", run.stderr);
+    // Drawn as the columns around the figure, not its whole paragraph.
+    assert!(
+        run.stderr
+            .contains(" 154 │ …金额比上年增长，成交额为11 673.9亿元，同比增长３１．５%；"),
+        "{}",
+        run.stderr
+    );
     let json = parse(&run.stdout);
     let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
     assert_eq!(json["summary"], book["summary"]);
