@@ -23,6 +23,7 @@ pub mod input_file;
 pub mod interval;
 pub mod lang;
 pub mod lint;
+pub mod made_once;
 pub mod number;
 pub mod output;
 pub mod pages;

@@ -490,7 +490,7 @@ impl SourceFile {
     }
 
     fn line_index(&self) -> &LineIndex {
-        self.line_index.get_or_init(|| LineIndex::of(&self.text))
+        crate::made_once::get_or_make(&self.line_index, || LineIndex::of(&self.text))
     }
 
     /// The 0-based line holding `offset`.
@@ -674,6 +674,36 @@ mod tests {
         for bytes in [vec![0xBA, 0xCF, 0xBC, 0xC6], vec![b'a', 0x80]] {
             let back = SourceText::from_utf8(bytes.clone().into()).unwrap_err();
             assert_eq!(&*back, bytes.as_slice());
+        }
+    }
+
+    /// A line index made on first use from inside rayon's workers, by many of them at once:
+    /// it is made in parallel, and a worker waiting on its own half of that making may take up
+    /// another task that asks for the same index. Made under a lock that task waited on the
+    /// maker, itself: every worker hung (`check --jobs 8`, the JSON report's cells).
+    #[test]
+    fn a_line_index_asked_for_by_every_worker_at_once_is_made_without_a_hang() {
+        let text: String = (0..200_000).map(|i| format!("r{i},1.5\n")).collect();
+        for round in 0..20 {
+            let file = Arc::new(SourceFile::new("wide.csv", text.clone()));
+            let (done, finished) = std::sync::mpsc::channel();
+            let asking = Arc::clone(&file);
+            std::thread::spawn(move || {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(8)
+                    .build()
+                    .unwrap();
+                let lines: Vec<usize> = pool.install(|| {
+                    use rayon::prelude::*;
+                    (0..4_000)
+                        .into_par_iter()
+                        .map(|i| asking.line_column(i * 300).line)
+                        .collect()
+                });
+                let _ = done.send(lines.len());
+            });
+            let made = finished.recv_timeout(std::time::Duration::from_secs(60));
+            assert_eq!(made, Ok(4_000), "round {round}: the workers hung");
         }
     }
 

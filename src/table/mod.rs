@@ -406,7 +406,7 @@ impl Table {
 
     /// The exact-match index of the row labels, built on first use.
     pub fn row_index(&self) -> &LabelIndex {
-        self.row_index.get_or_init(|| {
+        crate::made_once::get_or_make(&self.row_index, || {
             if self.meta.anchored {
                 // The paragraph as a slice of the text, not a copy; a span off the text's
                 // characters (never the text's own figures) is read as before.
@@ -427,8 +427,7 @@ impl Table {
 
     /// The exact-match index of the column labels, built on first use.
     pub fn column_index(&self) -> &LabelIndex {
-        self.column_index
-            .get_or_init(|| LabelIndex::build(&self.columns))
+        crate::made_once::get_or_make(&self.column_index, || LabelIndex::build(&self.columns))
     }
 
     pub fn id(&self) -> &str {

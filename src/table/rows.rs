@@ -65,7 +65,7 @@ impl RowLabels {
                 declared,
                 made,
                 ..
-            } => made.get_or_init(|| {
+            } => crate::made_once::get_or_make(made, || {
                 starts
                     .par_iter()
                     .map(|&start| {
@@ -77,7 +77,8 @@ impl RowLabels {
                         )
                     })
                     .collect()
-            }),
+            })
+            .as_slice(),
         }
     }
 
