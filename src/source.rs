@@ -679,8 +679,9 @@ mod tests {
 
     /// A line index made on first use from inside rayon's workers, by many of them at once:
     /// it is made in parallel, and a worker waiting on its own half of that making may take up
-    /// another task that asks for the same index. Made under a lock that task waited on the
-    /// maker, itself: every worker hung (`check --jobs 8`, the JSON report's cells).
+    /// another task that asks for the same index. Made under `OnceLock::get_or_init`, that
+    /// task waited on the lock its own thread held: every worker hung (`check --jobs 8`, the
+    /// JSON report's cells).
     #[test]
     fn a_line_index_asked_for_by_every_worker_at_once_is_made_without_a_hang() {
         let text: String = (0..200_000).map(|i| format!("r{i},1.5\n")).collect();
