@@ -52,6 +52,8 @@ struct Excerpt {
     text: String,
     /// The line's index in the file, as miette counts lines.
     line: usize,
+    /// The bytes of the whole line it is cut from.
+    line_range: (usize, usize),
 }
 
 /// `source` named after its file, drawn with excerpts of its long lines around `spans`.
@@ -98,10 +100,9 @@ impl ExcerptedSource {
         let text = self.text();
         let (first, _) = line_bounds(text, span.offset());
         let (_, last) = line_bounds(text, span.offset() + span.len());
-        self.excerpts.iter().any(|e| {
-            let (start, end) = line_bounds(text, e.start);
-            start <= last && first <= end
-        })
+        self.excerpts
+            .iter()
+            .any(|e| e.line_range.0 <= last && first <= e.line_range.1)
     }
 }
 
@@ -255,22 +256,6 @@ fn apart(excerpts: Vec<Excerpt>, labels: &[Span]) -> Vec<Excerpt> {
     kept
 }
 
-fn boundary_at_or_before(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn boundary_at_or_after(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
-}
-
 /// The byte range of the line that holds `offset`, without its line end.
 fn line_bounds(text: &str, offset: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
@@ -347,8 +332,8 @@ impl Window {
     /// with room between them for each one's `…` (a window's `…` stands for at most 6 bytes).
     fn parted(self, next: Window, text: &str) -> (Window, Window) {
         let middle = (self.labelled.1 + next.labelled.0) / 2;
-        let end = boundary_at_or_before(text, middle.saturating_sub(PART_GAP / 2 - 3));
-        let start = boundary_at_or_after(text, middle + PART_GAP / 2 - 3);
+        let end = text.floor_char_boundary(middle.saturating_sub(PART_GAP / 2 - 3));
+        let start = text.ceil_char_boundary(middle + PART_GAP / 2 - 3);
         (
             Window {
                 end: self.end.min(end.max(self.labelled.1)),
@@ -389,6 +374,7 @@ impl Window {
             start,
             text: excerpt,
             line,
+            line_range: (self.line_start, self.line_end),
         })
     }
 }
@@ -702,6 +688,7 @@ mod tests {
             start,
             text: "x".repeat(length),
             line: 0,
+            line_range: (0, 100),
         };
         let labels = [Span::new(10, 4), Span::new(50, 4)];
         let kept = apart(
