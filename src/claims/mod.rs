@@ -299,7 +299,10 @@ fn number_at(chars: &[(usize, char)], index: usize) -> (usize, Option<Decimal>) 
     while let Some(d) = digit_at(end) {
         text.push(d);
         end += 1;
-        let grouped = chars.get(end).is_some_and(|&(_, c)| c == ' ')
+        // A space, or the ideographic space a Chinese input method types for one.
+        let grouped = chars
+            .get(end)
+            .is_some_and(|&(_, c)| c == ' ' || ascii_twin(c) == Some(' '))
             && (1..=3).all(|k| digit(end + k))
             && !digit(end + 4);
         if grouped {
@@ -714,6 +717,23 @@ mod tests {
                 "`１１ ６７３．９亿元` is typed with full-width or typographic characters; read as `11 673.9亿元`",
                 "`３１.５%` is typed with full-width or typographic characters; read as `31.5%`",
             ]
+        );
+    }
+
+    /// An input method in full width types the space between groups of digits as an
+    /// ideographic space: one figure, as with a space. Before, it was read as two (`１１` and
+    /// `６７３．９`).
+    #[test]
+    fn an_ideographic_space_between_groups_of_digits_is_a_thousands_space() {
+        let text = "第一部分 概述\n全年成交额为１１\u{3000}６７３．９亿元，同比增长。\n";
+        let source = Arc::new(SourceFile::new("t.txt", text.to_string()));
+        let found: Vec<(&str, String)> = extract(&source)
+            .iter()
+            .map(|c| (source.slice(c.span), c.value.to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            [("１１\u{3000}６７３．９亿元", "11673.9".to_string())]
         );
     }
 

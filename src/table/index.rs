@@ -2,7 +2,7 @@
 //! up in the table, so naming a row among thousands is a hash lookup, not a scan.
 
 use super::label::{Label, LabelPath, next_whitespace};
-use crate::claims::anchor::words_only_prefixes;
+use crate::claims::anchor::{ascii_digits_with_ends, words_only_prefixes};
 use crate::engine::resolve::{Key, LookupError};
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -231,6 +231,8 @@ fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<s
                     .collect();
                 let longest = longest.as_ref();
                 let (normalized, ends) = normalized_with_ends(longest, &ends);
+                let (normalized, ends) =
+                    ascii_digits_with_ends(&normalized, &ends).unwrap_or((normalized, ends));
                 words_only_prefixes(&normalized, &ends)
                     .into_iter()
                     .map(String::into_boxed_str)

@@ -751,3 +751,52 @@ fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
         "{growth}"
     );
 }
+
+/// A figure retyped in full width inside another claim's anchor words (`成交额为１１　６７３．９亿元，
+/// 同比增长`) leaves that anchor matching: the words match however their digits are typed, and
+/// the ideographic space between the digit groups is a thousands space. Before, the next claim
+/// lost its anchor (exit 2), and the figure was read as two, `１１` and `６７３．９`.
+#[test]
+fn a_figure_typed_in_full_width_inside_an_anchor_keeps_the_anchor() {
+    let dir = book_copy();
+    let path = dir.path().join("source.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let typed = text.replacen(
+        "成交额为11 673.9亿元，同比增长31.5%",
+        "成交额为１１\u{3000}６７３．９亿元，同比增长31.5%",
+        1,
+    );
+    assert_ne!(typed, text);
+    std::fs::write(&path, typed).unwrap();
+    let run = check_data(dir.path(), "json", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("lost_anchor"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("crossfoot::data::full_width").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("read as `11 673.9亿元`"),
+        "{}",
+        run.stderr
+    );
+    let json = parse(&run.stdout);
+    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
+    assert_eq!(json["summary"], book["summary"]);
+    let rules = |json: &Value| -> Vec<String> {
+        findings(json)
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["message"]))
+            .collect()
+    };
+    assert_eq!(rules(&json), rules(&book));
+    assert!(
+        rules(&json)
+            .iter()
+            .any(|f| f.starts_with("\"P1.development_growth\"")),
+        "{}",
+        run.stdout
+    );
+}
