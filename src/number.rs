@@ -356,11 +356,24 @@ pub fn group_thousands(integer: &str, separator: Option<char>) -> String {
 /// assert_eq!(print_like("9835.8", Decimal::new(98367, 1)).unwrap(), "9836.7");
 /// assert_eq!(print_like("99,840", Decimal::from(99841)), None);
 /// ```
+///
+/// A figure typed in full width is printed in ASCII, as its `data::full_width` warning asks
+/// for it to be retyped (`３１．５%` and 31.6 give `31.6%`).
 pub fn print_like(printed: &str, value: Decimal) -> Option<String> {
     // Most figures print as plain figures (a record file's every one): the value's own text,
     // as the general reading below gives it, without taking the printing apart.
     if is_plain_figure(printed) {
         return Some(value.to_string());
+    }
+    if printed
+        .chars()
+        .any(|c| ('０'..='９').contains(&c) || c == '．')
+    {
+        let typed: String = printed
+            .chars()
+            .map(|c| ascii_twin(c).unwrap_or(c))
+            .collect();
+        return print_like_in_general(&typed, value);
     }
     print_like_in_general(printed, value)
 }
@@ -516,6 +529,25 @@ mod tests {
             (Figure::NotApplicable, Some("-".to_string()))
         );
         assert_eq!(read_figure("12.5").unwrap().1, None);
+    }
+
+    #[test]
+    fn a_figure_typed_in_full_width_is_proposed_in_ascii_with_its_words() {
+        for (printed, value, proposed) in [
+            ("３１．５%", Decimal::new(316, 1), "31.6%"),
+            (
+                "１１\u{3000}６７３．９亿元",
+                Decimal::new(116_738, 1),
+                "11 673.8亿元",
+            ),
+            ("－５", Decimal::from(-6), "-6"),
+        ] {
+            assert_eq!(
+                print_like(printed, value).as_deref(),
+                Some(proposed),
+                "{printed}"
+            );
+        }
     }
 
     #[test]

@@ -750,6 +750,11 @@ fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
             .starts_with("printed 31.5, but the other printing is 31.6"),
         "{growth}"
     );
+    // Blame proposes the figure as the warning asks it retyped: in ASCII, with its `%`.
+    assert_eq!(
+        growth["blame"]["suspects"][0]["proposed_text"], "31.6%",
+        "{growth}"
+    );
 }
 
 /// A figure retyped in full width inside another claim's anchor words (`成交额为１１　６７３．９亿元，
