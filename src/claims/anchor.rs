@@ -9,7 +9,6 @@
 //! references (`表 1-1`), programme names (`211 工程`).
 
 use crate::engine::resolve::{Axis, Key, lookup};
-use crate::number::ascii_twin;
 use crate::table::Table;
 use crate::table::label::normalize;
 use std::borrow::Cow;
@@ -20,61 +19,9 @@ const CONTEXT: usize = 4;
 /// How an anchor writes "any figure here".
 pub const SLOT: char = '#';
 
-/// `text` (normalized: no whitespace) with each figure replaced by [`SLOT`], and its
-/// full-width digits read as ASCII ([`ascii_digits`]); text without figures is returned as it
-/// is.
+/// `text` (normalized: no whitespace) with each figure replaced by [`SLOT`]; text without
+/// figures is returned as it is.
 pub fn words_only(text: &str) -> Cow<'_, str> {
-    match ascii_digits(text) {
-        Cow::Borrowed(text) => slotted(text),
-        Cow::Owned(folded) => Cow::Owned(slotted(&folded).into_owned()),
-    }
-}
-
-/// `text` with each full-width digit, `．` and `－` (as a Chinese input method types them)
-/// read as its ASCII twin ([`ascii_twin`]): a figure retyped so is still a slot, and a year
-/// still the same year, so an anchor matches the words however their digits are typed.
-pub fn ascii_digits(text: &str) -> Cow<'_, str> {
-    if !holds_ascii_twins(text) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(text.chars().map(|c| ascii_twin(c).unwrap_or(c)).collect())
-}
-
-/// [`ascii_digits`] of `text`, and where each of `ends` (ascending bytes of `text` where
-/// characters start) falls in it; `None` where there is nothing to read as ASCII.
-pub fn ascii_digits_with_ends(text: &str, ends: &[usize]) -> Option<(String, Vec<usize>)> {
-    if !holds_ascii_twins(text) {
-        return None;
-    }
-    let mut folded = String::with_capacity(text.len());
-    let mut mapped = Vec::with_capacity(ends.len());
-    let mut pending = ends.iter().copied().peekable();
-    for (at, c) in text.char_indices() {
-        while let Some(end) = pending.next_if(|&end| end <= at) {
-            mapped.push(end - (at - folded.len()));
-        }
-        folded.push(ascii_twin(c).unwrap_or(c));
-    }
-    let shrunk = text.len() - folded.len();
-    mapped.extend(pending.map(|end| end.saturating_sub(shrunk)));
-    Some((folded, mapped))
-}
-
-/// Whether `text` holds a character with an [`ascii_twin`]. Each is a full-width form (its
-/// first byte 0xEF), the minus sign `−` (0xE2) or the ideographic space (0xE3), so only a
-/// character starting with one of those bytes is decoded: this reads every paragraph of the
-/// text and every anchor, and the text's own punctuation (`，` `。` `“`) starts with them too.
-fn holds_ascii_twins(text: &str) -> bool {
-    memchr::memchr3_iter(0xEF, 0xE2, 0xE3, text.as_bytes()).any(|at| {
-        text.get(at..)
-            .and_then(|rest| rest.chars().next())
-            .and_then(ascii_twin)
-            .is_some()
-    })
-}
-
-/// [`words_only`] of a text whose digits are ASCII.
-fn slotted(text: &str) -> Cow<'_, str> {
     if next_candidate(text.as_bytes(), 0).is_none() {
         return Cow::Borrowed(text);
     }
@@ -192,8 +139,8 @@ fn candidate_in(chunk: &[u8], offset: usize) -> Option<usize> {
     })
 }
 
-/// [`words_only`] of each prefix of `text` (its digits ASCII: [`ascii_digits_with_ends`]) that
-/// ends at a byte of `ends`, reading `text` once: the figures of the text (an anchored table's paragraph) are read once, not
+/// [`words_only`] of each prefix of `text` that ends at a byte of `ends`, reading
+/// `text` once: the figures of the text (an anchored table's paragraph) are read once, not
 /// again for every figure of the paragraph, whose paragraph up to it is such a prefix. A
 /// prefix's reading is the whole text's up to the last [`Mark`] whose figures' words the
 /// prefix holds, and only the rest of it is read again.
@@ -488,8 +435,7 @@ mod tests {
             prop_assert_eq!(words_only(&text), words_only_by_chars(&text));
         }
 
-        /// Each prefix read from the whole text's reading (its digits read as ASCII first, as
-        /// an anchored table reads its paragraphs) is the prefix read alone.
+        /// Each prefix read from the whole text's reading is the prefix read alone.
         #[test]
         fn prefixes_read_as_each_alone(
             pieces in proptest::collection::vec(
@@ -497,13 +443,11 @@ mod tests {
                     Just("1"), Just("23"), Just("0"), Just("."), Just("-"), Just("a"),
                     Just("成"), Just("九"), Just("年"), Just("月"), Just("日"), Just("工程"),
                     Just("表"), Just("第"), Just("为"), Just("亿元"), Just("%"), Just("，"),
-                    Just("１"), Just("２３"), Just("．"), Just("－"),
                 ],
                 0..60,
             ),
-            mut cuts in proptest::collection::vec(0..61usize, 0..10),
+            cuts in proptest::collection::vec(0..61usize, 0..10),
         ) {
-            cuts.sort_unstable();
             let text: String = pieces.concat();
             let ends: Vec<usize> = cuts
                 .iter()
@@ -513,9 +457,7 @@ mod tests {
                 .iter()
                 .map(|&end| words_only(&text[..end]).into_owned())
                 .collect();
-            let (folded, folded_ends) =
-                ascii_digits_with_ends(&text, &ends).unwrap_or((text.clone(), ends.clone()));
-            prop_assert_eq!(words_only_prefixes(&folded, &folded_ends), alone);
+            prop_assert_eq!(words_only_prefixes(&text, &ends), alone);
         }
     }
 
@@ -548,25 +490,21 @@ mod tests {
         }
     }
 
+    /// Normalized, as every anchor and paragraph is before it is read, a figure typed in full
+    /// width is a slot and a year typed so the same year.
     #[test]
     fn digits_typed_in_full_width_read_as_their_ascii_twins() {
+        let words = |text: &str| words_only(&normalize(text)).into_owned();
         assert_eq!(
-            words_only("成交额为１１６７３．９亿元，同比增长"),
+            words("成交额为１１　６７３．９亿元，同比增长"),
             "成交额为#亿元，同比增长"
         );
         assert_eq!(
-            words_only("比重由２０２０年的２．８%上升至"),
+            words("比重由２０２０年的２．８%上升至"),
             "比重由2020年的#%上升至"
         );
-        assert_eq!(words_only("见表１－１，"), "见表1-1，");
-        assert!(pins_a_figure("成交额为７８６．３亿元"));
-        assert!(matches!(ascii_digits("成交额为"), Cow::Borrowed(_)));
-        assert_eq!(ascii_digits_with_ends("成交额为", &[3]), None);
-        // `１` takes three bytes, `1` one: the ends after it move back by two.
-        assert_eq!(
-            ascii_digits_with_ends("为１年", &[0, 3, 6, 9]),
-            Some(("为1年".to_string(), vec![0, 3, 4, 7]))
-        );
+        assert_eq!(words("见表１－１，"), "见表1-1，");
+        assert!(pins_a_figure(&normalize("成交额为７８６．３亿元")));
     }
 
     #[test]

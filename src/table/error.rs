@@ -406,7 +406,7 @@ impl TableError {
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum TableWarning {
     /// `１２３.４`, `－5`: a figure typed with full-width digits, `．` or `－` (a Chinese input
-    /// method), read as its ASCII twin. A full-width `，` or `。` among digits is an error instead
+    /// method), read as its ASCII twin; or a label typed so (`２０２１年`), named as its twin. A full-width `，` or `。` among digits is an error instead
     /// ([`crate::number::NumberError::AmbiguousWide`]): it may separate thousands or mark decimals.
     #[error("`{text}` is typed with full-width or typographic characters; read as `{read_as}`")]
     #[diagnostic(
@@ -423,8 +423,8 @@ pub enum TableWarning {
         read_as: String,
     },
 
-    /// More full-width figures in one file than are worth listing.
-    #[error("… and {count} more figures typed in full-width characters in {}", path.display())]
+    /// More full-width figures and labels in one file than are worth listing.
+    #[error("… and {count} more figures or labels typed in full-width characters in {}", path.display())]
     #[diagnostic(code(crossfoot::data::full_width), severity(Warning))]
     MoreFullWidth { path: PathBuf, count: usize },
 }

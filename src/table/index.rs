@@ -1,8 +1,8 @@
 //! An exact-match index of one axis's label paths, built the first time a rule looks a label
 //! up in the table, so naming a row among thousands is a hash lookup, not a scan.
 
-use super::label::{Label, LabelPath, next_whitespace};
-use crate::claims::anchor::{ascii_digits_with_ends, words_only_prefixes};
+use super::label::{Label, LabelPath, next_change};
+use crate::claims::anchor::words_only_prefixes;
 use crate::engine::resolve::{Key, LookupError};
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -231,8 +231,6 @@ fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<s
                     .collect();
                 let longest = longest.as_ref();
                 let (normalized, ends) = normalized_with_ends(longest, &ends);
-                let (normalized, ends) =
-                    ascii_digits_with_ends(&normalized, &ends).unwrap_or((normalized, ends));
                 words_only_prefixes(&normalized, &ends)
                     .into_iter()
                     .map(String::into_boxed_str)
@@ -247,8 +245,8 @@ fn words_only_paragraphs<T: AsRef<str> + Sync>(texts: &[Option<T>]) -> Vec<Box<s
 }
 
 /// `text` normalized ([`normalize`]), and where each of `ends` (ascending bytes of `text`)
-/// falls in it: before it, the whitespace normalizing leaves out is gone. One reading of the
-/// text for both.
+/// falls in it: before it, the whitespace normalizing leaves out is gone, and each full-width
+/// character it reads as ASCII is one byte. One reading of the text for both.
 ///
 /// [`normalize`]: super::label::normalize
 fn normalized_with_ends(text: &str, ends: &[usize]) -> (String, Vec<usize>) {
@@ -256,14 +254,16 @@ fn normalized_with_ends(text: &str, ends: &[usize]) -> (String, Vec<usize>) {
     let mut mapped = Vec::with_capacity(ends.len());
     let mut pending = ends.iter().copied().peekable();
     let mut run = 0;
-    while let Some((at, width)) = next_whitespace(text, run) {
+    while let Some(change) = next_change(text, run) {
+        let at = change.at;
         normalized.push_str(text.get(run..at).unwrap_or_default());
-        // What is left out before this whitespace is all that is before an end up to here.
+        // What is left out before this change is all that is before an end up to here.
         let left_out = at - normalized.len();
         while let Some(end) = pending.next_if(|&end| end <= at) {
             mapped.push(end.saturating_sub(left_out));
         }
-        run = at + width;
+        normalized.extend(change.twin);
+        run = at + change.width;
     }
     normalized.push_str(text.get(run..).unwrap_or_default());
     let left_out = text.len() - normalized.len();
@@ -305,7 +305,8 @@ mod tests {
                 prop_oneof![
                     Just("1"), Just("23"), Just("."), Just("-"), Just("成"), Just("九"),
                     Just("年"), Just("月"), Just("工程"), Just("表"), Just("为"), Just("亿元"),
-                    Just(" "), Just("\u{3000}"), Just("，"), Just("\n"),
+                    Just(" "), Just("\u{3000}"), Just("，"), Just("\n"), Just("１"),
+                    Just("２３"), Just("．"), Just("－"), Just("−"),
                 ],
                 0..40,
             ),

@@ -149,18 +149,21 @@ pub fn is_count_unit(unit: &str) -> bool {
     COUNT_UNITS.contains(&unit)
 }
 
-/// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`).
-/// Borrows when there is none to remove, which is most labels.
+/// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`), and
+/// a digit, `．` or `－` typed in full width (`２０２１年`, as a Chinese input method types it)
+/// means its ASCII twin ([`crate::number::ascii_twin`]): a label and a rule's name for it match
+/// however either is typed. Borrows when there is nothing to change, which is most labels.
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    if has_whitespace(text) {
-        // The runs between whitespace copied whole into a string of the text's size: the
+    if needs_normalizing(text) {
+        // The runs between changes copied whole into a string of the text's size: the
         // text's paragraphs are normalized too, and growing a string char by char for them
         // was 8 % of the instructions of a book's run.
         let mut kept = String::with_capacity(text.len());
         let mut run = 0;
-        while let Some((at, width)) = next_whitespace(text, run) {
-            kept.push_str(text.get(run..at).unwrap_or_default());
-            run = at + width;
+        while let Some(change) = next_change(text, run) {
+            kept.push_str(text.get(run..change.at).unwrap_or_default());
+            kept.extend(change.twin);
+            run = change.at + change.width;
         }
         kept.push_str(text.get(run..).unwrap_or_default());
         Cow::Owned(kept)
@@ -169,31 +172,69 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// The first whitespace character of `text` from byte `from` (where a character starts) on:
-/// where it starts and its bytes. Read a byte at a time, a character decoded only where one of
-/// the whitespace beyond ASCII may start (see [`has_whitespace`]): the text's paragraphs are
-/// normalized, and decoding each of their characters was most of it.
-pub(crate) fn next_whitespace(text: &str, from: usize) -> Option<(usize, usize)> {
+/// What [`normalize`] changes at one place of a text: a whitespace character it leaves out,
+/// or a full-width one it reads as its ASCII twin.
+pub(crate) struct Change {
+    /// Where the character starts.
+    pub at: usize,
+    /// Its bytes.
+    pub width: usize,
+    /// What is written instead: nothing for whitespace.
+    pub twin: Option<char>,
+}
+
+/// The first character from byte `from` (where a character starts) on that [`normalize`]
+/// changes. Read a byte at a time, and a character's bytes compared ([`change_at`]) only where
+/// one it changes may start: the text's paragraphs and every label are normalized, and
+/// decoding each of their characters was most of it.
+pub(crate) fn next_change(text: &str, from: usize) -> Option<Change> {
     let bytes = text.as_bytes();
     let mut at = from;
     while let Some(&byte) = bytes.get(at) {
         let width = match byte {
-            b'\t'..=b'\r' | b' ' => return Some((at, 1)),
-            0..0x80 => 1,
-            0xC2 | 0xE1..=0xE3 => {
-                let c = text.get(at..).and_then(|rest| rest.chars().next())?;
-                if c.is_whitespace() {
-                    return Some((at, c.len_utf8()));
+            0..0x80 if !may_change(byte) => 1,
+            0..0x80 | 0xC2 | 0xE1..=0xE3 | 0xEF => {
+                if let Some((width, twin)) = change_at(bytes.get(at..).unwrap_or_default()) {
+                    return Some(Change { at, width, twin });
                 }
-                c.len_utf8()
+                utf8_width(byte)
             }
-            0x80..0xE0 => 2,
-            0xE0..0xF0 => 3,
-            _ => 4,
+            _ => utf8_width(byte),
         };
         at += width;
     }
     None
+}
+
+/// Whether a character [`normalize`] changes may start with `byte`: ASCII whitespace, or the
+/// first byte of whitespace beyond ASCII (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) or of
+/// a full-width twin ([`crate::number::ascii_twin`]: U+2212 and U+FF0D–U+FF19).
+fn may_change(byte: u8) -> bool {
+    (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2) | (byte == 0xEF)
+}
+
+/// What [`normalize`] does to the character that `bytes` start with, read off its bytes: its
+/// width and its twin (`None` for whitespace, left out); `None` where it is kept.
+fn change_at(bytes: &[u8]) -> Option<(usize, Option<char>)> {
+    match bytes {
+        [b'\t'..=b'\r' | b' ', ..] => Some((1, None)),
+        [0xC2, 0x85 | 0xA0, ..] => Some((2, None)),
+        [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..] => Some((3, None)),
+        [0xE2, 0x88, 0x92, ..] => Some((3, Some('-'))),
+        _ => crate::number::full_width_twin(bytes).map(|twin| (3, Some(twin))),
+    }
+}
+
+/// The bytes of the UTF-8 character that starts with `byte`.
+fn utf8_width(byte: u8) -> usize {
+    match byte {
+        0..0xE0 => usize::from(byte >= 0x80) + 1,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
 }
 
 /// Whether [`normalize`] makes `text` into `name` (which holds no whitespace), compared
@@ -204,53 +245,53 @@ fn normalizes_to(text: &str, name: &str) -> bool {
     let mut wanted = name.chars();
     text.chars()
         .filter(|c| !c.is_whitespace())
+        .map(|c| crate::number::ascii_twin(c).unwrap_or(c))
         .all(|c| wanted.next() == Some(c))
         && wanted.next().is_none()
 }
 
-/// Whether `text` holds a whitespace character ([`char::is_whitespace`]). Beyond ASCII only
-/// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, whose first bytes are
-/// 0xC2 and 0xE1–0xE3: the text is screened 32 bytes at a time for a byte that may start one
-/// (without a branch per byte), and only a block that has one is read character by character.
-fn has_whitespace(text: &str) -> bool {
-    let (blocks, rest) = text.as_bytes().as_chunks::<WHITESPACE_BLOCK>();
+/// Whether [`normalize`] changes `text`: it holds a whitespace character
+/// ([`char::is_whitespace`]) or a full-width twin of an ASCII character. Beyond ASCII only
+/// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, whose first bytes are 0xC2
+/// and 0xE1–0xE3, and the twins start with 0xE2 (`−`) and 0xEF: the text is screened 32 bytes
+/// at a time for a byte that may start one (without a branch per byte), and only a block that
+/// has one is read character by character.
+fn needs_normalizing(text: &str) -> bool {
+    let (blocks, rest) = text.as_bytes().as_chunks::<SCREENED_BLOCK>();
     let in_blocks = blocks.iter().enumerate().any(|(block, chunk)| {
-        may_start_whitespace(chunk) && whitespace_starts_in(text, block * WHITESPACE_BLOCK, chunk)
+        may_start_change(chunk) && change_starts_in(text, block * SCREENED_BLOCK, chunk)
     });
-    // The last bytes padded to a whole block with a byte that starts no whitespace: a block of
+    // The last bytes padded to a whole block with a byte that starts no change: a block of
     // known length is screened in a few vector instructions, where a short one (most labels
     // are) was screened byte by byte.
     in_blocks || {
-        let mut padded = [b'a'; WHITESPACE_BLOCK];
+        let mut padded = [b'a'; SCREENED_BLOCK];
         padded
             .iter_mut()
             .zip(rest)
             .for_each(|(to, &byte)| *to = byte);
-        may_start_whitespace(&padded)
-            && whitespace_starts_in(text, blocks.len() * WHITESPACE_BLOCK, rest)
+        may_start_change(&padded) && change_starts_in(text, blocks.len() * SCREENED_BLOCK, rest)
     }
 }
 
-/// Bytes [`has_whitespace`] screens at once.
-const WHITESPACE_BLOCK: usize = 32;
+/// Bytes [`needs_normalizing`] screens at once.
+const SCREENED_BLOCK: usize = 32;
 
-/// Whether a byte of `block` may start a whitespace character.
-fn may_start_whitespace(block: &[u8; WHITESPACE_BLOCK]) -> bool {
-    block.iter().fold(false, |may, &byte| {
-        may | (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2)
-    })
+/// Whether a byte of `block` may start a character [`normalize`] changes.
+fn may_start_change(block: &[u8; SCREENED_BLOCK]) -> bool {
+    block
+        .iter()
+        .fold(false, |may, &byte| may | may_change(byte))
 }
 
-/// Whether a whitespace character starts in `chunk`, the bytes of `text` from `from` on.
-fn whitespace_starts_in(text: &str, from: usize, chunk: &[u8]) -> bool {
-    chunk.iter().enumerate().any(|(at, &byte)| match byte {
-        b'\t'..=b'\r' | b' ' => true,
-        0xC2 | 0xE1..=0xE3 => text
-            .get(from + at..)
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(char::is_whitespace),
-        _ => false,
-    })
+/// Whether a character [`normalize`] changes starts in `chunk`, the bytes of `text` from
+/// `from` on (read from the text: the chunk may end inside the character).
+fn change_starts_in(text: &str, from: usize, chunk: &[u8]) -> bool {
+    let bytes = text.as_bytes();
+    chunk
+        .iter()
+        .enumerate()
+        .any(|(at, &byte)| may_change(byte) && bytes.get(from + at..).and_then(change_at).is_some())
 }
 
 /// Split `name / unit` or `name(unit)` when the unit is one the book uses.
@@ -374,10 +415,14 @@ impl fmt::Display for LabelPath {
 mod tests {
     proptest::proptest! {
         #[test]
-        fn normalizing_leaves_out_every_whitespace_character_and_nothing_else(
-            text in "\\PC*[ \u{3000}\u{a0}\u{85}\u{2028}\n\t]?\\PC*[ \u{3000}\n]*",
+        fn normalizing_leaves_out_whitespace_reads_twins_as_ascii_and_keeps_the_rest(
+            text in "\\PC*[ \u{3000}\u{a0}\u{85}\u{2028}\n\t]?\\PC*[ \u{3000}\n２．]*",
         ) {
-            let kept: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let kept: String = text
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| crate::number::ascii_twin(c).unwrap_or(c))
+                .collect();
             let normalized = super::normalize(&text);
             proptest::prop_assert_eq!(normalized.as_ref(), kept.as_str());
         }
@@ -386,8 +431,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn a_text_normalizes_to_a_name_when_normalizing_makes_it_the_name(
-            text in "[ 合计\u{3000}\n小a]{0,8}",
-            name in "[合计小a]{0,3}",
+            text in "[ 合计\u{3000}\n小a1１]{0,8}",
+            name in "[合计小a1]{0,3}",
         ) {
             proptest::prop_assert_eq!(
                 super::normalizes_to(&text, &name),
@@ -397,28 +442,46 @@ mod tests {
     }
 
     #[test]
-    fn whitespace_is_found_byte_by_byte_as_by_characters() {
+    fn what_normalizing_changes_is_found_byte_by_byte_as_by_characters() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let text = format!("合{c}a");
-            assert_eq!(super::has_whitespace(&text), c.is_whitespace(), "{c:?}");
+            let changed = c.is_whitespace() || crate::number::ascii_twin(c).is_some();
+            assert_eq!(super::needs_normalizing(&text), changed, "{c:?}");
+            let expected = match crate::number::ascii_twin(c) {
+                _ if c.is_whitespace() => "合a".to_string(),
+                Some(twin) => format!("合{twin}a"),
+                None => text.clone(),
+            };
+            assert_eq!(super::normalize(&text), expected, "{c:?}");
         }
     }
 
     #[test]
-    fn whitespace_is_found_in_any_block_and_across_block_edges() {
+    fn what_normalizing_changes_is_found_in_any_block_and_across_block_edges() {
         for before in 0..70 {
-            for filler in ["a", "合", "。"] {
+            for filler in ["a", "合", "。", "，"] {
                 let text = filler.repeat(before);
-                assert!(!super::has_whitespace(&text), "{before} {filler}");
-                for space in [' ', '\u{3000}', '\u{a0}', '\u{2028}', '\u{85}'] {
-                    let spaced = format!("{text}{space}合");
+                assert!(!super::needs_normalizing(&text), "{before} {filler}");
+                for changed in [' ', '\u{3000}', '\u{a0}', '\u{2028}', '\u{85}', '２', '．'] {
+                    let spaced = format!("{text}{changed}合");
                     assert!(
-                        super::has_whitespace(&spaced),
-                        "{before} {filler} {space:?}"
+                        super::needs_normalizing(&spaced),
+                        "{before} {filler} {changed:?}"
                     );
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_label_typed_in_full_width_is_named_in_ascii() {
+        let label = Label::new("２０２１年 / 万元", Span::default());
+        assert_eq!(label.key(), "2021年");
+        assert_eq!(label.full_key(), "2021年/万元");
+        assert_eq!(label.text(), "２０２１年 / 万元");
+        assert!(label.answers_to("2021年"));
+        assert!(label.answers_to("２０２１年"));
+        assert_eq!(normalize("表１－１，第２．５"), "表1-1，第2.5");
     }
 
     #[test]

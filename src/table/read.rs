@@ -257,6 +257,7 @@ pub fn parse_table(
         }
         return Err(errors);
     }
+    warnings.splice(0..0, full_width_labels(source, &columns, &rows));
     more_warnings += warnings.len().saturating_sub(MAX_ERRORS_PER_FILE);
     warnings.truncate(MAX_ERRORS_PER_FILE);
     if more_warnings > 0 {
@@ -424,6 +425,32 @@ pub(super) fn split_into<'t>(
 /// Whether every figure column declares its exactness (`exact = true` or `false`): then
 /// [`formatted::mark_declared_exact`] sets every cell, and looking up each row's unit first
 /// (a million label lookups for a record file) would be undone.
+/// A warning for each label typed with full-width digits (`２０２１年`), which rules name as
+/// its ASCII twin ([`super::label::normalize`]), as a figure typed so gets one: once per
+/// printed label, though a header spanning several columns heads each of their paths.
+fn full_width_labels(
+    source: &SharedSource,
+    columns: &[LabelPath],
+    rows: &[LabelPath],
+) -> Vec<TableWarning> {
+    let mut warned: Vec<Span> = Vec::new();
+    let mut warnings = Vec::new();
+    for label in columns.iter().chain(rows).flat_map(LabelPath::labels) {
+        let span = label.span();
+        if warned.contains(&span) || !crate::number::holds_ascii_twins(label.text()) {
+            continue;
+        }
+        warned.push(span);
+        warnings.push(TableWarning::FullWidth {
+            source_code: crate::excerpt::named(source, &[span]),
+            span: span.into(),
+            text: label.text().to_string(),
+            read_as: crate::number::in_ascii(label.text()).into_owned(),
+        });
+    }
+    warnings
+}
+
 fn exactness_declared(formats: &[&ColumnFormat]) -> bool {
     formats.iter().all(|format| format.exact.is_some())
 }

@@ -805,3 +805,44 @@ fn a_figure_typed_in_full_width_inside_an_anchor_keeps_the_anchor() {
         run.stdout
     );
 }
+
+/// A header typed with full-width digits (`２０２１年`, as a Chinese input method types it) is
+/// named by the rules as its ASCII twin, with a `data::full_width` warning drawn at it; the
+/// book checks as printed. Before, the 45 rules naming the year's columns of 附表 2 were input
+/// errors (`table A2 has no column 2021年/金额`), exit 2.
+#[test]
+fn a_header_typed_in_full_width_is_named_as_its_ascii_twin_with_a_warning() {
+    let dir = book_copy();
+    let path = dir.path().join("A2.csv");
+    let table = std::fs::read_to_string(&path).unwrap();
+    let typed = table.replacen(",2021年,", ",２０２１年,", 1);
+    assert_ne!(typed, table);
+    std::fs::write(&path, typed).unwrap();
+    let run = check_data(dir.path(), "json", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("unknown_label"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("crossfoot::data::full_width").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "`２０２１年` is typed with full-width or typographic characters; read as `2021年`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("A2.csv:1:25"), "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
+    assert_eq!(json["summary"], book["summary"]);
+    let rules = |json: &Value| -> Vec<String> {
+        findings(json)
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["message"]))
+            .collect()
+    };
+    assert_eq!(rules(&json), rules(&book));
+}
