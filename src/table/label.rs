@@ -245,7 +245,10 @@ fn normalizes_to(text: &str, name: &str) -> bool {
     let mut wanted = name.chars();
     text.chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| crate::number::ascii_twin(c).unwrap_or(c))
+        .map(|c| match c {
+            _ if c.is_ascii() => c,
+            _ => crate::number::ascii_twin(c).unwrap_or(c),
+        })
         .all(|c| wanted.next() == Some(c))
         && wanted.next().is_none()
 }

@@ -185,6 +185,7 @@ pub fn parse_table(
         formats: &formats,
         delimiter,
         rows_on_demand,
+        full_width: !rows_on_demand && crate::number::holds_ascii_twins(text),
     };
     let data_rows = record_count - layout.header_rows;
     if data_rows == 0 {
@@ -257,7 +258,7 @@ pub fn parse_table(
         }
         return Err(errors);
     }
-    warnings.splice(0..0, full_width_labels(source, &columns, &rows));
+    warnings.splice(0..0, full_width_headers(source, &columns));
     more_warnings += warnings.len().saturating_sub(MAX_ERRORS_PER_FILE);
     warnings.truncate(MAX_ERRORS_PER_FILE);
     if more_warnings > 0 {
@@ -425,17 +426,14 @@ pub(super) fn split_into<'t>(
 /// Whether every figure column declares its exactness (`exact = true` or `false`): then
 /// [`formatted::mark_declared_exact`] sets every cell, and looking up each row's unit first
 /// (a million label lookups for a record file) would be undone.
-/// A warning for each label typed with full-width digits (`２０２１年`), which rules name as
+/// A warning for each header typed with full-width digits (`２０２１年`), which rules name as
 /// its ASCII twin ([`super::label::normalize`]), as a figure typed so gets one: once per
-/// printed label, though a header spanning several columns heads each of their paths.
-fn full_width_labels(
-    source: &SharedSource,
-    columns: &[LabelPath],
-    rows: &[LabelPath],
-) -> Vec<TableWarning> {
+/// printed header, though one spanning several columns heads each of their paths. (Row labels
+/// are warned of as their rows are read.)
+fn full_width_headers(source: &SharedSource, columns: &[LabelPath]) -> Vec<TableWarning> {
     let mut warned: Vec<Span> = Vec::new();
     let mut warnings = Vec::new();
-    for label in columns.iter().chain(rows).flat_map(LabelPath::labels) {
+    for label in columns.iter().flat_map(LabelPath::labels) {
         let span = label.span();
         if warned.contains(&span) || !crate::number::holds_ascii_twins(label.text()) {
             continue;

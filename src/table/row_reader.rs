@@ -188,6 +188,11 @@ pub(super) struct RowReader<'a> {
     /// Whether the rows are labelled on demand ([`Table::with_rows_on_demand`]): then no
     /// row's path is made as it is read.
     pub(super) rows_on_demand: bool,
+    /// Whether each row label is looked at for a character typed in full width
+    /// ([`Self::full_width_label`]): where rows are labelled as they are read and the file
+    /// holds such a character at all ([`crate::number::holds_ascii_twins`], one search of the
+    /// file). Looking at each of a million ASCII row labels cost 1 % of reading them.
+    pub(super) full_width: bool,
 }
 
 impl RowReader<'_> {
@@ -361,8 +366,14 @@ impl RowReader<'_> {
         chunk: &mut Chunk,
     ) -> Option<LabelPath> {
         if plain && self.read_plain(text, line, cells) {
-            return (!self.rows_on_demand)
-                .then(|| super::rows::first_field_label(text, line, self.delimiter, None));
+            if self.rows_on_demand {
+                return None;
+            }
+            let path = super::rows::first_field_label(text, line, self.delimiter, None);
+            if self.full_width {
+                self.full_width_label(chunk, path.last());
+            }
+            return Some(path);
         }
         cells.fill(Cell::PLACEHOLDER);
         split_into(text, (line, self.delimiter), fields, spans);
@@ -507,11 +518,19 @@ impl RowReader<'_> {
                 .map(|(text, span)| Label::new(text, span))
         };
         let path = if let [only] = self.label_fields {
-            Some(LabelPath::single(label(*only)))
+            let made = label(*only);
+            if self.full_width {
+                self.full_width_label(chunk, made.as_ref());
+            }
+            Some(LabelPath::single(made))
         } else {
-            chunk
-                .labels
-                .extend(self.label_fields.iter().map(|&index| label(index)));
+            for &index in self.label_fields {
+                let made = label(index);
+                if self.full_width {
+                    self.full_width_label(chunk, made.as_ref());
+                }
+                chunk.labels.push(made);
+            }
             None
         };
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
@@ -547,6 +566,17 @@ impl RowReader<'_> {
             }
         }
         path
+    }
+
+    /// A row label typed with full-width digits (`２０２１年`) is named as its ASCII twin
+    /// ([`super::label::normalize`]) and warned of, as a figure typed so is.
+    fn full_width_label(&self, chunk: &mut Chunk, label: Option<&Label>) {
+        if let Some(label) = label
+            && crate::number::holds_ascii_twins(label.text())
+        {
+            let read_as = crate::number::in_ascii(label.text()).into_owned();
+            self.full_width(chunk, label.text(), label.span(), read_as);
+        }
     }
 
     fn full_width(&self, chunk: &mut Chunk, text: &str, span: Span, read_as: String) {

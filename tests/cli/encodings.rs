@@ -846,3 +846,33 @@ fn a_header_typed_in_full_width_is_named_as_its_ascii_twin_with_a_warning() {
     };
     assert_eq!(rules(&json), rules(&book));
 }
+
+/// A row label typed with full-width digits (表 1-2's year `２０２０`) is the year `2020` to the
+/// rules, `prior(y)` and `current` included, with one warning drawn at it.
+#[test]
+fn a_row_label_typed_in_full_width_is_named_as_its_ascii_twin_with_a_warning() {
+    let dir = book_copy();
+    let path = dir.path().join("T1-2.csv");
+    let table = std::fs::read_to_string(&path).unwrap();
+    let typed = table.replacen("\n2020,", "\n２０２０,", 1);
+    assert_ne!(typed, table);
+    std::fs::write(&path, typed).unwrap();
+    let run = check_data(dir.path(), "json", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("crossfoot::data::full_width").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "`２０２０` is typed with full-width or typographic characters; read as `2020`"
+        ),
+        "{}",
+        run.stderr
+    );
+    let json = parse(&run.stdout);
+    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
+    assert_eq!(json["summary"], book["summary"]);
+}
