@@ -93,19 +93,16 @@ pub fn ascii_twin(c: char) -> Option<char> {
     }
 }
 
-/// Whether `text` holds a character with an [`ascii_twin`], read off its bytes: each twin is
-/// a full-width form (its first byte 0xEF), the minus sign `−` (0xE2) or the ideographic space
-/// (0xE3), and only where one of those bytes is found are the next two compared. Every label
-/// key and anchor is asked, and a Chinese label's own punctuation (`，` `。` `“` `（`) starts
-/// with the same bytes: decoding each such character cost 2.5 % of a book's run.
-pub fn holds_ascii_twins(text: &str) -> bool {
+/// Whether `text` holds a digit, `．` or `－` typed in full width (U+FF10–U+FF19, U+FF0E,
+/// U+FF0D), read off its bytes ([`full_width_twin`]): a label typed with one is named as its
+/// ASCII twin, and warned of. Only where a byte 0xEF is found are the next two compared; a
+/// Chinese text's own full-width punctuation (`，` `（` `：`) starts with it too. Whitespace
+/// and the minus sign `−`, which have twins as well, are left out: a label means the same
+/// with them, and a table that spaces `北　京` to line up its names is typed as it should be.
+pub fn holds_full_width_digits(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memchr3_iter(0xEF, 0xE2, 0xE3, bytes).any(|at| {
-        let rest = bytes.get(at..).unwrap_or_default();
-        full_width_twin(rest).is_some()
-            // `−` U+2212, the ideographic space U+3000.
-            || matches!(rest.get(..3), Some([0xE2, 0x88, 0x92] | [0xE3, 0x80, 0x80]))
-    })
+    memchr::memchr_iter(0xEF, bytes)
+        .any(|at| full_width_twin(bytes.get(at..).unwrap_or_default()).is_some())
 }
 
 /// The [`ascii_twin`] of the full-width form that `bytes` start with (`－` U+FF0D, `．`
@@ -122,13 +119,9 @@ pub fn full_width_twin(bytes: &[u8]) -> Option<char> {
 }
 
 /// `text` with each character that has an [`ascii_twin`] read as its twin (`２０２１年` →
-/// `2021年`); borrowed where it has none.
-pub fn in_ascii(text: &str) -> std::borrow::Cow<'_, str> {
-    if holds_ascii_twins(text) {
-        std::borrow::Cow::Owned(text.chars().map(|c| ascii_twin(c).unwrap_or(c)).collect())
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
+/// `2021年`).
+pub fn in_ascii(text: &str) -> String {
+    text.chars().map(|c| ascii_twin(c).unwrap_or(c)).collect()
 }
 
 /// Characters that may separate thousands or mark the decimals in a full-width figure.
@@ -407,11 +400,7 @@ pub fn print_like(printed: &str, value: Decimal) -> Option<String> {
         .chars()
         .any(|c| ('０'..='９').contains(&c) || c == '．')
     {
-        let typed: String = printed
-            .chars()
-            .map(|c| ascii_twin(c).unwrap_or(c))
-            .collect();
-        return print_like_in_general(&typed, value);
+        return print_like_in_general(&in_ascii(printed), value);
     }
     print_like_in_general(printed, value)
 }
@@ -569,16 +558,22 @@ mod tests {
         assert_eq!(read_figure("12.5").unwrap().1, None);
     }
 
-    /// The bytes [`holds_ascii_twins`] looks for are those of the characters [`ascii_twin`]
-    /// reads, and of no other, wherever a character stands.
+    /// The bytes [`holds_full_width_digits`] looks for are those of the full-width digits,
+    /// `．` and `－`, and of no other character, wherever one stands; each is read as the twin
+    /// [`ascii_twin`] gives it.
     #[test]
-    fn the_bytes_of_ascii_twins_are_those_of_the_characters_that_have_one() {
+    fn the_bytes_of_full_width_digits_are_those_of_no_other_character() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let full_width = matches!(c, '０'..='９' | '．' | '－');
             let alone = c.to_string();
-            let among = format!("a{c}。");
-            assert_eq!(holds_ascii_twins(&alone), ascii_twin(c).is_some(), "{c:?}");
-            assert_eq!(holds_ascii_twins(&among), ascii_twin(c).is_some(), "{c:?}");
+            let among = format!("a{c}。，");
+            assert_eq!(holds_full_width_digits(&alone), full_width, "{c:?}");
+            assert_eq!(holds_full_width_digits(&among), full_width, "{c:?}");
+            if full_width {
+                assert_eq!(full_width_twin(alone.as_bytes()), ascii_twin(c), "{c:?}");
+            }
         }
+        assert!(!holds_full_width_digits("北\u{3000}京"));
     }
 
     #[test]

@@ -531,7 +531,7 @@ fn full_width_warnings(source: &SharedSource, claims: &[Claim]) -> Vec<TableWarn
         .take(MAX_ERRORS_PER_FILE)
         .map(|claim| {
             let text = source.slice(claim.span).to_string();
-            let read_as = text.chars().map(|c| ascii_twin(c).unwrap_or(c)).collect();
+            let read_as = crate::number::in_ascii(&text);
             TableWarning::FullWidth {
                 source_code: crate::excerpt::named(source, &[claim.span]),
                 span: claim.span.into(),

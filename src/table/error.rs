@@ -406,7 +406,8 @@ impl TableError {
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum TableWarning {
     /// `１２３.４`, `－5`: a figure typed with full-width digits, `．` or `－` (a Chinese input
-    /// method), read as its ASCII twin; or a label typed so (`２０２１年`), named as its twin. A full-width `，` or `。` among digits is an error instead
+    /// method), read as its ASCII twin; or a label typed so (`２０２１年`), named as its twin.
+    /// A full-width `，` or `。` among a figure's digits is an error instead
     /// ([`crate::number::NumberError::AmbiguousWide`]): it may separate thousands or mark decimals.
     #[error("`{text}` is typed with full-width or typographic characters; read as `{read_as}`")]
     #[diagnostic(

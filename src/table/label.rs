@@ -257,8 +257,8 @@ fn normalizes_to(text: &str, name: &str) -> bool {
 /// ([`char::is_whitespace`]) or a full-width twin of an ASCII character. Beyond ASCII only
 /// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 are whitespace, whose first bytes are 0xC2
 /// and 0xE1–0xE3, and the twins start with 0xE2 (`−`) and 0xEF: the text is screened 32 bytes
-/// at a time for a byte that may start one (without a branch per byte), and only a block that
-/// has one is read character by character.
+/// at a time for a byte that may start one (without a branch per byte), and only in a block
+/// that has one are characters' bytes compared ([`change_at`]).
 fn needs_normalizing(text: &str) -> bool {
     let (blocks, rest) = text.as_bytes().as_chunks::<SCREENED_BLOCK>();
     let in_blocks = blocks.iter().enumerate().any(|(block, chunk)| {

@@ -185,7 +185,7 @@ pub fn parse_table(
         formats: &formats,
         delimiter,
         rows_on_demand,
-        full_width: !rows_on_demand && crate::number::holds_ascii_twins(text),
+        full_width: !rows_on_demand && crate::number::holds_full_width_digits(text),
     };
     let data_rows = record_count - layout.header_rows;
     if data_rows == 0 {
@@ -435,7 +435,7 @@ fn full_width_headers(source: &SharedSource, columns: &[LabelPath]) -> Vec<Table
     let mut warnings = Vec::new();
     for label in columns.iter().flat_map(LabelPath::labels) {
         let span = label.span();
-        if warned.contains(&span) || !crate::number::holds_ascii_twins(label.text()) {
+        if warned.contains(&span) || !crate::number::holds_full_width_digits(label.text()) {
             continue;
         }
         warned.push(span);
@@ -443,7 +443,7 @@ fn full_width_headers(source: &SharedSource, columns: &[LabelPath]) -> Vec<Table
             source_code: crate::excerpt::named(source, &[span]),
             span: span.into(),
             text: label.text().to_string(),
-            read_as: crate::number::in_ascii(label.text()).into_owned(),
+            read_as: crate::number::in_ascii(label.text()),
         });
     }
     warnings

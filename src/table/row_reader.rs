@@ -190,7 +190,7 @@ pub(super) struct RowReader<'a> {
     pub(super) rows_on_demand: bool,
     /// Whether each row label is looked at for a character typed in full width
     /// ([`Self::full_width_label`]): where rows are labelled as they are read and the file
-    /// holds such a character at all ([`crate::number::holds_ascii_twins`], one search of the
+    /// holds such a character at all ([`crate::number::holds_full_width_digits`], one search of the
     /// file). Looking at each of a million ASCII row labels cost 1 % of reading them.
     pub(super) full_width: bool,
 }
@@ -572,9 +572,9 @@ impl RowReader<'_> {
     /// ([`super::label::normalize`]) and warned of, as a figure typed so is.
     fn full_width_label(&self, chunk: &mut Chunk, label: Option<&Label>) {
         if let Some(label) = label
-            && crate::number::holds_ascii_twins(label.text())
+            && crate::number::holds_full_width_digits(label.text())
         {
-            let read_as = crate::number::in_ascii(label.text()).into_owned();
+            let read_as = crate::number::in_ascii(label.text());
             self.full_width(chunk, label.text(), label.span(), read_as);
         }
     }
