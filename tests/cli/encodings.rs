@@ -705,22 +705,20 @@ fn error_bad_workbook() {
     );
 }
 
-/// A figure of the text typed with full-width digits (`３１．５%`, as a Chinese input method
-/// types it) is read as its ASCII twin and checked, with a warning, as a table's figure is.
-/// Before, the text held no figure there: its claim lost its anchor, an input error.
-#[test]
-fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
+/// The book with the first `from` of `file` retyped as `to`, checked (`--format json`).
+fn check_retyped(file: &str, from: &str, to: &str) -> super::Run {
     let dir = book_copy();
-    let path = dir.path().join("source.txt");
+    let path = dir.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
-    let typed = text.replacen(
-        "11 673.9亿元，同比增长31.5%",
-        "11 673.9亿元，同比增长３１．５%",
-        1,
-    );
-    assert_ne!(typed, text);
+    let typed = text.replacen(from, to, 1);
+    assert_ne!(typed, text, "no `{from}` in {file}");
     std::fs::write(&path, typed).unwrap();
-    let run = check_data(dir.path(), "json", &[]);
+    check_data(dir.path(), "json", &[])
+}
+
+/// That `run` has the printed book's summary and findings (rule and message), and exactly one
+/// `data::full_width` warning, which reads as `warned`.
+fn assert_checked_as_the_book_with_one_warning(run: &super::Run, warned: &str) {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
         run.stderr.matches("crossfoot::data::full_width").count(),
@@ -728,7 +726,30 @@ fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("read as `31.5%`"), "{}", run.stderr);
+    assert!(run.stderr.contains(warned), "{}", run.stderr);
+    let json = parse(&run.stdout);
+    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
+    assert_eq!(json["summary"], book["summary"]);
+    let said = |json: &Value| -> Vec<String> {
+        findings(json)
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["message"]))
+            .collect()
+    };
+    assert_eq!(said(&json), said(&book));
+}
+
+/// A figure of the text typed with full-width digits (`３１．５%`, as a Chinese input method
+/// types it) is read as its ASCII twin and checked, with a warning, as a table's figure is.
+/// Before, the text held no figure there: its claim lost its anchor, an input error.
+#[test]
+fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
+    let run = check_retyped(
+        "source.txt",
+        "11 673.9亿元，同比增长31.5%",
+        "11 673.9亿元，同比增长３１．５%",
+    );
+    assert_checked_as_the_book_with_one_warning(&run, "read as `31.5%`");
     // Drawn as the columns around the figure, not its whole paragraph.
     assert!(
         run.stderr
@@ -737,8 +758,6 @@ fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
         run.stderr
     );
     let json = parse(&run.stdout);
-    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
-    assert_eq!(json["summary"], book["summary"]);
     let growth = findings(&json)
         .iter()
         .find(|f| f["rule"] == "P1.development_growth")
@@ -763,59 +782,25 @@ fn a_text_figure_typed_in_full_width_is_read_and_checked_with_a_warning() {
 /// lost its anchor (exit 2), and the figure was read as two, `１１` and `６７３．９`.
 #[test]
 fn a_figure_typed_in_full_width_inside_an_anchor_keeps_the_anchor() {
-    let dir = book_copy();
-    let path = dir.path().join("source.txt");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let typed = text.replacen(
+    let run = check_retyped(
+        "source.txt",
         "成交额为11 673.9亿元，同比增长31.5%",
         "成交额为１１\u{3000}６７３．９亿元，同比增长31.5%",
-        1,
     );
-    assert_ne!(typed, text);
-    std::fs::write(&path, typed).unwrap();
-    let run = check_data(dir.path(), "json", &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!run.stderr.contains("lost_anchor"), "{}", run.stderr);
-    assert_eq!(
-        run.stderr.matches("crossfoot::data::full_width").count(),
-        1,
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("read as `11 673.9亿元`"),
-        "{}",
-        run.stderr
-    );
-    let json = parse(&run.stdout);
-    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
-    assert_eq!(json["summary"], book["summary"]);
-    let rules = |json: &Value| -> Vec<String> {
-        findings(json)
-            .iter()
-            .map(|f| format!("{} {}", f["rule"], f["message"]))
-            .collect()
-    };
-    assert_eq!(rules(&json), rules(&book));
-    assert!(
-        rules(&json)
-            .iter()
-            .any(|f| f.starts_with("\"P1.development_growth\"")),
-        "{}",
-        run.stdout
-    );
+    assert_checked_as_the_book_with_one_warning(&run, "read as `11 673.9亿元`");
 }
 
 /// A header typed with full-width digits (`２０２１年`, as a Chinese input method types it) is
 /// named by the rules as its ASCII twin, with a `data::full_width` warning drawn at it; the
 /// book checks as printed. Before, the 45 rules naming the year's columns of 附表 2 were input
-/// errors (`table A2 has no column 2021年/金额`), exit 2.
+/// errors (`table A2 has no column 2021年/金额`), exit 2. An ideographic space lining up a name
+/// (`技术　转让`) is typed as it should be: no warning.
 #[test]
 fn a_header_typed_in_full_width_is_named_as_its_ascii_twin_with_a_warning() {
     let dir = book_copy();
     let path = dir.path().join("A2.csv");
     let table = std::fs::read_to_string(&path).unwrap();
-    // An ideographic space lining up a name (`技术　转让`) is typed as it should be: no warning.
     let typed = table.replacen(",2021年,", ",２０２１年,", 1).replacen(
         "\n技术转让,",
         "\n技术\u{3000}转让,",
@@ -824,60 +809,22 @@ fn a_header_typed_in_full_width_is_named_as_its_ascii_twin_with_a_warning() {
     assert_eq!(typed.matches('\u{3000}').count(), 1);
     std::fs::write(&path, typed).unwrap();
     let run = check_data(dir.path(), "json", &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!run.stderr.contains("unknown_label"), "{}", run.stderr);
-    assert_eq!(
-        run.stderr.matches("crossfoot::data::full_width").count(),
-        1,
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(
-            "`２０２１年` is typed with full-width or typographic characters; read as `2021年`"
-        ),
-        "{}",
-        run.stderr
+    assert_checked_as_the_book_with_one_warning(
+        &run,
+        "`２０２１年` is typed with full-width or typographic characters; read as `2021年`",
     );
     assert!(run.stderr.contains("A2.csv:1:25"), "{}", run.stderr);
-    let json = parse(&run.stdout);
-    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
-    assert_eq!(json["summary"], book["summary"]);
-    let rules = |json: &Value| -> Vec<String> {
-        findings(json)
-            .iter()
-            .map(|f| format!("{} {}", f["rule"], f["message"]))
-            .collect()
-    };
-    assert_eq!(rules(&json), rules(&book));
 }
 
 /// A row label typed with full-width digits (表 1-2's year `２０２０`) is the year `2020` to the
-/// rules, `prior(y)` and `current` included, with one warning drawn at it.
+/// rules, `prior(y)` and `current` included, with one warning drawn at it. Before, three rules
+/// said `table T1-2 has no row 2020`, exit 2.
 #[test]
 fn a_row_label_typed_in_full_width_is_named_as_its_ascii_twin_with_a_warning() {
-    let dir = book_copy();
-    let path = dir.path().join("T1-2.csv");
-    let table = std::fs::read_to_string(&path).unwrap();
-    let typed = table.replacen("\n2020,", "\n２０２０,", 1);
-    assert_ne!(typed, table);
-    std::fs::write(&path, typed).unwrap();
-    let run = check_data(dir.path(), "json", &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(
-        run.stderr.matches("crossfoot::data::full_width").count(),
-        1,
-        "{}",
-        run.stderr
+    let run = check_retyped("T1-2.csv", "\n2020,", "\n２０２０,");
+    assert_checked_as_the_book_with_one_warning(
+        &run,
+        "`２０２０` is typed with full-width or typographic characters; read as `2020`",
     );
-    assert!(
-        run.stderr.contains(
-            "`２０２０` is typed with full-width or typographic characters; read as `2020`"
-        ),
-        "{}",
-        run.stderr
-    );
-    let json = parse(&run.stdout);
-    let book = parse(&check_data(&root().join("data/2022"), "json", &[]).stdout);
-    assert_eq!(json["summary"], book["summary"]);
 }
