@@ -81,11 +81,16 @@ pub fn read_figure(text: &str) -> Result<(Figure, Option<String>), NumberError> 
     }
 }
 
-/// The ASCII character a full-width digit, `．`, `－` (or the minus sign `−`) or an ideographic
-/// space stands for, as a Chinese input method types them; `None` for any other character.
+/// The ASCII character a full-width digit or Latin letter, `．`, `－` (or the minus sign `−`) or
+/// an ideographic space stands for, as a Chinese input method types them (`ＧＤＰ`); `None` for
+/// any other character.
 pub fn ascii_twin(c: char) -> Option<char> {
+    let shifted =
+        |from: char, to: char| char::from_u32(u32::from(c) - u32::from(from) + u32::from(to));
     match c {
-        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+        '０'..='９' => shifted('０', '0'),
+        'Ａ'..='Ｚ' => shifted('Ａ', 'A'),
+        'ａ'..='ｚ' => shifted('ａ', 'a'),
         '．' => Some('.'),
         '－' | '−' => Some('-'),
         '\u{3000}' => Some(' '),
@@ -101,19 +106,24 @@ pub fn ascii_twin(c: char) -> Option<char> {
 /// with them, and a table that spaces `北　京` to line up its names is typed as it should be.
 pub fn holds_full_width_digits(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memchr_iter(0xEF, bytes)
-        .any(|at| full_width_twin(bytes.get(at..).unwrap_or_default()).is_some())
+    memchr::memchr_iter(0xEF, bytes).any(|at| {
+        full_width_twin(bytes.get(at..).unwrap_or_default())
+            .is_some_and(|twin| !twin.is_ascii_alphabetic())
+    })
 }
 
 /// The [`ascii_twin`] of the full-width form that `bytes` start with (`－` U+FF0D, `．`
-/// U+FF0E, `０`–`９` U+FF10–U+FF19, all `0xEF 0xBC …`), read off its bytes: labels and the
-/// text's paragraphs are screened for them, and their own full-width punctuation (`，` `（`
-/// `：`) starts with the same byte.
+/// U+FF0E, `０`–`９` U+FF10–U+FF19, `Ａ`–`Ｚ` U+FF21–U+FF3A, all `0xEF 0xBC …`; `ａ`–`ｚ`
+/// U+FF41–U+FF5A, `0xEF 0xBD …`), read off its bytes: labels and the text's paragraphs are
+/// screened for them, and their own full-width punctuation (`，` `（` `：`) starts with the
+/// same byte.
 pub fn full_width_twin(bytes: &[u8]) -> Option<char> {
     match bytes.get(..3)? {
         [0xEF, 0xBC, 0x8D] => Some('-'),
         [0xEF, 0xBC, 0x8E] => Some('.'),
         [0xEF, 0xBC, last @ 0x90..=0x99] => Some(char::from(b'0' + (last - 0x90))),
+        [0xEF, 0xBC, last @ 0xA1..=0xBA] => Some(char::from(b'A' + (last - 0xA1))),
+        [0xEF, 0xBD, last @ 0x81..=0x9A] => Some(char::from(b'a' + (last - 0x81))),
         _ => None,
     }
 }
@@ -569,11 +579,17 @@ mod tests {
             let among = format!("a{c}。，");
             assert_eq!(holds_full_width_digits(&alone), full_width, "{c:?}");
             assert_eq!(holds_full_width_digits(&among), full_width, "{c:?}");
-            if full_width {
-                assert_eq!(full_width_twin(alone.as_bytes()), ascii_twin(c), "{c:?}");
-            }
+            let full_width_form = ('\u{FF00}'..='\u{FFEF}').contains(&c);
+            assert_eq!(
+                full_width_twin(alone.as_bytes()),
+                ascii_twin(c).filter(|_| full_width_form),
+                "{c:?}"
+            );
         }
         assert!(!holds_full_width_digits("北\u{3000}京"));
+        assert!(!holds_full_width_digits("ＧＤＰ"));
+        assert_eq!(ascii_twin('Ｇ'), Some('G'));
+        assert_eq!(ascii_twin('ｚ'), Some('z'));
     }
 
     #[test]

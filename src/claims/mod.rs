@@ -250,8 +250,10 @@ fn figures_in_line(prose: &Prose<'_>) -> Vec<Claim> {
             .checked_sub(1)
             .and_then(|i| chars.get(i))
             .map(|&(_, c)| c);
+        // Read as typed in ASCII, as anchors are: `Ｇ20` is a name, as `G20` is.
         let continues = |p: char| {
-            p.is_ascii_alphanumeric() || digit_of(p).is_some() || matches!(p, '.' | '．' | '-')
+            let p = ascii_twin(p).unwrap_or(p);
+            p.is_ascii_alphanumeric() || matches!(p, '.' | '-')
         };
         let starts_number = digit_of(c).is_some() && !previous.is_some_and(continues);
         if starts_number {
@@ -283,9 +285,11 @@ fn figures_in_line(prose: &Prose<'_>) -> Vec<Claim> {
 
 /// The ASCII digit a character of a figure stands for: itself, or a full-width digit's twin.
 fn digit_of(c: char) -> Option<char> {
-    Some(c)
-        .filter(char::is_ascii_digit)
-        .or_else(|| ascii_twin(c).filter(char::is_ascii_digit))
+    match c {
+        '0'..='9' => Some(c),
+        '０'..='９' => ascii_twin(c),
+        _ => None,
+    }
 }
 
 /// A number starting at `index`: digits, a space before each further group of three, an
@@ -735,6 +739,18 @@ mod tests {
             found,
             [("１１\u{3000}６７３．９亿元", "11673.9".to_string())]
         );
+    }
+
+    /// A name typed in full-width letters (`Ｇ20`) holds no figure, as `G20` does not.
+    #[test]
+    fn a_number_after_a_full_width_letter_is_part_of_a_name() {
+        let text = "第一部分 概述\n与Ｇ20国家的技术合同成交额为120亿元，同比增长。\n";
+        let source = Arc::new(SourceFile::new("t.txt", text.to_string()));
+        let found: Vec<&str> = extract(&source)
+            .iter()
+            .map(|c| source.slice(c.span))
+            .collect();
+        assert_eq!(found, ["120亿元"]);
     }
 
     #[test]

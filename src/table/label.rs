@@ -150,8 +150,8 @@ pub fn is_count_unit(unit: &str) -> bool {
 }
 
 /// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`), and
-/// a digit, `．` or `－` typed in full width (`２０２１年`, as a Chinese input method types it)
-/// means its ASCII twin ([`crate::number::ascii_twin`]): a label and a rule's name for it match
+/// a digit, Latin letter, `．` or `－` typed in full width (`２０２１年`, `ＧＤＰ`, as a Chinese
+/// input method types them) means its ASCII twin ([`crate::number::ascii_twin`]): a label and a rule's name for it match
 /// however either is typed. Borrows when there is nothing to change, which is most labels.
 pub fn normalize(text: &str) -> Cow<'_, str> {
     if needs_normalizing(text) {
@@ -208,7 +208,7 @@ pub(crate) fn next_change(text: &str, from: usize) -> Option<Change> {
 
 /// Whether a character [`normalize`] changes may start with `byte`: ASCII whitespace, or the
 /// first byte of whitespace beyond ASCII (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) or of
-/// a full-width twin ([`crate::number::ascii_twin`]: U+2212 and U+FF0D–U+FF19).
+/// a full-width twin ([`crate::number::ascii_twin`]: U+2212 and U+FF0D–U+FF5A).
 fn may_change(byte: u8) -> bool {
     (byte <= b' ') | (byte == 0xC2) | (byte.wrapping_sub(0xE1) <= 2) | (byte == 0xEF)
 }
@@ -485,6 +485,7 @@ mod tests {
         assert!(label.answers_to("2021年"));
         assert!(label.answers_to("２０２１年"));
         assert_eq!(normalize("表１－１，第２．５"), "表1-1，第2.5");
+        assert_eq!(Label::new("ＧＤＰ占比", Span::default()).key(), "GDP占比");
     }
 
     #[test]
