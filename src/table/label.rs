@@ -151,8 +151,9 @@ pub fn is_count_unit(unit: &str) -> bool {
 
 /// Whitespace carries no meaning in the book's labels (line breaks, spaces around `/`), and
 /// a digit, Latin letter, `．` or `－` typed in full width (`２０２１年`, `ＧＤＰ`, as a Chinese
-/// input method types them) means its ASCII twin ([`crate::number::ascii_twin`]): a label and a rule's name for it match
-/// however either is typed. Borrows when there is nothing to change, which is most labels.
+/// input method types them) means its ASCII twin ([`crate::number::ascii_twin`]): a label and
+/// a rule's name for it match however either is typed. Borrows when there is nothing to
+/// change, which is most labels.
 pub fn normalize(text: &str) -> Cow<'_, str> {
     if needs_normalizing(text) {
         // The runs between changes copied whole into a string of the text's size: the
