@@ -629,22 +629,32 @@ mod tests {
         assert!(data.starts_with('…') || data.starts_with(' '), "{data}");
     }
 
+    /// The excerpts drawn for two labels, each holding its own figure and not the other's.
+    fn drawn_apart(
+        excerpted: &ExcerptedSource,
+        (first, first_figure): (Span, &str),
+        (second, second_figure): (Span, &str),
+    ) -> (String, String) {
+        let (first, _) = drawn(excerpted, first);
+        let (second, _) = drawn(excerpted, second);
+        assert!(
+            first.contains(first_figure) && !first.contains(second_figure),
+            "{first}"
+        );
+        assert!(
+            second.contains(second_figure) && !second.contains(first_figure),
+            "{second}"
+        );
+        (first, second)
+    }
+
     #[test]
     fn two_figures_far_apart_on_one_line_are_drawn_apart_and_near_ones_together() {
         let text = paragraph("31.5%").replace("结语", &"结".repeat(10));
         let text = text.replacen("企业", "74 家", 1);
         let far = [span_of(&text, "74 家"), span_of(&text, "31.5%")];
         let excerpted = ExcerptedSource::new(&source(&text), &far);
-        let (first, _) = drawn(&excerpted, far[0]);
-        let (second, _) = drawn(&excerpted, far[1]);
-        assert!(
-            first.contains("74 家") && !first.contains("31.5%"),
-            "{first}"
-        );
-        assert!(
-            second.contains("31.5%") && !second.contains("74 家"),
-            "{second}"
-        );
+        drawn_apart(&excerpted, (far[0], "74 家"), (far[1], "31.5%"));
         // miette asks for the span from the first label to the last before it draws them as
         // one: refused, it draws each on its own.
         let joined = SourceSpan::new(far[0].offset.into(), far[1].offset - far[0].offset + 5);
@@ -667,16 +677,7 @@ mod tests {
         );
         let labels = [span_of(&text, "74 家"), span_of(&text, "36 家")];
         let excerpted = ExcerptedSource::new(&source(&text), &labels);
-        let (first, _) = drawn(&excerpted, labels[0]);
-        let (second, _) = drawn(&excerpted, labels[1]);
-        assert!(
-            first.contains("74 家") && !first.contains("36 家"),
-            "{first}"
-        );
-        assert!(
-            second.contains("36 家") && !second.contains("74 家"),
-            "{second}"
-        );
+        let (first, second) = drawn_apart(&excerpted, (labels[0], "74 家"), (labels[1], "36 家"));
         for drawn in [first, second] {
             assert!(columns(&drawn) <= LINE_COLUMNS + 2, "{drawn}");
         }

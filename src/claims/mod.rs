@@ -533,16 +533,7 @@ fn full_width_warnings(source: &SharedSource, claims: &[Claim]) -> Vec<TableWarn
     let mut warnings: Vec<TableWarning> = typed
         .iter()
         .take(MAX_ERRORS_PER_FILE)
-        .map(|claim| {
-            let text = source.slice(claim.span).to_string();
-            let read_as = crate::number::in_ascii(&text);
-            TableWarning::FullWidth {
-                source_code: crate::excerpt::named(source, &[claim.span]),
-                span: claim.span.into(),
-                text,
-                read_as,
-            }
-        })
+        .map(|claim| TableWarning::full_width(source, claim.span, source.slice(claim.span)))
         .collect();
     if typed.len() > MAX_ERRORS_PER_FILE {
         warnings.push(TableWarning::MoreFullWidth {

@@ -4,7 +4,7 @@ use crate::decode::DecodeError;
 use crate::docx::DocxError;
 use crate::excerpt::ExcerptedSource;
 use crate::input_file::Refusal;
-use crate::source::DiagnosticSource;
+use crate::source::{DiagnosticSource, SharedSource, Span};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use std::path::{Path, PathBuf};
 
@@ -355,6 +355,20 @@ pub enum TableError {
         )
     )]
     NoTables { path: PathBuf },
+}
+
+impl TableWarning {
+    /// The warning for `text` at `span` of `source`, a figure or label typed with full-width
+    /// characters: drawn at it, and read as its ASCII twin ([`crate::number::in_ascii`]).
+    pub fn full_width(source: &SharedSource, span: Span, text: &str) -> Self {
+        let text = text.trim();
+        TableWarning::FullWidth {
+            source_code: crate::excerpt::named(source, &[span]),
+            span: span.into(),
+            text: text.to_string(),
+            read_as: crate::number::in_ascii(text),
+        }
+    }
 }
 
 impl TableError {

@@ -439,12 +439,7 @@ fn full_width_headers(source: &SharedSource, columns: &[LabelPath]) -> Vec<Table
             continue;
         }
         warned.push(span);
-        warnings.push(TableWarning::FullWidth {
-            source_code: crate::excerpt::named(source, &[span]),
-            span: span.into(),
-            text: label.text().to_string(),
-            read_as: crate::number::in_ascii(label.text()),
-        });
+        warnings.push(TableWarning::full_width(source, span, label.text()));
     }
     warnings
 }

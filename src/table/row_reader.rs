@@ -550,8 +550,8 @@ impl RowReader<'_> {
             match read {
                 Ok((cell, read_as)) => {
                     *slot = cell;
-                    if let Some(read_as) = read_as {
-                        self.full_width(chunk, text, span, read_as);
+                    if read_as.is_some() {
+                        self.full_width(chunk, text, span);
                     }
                 }
                 Err((message, help)) => {
@@ -574,19 +574,15 @@ impl RowReader<'_> {
         if let Some(label) = label
             && crate::number::holds_full_width_digits(label.text())
         {
-            let read_as = crate::number::in_ascii(label.text());
-            self.full_width(chunk, label.text(), label.span(), read_as);
+            self.full_width(chunk, label.text(), label.span());
         }
     }
 
-    fn full_width(&self, chunk: &mut Chunk, text: &str, span: Span, read_as: String) {
+    fn full_width(&self, chunk: &mut Chunk, text: &str, span: Span) {
         if chunk.warnings.len() < MAX_ERRORS_PER_FILE {
-            chunk.warnings.push(TableWarning::FullWidth {
-                source_code: crate::excerpt::named(self.source, &[span]),
-                span: span.into(),
-                text: text.trim().to_string(),
-                read_as,
-            });
+            chunk
+                .warnings
+                .push(TableWarning::full_width(self.source, span, text));
         } else {
             chunk.more_warnings += 1;
         }
