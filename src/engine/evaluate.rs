@@ -1380,7 +1380,7 @@ impl Evaluator<'_> {
             .any(|(id, _)| ranking.rows.iter().any(|(_, value)| value == id));
         let bounds = if moved {
             fresh = match self.memo {
-                Some(memo) => memo.bounds(rule_index, self.replaced, || self.competing(ranking)),
+                Some(memo) => memo.bounds(rule_index, self.replaced, || self.moved(ranking)),
                 None => std::sync::Arc::new(self.competing(ranking)),
             };
             fresh.as_ref()
@@ -1400,22 +1400,64 @@ impl Evaluator<'_> {
     fn competing(&self, ranking: &Ranking) -> RankBounds {
         let mut bounds = RankBounds::default();
         for &(rank, value) in &ranking.rows {
-            let (rank_figure, interval) = (self.figure(rank), self.cell_interval(value));
-            // A row whose rank or value is not a figure may be above any other: no rank of
-            // the ranking can be decided.
-            if matches!(rank_figure, Err(Stop::Blocked)) || matches!(interval, Err(Stop::Blocked)) {
-                bounds.unreadable = true;
+            match self.competing_row(rank, value) {
+                Ok(Some(interval)) => {
+                    bounds.lows.push(interval.low());
+                    bounds.highs.push(interval.high());
+                    *bounds.copies.entry(rank.row).or_default() += 1;
+                }
+                Ok(None) => {}
+                // A row whose rank or value is not a figure may be above any other: no rank
+                // of the ranking can be decided.
+                Err(()) => bounds.unreadable = true,
             }
-            let (Ok(_), Ok(interval)) = (rank_figure, interval) else {
-                continue;
-            };
-            bounds.lows.push(interval.low());
-            bounds.highs.push(interval.high());
-            *bounds.copies.entry(rank.row).or_default() += 1;
         }
         bounds.lows.sort_unstable();
         bounds.highs.sort_unstable();
         bounds
+    }
+
+    /// [`Evaluator::competing`] with the values `replaced` read in place of the printed ones,
+    /// from the printed bounds: each row that reads a replaced value is taken out of them and
+    /// put back with its trial's bounds. Blame tries a ranking's values one at a time, and
+    /// sorting every row's bounds again for each trial was most of its work on a ranking.
+    fn moved(&self, ranking: &Ranking) -> RankBounds {
+        let as_printed = Evaluator {
+            replaced: &[],
+            memo: None,
+            ..*self
+        };
+        let printed = ranking.bounds.get_or_init(|| as_printed.competing(ranking));
+        // A row that reads no figure as printed blocks the ranking; sorted again, a trial
+        // tells whether it is the row replaced.
+        if printed.unreadable {
+            return self.competing(ranking);
+        }
+        let mut bounds = printed.clone();
+        for &(rank, value) in &ranking.rows {
+            if !self.replaced.iter().any(|(id, _)| *id == value) {
+                continue;
+            }
+            if let Some(row) = as_printed.competing_row(rank, value).ok().flatten() {
+                bounds.take_out(rank.row, row);
+            }
+            match self.competing_row(rank, value) {
+                Ok(Some(row)) => bounds.put_in(rank.row, row),
+                Ok(None) => {}
+                Err(()) => bounds.unreadable = true,
+            }
+        }
+        bounds
+    }
+
+    /// A ranked row's rounding interval where it competes (prints a rank and a value); `Err`
+    /// where its rank or value is not a figure, which blocks the whole ranking.
+    fn competing_row(&self, rank: CellId, value: CellId) -> Result<Option<Interval>, ()> {
+        let (rank_figure, interval) = (self.figure(rank), self.cell_interval(value));
+        if matches!(rank_figure, Err(Stop::Blocked)) || matches!(interval, Err(Stop::Blocked)) {
+            return Err(());
+        }
+        Ok(rank_figure.and(interval).ok())
     }
 
     /// The cell, if it holds a figure; a `—` or empty cell skips the check.
@@ -2247,6 +2289,89 @@ mod tests {
         };
         let value = figure.and_then(|(m, s)| Cell::from_parts(m, s));
         (cell, value.unwrap_or_else(Cell::not_applicable))
+    }
+
+    /// A ranked row as generated: its rank and its value (mantissa and decimals), or none.
+    type RankedRow = (Option<u32>, Option<(i64, u32)>);
+
+    /// A table `T` of ranked rows (`行,排名,金额`) and the rule ranking them by 金额, loaded
+    /// as far as it loads (a cell that is no figure is an input error, the rest checked).
+    fn ranking_run(rows: &[RankedRow], unreadable: usize) -> crate::run::Loaded {
+        let mut csv = "行,排名,金额\n".to_string();
+        for (index, (rank, value)) in rows.iter().enumerate() {
+            let rank = rank.map_or("—".to_string(), |r| r.to_string());
+            let value = value
+                .and_then(|(m, s)| Cell::from_parts(m, s))
+                .and_then(Cell::figure)
+                .map_or("—".to_string(), |v| v.to_string());
+            let value = if index == unreadable {
+                "x?".to_string()
+            } else {
+                value
+            };
+            csv.push_str(&format!("r{index},{rank},{value}\n"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("data/T.csv"), csv).unwrap();
+        let rules = "rank T.rank \"rank by amount\"\n  T rank 排名 by 金额\n";
+        std::fs::write(dir.path().join("t.rules"), rules).unwrap();
+        let options = crate::decode::ReadOptions::default();
+        crate::run::load_with(
+            &dir.path().join("data"),
+            &dir.path().join("t.rules"),
+            &options,
+        )
+    }
+
+    /// Whether two rankings' bounds are the same: as lists of values, not of printings.
+    fn same_bounds(a: &RankBounds, b: &RankBounds) -> bool {
+        a.lows == b.lows
+            && a.highs == b.highs
+            && a.copies == b.copies
+            && a.unreadable == b.unreadable
+    }
+
+    proptest! {
+        /// A trial's bounds moved from the printed ones (one row taken out and put back) are
+        /// the bounds sorted afresh with the trial's values: ties, rows that do not compete
+        /// (no rank, no value), a row that is no figure, a replaced value that is none.
+        #[test]
+        fn moved_bounds_are_the_bounds_sorted_afresh(
+            rows in proptest::collection::vec(
+                (
+                    proptest::option::weighted(0.85, 1u32..6),
+                    proptest::option::weighted(0.85, (-30i64..30, 0u32..2).prop_map(|(m, s)| (m, s))),
+                ),
+                1..8,
+            ),
+            unreadable in 0usize..16,
+            replaced in proptest::collection::vec(
+                (0usize..8, proptest::option::weighted(0.85, (-30i64..30, 0u32..2))),
+                1..3,
+            ),
+        ) {
+            let loaded = ranking_run(&rows, unreadable);
+            let Some(Work::Ranks(ranking)) = loaded.program.rules.first().map(|r| &r.work) else {
+                panic!("the ranking compiles");
+            };
+            let replaced: Vec<(CellId, Cell)> = replaced
+                .iter()
+                .map(|&(row, figure)| {
+                    let value = ranking.rows[row % ranking.rows.len()].1;
+                    let cell = figure.and_then(|(m, s)| Cell::from_parts(m, s));
+                    (value, cell.unwrap_or_else(Cell::not_applicable))
+                })
+                .collect();
+            let memo = TrialMemo::default();
+            let trial = trial_evaluator(&loaded.dataset, &loaded.program, &replaced, &memo, true);
+            let afresh = trial.competing(ranking);
+            let moved = trial.moved(ranking);
+            prop_assert!(
+                same_bounds(&moved, &afresh),
+                "moved {moved:?}\nafresh {afresh:?}"
+            );
+        }
     }
 
     thread_local! {

@@ -311,6 +311,36 @@ impl RankBounds {
         let itself = self.copies.get(&row).copied().unwrap_or(1);
         (above + 1, level_or_above.saturating_sub(itself) + 1)
     }
+
+    /// The bounds without one listing of `row` with `values` (which it holds).
+    pub fn take_out(&mut self, row: usize, values: Interval) {
+        remove_one(&mut self.lows, values.low());
+        remove_one(&mut self.highs, values.high());
+        if let Some(copies) = self.copies.get_mut(&row) {
+            *copies -= 1;
+            if *copies == 0 {
+                self.copies.remove(&row);
+            }
+        }
+    }
+
+    /// The bounds with one more listing of `row`, with `values`, each list kept sorted.
+    pub fn put_in(&mut self, row: usize, values: Interval) {
+        let (low, high) = (values.low(), values.high());
+        self.lows
+            .insert(self.lows.partition_point(|l| *l < low), low);
+        self.highs
+            .insert(self.highs.partition_point(|h| *h < high), high);
+        *self.copies.entry(row).or_default() += 1;
+    }
+}
+
+/// `sorted` without one bound equal to `bound`, if it holds one.
+fn remove_one(sorted: &mut Vec<Decimal>, bound: Decimal) {
+    let at = sorted.partition_point(|b| *b < bound);
+    if sorted.get(at).is_some_and(|b| *b == bound) {
+        sorted.remove(at);
+    }
 }
 
 /// `left OP right`, checked for every combination of the loop lists.
