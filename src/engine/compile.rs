@@ -860,6 +860,7 @@ impl Compiler<'_> {
             span: cell.span,
             multiple,
             source: self.source.clone(),
+            found: FoundPerItem::default(),
         })
     }
 

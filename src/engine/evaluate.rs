@@ -1890,16 +1890,40 @@ impl Evaluator<'_> {
             AxisTemplate::FixedMany(indices) => indices.first().copied().ok_or(Stop::Skip),
             AxisTemplate::Variable(slot) => match env.direct_index(*slot, template.table, axis) {
                 Some(index) => Ok(index),
-                None => self.bound_index(template, axis, *slot, env),
+                None => self.found_once(template, axis, Some(*slot), env, || {
+                    self.bound_index(template, axis, *slot, env)
+                }),
             },
-            AxisTemplate::Path(segments) => match self.single_path(segments, env)? {
-                Some((path, has_prior)) => self.find(template, axis, &path, has_prior),
-                None => self
-                    .listed_path_indices(template, axis, segments, env)?
-                    .first()
-                    .copied()
-                    .ok_or(Stop::Skip),
-            },
+            AxisTemplate::Path(segments) => {
+                self.found_once(template, axis, path_slot(segments), env, || {
+                    match self.single_path(segments, env)? {
+                        Some((path, has_prior)) => self.find(template, axis, &path, has_prior),
+                        None => self
+                            .listed_path_indices(template, axis, segments, env)?
+                            .first()
+                            .copied()
+                            .ok_or(Stop::Skip),
+                    }
+                })
+            }
+        }
+    }
+
+    /// The index `find` gives for this check, found once per item of the loop at `slot` (the
+    /// one loop the axis names) and kept in the template; found each time where the axis
+    /// names no single loop.
+    fn found_once(
+        &self,
+        template: &CellTemplate,
+        axis: Axis,
+        slot: Option<usize>,
+        env: &Binding<'_>,
+        find: impl FnOnce() -> Result<usize, Stop>,
+    ) -> Result<usize, Stop> {
+        let item = slot.and_then(|slot| Some((env.loops.get(slot)?, env.position(slot)?)));
+        match item {
+            Some(item) => template.found.get_or_find(axis, item, find),
+            None => find(),
         }
     }
 
@@ -1926,6 +1950,15 @@ impl Evaluator<'_> {
         env: &Binding<'_>,
     ) -> Result<Indices, Stop> {
         match axis_template {
+            // One path, without a list: the one index `one_index` finds (and keeps).
+            AxisTemplate::Path(segments) if path_slot(segments).is_some() => {
+                Ok(smallvec![self.one_index(
+                    template,
+                    axis,
+                    axis_template,
+                    env
+                )?])
+            }
             AxisTemplate::Path(segments) => match self.single_path(segments, env)? {
                 Some((path, has_prior)) => {
                     Ok(smallvec![self.find(template, axis, &path, has_prior)?])
@@ -2042,6 +2075,24 @@ impl Evaluator<'_> {
             )))),
         }
     }
+}
+
+/// The one loop a label path names (by its variable, or `prior(y)` of it), where it names
+/// exactly one and no list: its index then follows from that loop's item alone.
+fn path_slot(segments: &[SegmentTemplate]) -> Option<usize> {
+    let mut slot = None;
+    for segment in segments {
+        let named = match segment {
+            SegmentTemplate::Key(_) => continue,
+            SegmentTemplate::Variable(s) | SegmentTemplate::PriorOf(s) => *s,
+            SegmentTemplate::Items(_) => return None,
+        };
+        if slot.is_some_and(|s| s != named) {
+            return None;
+        }
+        slot = Some(named);
+    }
+    slot
 }
 
 /// Leave out each cell named before, keeping the order of their first naming. A finding

@@ -1,6 +1,6 @@
 //! Compiled rules: names resolved against the loaded tables, ready to expand into checks.
 
-use super::resolve::Key;
+use super::resolve::{Axis, Key};
 use crate::interval::Interval;
 use crate::lang::ast::{Aggregate, CompareOp, EmptyCells, Kind, Severity, Tolerance};
 use crate::source::{SharedSource, Span};
@@ -173,6 +173,68 @@ pub struct CellTemplate {
     pub multiple: bool,
     /// The rules file, for errors found while expanding.
     pub source: SharedSource,
+    /// Where its label paths were found, per item of the loop each names.
+    pub found: FoundPerItem,
+}
+
+/// The row or column each axis of a cell template was found at, per item of the one loop its
+/// label path names (`m` in `A5[r, m/增长]`): found once, where every check looked the path
+/// up again. A rule over every row and two measures looked `m/增长` up in each of its 98
+/// checks, and the lint and blame looked it up again.
+#[derive(Debug, Clone, Default)]
+pub struct FoundPerItem {
+    /// Rows, then columns.
+    axes: [std::sync::OnceLock<Box<Found>>; 2],
+}
+
+/// One axis's indices found, for the loop list at `list` (its address in the program).
+#[derive(Debug, Clone)]
+struct Found {
+    list: usize,
+    at: Box<[std::sync::OnceLock<usize>]>,
+}
+
+/// The longest loop list whose items' indices a template keeps: past it, they are looked up
+/// for each check (a loop over a record file's million rows would keep a million).
+const MOST_FOUND: usize = 4096;
+
+impl FoundPerItem {
+    /// The index kept for item `position` of `list` on `axis`, else `find`'s, kept when found
+    /// (a failure is not kept: it is worked out again, as the check reports it).
+    pub fn get_or_find<E>(
+        &self,
+        axis: Axis,
+        (list, position): (&Items, usize),
+        find: impl FnOnce() -> Result<usize, E>,
+    ) -> Result<usize, E> {
+        let kept = match axis {
+            Axis::Row => &self.axes[0],
+            Axis::Column => &self.axes[1],
+        };
+        let address = std::ptr::from_ref(list) as usize;
+        if list.len() > MOST_FOUND {
+            return find();
+        }
+        let found = kept.get_or_init(|| {
+            Box::new(Found {
+                list: address,
+                at: (0..list.len())
+                    .map(|_| std::sync::OnceLock::new())
+                    .collect(),
+            })
+        });
+        // A template is read with its own rule's loops: another list would be a bug, not a
+        // reason to answer from this one.
+        let Some(slot) = found.at.get(position).filter(|_| found.list == address) else {
+            return find();
+        };
+        if let Some(&index) = slot.get() {
+            return Ok(index);
+        }
+        let index = find()?;
+        let _ = slot.set(index);
+        Ok(index)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -562,6 +624,57 @@ impl Program {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// An index found for an item is kept and given again without looking; a failure is not
+    /// kept (the next check looks again, and reports it); another list, or the other axis, is
+    /// not answered from what was kept.
+    #[test]
+    fn found_per_item_keeps_what_was_found_for_its_item_and_list() {
+        let labels = |names: &[&str]| {
+            Items::Listed(
+                names
+                    .iter()
+                    .map(|name| Item::Path(vec![Key::Label((*name).into())]))
+                    .collect(),
+            )
+        };
+        let (list, other) = (labels(&["合同数", "成交额"]), labels(&["合同数", "成交额"]));
+        let found = FoundPerItem::default();
+        let looked = &std::cell::Cell::new(0);
+        let find = |index: Result<usize, &'static str>| {
+            move || {
+                looked.set(looked.get() + 1);
+                index
+            }
+        };
+        assert_eq!(
+            found.get_or_find(Axis::Column, (&list, 1), find(Err("no 成交额/增长"))),
+            Err("no 成交额/增长")
+        );
+        assert_eq!(
+            found.get_or_find(Axis::Column, (&list, 1), find(Ok(7))),
+            Ok(7)
+        );
+        assert_eq!(
+            found.get_or_find(Axis::Column, (&list, 1), find(Ok(99))),
+            Ok(7)
+        );
+        assert_eq!(looked.get(), 2, "the second look was kept");
+        assert_eq!(
+            found.get_or_find(Axis::Column, (&list, 0), find(Ok(3))),
+            Ok(3)
+        );
+        assert_eq!(found.get_or_find(Axis::Row, (&list, 1), find(Ok(4))), Ok(4));
+        assert_eq!(
+            found.get_or_find(Axis::Column, (&other, 1), find(Ok(5))),
+            Ok(5)
+        );
+        assert_eq!(
+            found.get_or_find(Axis::Column, (&list, 2), find(Ok(6))),
+            Ok(6)
+        );
+        assert_eq!(looked.get(), 6);
+    }
 
     proptest! {
         /// The sorted bounds give every row the ranks counting its peers one by one gives.
