@@ -2392,7 +2392,7 @@ mod tests {
             rows in proptest::collection::vec(
                 (
                     proptest::option::weighted(0.85, 1u32..6),
-                    proptest::option::weighted(0.85, (-30i64..30, 0u32..2).prop_map(|(m, s)| (m, s))),
+                    proptest::option::weighted(0.85, (-30i64..30, 0u32..2)),
                 ),
                 1..8,
             ),
