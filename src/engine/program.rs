@@ -647,32 +647,29 @@ mod tests {
                 index
             }
         };
-        assert_eq!(
-            found.get_or_find(Axis::Column, (&list, 1), find(Err("no 成交额/增长"))),
-            Err("no 成交额/增长")
-        );
-        assert_eq!(
-            found.get_or_find(Axis::Column, (&list, 1), find(Ok(7))),
-            Ok(7)
-        );
-        assert_eq!(
-            found.get_or_find(Axis::Column, (&list, 1), find(Ok(99))),
-            Ok(7)
-        );
-        assert_eq!(looked.get(), 2, "the second look was kept");
-        assert_eq!(
-            found.get_or_find(Axis::Column, (&list, 0), find(Ok(3))),
-            Ok(3)
-        );
-        assert_eq!(found.get_or_find(Axis::Row, (&list, 1), find(Ok(4))), Ok(4));
-        assert_eq!(
-            found.get_or_find(Axis::Column, (&other, 1), find(Ok(5))),
-            Ok(5)
-        );
-        assert_eq!(
-            found.get_or_find(Axis::Column, (&list, 2), find(Ok(6))),
-            Ok(6)
-        );
+        // (axis, list, item, what a look finds, what is answered)
+        let steps = [
+            // A failure is not kept: the next check looks again.
+            (
+                Axis::Column,
+                &list,
+                1,
+                Err("no 成交额/增长"),
+                Err("no 成交额/增长"),
+            ),
+            (Axis::Column, &list, 1, Ok(7), Ok(7)),
+            // Kept: not looked up again.
+            (Axis::Column, &list, 1, Ok(99), Ok(7)),
+            (Axis::Column, &list, 0, Ok(3), Ok(3)),
+            (Axis::Row, &list, 1, Ok(4), Ok(4)),
+            (Axis::Column, &other, 1, Ok(5), Ok(5)),
+            // Past the list's end: looked up, not kept.
+            (Axis::Column, &list, 2, Ok(6), Ok(6)),
+        ];
+        for (step, (axis, items, position, looks, answered)) in steps.into_iter().enumerate() {
+            let answer = found.get_or_find(axis, (items, position), find(looks));
+            assert_eq!(answer, answered, "step {step}");
+        }
         assert_eq!(looked.get(), 6);
     }
 
