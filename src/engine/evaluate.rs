@@ -222,8 +222,9 @@ pub enum CheckVerdict {
 /// checks with one figure or another changed:
 /// - a ranking's bounds with some of its values read as other figures, per rule and
 ///   replacement (each trial used to sort every row's bounds again for the same change);
-/// - the cells each check's names resolve to, which no figure changes (each trial used to
-///   look its label paths up again);
+/// - the cells each check's sums name (a template of several cells), which no figure
+///   changes (each trial used to look its label paths up again; a template of one cell finds
+///   its row and column once per loop item, [`FoundPerItem`]);
 /// - the values of each part of a check's expressions, with the cells the part reads: a trial
 ///   that reads none of them as another figure takes the values kept (each trial used to
 ///   divide the sides no replaced cell takes part in again).
@@ -238,9 +239,9 @@ pub struct TrialMemo {
 
 type TrialMemoMap = foldhash::HashMap<(usize, Vec<(CellId, Cell)>), std::sync::Arc<RankBounds>>;
 
-/// A cell template (by its address in the program, which no trial changes), the check whose
-/// loop items it is resolved for, and whether all of its cells are asked for or the first.
-type CellsKey = (usize, usize, bool);
+/// A cell template of several cells (by its address in the program, which no trial changes)
+/// and the check whose loop items it is resolved for.
+type CellsKey = (usize, usize);
 
 type CellsMemoMap = foldhash::HashMap<CellsKey, Result<Vec<CellId>, Unresolved>>;
 
@@ -305,22 +306,22 @@ impl TrialMemo {
     fn cells(
         &self,
         template: &CellTemplate,
-        (check, all): (usize, bool),
+        check: usize,
         resolve: impl FnOnce() -> Result<Vec<CellId>, Stop>,
     ) -> Result<Vec<CellId>, Stop> {
-        self.read_cells(template, (check, all), resolve, <[CellId]>::to_vec)
+        self.read_cells(template, check, resolve, <[CellId]>::to_vec)
     }
 
     /// What `read` reads of the cells `template` resolves to for `check`, resolved once: read
-    /// where they are kept, not copied out (one cell's template is asked for its first).
+    /// where they are kept, not copied out.
     fn read_cells<R>(
         &self,
         template: &CellTemplate,
-        (check, all): (usize, bool),
+        check: usize,
         resolve: impl FnOnce() -> Result<Vec<CellId>, Stop>,
         read: impl FnOnce(&[CellId]) -> R,
     ) -> Result<R, Stop> {
-        let key = (std::ptr::from_ref(template) as usize, check, all);
+        let key = (std::ptr::from_ref(template) as usize, check);
         // A poisoned lock only means another thread panicked: the cells kept are whole.
         let lock = || {
             self.cells
@@ -1798,18 +1799,10 @@ impl Evaluator<'_> {
         cells
     }
 
+    /// The one cell a template names for this check. Not kept in a trial's memo: its row and
+    /// column are found once per loop item ([`FoundPerItem`]), and reading them again costs
+    /// less than the memo's lock and hash did.
     fn single(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<CellId, Stop> {
-        let Some(memo) = self.memo else {
-            return self.resolve_single(template, env);
-        };
-        let resolve = || self.resolve_single(template, env).map(|id| vec![id]);
-        memo.read_cells(template, (env.index, false), resolve, |cells| {
-            cells.first().copied()
-        })?
-        .ok_or(Stop::Skip)
-    }
-
-    fn resolve_single(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<CellId, Stop> {
         let row = self.one_index(template, Axis::Row, &template.row, env)?;
         let column = self.one_index(template, Axis::Column, &template.column, env)?;
         Ok(CellId {
@@ -1821,9 +1814,7 @@ impl Evaluator<'_> {
 
     fn many(&self, template: &CellTemplate, env: &Binding<'_>) -> Result<Vec<CellId>, Stop> {
         match self.memo {
-            Some(memo) => memo.cells(template, (env.index, true), || {
-                self.resolve_many(template, env)
-            }),
+            Some(memo) => memo.cells(template, env.index, || self.resolve_many(template, env)),
             None => self.resolve_many(template, env),
         }
     }
@@ -1839,7 +1830,7 @@ impl Evaluator<'_> {
         match self.memo {
             Some(memo) => memo.read_cells(
                 template,
-                (env.index, true),
+                env.index,
                 || self.resolve_many(template, env),
                 |cells| out.extend_from_slice(cells),
             ),
