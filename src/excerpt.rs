@@ -276,6 +276,9 @@ struct Window {
     end: usize,
     /// From the first labelled span's start to the last one's end: never cut.
     labelled: (usize, usize),
+    /// Where the window may start at the earliest: the line's start, or where it was parted
+    /// from the window before it, which a later join must not reach back over.
+    earliest: usize,
 }
 
 impl Window {
@@ -288,13 +291,20 @@ impl Window {
         if span_end > line_end || !too_wide(line.as_bytes()) {
             return None;
         }
-        Window::fitted(text, (line_start, line_end), (span.offset, span_end))
+        let line = (line_start, line_end);
+        Window::fitted(text, line, line_start, (span.offset, span_end))
     }
 
-    /// The columns of the line around the `labelled` bytes: two thirds of the room before
-    /// them, a third after, and what one side cannot use for the other.
-    fn fitted(text: &str, line: (usize, usize), labelled: (usize, usize)) -> Option<Window> {
-        let before_text = text.get(line.0..labelled.0)?;
+    /// The columns of the line around the `labelled` bytes, none before `earliest`: two
+    /// thirds of the room before them, a third after, and what one side cannot use for the
+    /// other.
+    fn fitted(
+        text: &str,
+        line: (usize, usize),
+        earliest: usize,
+        labelled: (usize, usize),
+    ) -> Option<Window> {
+        let before_text = text.get(earliest..labelled.0)?;
         let after_text = text.get(labelled.1..line.1)?;
         let labels = text.get(labelled.0..labelled.1)?;
         let free = LINE_COLUMNS.saturating_sub(columns_past(labels.chars(), LINE_COLUMNS));
@@ -309,6 +319,7 @@ impl Window {
             start: labelled.0 - taken(before_text.chars().rev(), before_budget),
             end: labelled.1 + taken(after_text.chars(), after_budget),
             labelled,
+            earliest,
         })
     }
 
@@ -325,7 +336,8 @@ impl Window {
         if !fits && !close {
             return None;
         }
-        Window::fitted(text, (self.line_start, self.line_end), labelled)
+        let line = (self.line_start, self.line_end);
+        Window::fitted(text, line, self.earliest, labelled)
     }
 
     /// Two windows that overlap, cut back to either side of the middle between their labels,
@@ -334,13 +346,15 @@ impl Window {
         let middle = (self.labelled.1 + next.labelled.0) / 2;
         let end = text.floor_char_boundary(middle.saturating_sub(PART_GAP / 2 - 3));
         let start = text.ceil_char_boundary(middle + PART_GAP / 2 - 3);
+        let start = next.start.max(start.min(next.labelled.0));
         (
             Window {
                 end: self.end.min(end.max(self.labelled.1)),
                 ..self
             },
             Window {
-                start: next.start.max(start.min(next.labelled.0)),
+                start,
+                earliest: start,
                 ..next
             },
         )
@@ -775,41 +789,85 @@ mod tests {
         })
     }
 
+    /// Each of `spans` is drawn where it is in `text`, on no line wider than the report unless
+    /// two labels are too close to part, and miette draws each as the one-line label it is.
+    fn drawn_in_place(
+        text: &str,
+        spans: &[Span],
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let excerpted = ExcerptedSource::new(&source(text), spans);
+        for span in spans {
+            let (data, start) = drawn(&excerpted, *span);
+            let at = span.offset - start;
+            proptest::prop_assert_eq!(
+                data.get(at..at + span.length),
+                text.get(span.offset..span.offset + span.length),
+                "{:?} in {:?}",
+                span,
+                data
+            );
+            for line in data.lines() {
+                proptest::prop_assert!(
+                    columns(line) <= TOO_WIDE || close_pair(text, spans),
+                    "{:?}",
+                    line
+                );
+            }
+        }
+        // A label that a drawn line held only in part would be drawn as one running over
+        // lines (`╭─▶`).
+        let labels = spans
+            .iter()
+            .map(|span| miette::LabeledSpan::new(Some("x".into()), span.offset, span.length));
+        let report = miette::Report::new(miette::MietteDiagnostic::new("t").with_labels(labels))
+            .with_source_code(named(&source(text), spans));
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, report.as_ref())
+            .unwrap();
+        proptest::prop_assert!(!out.contains("Failed to read"), "{}", out);
+        proptest::prop_assert!(!out.contains('▶'), "{}", out);
+        Ok(())
+    }
+
+    #[test]
+    fn a_label_given_twice_is_drawn_once_where_it_is() {
+        let text = "béé bé技技1 234ü技,\t术a。%é,%\té  术1 234é..技 术。aa术a技ba.22a%b1,.é技a。\t%ü%术éa技。1 234技。1技üb1 234。b术1 ü.%2。b\t,üé2\t。1术 术%bb é%1übüb1 234é技 é2术%212,1b,é技,21 234技术11 2341 234术。\t2。1 234b.ü术., 1,üa2,技技。%22,ü%%1 234ü1,1a %2ü\n";
+        let spans = [Span::new(106, 6), Span::new(106, 6), Span::new(0, 1)];
+        drawn_in_place(text, &spans).unwrap();
+    }
+
+    #[test]
+    fn a_label_joined_after_a_parting_does_not_reach_back_over_it() {
+        // Labels at characters 40, 80 and 81 of 190 wide ones: the first two are parted, the
+        // third joins the second, and the joined window must not be fitted afresh from the
+        // line's start, over the first one's window.
+        let line: String = "技术合同成交额持续增长企业主体地位稳固"
+            .chars()
+            .cycle()
+            .take(190)
+            .collect();
+        let text = format!("{line}\n");
+        let at = |chars: usize| Span::new(chars * '技'.len_utf8(), '技'.len_utf8());
+        let spans = [at(40), at(80), at(81)];
+        let excerpted = ExcerptedSource::new(&source(&text), &spans);
+        for span in spans {
+            let (data, _) = drawn(&excerpted, span);
+            assert!(
+                data.contains(ELLIPSIS),
+                "{span:?} drawn from its whole line: {data}"
+            );
+        }
+        drawn_in_place(&text, &spans).unwrap();
+    }
+
     proptest::proptest! {
         #[test]
         fn every_label_is_drawn_where_it_is_and_no_drawn_line_is_too_wide(
             (text, spans) in lines_and_labels()
         ) {
-            let excerpted = ExcerptedSource::new(&source(&text), &spans);
-            for span in &spans {
-                let (data, start) = drawn(&excerpted, *span);
-                let at = span.offset - start;
-                proptest::prop_assert_eq!(
-                    data.get(at..at + span.length),
-                    text.get(span.offset..span.offset + span.length),
-                    "{:?} in {:?}", span, data
-                );
-                for line in data.lines() {
-                    proptest::prop_assert!(
-                        columns(line) <= TOO_WIDE || close_pair(&text, &spans),
-                        "{:?}", line
-                    );
-                }
-            }
-            // And miette draws each as the one-line label it is: a label that a drawn line held
-            // only in part would be drawn as one running over lines (`╭─▶`).
-            let labels = spans
-                .iter()
-                .map(|span| miette::LabeledSpan::new(Some("x".into()), span.offset, span.length));
-            let report = miette::Report::new(miette::MietteDiagnostic::new("t").with_labels(labels))
-                .with_source_code(named(&source(&text), &spans));
-            let mut out = String::new();
-            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-                .with_width(100)
-                .render_report(&mut out, report.as_ref())
-                .unwrap();
-            proptest::prop_assert!(!out.contains("Failed to read"), "{}", out);
-            proptest::prop_assert!(!out.contains('▶'), "{}", out);
+            drawn_in_place(&text, &spans)?;
         }
     }
 }
