@@ -416,6 +416,96 @@ pub fn baseline(data: &[u8]) {
     assert_eq!(crate::watch::changes(&known, &known), Default::default());
 }
 
+/// Files made by the fuzzer, checked as `crossfoot check` and `crossfoot lint` check them: a
+/// run gives findings and errors, never a panic, in every report format; the JSON reports are
+/// JSON; every error's labels mark text inside their file.
+///
+/// The input is parts split at NUL characters: the rules, then a `tables.toml` (none where
+/// empty), then files, each its name on its first line (`S1.csv`, `text.txt`; letters, digits,
+/// `-` and `_`, at most 4 files). A test fixture reads as such an input, part for part.
+pub fn check(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Some((data_dir, rules_dir)) = check_folder(text) else {
+        return;
+    };
+    let mut options = crate::decode::ReadOptions::default();
+    options.max_table_bytes = Some(FUZZ_LIMIT);
+    let loaded = crate::run::load_with(&data_dir, &rules_dir, &options);
+    let checked =
+        loaded.check_clear_of_contradictions(true, crate::finding::Keep::ALL, &|_| {}, None);
+    for error in &checked.errors {
+        assert_spans_inside(error.as_ref());
+    }
+    let report = crate::report::Report {
+        dataset: &checked.dataset,
+        program: &checked.program,
+        outcome: &checked.outcome,
+        errors: &checked.errors,
+    };
+    let style = crate::report::human::Style {
+        color: false,
+        width: 100,
+    };
+    let _ = crate::report::human::render(&report, style);
+    let _ = crate::report::human::render_errors(&checked.errors, style, checked.nothing_checked());
+    let json = crate::report::json::render(&report);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+        "{json}"
+    );
+    let _ = crate::report::sarif::render(&report);
+    let _ = crate::report::junit::render(&report);
+    let _ = crate::report::github::render(&report);
+    let _ = crate::report::markdown::render(&report);
+    let _ = crate::report::html::render(&report);
+    if let Ok(linted) = crate::lint::run(&data_dir, &rules_dir, crate::lint::Options::default()) {
+        let _ = crate::lint::report::human(&linted, style);
+        let json = crate::lint::report::json(&linted);
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+            "{json}"
+        );
+    }
+}
+
+/// The data and rules folders of [`check`], made afresh for `text` in a folder made once per
+/// process; `None` where a file cannot be written.
+fn check_folder(text: &str) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    static FOLDER: std::sync::OnceLock<Option<tempfile::TempDir>> = std::sync::OnceLock::new();
+    let root = FOLDER
+        .get_or_init(|| tempfile::tempdir().ok())
+        .as_ref()?
+        .path();
+    let (data, rules) = (root.join("data"), root.join("rules"));
+    for dir in [&data, &rules] {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).ok()?;
+        }
+        std::fs::create_dir(dir).ok()?;
+    }
+    let mut parts = text.split('\0');
+    std::fs::write(rules.join("fuzz.rules"), parts.next()?).ok()?;
+    if let Some(manifest) = parts.next().filter(|m| !m.is_empty()) {
+        std::fs::write(data.join(crate::table::manifest::MANIFEST_FILE), manifest).ok()?;
+    }
+    for part in parts.take(4) {
+        let (name, contents) = part.split_once('\n').unwrap_or((part, ""));
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+        let fits = name.rsplit_once('.').is_some_and(|(stem, ext)| {
+            !stem.is_empty()
+                && stem.len() <= 16
+                && stem.chars().all(plain)
+                && matches!(ext, "csv" | "txt")
+        });
+        if fits {
+            std::fs::write(data.join(name), contents).ok()?;
+        }
+    }
+    Some((data, rules))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -433,6 +523,7 @@ mod tests {
             super::workbook(data);
             super::manifest(data);
             super::baseline(data);
+            super::check(data);
         }
     }
 }

@@ -55,3 +55,8 @@ fn workbook_corpus() {
 fn baseline_corpus() {
     replay("baseline", crossfoot::fuzz::baseline);
 }
+
+#[test]
+fn check_corpus() {
+    replay("check", crossfoot::fuzz::check);
+}
