@@ -424,9 +424,14 @@ pub fn baseline(data: &[u8]) {
 /// empty), then files, each its name on its first line (`S1.csv`, `text.txt`; letters, digits,
 /// `-` and `_`, at most 4 files). A test fixture reads as such an input, part for part.
 pub fn check(data: &[u8]) {
+    // One folder for the process: two tests checking at once would write over each other's files.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some((data_dir, rules_dir)) = check_folder(text) else {
         return;
     };
