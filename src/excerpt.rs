@@ -832,7 +832,7 @@ mod tests {
     }
 
     #[test]
-    fn a_label_given_twice_is_drawn_once_where_it_is() {
+    fn a_label_given_twice_beside_another_is_drawn_from_an_excerpt() {
         let text = "béé bé技技1 234ü技,\t术a。%é,%\té  术1 234é..技 术。aa术a技ba.22a%b1,.é技a。\t%ü%术éa技。1 234技。1技üb1 234。b术1 ü.%2。b\t,üé2\t。1术 术%bb é%1übüb1 234é技 é2术%212,1b,é技,21 234技术11 2341 234术。\t2。1 234b.ü术., 1,üa2,技技。%22,ü%%1 234ü1,1a %2ü\n";
         let spans = [Span::new(106, 6), Span::new(106, 6), Span::new(0, 1)];
         drawn_in_place(text, &spans).unwrap();
