@@ -195,6 +195,9 @@ pub struct Blamed {
     pub instead: Option<String>,
     /// The edited figure is the first cell blame names for the findings on it.
     pub first: bool,
+    /// The edited figure is among the cells blame's answer names ([`crate::blame::Blame::answer`]):
+    /// the first, or one of those it finds equally likely.
+    pub in_answer: bool,
     /// The checks determine one printing for it (not an interval).
     pub determined: bool,
     /// The value blame proposes is the figure as printed before the edit.
@@ -284,16 +287,9 @@ pub fn targets(
 /// total and its parts, a numbering) where `equalities_only`. A plausibility (soft) edit
 /// confirms no figure: its finding never fails the run, so a cell only it reads is no target.
 fn cells_read(checked: &Checked, equalities_only: bool) -> std::collections::HashSet<CellId> {
-    use crate::engine::program::Work;
-    use crate::lang::ast::CompareOp;
     let mut pinned = std::collections::HashSet::new();
     for (index, rule) in checked.program.rules.iter().enumerate() {
-        let equality = match &rule.work {
-            Work::Compare(comparison) => comparison.op == CompareOp::Equal,
-            Work::Sums(_) | Work::Places(_) => true,
-            Work::Ranks(_) | Work::Distinct(_) | Work::Unchecked(_) | Work::Condition(_) => false,
-        };
-        if (equality || !equalities_only) && !rule.severity.is_soft() {
+        if (rule.work.states_an_equality() || !equalities_only) && !rule.severity.is_soft() {
             for check in 0..rule.work.check_count() {
                 pinned.extend(crate::engine::check_cells(
                     &checked.dataset,
@@ -416,16 +412,22 @@ fn blamed(checked: &Checked, target: &Target) -> Blamed {
                 .any(|&cell| names(&checked.dataset, cell, target))
         })
     };
-    let suspect = outcome
+    let blame = outcome
         .blame
         .iter()
-        .find(|b| b.findings.iter().any(on_target))
-        .and_then(|b| b.suspects.first());
+        .find(|b| b.findings.iter().any(on_target));
+    let in_answer = blame.is_some_and(|b| {
+        b.answer()
+            .iter()
+            .any(|s| names(&checked.dataset, s.cell, target))
+    });
+    let suspect = blame.and_then(|b| b.suspects.first());
     let original: Option<Decimal> = target.printed.replace(' ', "").parse().ok();
     match suspect {
         Some(s) if names(&checked.dataset, s.cell, target) => Blamed {
             instead: None,
             first: true,
+            in_answer,
             determined: s.low == s.high,
             original: original == Some(s.proposed),
         },
@@ -444,6 +446,7 @@ fn blamed(checked: &Checked, target: &Target) -> Blamed {
                 )
             })),
             first: false,
+            in_answer,
             determined: false,
             original: false,
         },
@@ -474,23 +477,26 @@ fn copy_of(data: &Path) -> Option<tempfile::TempDir> {
 }
 
 /// How blame did on the edits flagged on their figure, per kind of figure and slip: the edited
-/// figure blamed first, and of those where the checks determine one printing, the printing
-/// before the edit proposed.
+/// figure blamed first, or at least among the figures its answer finds equally likely, and
+/// of those blamed first where the checks determine one printing, the printing before the
+/// edit proposed.
 pub fn summarize_blame(edits: &[Edit]) -> String {
     use std::fmt::Write;
     let mut out = String::from(
-        "\n| figures | slip | flagged on the figure | blamed first | … determined | … proposal = original |\n|---|---|---:|---:|---:|---:|\n",
+        "\n| figures | slip | flagged on the figure | blamed first | in the answer | … determined | … proposal = original |\n|---|---|---:|---:|---:|---:|---:|\n",
     );
     let mut row = |kind: &str, slip: &str, of: &[&Edit]| {
         let blamed: Vec<&Blamed> = of.iter().filter_map(|e| e.blamed.as_ref()).collect();
         let first = blamed.iter().filter(|b| b.first).count();
+        let in_answer = blamed.iter().filter(|b| b.in_answer).count();
         let determined: Vec<&&Blamed> = blamed.iter().filter(|b| b.determined).collect();
         let original = determined.iter().filter(|b| b.original).count();
         let _ = writeln!(
             out,
-            "| {kind} | {slip} | {} | {first} ({}) | {} | {original} ({}) |",
+            "| {kind} | {slip} | {} | {first} ({}) | {in_answer} ({}) | {} | {original} ({}) |",
             blamed.len(),
             percent(first, blamed.len()),
+            percent(in_answer, blamed.len()),
             determined.len(),
             percent(original, determined.len())
         );

@@ -8,7 +8,8 @@
 //! 1. Failed checks that share a cell form a group (across tables and the text).
 //! 2. Each figure of a group is a candidate. Its weight is one more than the passing checks
 //!    that confirm it as printed (a figure more checks agree with is less likely wrong), times
-//!    its table's `blame_weight` from `tables.toml` (1 unless set).
+//!    its table's `blame_weight` from `tables.toml` (1 unless set). Only an equality confirms
+//!    a figure (or a rule given a `blame_weight`); a passing bound or ranking allows it a range.
 //! 3. For each candidate, the values that would repair each failed check it takes part in are
 //!    solved for ([`solve`]); where no check determines a value (a ranking), the printings a
 //!    slip could have come from are tried ([`slip::origins`]). Each value is judged by running
@@ -166,7 +167,7 @@ pub struct Suspect {
     pub open_above: bool,
     /// The findings it repairs (indices into the outcome's findings).
     pub repairs: Vec<usize>,
-    /// Passing checks that read it as printed.
+    /// Passing equalities that read it as printed ([`Group::weigh`]).
     pub confirmed_by: usize,
     /// One more than `confirmed_by`, times its table's `blame_weight`: the lighter, the likelier
     /// wrong.
@@ -923,12 +924,23 @@ impl Group<'_> {
 
     /// How many passing checks confirm the cell as printed, and its weight: one more than
     /// those (each counted its rule's `blame_weight` times), times its table's `blame_weight`.
+    /// Only an equality confirms a figure, or a rule trusted more (`blame_weight` above 1): a
+    /// passing bound (`其中：宁波 <= 浙江`) or ranking allows the figure a range, and a figure
+    /// wrong by 10 % is in it as often as not.
     fn weigh(&self, probe: &mut Probe<'_>, cell: CellId) -> (usize, u64) {
+        let program = probe.program;
+        let pins = |&(rule, _): &(usize, usize)| {
+            program
+                .rules
+                .get(rule)
+                .is_some_and(|r| r.work.states_an_equality() || r.blame_weight.get() > 1)
+        };
         let confirming: Vec<(usize, usize)> = self
             .readers
             .get(cell)
             .iter()
             .copied()
+            .filter(pins)
             .filter(|at| !self.failed.contains_key(at) && probe.passes_as_printed(*at))
             .collect();
         // A check of a rule with a `blame_weight` counts that many times.

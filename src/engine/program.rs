@@ -548,6 +548,17 @@ pub enum Work {
 }
 
 impl Work {
+    /// Whether a passing check pins the figures it reads (a comparison by `=`, a total and
+    /// its parts, a numbering), rather than allowing each a range: an inequality, a ranking
+    /// (any value between its neighbours'), a condition, distinct labels.
+    pub fn states_an_equality(&self) -> bool {
+        match self {
+            Work::Compare(comparison) => comparison.op == CompareOp::Equal,
+            Work::Sums(_) | Work::Places(_) => true,
+            Work::Ranks(_) | Work::Distinct(_) | Work::Unchecked(_) | Work::Condition(_) => false,
+        }
+    }
+
     /// How many checks the rule expands into.
     pub fn check_count(&self) -> usize {
         match self {

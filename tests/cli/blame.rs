@@ -593,6 +593,71 @@ fn a_rule_trusted_more_breaks_a_tie() {
     }
 }
 
+/// A passing bound allows a figure a range and confirms nothing: a province whose 其中 city
+/// is within it is as likely wrong as the others when the provinces no longer add up to
+/// their total. (Counted as a confirmation, the bound left the wrong province out of the
+/// figures "any one of which may be wrong", a third of the times the drafts harness found the
+/// wrong figure missing from blame's answer.) An equality still confirms.
+#[test]
+fn a_passing_bound_confirms_no_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "tables.toml",
+        "year = 2021\n\n[[table]]\nid = \"P1\"\nprinted = \"表 P1\"\nfile = \"P1.csv\"\n",
+    );
+    // 浙江 is wrong (2 597 too many): 合计 is 549 353, the provinces add up to 551 950.
+    write(
+        "P1.csv",
+        "地区,合同数 / 项\n合计,549 353\n北京,84 451\n浙江,28 567\n其中：宁波,3184\n江苏,438 932\n",
+    );
+    let blame = |rules: &str| {
+        write("p.rules", rules);
+        let run = check(&[
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--rules",
+            dir.path().join("p.rules").to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        findings(&parse(&run.stdout))[0]["blame"].clone()
+    };
+    let sum = "sum p.total \"合计 is the sum of the provinces\"\n  P1[合计, 合同数] = sum(P1[北京, 合同数], P1[浙江, 合同数], P1[江苏, 合同数])\n\n";
+    let bound =
+        "expr p.of_which \"宁波 is part of 浙江\"\n  P1[其中：宁波, 合同数] <= P1[浙江, 合同数]\n";
+    let answer = |blame: &Value| -> Vec<String> {
+        let leading = blame["leading"].as_u64().unwrap() as usize;
+        blame["suspects"].as_array().unwrap()[..leading]
+            .iter()
+            .map(|s| s["row"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let with_bound = blame(&format!("{sum}{bound}"));
+    assert_eq!(with_bound["tied"], true, "{with_bound:#}");
+    assert_eq!(
+        answer(&with_bound),
+        ["合计", "北京", "浙江", "江苏"],
+        "{with_bound:#}"
+    );
+    let zhejiang = with_bound["suspects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["row"] == "浙江")
+        .unwrap();
+    assert_eq!(zhejiang["proposed"], "25970", "{with_bound:#}");
+    assert_eq!(zhejiang["confirmed_by"], 0, "{with_bound:#}");
+    // 浙江 printed again, and the same: that equality confirms it, and it is left out.
+    let printed_again = "expr p.again \"浙江 as printed elsewhere\"\n  P1[浙江, 合同数] = 28567\n";
+    let confirmed = blame(&format!("{sum}{bound}{printed_again}"));
+    assert!(
+        !answer(&confirmed).contains(&"浙江".to_string()),
+        "{confirmed:#}"
+    );
+}
+
 /// A fixture of figures moved against their labels: the cells blame changes, (row, column of
 /// 表 B1, as printed, as proposed), the slip, its direction and the row of the figure solved
 /// for (pushed out by the shift).

@@ -162,6 +162,13 @@ fn the_draft_edit_harness_on_a_sample_flags_edits_on_the_edited_figure() {
     let blame_report = crossfoot::drafts::summarize_blame(&edits);
     assert!(blamed.len() > 40, "{blame_report}");
     assert!(first * 10 >= blamed.len() * 9, "{blame_report}");
+    // The figure blamed first is in the answer, and so are some tied with another.
+    let in_answer = blamed.iter().filter(|b| b.in_answer).count();
+    assert!(
+        blamed.iter().all(|b| b.in_answer || !b.first),
+        "{blame_report}"
+    );
+    assert!(in_answer > first, "{blame_report}");
     let determined: Vec<_> = blamed.iter().filter(|b| b.determined).collect();
     let original = determined.iter().filter(|b| b.original).count();
     assert!(determined.len() > 30, "{blame_report}");
