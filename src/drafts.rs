@@ -581,18 +581,29 @@ pub fn summarize(edits: &[Edit]) -> String {
         );
     }
     out.push_str(&summarize_blame(edits));
-    out.push_str("\nFlagged, but another figure blamed first:\n");
+    out.push_str(
+        "\nFlagged, but another figure blamed first (the edited one in the answer, tied with it, \
+         or not):\n",
+    );
     for edit in edits {
-        if let Some(instead) = edit.blamed.as_ref().and_then(|b| b.instead.as_ref()) {
+        let Some(blamed) = edit.blamed.as_ref() else {
+            continue;
+        };
+        if let Some(instead) = &blamed.instead {
             let _ = writeln!(
                 out,
-                "- {} {}:{} `{}` → `{}` ({}): blamed {instead}",
+                "- {} {}:{} `{}` → `{}` ({}): blamed {instead}; {}",
                 edit.target.table,
                 edit.target.file.display(),
                 edit.target.offset,
                 edit.target.printed,
                 edit.edited,
-                edit.slip.name()
+                edit.slip.name(),
+                if blamed.in_answer {
+                    "tied"
+                } else {
+                    "not in the answer"
+                }
             );
         }
     }
