@@ -114,6 +114,10 @@ pub struct Blame {
     pub rejected: Vec<Suspect>,
     /// Candidates no value of which repairs a failed check of the group.
     pub unrepairable: Vec<CellId>,
+    /// Figures of the group blame proposes no printing for ([`Group::unweighable`]): one the
+    /// text bounds in words (`近 90%`), one of a column declared in thousands. Such a figure may
+    /// be the wrong one: the report names it beside the answer.
+    pub unweighed: Vec<CellId>,
     /// Checks re-decided for the group: at most [`BUDGET`] by the search over figures, and
     /// at most as many more by the search for a shift ([`shift`]).
     pub spent: usize,
@@ -756,6 +760,7 @@ impl Group<'_> {
     fn explain(&self, probe: &mut Probe<'_>) -> Blame {
         let mut candidates: Vec<Suspect> = Vec::new();
         let mut unrepairable = Vec::new();
+        let mut unweighed = Vec::new();
         // The cheapest to re-decide first, so a budget spent on one costly figure (a value of
         // a wide ranking) does not keep the cheap ones from being tried.
         let cells = self.cells();
@@ -769,6 +774,10 @@ impl Group<'_> {
         let mut by_cost = cells.clone();
         by_cost.sort_by_key(cost);
         for cell in by_cost {
+            if self.unweighable(cell) {
+                unweighed.push(cell);
+                continue;
+            }
             let Some(printed) = self.printed(cell) else {
                 continue;
             };
@@ -817,10 +826,12 @@ impl Group<'_> {
         let place = |cell: &CellId| cells.iter().position(|c| c == cell);
         candidates.sort_by_key(|s| place(&s.cell));
         unrepairable.sort_by_key(place);
+        unweighed.sort_by_key(place);
         let mut singles = candidates.clone();
         singles.sort_by_key(|s| s.weight);
         let mut blame = self.choose(candidates);
         blame.unrepairable = unrepairable;
+        blame.unweighed = unweighed;
         if !blame.exact
             && let Some(pair) = self.pair(probe, &singles)
         {
@@ -976,17 +987,24 @@ impl Group<'_> {
             .collect()
     }
 
-    /// The cell's figure as printed; `None` for a figure the text bounds in words (blame
-    /// proposes printings, which such a figure is not), for a figure of a column declared in
-    /// thousands (whose printing is not its value: blame does not propose one yet) or a cell
-    /// with no figure.
+    /// Whether blame proposes no printing for the cell: a figure the text bounds in words
+    /// (blame proposes printings, which such a figure is not), or a figure of a column
+    /// declared in thousands (whose printing is not its value: blame does not propose one
+    /// yet).
+    fn unweighable(&self, cell: CellId) -> bool {
+        self.dataset.tables.get(cell.table).is_some_and(|table| {
+            table.stated_interval(cell.row, cell.column).is_some()
+                || table.column_power(cell.column) > 0
+        })
+    }
+
+    /// The cell's figure as printed; `None` for an [`Self::unweighable`] figure or a cell with
+    /// no figure.
     fn printed(&self, cell: CellId) -> Option<Decimal> {
-        let table = self.dataset.tables.get(cell.table)?;
-        if table.stated_interval(cell.row, cell.column).is_some()
-            || table.column_power(cell.column) > 0
-        {
+        if self.unweighable(cell) {
             return None;
         }
+        let table = self.dataset.tables.get(cell.table)?;
         table.cell(cell.row, cell.column)?.figure()
     }
 

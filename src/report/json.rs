@@ -229,6 +229,10 @@ struct Blame<'a> {
     /// labels, or two neighbouring figures swapped; its cells are the leading suspects.
     #[serde(skip_serializing_if = "Option::is_none")]
     shifted: Option<Shifted>,
+    /// Figures of the group blame proposes no printing for (bounded in words in the text, or
+    /// of a column in thousands): not weighed, and any may be the wrong one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unweighed: Vec<Cell>,
 }
 
 #[derive(Serialize)]
@@ -536,6 +540,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                 belongs_to: cells(&s.belongs_to),
                 lost: s.lost.and_then(|id| cell(report, id)),
             }),
+            unweighed: cells(&group.unweighed),
         })
     };
     Document {

@@ -256,6 +256,13 @@ fn group_reasoning(
             report.cell_name(cell)
         );
     }
+    for &cell in &blame.unweighed {
+        let _ = writeln!(
+            out,
+            "    - {}: not weighed: a figure the text bounds in words, or of a column in thousands, gets no proposed printing",
+            report.cell_name(cell)
+        );
+    }
     let search = if blame.shifted.is_some() {
         "no single figure explains the group; a shift does: the figures of a run of neighbouring cells moved back one row (or column), or two neighbouring figures swapped, repair every failed check and break none"
     } else if blame.exact {

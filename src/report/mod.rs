@@ -403,8 +403,42 @@ impl Report<'_> {
     }
 
     /// The blame of a finding's group in words: which figure to fix and to what, the findings
-    /// it repairs, the slip; empty where blame found nothing to say.
+    /// it repairs, the slip, and the figures blame proposes no printing for.
     pub fn blame_text(&self, blame: &crate::blame::Blame) -> String {
+        let answer = self.answer_text(blame);
+        if blame.unweighed.is_empty() || blame.too_wide {
+            return answer;
+        }
+        let unweighed: Vec<String> = blame
+            .unweighed
+            .iter()
+            .map(|&cell| {
+                let printed = self
+                    .cell(cell)
+                    .map_or_else(String::new, |view| format!(" {}", view.value));
+                let in_words = self
+                    .dataset
+                    .tables
+                    .get(cell.table)
+                    .is_some_and(|t| t.stated_interval(cell.row, cell.column).is_some());
+                let why = if in_words {
+                    "bounded in words"
+                } else {
+                    "a column in thousands"
+                };
+                format!("{}{printed} ({why})", self.cell_name(cell))
+            })
+            .collect();
+        format!(
+            "{answer}; not weighed, and may be the wrong one (blame proposes no printing for it): \
+             {}",
+            unweighed.join(", ")
+        )
+    }
+
+    /// [`Report::blame_text`]'s answer: which figure to fix and to what, the findings it
+    /// repairs, the slip.
+    fn answer_text(&self, blame: &crate::blame::Blame) -> String {
         let suspect = |s: &crate::blame::Suspect| {
             let print = |value| self.printing(s.cell, value);
             let (proposed, low, high) = (print(s.proposed), print(s.low), print(s.high));

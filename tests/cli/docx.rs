@@ -73,9 +73,11 @@ fn comparable(json: &Value) -> Vec<Value> {
                 .map(placeless)
                 .collect();
             f["cells"] = Value::Array(cells);
-            if let Some(suspects) = f["blame"]["suspects"].as_array() {
-                let suspects: Vec<Value> = suspects.iter().map(placeless).collect();
-                f["blame"]["suspects"] = Value::Array(suspects);
+            for cells in ["suspects", "unweighed"] {
+                if let Some(list) = f["blame"][cells].as_array() {
+                    let list: Vec<Value> = list.iter().map(placeless).collect();
+                    f["blame"][cells] = Value::Array(list);
+                }
             }
             if let Some(relabelled) = f["blame"]["relabelled"].as_array_mut() {
                 for rows in relabelled {

@@ -220,6 +220,40 @@ fn an_edited_figure_of_the_text_printed_twice_is_a_finding_not_a_contradiction()
     assert!(on_edit, "{}", out.stdout);
 }
 
+/// A figure the text bounds in words (`近90%`, just under 90 %) gets no proposed printing:
+/// edited to `近99%`, it was left out of blame's answer without a word, and the answer named
+/// another figure of the group. It is named beside the answer as not weighed, in the JSON
+/// report and in the human report's help.
+#[test]
+fn a_figure_bounded_in_words_is_named_as_not_weighed() {
+    let draft = edited_book("source.txt", |t| t.replacen("比重近90%", "比重近99%", 1));
+    let out = run(draft.path(), "json");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json = parse(&out.stdout);
+    let finding = super::findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "P1.dev_service_near_90")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let unweighed = finding["blame"]["unweighed"].as_array().expect("unweighed");
+    assert_eq!(unweighed.len(), 1, "{finding:#}");
+    assert_eq!(unweighed[0]["table"], "TEXT", "{finding:#}");
+    assert_eq!(unweighed[0]["value"], "99%", "{finding:#}");
+    let human = run(draft.path(), "human");
+    assert!(
+        human
+            .stdout
+            .contains("not weighed, and may be the wrong one"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("99% (bounded in words)"),
+        "{}",
+        human.stdout
+    );
+}
+
 /// A ranking whose one value is not a figure cannot rank anyone: the row may be above any
 /// other. Leaving the row out instead ranked 上海 and 浙江 one place too high (a false finding).
 #[test]
