@@ -82,6 +82,10 @@ pub const MOST_CHECKS: usize = 2_000_000;
 const WIDEST: usize = 50;
 /// The widest interval (in steps of its last digit) in which a slip's origin names the slip.
 const NARROW: u32 = 10;
+/// The fewest digits of a figure that a neighbour's equal figure names a copy of: `15` beside
+/// `15`, `0.4` beside `0.4` or `0.0` beside `0.0` are as often chance, and named a slip they
+/// put a figure that was right ahead of the wrong one.
+const FEWEST_DIGITS_COPIED: u32 = 3;
 
 /// The explanation of a group of failed checks that share cells.
 #[derive(Debug, Clone, Default)]
@@ -1276,8 +1280,17 @@ fn proposal(
 }
 
 /// The slip that explains `printed` when it is last year's figure of the same row or column,
-/// or a neighbour's figure.
+/// or a neighbour's figure, and has digits enough ([`FEWEST_DIGITS_COPIED`]) not to be one by
+/// chance.
 fn copied(dataset: &Dataset, cell: CellId, printed: Decimal) -> Option<Slip> {
+    let digits = printed
+        .mantissa()
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(0, |d| d + 1);
+    if digits < FEWEST_DIGITS_COPIED {
+        return None;
+    }
     if last_years(dataset, cell, printed) {
         return Some(Slip::LastYearsFigureLeftIn);
     }
@@ -1481,6 +1494,25 @@ mod tests {
             let by_table = WantedByTable::of(&wanted);
             prop_assert_eq!(by_table.in_table(table), scanned.as_slice());
         }
+    }
+
+    /// A figure equal to its neighbour names a copy only with digits enough not to be one by
+    /// chance: `15` beside `15` did, and the copy put it ahead of the figure that was wrong
+    /// (the draft-edit harness's `+10 %` edits of 表 5-1).
+    #[test]
+    fn a_short_figure_equal_to_its_neighbour_names_no_copy() {
+        let first = CellId {
+            table: 0,
+            row: 0,
+            column: 0,
+        };
+        let short = grid_run(&[[15, 7], [15, 3], [5, 5]], &[]);
+        assert_eq!(copied(&short.dataset, first, Decimal::from(15)), None);
+        let long = grid_run(&[[1234, 7], [1234, 3], [5, 5]], &[]);
+        assert_eq!(
+            copied(&long.dataset, first, Decimal::from(1234)),
+            Some(Slip::CopiedFromNeighbouringRow)
+        );
     }
 
     /// A grid of three regions' figures in two columns, with their row totals and the
