@@ -118,9 +118,9 @@ pub struct Blame {
     pub rejected: Vec<Suspect>,
     /// Candidates no value of which repairs a failed check of the group.
     pub unrepairable: Vec<CellId>,
-    /// Figures of the group blame proposes no printing for ([`Group::unweighable`]): one the
-    /// text bounds in words (`近 90%`), one of a column declared in thousands. Such a figure may
-    /// be the wrong one: the report names it beside the answer.
+    /// Figures of the group blame proposes no printing for: one the text bounds in words
+    /// (`近 90%`), one of a column declared in thousands. Such a figure may be the wrong one:
+    /// the report names it beside the answer.
     pub unweighed: Vec<CellId>,
     /// Checks re-decided for the group: at most [`BUDGET`] by the search over figures, and
     /// at most as many more by the search for a shift ([`shift`]).
@@ -175,7 +175,8 @@ pub struct Suspect {
     pub open_above: bool,
     /// The findings it repairs (indices into the outcome's findings).
     pub repairs: Vec<usize>,
-    /// Passing equalities that read it as printed ([`Group::weigh`]).
+    /// Passing checks that read it as printed and pin it: equalities, and the checks of a
+    /// rule given a `blame_weight` above 1 (a passing bound allows a range).
     pub confirmed_by: usize,
     /// One more than `confirmed_by`, times its table's `blame_weight`: the lighter, the likelier
     /// wrong.

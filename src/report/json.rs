@@ -274,7 +274,8 @@ struct Suspect<'a> {
     proposed_range: Option<ProposedRange>,
     /// The rules of the findings it repairs.
     repairs: Vec<&'a str>,
-    /// Passing checks that read it as printed.
+    /// Passing checks that read it as printed and pin it (equalities: a passing bound allows
+    /// a range).
     confirmed_by: usize,
     /// One more than `confirmed_by`, times its table's `blame_weight`.
     weight: u64,
