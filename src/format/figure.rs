@@ -207,7 +207,7 @@ fn magnitude(format: &ColumnFormat, digits: &str, whole: &str) -> Result<Decimal
         return Err(unread(
             whole,
             "no digits where a figure is expected".to_string(),
-            declare_a_symbol(whole),
+            declare_a_symbol(format, whole),
         ));
     }
     let grouped_in_threes = groups.len() == 1
@@ -256,31 +256,74 @@ fn stray(format: &ColumnFormat, c: char, whole: &str, after_mark: bool) -> Unrea
             separator_help(format),
         );
     }
-    unread(
-        whole,
-        format!("`{c}` is not part of a figure"),
+    let help = if !whole.chars().any(|d| d.is_ascii_digit()) {
+        declare_a_symbol(format, whole)
+    } else if whole.trim_start_matches(['-', '+', '(']).starts_with(c) {
+        let moved = whole.replacen(c, "", 1);
         format!(
-            "if `{c}` flags the figure, declare it in `flags`; if the cell stands for a \
-             missing value, declare it in `symbols` (e.g. `symbols = {{ \"{whole}\" = \"not \
-             available\" }}`)"
-        ),
-    )
+            "a mark before a figure is not read: correct the figure, or print the mark after it \
+             (`{}{c}`) and declare it in `flags`{WHERE_TO_DECLARE}",
+            moved.trim()
+        )
+    } else if among_digits(whole, c) {
+        let typed_for_a_digit = if c.is_alphabetic() {
+            " (a letter typed for a digit?)"
+        } else {
+            ""
+        };
+        format!("`{c}` stands among the figure's digits{typed_for_a_digit}: correct the figure")
+    } else {
+        format!(
+            "if `{c}` marks the figure (a footnote, or a flag such as `p` for provisional), \
+             declare it in `flags`{WHERE_TO_DECLARE}: it is then read off the figure and kept \
+             with its cell; if not, correct the figure"
+        )
+    };
+    unread(whole, format!("`{c}` is not part of a figure"), help)
 }
 
+/// Whether a digit follows the first `c` in `whole`: a character among the digits is a slip,
+/// where one after them may be a flag.
+fn among_digits(whole: &str, c: char) -> bool {
+    whole
+        .split_once(c)
+        .is_some_and(|(_, after)| after.chars().any(|d| d.is_ascii_digit()))
+}
+
+/// Where a format's keys are declared, as a help says it.
+const WHERE_TO_DECLARE: &str =
+    " (tables.toml: `[format]` for every table, a table's `format = { … }`, or a column's)";
+
 fn separator_help(format: &ColumnFormat) -> String {
+    let reading = if format.declared {
+        "the format declares"
+    } else {
+        "no format is declared, so figures are read as the bundled book prints them:"
+    };
     format!(
-        "the format declares thousands = \"{}\", decimal = \"{}\"; declare the table's own \
+        "{reading} thousands = \"{}\", decimal = \"{}\"; declare the table's own \
          (thousands: space, thin-space, comma, dot, apostrophe or none; decimal: dot or comma) \
-         in tables.toml",
+         in tables.toml, or correct the figure",
         format.thousands.name(),
         format.decimal.name()
     )
 }
 
-fn declare_a_symbol(whole: &str) -> String {
+/// The help for a cell with no figure in it: declare it a symbol, beside the symbols already
+/// read, since declared `symbols` replace the ones above them whole.
+fn declare_a_symbol(format: &ColumnFormat, whole: &str) -> String {
+    let mut symbols = vec![format!("\"{whole}\" = \"not available\"")];
+    symbols.extend(
+        format
+            .symbols
+            .iter()
+            .map(|(symbol, meaning)| format!("\"{symbol}\" = \"{}\"", meaning.name())),
+    );
     format!(
-        "if `{whole}` stands for a missing value, declare it in `symbols` with its meaning \
-         (not applicable, not available, confidential or nil)"
+        "if `{whole}` stands for a missing value, declare it in `symbols`{WHERE_TO_DECLARE}, \
+         with its meaning (not applicable, not available, confidential or nil) and beside the \
+         symbols already read, which a declaration replaces: `symbols = {{ {} }}`",
+        symbols.join(", ")
     )
 }
 
@@ -329,6 +372,28 @@ mod tests {
             }) => v.to_string(),
             other => panic!("{text}: {other:?}"),
         }
+    }
+
+    fn help(format: &ColumnFormat, text: &str) -> String {
+        read(format, text)
+            .err()
+            .map(|unread| unread.help)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_stray_character_is_named_a_flag_a_symbol_or_a_slip_by_where_it_stands() {
+        let comma = format("thousands = \"comma\"\nsymbols = { \"..\" = \"not available\" }");
+        assert!(help(&comma, "1,234e").contains("if `e` marks the figure"));
+        assert!(help(&comma, "1,2O4").contains("`O` stands among the figure's digits"));
+        assert!(help(&comma, "1,2/4").contains("`/` stands among the figure's digits: correct"));
+        assert!(help(&comma, "*1,234").contains("print the mark after it (`1,234*`)"));
+        // A symbol declared beside the ones already declared, which it would replace.
+        assert!(
+            help(&comma, "n/a").contains(
+                "`symbols = { \"n/a\" = \"not available\", \"..\" = \"not available\" }`"
+            )
+        );
     }
 
     #[test]

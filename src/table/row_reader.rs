@@ -538,11 +538,10 @@ impl RowReader<'_> {
         for ((text, span), (column, (slot, format))) in figures.zip(cells) {
             let read = if format.legacy {
                 make_cell(text).map_err(|(message, help)| {
-                    let help = match ambiguity::comma_help(text) {
-                        Some(comma) if !format.declared => comma,
-                        _ => help,
-                    };
-                    (message, help.into())
+                    let named = (help == FIGURE_HELP)
+                        .then(|| legacy_help(format, text))
+                        .flatten();
+                    (message, named.unwrap_or(help.into()))
                 })
             } else {
                 read_declared(format, text, (at + column, chunk))
@@ -615,6 +614,25 @@ fn grouped_figure(bytes: &[u8], start: usize, delimiter: u8) -> Option<(Cell, us
     let end = memchr::memchr(delimiter, rest).map_or(bytes.len(), |at| start + at);
     let (mantissa, scale) = crate::number::parse_plain(bytes.get(start..end)?)?;
     Some((Cell::from_parts(mantissa, scale)?, end))
+}
+
+/// What a figure the book's own reading refuses without saying why needs: the setting a
+/// comma needs where no format is declared, else what the declared reader's refusal names (a
+/// flag, a symbol, `percent`, `()` for negatives, or a slip to correct); that reader reads
+/// the same figures in ASCII as the book's reading does, and says more of the others. A
+/// figure typed in full width is the book's reading's alone.
+fn legacy_help(format: &ColumnFormat, text: &str) -> Option<std::borrow::Cow<'static, str>> {
+    if !format.declared
+        && let Some(comma) = ambiguity::comma_help(text)
+    {
+        return Some(comma.into());
+    }
+    if text.chars().any(|c| crate::number::ascii_twin(c).is_some()) {
+        return None;
+    }
+    declared_figure::read(format, text)
+        .err()
+        .map(|unread| unread.help.into())
 }
 
 /// What a bad figure's diagnostic suggests.

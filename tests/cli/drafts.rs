@@ -371,3 +371,35 @@ fn rewording_one_sentence_affects_only_the_rules_that_name_it() {
         assert!(!checked.nothing_checked(), "{edit}");
     }
 }
+
+/// A mark typed into a draft's figure in a table of the book's format stops only its own
+/// checks, and the help says what each mark needs: a footnote or flag after the figure a
+/// declared flag, a cell with no figure a symbol declared beside the book's own (a declaration
+/// replaces them), a letter among the digits or a mark before them a correction. (The book's
+/// own reading said only what a figure is.)
+#[test]
+fn a_mark_typed_into_a_draft_figure_is_refused_with_the_setting_it_needs() {
+    let draft = edited_book("A6.csv", |t| {
+        t.replacen(",16.8,", ",16.8*,", 1)
+            .replacen(",30.6,", ",…,", 1)
+            .replacen(",8466,", ",84O6,", 1)
+            .replacen(",8.9,", ",*8.9,", 1)
+    });
+    let out = run(draft.path(), "human");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let help = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    for said in [
+        "`16.8*` is not a number: `*` is not part of a figure",
+        "if `*` marks the figure (a footnote, or a flag such as `p` for provisional), declare it \
+         in `flags` (tables.toml: `[format]` for every table",
+        "if `…` stands for a missing value, declare it in `symbols`",
+        "`symbols = { \"…\" = \"not available\", \"\" = \"not applicable\", \"-\" = \"not \
+         applicable\"",
+        "`O` stands among the figure's digits (a letter typed for a digit?): correct the figure",
+        "a mark before a figure is not read: correct the figure, or print the mark after it \
+         (`8.9*`)",
+        "crossfoot: 4 input errors",
+    ] {
+        assert!(help.contains(said), "stderr says {said:?}:\n{}", out.stderr);
+    }
+}
