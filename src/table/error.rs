@@ -371,6 +371,22 @@ impl TableWarning {
     }
 }
 
+impl TableWarning {
+    /// The warning for the `count` blank columns at the end of a header, drawn at `span`.
+    pub fn blank_columns(source: &SharedSource, span: Span, count: usize) -> Self {
+        let what = if count == 1 {
+            "last column holds".to_string()
+        } else {
+            format!("last {count} columns hold")
+        };
+        TableWarning::BlankColumns {
+            source_code: crate::excerpt::named(source, &[span]),
+            span: span.into(),
+            what,
+        }
+    }
+}
+
 impl TableError {
     /// [`TableError::OutsideData`] for `path`, which resolves to `resolved`, out of `folder`;
     /// `named_at` is where `tables.toml` names it.
@@ -436,6 +452,27 @@ pub enum TableWarning {
         span: SourceSpan,
         text: String,
         read_as: String,
+    },
+
+    /// Columns at a table's right end that hold nothing, no header and no figure (a
+    /// spreadsheet exports the columns whose cells it only formatted): left out, where read
+    /// as columns they would name the column to their left twice.
+    #[error("the {what} nothing, no header and no figure: left out")]
+    #[diagnostic(
+        code(crossfoot::data::blank_columns),
+        severity(Warning),
+        help(
+            "delete them from the file to silence this warning (a spreadsheet exports columns \
+             whose cells it only formatted)"
+        )
+    )]
+    BlankColumns {
+        #[source_code]
+        source_code: NamedSource<ExcerptedSource>,
+        #[label("left out")]
+        span: SourceSpan,
+        /// `last column holds`, `last 2 columns hold`.
+        what: String,
     },
 
     /// More full-width figures and labels in one file than are worth listing.

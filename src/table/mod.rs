@@ -4,6 +4,7 @@
 //! small (16 bytes) because a table may have millions of them; their value and span are
 //! reconstructed on demand.
 
+mod blank_tail;
 mod cells;
 mod declared;
 pub mod error;

@@ -4,6 +4,7 @@
 //! relative to the unquoted record. [`field_spans`] recovers each field's byte range in the
 //! file itself, so a report can point at `"1,234"` even when it was quoted.
 
+use super::blank_tail;
 use super::formatted;
 use super::label::{Label, LabelPath, is_count_unit};
 use super::row_reader::{Chunk, DataRows, RowReader, RowsRead};
@@ -165,12 +166,22 @@ pub fn parse_table(
         .filter(|r| r.fields.len() != width)
         .map(|r| ragged(source, r.span, r.fields.len(), width))
         .collect();
+    let data = match &lines {
+        None => DataRows::Records(owned.get(layout.header_rows..).unwrap_or_default()),
+        Some(lines) => DataRows::Lines(&lines.parts),
+    };
+    let blank = blank_tail::count(
+        &headers,
+        &data,
+        text,
+        (layout.label_columns, width, delimiter),
+    );
     let Columns {
         label_fields,
         figure_fields,
         paths: columns,
         formats,
-    } = Columns::of(&headers, &layout, width);
+    } = Columns::of(&headers, &layout, width - blank);
     // A long record file's labels are made only for the rows a report names, where nothing
     // read with the table needs them all: units looked up by row, or declared for labels.
     let rows_on_demand = lines.as_ref().is_some_and(|lines| lines.parts.len() > 1)
@@ -198,10 +209,6 @@ pub fn parse_table(
         });
     }
     let single_label = label_fields.len() == 1;
-    let data = match &lines {
-        None => DataRows::Records(owned.get(layout.header_rows..).unwrap_or_default()),
-        Some(lines) => DataRows::Lines(&lines.parts),
-    };
     let RowsRead {
         mut cells,
         narrow: narrow_cells,
@@ -259,6 +266,16 @@ pub fn parse_table(
         return Err(errors);
     }
     warnings.splice(0..0, full_width_headers(source, &columns));
+    if blank > 0
+        && let Some(header) = headers.first()
+    {
+        // From the delimiter before the first blank field to the header line's end.
+        let start = header.spans.get(width - blank).map_or(0, |s| s.offset);
+        let end = header.span.offset + header.span.length;
+        let start = start.saturating_sub(1).min(end);
+        let span = Span::new(start, end - start);
+        warnings.insert(0, TableWarning::blank_columns(source, span, blank));
+    }
     more_warnings += warnings.len().saturating_sub(MAX_ERRORS_PER_FILE);
     warnings.truncate(MAX_ERRORS_PER_FILE);
     if more_warnings > 0 {
