@@ -216,10 +216,7 @@ pub enum TableError {
 
     /// A row with more or fewer cells than the header.
     #[error("this row has {found} cells but the table has {expected} columns")]
-    #[diagnostic(
-        code(crossfoot::data::ragged_row),
-        help("every row needs one cell per column; leave a cell empty rather than dropping it")
-    )]
+    #[diagnostic(code(crossfoot::data::ragged_row), help("{help}"))]
     RaggedRow {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
@@ -227,19 +224,18 @@ pub enum TableError {
         span: SourceSpan,
         found: usize,
         expected: usize,
+        help: String,
     },
 
     /// The manifest declares more header rows or label columns than the file has.
     #[error("the table has fewer rows or columns than its manifest entry declares")]
-    #[diagnostic(
-        code(crossfoot::data::shape),
-        help("check header_rows and label_columns in tables.toml")
-    )]
+    #[diagnostic(code(crossfoot::data::shape), help("{help}"))]
     Shape {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
         #[label("table starts here")]
         span: SourceSpan,
+        help: String,
     },
 
     /// A data cell holds text that is not a figure: `12a`, `1.2.3`, `１，０００`.

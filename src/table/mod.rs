@@ -14,6 +14,7 @@ pub mod label;
 pub mod limits;
 mod lines;
 pub mod manifest;
+mod misshapen;
 pub mod read;
 mod row_reader;
 mod rows;

@@ -7,6 +7,7 @@
 use super::blank_tail;
 use super::formatted;
 use super::label::{Label, LabelPath, is_count_unit};
+use super::misshapen;
 use super::row_reader::{Chunk, DataRows, RowReader, RowsRead};
 use super::shape::Shape;
 use super::{Cell, Grid, Table, TableError, TableMeta, TableWarning};
@@ -156,15 +157,17 @@ pub fn parse_table(
         }]);
     }
     if record_count < layout.header_rows || width <= layout.label_columns {
-        return Err(vec![TableError::Shape {
-            source_code: named(source),
-            span: headers.first().map_or(Span::default(), |r| r.span).into(),
-        }]);
+        return Err(vec![misshapen::too_few(
+            source,
+            headers.first(),
+            delimiter,
+            (record_count, layout.header_rows, layout.label_columns),
+        )]);
     }
     let mut errors: Vec<TableError> = headers
         .iter()
         .filter(|r| r.fields.len() != width)
-        .map(|r| ragged(source, r.span, r.fields.len(), width))
+        .map(|r| misshapen::ragged(source, r.span, (r.fields.len(), width), false))
         .collect();
     let data = match &lines {
         None => DataRows::Records(owned.get(layout.header_rows..).unwrap_or_default()),
@@ -230,12 +233,19 @@ pub fn parse_table(
     // read in one part does.
     more_errors += row_errors.len().saturating_sub(MAX_ERRORS_PER_FILE);
     row_errors.truncate(MAX_ERRORS_PER_FILE);
+    let header_errors = errors.len();
     errors.extend(row_errors);
-    // A cell that is not a figure is the cell's problem: the table is checked without it.
+    // A cell that is not a figure is the cell's problem, and a data row of another width than
+    // the header the row's (its cells unreadable): the table is checked without them. An
+    // error of the header, or of the table's shape, is the table's.
     let structural = |errors: &[TableError]| {
-        errors
-            .iter()
-            .any(|e| !matches!(e, TableError::BadNumber { .. }))
+        errors.iter().enumerate().any(|(at, e)| {
+            at < header_errors
+                || !matches!(
+                    e,
+                    TableError::BadNumber { .. } | TableError::RaggedRow { .. }
+                )
+        })
     };
     let rows = if !structural(&errors) {
         let mut rows = if single_label {
@@ -371,20 +381,6 @@ impl<'l> Columns<'l> {
             paths,
             formats,
         }
-    }
-}
-
-pub(super) fn ragged(
-    source: &SharedSource,
-    span: Span,
-    found: usize,
-    expected: usize,
-) -> TableError {
-    TableError::RaggedRow {
-        source_code: named(source),
-        span: span.into(),
-        found,
-        expected,
     }
 }
 

@@ -6,7 +6,8 @@
 use super::cells::Narrowing;
 use super::label::{Label, LabelPath};
 use super::lines::Part;
-use super::read::{MAX_ERRORS_PER_FILE, Record, ragged, split_into};
+use super::misshapen;
+use super::read::{MAX_ERRORS_PER_FILE, Record, split_into};
 use super::scan;
 use super::{Cell, TableError, TableWarning};
 use crate::format::figure::{self as declared_figure, Reading};
@@ -507,9 +508,13 @@ impl RowReader<'_> {
         (cells, at): (&mut [Cell], usize),
         chunk: &mut Chunk,
     ) -> Option<LabelPath> {
-        if fields.len() != self.width {
-            chunk.error(|| ragged(self.source, span, fields.len(), self.width));
-            return None;
+        // A row of another width is read for its labels only: which field holds which
+        // column's figure cannot be told (a note line below the rows, a dropped cell, an
+        // unquoted `1,234`), so its cells are unreadable and the rest of the table is checked.
+        let misshapen = fields.len() != self.width;
+        if misshapen {
+            chunk.error(|| misshapen::ragged(self.source, span, (fields.len(), self.width), true));
+            cells.fill(Cell::UNREADABLE);
         }
         let field = |index: usize| fields.get(index).copied().zip(spans.get(index).copied());
         let label = |index: usize| {
@@ -533,6 +538,9 @@ impl RowReader<'_> {
             }
             None
         };
+        if misshapen {
+            return path;
+        }
         let figures = self.figure_fields.iter().filter_map(|&index| field(index));
         let cells = cells.iter_mut().zip(self.formats).enumerate();
         for ((text, span), (column, (slot, format))) in figures.zip(cells) {

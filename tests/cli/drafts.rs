@@ -431,3 +431,63 @@ fn blank_columns_at_a_tables_end_are_left_out_with_a_warning() {
     );
     assert!(!book.stderr.contains("blank_columns"), "{}", book.stderr);
 }
+
+/// A note typed below a table's rows (`注：…`), a row of another width: only that line is
+/// refused, and its help names `skip_footer`; every other row of the table is checked, as in
+/// the book. It stopped the whole table: 69 rules not checked.
+#[test]
+fn a_note_below_a_tables_rows_stops_only_itself() {
+    let draft = edited_book("A6.csv", |t| format!("{t}注：数据来源于技术合同登记\n"));
+    let edited = run(draft.path(), "json");
+    let book = run(&root().join("data/2022"), "json");
+    assert_eq!(edited.code, 2, "{}", edited.stderr);
+    let (edited_json, book_json) = (parse(&edited.stdout), parse(&book.stdout));
+    assert_eq!(edited_json["summary"]["input_errors"], 1);
+    for count in ["passed", "failed", "implausible"] {
+        assert_eq!(
+            edited_json["summary"][count], book_json["summary"][count],
+            "{count}"
+        );
+    }
+    let said = edited
+        .stderr
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for text in [
+        "this row has 1 cells but the table has 7 columns",
+        "(`skip_footer = N`: the lines below the table to leave out)",
+        "the table's other rows are checked",
+    ] {
+        assert!(
+            said.contains(text),
+            "stderr says {text:?}:\n{}",
+            edited.stderr
+        );
+    }
+    assert!(!said.contains("could not be read"), "{}", edited.stderr);
+}
+
+/// A draft saved with `;` between its fields, or with its title above the header: the table
+/// cannot be read, and the help names the key that reads it (`delimiter`, `skip_rows`).
+#[test]
+fn a_table_saved_with_semicolons_or_a_title_names_the_key_that_reads_it() {
+    for (edit, key) in [
+        (
+            (|t: &str| t.replace(',', ";")) as fn(&str) -> String,
+            "its first line holds no `,` but `;`: if the file separates its fields so, declare \
+             `delimiter = \"semicolon\"`",
+        ),
+        (
+            |t: &str| format!("附表 6 2021 年各地区技术合同成交情况\n{t}"),
+            "its first line has one cell: if it is a title above the header, declare it left \
+             out in the table's entry in tables.toml (`skip_rows = N`",
+        ),
+    ] {
+        let draft = edited_book("A6.csv", edit);
+        let out = run(draft.path(), "human");
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let said = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(said.contains(key), "stderr says {key:?}:\n{}", out.stderr);
+    }
+}
