@@ -130,13 +130,18 @@ fn compiled_rule(
                 source_code,
                 span,
                 anchor,
+                help,
                 ..
-            } => RuleError::LostAnchor {
-                source_code,
-                span,
-                anchor,
-                rule: rule.id.value.clone(),
-            },
+            } => {
+                let help = super::moved_anchor::help(compiler, rule, &anchor, help);
+                RuleError::LostAnchor {
+                    source_code,
+                    span,
+                    anchor,
+                    rule: rule.id.value.clone(),
+                    help,
+                }
+            }
             other => other,
         })),
     }
@@ -834,7 +839,12 @@ impl Compiler<'_> {
         Ok(ids)
     }
 
-    fn cell(&self, cell: &CellRef, scope: &Scope<'_>, in_sum: bool) -> Compiled<CellTemplate> {
+    pub(super) fn cell(
+        &self,
+        cell: &CellRef,
+        scope: &Scope<'_>,
+        in_sum: bool,
+    ) -> Compiled<CellTemplate> {
         let table = self.table(&cell.table)?;
         let row = self.axis(table, Axis::Row, &cell.row, scope)?;
         let column = self.axis(table, Axis::Column, &cell.column, scope)?;

@@ -131,6 +131,10 @@ pub enum LookupError {
     },
 }
 
+/// What a lost anchor's help says first.
+pub const LOST_ANCHOR_HELP: &str =
+    "find the sentence in the text and write the words just before its figure";
+
 /// A failed lookup as the diagnostic a rule gets, on the token (`span` in `source`) that named
 /// the row or column. A lost claim anchor leaves `rule` empty for the caller to fill in.
 pub fn lookup_diagnostic(
@@ -149,6 +153,7 @@ pub fn lookup_diagnostic(
                 span: span.into(),
                 anchor: label,
                 rule: String::new(),
+                help: LOST_ANCHOR_HELP.to_string(),
             }
         }
         LookupError::NotFound { nearest } => RuleError::UnknownLabel {

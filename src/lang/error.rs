@@ -107,10 +107,7 @@ pub enum RuleError {
     /// `TEXT["技术转让合同成交额为", figure]` when no figure of the text follows those words
     /// (the sentence was reworded or removed).
     #[error("claim `{rule}` lost its anchor: no figure of the text follows `{anchor}`")]
-    #[diagnostic(
-        code(crossfoot::rules::lost_anchor),
-        help("find the sentence in the text and write the words just before its figure")
-    )]
+    #[diagnostic(code(crossfoot::rules::lost_anchor), help("{help}"))]
     LostAnchor {
         #[source_code]
         source_code: NamedSource<DiagnosticSource>,
@@ -119,6 +116,8 @@ pub enum RuleError {
         anchor: String,
         /// The rule whose claim it is.
         rule: String,
+        /// What to write: the words before the figure, and where the text may print it now.
+        help: String,
     },
 
     /// `A2[合计, 金额] = A2[合计, 金额]`, or a sum whose parts include its own total

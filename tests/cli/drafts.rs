@@ -491,3 +491,35 @@ fn a_table_saved_with_semicolons_or_a_title_names_the_key_that_reads_it() {
         assert!(said.contains(key), "stderr says {key:?}:\n{}", out.stderr);
     }
 }
+
+/// A sentence of the text reworded around a figure (`成交额为` → `成交金额达到`) loses its
+/// claim's anchor; the help names where the figure is now: the figures of that part of the
+/// text that agree with the cell the claim compares it with, the words most like the lost
+/// ones first. It said only to find the sentence.
+#[test]
+fn a_claim_whose_sentence_was_reworded_is_told_where_its_figure_is_now() {
+    let draft = edited_book("source.txt", |t| {
+        t.replacen(
+            "的基础。全国技术合同成交额为",
+            "的基础。全国技术合同成交金额达到",
+            1,
+        )
+    });
+    let out = run(draft.path(), "human");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // Compared without spaces: miette may wrap the help inside the Chinese words.
+    let compact = |text: &str| text.split_whitespace().collect::<String>();
+    let said = compact(&out.stderr);
+    for text in [
+        "claim `P1.amount_again` lost its anchor",
+        "find the sentence in the text and write the words just before its figure: in P1, \
+         figures that agree with the other side of the rule come after \
+         `\"全国技术合同成交金额达到\"`, ",
+    ] {
+        assert!(
+            said.contains(&compact(text)),
+            "stderr says {text:?}:\n{}",
+            out.stderr
+        );
+    }
+}
