@@ -5,7 +5,7 @@
 use super::compile::{Compiler, Scope};
 use super::program::AxisTemplate;
 use crate::interval::Interval;
-use crate::lang::ast::{Body, Expr, Rule};
+use crate::lang::ast::{Body, CompareOp, Expr, Rule};
 use crate::table::Table;
 use crate::table::label::normalize;
 
@@ -41,7 +41,7 @@ pub(super) fn help(compiler: &Compiler<'_>, rule: &Rule, anchor: &str, help: Str
 }
 
 /// The words before the figures of `part` of the text that agree, within rounding, with the
-/// one cell a rule `TEXT[…] OP cell` (no loop) compares its claim with, the words nearest the
+/// one cell a rule `TEXT[…] = cell` (no loop) compares its claim with, the words nearest the
 /// lost `anchor`'s first, at most [`MOST_SHOWN`]; none for any other rule.
 fn agreeing(compiler: &Compiler<'_>, rule: &Rule, part: &str, anchor: &str) -> Vec<String> {
     let Some((text, value)) = text_and_value(compiler, rule) else {
@@ -89,12 +89,16 @@ fn agreeing(compiler: &Compiler<'_>, rule: &Rule, part: &str, anchor: &str) -> V
         .collect()
 }
 
-/// The text's table and the value of the one cell a rule `TEXT[…] OP cell` without a loop
-/// compares its claim with.
+/// The text's table and the value of the one cell a rule `TEXT[…] = cell` without a loop
+/// states its claim equal to.
 fn text_and_value<'d>(compiler: &Compiler<'d>, rule: &Rule) -> Option<(&'d Table, Interval)> {
-    let Body::Compare { left, right, .. } = &rule.body else {
+    // Only an equality says which value the figure has.
+    let Body::Compare { left, op, right } = &rule.body else {
         return None;
     };
+    if op.value != CompareOp::Equal {
+        return None;
+    }
     let (Expr::Cell(left), Expr::Cell(right)) = (left, right) else {
         return None;
     };
