@@ -15,6 +15,7 @@ use crate::format::{ColumnFormat, Meaning, ambiguity};
 use crate::number::{Figure, read_figure};
 use crate::source::{SharedSource, Span, named};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// What a run of data rows gives besides its cells: the label cells of each row, one after the
 /// other (`label_columns` per row), errors and warnings (up to [`MAX_ERRORS_PER_FILE`] each,
@@ -545,12 +546,7 @@ impl RowReader<'_> {
         let cells = cells.iter_mut().zip(self.formats).enumerate();
         for ((text, span), (column, (slot, format))) in figures.zip(cells) {
             let read = if format.legacy {
-                make_cell(text).map_err(|(message, help)| {
-                    let named = (help == FIGURE_HELP)
-                        .then(|| legacy_help(format, text))
-                        .flatten();
-                    (message, named.unwrap_or(help.into()))
-                })
+                make_cell(format, text)
             } else {
                 read_declared(format, text, (at + column, chunk))
             };
@@ -624,12 +620,12 @@ fn grouped_figure(bytes: &[u8], start: usize, delimiter: u8) -> Option<(Cell, us
     Some((Cell::from_parts(mantissa, scale)?, end))
 }
 
-/// What a figure the book's own reading refuses without saying why needs: the setting a
+/// What a figure the book's own reading refuses (not a number, a stray character) needs: the setting a
 /// comma needs where no format is declared, else what the declared reader's refusal names (a
 /// flag, a symbol, `percent`, `()` for negatives, or a slip to correct); that reader reads
 /// the same figures in ASCII as the book's reading does, and says more of the others. A
 /// figure typed in full width is the book's reading's alone.
-fn legacy_help(format: &ColumnFormat, text: &str) -> Option<std::borrow::Cow<'static, str>> {
+fn legacy_help(format: &ColumnFormat, text: &str) -> Option<Cow<'static, str>> {
     if !format.declared
         && let Some(comma) = ambiguity::comma_help(text)
     {
@@ -647,15 +643,19 @@ fn legacy_help(format: &ColumnFormat, text: &str) -> Option<std::borrow::Cow<'st
 const FIGURE_HELP: &str =
     "a data cell holds a number such as `22 398.4`, or `—` for not applicable";
 
-/// A cell from its text, and the ASCII text it was read as if it was typed in full width; or
-/// why it is not a figure, and what to do.
-fn make_cell(text: &str) -> Result<(Cell, Option<String>), (String, &'static str)> {
+/// A cell from its text, read as the book prints (`format` being the book's), and the ASCII
+/// text it was read as if it was typed in full width; or why it is not a figure, and what to
+/// do.
+fn make_cell(
+    format: &ColumnFormat,
+    text: &str,
+) -> Result<(Cell, Option<String>), (String, Cow<'static, str>)> {
     let too_long = || {
         let message = format!(
             "`{}` has more digits than crossfoot holds (16)",
             text.trim()
         );
-        (message, FIGURE_HELP)
+        (message, FIGURE_HELP.into())
     };
     if let Some((mantissa, scale)) = crate::number::parse_plain(text.as_bytes()) {
         return Cell::from_parts(mantissa, scale)
@@ -670,9 +670,13 @@ fn make_cell(text: &str) -> Result<(Cell, Option<String>), (String, &'static str
         Err(error @ crate::number::NumberError::AmbiguousWide { .. }) => Err((
             error.to_string(),
             "retype it in ASCII: a space separates thousands (`1 000`), a point marks the \
-             decimals (`1.000`)",
+             decimals (`1.000`)"
+                .into(),
         )),
-        Err(error) => Err((error.to_string(), FIGURE_HELP)),
+        Err(error) => Err((
+            error.to_string(),
+            legacy_help(format, text).unwrap_or(FIGURE_HELP.into()),
+        )),
     }
 }
 
@@ -682,7 +686,7 @@ fn read_declared(
     format: &ColumnFormat,
     text: &str,
     (index, chunk): (usize, &mut Chunk),
-) -> Result<(Cell, Option<String>), (String, std::borrow::Cow<'static, str>)> {
+) -> Result<(Cell, Option<String>), (String, Cow<'static, str>)> {
     let read = declared_figure::read(format, text)
         .map_err(|unread| (unread.message, unread.help.into()))?;
     if let Some(flag) = read.flag {
@@ -738,7 +742,7 @@ mod tests {
         fn a_scanned_figure_is_the_cell_make_cell_gives(field in r"-?[0-9.]{0,20}( [0-9]{3})?") {
             if let Some((cell, end)) = plain_figure(field.as_bytes(), 0, b',') {
                 proptest::prop_assert_eq!(end, field.len());
-                proptest::prop_assert_eq!(make_cell(&field).ok().map(|(c, _)| c), Some(cell));
+                proptest::prop_assert_eq!(make_cell(&ColumnFormat::default(), &field).ok().map(|(c, _)| c), Some(cell));
             }
         }
 
@@ -757,7 +761,7 @@ mod tests {
             let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
             let plain = digits(whole) && digits(decimals) && unsigned.len() <= 18;
             // A figure of more digits than a cell holds is no cell, either way.
-            let read = make_cell(&field).ok().map(|(cell, _)| (cell, field.len()));
+            let read = make_cell(&ColumnFormat::default(), &field).ok().map(|(cell, _)| (cell, field.len()));
             let expected = read.filter(|_| plain);
             proptest::prop_assert_eq!(plain_figure(text.as_bytes(), 0, b','), expected);
         }
@@ -813,7 +817,7 @@ mod tests {
         fn a_grouped_figure_is_the_cell_make_cell_gives(field in r"-?[0-9]{1,4}( [0-9]{2,4}){0,3}(\.[0-9]{0,2})?") {
             if let Some((cell, end)) = grouped_figure(field.as_bytes(), 0, b',') {
                 proptest::prop_assert_eq!(end, field.len());
-                proptest::prop_assert_eq!(make_cell(&field).ok().map(|(c, _)| c), Some(cell));
+                proptest::prop_assert_eq!(make_cell(&ColumnFormat::default(), &field).ok().map(|(c, _)| c), Some(cell));
             }
         }
     }
