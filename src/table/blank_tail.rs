@@ -34,7 +34,7 @@ pub(super) fn count(
             .min(),
         DataRows::Lines(parts) => parts
             .iter()
-            .flat_map(|part| non_empty_lines(text, part.range()))
+            .flat_map(|part| non_empty_lines(text, part.range(), delimiter))
             .map(|line| {
                 let line = text.get(line.offset..line.offset + line.length);
                 let fields = line.unwrap_or_default().split(char::from(delimiter));

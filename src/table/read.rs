@@ -128,15 +128,15 @@ pub fn parse_table(
     let quoted = source.holds_quote();
     let shape = layout.shape;
     let delimiter = shape.delimiter;
+    let line_shape = Shape {
+        header_rows: layout.header_rows,
+        ..shape
+    };
     let (owned, lines) = if quoted {
         let records = parse_records(source, delimiter).map_err(|e| vec![e])?;
         (shape.table_records(records), None)
     } else {
-        let shape = Shape {
-            header_rows: layout.header_rows,
-            ..shape
-        };
-        let lines = super::lines::table_lines(text, &shape, Some(source));
+        let lines = super::lines::table_lines(text, &line_shape, Some(source));
         (Vec::new(), Some(lines))
     };
     let headers: Vec<Record> = match &lines {
@@ -201,7 +201,7 @@ pub fn parse_table(
         rows_on_demand,
         full_width: !rows_on_demand && crate::number::holds_full_width_digits(text),
     };
-    let data_rows = record_count - layout.header_rows;
+    let mut data_rows = record_count - layout.header_rows;
     if data_rows == 0 {
         let start = headers.first().map_or(0, |r| r.span.offset);
         let end = headers.last().map_or(0, |r| r.span.offset + r.span.length);
@@ -212,12 +212,20 @@ pub fn parse_table(
         });
     }
     let single_label = label_fields.len() == 1;
+    let mut rows_read = reader.read_rows(text, data, data_rows);
+    let recounted;
+    if rows_read.read.fewer_rows {
+        // A large file's line index counted a line of only delimiters as a row.
+        recounted = super::lines::table_lines(text, &line_shape, None);
+        data_rows = recounted.data_rows;
+        rows_read = reader.read_rows(text, DataRows::Lines(&recounted.parts), data_rows);
+    }
     let RowsRead {
         mut cells,
         narrow: narrow_cells,
         starts,
         read,
-    } = reader.read_rows(text, data, data_rows);
+    } = rows_read;
     let Chunk {
         labels,
         paths,
@@ -228,6 +236,7 @@ pub fn parse_table(
         mut warnings,
         mut more_warnings,
         too_large: _,
+        fewer_rows: _,
     } = read;
     // Each part of a long file keeps its first errors; the file keeps its first, as a file
     // read in one part does.
@@ -625,6 +634,11 @@ fn parse_records(source: &SharedSource, delimiter: u8) -> Result<Vec<Record>, Ta
         if !more {
             break;
         }
+        // A row of empty fields is a spreadsheet's blank row: no record, as a blank line is
+        // none (`lines`).
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
         let start = record
             .position()
             .map_or(start, csv::Position::byte)
@@ -932,6 +946,38 @@ mod tests {
             .filter_map(|(row, column)| table.cell(row, column))
             .collect();
         Ok((shown, cells))
+    }
+
+    /// A file large enough that its parts are counted from its line index, which counts a
+    /// line of only delimiters as a row: it reads as the same file without that line, in the
+    /// part that holds it and in the parts after.
+    #[test]
+    fn a_blank_row_in_a_large_file_is_no_row() {
+        use crate::source::{FACTS_FROM, SourceText};
+        let read = |text: &str| {
+            let (read, facts) =
+                SourceText::from_utf8_noting(text.to_string().into_bytes().into()).unwrap();
+            let source = Arc::new(SourceFile::new("t.csv", read).with_facts(facts));
+            assert_eq!(source.holds_blank_line(), Some(false));
+            let table = parse_table(&source, TableMeta::default(), layout(1, 1)).unwrap();
+            let rows: Vec<String> = table.rows().iter().map(ToString::to_string).collect();
+            let cells: Vec<Option<Cell>> = (0..table.row_count())
+                .map(|row| table.cell(row, 0))
+                .collect();
+            (rows, cells)
+        };
+        let mut text = String::from("id,x,y\n");
+        let mut row = 0;
+        while text.len() < 2 * FACTS_FROM {
+            text.push_str(&format!("r{row},{row}.5,1\n"));
+            row += 1;
+        }
+        let without = read(&text);
+        for blank in [",,\n", ",,\r\n", ",\n"] {
+            let at = text[..FACTS_FROM].rfind('\n').unwrap() + 1;
+            let with = format!("{}{blank}{}", &text[..at], &text[at..]);
+            assert_eq!(read(&with), without, "{blank:?}");
+        }
     }
 
     proptest::proptest! {

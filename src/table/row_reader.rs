@@ -32,6 +32,9 @@ pub(super) struct Chunk {
     pub(super) nils: Vec<usize>,
     /// Whether a figure was too large for a cell of 4 bytes ([`Slots::Narrow`]).
     pub(super) too_large: bool,
+    /// Whether a part held fewer rows than it was counted as: a line of only delimiters, no
+    /// row, that a count from the file's line breaks took for one ([`super::lines`]).
+    pub(super) fewer_rows: bool,
     pub(super) errors: Vec<TableError>,
     pub(super) more_errors: usize,
     pub(super) warnings: Vec<TableWarning>,
@@ -47,6 +50,7 @@ impl Chunk {
         self.paths.extend(later.paths);
         self.flags.extend(later.flags);
         self.nils.extend(later.nils);
+        self.fewer_rows |= later.fewer_rows;
         self.too_large |= later.too_large;
         self.errors.extend(later.errors);
         self.more_errors += later.more_errors;
@@ -326,7 +330,7 @@ impl RowReader<'_> {
                     .then(|| super::rows::first_field_label(text, line, self.delimiter, None));
                 (line, path)
             } else {
-                let (line, next) = super::lines::line_at(text, at, bytes.len());
+                let (line, next) = super::lines::line_at(text, at, bytes.len(), self.delimiter);
                 at = next;
                 let Some(line) = line else { continue };
                 let read = (line, row_cells, part.first_row + row);
@@ -352,6 +356,7 @@ impl RowReader<'_> {
             }
             row += 1;
         }
+        chunk.fewer_rows = row < starts.len();
         chunk
     }
 
@@ -797,7 +802,7 @@ mod tests {
             let mut cells = vec![Cell::PLACEHOLDER; width];
             let mut at = 0;
             while at < bytes.len() {
-                let (line, next) = super::super::lines::line_at(&text, at, bytes.len());
+                let (line, next) = super::super::lines::line_at(&text, at, bytes.len(), b',');
                 if let Some(scanned) = scan::plain_line(bytes, at, b',', &mut cells) {
                     proptest::prop_assert_eq!(line, Some(Span::new(at, scanned.end - at)));
                     proptest::prop_assert_eq!(next.min(bytes.len()), scanned.next);

@@ -432,6 +432,41 @@ fn blank_columns_at_a_tables_end_are_left_out_with_a_warning() {
     assert!(!book.stderr.contains("blank_columns"), "{}", book.stderr);
 }
 
+/// Blank rows as a spreadsheet saves them (`,,,,`): between the rows of a table with two label
+/// columns, and below a table, of its width or wider. Each was read as a row: the one inside
+/// 表 2-1 continued `机关法人`, so `机关法人` named two rows: 2 rules stopped (exit 2) and 6 more
+/// checks failed; the
+/// ones below 附表 6 added 2 skipped checks; a wider one was a ragged row (exit 2). They are no
+/// rows, as a blank line is none, whether the file is read line by line or, holding a quote,
+/// by the csv crate.
+#[test]
+fn blank_rows_a_spreadsheet_saves_are_no_rows() {
+    let book = run(&root().join("data/2022"), "json");
+    for quoted in [false, true] {
+        let draft = edited_book("T2-1.csv", |t| {
+            let row = ",省级行政机关,29,207,8.3\n";
+            let t = t.replacen(row, &format!("{row},,,,\n"), 1);
+            if quoted {
+                t.replacen(",市级行政机关,", ",\"市级行政机关\",", 1)
+            } else {
+                t
+            }
+        });
+        let a6 = draft.path().join("A6.csv");
+        let text = std::fs::read_to_string(&a6).expect("UTF-8");
+        let blank = format!("{text},,,,,,\n,,,,,,\n,,,,,,,,,,\n");
+        std::fs::write(&a6, blank).expect("written");
+        let edited = run(draft.path(), "json");
+        assert_eq!(edited.code, book.code, "quoted {quoted}: {}", edited.stderr);
+        assert_eq!(
+            parse(&edited.stdout)["summary"],
+            parse(&book.stdout)["summary"],
+            "quoted {quoted}"
+        );
+        assert_eq!(edited.stderr, book.stderr, "quoted {quoted}");
+    }
+}
+
 /// A note typed below a table's rows (`注：…`), a row of another width: only that line is
 /// refused, and its help names `skip_footer`; every other row of the table is checked, as in
 /// the book. It stopped the whole table: 69 rules not checked.
