@@ -21,6 +21,7 @@ mod of_which;
 mod pinned_figure;
 pub mod report;
 mod sibling_left_out;
+mod unit_mismatch;
 
 use crate::decode::ReadOptions;
 use crate::engine::program::{CellId, CompiledRule, Program};
@@ -61,10 +62,12 @@ pub enum LintCode {
     /// A group compared member by member with one figure ("every other") that leaves out a
     /// sibling row without a declared reason.
     SiblingLeftOut,
+    /// Figures in two units of money added or compared with no factor between them.
+    UnitMismatch,
 }
 
 impl LintCode {
-    pub const ALL: [LintCode; 11] = [
+    pub const ALL: [LintCode; 12] = [
         LintCode::NeverFails,
         LintCode::CountedTwice,
         LintCode::OfWhichPart,
@@ -76,6 +79,7 @@ impl LintCode {
         LintCode::PinnedFigure,
         LintCode::NoChecks,
         LintCode::SiblingLeftOut,
+        LintCode::UnitMismatch,
     ];
 
     /// The stable code reports print.
@@ -92,6 +96,7 @@ impl LintCode {
             LintCode::PinnedFigure => "crossfoot::lint::pinned_figure",
             LintCode::NoChecks => "crossfoot::lint::no_checks",
             LintCode::SiblingLeftOut => "crossfoot::lint::sibling_left_out",
+            LintCode::UnitMismatch => "crossfoot::lint::unit_mismatch",
         }
     }
 
@@ -193,6 +198,7 @@ pub fn lint(
     lints.extend(groups::repeats(files));
     lints.extend(groups::incomplete(&context, &checks));
     lints.extend(sibling_left_out::lint(&context, &checks));
+    lints.extend(unit_mismatch::lint(&context, &checks));
     lints.extend(pinned_figure::lint(&context));
     lints.extend(no_checks::lint(&context));
     if options.coverage {

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 /// Units of money: a table in 万元 whose header prints 亿元 contradicts its manifest. Other
 /// units mix freely in one table (合同数 in 项 beside 金额 in 万元).
-const MONEY: &[&str] = &["元", "万元", "亿元"];
+pub(crate) const MONEY: &[&str] = &["元", "万元", "亿元"];
 
 /// Every label (rows and columns) whose printed unit contradicts `units` or, for money, the
 /// table's `unit`. Each distinct label text is reported once.

@@ -6,7 +6,7 @@
 
 mod blank_tail;
 mod cells;
-mod declared;
+pub(crate) mod declared;
 pub mod error;
 pub mod formatted;
 pub mod index;

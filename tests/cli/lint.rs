@@ -280,3 +280,33 @@ fn bad_input_is_exit_code_2() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("input error"));
 }
+
+/// A rule that states a figure in 万元 equal to one in 亿元, or adds them, with no factor
+/// between them: `check` passes it wherever the two print the same digits (a header's unit
+/// edited by mistake), so only the units tell. A rule that writes the factor is not flagged.
+#[test]
+fn figures_in_two_units_of_money_compared_without_a_factor_are_flagged() {
+    let data = "tests/fixtures/lint/units/data";
+    let rules = "tests/fixtures/lint/units/units.rules";
+    let checked = crossfoot(&["check", "--data", data, "--rules", rules]);
+    assert_eq!(checked.code, 0, "check passes them: {}", checked.stdout);
+    let args = ["lint", "--data", data, "--rules", rules];
+    let human = crossfoot(&args);
+    let json = crossfoot(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!((human.code, json.code), (1, 1));
+    let json = parse(&json.stdout);
+    let code = "crossfoot::lint::unit_mismatch".to_string();
+    assert_eq!(
+        codes(&json),
+        vec![
+            (code.clone(), vec!["W.same_as_Y".to_string()]),
+            (code, vec!["Y.parts_in_W".to_string()]),
+        ]
+    );
+    assert_eq!(places(&json, 0), vec![(15, "亿元 beside 万元".to_string())]);
+    snapshot(
+        "lint__unit_mismatch",
+        &format!("crossfoot lint --data {data} --rules {rules}"),
+        &human.stdout,
+    );
+}
