@@ -1,5 +1,6 @@
 //! `crossfoot::lint::unit_mismatch`: a sum or a comparison that adds or compares figures
-//! printed in two units of money (万元 beside 亿元) with no factor between them.
+//! printed in two units of money (万元 beside 亿元) with no factor between them, or two such
+//! figures through the factor of other units (`* 10000` between 元 and 亿元).
 //!
 //! Why it matters: rules compare figures as printed. `A6[合计, 成交额] = A1[成交总额, y]`
 //! holds while both tables print 亿元; a header edited to `成交额 / 万元`, or a rule written
@@ -8,12 +9,14 @@
 //!
 //! Decided on each check written out (see [`super::ground`]): a comparison whose cells all
 //! stand with coefficient 1 or −1 (`X = Y`, a total and its parts, `a + b <= c`), or a
-//! `hierarchy`'s total and parts, whose cells print two units of money. A cell's unit is its
-//! column's, else its row's, else its table's (`unit` in `tables.toml`).
+//! `hierarchy`'s total and parts, whose cells print two units of money; and a comparison of
+//! two figures in units of money through 10⁴ or 10⁸ (or their inverses) where their units
+//! differ by another power. A cell's unit is its column's, else its row's, else its table's
+//! (`unit` in `tables.toml`).
 //!
-//! What it does not flag: a rule that writes the factor (`* 10000`: another coefficient),
-//! terms that are shares, growth rates, products or quotients, and cells in units other than
-//! money (项 beside 家 is a count beside a count).
+//! What it does not flag: a rule that writes the right factor, or any factor that converts no
+//! unit of money (`* 0.5`, "at most half"), terms that are shares, growth rates, products or
+//! quotients, and cells in units other than money (项 beside 家 is a count beside a count).
 
 use super::ground::{Atom, Expanded, Linear, Shape};
 use super::{Context, Lint, LintCode};
@@ -26,41 +29,140 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    // Per rule: the first check that mixes units, its cells and the two units.
-    let mut found: BTreeMap<usize, (usize, Vec<CellId>, [&str; 2])> = BTreeMap::new();
+    // Per rule: the first check whose units do not agree, its cells and what is wrong.
+    let mut found: BTreeMap<usize, (usize, Vec<CellId>, Mismatch<'_>)> = BTreeMap::new();
     for expanded in checks {
         if found.contains_key(&expanded.rule) {
             continue;
         }
-        let Some(cells) = added_cells(&expanded.shape) else {
-            continue;
-        };
-        if let Some(units) = two_money_units(context.dataset, &cells) {
-            found.insert(expanded.rule, (expanded.check, cells, units));
+        if let Some((cells, mismatch)) = mismatch(context.dataset, &expanded.shape) {
+            found.insert(expanded.rule, (expanded.check, cells, mismatch));
         }
     }
     found
         .into_iter()
-        .filter_map(|(index, (check, cells, [one, other]))| {
+        .filter_map(|(index, (check, cells, mismatch))| {
             let rule = context.rule(index)?;
+            let check = context.describe_check(rule, check);
+            let cells_read = super::ground::describe_cells(context.dataset, &cells);
+            let (message, help, label) = match mismatch {
+                Mismatch::Unconverted([one, other]) => (
+                    format!(
+                        "`{}` compares figures in {one} with figures in {other} as printed\
+                         {check}: {cells_read}",
+                        rule.id
+                    ),
+                    format!(
+                        "correct the unit a label prints, or write the factor between {one} \
+                         and {other} into the rule (`* 10000` for 亿元 to 万元)"
+                    ),
+                    format!("{one} beside {other}"),
+                ),
+                Mismatch::WrongFactor {
+                    units: [one, other],
+                    written,
+                    needed,
+                } => (
+                    format!(
+                        "`{}` compares a figure in {one} with one in {other} through a factor \
+                         of {written}, where their units differ by {needed}{check}: \
+                         {cells_read}",
+                        rule.id
+                    ),
+                    "correct the factor, or the unit a label prints".to_string(),
+                    format!("× {written} for {one} and {other}"),
+                ),
+            };
             Some(Lint {
                 code: LintCode::UnitMismatch,
-                message: format!(
-                    "`{}` compares figures in {one} with figures in {other} as printed{}: {}",
-                    rule.id,
-                    context.describe_check(rule, check),
-                    super::ground::describe_cells(context.dataset, &cells)
-                ),
-                help: format!(
-                    "correct the unit a label prints, or write the factor between {one} and \
-                     {other} into the rule (`* 10000` for 亿元 to 万元)"
-                ),
+                message,
+                help,
                 rules: vec![rule.id.clone()],
-                places: vec![context.body_place(rule, format!("{one} beside {other}"))],
+                places: vec![context.body_place(rule, label)],
                 cells,
             })
         })
         .collect()
+}
+
+/// What is wrong with the units of a check.
+enum Mismatch<'d> {
+    /// Figures in two units of money added or compared one for one.
+    Unconverted([&'d str; 2]),
+    /// Two figures in units of money compared through a factor that converts between units
+    /// of money (10⁴ or 10⁸, or their inverses), but not between theirs: `* 10000` between
+    /// 元 and 亿元, or between two figures in 亿元.
+    WrongFactor {
+        units: [&'d str; 2],
+        written: Decimal,
+        needed: Decimal,
+    },
+}
+
+/// The cells of a check whose units do not agree, and how.
+fn mismatch<'d>(dataset: &'d Dataset, shape: &Shape) -> Option<(Vec<CellId>, Mismatch<'d>)> {
+    if let Some(cells) = added_cells(shape) {
+        let units = two_money_units(dataset, &cells)?;
+        return Some((cells, Mismatch::Unconverted(units)));
+    }
+    let Shape::Compare { left, right, .. } = shape else {
+        return None;
+    };
+    let difference = left
+        .clone()
+        .add_scaled(right.clone(), Decimal::NEGATIVE_ONE)?;
+    let terms: Vec<(&Atom, &Decimal)> = difference.terms.iter().collect();
+    let [(Atom::Cell(a), by_a), (Atom::Cell(b), by_b)] = terms.as_slice() else {
+        return None;
+    };
+    // Said with the factor on the figure it multiplies: `× 10000`, not `× 0.0001`.
+    let (a, by_a, b, by_b) = if by_b.abs() >= by_a.abs() {
+        (a, by_a, b, by_b)
+    } else {
+        (b, by_b, a, by_a)
+    };
+    let (unit_a, unit_b) = (money_unit(dataset, *a)?, money_unit(dataset, *b)?);
+    // `x_a = x_b * f` states like quantities alike where f is 10 to the difference of the
+    // units' powers (亿元 = 10⁴ 万元).
+    let written = by_b.checked_div(**by_a)?.abs().normalize();
+    let needed = power_of_ten(exponent(unit_b)? - exponent(unit_a)?)?;
+    let converts = [-8, -4, 4, 8]
+        .into_iter()
+        .filter_map(power_of_ten)
+        .any(|factor| factor == written);
+    (converts && written != needed).then(|| {
+        let units = [unit_a, unit_b];
+        (
+            vec![*a, *b],
+            Mismatch::WrongFactor {
+                units,
+                written,
+                needed,
+            },
+        )
+    })
+}
+
+/// The power of ten a unit of money is of 元.
+fn exponent(unit: &str) -> Option<i32> {
+    match unit {
+        "元" => Some(0),
+        "万元" => Some(4),
+        "亿元" => Some(8),
+        _ => None,
+    }
+}
+
+/// 10 to the power `exponent` (negative powers as fractions).
+fn power_of_ten(exponent: i32) -> Option<Decimal> {
+    let power = Decimal::from(10_i64.checked_pow(exponent.unsigned_abs())?);
+    if exponent >= 0 {
+        Some(power)
+    } else {
+        Decimal::ONE
+            .checked_div(power)
+            .map(|fraction| fraction.normalize())
+    }
 }
 
 /// The cells a check adds or compares one for one: every term of `left − right` a cell

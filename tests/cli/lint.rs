@@ -283,7 +283,8 @@ fn bad_input_is_exit_code_2() {
 
 /// A rule that states a figure in 万元 equal to one in 亿元, or adds them, with no factor
 /// between them: `check` passes it wherever the two print the same digits (a header's unit
-/// edited by mistake), so only the units tell. A rule that writes the factor is not flagged.
+/// edited by mistake), so only the units tell. A rule that writes the right factor is not
+/// flagged, one that writes another unit's (10⁴ between 元 and 亿元) is.
 #[test]
 fn figures_in_two_units_of_money_compared_without_a_factor_are_flagged() {
     let data = "tests/fixtures/lint/units/data";
@@ -298,12 +299,14 @@ fn figures_in_two_units_of_money_compared_without_a_factor_are_flagged() {
     let code = "crossfoot::lint::unit_mismatch".to_string();
     assert_eq!(
         codes(&json),
-        vec![
-            (code.clone(), vec!["W.same_as_Y".to_string()]),
-            (code, vec!["Y.parts_in_W".to_string()]),
-        ]
+        ["W.same_as_Y", "Y.parts_in_W", "R.from_Y"]
+            .map(|rule| (code.clone(), vec![rule.to_string()]))
     );
-    assert_eq!(places(&json, 0), vec![(15, "亿元 beside 万元".to_string())]);
+    assert_eq!(places(&json, 0), vec![(17, "亿元 beside 万元".to_string())]);
+    assert_eq!(
+        places(&json, 2),
+        vec![(26, "× 10000 for 元 and 亿元".to_string())]
+    );
     snapshot(
         "lint__unit_mismatch",
         &format!("crossfoot lint --data {data} --rules {rules}"),
