@@ -127,6 +127,12 @@ fn snapshot(name: &str, description: &str, value: &str) {
     });
 }
 
+/// A report's text with its line breaks and indents as single spaces: what it says, however
+/// it is wrapped.
+fn unwrapped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn parse(json: &str) -> Value {
     serde_json::from_str(json).unwrap_or_else(|e| panic!("output is not JSON ({e}):\n{json}"))
 }

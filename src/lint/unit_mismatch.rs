@@ -22,7 +22,7 @@ use super::ground::{Atom, Expanded, Linear, Shape};
 use super::{Context, Lint, LintCode};
 use crate::engine::program::CellId;
 use crate::table::TableMeta;
-use crate::table::declared::MONEY;
+use crate::table::declared::money_power;
 use crate::table::label::LabelPath;
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
@@ -101,16 +101,33 @@ enum Mismatch<'d> {
 
 /// The cells of a check whose units do not agree, and how.
 fn mismatch<'d>(dataset: &'d Dataset, shape: &Shape) -> Option<(Vec<CellId>, Mismatch<'d>)> {
-    if let Some(cells) = added_cells(shape) {
-        let units = two_money_units(dataset, &cells)?;
-        return Some((cells, Mismatch::Unconverted(units)));
-    }
-    let Shape::Compare { left, right, .. } = shape else {
-        return None;
+    let difference = match shape {
+        Shape::Compare { left, right, .. } => left
+            .clone()
+            .add_scaled(right.clone(), Decimal::NEGATIVE_ONE)?,
+        Shape::Sum { total, parts } => {
+            let cells = std::iter::once(*total).chain(parts.iter().copied());
+            return unconverted(dataset, cells.collect());
+        }
+        _ => return None,
     };
-    let difference = left
-        .clone()
-        .add_scaled(right.clone(), Decimal::NEGATIVE_ONE)?;
+    match one_for_one(&difference) {
+        Some(cells) => unconverted(dataset, cells),
+        None => wrong_factor(dataset, &difference),
+    }
+}
+
+/// Cells added or compared one for one, where they print two units of money.
+fn unconverted(dataset: &Dataset, cells: Vec<CellId>) -> Option<(Vec<CellId>, Mismatch<'_>)> {
+    let units = two_money_units(dataset, &cells)?;
+    Some((cells, Mismatch::Unconverted(units)))
+}
+
+/// Two figures in units of money compared through a factor that converts other units.
+fn wrong_factor<'d>(
+    dataset: &'d Dataset,
+    difference: &Linear,
+) -> Option<(Vec<CellId>, Mismatch<'d>)> {
     let terms: Vec<(&Atom, &Decimal)> = difference.terms.iter().collect();
     let [(Atom::Cell(a), by_a), (Atom::Cell(b), by_b)] = terms.as_slice() else {
         return None;
@@ -125,7 +142,7 @@ fn mismatch<'d>(dataset: &'d Dataset, shape: &Shape) -> Option<(Vec<CellId>, Mis
     // `x_a = x_b * f` states like quantities alike where f is 10 to the difference of the
     // units' powers (亿元 = 10⁴ 万元).
     let written = by_b.checked_div(**by_a)?.abs().normalize();
-    let needed = power_of_ten(exponent(unit_b)? - exponent(unit_a)?)?;
+    let needed = power_of_ten(money_power(unit_b)? - money_power(unit_a)?)?;
     let converts = [-8, -4, 4, 8]
         .into_iter()
         .filter_map(power_of_ten)
@@ -143,16 +160,6 @@ fn mismatch<'d>(dataset: &'d Dataset, shape: &Shape) -> Option<(Vec<CellId>, Mis
     })
 }
 
-/// The power of ten a unit of money is of 元.
-fn exponent(unit: &str) -> Option<i32> {
-    match unit {
-        "元" => Some(0),
-        "万元" => Some(4),
-        "亿元" => Some(8),
-        _ => None,
-    }
-}
-
 /// 10 to the power `exponent` (negative powers as fractions).
 fn power_of_ten(exponent: i32) -> Option<Decimal> {
     let power = Decimal::from(10_i64.checked_pow(exponent.unsigned_abs())?);
@@ -162,25 +169,6 @@ fn power_of_ten(exponent: i32) -> Option<Decimal> {
         Decimal::ONE
             .checked_div(power)
             .map(|fraction| fraction.normalize())
-    }
-}
-
-/// The cells a check adds or compares one for one: every term of `left − right` a cell
-/// with coefficient 1 or −1, or a hierarchy's total and parts; `None` for any other check.
-fn added_cells(shape: &Shape) -> Option<Vec<CellId>> {
-    match shape {
-        Shape::Compare { left, right, .. } => {
-            let difference = left
-                .clone()
-                .add_scaled(right.clone(), Decimal::NEGATIVE_ONE)?;
-            one_for_one(&difference)
-        }
-        Shape::Sum { total, parts } => Some(
-            std::iter::once(*total)
-                .chain(parts.iter().copied())
-                .collect(),
-        ),
-        _ => None,
     }
 }
 
@@ -221,7 +209,7 @@ fn money_unit(dataset: &Dataset, cell: CellId) -> Option<&str> {
         .and_then(|p| unit_of(p, meta));
     let row = || table.rows().get(cell.row).and_then(|p| unit_of(p, meta));
     let unit = column.or_else(row).or(meta.unit.as_deref())?;
-    MONEY.iter().find(|money| **money == unit).copied()
+    money_power(unit).map(|_| unit)
 }
 
 /// The innermost unit a path prints, or `tables.toml`'s `units` gives one of its labels.

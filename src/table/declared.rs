@@ -9,16 +9,25 @@ use super::{TableError, TableMeta};
 use crate::source::{SharedSource, named};
 use rayon::prelude::*;
 
-/// Units of money: a table in 万元 whose header prints 亿元 contradicts its manifest. Other
-/// units mix freely in one table (合同数 in 项 beside 金额 in 万元).
-pub(crate) const MONEY: &[&str] = &["元", "万元", "亿元"];
+/// Units of money, with the power of ten each is of 元: a table in 万元 whose header prints
+/// 亿元 contradicts its manifest. Other units mix freely in one table (合同数 in 项 beside 金额
+/// in 万元).
+const MONEY: &[(&str, i32)] = &[("元", 0), ("万元", 4), ("亿元", 8)];
+
+/// The power of ten a unit of money is of 元 (亿元 → 8); `None` for any other unit.
+pub(crate) fn money_power(unit: &str) -> Option<i32> {
+    MONEY
+        .iter()
+        .find(|(money, _)| *money == unit)
+        .map(|(_, power)| *power)
+}
 
 /// Every label (rows and columns) whose printed unit contradicts `units` or, for money, the
 /// table's `unit`. Each distinct label text is reported once.
 /// Whether a label could print a unit other than `tables.toml` declares: only where it
 /// declares units for labels, or money for the table.
 pub(super) fn may_mismatch(meta: &TableMeta) -> bool {
-    let table_money = meta.unit.as_deref().filter(|u| MONEY.contains(u));
+    let table_money = meta.unit.as_deref().filter(|u| money_power(u).is_some());
     !meta.units.is_empty() || table_money.is_some()
 }
 
@@ -28,7 +37,7 @@ pub(super) fn unit_mismatches(
     rows: &[LabelPath],
     columns: &[LabelPath],
 ) -> Vec<TableError> {
-    let table_money = meta.unit.as_deref().filter(|u| MONEY.contains(u));
+    let table_money = meta.unit.as_deref().filter(|u| money_power(u).is_some());
     if !may_mismatch(meta) {
         return Vec::new();
     }
@@ -82,6 +91,6 @@ fn contradiction<'m>(
         return (declared != printed).then_some((declared.as_str(), "units"));
     }
     table_money
-        .filter(|declared| MONEY.contains(&printed) && declared != &printed)
+        .filter(|declared| money_power(printed).is_some() && declared != &printed)
         .map(|declared| (declared, "unit"))
 }

@@ -1,7 +1,7 @@
 //! Drafts: an input error in one rule or one table is reported with its span, and every check
 //! that does not depend on it still runs and is reported, in every format.
 
-use super::{check, parse, root};
+use super::{check, parse, root, unwrapped};
 use std::path::Path;
 
 /// A copy of the bundled book's data with `edit` applied to one file.
@@ -387,7 +387,7 @@ fn a_mark_typed_into_a_draft_figure_is_refused_with_the_setting_it_needs() {
     });
     let out = run(draft.path(), "human");
     assert_eq!(out.code, 2, "{}", out.stderr);
-    let help = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    let help = unwrapped(&out.stderr);
     for said in [
         "`16.8*` is not a number: `*` is not part of a figure",
         "if `*` marks the figure (a footnote, or a flag such as `p` for provisional), declare it \
@@ -418,11 +418,7 @@ fn blank_columns_at_a_tables_end_are_left_out_with_a_warning() {
         parse(&edited.stdout)["summary"],
         parse(&book.stdout)["summary"]
     );
-    let said = edited
-        .stderr
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let said = unwrapped(&edited.stderr);
     assert!(
         said.contains("crossfoot::data::blank_columns")
             && said.contains("the last 2 columns hold nothing, no header and no figure: left out"),
@@ -484,11 +480,7 @@ fn a_note_below_a_tables_rows_stops_only_itself() {
             "{count}"
         );
     }
-    let said = edited
-        .stderr
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let said = unwrapped(&edited.stderr);
     for text in [
         "this row has 1 cells but the table has 7 columns",
         "(`skip_footer = N`: the lines below the table to leave out)",
@@ -522,7 +514,7 @@ fn a_table_saved_with_semicolons_or_a_title_names_the_key_that_reads_it() {
         let draft = edited_book("A6.csv", edit);
         let out = run(draft.path(), "human");
         assert_eq!(out.code, 2, "{}", out.stderr);
-        let said = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        let said = unwrapped(&out.stderr);
         assert!(said.contains(key), "stderr says {key:?}:\n{}", out.stderr);
     }
 }

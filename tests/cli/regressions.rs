@@ -1,7 +1,7 @@
 //! End-to-end regression tests for bugs found in use, each on a fixture whose rules file says
 //! what the run should emit.
 
-use super::{check, findings, parse, summary};
+use super::{check, findings, parse, summary, unwrapped};
 
 /// Run `check --format json` on `tests/fixtures/<dir>/{data,rules}`.
 fn check_fixture_dir(dir: &str) -> super::Run {
@@ -117,11 +117,7 @@ fn a_message_says_how_far_the_figures_differ_and_never_rounds_the_gap_up() {
         "tests/fixtures/sum/gap_message/rules",
     ]);
     // The help line wraps at the report's width.
-    let words = human
-        .stdout
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = unwrapped(&human.stdout);
     assert!(
         words.contains("the figures differ by 0.72; rounding explains all but 0.16"),
         "{}",
