@@ -3,6 +3,7 @@
 //! not stop; nothing here prints.
 
 use crate::decode::{ReadOptions, Text, decode};
+use crate::engine::lost_label::one_per_label;
 use crate::engine::program::Program;
 use crate::engine::{ParsedFile, compile_partial, evaluate_observed};
 use crate::finding::{Keep, Outcome};
@@ -75,6 +76,7 @@ pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
         compile_partial(&dataset, &files)
     };
     errors.extend(into_reports(not_loaded(&dataset, compile_errors)));
+    let errors = one_per_label(&dataset, errors);
     // The syntax trees are freed on a worker while the checks run: freed here, one small
     // string at a time and mostly from other threads' heaps, they held the run up 0.8 ms.
     rayon::spawn(move || drop(files));
@@ -215,10 +217,10 @@ impl Loaded {
         let mut all = self.errors;
         all.extend(into_reports(errors));
         Checked {
+            errors: one_per_label(&self.dataset, all),
             dataset: self.dataset,
             program: self.program,
             outcome,
-            errors: all,
         }
     }
 }

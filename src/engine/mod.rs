@@ -8,6 +8,7 @@ pub mod evaluate;
 mod forms;
 mod group_cycles;
 mod linear;
+pub(crate) mod lost_label;
 mod moved_anchor;
 pub mod program;
 mod ratio_plan;

@@ -44,7 +44,7 @@ impl Key {
         }
     }
 
-    fn matches(&self, label: &crate::table::label::Label) -> bool {
+    pub fn matches(&self, label: &crate::table::label::Label) -> bool {
         match self {
             Key::Label(text) => label.answers_to(text),
             Key::Year(year) => year_of(&label.key()) == Some(*year),
@@ -162,7 +162,9 @@ pub fn lookup_diagnostic(
             table: table.id().to_string(),
             axis: axis.name(),
             label,
+            missing: missing_label(axis.paths(table), keys).map(str::to_string),
             help: nearest.map(|n| format!("did you mean `{n}`?")),
+            printed: Vec::new(),
         },
         LookupError::Ambiguous { candidates, spans } => {
             let alike = candidates.windows(2).all(|w| w.first() == w.last());
@@ -197,7 +199,7 @@ pub fn lookup_diagnostic(
                         )
                     })
                     .collect(),
-                table: table.id().to_string(),
+                what: format!("where {} prints them", table.id()),
             });
             RuleError::AmbiguousLabel {
                 source_code: named(source),
@@ -429,28 +431,40 @@ fn described(table: &Table, axis: Axis, keys: &[Key]) -> String {
         .join("/")
 }
 
-/// The label closest to the last key that failed, for "did you mean".
+/// The label closest to the first key that no path has, for "did you mean".
 fn nearest(paths: &[LabelPath], keys: &[Key]) -> Option<String> {
-    let wanted = keys.iter().find_map(|k| match k {
+    let wanted = missing_label(paths, keys)?;
+    nearest_label(paths.iter().flat_map(LabelPath::labels), wanted).map(|l| l.name().to_string())
+}
+
+/// The first key of `keys` that is a label no path has.
+pub fn missing_label<'k>(paths: &[LabelPath], keys: &'k [Key]) -> Option<&'k str> {
+    keys.iter().find_map(|k| match k {
         Key::Label(text)
             if !paths
                 .iter()
                 .any(|p| p.labels().iter().any(|l| k.matches(l))) =>
         {
-            Some(text.to_string())
+            Some(text.as_str())
         }
         _ => None,
-    })?;
-    let mut best: Option<(f64, String)> = None;
-    for label in paths.iter().flat_map(LabelPath::labels) {
-        let key = label.key();
-        let score = strsim::normalized_levenshtein(&wanted, &key);
+    })
+}
+
+/// Of `labels`, the one most like `wanted` (normalized), if any is close enough to suggest.
+pub fn nearest_label<'l>(
+    labels: impl IntoIterator<Item = &'l crate::table::label::Label>,
+    wanted: &str,
+) -> Option<&'l crate::table::label::Label> {
+    let mut best: Option<(f64, &crate::table::label::Label)> = None;
+    for label in labels {
+        let score = strsim::normalized_levenshtein(wanted, &label.key());
         if score > best.as_ref().map_or(0.3, |(s, _)| *s) {
-            // As printed, spaces kept: `Percent of labor force`, not `Percentoflaborforce`.
-            best = Some((score, label.name().to_string()));
+            best = Some((score, label));
         }
     }
-    best.map(|(_, key)| key)
+    // As printed, spaces kept: `Percent of labor force`, not `Percentoflaborforce`.
+    best.map(|(_, label)| label)
 }
 
 #[cfg(test)]

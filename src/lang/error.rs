@@ -68,8 +68,14 @@ pub enum RuleError {
         table: String,
         axis: &'static str,
         label: String,
+        /// The label of the path that no row (or column) of the table has, where one is a
+        /// label (not a year): what a draft may have renamed or removed.
+        missing: Option<String>,
         #[help]
         help: Option<String>,
+        /// Where the table prints what the label may have become.
+        #[related]
+        printed: Vec<PrintedAt>,
     },
 
     /// `A4[合计, x]` when 合计 appears in several groups.
@@ -196,12 +202,13 @@ pub enum RuleError {
 /// Where a table prints the rows or columns an ambiguous label names: shown beneath the error
 /// on the rule, so a duplicate label is seen in the table itself.
 #[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("where {table} prints them")]
+#[error("{what}")]
 #[diagnostic(severity(Advice))]
 pub struct PrintedAt {
     #[source_code]
     pub source_code: NamedSource<DiagnosticSource>,
     #[label(collection)]
     pub labels: Vec<miette::LabeledSpan>,
-    pub table: String,
+    /// What is shown: `where A5 prints them`.
+    pub what: String,
 }

@@ -171,7 +171,7 @@ pub fn run(data: &Path, rules: &Path, options: Options) -> Result<Linted, Vec<mi
             .map(miette::Report::new),
     );
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(crate::engine::lost_label::one_per_label(&dataset, errors));
     }
     let lints = lint(&dataset, &files, &program, options);
     Ok(Linted {

@@ -45,6 +45,16 @@ fn a_renamed_row_stops_only_the_rules_that_name_it_in_every_format() {
                 && e["file"].as_str().is_some_and(|f| f.starts_with("rules/"))
                 && e["line"].as_u64().is_some())
     );
+    // One edit, one error: every rule that names the row is listed in it, and it names what
+    // the row became, which no other table prints.
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let help = errors[0]["help"].as_str().expect("a help");
+    assert!(
+        help.contains("T3-2 prints `江苏省`, which none of them does")
+            && help.contains("if it was renamed, print it `江苏` again")
+            && help.contains("more places:"),
+        "{help}"
+    );
     // Each error's line and character column point at its span in the rules file.
     for error in errors {
         let text = std::fs::read_to_string(root().join(error["file"].as_str().unwrap())).unwrap();
@@ -74,7 +84,7 @@ fn a_renamed_row_stops_only_the_rules_that_name_it_in_every_format() {
         assert!(found.contains(&key(finding)), "lost {finding}");
     }
     let said = [
-        ("human", "input errors (on stderr)"),
+        ("human", "1 input error (on stderr)"),
         ("sarif", "\"toolExecutionNotifications\""),
         ("junit", "<testsuite name=\"input errors\""),
         ("github", "::error file=rules/"),
@@ -103,6 +113,90 @@ fn a_renamed_row_stops_only_the_rules_that_name_it_in_every_format() {
             );
         }
     }
+}
+
+#[test]
+fn a_removed_row_is_one_error_that_says_where_it_was_not_a_near_label() {
+    let draft = edited_book("A5.csv", |t| {
+        t.replacen("河北,7468,11 739,57.2,555.0,747.3,34.7\n", "", 1)
+    });
+    let out = run(draft.path(), "human");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let said = unwrapped(&out.stderr);
+    assert_eq!(
+        said.matches("crossfoot::rules::unknown_label").count(),
+        1,
+        "{said}"
+    );
+    assert!(said.contains("× table A5 has no row `河北`"), "{said}");
+    // `河南` is as near as `河北` gets, and it is another row, which other tables print too.
+    assert!(!said.contains("did you mean"), "{said}");
+    assert!(
+        said.contains(
+            "print a row `河北`, and A5 has none like it: if it was removed, print it again"
+        ),
+        "{said}"
+    );
+    // Where it was: the rows it stood between in a table that prints all three.
+    assert!(said.contains("where `河北` may have been in A5"), "{said}");
+    assert!(said.contains("4 │ 天津,9685"), "{said}");
+    assert!(
+        said.contains("prints `河北` between this row and the next"),
+        "{said}"
+    );
+    // The other rules that name it, by file and line.
+    assert!(
+        said.contains("the rules name it in 9 more places:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("rules/cross-regions.rules: lines 25, 37, 41, 109, 113"),
+        "{said}"
+    );
+    assert!(
+        out.stdout.contains("· 1 input error (on stderr)"),
+        "{}",
+        out.stdout
+    );
+    // `lint` reads the draft as `check` does.
+    let lint = std::process::Command::new(env!("CARGO_BIN_EXE_crossfoot"))
+        .args(["lint", "--data", draft.path().to_str().expect("UTF-8")])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("crossfoot runs");
+    let said = unwrapped(&String::from_utf8_lossy(&lint.stderr));
+    assert_eq!(lint.status.code(), Some(2), "{said}");
+    assert_eq!(
+        said.matches("× table A5 has no row `河北`").count(),
+        1,
+        "{said}"
+    );
+    assert!(said.contains("A5 has none like it"), "{said}");
+}
+
+#[test]
+fn a_row_pasted_twice_is_one_error_listing_the_rules_it_stops() {
+    let row = "河北,7468,11 739,57.2,555.0,747.3,34.7\n";
+    let draft = edited_book("A5.csv", |t| t.replacen(row, &row.repeat(2), 1));
+    let json = run(draft.path(), "json");
+    assert_eq!(json.code, 2, "{}", json.stderr);
+    let json = parse(&json.stdout);
+    let errors = json["input_errors"].as_array().expect("input_errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["code"], "crossfoot::rules::ambiguous_label");
+    let help = errors[0]["help"].as_str().expect("a help");
+    assert!(
+        help.contains("A5 prints this row label 2 times, alike"),
+        "{help}"
+    );
+    assert!(
+        help.contains("the rules name it in 9 more places:"),
+        "{help}"
+    );
+    // Every rule that names it is stopped, and counted, though one error says so.
+    assert_eq!(json["summary"]["input_errors"], 1);
+    assert!(json["summary"]["not_checked"].as_u64().unwrap() >= 10);
 }
 
 #[test]
