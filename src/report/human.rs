@@ -286,6 +286,7 @@ pub fn write(
             outcome.notes.len()
         )?;
     }
+    out.write_all(skipped_for_empty_cells(report).as_bytes())?;
     out.write_all(summary(report).as_bytes())?;
     if let Some(coverage) = &outcome.coverage {
         out.write_all(coverage_text(report, coverage).as_bytes())?;
@@ -476,6 +477,64 @@ fn text_place(view: &CellView<'_>) -> String {
     view.address
         .clone()
         .unwrap_or_else(|| format!("{}:{}", view.position.line, view.position.column))
+}
+
+/// Empty cells listed at most; the rest are counted.
+const MOST_EMPTY_CELLS: usize = 20;
+/// Rules named at most per empty cell; the rest are counted.
+const MOST_RULES_PER_CELL: usize = 4;
+
+/// The cells empty or `—` that kept checks from running, one line each with the rules whose
+/// checks need them: a figure blanked in a draft by mistake is not only one more in the count
+/// of skipped checks.
+fn skipped_for_empty_cells(report: &Report<'_>) -> String {
+    // In the tables' order, row by row.
+    let mut cells: std::collections::BTreeMap<CellId, Vec<&str>> = Default::default();
+    let empty = report.outcome.skips.iter();
+    for note in empty.filter(|n| n.reason == crate::finding::NoteReason::EmptyCell) {
+        for &cell in &note.cells {
+            let rules = cells.entry(cell).or_default();
+            if !rules.contains(&note.rule_id.as_str()) {
+                rules.push(&note.rule_id);
+            }
+        }
+    }
+    if cells.is_empty() {
+        return String::new();
+    }
+    let mut out =
+        String::from("skipped, for cells not applicable (empty, `—`, or a mark declared so):\n");
+    for (cell, rules) in cells.iter().take(MOST_EMPTY_CELLS) {
+        let Some(view) = report.cell(*cell) else {
+            continue;
+        };
+        let named: Vec<&str> = rules.iter().take(MOST_RULES_PER_CELL).copied().collect();
+        let more = match rules.len().saturating_sub(MOST_RULES_PER_CELL) {
+            0 => String::new(),
+            more => format!(" and {more} more"),
+        };
+        // A mark other than the blank or the dash is shown: `x`, `..`.
+        let printed = match view.value.trim() {
+            "" | "—" => String::new(),
+            mark => format!(" `{mark}`"),
+        };
+        out.push_str(&format!(
+            "  {}:{} {} [{}, {}]{printed}: {}{more}\n",
+            view.table.source().display_name(),
+            text_place(&view),
+            view.table.id(),
+            view.row,
+            view.column,
+            named.join(", ")
+        ));
+    }
+    if let Some(more) = cells.len().checked_sub(MOST_EMPTY_CELLS).filter(|&m| m > 0) {
+        out.push_str(&format!(
+            "  … and {more} more cells (`--format json` lists every skipped check)\n"
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 /// `tables 11 · rules 40 · checks 900: 890 passed, 7 failed, 2 implausible, 1 skipped`: the

@@ -200,6 +200,36 @@ fn a_row_pasted_twice_is_one_error_listing_the_rules_it_stops() {
 }
 
 #[test]
+fn a_blanked_figure_is_named_with_the_rules_it_keeps_from_running() {
+    let book = run(&root().join("data/2022"), "human");
+    assert!(
+        !book.stdout.contains("skipped, for cells"),
+        "{}",
+        book.stdout
+    );
+    for blank in ["", "—"] {
+        let draft = edited_book("A5.csv", |t| {
+            t.replacen("河北,7468,11 739,", &format!("河北,7468,{blank},"), 1)
+        });
+        let out = run(draft.path(), "human");
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        let listed = out
+            .stdout
+            .split_once("skipped, for cells not applicable (empty, `—`, or a mark declared so):\n")
+            .map(|(_, after)| after.lines().next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        assert!(
+            listed.ends_with(
+                "A5.csv:5:9 A5 [河北, 合同数 / 项/2021 年]: A5.total, A5.growth, \
+                 A5.output_in_T3-2, A5.output_in_T4-2 and 1 more"
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
 fn a_bad_cell_leaves_its_table_checked_and_only_its_own_checks_not_checked() {
     let draft = edited_book("A2.csv", |t| t.replacen("11 673.9", "11 673.9x", 1));
     let out = run(draft.path(), "json");
