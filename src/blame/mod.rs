@@ -25,7 +25,10 @@
 //!    left): a heuristic, and said so. Where no single cell explains it, figures printed a
 //!    row (or column) away from their labels, or two neighbouring figures swapped, are tried
 //!    too ([`shift`]): a shift that explains the whole group leads the answer.
-//! 5. The proposal is the value at the cell's printed precision, widened to every printing
+//! 5. Where one row outside a group's failed sums, which no check adds up with other rows,
+//!    prints what each sum's parts lack, it is named beside the answer: a row a draft added
+//!    that the rule does not name ([`left_out`]).
+//! 6. The proposal is the value at the cell's printed precision, widened to every printing
 //!    that still repairs and breaks nothing (an interval where the checks allow several), and
 //!    where a slip explains a printing of the interval, that printing and the slip.
 //!
@@ -37,12 +40,14 @@
 //! group, [`RUN_FIGURE_BUDGET`] for the run); a group that hits it says so. A group with a figure that a rule of more than
 //! [`WIDEST_RULE`] figures reads (a ranking of thousands of rows) is not searched, and says so.
 
+mod left_out;
 mod pair;
 mod relabel;
 mod shift;
 mod slip;
 mod solve;
 
+pub use left_out::LeftOut;
 pub use relabel::Relabelled;
 pub use shift::{Direction, Shifted};
 pub use slip::Slip;
@@ -109,6 +114,10 @@ pub struct Blame {
     /// Where no figure, nor pair, explains the group: rows whose figures another printing
     /// of the row prints under another label ([`relabel`]).
     pub relabelled: Vec<Relabelled>,
+    /// A row of a table that each failed sum of the group over that table's rows leaves out,
+    /// and would hold with, and that no check adds up with other rows ([`left_out`]): a row
+    /// a draft added that the rules do not name.
+    pub left_out: Option<LeftOut>,
     /// Where no figure explains the group: figures printed one row (or column) away from
     /// their labels, or two neighbouring figures swapped ([`shift`]); its cells lead the
     /// suspects.
@@ -663,7 +672,45 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
     {
         blame.relabelled = relabel::relabelled(dataset, findings, blame);
     }
+    name_rows_left_out(dataset, program, findings, &mut blames);
     blames
+}
+
+/// Each group's row left out of its failed sums ([`left_out`]), where no check adds it up with
+/// other rows of its column. The checks that read a candidate's cells are looked for only
+/// where a group has one.
+fn name_rows_left_out(
+    dataset: &Dataset,
+    program: &Program,
+    findings: &[Finding],
+    blames: &mut [Blame],
+) {
+    let candidates: Vec<Option<LeftOut>> = blames
+        .iter()
+        .map(|b| (!b.too_wide).then(|| left_out::candidate(dataset, findings, b))?)
+        .collect();
+    let wanted: HashSet<CellId> = candidates
+        .iter()
+        .flatten()
+        .flat_map(|c| c.cells.iter().copied())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let readers = Readers::of(dataset, program, &wanted);
+    // Read within its row (its growth rate) or beside another table's printing, the row may
+    // still be added up by no check: only a check that reads another row of its column would.
+    let added_up = |cell: &CellId| {
+        readers.too_wide.contains(cell)
+            || readers.get(*cell).iter().any(|&(rule, check)| {
+                check_cells(dataset, program, rule, check)
+                    .iter()
+                    .any(|c| c.table == cell.table && c.column == cell.column && c.row != cell.row)
+            })
+    };
+    for (blame, candidate) in blames.iter_mut().zip(candidates) {
+        blame.left_out = candidate.filter(|c| !c.cells.iter().any(added_up));
+    }
 }
 
 /// Each failed check, by its rule and check, to the index of its finding.

@@ -225,6 +225,10 @@ struct Blame<'a> {
     /// another label.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     relabelled: Vec<Relabelled>,
+    /// A row of a table that the group's failed sums leave out and would hold with, and that
+    /// no check adds up with other rows: a row the rules may not name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left_out: Option<LeftOut<'a>>,
     /// Where no figure explains the group: figures printed a row (or column) away from their
     /// labels, or two neighbouring figures swapped; its cells are the leading suspects.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -249,6 +253,14 @@ struct Shifted {
     /// checks, not a neighbour's figure.
     #[serde(skip_serializing_if = "Option::is_none")]
     lost: Option<Cell>,
+}
+
+#[derive(Serialize)]
+struct LeftOut<'a> {
+    /// The row's cell in each failed sum's column.
+    cells: Vec<Cell>,
+    /// The rules of the failed sums it makes hold, one per cell.
+    repairs: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -534,6 +546,10 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                     belongs_to: cells(&r.belongs_to),
                 })
                 .collect(),
+            left_out: group.left_out.as_ref().map(|l| LeftOut {
+                cells: cells(&l.cells),
+                repairs: l.repairs.iter().filter_map(rule_of).collect(),
+            }),
             shifted: group.shifted.as_ref().map(|s| Shifted {
                 slip: s.slip,
                 direction: s.direction,

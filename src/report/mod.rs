@@ -327,6 +327,37 @@ impl Report<'_> {
         }
     }
 
+    /// The row the group's failed sums leave out, in words: `附表 5's row 海南新区 prints what
+    /// the parts of A5.total lack (100), and no check adds it up with other rows: if it is one
+    /// of the parts, name it in A5.total`.
+    fn left_out_text(&self, blame: &crate::blame::Blame) -> Option<String> {
+        let left_out = blame.left_out.as_ref()?;
+        let first = self.cell(*left_out.cells.first()?)?;
+        let figures: Vec<String> = left_out
+            .cells
+            .iter()
+            .filter_map(|&c| Some(self.cell(c)?.value.to_string()))
+            .collect();
+        let mut rules: Vec<&str> = Vec::new();
+        for finding in left_out
+            .repairs
+            .iter()
+            .filter_map(|&i| self.outcome.findings.get(i))
+        {
+            if !rules.contains(&finding.rule_id.as_str()) {
+                rules.push(&finding.rule_id);
+            }
+        }
+        let rules = rules.join(" and ");
+        Some(format!(
+            "{}'s row {} prints what the parts of {rules} lack ({}), and no check adds it up \
+             with other rows: if it is one of the parts, name it in {rules}",
+            first.table.meta.printed,
+            first.row,
+            figures.join(", ")
+        ))
+    }
+
     /// The rows whose figures another printing prints under another label, in words:
     /// `表 4-13's row 日本 prints 表 4-9's figures of 新加坡 (209, 124.1)`.
     fn relabelled_text(&self, blame: &crate::blame::Blame) -> Option<String> {
@@ -439,6 +470,18 @@ impl Report<'_> {
     /// [`Report::blame_text`]'s answer: which figure to fix and to what, the findings it
     /// repairs, the slip.
     fn answer_text(&self, blame: &crate::blame::Blame) -> String {
+        let answer = self.figures_answer_text(blame);
+        match self.left_out_text(blame) {
+            Some(row) if answer.starts_with("no figure explains this") => {
+                format!("{answer}; a row the rule leaves out may: {row}")
+            }
+            Some(row) => format!("{answer}; or a row the rule leaves out: {row}"),
+            None => answer,
+        }
+    }
+
+    /// [`Report::answer_text`] of the figures alone.
+    fn figures_answer_text(&self, blame: &crate::blame::Blame) -> String {
         let suspect = |s: &crate::blame::Suspect| {
             let print = |value| self.printing(s.cell, value);
             let (proposed, low, high) = (print(s.proposed), print(s.low), print(s.high));

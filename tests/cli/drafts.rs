@@ -230,6 +230,52 @@ fn a_blanked_figure_is_named_with_the_rules_it_keeps_from_running() {
 }
 
 #[test]
+fn a_row_added_among_the_parts_that_no_rule_adds_up_is_named() {
+    let book = check(&["--format", "json"]);
+    assert!(!book.stdout.contains("\"left_out\""));
+    // A new region, and the totals of both years' contracts raised by its figures; the sum's
+    // group of regions does not name it.
+    let draft = edited_book("A5.csv", |t| {
+        t.replacen(
+            "新疆,741,1819,145.5,9.0,18.9,109.1\n",
+            "新疆,741,1819,145.5,9.0,18.9,109.1\n海南新区,100,200,100.0,1.0,2.0,100.0\n",
+            1,
+        )
+        .replacen("合计,549 353,670 506,", "合计,549 453,670 706,", 1)
+    });
+    let json = parse(&run(draft.path(), "json").stdout);
+    let sums: Vec<&serde_json::Value> = super::findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "A5.total")
+        .collect();
+    assert_eq!(sums.len(), 2, "{sums:?}");
+    for sum in sums {
+        let left_out = &sum["blame"]["left_out"];
+        assert_eq!(left_out["cells"][0]["row"], "海南新区", "{sum}");
+        assert_eq!(left_out["cells"][0]["column"], sum["cells"][0]["column"]);
+        assert_eq!(left_out["repairs"][0], "A5.total");
+    }
+    let human = unwrapped(&run(draft.path(), "human").stdout);
+    assert!(
+        human.contains(
+            "a row the rule leaves out may: 附表 5's row 海南新区 prints what the parts of \
+             A5.total lack (200), and no check adds it up with other rows: if it is one of the \
+             parts, name it in A5.total"
+        ),
+        "{human}"
+    );
+    // The 2020 total is also 附表 1's, which the edit left as it was: that total alone
+    // explains its group, and the row is the other way to read it.
+    assert!(
+        human.contains(
+            "549 353 repairs 2 failed checks and breaks none; or a row the rule leaves out: \
+             附表 5's row 海南新区 prints what the parts of A5.total lack (100)"
+        ),
+        "{human}"
+    );
+}
+
+#[test]
 fn a_bad_cell_leaves_its_table_checked_and_only_its_own_checks_not_checked() {
     let draft = edited_book("A2.csv", |t| t.replacen("11 673.9", "11 673.9x", 1));
     let out = run(draft.path(), "json");
