@@ -129,6 +129,20 @@ fn snapshot(name: &str, description: &str, value: &str) {
 
 /// A report's text with its line breaks and indents as single spaces: what it says, however
 /// it is wrapped.
+/// A copy of the bundled book's data with `edit` applied to one file.
+fn edited_book(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for entry in std::fs::read_dir(root().join("data/2022")).expect("the book") {
+        let path = entry.expect("an entry").path();
+        let target = dir.path().join(path.file_name().expect("a name"));
+        std::fs::copy(&path, &target).expect("copied");
+    }
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).expect("UTF-8");
+    std::fs::write(&path, edit(&text)).expect("written");
+    dir
+}
+
 fn unwrapped(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

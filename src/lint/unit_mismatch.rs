@@ -14,6 +14,11 @@
 //! differ by another power. A cell's unit is its column's, else its row's, else its table's
 //! (`unit` in `tables.toml`).
 //!
+//! One label's unit that sets apart several rules (a header edited from `亿元` to `万元`, read
+//! by every rule that compares its column with another table's) is one warning on that label,
+//! naming the rules: where the label states the unit of a side of more of those rules than any
+//! other label of theirs does.
+//!
 //! What it does not flag: a rule that writes the right factor, or any factor that converts no
 //! unit of money (`* 0.5`, "at most half"), terms that are shares, growth rates, products or
 //! quotients, and cells in units other than money (项 beside 家 is a count beside a count).
@@ -21,6 +26,7 @@
 use super::ground::{Atom, Expanded, Linear, Shape};
 use super::{Context, Lint, LintCode};
 use crate::engine::program::CellId;
+use crate::source::Span;
 use crate::table::TableMeta;
 use crate::table::declared::money_power;
 use crate::table::label::LabelPath;
@@ -30,7 +36,7 @@ use std::collections::BTreeMap;
 
 pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
     // Per rule: the first check whose units do not agree, its cells and what is wrong.
-    let mut found: BTreeMap<usize, (usize, Vec<CellId>, Mismatch<'_>)> = BTreeMap::new();
+    let mut found: BTreeMap<usize, Found<'_>> = BTreeMap::new();
     for expanded in checks {
         if found.contains_key(&expanded.rule) {
             continue;
@@ -39,50 +45,200 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
             found.insert(expanded.rule, (expanded.check, cells, mismatch));
         }
     }
-    found
-        .into_iter()
-        .filter_map(|(index, (check, cells, mismatch))| {
-            let rule = context.rule(index)?;
-            let check = context.describe_check(rule, check);
-            let cells_read = super::ground::describe_cells(context.dataset, &cells);
-            let (message, help, label) = match mismatch {
-                Mismatch::Unconverted([one, other]) => (
-                    format!(
-                        "`{}` compares figures in {one} with figures in {other} as printed\
-                         {check}: {cells_read}",
-                        rule.id
-                    ),
-                    format!(
-                        "correct the unit a label prints, or write the factor between {one} \
-                         and {other} into the rule (`* 10000` for 亿元 to 万元)"
-                    ),
-                    format!("{one} beside {other}"),
-                ),
-                Mismatch::WrongFactor {
-                    units: [one, other],
-                    written,
-                    needed,
-                } => (
-                    format!(
-                        "`{}` compares a figure in {one} with one in {other} through a factor \
-                         of {written}, where their units differ by {needed}{check}: \
-                         {cells_read}",
-                        rule.id
-                    ),
-                    "correct the factor, or the unit a label prints".to_string(),
-                    format!("× {written} for {one} and {other}"),
-                ),
-            };
-            Some(Lint {
-                code: LintCode::UnitMismatch,
-                message,
-                help,
-                rules: vec![rule.id.clone()],
-                places: vec![context.body_place(rule, label)],
-                cells,
-            })
+    let by_label = by_odd_label(context.dataset, &found);
+    let grouped: std::collections::HashSet<usize> = by_label.values().flatten().copied().collect();
+    let mut lints: Vec<Lint> = by_label
+        .iter()
+        .filter_map(|(source, rules)| one_label_lint(context, &found, *source, rules))
+        .collect();
+    lints.extend(
+        found
+            .into_iter()
+            .filter(|(index, _)| !grouped.contains(index))
+            .filter_map(|(index, finding)| rule_lint(context, index, finding)),
+    );
+    lints
+}
+
+/// Fewest rules one label's unit must set apart to be one lint.
+const FEWEST_GROUPED: usize = 2;
+/// Rules named at most in a grouped lint's message; the rest are counted.
+const MOST_NAMED: usize = 5;
+
+/// A rule's first check whose units do not agree, its cells and what is wrong.
+type Found<'d> = (usize, Vec<CellId>, Mismatch<'d>);
+
+/// The rules that compare figures in two units one for one, by the label whose unit sets
+/// them apart: where one label states the unit of money of a side of more such rules than
+/// any other label of theirs does (a header edited from `亿元` to `万元` makes every rule that
+/// compares its column with another table's disagree), those rules are one lint on it.
+fn by_odd_label(
+    dataset: &Dataset,
+    found: &BTreeMap<usize, Found<'_>>,
+) -> BTreeMap<UnitSource, Vec<usize>> {
+    let sources: Vec<(usize, Vec<UnitSource>)> = found
+        .iter()
+        .filter(|(_, (_, _, mismatch))| matches!(mismatch, Mismatch::Unconverted(_)))
+        .map(|(&rule, (_, cells, _))| {
+            let mut of_rule: Vec<UnitSource> = cells
+                .iter()
+                .filter_map(|&cell| money_unit_from(dataset, cell).map(|(_, source)| source))
+                .collect();
+            of_rule.sort_unstable();
+            of_rule.dedup();
+            (rule, of_rule)
         })
-        .collect()
+        .collect();
+    let mut rules_of: std::collections::HashMap<UnitSource, usize> = Default::default();
+    for source in sources.iter().flat_map(|(_, of_rule)| of_rule) {
+        *rules_of.entry(*source).or_default() += 1;
+    }
+    let mut by_label: BTreeMap<UnitSource, Vec<usize>> = BTreeMap::new();
+    for (rule, of_rule) in &sources {
+        let mut counted: Vec<(usize, UnitSource)> = of_rule
+            .iter()
+            .map(|s| (rules_of.get(s).copied().unwrap_or(0), *s))
+            .collect();
+        counted.sort_unstable_by_key(|&(count, _)| std::cmp::Reverse(count));
+        let odd = match counted.as_slice() {
+            [(most, source), (next, _), ..] if most > next => Some(*source),
+            [(_, source)] => Some(*source),
+            _ => None,
+        };
+        if let Some(source) = odd.filter(|s| rules_of.get(s).is_some_and(|&n| n >= FEWEST_GROUPED))
+        {
+            by_label.entry(source).or_default().push(*rule);
+        }
+    }
+    by_label.retain(|_, rules| rules.len() >= FEWEST_GROUPED);
+    by_label
+}
+
+/// One lint for the rules a label's unit sets apart, on that label.
+fn one_label_lint(
+    context: &Context<'_>,
+    found: &BTreeMap<usize, Found<'_>>,
+    source: UnitSource,
+    rules: &[usize],
+) -> Option<Lint> {
+    let table = context.dataset.tables.get(source.table)?;
+    let compiled: Vec<&crate::engine::program::CompiledRule> =
+        rules.iter().filter_map(|&r| context.rule(r)).collect();
+    let first = *compiled.first()?;
+    let mut unit = None;
+    let mut others: Vec<&str> = Vec::new();
+    let mut cells: Vec<CellId> = Vec::new();
+    for (_, rule_cells, mismatch) in rules.iter().filter_map(|r| found.get(r)) {
+        cells.extend(rule_cells);
+        if let Mismatch::Unconverted(units) = mismatch {
+            for cell in rule_cells {
+                if let Some((printed, from)) = money_unit_from(context.dataset, *cell)
+                    && from == source
+                {
+                    unit = Some(printed);
+                }
+            }
+            for printed in units {
+                if !others.contains(printed) {
+                    others.push(printed);
+                }
+            }
+        }
+    }
+    let unit = unit?;
+    others.retain(|u| *u != unit);
+    let other = others.join(" and ");
+    let ids: Vec<&str> = compiled.iter().map(|r| r.id.as_str()).collect();
+    let named = ids
+        .iter()
+        .take(MOST_NAMED)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = match ids.len().saturating_sub(MOST_NAMED) {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    let factor = others
+        .first()
+        .and_then(|o| Some((money_power(o)?, money_power(unit)?)))
+        .and_then(|(from, to)| power_of_ten(from - to))
+        .map_or(String::new(), |f| format!(" (`* {f}` on the {other} side)"));
+    let place = match source.label {
+        Some(span) => super::Place {
+            source: table.source().clone(),
+            span,
+            label: format!("prints {unit}"),
+        },
+        None => context.body_place(first, format!("{} is in {unit}", table.id())),
+    };
+    Some(Lint {
+        code: LintCode::UnitMismatch,
+        message: format!(
+            "{} rules compare {}'s figures in {unit} with figures in {other} as printed: \
+             {named}{more}",
+            ids.len(),
+            table.id()
+        ),
+        help: format!(
+            "if {}'s figures are in {other}, correct the unit it prints; if they are in {unit}, \
+             write the factor into these rules{factor}",
+            table.id()
+        ),
+        rules: ids.iter().map(|id| (*id).to_string()).collect(),
+        places: vec![
+            place,
+            context.body_place(first, format!("{unit} beside {other}")),
+        ],
+        cells,
+    })
+}
+
+/// The lint of one rule whose units do not agree.
+fn rule_lint(
+    context: &Context<'_>,
+    index: usize,
+    (check, cells, mismatch): Found<'_>,
+) -> Option<Lint> {
+    let rule = context.rule(index)?;
+    let check = context.describe_check(rule, check);
+    let cells_read = super::ground::describe_cells(context.dataset, &cells);
+    let (message, help, label) = match mismatch {
+        Mismatch::Unconverted([one, other]) => (
+            format!(
+                "`{}` compares figures in {one} with figures in {other} as printed\
+                 {check}: {cells_read}",
+                rule.id
+            ),
+            format!(
+                "correct the unit a label prints, or write the factor between {one} \
+                 and {other} into the rule (`* 10000` for 亿元 to 万元)"
+            ),
+            format!("{one} beside {other}"),
+        ),
+        Mismatch::WrongFactor {
+            units: [one, other],
+            written,
+            needed,
+        } => (
+            format!(
+                "`{}` compares a figure in {one} with one in {other} through a factor \
+                 of {written}, where their units differ by {needed}{check}: \
+                 {cells_read}",
+                rule.id
+            ),
+            "correct the factor, or the unit a label prints".to_string(),
+            format!("× {written} for {one} and {other}"),
+        ),
+    };
+    Some(Lint {
+        code: LintCode::UnitMismatch,
+        message,
+        help,
+        rules: vec![rule.id.clone()],
+        places: vec![context.body_place(rule, label)],
+        cells,
+    })
 }
 
 /// What is wrong with the units of a check.
@@ -201,6 +357,19 @@ fn two_money_units<'d>(dataset: &'d Dataset, cells: &[CellId]) -> Option<[&'d st
 
 /// A cell's unit, where it is one of money: its column's, else its row's, else its table's.
 fn money_unit(dataset: &Dataset, cell: CellId) -> Option<&str> {
+    money_unit_from(dataset, cell).map(|(unit, _)| unit)
+}
+
+/// Where a cell's unit is stated: the label that prints it (or that `tables.toml`'s `units`
+/// gives it to), or else the table's `unit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct UnitSource {
+    table: usize,
+    label: Option<Span>,
+}
+
+/// [`money_unit`], and where the unit is stated.
+fn money_unit_from(dataset: &Dataset, cell: CellId) -> Option<(&str, UnitSource)> {
     let table = dataset.tables.get(cell.table)?;
     let meta = &table.meta;
     let column = table
@@ -208,17 +377,28 @@ fn money_unit(dataset: &Dataset, cell: CellId) -> Option<&str> {
         .get(cell.column)
         .and_then(|p| unit_of(p, meta));
     let row = || table.rows().get(cell.row).and_then(|p| unit_of(p, meta));
-    let unit = column.or_else(row).or(meta.unit.as_deref())?;
-    money_power(unit).map(|_| unit)
+    let (unit, label) = match column.or_else(row) {
+        Some((unit, label)) => (unit, Some(label)),
+        None => (meta.unit.as_deref()?, None),
+    };
+    money_power(unit).map(|_| {
+        let source = UnitSource {
+            table: cell.table,
+            label,
+        };
+        (unit, source)
+    })
 }
 
-/// The innermost unit a path prints, or `tables.toml`'s `units` gives one of its labels.
-fn unit_of<'t>(path: &'t LabelPath, meta: &'t TableMeta) -> Option<&'t str> {
+/// The innermost unit a path prints, or `tables.toml`'s `units` gives one of its labels, and
+/// that label's span.
+fn unit_of<'t>(path: &'t LabelPath, meta: &'t TableMeta) -> Option<(&'t str, Span)> {
     path.labels().iter().rev().find_map(|label| {
         let key = label.key();
         let declared = meta.units.iter().find(|(name, _)| *name == key);
         declared
             .map(|(_, unit)| unit.as_str())
             .or_else(|| label.unit())
+            .map(|unit| (unit, label.span()))
     })
 }

@@ -1,22 +1,8 @@
 //! Drafts: an input error in one rule or one table is reported with its span, and every check
 //! that does not depend on it still runs and is reported, in every format.
 
-use super::{check, parse, root, unwrapped};
+use super::{check, edited_book, parse, root, unwrapped};
 use std::path::Path;
-
-/// A copy of the bundled book's data with `edit` applied to one file.
-fn edited_book(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    for entry in std::fs::read_dir(root().join("data/2022")).expect("the book") {
-        let path = entry.expect("an entry").path();
-        let target = dir.path().join(path.file_name().expect("a name"));
-        std::fs::copy(&path, &target).expect("copied");
-    }
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).expect("UTF-8");
-    std::fs::write(&path, edit(&text)).expect("written");
-    dir
-}
 
 fn run(data: &Path, format: &str) -> super::Run {
     check(&[

@@ -313,3 +313,43 @@ fn figures_in_two_units_of_money_compared_without_a_factor_are_flagged() {
         &human.stdout,
     );
 }
+
+#[test]
+fn a_header_edited_to_another_unit_of_money_is_one_warning_on_the_header() {
+    let draft = super::edited_book("A6.csv", |t| {
+        t.replacen("成交额 / 亿元", "成交额 / 万元", 1)
+    });
+    let data = draft.path().to_str().expect("UTF-8");
+    let json = crossfoot(&["lint", "--data", data, "--format", "json"]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let json = parse(&json.stdout);
+    let lints = json["findings"].as_array().expect("findings");
+    assert_eq!(lints.len(), 1, "{lints:?}");
+    let lint = &lints[0];
+    assert_eq!(lint["code"], "crossfoot::lint::unit_mismatch");
+    assert_eq!(lint["rules"].as_array().map(Vec::len), Some(28), "{lint}");
+    assert!(
+        lint["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("28 rules compare A6's figures in 万元 with figures in 亿元 as printed: A6.amount_in_A1,")),
+        "{lint}"
+    );
+    assert!(
+        lint["help"].as_str().is_some_and(
+            |h| h.ends_with("write the factor into these rules (`* 10000` on the 亿元 side)")
+        ),
+        "{lint}"
+    );
+    // On the header that prints the unit, then the first rule.
+    assert_eq!(
+        places(&json, 0).first(),
+        Some(&(1, "prints 万元".to_string())),
+        "{lint}"
+    );
+    assert!(
+        lint["locations"][0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("A6.csv")),
+        "{lint}"
+    );
+}
