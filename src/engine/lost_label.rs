@@ -27,7 +27,8 @@ const MOST_LINES: usize = 6;
 const RENAMED_LIKENESS: f64 = 0.5;
 /// Tables named at most in a help; the rest are counted.
 const MOST_TABLES: usize = 2;
-/// Tables with more rows than this (record files) are not searched for the missing label.
+/// Tables with more rows (or columns) than this, record files, are not searched for the
+/// missing label, nor is what such a table lost explained.
 const MOST_ROWS_SEARCHED: usize = 10_000;
 /// Labels explained at most: each searches every table's labels, and rules written for other
 /// tables may name thousands that are not there (those keep their "did you mean").
@@ -223,6 +224,9 @@ struct Lost {
 
 fn lost(dataset: &Dataset, table_id: &str, axis: Axis, missing: &str) -> Option<Lost> {
     let table = dataset.tables.iter().find(|t| t.id() == table_id)?;
+    if axis.count(table) > MOST_ROWS_SEARCHED {
+        return None;
+    }
     let key = Key::label(missing);
     let printing: Vec<&Table> = dataset
         .tables
@@ -241,17 +245,33 @@ fn lost(dataset: &Dataset, table_id: &str, axis: Axis, missing: &str) -> Option<
         .flat_map(|t| labels(t, axis))
         .map(|l| l.key().into_owned())
         .collect();
-    let own = labels(table, axis).filter(|l| !theirs.contains(l.key().as_ref()));
+    let own: Vec<&crate::table::label::Label> = labels(table, axis)
+        .filter(|l| !theirs.contains(l.key().as_ref()))
+        .collect();
     let them = tables(&printing);
+    let (print, none_of_them) = if printing.len() == 1 {
+        ("prints", "which it does not")
+    } else {
+        ("print", "which none of them does")
+    };
     let axis_name = axis.name();
-    // Closer than "did you mean" asks: `广州` is half of `广东`, and another row.
-    let renamed = nearest_label(own, missing)
-        .filter(|l| strsim::normalized_levenshtein(missing, &l.key()) > RENAMED_LIKENESS);
+    // Closer than "did you mean" asks: `广州` is half of `广东`, and another row. Or the one
+    // label that holds it, or that it holds (`乙` → `乙省`).
+    let renamed = nearest_label(own.iter().copied(), missing)
+        .filter(|l| strsim::normalized_levenshtein(missing, &l.key()) > RENAMED_LIKENESS)
+        .or_else(|| {
+            let mut holding = own.iter().filter(|l| {
+                let key = l.key();
+                !key.is_empty() && (key.contains(missing) || missing.contains(key.as_ref()))
+            });
+            let one = holding.next()?;
+            holding.next().is_none().then_some(*one)
+        });
     let lost = match renamed {
         Some(label) => Lost {
             why: format!(
-                "{them} print a {axis_name} `{missing}`; {table_id} prints `{}`, which none of \
-                 them does: if it was renamed, print it `{missing}` again, and if it is \
+                "{them} {print} a {axis_name} `{missing}`; {table_id} prints `{}`, \
+                 {none_of_them}: if it was renamed, print it `{missing}` again, and if it is \
                  another {axis_name}, name it in the rules",
                 label.name()
             ),
@@ -266,7 +286,7 @@ fn lost(dataset: &Dataset, table_id: &str, axis: Axis, missing: &str) -> Option<
         },
         None => Lost {
             why: format!(
-                "{them} print a {axis_name} `{missing}`, and {table_id} has none like it: if \
+                "{them} {print} a {axis_name} `{missing}`, and {table_id} has none like it: if \
                  it was removed, print it again, and if {table_id} no longer has it, leave it \
                  out of the rules that name it there"
             ),

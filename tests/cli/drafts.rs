@@ -162,6 +162,39 @@ fn a_removed_row_is_one_error_that_says_where_it_was_not_a_near_label() {
 }
 
 #[test]
+fn a_short_label_renamed_by_a_suffix_is_named_and_one_other_table_is_spoken_of_alone() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("made");
+    std::fs::write(data.join("P.csv"), "地区,a\n甲,1\n乙,2\n合计,3\n").expect("written");
+    std::fs::write(data.join("Q.csv"), "地区,a\n甲,1\n乙省,2\n合计,3\n").expect("written");
+    let rules = dir.path().join("q.rules");
+    std::fs::write(
+        &rules,
+        "equal q.same \"Q prints P's figures\"\n  for r in [甲, 乙]\n  Q[r, a] = P[r, a]\n\n\
+         sum q.total \"合计 is 甲 and 乙\"\n  Q[合计, a] = Q[甲, a] + Q[乙, a]\n",
+    )
+    .expect("written");
+    let out = check(&[
+        "--data",
+        data.to_str().expect("UTF-8"),
+        "--rules",
+        rules.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let said = unwrapped(&out.stderr);
+    // `乙省` is only half like `乙`, but holds it.
+    assert!(
+        said.contains("P prints a row `乙`; Q prints `乙省`, which it does not: if it was renamed"),
+        "{said}"
+    );
+    assert!(
+        said.contains("the rules name it in 1 more place:"),
+        "{said}"
+    );
+}
+
+#[test]
 fn a_row_pasted_twice_is_one_error_listing_the_rules_it_stops() {
     let row = "河北,7468,11 739,57.2,555.0,747.3,34.7\n";
     let draft = edited_book("A5.csv", |t| t.replacen(row, &row.repeat(2), 1));
