@@ -24,13 +24,18 @@ pub struct LeftOut {
     pub repairs: Vec<usize>,
 }
 
-/// A failed sum over one column of one table: its total, its parts, and its finding.
+/// Tables with more rows than this are not searched for a row left out: a record file's.
+const MOST_ROWS: usize = 10_000;
+
+/// A failed sum over one column of one table: its total, its parts' rows and what they add up
+/// to, and its finding.
 struct ColumnSum {
     finding: usize,
     table: usize,
     column: usize,
     total: CellId,
-    parts: Vec<CellId>,
+    part_rows: std::collections::HashSet<usize>,
+    parts: Interval,
 }
 
 /// The one row of a table that each failed sum of `blame`'s group over that table's rows
@@ -40,11 +45,11 @@ pub(super) fn candidate(dataset: &Dataset, findings: &[Finding], blame: &Blame) 
     let sums: Vec<ColumnSum> = blame
         .findings
         .iter()
-        .filter_map(|&index| column_sum(index, findings.get(index)?))
+        .filter_map(|&index| column_sum(dataset, index, findings.get(index)?))
         .collect();
     let first = sums.first()?;
     let table = dataset.tables.get(first.table)?;
-    if table.meta.anchored {
+    if table.meta.anchored || table.row_count() > MOST_ROWS {
         return None;
     }
     let sums: Vec<&ColumnSum> = sums.iter().filter(|s| s.table == first.table).collect();
@@ -66,8 +71,9 @@ pub(super) fn candidate(dataset: &Dataset, findings: &[Finding], blame: &Blame) 
     })
 }
 
-/// A failed sum whose cells all stand in one column of one table, the total first.
-fn column_sum(finding: usize, f: &Finding) -> Option<ColumnSum> {
+/// A failed sum whose cells all stand in one column of one table, the total first, each part
+/// a figure.
+fn column_sum(dataset: &Dataset, finding: usize, f: &Finding) -> Option<ColumnSum> {
     if f.kind != Kind::Sum {
         return None;
     }
@@ -75,12 +81,23 @@ fn column_sum(finding: usize, f: &Finding) -> Option<ColumnSum> {
     let one_column = parts
         .iter()
         .all(|c| c.table == total.table && c.column == total.column && c.row != total.row);
-    (one_column && !parts.is_empty()).then(|| ColumnSum {
+    if !one_column || parts.is_empty() || parts.len() > MOST_ROWS {
+        return None;
+    }
+    let table = dataset.tables.get(total.table)?;
+    let mut sum = Interval::exact(rust_decimal::Decimal::ZERO);
+    for part in parts {
+        sum = sum
+            .checked_add(&table.interval(part.row, part.column)?)
+            .ok()?;
+    }
+    Some(ColumnSum {
         finding,
         table: total.table,
         column: total.column,
         total: *total,
-        parts: parts.to_vec(),
+        part_rows: parts.iter().map(|p| p.row).collect(),
+        parts: sum,
     })
 }
 
@@ -94,7 +111,7 @@ fn holds_every_sum(table: &Table, row: usize, sums: &[&ColumnSum]) -> bool {
     is_item
         && sums.iter().all(|sum| {
             sum.total.row != row
-                && sum.parts.iter().all(|p| p.row != row)
+                && !sum.part_rows.contains(&row)
                 && holds_with(table, sum, row).unwrap_or(false)
         })
 }
@@ -105,12 +122,10 @@ fn holds_with(table: &Table, sum: &ColumnSum, row: usize) -> Option<bool> {
         // A row printing 0 repairs nothing.
         return Some(false);
     }
-    let mut parts = table.interval(row, sum.column)?;
-    for part in &sum.parts {
-        parts = parts
-            .checked_add(&table.interval(part.row, part.column)?)
-            .ok()?;
-    }
+    let parts = sum
+        .parts
+        .checked_add(&table.interval(row, sum.column)?)
+        .ok()?;
     let total: Interval = table.interval(sum.total.row, sum.total.column)?;
     Some(parts.overlaps(&total))
 }
