@@ -107,14 +107,15 @@ struct Repeated {
     error: RuleError,
     cause: Cause,
     places: Vec<Place>,
-    /// The error's own help, before [`Repeated::explain`] replaced it.
-    help: Option<String>,
+    /// Whether [`Repeated::explain`] has run: merged again with the checks' errors, the error
+    /// is not explained again (what it says depends on the label, not on its places).
+    explained: bool,
 }
 
 impl Repeated {
     /// The error as the first of its kind; `Err` gives back an error that is not about a label.
     fn of(error: RuleError) -> Result<Self, Box<RuleError>> {
-        let (code, source_code, span, table, axis, label, help) = match &error {
+        let (code, source_code, span, table, axis, label) = match &error {
             // Paths that lack the same label (`成交额/2020年`, `成交额/增长`) lack it for one
             // reason: one error.
             RuleError::UnknownLabel {
@@ -124,7 +125,6 @@ impl Repeated {
                 axis,
                 label,
                 missing,
-                help,
                 ..
             } => (
                 "unknown",
@@ -133,7 +133,6 @@ impl Repeated {
                 table,
                 axis,
                 missing.as_ref().unwrap_or(label),
-                help.clone(),
             ),
             RuleError::AmbiguousLabel {
                 source_code,
@@ -141,17 +140,8 @@ impl Repeated {
                 table,
                 axis,
                 label,
-                help,
                 ..
-            } => (
-                "ambiguous",
-                source_code,
-                span,
-                table,
-                axis,
-                label,
-                Some(help.clone()),
-            ),
+            } => ("ambiguous", source_code, span, table, axis, label),
             _ => return Err(Box::new(error)),
         };
         let place = place(source_code, *span);
@@ -164,8 +154,8 @@ impl Repeated {
         Ok(Repeated {
             cause,
             places: vec![place],
-            help,
             error,
+            explained: false,
         })
     }
 
@@ -190,6 +180,9 @@ impl Repeated {
     /// Where the rules name a label that other tables print and this one does not, say what
     /// the table may have done with it.
     fn explain(&mut self, dataset: &Dataset) {
+        if std::mem::replace(&mut self.explained, true) {
+            return;
+        }
         let RuleError::UnknownLabel {
             table,
             axis,
@@ -209,8 +202,6 @@ impl Repeated {
         if let Some(Lost { why, at }) = lost(dataset, table, axis, missing) {
             *help = Some(why);
             *printed = at.into_iter().collect();
-        } else {
-            help.clone_from(&self.help);
         }
     }
 }

@@ -327,17 +327,21 @@ impl Report<'_> {
         }
     }
 
+    /// The cells' figures as printed.
+    fn printed_figures(&self, cells: &[CellId]) -> Vec<String> {
+        cells
+            .iter()
+            .filter_map(|&c| Some(self.cell(c)?.value.to_string()))
+            .collect()
+    }
+
     /// The row the group's failed sums leave out, in words: `附表 5's row 海南新区 prints what
     /// the parts of A5.total lack (100), and no check adds it up with other rows: if it is one
     /// of the parts, name it in A5.total`.
     fn left_out_text(&self, blame: &crate::blame::Blame) -> Option<String> {
         let left_out = blame.left_out.as_ref()?;
         let first = self.cell(*left_out.cells.first()?)?;
-        let figures: Vec<String> = left_out
-            .cells
-            .iter()
-            .filter_map(|&c| Some(self.cell(c)?.value.to_string()))
-            .collect();
+        let figures = self.printed_figures(&left_out.cells);
         let mut rules: Vec<&str> = Vec::new();
         for finding in left_out
             .repairs
@@ -367,11 +371,7 @@ impl Report<'_> {
             .filter_map(|r| {
                 let here = self.cell(*r.printed_in.first()?)?;
                 let there = self.cell(*r.belongs_to.first()?)?;
-                let figures: Vec<String> = r
-                    .printed_in
-                    .iter()
-                    .filter_map(|&c| Some(self.cell(c)?.value.to_string()))
-                    .collect();
+                let figures = self.printed_figures(&r.printed_in);
                 Some(format!(
                     "{}'s row {} prints {}'s figures of {} ({})",
                     here.table.meta.printed,
@@ -472,7 +472,7 @@ impl Report<'_> {
     fn answer_text(&self, blame: &crate::blame::Blame) -> String {
         let answer = self.figures_answer_text(blame);
         match self.left_out_text(blame) {
-            Some(row) if answer.starts_with("no figure explains this") => {
+            Some(row) if blame.answer().is_empty() => {
                 format!("{answer}; a row the rule leaves out may: {row}")
             }
             Some(row) => format!("{answer}; or a row the rule leaves out: {row}"),
