@@ -17,6 +17,7 @@ pub mod finding;
 pub mod format;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod heap;
 pub mod import;
 pub mod infer;
 pub mod input_file;

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    crossfoot::heap::prefer_huge_pages();
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(&args),

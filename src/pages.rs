@@ -42,6 +42,10 @@ impl<T: bytemuck::Pod> Pages<T> {
         // pages wholly inside it can be huge, and the rest of the 2 MB at each end, a
         // thousand small pages at worst, was a fault each. Mapped two huge pages longer, the
         // buffer starts on the first huge page boundary in the map and ends inside it.
+        if bytes >= MAPPED_FROM {
+            // The input is large: the heap's small allocations go back to small pages.
+            crate::heap::prefer_small_pages();
+        }
         if bytes >= MAPPED_FROM
             && let Ok(map) = memmap2::MmapOptions::new()
                 .len(bytes.saturating_add(2 * HUGE_PAGE))
