@@ -3,7 +3,8 @@
 //! The sums fail by the new row's figures, and blame, which changes figures, names the
 //! total. Where one row of the table, which no check adds up with other rows, prints in each
 //! failed sum's column what that sum's parts lack, within rounding, the row is named: the
-//! rules may need it, not the figures a change.
+//! rules may need it, not the figures a change. A column added among the parts of sums along
+//! rows (a category beside the others, and the total column raised) is named the same way.
 
 use super::Blame;
 use crate::engine::program::CellId;
@@ -13,75 +14,171 @@ use crate::lang::ast::Kind;
 use crate::table::Table;
 use crate::table::manifest::Dataset;
 
-/// A row of a table that the failed sums of a group leave out, and that would make each of
-/// them hold.
+/// A row (or column) of a table that the failed sums of a group leave out, and that would
+/// make each of them hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeftOut {
-    /// The row's cell in each failed sum's column, in the order of the sums.
+    /// A row, left out of sums down columns, or a column, left out of sums along rows.
+    pub line: Line,
+    /// Its cell in each failed sum's column (or row), in the order of the sums.
     pub cells: Vec<CellId>,
     /// The findings (indices into the outcome's findings) it makes hold: every failed sum of
-    /// the group over that table's rows.
+    /// the group over that table's rows (or columns).
     pub repairs: Vec<usize>,
+}
+
+/// What a sum's parts are, and so what it may leave out: rows of one column, or columns of
+/// one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    Row,
+    Column,
+}
+
+impl Line {
+    /// `row` or `column`, as reports name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Line::Row => "row",
+            Line::Column => "column",
+        }
+    }
+
+    /// Whether `cell` and `other` stand in one column (for rows) or one row (for columns),
+    /// apart: what a check that adds `cell` up with others reads.
+    pub fn beside(self, cell: CellId, other: CellId) -> bool {
+        cell.table == other.table
+            && match self {
+                Line::Row => cell.column == other.column && cell.row != other.row,
+                Line::Column => cell.row == other.row && cell.column != other.column,
+            }
+    }
 }
 
 /// Tables with more rows than this are not searched for a row left out: a record file's.
 const MOST_ROWS: usize = 10_000;
 
-/// A failed sum over one column of one table: its total, its parts' rows and what they add up
-/// to, and its finding.
-struct ColumnSum {
+/// Fewest failed sums along rows a column must fill the gaps of to be named, over every
+/// group: a record's columns are other variables, each row its own sum, and one row's gap
+/// printed by one figure of a column no rule reads (validate's retailers: `incl.prob` 0.14)
+/// is a coincidence too often.
+const FEWEST_ROWS_FOR_A_COLUMN: usize = 2;
+
+/// The candidates kept: a column only where it fills the gaps of at least
+/// [`FEWEST_ROWS_FOR_A_COLUMN`] failed sums, in one group or several.
+pub(super) fn enough_rows(candidates: &mut [Option<LeftOut>]) {
+    let mut rows_of: std::collections::HashMap<(usize, usize), usize> = Default::default();
+    for cell in candidates
+        .iter()
+        .flatten()
+        .filter(|c| c.line == Line::Column)
+        .flat_map(|c| &c.cells)
+    {
+        *rows_of.entry((cell.table, cell.column)).or_default() += 1;
+    }
+    for slot in candidates.iter_mut() {
+        let too_few = slot.as_ref().is_some_and(|c| {
+            c.line == Line::Column
+                && c.cells.iter().any(|cell| {
+                    rows_of
+                        .get(&(cell.table, cell.column))
+                        .copied()
+                        .unwrap_or(0)
+                        < FEWEST_ROWS_FOR_A_COLUMN
+                })
+        });
+        if too_few {
+            *slot = None;
+        }
+    }
+}
+
+/// A failed sum over one column (or row) of one table: its total, where its parts stand and
+/// what they add up to, and its finding.
+struct LineSum {
     finding: usize,
-    table: usize,
-    column: usize,
+    /// What its parts are: rows of its column, or columns of its row.
+    parts_are: Line,
     total: CellId,
-    part_rows: std::collections::HashSet<usize>,
+    /// The rows (or columns) of its parts.
+    parts_at: std::collections::HashSet<usize>,
     parts: Interval,
 }
 
-/// The one row of a table that each failed sum of `blame`'s group over that table's rows
-/// leaves out and would hold with, if one does. Whether a check reads it is for the caller
-/// to ask ([`super::Readers`]).
+impl LineSum {
+    /// The sum's cell in row (or column) `at`.
+    fn cell_at(&self, at: usize) -> CellId {
+        match self.parts_are {
+            Line::Row => CellId {
+                row: at,
+                ..self.total
+            },
+            Line::Column => CellId {
+                column: at,
+                ..self.total
+            },
+        }
+    }
+
+    /// The row (or column) of its total.
+    fn total_at(&self) -> usize {
+        match self.parts_are {
+            Line::Row => self.total.row,
+            Line::Column => self.total.column,
+        }
+    }
+}
+
+/// The one row (or column) of a table that each failed sum of `blame`'s group over that
+/// table's rows (or columns) leaves out and would hold with, if one does. Whether a check
+/// reads it is for the caller to ask ([`super::Readers`]).
 pub(super) fn candidate(dataset: &Dataset, findings: &[Finding], blame: &Blame) -> Option<LeftOut> {
-    let sums: Vec<ColumnSum> = blame
+    let sums: Vec<LineSum> = blame
         .findings
         .iter()
-        .filter_map(|&index| column_sum(dataset, index, findings.get(index)?))
+        .filter_map(|&index| line_sum(dataset, index, findings.get(index)?))
         .collect();
     let first = sums.first()?;
-    let table = dataset.tables.get(first.table)?;
+    let table = dataset.tables.get(first.total.table)?;
     if table.meta.anchored || table.row_count() > MOST_ROWS {
         return None;
     }
-    let sums: Vec<&ColumnSum> = sums.iter().filter(|s| s.table == first.table).collect();
-    let mut rows = (0..table.row_count()).filter(|&row| holds_every_sum(table, row, &sums));
-    let row = rows.next()?;
-    if rows.next().is_some() {
+    let line = first.parts_are;
+    let sums: Vec<&LineSum> = sums
+        .iter()
+        .filter(|s| s.total.table == first.total.table && s.parts_are == line)
+        .collect();
+    let count = match line {
+        Line::Row => table.row_count(),
+        Line::Column => table.columns().len(),
+    };
+    let mut found = (0..count).filter(|&at| holds_every_sum(table, line, at, &sums));
+    let at = found.next()?;
+    if found.next().is_some() {
         return None;
     }
     Some(LeftOut {
-        cells: sums
-            .iter()
-            .map(|s| CellId {
-                table: s.table,
-                row,
-                column: s.column,
-            })
-            .collect(),
+        line,
+        cells: sums.iter().map(|s| s.cell_at(at)).collect(),
         repairs: sums.iter().map(|s| s.finding).collect(),
     })
 }
 
-/// A failed sum whose cells all stand in one column of one table, the total first, each part
-/// a figure.
-fn column_sum(dataset: &Dataset, finding: usize, f: &Finding) -> Option<ColumnSum> {
+/// A failed sum whose cells all stand in one column (or one row) of one table, the total
+/// first, each part a figure.
+fn line_sum(dataset: &Dataset, finding: usize, f: &Finding) -> Option<LineSum> {
     if f.kind != Kind::Sum {
         return None;
     }
     let (total, parts) = f.cells.split_first()?;
-    let one_column = parts
-        .iter()
-        .all(|c| c.table == total.table && c.column == total.column && c.row != total.row);
-    if !one_column || parts.is_empty() || parts.len() > MOST_ROWS {
+    let parts_are = if parts.iter().all(|c| Line::Row.beside(*total, *c)) {
+        Line::Row
+    } else if parts.iter().all(|c| Line::Column.beside(*total, *c)) {
+        Line::Column
+    } else {
+        return None;
+    };
+    if parts.is_empty() || parts.len() > MOST_ROWS {
         return None;
     }
     let table = dataset.tables.get(total.table)?;
@@ -91,40 +188,51 @@ fn column_sum(dataset: &Dataset, finding: usize, f: &Finding) -> Option<ColumnSu
             .checked_add(&table.interval(part.row, part.column)?)
             .ok()?;
     }
-    Some(ColumnSum {
+    let parts_at = parts
+        .iter()
+        .map(|p| match parts_are {
+            Line::Row => p.row,
+            Line::Column => p.column,
+        })
+        .collect();
+    Some(LineSum {
         finding,
-        table: total.table,
-        column: total.column,
+        parts_are,
         total: *total,
-        part_rows: parts.iter().map(|p| p.row).collect(),
+        parts_at,
         parts: sum,
     })
 }
 
-/// Whether `row` is outside every sum, an item rather than an of-which row or a total, and
-/// with its figure added makes every sum hold.
-fn holds_every_sum(table: &Table, row: usize, sums: &[&ColumnSum]) -> bool {
-    let is_item = table
-        .row(row)
-        .and_then(|labels| labels.last().map(|l| !l.is_of_which() && !l.is_total()))
-        .unwrap_or(false);
-    is_item
-        && sums.iter().all(|sum| {
-            sum.total.row != row
-                && !sum.part_rows.contains(&row)
-                && holds_with(table, sum, row).unwrap_or(false)
-        })
+/// Whether row (or column) `at` is outside every sum, an item rather than an of-which line or
+/// a total, and with its figure added makes every sum hold.
+fn holds_every_sum(table: &Table, line: Line, at: usize, sums: &[&LineSum]) -> bool {
+    let is_item = |path: &crate::table::label::LabelPath| {
+        path.last()
+            .is_some_and(|l| !l.is_of_which() && !l.is_total())
+    };
+    let item = match line {
+        Line::Row => table.row(at).is_some_and(|path| is_item(&path)),
+        Line::Column => table.columns().get(at).is_some_and(is_item),
+    };
+    item && sums.iter().all(|sum| {
+        sum.total_at() != at
+            && !sum.parts_at.contains(&at)
+            && holds_with(table, sum, at).unwrap_or(false)
+    })
 }
 
-/// Whether the parts and `row`'s figure, each within its rounding, may add up to the total.
-fn holds_with(table: &Table, sum: &ColumnSum, row: usize) -> Option<bool> {
-    if table.cell(row, sum.column)?.figure()?.is_zero() {
+/// Whether the parts and the figure at `at`, each within its rounding, may add up to the
+/// total.
+fn holds_with(table: &Table, sum: &LineSum, at: usize) -> Option<bool> {
+    let cell = sum.cell_at(at);
+    if table.cell(cell.row, cell.column)?.figure()?.is_zero() {
         // A row printing 0 repairs nothing.
         return Some(false);
     }
     let parts = sum
         .parts
-        .checked_add(&table.interval(row, sum.column)?)
+        .checked_add(&table.interval(cell.row, cell.column)?)
         .ok()?;
     let total: Interval = table.interval(sum.total.row, sum.total.column)?;
     Some(parts.overlaps(&total))
@@ -173,6 +281,27 @@ mod tests {
             left_out(csv, SUM),
             [("丁", "a"), ("丁", "b")].map(|(r, c)| (r.to_string(), c.to_string()))
         );
+    }
+
+    #[test]
+    fn a_column_that_prints_what_each_sum_along_its_row_lacks_is_named_in_each_row() {
+        let along = "sum g.total \"合计 is the sum of 甲, 乙 and 丙\"\n  for r in [a, b]\n  \
+                     G[r, 合计] = sum(G[r, 甲], G[r, 乙], G[r, 丙])\n";
+        let csv = "年份,甲,乙,丙,丁,合计\na,1,2,3,4,10\nb,10,20,30,40,100\n";
+        assert_eq!(
+            left_out(csv, along),
+            [("a", "丁"), ("b", "丁")].map(|(r, c)| (r.to_string(), c.to_string()))
+        );
+        // One row's gap alone names no column: a record's other variables match one too often.
+        let one_row = "年份,甲,乙,丙,丁,合计\na,1,2,3,4,10\nb,10,20,30,0,60\n";
+        assert_eq!(left_out(one_row, along), []);
+        // A total column is no part, nor is a column read with others of its row.
+        let total = "年份,甲,乙,丙,小计,合计\na,1,2,3,4,10\nb,10,20,30,40,100\n";
+        assert_eq!(left_out(total, along), []);
+        let read = format!(
+            "{along}\nsum g.d \"丁 is at most 合计\"\n  for r in [a, b]\n  G[r, 丁] <= G[r, 合计]\n"
+        );
+        assert_eq!(left_out(csv, &read), []);
     }
 
     #[test]

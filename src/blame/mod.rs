@@ -47,7 +47,7 @@ mod shift;
 mod slip;
 mod solve;
 
-pub use left_out::LeftOut;
+pub use left_out::{LeftOut, Line};
 pub use relabel::Relabelled;
 pub use shift::{Direction, Shifted};
 pub use slip::Slip;
@@ -685,10 +685,11 @@ fn name_rows_left_out(
     findings: &[Finding],
     blames: &mut [Blame],
 ) {
-    let candidates: Vec<Option<LeftOut>> = blames
+    let mut candidates: Vec<Option<LeftOut>> = blames
         .iter()
         .map(|b| (!b.too_wide).then(|| left_out::candidate(dataset, findings, b))?)
         .collect();
+    left_out::enough_rows(&mut candidates);
     let wanted: HashSet<CellId> = candidates
         .iter()
         .flatten()
@@ -699,17 +700,18 @@ fn name_rows_left_out(
     }
     let readers = Readers::of(dataset, program, &wanted);
     // Read within its row (its growth rate) or beside another table's printing, the row may
-    // still be added up by no check: only a check that reads another row of its column would.
-    let added_up = |cell: &CellId| {
+    // still be added up by no check: only a check that reads another row of its column would
+    // (for a column, another column of its row).
+    let added_up = |line: left_out::Line, cell: &CellId| {
         readers.too_wide.contains(cell)
             || readers.get(*cell).iter().any(|&(rule, check)| {
                 check_cells(dataset, program, rule, check)
                     .iter()
-                    .any(|c| c.table == cell.table && c.column == cell.column && c.row != cell.row)
+                    .any(|c| line.beside(*cell, *c))
             })
     };
     for (blame, candidate) in blames.iter_mut().zip(candidates) {
-        blame.left_out = candidate.filter(|c| !c.cells.iter().any(added_up));
+        blame.left_out = candidate.filter(|c| !c.cells.iter().any(|cell| added_up(c.line, cell)));
     }
 }
 

@@ -257,7 +257,9 @@ struct Shifted {
 
 #[derive(Serialize)]
 struct LeftOut<'a> {
-    /// The row's cell in each failed sum's column.
+    /// `row` (left out of sums down columns) or `column` (of sums along rows).
+    line: &'static str,
+    /// The row's (or column's) cell in each failed sum's column (or row).
     cells: Vec<Cell>,
     /// The rules of the failed sums it makes hold, one per cell.
     repairs: Vec<&'a str>,
@@ -547,6 +549,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                 })
                 .collect(),
             left_out: group.left_out.as_ref().map(|l| LeftOut {
+                line: l.line.name(),
                 cells: cells(&l.cells),
                 repairs: l.repairs.iter().filter_map(rule_of).collect(),
             }),

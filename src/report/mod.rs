@@ -335,9 +335,9 @@ impl Report<'_> {
             .collect()
     }
 
-    /// The row the group's failed sums leave out, in words: `附表 5's row 海南新区 prints what
-    /// the parts of A5.total lack (100), and no check adds it up with other rows: if it is one
-    /// of the parts, name it in A5.total`.
+    /// The row (or column) the group's failed sums leave out, in words: `附表 5's row 海南新区
+    /// prints what the parts of A5.total lack (100), and no check adds it up with other rows: if
+    /// it is one of the parts, name it in A5.total`.
     fn left_out_text(&self, blame: &crate::blame::Blame) -> Option<String> {
         let left_out = blame.left_out.as_ref()?;
         let first = self.cell(*left_out.cells.first()?)?;
@@ -353,11 +353,15 @@ impl Report<'_> {
             }
         }
         let rules = rules.join(" and ");
+        let line = left_out.line.name();
+        let label = match left_out.line {
+            crate::blame::Line::Row => &first.row,
+            crate::blame::Line::Column => &first.column,
+        };
         Some(format!(
-            "{}'s row {} prints what the parts of {rules} lack ({}), and no check adds it up \
-             with other rows: if it is one of the parts, name it in {rules}",
+            "{}'s {line} {label} prints what the parts of {rules} lack ({}), and no check adds \
+             it up with other {line}s: if it is one of the parts, name it in {rules}",
             first.table.meta.printed,
-            first.row,
             figures.join(", ")
         ))
     }
@@ -471,11 +475,12 @@ impl Report<'_> {
     /// repairs, the slip.
     fn answer_text(&self, blame: &crate::blame::Blame) -> String {
         let answer = self.figures_answer_text(blame);
+        let line = blame.left_out.as_ref().map_or("row", |l| l.line.name());
         match self.left_out_text(blame) {
-            Some(row) if blame.answer().is_empty() => {
-                format!("{answer}; a row the rule leaves out may: {row}")
+            Some(text) if blame.answer().is_empty() => {
+                format!("{answer}; a {line} the rule leaves out may: {text}")
             }
-            Some(row) => format!("{answer}; or a row the rule leaves out: {row}"),
+            Some(text) => format!("{answer}; or a {line} the rule leaves out: {text}"),
             None => answer,
         }
     }

@@ -270,6 +270,7 @@ fn a_row_added_among_the_parts_that_no_rule_adds_up_is_named() {
     assert_eq!(sums.len(), 2, "{sums:?}");
     for sum in sums {
         let left_out = &sum["blame"]["left_out"];
+        assert_eq!(left_out["line"], "row", "{sum}");
         assert_eq!(left_out["cells"][0]["row"], "海南新区", "{sum}");
         assert_eq!(left_out["cells"][0]["column"], sum["cells"][0]["column"]);
         assert_eq!(left_out["repairs"][0], "A5.total");
@@ -289,6 +290,36 @@ fn a_row_added_among_the_parts_that_no_rule_adds_up_is_named() {
         human.contains(
             "549 353 repairs 2 failed checks and breaks none; or a row the rule leaves out: \
              附表 5's row 海南新区 prints what the parts of A5.total lack (100)"
+        ),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_column_added_among_the_parts_of_sums_along_rows_is_named() {
+    // Other offices print categories across and a total column; a draft adds a category,
+    // and raises each year's total by its figure. Any of the four figures may be wrong, as
+    // far as the figures tell; the column is the other way to read it.
+    let rules = "sum t.total \"合计 is the sum of the kinds\"\n  for r in [上年, 本年]\n  \
+                 T[r, 合计] = sum(T[r, 工业], T[r, 农业], T[r, 服务])\n";
+    let csv = "年份,工业,农业,服务,能源,合计\n上年,120.5,30.2,210.0,15.3,376.0\n\
+               本年,130.1,31.0,220.4,16.0,397.5\n";
+    let dir = super::scratch(csv.as_bytes(), rules);
+    let json = parse(&super::check_scratch(&dir).stdout);
+    let sums = super::findings(&json);
+    assert_eq!(sums.len(), 2, "{sums:?}");
+    for sum in sums {
+        let left_out = &sum["blame"]["left_out"];
+        assert_eq!(left_out["line"], "column", "{sum}");
+        assert_eq!(left_out["cells"][0]["column"], "能源", "{sum}");
+        assert_eq!(left_out["cells"][0]["row"], sum["cells"][0]["row"]);
+    }
+    let human = unwrapped(&super::check_scratch_as(&dir, "human").stdout);
+    assert!(
+        human.contains(
+            "repairs 1 failed check and breaks none; or a column the rule leaves out: T's column \
+             能源 prints what the parts of t.total lack (15.3), and no check adds it up with \
+             other columns: if it is one of the parts, name it in t.total"
         ),
         "{human}"
     );
