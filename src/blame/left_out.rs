@@ -227,7 +227,7 @@ fn holds_every_sum(table: &Table, line: Line, at: usize, sums: &[&LineSum]) -> b
 fn holds_with(table: &Table, sum: &LineSum, at: usize) -> Option<bool> {
     let cell = sum.cell_at(at);
     if table.cell(cell.row, cell.column)?.figure()?.is_zero() {
-        // A row printing 0 repairs nothing.
+        // A figure of 0 repairs nothing.
         return Some(false);
     }
     let parts = sum
