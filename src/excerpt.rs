@@ -139,17 +139,106 @@ impl SourceCode for ExcerptedSource {
     }
 }
 
+/// A read of `span` with its context lines (`contents`), as an input error draws it: where
+/// the line the span starts on is wider than the report, that line alone, cut to the columns
+/// around the span; else `contents` without context lines of more than [`CONTEXT_TOO_WIDE`]
+/// columns (a rule's title line a little wider than the report still says which rule it is).
+/// A data row of three thousand columns, or a rule written on one line of 200 KB, drew its
+/// error as the whole line.
+///
+/// Unlike the report's excerpts, the cut is not marked with `…`: what a source gives miette
+/// must be borrowed from it, and an input error's source is the file alone, made before its
+/// label is known. The error's header still says where the line is (`T.csv:2:6003`).
+pub(crate) fn narrowed<'a>(
+    contents: Box<dyn SpanContents<'a> + 'a>,
+    span: &SourceSpan,
+) -> Box<dyn SpanContents<'a> + 'a> {
+    let data = contents.data();
+    let base = contents.span().offset();
+    let Some(local) = span.offset().checked_sub(base) else {
+        return without_context_wider(contents, span, CONTEXT_TOO_WIDE);
+    };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return without_context_wider(contents, span, CONTEXT_TOO_WIDE);
+    };
+    let (line_start, line_end) = line_bounds(text, local);
+    let line = text.get(line_start..line_end).unwrap_or_default();
+    if !wider_than(line.as_bytes(), TOO_WIDE) {
+        return without_context_wider(contents, span, CONTEXT_TOO_WIDE);
+    }
+    let span_end = (local + span.len()).min(line_end);
+    let (from, to) = columns_around(text, line_start..line_end, local..span_end);
+    let above = data.get(..line_start).unwrap_or_default();
+    let line_index = contents.line() + memchr::memchr_iter(b'\n', above).count();
+    Box::new(MietteSpanContents::new(
+        data.get(from..to).unwrap_or_default(),
+        SourceSpan::new((base + from).into(), to - from),
+        line_index,
+        0,
+        line_index + 1,
+    ))
+}
+
+/// The bytes of `line` in `text` shown around `span`: [`LINE_COLUMNS`] in all where the span
+/// fits them, a share before it ([`BEFORE_SHARE`]), cut at characters.
+fn columns_around(
+    text: &str,
+    line: std::ops::Range<usize>,
+    span: std::ops::Range<usize>,
+) -> (usize, usize) {
+    let labelled = text.get(span.clone()).unwrap_or_default();
+    let free = LINE_COLUMNS.saturating_sub(columns_past(labelled.chars(), LINE_COLUMNS));
+    let mut before = free * BEFORE_SHARE.0 / BEFORE_SHARE.1;
+    let mut after = free - before;
+    let mut from = span.start;
+    for (at, c) in text
+        .get(line.start..span.start)
+        .unwrap_or_default()
+        .char_indices()
+        .rev()
+    {
+        let Some(left) = before.checked_sub(char_columns(c)) else {
+            break;
+        };
+        before = left;
+        from = line.start + at;
+    }
+    let mut to = span.end;
+    for c in text.get(span.end..line.end).unwrap_or_default().chars() {
+        let Some(left) = after.checked_sub(char_columns(c)) else {
+            break;
+        };
+        after = left;
+        to += c.len_utf8();
+    }
+    (from, to)
+}
+
 /// `contents` without a first or last line that is too wide to show and holds none of `span`.
 fn without_long_context<'a>(
     contents: Box<dyn SpanContents<'a> + 'a>,
     span: &SourceSpan,
+) -> Box<dyn SpanContents<'a> + 'a> {
+    without_context_wider(contents, span, TOO_WIDE)
+}
+
+/// A context line of an input error wider than this is left out.
+const CONTEXT_TOO_WIDE: usize = 4 * TOO_WIDE;
+
+/// `contents` without a first or last line wider than `columns` that holds none of `span`.
+fn without_context_wider<'a>(
+    contents: Box<dyn SpanContents<'a> + 'a>,
+    span: &SourceSpan,
+    columns: usize,
 ) -> Box<dyn SpanContents<'a> + 'a> {
     let data = contents.data();
     let base = contents.span().offset();
     let mut line = contents.line();
     let (mut from, mut to) = (0, data.len());
     let first_end = memchr::memchr(b'\n', data).map_or(data.len(), |at| at + 1);
-    if base + first_end <= span.offset() && too_wide(data.get(..first_end).unwrap_or_default()) {
+    if base + first_end <= span.offset()
+        && wider_than(data.get(..first_end).unwrap_or_default(), columns)
+    {
         from = first_end;
         line += 1;
     }
@@ -158,7 +247,7 @@ fn without_long_context<'a>(
     if last_start >= from
         && base + last_start >= span.offset() + span.len()
         && last_start > 0
-        && too_wide(data.get(last_start..).unwrap_or_default())
+        && wider_than(data.get(last_start..).unwrap_or_default(), columns)
     {
         to = last_start;
     }
@@ -175,17 +264,17 @@ fn without_long_context<'a>(
 }
 
 fn too_wide(line: &[u8]) -> bool {
-    if surely_fits(line) {
+    wider_than(line, TOO_WIDE)
+}
+
+/// Whether `line` takes more than `columns` columns. Most lines fit by their length alone: no
+/// character but a tab takes more columns than its UTF-8 bytes.
+fn wider_than(line: &[u8], columns: usize) -> bool {
+    if line.len() <= columns && memchr::memchr(b'\t', line).is_none() {
         return false;
     }
     let chars = line.utf8_chunks().flat_map(|chunk| chunk.valid().chars());
-    columns_past(chars, TOO_WIDE) > TOO_WIDE
-}
-
-/// Whether a line fits by its length alone, as most do: no character but a tab takes more
-/// columns than its UTF-8 bytes.
-fn surely_fits(line: &[u8]) -> bool {
-    line.len() <= TOO_WIDE && memchr::memchr(b'\t', line).is_none()
+    columns_past(chars, columns) > columns
 }
 
 /// The columns of `chars`, counted no further than past `cap`: a line of megabytes costs no

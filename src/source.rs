@@ -644,7 +644,7 @@ impl miette::SourceCode for DiagnosticSource {
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         // The window starts at a line start, after `first` line breaks: miette's counts within
         // it, shifted by those, are its counts within the whole text.
-        Ok(Box::new(miette::MietteSpanContents::new(
+        let contents = Box::new(miette::MietteSpanContents::new(
             contents.data(),
             miette::SourceSpan::new(
                 (contents.span().offset() + start).into(),
@@ -653,7 +653,13 @@ impl miette::SourceCode for DiagnosticSource {
             contents.line() + first,
             contents.column(),
             contents.line_count() + first,
-        )))
+        ));
+        // A read for the header's line and column has no context; a drawing does, and a long
+        // line is drawn cut around the span.
+        if context_lines_before == 0 && context_lines_after == 0 {
+            return Ok(contents);
+        }
+        Ok(crate::excerpt::narrowed(contents, span))
     }
 }
 

@@ -320,3 +320,50 @@ fn full_width_figures_are_read_with_a_warning() {
     assert_eq!(json.code, 0);
     super::parse(&json.stdout);
 }
+
+/// The longest line, in characters, of a diagnostic's text.
+fn widest_line(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn an_error_on_a_long_line_draws_the_columns_around_it_not_the_line() {
+    // A data row of three thousand columns whose last figure is not one: its error drew the
+    // header and the row whole, 35 KB of stderr with the underline 6 000 columns out.
+    let header: Vec<String> = (0..3000).map(|i| format!("c{i}")).collect();
+    let csv = format!(
+        "a,{}\n甲,{},x1\n",
+        header.join(","),
+        vec!["1"; 2999].join(",")
+    );
+    let dir = super::scratch(csv.as_bytes(), "equal t.x \"x\"\n  T[甲, c1] = T[甲, c2]\n");
+    let run = super::check_scratch(&dir);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("T.csv:2:6003"), "{}", run.stderr);
+    assert!(run.stderr.contains("1,1,1,x1"), "{}", run.stderr);
+    assert!(run.stderr.contains("not a figure"), "{}", run.stderr);
+    assert!(widest_line(&run.stderr) <= 100, "{}", run.stderr);
+    // A rule written on one line of 200 KB, nested too deep: its error, not its line.
+    let deep = 100_000;
+    let rules = format!(
+        "equal t.deep \"deep\"\n  T[甲, c1] = {}T[甲, c2]{}\n",
+        "(".repeat(deep),
+        ")".repeat(deep)
+    );
+    let run = super::check_scratch(&super::scratch(csv.as_bytes(), &rules));
+    assert!(
+        run.stderr.contains("more than 256 levels deep"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("level 257 starts here"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        widest_line(&run.stderr) <= 100,
+        "{}",
+        &run.stderr[..2000.min(run.stderr.len())]
+    );
+}
