@@ -1,6 +1,7 @@
 //! A source as the human report draws it: a line wider than the report is cut down to the
 //! columns around the figures it labels, with `…` where it is cut. Findings, lints and the
-//! warnings of full-width figures are drawn so.
+//! warnings of full-width figures are drawn so; an input error's long line is cut too,
+//! unmarked ([`narrowed`]).
 //!
 //! A paragraph of a text is one line of its file, often a thousand characters and more; drawn
 //! whole, it wraps over a dozen terminal lines and the underline under the figure lands far
