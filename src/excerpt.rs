@@ -188,6 +188,19 @@ fn columns_around(
     span: std::ops::Range<usize>,
 ) -> (usize, usize) {
     let labelled = text.get(span.clone()).unwrap_or_default();
+    if columns_past(labelled.chars(), LINE_COLUMNS) > LINE_COLUMNS {
+        // A label wider than the columns (a cell of 5 000 digits): its start.
+        let mut to = span.start;
+        let mut left = LINE_COLUMNS;
+        for c in labelled.chars() {
+            let Some(rest) = left.checked_sub(char_columns(c)) else {
+                break;
+            };
+            left = rest;
+            to += c.len_utf8();
+        }
+        return (span.start, to);
+    }
     let free = LINE_COLUMNS.saturating_sub(columns_past(labelled.chars(), LINE_COLUMNS));
     let mut before = free * BEFORE_SHARE.0 / BEFORE_SHARE.1;
     let mut after = free - before;

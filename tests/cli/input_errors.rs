@@ -366,4 +366,15 @@ fn an_error_on_a_long_line_draws_the_columns_around_it_not_the_line() {
         "{}",
         &run.stderr[..2000.min(run.stderr.len())]
     );
+    // A cell of 5 000 digits: quoted by its ends in the title, drawn by its start.
+    let long = format!("a,c1,c2\n甲,{},1\n", "9".repeat(5000));
+    let rules = "equal t.x \"x\"\n  T[甲, c1] = T[甲, c2]\n";
+    let run = super::check_scratch(&super::scratch(long.as_bytes(), rules));
+    let head = &run.stderr[..2000.min(run.stderr.len())];
+    assert!(
+        run.stderr
+            .contains("`99999999999999999999…9999999999` (5000 characters) has more digits"),
+        "{head}"
+    );
+    assert!(widest_line(&run.stderr) <= 100, "{head}");
 }
