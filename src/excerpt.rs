@@ -140,6 +140,57 @@ impl SourceCode for ExcerptedSource {
     }
 }
 
+/// A cell's text quoted in a message beyond this many characters is shown by its ends.
+const MOST_QUOTED: usize = 40;
+
+/// Text quoted in a diagnostic's title beyond this many characters, wider than its line, is
+/// shown by its ends.
+pub const MOST_QUOTED_IN_A_TITLE: usize = 120;
+
+/// Text quoted in a diagnostic's help beyond this many characters is shown by its ends: a
+/// shorter one may be a line to paste (a table's `symbols = { … }`, 155 characters).
+pub const MOST_QUOTED_IN_A_HELP: usize = 400;
+
+/// A cell's `text` quoted in backticks for a message: whole where it is short, else its ends
+/// and its length (a cell of 5 000 digits was quoted whole).
+pub fn quoted(text: &str) -> String {
+    quoted_at_most(text, MOST_QUOTED)
+}
+
+fn quoted_at_most(text: &str, most: usize) -> String {
+    let count = text.chars().count();
+    if count <= most {
+        return format!("`{text}`");
+    }
+    let head: String = text.chars().take(most / 2).collect();
+    let tail: String = text.chars().skip(count - most / 4).collect();
+    format!("`{head}…{tail}` ({count} characters)")
+}
+
+/// `message` with each text it quotes in backticks that is longer than `most` characters
+/// shown by its ends and length (a label of 3 000 characters a rule names).
+pub fn long_quotes_cut(message: &str, most: usize) -> String {
+    let mut parts = message.split('`');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    let rest: Vec<&str> = parts.collect();
+    // Quoted text and what follows it, pair by pair; an unpaired backtick is kept as it is.
+    let mut pairs = rest.chunks(2);
+    for pair in pairs.by_ref() {
+        match pair {
+            [inside, after] => {
+                out.push_str(&quoted_at_most(inside, most));
+                out.push_str(after);
+            }
+            [alone] => {
+                out.push('`');
+                out.push_str(alone);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A read of `span` with its context lines (`contents`), as an input error draws it: where
 /// the line the span starts on is wider than the report, that line alone, cut to the columns
 /// around the span; else `contents` without context lines of more than [`CONTEXT_TOO_WIDE`]

@@ -24,37 +24,24 @@ pub enum Figure {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
     /// `abc`, `1.`: not a number at all.
-    #[error("{shown} is not a number", shown = shown(.text))]
+    #[error("{shown} is not a number", shown = crate::excerpt::quoted(.text))]
     NotANumber { text: String },
     /// `12a`, `1O0`: digits with a character that has no place in a figure.
-    #[error("{shown} is not a number: `{character}` is not part of a figure", shown = shown(.text))]
+    #[error("{shown} is not a number: `{character}` is not part of a figure", shown = crate::excerpt::quoted(.text))]
     StrayCharacter { text: String, character: char },
     /// `1.2.3`: more than one decimal point.
-    #[error("{shown} has {count} decimal points; a figure has at most one", shown = shown(.text))]
+    #[error("{shown} has {count} decimal points; a figure has at most one", shown = crate::excerpt::quoted(.text))]
     DecimalPoints { text: String, count: usize },
     /// `１，２３４`, `12。5`: a full-width comma or ideographic full stop among digits, which may
     /// be a thousands separator or a decimal point.
-    #[error("{shown} is ambiguous: `{character}` may separate thousands or mark the decimals", shown = shown(.text))]
+    #[error("{shown} is ambiguous: `{character}` may separate thousands or mark the decimals", shown = crate::excerpt::quoted(.text))]
     AmbiguousWide { text: String, character: char },
     /// `1 23.4`, `12 3456`: spaces that do not group digits in threes.
-    #[error("{shown} groups its digits wrongly: a space may only separate groups of three digits", shown = shown(.text))]
+    #[error("{shown} groups its digits wrongly: a space may only separate groups of three digits", shown = crate::excerpt::quoted(.text))]
     BadGrouping { text: String },
     /// More digits than an exact decimal holds (28 significant digits).
-    #[error("{shown} has more digits than can be held exactly", shown = shown(.text))]
+    #[error("{shown} has more digits than can be held exactly", shown = crate::excerpt::quoted(.text))]
     TooLong { text: String },
-}
-
-/// A cell's text as an error quotes it, in backticks: whole where it is short, else its ends
-/// and its length (a cell of 5 000 digits was quoted whole in the error's title).
-fn shown(text: &str) -> String {
-    const MOST: usize = 40;
-    let count = text.chars().count();
-    if count <= MOST {
-        return format!("`{text}`");
-    }
-    let head: String = text.chars().take(MOST / 2).collect();
-    let tail: String = text.chars().skip(count - MOST / 4).collect();
-    format!("`{head}…{tail}` ({count} characters)")
 }
 
 /// Characters the book uses as a thousands separator.

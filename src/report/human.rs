@@ -617,7 +617,8 @@ pub fn render_errors(errors: &[miette::Report], style: Style, nothing_checked: b
         total += weight;
         let shown = errors.len() <= MAX_ERRORS_SHOWN || accounted < MAX_ERRORS_SHOWN;
         if shown {
-            let _ = handler.render_report(&mut out, error.as_ref());
+            let error = super::short_quotes::ShortQuotes::new(error.as_ref());
+            let _ = handler.render_report(&mut out, &error);
             out.push('\n');
             accounted += weight.max(1);
         }
@@ -643,7 +644,7 @@ pub fn render_warnings<D: miette::Diagnostic>(warnings: &[D], style: Style) -> S
     let handler = style.handler();
     let mut out = String::new();
     for warning in warnings {
-        let _ = handler.render_report(&mut out, warning);
+        let _ = handler.render_report(&mut out, &super::short_quotes::ShortQuotes::new(warning));
         out.push('\n');
     }
     out

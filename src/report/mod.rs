@@ -12,6 +12,7 @@ pub mod listing;
 pub mod markdown;
 pub mod per_rule;
 pub mod sarif;
+mod short_quotes;
 
 use crate::engine::program::{CellId, Program, ROW_LABEL};
 use crate::finding::{Finding, Outcome};

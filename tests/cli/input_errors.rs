@@ -377,4 +377,13 @@ fn an_error_on_a_long_line_draws_the_columns_around_it_not_the_line() {
         "{head}"
     );
     assert!(widest_line(&run.stderr) <= 100, "{head}");
+    // A rule naming a label of 3 000 characters the table does not print: the label quoted
+    // by its ends, in the title and in "did you mean" (19 KB before).
+    let label = "长".repeat(2999);
+    let csv = format!("a,x\n{label}长,1\n合计,2\n");
+    let rules = format!("equal t.x \"x\"\n  T[合计, x] = T[{label}短, x]\n");
+    let run = super::check_scratch(&super::scratch(csv.as_bytes(), &rules));
+    assert!(run.stderr.contains("(3000 characters)"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean"), "{}", run.stderr);
+    assert!(run.stderr.len() < 2_000, "{}", run.stderr);
 }
