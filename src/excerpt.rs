@@ -174,8 +174,7 @@ pub fn long_quotes_cut(message: &str, most: usize) -> String {
     let mut out = parts.next().unwrap_or_default().to_string();
     let rest: Vec<&str> = parts.collect();
     // Quoted text and what follows it, pair by pair; an unpaired backtick is kept as it is.
-    let mut pairs = rest.chunks(2);
-    for pair in pairs.by_ref() {
+    for pair in rest.chunks(2) {
         match pair {
             [inside, after] => {
                 out.push_str(&quoted_at_most(inside, most));
@@ -239,7 +238,8 @@ fn columns_around(
     span: std::ops::Range<usize>,
 ) -> (usize, usize) {
     let labelled = text.get(span.clone()).unwrap_or_default();
-    if columns_past(labelled.chars(), LINE_COLUMNS) > LINE_COLUMNS {
+    let label_columns = columns_past(labelled.chars(), LINE_COLUMNS);
+    if label_columns > LINE_COLUMNS {
         // A label wider than the columns (a cell of 5 000 digits): its start.
         let mut to = span.start;
         let mut left = LINE_COLUMNS;
@@ -252,7 +252,7 @@ fn columns_around(
         }
         return (span.start, to);
     }
-    let free = LINE_COLUMNS.saturating_sub(columns_past(labelled.chars(), LINE_COLUMNS));
+    let free = LINE_COLUMNS - label_columns;
     let mut before = free * BEFORE_SHARE.0 / BEFORE_SHARE.1;
     let mut after = free - before;
     let mut from = span.start;
