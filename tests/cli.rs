@@ -127,8 +127,6 @@ fn snapshot(name: &str, description: &str, value: &str) {
     });
 }
 
-/// A report's text with its line breaks and indents as single spaces: what it says, however
-/// it is wrapped.
 /// A copy of the bundled book's data with `edit` applied to one file.
 fn edited_book(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -143,6 +141,8 @@ fn edited_book(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     dir
 }
 
+/// A report's text with its line breaks and indents as single spaces: what it says, however
+/// it is wrapped.
 fn unwrapped(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -27,7 +27,7 @@
 //!    too ([`shift`]): a shift that explains the whole group leads the answer.
 //! 5. Where one row outside a group's failed sums, which no check adds up with other rows,
 //!    prints what each sum's parts lack, it is named beside the answer: a row a draft added
-//!    that the rule does not name ([`left_out`]).
+//!    that the rule does not name ([`left_out`]); a column, for sums along rows.
 //! 6. The proposal is the value at the cell's printed precision, widened to every printing
 //!    that still repairs and breaks nothing (an interval where the checks allow several), and
 //!    where a slip explains a printing of the interval, that printing and the slip.
@@ -114,9 +114,9 @@ pub struct Blame {
     /// Where no figure, nor pair, explains the group: rows whose figures another printing
     /// of the row prints under another label ([`relabel`]).
     pub relabelled: Vec<Relabelled>,
-    /// A row of a table that each failed sum of the group over that table's rows leaves out,
-    /// and would hold with, and that no check adds up with other rows ([`left_out`]): a row
-    /// a draft added that the rules do not name.
+    /// A row (or column) of a table that each failed sum of the group over that table's rows
+    /// (or columns) leaves out, and would hold with, and that no check adds up with other rows
+    /// (or columns) ([`left_out`]): a row a draft added that the rules do not name.
     pub left_out: Option<LeftOut>,
     /// Where no figure explains the group: figures printed one row (or column) away from
     /// their labels, or two neighbouring figures swapped ([`shift`]); its cells lead the
@@ -672,14 +672,14 @@ pub fn blame(dataset: &Dataset, program: &Program, outcome: &Outcome) -> Vec<Bla
     {
         blame.relabelled = relabel::relabelled(dataset, findings, blame);
     }
-    name_rows_left_out(dataset, program, findings, &mut blames);
+    name_lines_left_out(dataset, program, findings, &mut blames);
     blames
 }
 
-/// Each group's row left out of its failed sums ([`left_out`]), where no check adds it up with
-/// other rows of its column. The checks that read a candidate's cells are looked for only
-/// where a group has one.
-fn name_rows_left_out(
+/// Each group's row (or column) left out of its failed sums ([`left_out`]), where no check adds
+/// it up with other rows of its column (or columns of its row). The checks that read a
+/// candidate's cells are looked for only where a group has one.
+fn name_lines_left_out(
     dataset: &Dataset,
     program: &Program,
     findings: &[Finding],

@@ -225,8 +225,9 @@ struct Blame<'a> {
     /// another label.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     relabelled: Vec<Relabelled>,
-    /// A row of a table that the group's failed sums leave out and would hold with, and that
-    /// no check adds up with other rows: a row the rules may not name.
+    /// A row (or column) of a table that the group's failed sums leave out and would hold
+    /// with, and that no check adds up with other rows (or columns): one the rules may not
+    /// name.
     #[serde(skip_serializing_if = "Option::is_none")]
     left_out: Option<LeftOut<'a>>,
     /// Where no figure explains the group: figures printed a row (or column) away from their

@@ -321,6 +321,11 @@ fn full_width_figures_are_read_with_a_warning() {
     super::parse(&json.stdout);
 }
 
+/// The first 2 000 characters of `text`, for a failed assertion's message.
+fn head(text: &str) -> String {
+    text.chars().take(2000).collect()
+}
+
 /// The longest line, in characters, of a diagnostic's text.
 fn widest_line(text: &str) -> usize {
     text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
@@ -361,22 +366,18 @@ fn an_error_on_a_long_line_draws_the_columns_around_it_not_the_line() {
         "{}",
         run.stderr
     );
-    assert!(
-        widest_line(&run.stderr) <= 100,
-        "{}",
-        &run.stderr[..2000.min(run.stderr.len())]
-    );
+    assert!(widest_line(&run.stderr) <= 100, "{}", head(&run.stderr));
     // A cell of 5 000 digits: quoted by its ends in the title, drawn by its start.
     let long = format!("a,c1,c2\n甲,{},1\n", "9".repeat(5000));
     let rules = "equal t.x \"x\"\n  T[甲, c1] = T[甲, c2]\n";
     let run = super::check_scratch(&super::scratch(long.as_bytes(), rules));
-    let head = &run.stderr[..2000.min(run.stderr.len())];
     assert!(
         run.stderr
             .contains("`99999999999999999999…9999999999` (5000 characters) has more digits"),
-        "{head}"
+        "{}",
+        head(&run.stderr)
     );
-    assert!(widest_line(&run.stderr) <= 100, "{head}");
+    assert!(widest_line(&run.stderr) <= 100, "{}", head(&run.stderr));
     // A rule naming a label of 3 000 characters the table does not print: the label quoted
     // by its ends, in the title and in "did you mean" (19 KB before).
     let label = "长".repeat(2999);
