@@ -71,7 +71,11 @@ pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
     let mut errors = into_reports(table_errors);
     errors.extend(into_reports(rule_errors));
     let (program, compile_errors) = if nothing_loaded {
-        (Program::default(), Vec::new())
+        let program = Program {
+            not_checked: files.iter().map(|parsed| parsed.file.rules.len()).sum(),
+            ..Program::default()
+        };
+        (program, Vec::new())
     } else {
         compile_partial(&dataset, &files)
     };
@@ -147,9 +151,11 @@ impl Loaded {
             .iter()
             .flat_map(|lint| lint.rules.iter().map(String::as_str))
             .collect();
+        let before = self.program.rules.len();
         self.program
             .rules
             .retain(|rule| !ids.contains(rule.id.as_str()));
+        self.program.not_checked += before - self.program.rules.len();
         self.errors.extend(
             contradictions
                 .iter()

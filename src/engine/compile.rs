@@ -98,18 +98,21 @@ pub fn compile_partial(dataset: &Dataset, files: &[ParsedFile]) -> (Program, Vec
             compiled_rule(&compiler, rule, dataset)
         })
         .collect();
+    let errors_before = errors.len();
     errors.extend(
         compiled
             .extract_if(.., |result| result.is_err())
             .filter_map(Result::err)
             .map(|error| *error),
     );
+    let not_checked = errors.len() - errors_before;
     // The rules (large values) stay where they were collected: a result is the size of its
     // rule, so the list is taken over in place. Moved into a list of their own, they were
     // copied once more, into memory touched for the first time (130 page faults for the book).
     let program = Program {
         rules: compiled.into_iter().filter_map(Result::ok).collect(),
         files: files.iter().map(|parsed| parsed.source.clone()).collect(),
+        not_checked,
     };
     (program, errors)
 }

@@ -610,6 +610,11 @@ pub struct Program {
     /// Every rules file the rules were compiled from, those that hold no rule of their own (a
     /// file of groups) too.
     pub files: Vec<SharedSource>,
+    /// Rules the files hold that are not among `rules`: an input error kept each from being
+    /// checked (it reads a table that did not load, names a label the table lacks, reuses an
+    /// id, contradicts other rules). A rule that does not parse is not counted: where it
+    /// ends, and so whether it is one, is what the parser could not tell.
+    pub not_checked: usize,
 }
 
 impl Program {

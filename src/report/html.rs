@@ -408,8 +408,8 @@ fn input_errors(out: &mut String, report: &Report<'_>) {
     }
     let _ = write!(
         out,
-        r#"<section id="input-errors"><h2>Input errors</h2><p>{} checks were not checked because of these; every other check ran.</p><ul>"#,
-        report.outcome.not_checked
+        r#"<section id="input-errors"><h2>Input errors</h2><p>{}</p><ul>"#,
+        report.not_checked_sentence()
     );
     for error in report.error_views() {
         let place = error
@@ -448,6 +448,9 @@ fn summary(out: &mut String, report: &Report<'_>) {
     let implausible = report.implausible();
     if implausible > 0 {
         counts.insert(5, ("implausible", implausible));
+    }
+    if report.program.not_checked > 0 {
+        counts.push(("rules not checked", report.program.not_checked));
     }
     if !report.errors.is_empty() {
         counts.push(("not checked", outcome.not_checked));

@@ -570,8 +570,12 @@ pub fn summary(report: &Report<'_>) -> String {
         0 => String::new(),
         n => format!(", {n} implausible"),
     };
+    let rules_not_checked = match report.program.not_checked {
+        0 => String::new(),
+        n => format!(" ({n} more not checked)"),
+    };
     format!(
-        "tables {} · rules {} · checks {}: {} passed, {failed} failed{known}{implausible}, {} skipped{}{}\n",
+        "tables {} · rules {}{rules_not_checked} · checks {}: {} passed, {failed} failed{known}{implausible}, {} skipped{}{}\n",
         report.dataset.tables.len(),
         report.rule_count(),
         o.checks,

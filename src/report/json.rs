@@ -75,6 +75,9 @@ struct InputError {
 struct Summary {
     tables: usize,
     rules: usize,
+    /// Rules an input error kept from being checked at all, apart from `rules`.
+    #[serde(skip_serializing_if = "is_zero")]
+    rules_not_checked: usize,
     checks: usize,
     passed: usize,
     /// Failed checks of every rule but the plausibility edits.
@@ -568,6 +571,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
         summary: Summary {
             tables: report.dataset.tables.len(),
             rules: report.rule_count(),
+            rules_not_checked: report.program.not_checked,
             checks: outcome.checks,
             passed: outcome.passed,
             failed: report.failed(),

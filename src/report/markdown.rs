@@ -313,8 +313,8 @@ fn input_errors(report: &Report<'_>, out: &mut String) {
     }
     let _ = writeln!(
         out,
-        "## Input errors\n\n{} checks were not checked because of these; every other check ran.\n",
-        report.outcome.not_checked
+        "## Input errors\n\n{}\n",
+        report.not_checked_sentence()
     );
     for error in report.error_views() {
         let place = error

@@ -141,6 +141,31 @@ impl Report<'_> {
         self.program.rules.len()
     }
 
+    /// What the input errors kept from running, as the reports for reading say it: the rules
+    /// they kept from being checked at all (a table that did not load takes every rule that
+    /// reads it), then the checks of the other rules.
+    pub fn not_checked_sentence(&self) -> String {
+        let checks = self.outcome.not_checked;
+        let checks_were = if checks == 1 {
+            "1 check was".to_string()
+        } else {
+            format!("{checks} checks were")
+        };
+        match self.program.not_checked {
+            0 => format!("{checks_were} not checked because of these; every other check ran."),
+            rules => format!(
+                "{rules} rule{} and {} of the other rules were not checked because of these; \
+                 every other check ran.",
+                if rules == 1 { "" } else { "s" },
+                if checks == 1 {
+                    "1 check".to_string()
+                } else {
+                    format!("{checks} checks")
+                }
+            ),
+        }
+    }
+
     /// Failed checks of plausibility (soft) edits: a figure that is unusual, not impossible.
     /// Counted apart from [`Report::failed`], per rule so that findings left out of the report
     /// count too.

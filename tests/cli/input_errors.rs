@@ -154,7 +154,13 @@ fn error_data_directory_not_there() {
     let rules = "tests/fixtures/errors/no_tables/rules";
     let run = check(&["--data", data, "--rules", rules]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stdout.starts_with("tables 0 · rules 0 · checks 0"));
+    // The rules file's one rule is read, and not checked: there is no table to check it on.
+    assert!(
+        run.stdout
+            .starts_with("tables 0 · rules 0 (1 more not checked) · checks 0"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stderr.ends_with("nothing was checked\n"));
     assert!(
         run.stderr.contains("crossfoot::data::unreadable"),
@@ -387,4 +393,63 @@ fn an_error_on_a_long_line_draws_the_columns_around_it_not_the_line() {
     assert!(run.stderr.contains("(3000 characters)"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean"), "{}", run.stderr);
     assert!(run.stderr.len() < 2_000, "{}", run.stderr);
+}
+
+/// A table that cannot be read keeps every rule that reads it from being checked: the
+/// summaries count those rules, where they said "0 not checked" (the checks of the rules that
+/// compiled) as if nothing had been kept from running.
+#[test]
+fn the_rules_an_unreadable_table_keeps_from_running_are_counted_in_the_summaries() {
+    let book = super::parse(&check(&["--format", "json"]).stdout);
+    let draft = super::edited_book("T2-1.csv", |_| "x\n".to_string());
+    let data = draft.path().to_str().unwrap();
+    let json = check(&["--data", data, "--format", "json"]);
+    assert_eq!(json.code, 2, "{}", json.stderr);
+    let json = super::parse(&json.stdout);
+    let summary = &json["summary"];
+    let said = json["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .find_map(|m| m.strip_prefix("table T2-1 could not be read (its error is above): "))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("an error names T2-1's rules: {json:#}"));
+    assert!(said > 0);
+    assert_eq!(summary["rules_not_checked"], said, "{summary}");
+    assert_eq!(
+        summary["rules"].as_u64().unwrap() + said,
+        book["summary"]["rules"].as_u64().unwrap(),
+        "the rules checked and not checked are the book's: {summary}"
+    );
+    assert_eq!(summary["not_checked"], 0, "{summary}");
+
+    let human = check(&["--data", data]);
+    let line = human.stdout.lines().last().unwrap();
+    assert!(
+        line.contains(&format!(
+            "· rules {} ({said} more not checked) · checks",
+            summary["rules"]
+        )),
+        "{line}"
+    );
+    let markdown = check(&["--data", data, "--format", "markdown"]);
+    assert!(
+        markdown.stdout.contains(&format!(
+            "## Input errors\n\n{said} rules and 0 checks of the other rules were not checked \
+             because of these; every other check ran.\n"
+        )),
+        "{}",
+        markdown.stdout
+    );
+    let html = check(&["--data", data, "--format", "html"]);
+    assert!(
+        html.stdout.contains(&format!(
+            r#"<span class="n">{said}</span><span class="what">rules not checked</span>"#
+        )),
+        "the HTML summary counts them"
+    );
+    // The book itself, every rule checked: no count of rules not checked anywhere.
+    assert!(book["summary"].get("rules_not_checked").is_none());
 }

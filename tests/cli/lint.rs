@@ -142,7 +142,13 @@ fn contradictory_rules_are_errors_of_lint_and_check_refuses_them() {
         check.code, 2,
         "check leaves out contradictory rules, as input errors"
     );
-    assert!(check.stdout.starts_with("tables 2 · rules 0 · checks 0"));
+    assert!(
+        check
+            .stdout
+            .starts_with("tables 2 · rules 0 (4 more not checked) · checks 0"),
+        "{}",
+        check.stdout
+    );
     assert!(check.stderr.contains("crossfoot::lint::contradiction"));
     assert!(check.stderr.contains("2 input errors; nothing was checked"));
 }
@@ -168,6 +174,7 @@ fn contradictory_rules_left_out_leave_the_other_rules_findings_blamed() {
     assert!(run.stderr.contains("crossfoot::lint::contradiction"));
     let json = parse(&run.stdout);
     assert_eq!(json["summary"]["rules"], 1, "{json:#}");
+    assert_eq!(json["summary"]["rules_not_checked"], 4, "{json:#}");
     let findings = json["findings"].as_array().unwrap();
     let rules: Vec<&Value> = findings.iter().map(|f| &f["rule"]).collect();
     assert_eq!(rules, [&Value::from("L1.wrong")], "{json:#}");
