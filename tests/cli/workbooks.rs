@@ -283,3 +283,56 @@ fn a_workbook_file_past_max_table_size_is_refused_on_its_manifest_line() {
     assert_eq!(error["line"], 3, "on `file = \"book.xlsx\"`: {error}");
     assert_eq!(error["label"], "this workbook", "{error}");
 }
+
+/// A cell reference of more letters than any sheet has columns (`r="DDDDDDDDD11"`, past
+/// `u32` in base 26) panicked in the workbook reader's arithmetic in a debug build (found
+/// by fuzzing). It reads as the release build reads it: no panic (here a sheet too large to
+/// read, refused on its manifest entry), and the other table checked.
+#[cfg(unix)]
+#[test]
+fn a_cell_reference_of_too_many_letters_is_no_panic() {
+    use std::io::{Read, Write};
+    let dir = book("sheet = \"S\"", |sheet| {
+        sheet.write_number(10, 3, 1.0).unwrap();
+    });
+    let path = dir.path().join("data/book.xlsx");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut patched = Vec::new();
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(&mut patched));
+    let mut changed = 0;
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = Vec::new();
+        part.read_to_end(&mut text).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(text).unwrap();
+            changed = xml.matches("r=\"D11\"").count();
+            text = xml.replace("r=\"D11\"", "r=\"DDDDDDDDD11\"").into_bytes();
+        }
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&text).unwrap();
+    }
+    writer.finish().unwrap();
+    assert_eq!(changed, 1, "the sheet holds D11");
+    std::fs::write(&path, patched).unwrap();
+    let run = check_bounded(dir.path(), None);
+    assert!(
+        matches!(run.code, Some(0..=2)),
+        "exit {:?}: {}",
+        run.code,
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let json = parse(&run.stdout);
+    assert!(
+        json["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|rule| rule["rule"] == "C.total" && rule["passed"] == 1),
+        "C is checked: {json:#}"
+    );
+}
