@@ -1,16 +1,19 @@
-//! An input error or warning as stderr draws it: what its title and help quote in backticks
-//! cut to its ends where it is long (a rule naming a label of 3 000 characters drew 19 KB,
-//! the label in the title and again in "did you mean").
+//! An input error or warning as stderr draws it: what its title, help and labels quote in
+//! backticks cut to its ends where it is long, and so in the diagnostics it points to (a rule
+//! naming a label of 3 000 characters drew 19 KB, the label in the title and again in "did you
+//! mean"; where another table prints it, 13 KB more in the advice saying where).
 
 use crate::excerpt::{MOST_QUOTED_IN_A_HELP, MOST_QUOTED_IN_A_TITLE, long_quotes_cut};
 use miette::{Diagnostic, LabeledSpan, Severity, SourceCode};
 use std::fmt;
 
-/// `inner`, its title and help with long quotes cut ([`long_quotes_cut`]).
+/// `inner`, its title, help and labels with long quotes cut ([`long_quotes_cut`]), and its
+/// related diagnostics alike.
 pub(super) struct ShortQuotes<'a> {
     inner: &'a dyn Diagnostic,
     title: String,
     help: Option<String>,
+    related: Option<Vec<ShortQuotes<'a>>>,
 }
 
 impl<'a> ShortQuotes<'a> {
@@ -21,6 +24,9 @@ impl<'a> ShortQuotes<'a> {
             help: inner
                 .help()
                 .map(|help| long_quotes_cut(&help.to_string(), MOST_QUOTED_IN_A_HELP)),
+            related: inner
+                .related()
+                .map(|related| related.map(ShortQuotes::new).collect()),
         }
     }
 }
@@ -67,11 +73,26 @@ impl Diagnostic for ShortQuotes<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.inner.labels()
+        let labels = self.inner.labels()?;
+        Some(Box::new(labels.map(|label| {
+            let text = label
+                .label()
+                .map(|text| long_quotes_cut(text, MOST_QUOTED_IN_A_TITLE));
+            if label.primary() {
+                LabeledSpan::new_primary_with_span(text, *label.inner())
+            } else {
+                LabeledSpan::new_with_span(text, *label.inner())
+            }
+        })))
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        self.inner.related()
+        let related = self.related.as_ref()?;
+        Some(Box::new(
+            related
+                .iter()
+                .map(|diagnostic| diagnostic as &dyn Diagnostic),
+        ))
     }
 
     fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {

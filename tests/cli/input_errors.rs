@@ -393,6 +393,29 @@ fn an_error_on_a_long_line_draws_the_columns_around_it_not_the_line() {
     assert!(run.stderr.contains("(3000 characters)"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean"), "{}", run.stderr);
     assert!(run.stderr.len() < 2_000, "{}", run.stderr);
+    // Another table prints that label, and this one a label like it: the advice saying where
+    // this one prints it (a related diagnostic, its title and its label) quotes both by their
+    // ends too (13 KB before).
+    let csv = format!("a,x\n{label}甲,1\n合计,2\n");
+    let rules = format!(
+        "equal t.x \"x\"\n  T[合计, x] = T[{label}甲, x] + 1\n\
+         equal u.x \"x\"\n  U[合计, x] = U[{label}甲, x] + 1\n"
+    );
+    let dir = super::scratch(csv.as_bytes(), &rules);
+    std::fs::write(
+        dir.path().join("data/U.csv"),
+        format!("a,x\n{label}乙,1\n合计,2\n"),
+    )
+    .unwrap();
+    let run = super::check_scratch(&dir);
+    assert!(run.stderr.contains("Advice:"), "{}", run.stderr);
+    let advice = run.stderr.split("Advice:").nth(1).unwrap();
+    assert!(
+        advice.contains("乙` (3000 characters)"),
+        "{}",
+        head(&run.stderr)
+    );
+    assert!(run.stderr.len() < 5_000, "{}", head(&run.stderr));
 }
 
 /// A table that cannot be read keeps every rule that reads it from being checked: the
