@@ -72,7 +72,10 @@ pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
     errors.extend(into_reports(rule_errors));
     let (program, compile_errors) = if nothing_loaded {
         let program = Program {
-            not_checked: files.iter().map(|parsed| parsed.file.rules.len()).sum(),
+            not_checked: files
+                .iter()
+                .map(|parsed| parsed.file.rules.len() + parsed.file.unparsed_rules)
+                .sum(),
             ..Program::default()
         };
         (program, Vec::new())

@@ -611,9 +611,10 @@ pub struct Program {
     /// file of groups) too.
     pub files: Vec<SharedSource>,
     /// Rules the files hold that are not among `rules`: an input error kept each from being
-    /// checked (it reads a table that did not load, names a label the table lacks, reuses an
-    /// id, contradicts other rules). A rule that does not parse is not counted: where it
-    /// ends, and so whether it is one, is what the parser could not tell.
+    /// checked (it does not parse, reads a table that did not load, names a label the table
+    /// lacks, reuses an id, contradicts other rules). A rule that does not parse counts where
+    /// it starts as a rule does, with a kind and an id: tokens before the next rule that
+    /// start otherwise (`summ A.total`) may be a rule or not, which the parser cannot tell.
     pub not_checked: usize,
 }
 

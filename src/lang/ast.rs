@@ -21,6 +21,9 @@ impl<T> Spanned<T> {
 pub struct RuleFile {
     pub groups: Vec<GroupDef>,
     pub rules: Vec<Rule>,
+    /// Rules that start as a rule does (a kind and an id: `sum A2.total`) and do not parse:
+    /// left out of `rules`, and not checked.
+    pub unparsed_rules: usize,
 }
 
 /// `group types = [技术开发, 技术转让]`: a named list of labels, reusable in every rule.

@@ -35,6 +35,7 @@ pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) 
     let mut errors = Vec::new();
     while !parser.at_end() {
         let (rules, groups) = (file.rules.len(), file.groups.len());
+        let (a_rule, start) = (parser.at_rule_start(), parser.position);
         match parser.item(&mut file) {
             Ok(()) if parser.at_end() || parser.at_item_start() => {}
             Ok(()) => {
@@ -43,14 +44,20 @@ pub fn parse_rules_partial(source: &SharedSource) -> (RuleFile, Vec<RuleError>) 
                 if let Err(error) = parser.item(&mut file) {
                     errors.push(*error);
                 }
+                file.unparsed_rules += usize::from(a_rule);
                 file.rules.truncate(rules);
                 file.groups.truncate(groups);
                 parser.recover();
             }
             Err(error) => {
                 errors.push(*error);
+                file.unparsed_rules += usize::from(a_rule);
                 parser.depth = 0;
-                parser.recover();
+                // A rule cut short (`T[a, x] +` at the end of its line) fails on the next
+                // rule's first word: that rule is read, not skipped with the one that failed.
+                if parser.position == start || !parser.at_item_start() {
+                    parser.recover();
+                }
             }
         }
     }
@@ -221,6 +228,13 @@ impl<'a> Parser<'a> {
         while !self.at_end() && !self.at_item_start() {
             self.advance();
         }
+    }
+
+    /// Whether a rule starts here: a rule kind and a word, its id (`sum A2.total`).
+    fn at_rule_start(&self) -> bool {
+        self.peek_word()
+            .is_some_and(|word| Kind::from_keyword(word).is_some())
+            && matches!(self.peek_at(1).kind, TokenKind::Word(_))
     }
 
     /// Whether a rule (`sum A2.total …`) or a group (`group types …`) starts here.
@@ -1198,6 +1212,37 @@ mod tests {
 
     fn parse(text: &str) -> Result<RuleFile, Vec<RuleError>> {
         parse_rules(&Arc::new(SourceFile::new("t.rules", text.to_string())))
+    }
+
+    /// A rule cut short at the end of its line failed on the next rule's first word, and the
+    /// parser, going on past that word, skipped the next rule too: its checks vanished
+    /// without an error of their own. Each rule that fails is counted, the next one read.
+    #[test]
+    fn a_rule_cut_short_leaves_the_next_rule_read_and_is_counted_unparsed() {
+        let source = Arc::new(SourceFile::new(
+            "t.rules",
+            "sum T.a \"a\"\n  T[合计, x] = T[a, x] +\n\
+             equal T.b \"b\"\n  T[合计, x] = T[a, x]\n\
+             group g = [a\n\
+             sum T.c \"c\"\n  T[合计, x] = (T[a, x]\n\
+             equal T.d \"d\"\n  T[a, x] = T[合计, x]\n"
+                .to_string(),
+        ));
+        let (file, errors) = parse_rules_partial(&source);
+        let ids: Vec<&str> = file.rules.iter().map(|r| r.id.value.as_str()).collect();
+        assert_eq!(ids, ["T.b", "T.d"]);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        // T.a and T.c; the group that failed is no rule.
+        assert_eq!(file.unparsed_rules, 2);
+        // A rule whose first word is wrong is skipped to the next rule, as before.
+        let source = Arc::new(SourceFile::new(
+            "t.rules",
+            "sum T.a \"a\" ) T[合计, x] = T[a, x]\nequal T.b \"b\"\n  T[合计, x] = T[a, x]\n"
+                .to_string(),
+        ));
+        let (file, errors) = parse_rules_partial(&source);
+        assert_eq!(file.rules.len(), 1, "{errors:?}");
+        assert_eq!((errors.len(), file.unparsed_rules), (1, 1));
     }
 
     #[test]

@@ -476,3 +476,26 @@ fn the_rules_an_unreadable_table_keeps_from_running_are_counted_in_the_summaries
     // The book itself, every rule checked: no count of rules not checked anywhere.
     assert!(book["summary"].get("rules_not_checked").is_none());
 }
+
+/// A rule left cut short in a draft of the rules (`T[a, x] +` at the end of its line) is a
+/// syntax error, not checked and counted so; the rule after it is checked (it was skipped with
+/// it, its checks gone without an error of their own).
+#[test]
+fn a_rule_cut_short_is_counted_not_checked_and_the_next_rule_is_checked() {
+    let rules = "sum T.a \"a\"\n  T[合计, x] = T[a, x] +\n\
+                 equal T.b \"b\"\n  T[合计, x] = T[a, x]\n";
+    let dir = super::scratch("a,x\na,1\n合计,1\n".as_bytes(), rules);
+    let run = super::check_scratch_as(&dir, "human");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("crossfoot::rules::syntax"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("tables 1 · rules 1 (1 more not checked) · checks 1: 1 passed"),
+        "{}",
+        run.stdout
+    );
+}
