@@ -72,7 +72,7 @@ pub fn load_with(data: &Path, rules: &Path, options: &ReadOptions) -> Loaded {
     errors.extend(into_reports(rule_errors));
     let (program, compile_errors) = if nothing_loaded {
         let program = Program {
-            not_checked: files
+            rules_not_checked: files
                 .iter()
                 .map(|parsed| parsed.file.rules.len() + parsed.file.unparsed_rules)
                 .sum(),
@@ -158,7 +158,7 @@ impl Loaded {
         self.program
             .rules
             .retain(|rule| !ids.contains(rule.id.as_str()));
-        self.program.not_checked += before - self.program.rules.len();
+        self.program.rules_not_checked += before - self.program.rules.len();
         self.errors.extend(
             contradictions
                 .iter()

@@ -615,7 +615,7 @@ pub struct Program {
     /// lacks, reuses an id, contradicts other rules). A rule that does not parse counts where
     /// it starts as a rule does, with a kind and an id: tokens before the next rule that
     /// start otherwise (`summ A.total`) may be a rule or not, which the parser cannot tell.
-    pub not_checked: usize,
+    pub rules_not_checked: usize,
 }
 
 impl Program {

@@ -449,8 +449,8 @@ fn summary(out: &mut String, report: &Report<'_>) {
     if implausible > 0 {
         counts.insert(5, ("implausible", implausible));
     }
-    if report.program.not_checked > 0 {
-        counts.push(("rules not checked", report.program.not_checked));
+    if report.program.rules_not_checked > 0 {
+        counts.push(("rules not checked", report.program.rules_not_checked));
     }
     if !report.errors.is_empty() {
         counts.push(("not checked", outcome.not_checked));

@@ -570,7 +570,7 @@ pub fn summary(report: &Report<'_>) -> String {
         0 => String::new(),
         n => format!(", {n} implausible"),
     };
-    let rules_not_checked = match report.program.not_checked {
+    let rules_not_checked = match report.program.rules_not_checked {
         0 => String::new(),
         n => format!(" ({n} more not checked)"),
     };

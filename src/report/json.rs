@@ -571,7 +571,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
         summary: Summary {
             tables: report.dataset.tables.len(),
             rules: report.rule_count(),
-            rules_not_checked: report.program.not_checked,
+            rules_not_checked: report.program.rules_not_checked,
             checks: outcome.checks,
             passed: outcome.passed,
             failed: report.failed(),

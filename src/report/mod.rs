@@ -145,23 +145,21 @@ impl Report<'_> {
     /// they kept from being checked at all (a table that did not load takes every rule that
     /// reads it), then the checks of the other rules.
     pub fn not_checked_sentence(&self) -> String {
-        let checks = self.outcome.not_checked;
-        let checks_were = if checks == 1 {
-            "1 check was".to_string()
+        let count = self.outcome.not_checked;
+        let checks = if count == 1 {
+            "1 check".to_string()
         } else {
-            format!("{checks} checks were")
+            format!("{count} checks")
         };
-        match self.program.not_checked {
-            0 => format!("{checks_were} not checked because of these; every other check ran."),
+        match self.program.rules_not_checked {
+            0 => format!(
+                "{checks} {} not checked because of these; every other check ran.",
+                if count == 1 { "was" } else { "were" }
+            ),
             rules => format!(
-                "{rules} rule{} and {} of the other rules were not checked because of these; \
-                 every other check ran.",
-                if rules == 1 { "" } else { "s" },
-                if checks == 1 {
-                    "1 check".to_string()
-                } else {
-                    format!("{checks} checks")
-                }
+                "{rules} rule{} and {checks} of the other rules were not checked because of \
+                 these; every other check ran.",
+                if rules == 1 { "" } else { "s" }
             ),
         }
     }
