@@ -7,7 +7,7 @@ use super::{Lint, Linted, Place};
 use crate::excerpt;
 use crate::lang::ast::Severity;
 use crate::report::human::{SpannedDiagnostic, Style};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::LabeledSpan;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -65,12 +65,7 @@ impl Lint {
 
 /// Every lint, then a summary line.
 pub fn human(linted: &Linted, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width);
+    let handler = style.handler();
     let mut out = String::new();
     for lint in &linted.lints {
         if let Some(diagnostic) = lint.diagnostic() {

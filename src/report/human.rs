@@ -22,13 +22,18 @@ pub struct Style {
 }
 
 impl Style {
-    fn handler(self) -> GraphicalReportHandler {
+    /// The one drawing of diagnostics, findings' and lints' alike. It wraps at spaces only:
+    /// Unicode's line breaking would split a label between any two Chinese characters
+    /// (`[电子信` / `息, 2021年]`), and took half the time of drawing the book's findings.
+    pub fn handler(self) -> GraphicalReportHandler {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        GraphicalReportHandler::new_themed(theme).with_width(self.width)
+        GraphicalReportHandler::new_themed(theme)
+            .with_width(self.width)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
     }
 }
 

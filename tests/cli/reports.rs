@@ -387,3 +387,35 @@ fn the_human_report_draws_no_source_line_wider_than_the_report() {
         "{book}"
     );
 }
+
+/// Wrapped at the break points of Unicode's line-breaking rules, the help split labels
+/// between any two Chinese characters (`[电子信` / `息, 2021年]`, `(卖方地区 国` / `外)`), so that a
+/// label could not be found in the report as the table prints it. It wraps at spaces only:
+/// every cell blame names reads whole once the lines are joined.
+#[test]
+fn the_human_report_wraps_between_words_never_inside_a_label() {
+    let cases = [
+        ("tests/fixtures/sum/data", "tests/fixtures/sum/rules"),
+        (
+            "tests/fixtures/blame/columns_swapped/data",
+            "tests/fixtures/blame/rules",
+        ),
+    ];
+    for (data, rules) in cases {
+        let run = |format| check(&["--data", data, "--rules", rules, "--format", format]);
+        let json = parse(&run("json").stdout);
+        let human = super::unwrapped(&run("human").stdout);
+        let suspects: Vec<&Value> = findings(&json)
+            .iter()
+            .filter_map(|finding| finding["blame"]["suspects"].as_array())
+            .flatten()
+            .collect();
+        assert!(!suspects.is_empty(), "{data}: no cell blamed");
+        for suspect in suspects {
+            let cell = format!("[{}, {}] prints", suspect["row"].as_str().unwrap(), {
+                suspect["column"].as_str().unwrap()
+            });
+            assert!(human.contains(&cell), "{data}: {cell} not in\n{human}");
+        }
+    }
+}
