@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 /// Many small allocations, each short-lived: see the note on `mimalloc` in Cargo.toml.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: crossfoot::heap::Allocator = crossfoot::heap::Allocator;
 
 fn main() -> ExitCode {
     crossfoot::heap::prefer_huge_pages();
