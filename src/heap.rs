@@ -84,9 +84,9 @@ pub struct Allocator;
 /// The alignment every mimalloc block of at least this size has (`MI_MAX_ALIGN_SIZE`).
 const BLOCK_ALIGN: usize = 16;
 
-/// Whether a plain block serves `layout`.
-fn plain(layout: std::alloc::Layout) -> bool {
-    layout.align() <= BLOCK_ALIGN && layout.align() <= layout.size()
+/// Whether a plain block of `size` bytes is aligned to `align`.
+fn plain(align: usize, size: usize) -> bool {
+    align <= BLOCK_ALIGN && align <= size
 }
 
 // SAFETY: each call hands mimalloc's own functions what they document: a size (and an
@@ -96,7 +96,7 @@ fn plain(layout: std::alloc::Layout) -> bool {
 unsafe impl std::alloc::GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        if plain(layout) {
+        if plain(layout.align(), layout.size()) {
             unsafe { mi_malloc(layout.size()).cast() }
         } else {
             unsafe { mimalloc::MiMalloc.alloc(layout) }
@@ -105,7 +105,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        if plain(layout) {
+        if plain(layout.align(), layout.size()) {
             unsafe { mi_zalloc(layout.size()).cast() }
         } else {
             unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
@@ -119,7 +119,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        if layout.align() <= BLOCK_ALIGN && layout.align() <= new_size {
+        if plain(layout.align(), new_size) {
             unsafe { mi_realloc(ptr.cast(), new_size).cast() }
         } else {
             unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
