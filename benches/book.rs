@@ -6,6 +6,12 @@
 //! check of a rule set does; `check_process_cached` runs with `--cache` and an entry already
 //! kept for the book, as every later check of an unchanged rule set does. The in-process run
 //! without the lint is `book` in `benches/check.rs`.
+//!
+//! `machine_reference` times no crossfoot code: the same fixed work on both cores at once, run
+//! right after the book. This virtual machine's cores run at their full speed at times and at
+//! about half of it at others (the host's load, not the guest's: a loop pinned to one core
+//! takes twice as long), so a median of the book means little without the machine's speed in
+//! the same minute: read each book median beside the reference's.
 
 // A benchmark stops at once on a failed set-up, as a test does.
 #![allow(clippy::expect_used, clippy::panic)]
@@ -58,4 +64,31 @@ fn warm_cache() -> &'static Path {
 fn check_process_cached(bencher: divan::Bencher) {
     let cache = warm_cache();
     bencher.bench(|| check(Some(cache)));
+}
+
+/// Steps of the reference on each core: 4–5 ms at the cores' full speed here, about twice that
+/// in the host's slow minutes (session 34).
+const REFERENCE_STEPS: u64 = 6_000_000;
+
+#[divan::bench(sample_count = 40, sample_size = 1)]
+fn machine_reference() {
+    std::thread::scope(|scope| {
+        let cores = [scope.spawn(step_all), scope.spawn(step_all)];
+        for core in cores {
+            divan::black_box(core.join().expect("the reference's thread"));
+        }
+    });
+}
+
+/// A chain of steps, each reading what the one before wrote to memory. A chain that stays in
+/// registers (multiply-adds) ran at one speed through the host's slow minutes, when this one
+/// and the book both ran slower: the host's load shows in loads and stores.
+fn step_all() -> u64 {
+    let mut state = 1u64;
+    for step in 0..REFERENCE_STEPS {
+        state = state.wrapping_add(step.wrapping_mul(step));
+        // Written out and read back, each step: the optimizer cannot keep it in a register.
+        divan::black_box(&mut state);
+    }
+    state
 }
