@@ -49,7 +49,7 @@ pub fn too_large(size: Option<u64>, limit: u64) -> String {
 }
 
 /// What a path names when it is not a regular file, in words (`a FIFO (named pipe)`).
-fn kind(file_type: std::fs::FileType) -> Option<&'static str> {
+pub fn kind(file_type: std::fs::FileType) -> Option<&'static str> {
     if file_type.is_file() {
         return None;
     }
@@ -148,19 +148,36 @@ impl<'a> Folder<'a> {
         }
     }
 
+    /// What `path` is, where it is named directly in the folder and is no symlink: then it
+    /// is inside the folder, and one `lstat` tells that it is there and what kind it is. `None`
+    /// for any other path, and for one that is not there.
+    pub fn entry(&self, path: &Path) -> Option<std::fs::Metadata> {
+        let (folder, name) = self.resolved_entry(path)?;
+        std::fs::symlink_metadata(folder.join(name))
+            .ok()
+            .filter(|metadata| !metadata.file_type().is_symlink())
+    }
+
+    /// The resolved folder and the name, for a path named directly in the folder.
+    fn resolved_entry<'p>(&self, path: &'p Path) -> Option<(&Path, &'p std::ffi::OsStr)> {
+        let folder = self.resolved.as_deref()?;
+        let mut parts = path.strip_prefix(self.given).ok()?.components();
+        match (parts.next(), parts.next()) {
+            (Some(Component::Normal(name)), None) => Some((folder, name)),
+            _ => None,
+        }
+    }
+
     /// `path` resolved. A file named directly in the folder that is no symlink is the
     /// resolved folder and its name: one `lstat` instead of resolving the path again.
     fn resolve(&self, path: &Path, folder: &Path) -> std::io::Result<PathBuf> {
-        if let Ok(rest) = path.strip_prefix(self.given) {
-            let mut parts = rest.components();
-            if let (Some(Component::Normal(name)), None) = (parts.next(), parts.next()) {
-                let candidate = folder.join(name);
-                if !std::fs::symlink_metadata(&candidate)?
-                    .file_type()
-                    .is_symlink()
-                {
-                    return Ok(candidate);
-                }
+        if let Some((_, name)) = self.resolved_entry(path) {
+            let candidate = folder.join(name);
+            if !std::fs::symlink_metadata(&candidate)?
+                .file_type()
+                .is_symlink()
+            {
+                return Ok(candidate);
             }
         }
         path.canonicalize()
@@ -219,6 +236,31 @@ fn read_in_parts(file: &mut std::fs::File, size: u64) -> std::io::Result<Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One look answers for a file named directly in the folder that is no symlink; every
+    /// other path is left to the slower looks, which follow links and `..`.
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_entry_is_a_file_named_in_it_that_is_no_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(data.join("inner")).unwrap();
+        std::fs::write(data.join("t.csv"), "a\n").unwrap();
+        std::fs::write(data.join("inner/u.csv"), "a\n").unwrap();
+        std::os::unix::fs::symlink("t.csv", data.join("link.csv")).unwrap();
+        let folder = Folder::new(&data);
+        let entry = |name: &str| folder.entry(&data.join(name));
+        assert!(entry("t.csv").is_some_and(|m| m.is_file()));
+        assert!(entry("inner").is_some_and(|m| m.is_dir()));
+        for other in ["link.csv", "inner/u.csv", "../data/t.csv", "gone.csv"] {
+            assert!(entry(other).is_none(), "{other}");
+        }
+        assert!(
+            Folder::new(&dir.path().join("gone"))
+                .entry(&data.join("t.csv"))
+                .is_none()
+        );
+    }
 
     #[test]
     fn a_regular_file_is_read_whole_up_to_its_limit() {

@@ -313,19 +313,9 @@ fn plan_from_manifest(
         }
         seen.push(&entry.id);
         let file = dir.join(entry.file.get_ref());
-        let span = span_of(&entry.file);
-        let admitted = if file.exists() {
-            admit(folder, &file, options, (&source, span))
-                .map_err(|e| errors.push(e))
-                .is_ok()
-        } else {
-            errors.push(TableError::MissingFile {
-                path: file,
-                source_code: named(&source),
-                span: span.into(),
-            });
-            false
-        };
+        let admitted = admit_named(folder, &file, options, (&source, span_of(&entry.file)))
+            .map_err(|e| errors.push(e))
+            .is_ok();
         readable.push(admitted && first.is_none() && nameable);
     }
     let sheets: Vec<Option<SheetPlan>> = manifest
@@ -348,16 +338,7 @@ fn plan_from_manifest(
     // A text that is not there, or is refused, is reported on `source = …` and not read.
     let text = manifest.source.and_then(|text| {
         let path = dir.join(text.get_ref());
-        let admitted = if path.exists() {
-            admit(folder, &path, options, (&source, span_of(&text)))
-        } else {
-            Err(TableError::MissingFile {
-                path,
-                source_code: named(&source),
-                span: span_of(&text).into(),
-            })
-        };
-        match admitted {
+        match admit_named(folder, &path, options, (&source, span_of(&text))) {
             Ok(()) => Some(text.into_inner()),
             Err(error) => {
                 errors.push(error);
@@ -588,22 +569,47 @@ fn duplicate(
 /// Whether a file `tables.toml` names (at `named_at`) may be read: a regular file, inside the
 /// data directory `dir` unless `--allow-outside-data`. Checked before reading, so the refusal
 /// can point at the manifest; reading refuses what is not a regular file again.
-fn admit(
+/// A file `tables.toml` names: there, inside the data directory (or `--allow-outside-data`),
+/// and a regular file. Most are named directly in the directory and are no symlink: one look
+/// at the file tells all three (a book's planning took three `statx` a table, one after the
+/// other, before any table was read).
+fn admit_named(
     folder: &Folder<'_>,
     path: &Path,
     options: &ReadOptions,
     named_at: (&SharedSource, Span),
 ) -> Result<(), TableError> {
-    confine(folder, path, options, Some(named_at))?;
+    if let Some(metadata) = folder.entry(path) {
+        return match crate::input_file::kind(metadata.file_type()) {
+            Some(kind) => Err(not_a_file(path, kind, named_at)),
+            None => Ok(()),
+        };
+    }
     let (manifest, span) = named_at;
-    match crate::input_file::regular(path) {
-        Err(Refusal::NotAFile { kind }) => Err(TableError::NotAFile {
+    if !path.exists() {
+        return Err(TableError::MissingFile {
             path: path.to_path_buf(),
-            kind,
-            source_code: Some(named(manifest)),
-            span: Some(span.into()),
-        }),
+            source_code: named(manifest),
+            span: span.into(),
+        });
+    }
+    confine(folder, path, options, Some(named_at))?;
+    match crate::input_file::regular(path) {
+        Err(Refusal::NotAFile { kind }) => Err(not_a_file(path, kind, named_at)),
         _ => Ok(()),
+    }
+}
+
+fn not_a_file(
+    path: &Path,
+    kind: &'static str,
+    (manifest, span): (&SharedSource, Span),
+) -> TableError {
+    TableError::NotAFile {
+        path: path.to_path_buf(),
+        kind,
+        source_code: Some(named(manifest)),
+        span: Some(span.into()),
     }
 }
 
