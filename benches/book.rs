@@ -66,8 +66,8 @@ fn check_process_cached(bencher: divan::Bencher) {
     bencher.bench(|| check(Some(cache)));
 }
 
-/// Steps of the reference on each core: 4–5 ms at the cores' full speed here, about twice that
-/// in the host's slow minutes (session 34).
+/// Steps of the reference on each core: about 4 ms at the cores' full speed here, 9–10 ms in
+/// the host's slow minutes (session 34).
 const REFERENCE_STEPS: u64 = 6_000_000;
 
 #[divan::bench(sample_count = 40, sample_size = 1)]
