@@ -7,10 +7,11 @@
 //! about 330 faults and 5–20 % less time, for nearly twice the memory (33 MB instead of 18):
 //! a huge page is held whole once touched, and the allocator spreads a run's small
 //! allocations over its arena. For a record file of 68 MB that doubling would pass its memory
-//! floor (2× the file), so the heap goes back to small pages as soon as a buffer large enough
-//! to be mapped on its own is made ([`crate::pages`]); what the heap touched before then (the
-//! workers' first allocations, the rules parsed beside the file being read) stays in huge
-//! pages, 3 MB more for that file.
+//! floor (2× the file), so `check` asks for small pages before its workers start where its
+//! data folder holds such a file ([`fit_to`]), and the heap goes back to small pages as soon
+//! as a buffer large enough to be mapped on its own is made ([`crate::pages`]) where the
+//! folder did not tell (a link, a workbook's sheet): what the heap touched before then stays
+//! in huge pages, 3 MB more for that file.
 //!
 //! The heap is mimalloc's first arena, the 1 GiB it reserves at the process's first
 //! allocation; the advice applies to the pages first touched after it. Where the allocator is
@@ -27,6 +28,33 @@ pub fn prefer_huge_pages() {
 /// Ask for small pages for the heap from here on: the input is large.
 pub fn prefer_small_pages() {
     advise_arena(Pages::Small);
+}
+
+/// Small pages from here on where the folder `data` holds a file large enough to be read into
+/// memory of its own ([`crate::pages`]): asked before the workers start, whose first
+/// allocations would otherwise each take a huge page (the record file of 68 MB took 3 MB more
+/// that way than in small pages, nearer its floor of twice the file). One look at each of the
+/// folder's first [`LOOKS`] entries, without following links: a link to a large file, a large
+/// file deeper down or further on leaves the heap as it is until that file is read.
+pub fn fit_to(data: &std::path::Path) {
+    if holds_large_file(data) {
+        prefer_small_pages();
+    }
+}
+
+/// Entries looked at, at most: a record file's folder holds one or two, a book's dozens of
+/// small tables, each of which would be one look more on every run, before any work starts.
+const LOOKS: usize = 8;
+
+fn holds_large_file(data: &std::path::Path) -> bool {
+    let large = u64::try_from(crate::pages::MAPPED_FROM).unwrap_or(u64::MAX);
+    std::fs::read_dir(data).is_ok_and(|entries| {
+        entries.take(LOOKS).any(|entry| {
+            entry
+                .and_then(|entry| entry.metadata())
+                .is_ok_and(|metadata| metadata.is_file() && metadata.len() >= large)
+        })
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -225,5 +253,28 @@ mod tests {
         assert_eq!(advice(Pages::Small, &small), Some(libc::MADV_NOHUGEPAGE));
         assert_eq!(advice(Pages::Small, &small), None);
         assert_eq!(advice(Pages::Huge, &small), None);
+    }
+
+    /// A folder with a file to be read into memory of its own asks for small pages before the
+    /// workers start; small files, a link, a large file deeper down, or no folder do not.
+    #[test]
+    fn a_folder_holding_a_large_file_is_told_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(data.join("inner")).unwrap();
+        std::fs::write(data.join("tables.toml"), "[[table]]\n").unwrap();
+        let sized = |path: std::path::PathBuf, len: usize| {
+            let file = std::fs::File::create(path).unwrap();
+            file.set_len(u64::try_from(len).unwrap()).unwrap();
+        };
+        let large = crate::pages::MAPPED_FROM;
+        sized(data.join("small.csv"), large - 1);
+        sized(data.join("inner/large.csv"), large);
+        sized(dir.path().join("outside.csv"), large);
+        std::os::unix::fs::symlink(dir.path().join("outside.csv"), data.join("link.csv")).unwrap();
+        assert!(!holds_large_file(&data));
+        assert!(!holds_large_file(&dir.path().join("gone")));
+        sized(data.join("large.csv"), large);
+        assert!(holds_large_file(&data));
     }
 }

@@ -445,6 +445,9 @@ fn progress_bar(format: Format, checks: usize) -> indicatif::ProgressBar {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
+    let data = args.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
+    // Before any worker starts: see `fit_to`.
+    crossfoot::heap::fit_to(&data);
     if let Some(jobs) = args.jobs
         && let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
@@ -453,7 +456,6 @@ fn check(args: &CheckArgs) -> ExitCode {
         eprintln!("crossfoot: cannot start {jobs} threads: {e}");
         return ExitCode::from(2);
     }
-    let data = args.data.clone().unwrap_or_else(|| bundled(BUNDLED_DATA));
     let rules = args.rules.clone().unwrap_or_else(|| bundled(BUNDLED_RULES));
     let known = match args.baseline.as_deref().map(read_baseline).transpose() {
         Ok(known) => known,

@@ -13,7 +13,7 @@ use std::ops::{Deref, DerefMut};
 /// From this size a buffer is mapped on its own: a huge page's worth. (A record file's row
 /// starts, 4 bytes for each of 10⁶ rows, are just under 4 MiB: on the heap, they were a
 /// thousand page faults.)
-const MAPPED_FROM: usize = HUGE_PAGE;
+pub const MAPPED_FROM: usize = HUGE_PAGE;
 
 /// A fixed-length buffer of plain values (bytes, 4-byte cells), zeroed when made.
 pub struct Pages<T> {
