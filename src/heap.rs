@@ -10,8 +10,8 @@
 //! floor (2× the file), so `check` asks for small pages before its workers start where its
 //! data folder holds such a file ([`fit_to`]), and the heap goes back to small pages as soon
 //! as a buffer large enough to be mapped on its own is made ([`crate::pages`]) where the
-//! folder did not tell (a link, a workbook's sheet): what the heap touched before then stays
-//! in huge pages, 3 MB more for that file.
+//! folder did not tell (a link, a large file past the entries looked at): what the heap
+//! touched before then stays in huge pages (for the record file, 2 MB more than when told).
 //!
 //! The heap is mimalloc's first arena, the 1 GiB it reserves at the process's first
 //! allocation; the advice applies to the pages first touched after it. Where the allocator is
@@ -32,8 +32,8 @@ pub fn prefer_small_pages() {
 
 /// Small pages from here on where the folder `data` holds a file large enough to be read into
 /// memory of its own ([`crate::pages`]): asked before the workers start, whose first
-/// allocations would otherwise each take a huge page (the record file of 68 MB took 3 MB more
-/// that way than in small pages, nearer its floor of twice the file). One look at each of the
+/// allocations would otherwise each take a huge page (the record file of 68 MB took about 2 MB
+/// more that way, nearer its floor of twice the file). One look at each of the
 /// folder's first [`LOOKS`] entries, without following links: a link to a large file, a large
 /// file deeper down or further on leaves the heap as it is until that file is read.
 pub fn fit_to(data: &std::path::Path) {
