@@ -198,14 +198,17 @@ impl Loaded {
         progress: &(dyn Fn(usize) + Sync),
         cache: Option<&crate::lint::cache::Cache>,
     ) -> Checked {
-        let (contradictions, (outcome, errors)) = rayon::join(
-            || crate::lint::cache::contradictions_cached(&self.dataset, &self.program, cache),
+        // The checks and their blame first: the worker that takes up the join starts its
+        // first half at once, and its second waits for the other worker to wake (0.2–0.6 ms
+        // on this kind of machine). The lint, which ends before blame does, can wait.
+        let ((outcome, errors), contradictions) = rayon::join(
             || {
                 let (mut outcome, errors) =
                     evaluate_observed(&self.dataset, &self.program, coverage, keep, progress);
                 outcome.blame = crate::blame::blame(&self.dataset, &self.program, &outcome);
                 (outcome, errors)
             },
+            || crate::lint::cache::contradictions_cached(&self.dataset, &self.program, cache),
         );
         if contradictions.is_empty() {
             return self.with_outcome(outcome, errors);
