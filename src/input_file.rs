@@ -137,7 +137,7 @@ impl<'a> Folder<'a> {
         let Some(folder) = &self.resolved else {
             return inside(path, self.given);
         };
-        let resolved = self.resolve(path, folder)?;
+        let resolved = self.resolve(path)?;
         if resolved.starts_with(folder) {
             Ok(())
         } else {
@@ -152,35 +152,29 @@ impl<'a> Folder<'a> {
     /// is inside the folder, and one `lstat` tells that it is there and what kind it is. `None`
     /// for any other path, and for one that is not there.
     pub fn entry(&self, path: &Path) -> Option<std::fs::Metadata> {
-        let (folder, name) = self.resolved_entry(path)?;
-        std::fs::symlink_metadata(folder.join(name))
-            .ok()
-            .filter(|metadata| !metadata.file_type().is_symlink())
+        self.plain_entry(path).map(|(_, metadata)| metadata)
     }
 
-    /// The resolved folder and the name, for a path named directly in the folder.
-    fn resolved_entry<'p>(&self, path: &'p Path) -> Option<(&Path, &'p std::ffi::OsStr)> {
+    /// [`Folder::entry`], with the path it names in the resolved folder.
+    fn plain_entry(&self, path: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
         let folder = self.resolved.as_deref()?;
         let mut parts = path.strip_prefix(self.given).ok()?.components();
-        match (parts.next(), parts.next()) {
-            (Some(Component::Normal(name)), None) => Some((folder, name)),
-            _ => None,
-        }
+        let (Some(Component::Normal(name)), None) = (parts.next(), parts.next()) else {
+            return None;
+        };
+        let resolved = folder.join(name);
+        let metadata = std::fs::symlink_metadata(&resolved).ok()?;
+        (!metadata.file_type().is_symlink()).then_some((resolved, metadata))
     }
 
     /// `path` resolved. A file named directly in the folder that is no symlink is the
-    /// resolved folder and its name: one `lstat` instead of resolving the path again.
-    fn resolve(&self, path: &Path, folder: &Path) -> std::io::Result<PathBuf> {
-        if let Some((_, name)) = self.resolved_entry(path) {
-            let candidate = folder.join(name);
-            if !std::fs::symlink_metadata(&candidate)?
-                .file_type()
-                .is_symlink()
-            {
-                return Ok(candidate);
-            }
+    /// resolved folder and its name: one `lstat` instead of resolving the path again (and a
+    /// path that is not there fails to resolve either way).
+    fn resolve(&self, path: &Path) -> std::io::Result<PathBuf> {
+        match self.plain_entry(path) {
+            Some((resolved, _)) => Ok(resolved),
+            None => path.canonicalize(),
         }
-        path.canonicalize()
     }
 }
 
