@@ -31,12 +31,15 @@ use crate::table::manifest::Dataset;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 use std::hash::{BuildHasher, Hash, Hasher};
 
-/// Equalities compared part by part (rule 3) at most, and parts per equality.
+/// Equalities compared part by part (rule 3) at most, and parts per equality (at least two
+/// besides the differing one).
 const MAX_EQUALITIES: usize = 100_000;
+const MIN_PARTS: usize = 3;
 const MAX_PARTS: usize = 64;
 
 /// The contradictions of a compiled program alone: what `check` runs before checking. Only
@@ -261,9 +264,20 @@ struct Statement {
 
 /// What one check states, as this lint compares checks.
 enum Stated {
-    /// `D OP k`.
+    /// `D OP k`, and the key of `D`'s atoms ([`atoms_key`]).
     Relation {
         relation: Relation,
+        key: u64,
+        rule: usize,
+        check: usize,
+    },
+    /// `left OP right`, whose `D OP k` is made only if another check's `D` has the same atoms
+    /// (`key`): alone, it can meet no other relation (see [`Outline`]).
+    Deferred {
+        left: Linear,
+        op: CompareOp,
+        right: Linear,
+        key: u64,
         rule: usize,
         check: usize,
     },
@@ -288,6 +302,18 @@ fn stated(
     if cells.iter().any(|&cell| is_stated_bound(context, cell)) {
         return None;
     }
+    if let Some(outline) = Outline::of(&left, &right)
+        && outline.deferrable(op)
+    {
+        return Some(Stated::Deferred {
+            left,
+            op,
+            right,
+            key: outline.key,
+            rule,
+            check,
+        });
+    }
     match relation(left, op, right)? {
         // Without cells, a check compares counts of rows with a number: a matter of the
         // data (a table listing one row too few), not of the rules.
@@ -298,6 +324,7 @@ fn stated(
             cells,
         }),
         Ok(relation) => Some(Stated::Relation {
+            key: atoms_key(relation.terms.iter().map(|(atom, _)| atom)),
             relation,
             rule,
             check,
@@ -331,6 +358,7 @@ fn stated_sum(
     )?;
     match normalized(terms, Decimal::ZERO, CompareOp::Equal)? {
         Ok(relation) => Some(Stated::Relation {
+            key: atoms_key(relation.terms.iter().map(|(atom, _)| atom)),
             relation,
             rule,
             check,
@@ -376,6 +404,131 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
     )
 }
 
+/// `left − right` as [`relation`] would state it, outlined without being made: the key of its
+/// atoms, how many there are, and whether its first coefficient is 1 or −1. Most checks of a
+/// book state a `D` no other check states (3 300 of the book's 3 480), and such a relation can
+/// only meet another as an equality of [`MIN_PARTS`] terms or more (rule 3); making and
+/// hashing each exact `D` was a third of the lint's instructions.
+struct Outline {
+    key: u64,
+    atoms: usize,
+    unit_first: bool,
+}
+
+impl Outline {
+    /// `None` where adding overflows (the relation, made, says what that means).
+    fn of(left: &Linear, right: &Linear) -> Option<Outline> {
+        let mut state = atoms_hasher();
+        let (mut atoms, mut first) = (0, None);
+        let mut mine = left.terms.iter().peekable();
+        let mut theirs = right.terms.iter().peekable();
+        loop {
+            let next = match (mine.peek(), theirs.peek()) {
+                (None, None) => break,
+                (Some((atom, _)), Some((other, _))) => atom.cmp(other),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+            };
+            let (atom, coefficient) = match next {
+                Ordering::Less => mine.next().map(|(atom, own)| (atom, *own))?,
+                Ordering::Greater => theirs.next().map(|(atom, other)| (atom, -*other))?,
+                Ordering::Equal => {
+                    let (atom, own) = mine.next()?;
+                    let (_, other) = theirs.next()?;
+                    (atom, own.checked_add(-*other)?)
+                }
+            };
+            if coefficient.is_zero() {
+                continue;
+            }
+            first.get_or_insert(coefficient);
+            atoms += 1;
+            hash_cells_of(atom, &mut state);
+        }
+        Some(Outline {
+            key: state.finish(),
+            atoms,
+            unit_first: first.is_some_and(|c| c == Decimal::ONE || c == Decimal::NEGATIVE_ONE),
+        })
+    }
+
+    /// Whether the relation can wait for another with the same atoms: it has cells (a `D`
+    /// without any is rule 1's), scaling it by 1 or −1 leaves every term in (so its atoms are
+    /// its key), and it is no equality rule 3 compares.
+    fn deferrable(&self, op: CompareOp) -> bool {
+        self.atoms > 0 && self.unit_first && !(op == CompareOp::Equal && self.atoms >= MIN_PARTS)
+    }
+}
+
+fn atoms_hasher() -> foldhash::fast::FoldHasher<'static> {
+    foldhash::fast::FixedState::with_seed(0xa70b5).build_hasher()
+}
+
+/// The atoms of a relation, in atom order, hashed: relations over one `D` share the key,
+/// whatever their coefficients.
+fn atoms_key<'a>(atoms: impl Iterator<Item = &'a Atom>) -> u64 {
+    let mut state = atoms_hasher();
+    for atom in atoms {
+        hash_cells_of(atom, &mut state);
+    }
+    state.finish()
+}
+
+/// An atom hashed by its kind and its cells, nested ones included, without its nested forms'
+/// coefficients: equal atoms hash equal, and a share's form is not normalized again for its
+/// hash (`Decimal`'s own hash does), which made hashing half of what it found.
+fn hash_cells_of<H: Hasher>(atom: &Atom, state: &mut H) {
+    match atom {
+        Atom::Cell(cell) => {
+            state.write_usize(cell.table);
+            state.write_usize(cell.row);
+            state.write_usize(cell.column);
+        }
+        Atom::Share(a, b) | Atom::Growth(a, b) | Atom::Product(a, b) | Atom::Quotient(a, b) => {
+            std::mem::discriminant(atom).hash(state);
+            for form in [a, b] {
+                state.write_usize(form.terms.len());
+                for nested in form.terms.keys() {
+                    hash_cells_of(nested, state);
+                }
+            }
+        }
+    }
+}
+
+/// The relations in `kept` that can meet another, in check order: every one made, and every
+/// deferred one whose atoms another shares, made now. Above [`MAX_EQUALITIES`] statements,
+/// every one is made: rule 3 takes the first equalities, deferred ones included.
+fn relations_that_can_meet(kept: Vec<Stated>) -> Vec<(Relation, usize, usize)> {
+    let every = kept.len() > MAX_EQUALITIES;
+    let mut stated_by: HashMap<u64, u32> = HashMap::with_capacity(kept.len());
+    for statement in &kept {
+        if let Stated::Relation { key, .. } | Stated::Deferred { key, .. } = statement {
+            *stated_by.entry(*key).or_default() += 1;
+        }
+    }
+    let shared = |key: &u64| every || stated_by.get(key).is_some_and(|&count| count > 1);
+    kept.into_iter()
+        .filter_map(|statement| match statement {
+            Stated::Relation {
+                relation,
+                rule,
+                check,
+                ..
+            } => Some((relation, rule, check)),
+            Stated::Deferred {
+                left,
+                op,
+                right,
+                key,
+                rule,
+                check,
+            } if shared(&key) => Some((relation(left, op, right)?.ok()?, rule, check)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Two statements that cannot both hold, the cells involved and why.
 type Pair = (Statement, Statement, Vec<CellId>, String);
 
@@ -390,7 +543,7 @@ fn judge(
     candidates: &mut Vec<[CellId; 2]>,
 ) -> Vec<Lint> {
     let mut lints = Vec::new();
-    let mut relations: Vec<(Relation, usize, usize)> = Vec::with_capacity(room);
+    let mut kept: Vec<Stated> = Vec::with_capacity(room);
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for statement in stated {
         match statement {
@@ -419,13 +572,10 @@ fn judge(
                     });
                 }
             }
-            Stated::Relation {
-                relation,
-                rule,
-                check,
-            } => relations.push((relation, rule, check)),
+            relation => kept.push(relation),
         }
     }
+    let relations = relations_that_can_meet(kept);
     let mut pairs = same_form(context, &relations);
     let equalities: Vec<Equality<'_>> = relations
         .iter()
@@ -499,7 +649,7 @@ impl Hash for FormKey<'_> {
 
 /// A term of a relation, its coefficient normalized: hashed as [`FormKey`] hashes terms.
 fn hash_term<H: Hasher>(atom: &Atom, coefficient: Decimal, state: &mut H) {
-    atom.hash(state);
+    hash_cells_of(atom, state);
     state.write(&coefficient.serialize());
 }
 
@@ -593,7 +743,7 @@ struct Taken<'a> {
     cell: CellId,
     /// The position of the cell's term among the equality's terms.
     position: usize,
-    scaled: &'a [Option<Decimal>],
+    scaled: &'a [Decimal],
     c: Decimal,
     k: Decimal,
 }
@@ -607,7 +757,7 @@ impl Taken<'_> {
             .zip(self.scaled)
             .enumerate()
             .filter(move |(index, _)| *index != self.position)
-            .filter_map(|(_, ((atom, _), coefficient))| Some((atom, (*coefficient)?)))
+            .map(|(_, ((atom, _), coefficient))| (atom, *coefficient))
             .filter(|(_, coefficient)| !coefficient.is_zero())
     }
 
@@ -617,18 +767,125 @@ impl Taken<'_> {
     }
 }
 
-/// Each term of `terms` times `scale`, as `Linear::scaled` computes it (`None` on overflow).
-fn scaled_terms(terms: &[Term], scale: Decimal) -> Vec<Option<Decimal>> {
-    terms
-        .iter()
-        .map(|(_, coefficient)| {
-            Some(
-                Decimal::ZERO
-                    .checked_add(coefficient.checked_mul(scale)?)?
-                    .normalize(),
-            )
+/// An equality's terms and `k` scaled by one over the coefficient of its term `by` (0 or 1),
+/// each product normalized, as `Linear::scaled` computes it. `None` where a product
+/// overflows: every rest would have one.
+struct Scaling {
+    terms: Vec<Decimal>,
+    k: Decimal,
+}
+
+impl Scaling {
+    fn of(equality: &Equality<'_>, by: usize) -> Option<Scaling> {
+        let (_, coefficient) = equality.terms.get(by)?;
+        let scale = reciprocal(*coefficient)?;
+        let mut terms = Vec::with_capacity(equality.terms.len());
+        for (_, coefficient) in equality.terms {
+            terms.push(scaled_coefficient(*coefficient, scale)?);
+        }
+        Some(Scaling {
+            terms,
+            k: match super::ground::unit_multiple(equality.k, scale) {
+                Some(k) => k.normalize(),
+                None => equality.k.checked_mul(scale)?.normalize(),
+            },
         })
-        .collect()
+    }
+}
+
+/// Every rest of the equalities, placed by a hash of the rest, its `c` and its `k`; the
+/// rests of one hash in the order they were added, the hashes in the order first added.
+struct Rests<'a> {
+    first_seen: HashMap<u64, usize>,
+    sizes: Vec<u32>,
+    added: Vec<(usize, Taken<'a>)>,
+}
+
+impl<'a> Rests<'a> {
+    /// Room for `rests` rests at once (grown one at a time, the book's were copied over and
+    /// over, a tenth of rule 3's instructions).
+    fn with_capacity(rests: usize) -> Self {
+        Rests {
+            first_seen: HashMap::with_capacity(rests),
+            sizes: Vec::with_capacity(rests),
+            added: Vec::with_capacity(rests),
+        }
+    }
+
+    /// The rests of `equality` scaled by `scaling`: without the first term when scaled by the
+    /// second's coefficient, without each other term when scaled by the first's. A rest's
+    /// hash is the sum of its terms' hashes: the whole's, less the term taken out.
+    fn add(
+        &mut self,
+        equality: &'a Equality<'a>,
+        by: usize,
+        scaling: &'a Scaling,
+        hashes: &mut Vec<u64>,
+    ) {
+        let hasher = foldhash::fast::FixedState::with_seed(0x5eed);
+        // Every coefficient and `k` here is normalized: hashed by its bits, as `FormKey` does.
+        hashes.clear();
+        hashes.extend(
+            equality
+                .terms
+                .iter()
+                .zip(&scaling.terms)
+                .map(|((atom, _), coefficient)| {
+                    if coefficient.is_zero() {
+                        return 0;
+                    }
+                    let mut state = hasher.build_hasher();
+                    hash_term(atom, *coefficient, &mut state);
+                    state.finish()
+                }),
+        );
+        let whole = hashes
+            .iter()
+            .fold(0u64, |sum, hash| sum.wrapping_add(*hash));
+        let taken = equality.terms.iter().zip(&scaling.terms).zip(hashes.iter());
+        for (position, (((atom, _), c), hash)) in taken.enumerate() {
+            // The rest of the first term is scaled by the second's coefficient; every other
+            // rest by the first's.
+            if (position == 0) != (by == 1) {
+                continue;
+            }
+            let Atom::Cell(cell) = atom else {
+                continue;
+            };
+            let rest = whole.wrapping_sub(*hash);
+            let key = hasher.hash_one((rest, c.serialize(), scaling.k.serialize()));
+            let taken = Taken {
+                equality,
+                cell: *cell,
+                position,
+                scaled: &scaling.terms,
+                c: *c,
+                k: scaling.k,
+            };
+            let sizes = &mut self.sizes;
+            let bucket = *self.first_seen.entry(key).or_insert_with(|| {
+                sizes.push(0);
+                sizes.len() - 1
+            });
+            if let Some(size) = sizes.get_mut(bucket) {
+                *size += 1;
+            }
+            self.added.push((bucket, taken));
+        }
+    }
+
+    /// The rests that share a hash with another, by hash, in the order described.
+    fn shared(&self) -> Vec<(usize, &Taken<'a>)> {
+        let mut shared: Vec<(usize, &Taken<'a>)> = self
+            .added
+            .iter()
+            .filter(|(bucket, _)| self.sizes.get(*bucket).is_some_and(|&size| size > 1))
+            .map(|(bucket, taken)| (*bucket, taken))
+            .collect();
+        // Stable: each hash's rests stay in the order they were added.
+        shared.sort_by_key(|(bucket, _)| *bucket);
+        shared
+    }
 }
 
 /// Whether two cells that rule 3 finds stated equal are printed with values whose rounding
@@ -660,122 +917,46 @@ fn differing_parts(
     equalities: &[Equality<'_>],
     candidates: &mut Vec<[CellId; 2]>,
 ) -> Vec<Pair> {
-    let hasher = foldhash::fast::FixedState::with_seed(0x5eed);
-    // Every coefficient and `k` here is normalized: hashed by its bits, as `FormKey` does.
-    let term_hash = |atom: &Atom, coefficient: Decimal| {
-        let mut state = hasher.build_hasher();
-        hash_term(atom, coefficient, &mut state);
-        state.finish()
-    };
-    // Per equality, its terms scaled as a rest without its first term and as one without
-    // another term (whose first term is then the equality's first).
-    let scalings: Vec<Option<[Vec<Option<Decimal>>; 2]>> = equalities
+    // Per equality, its terms scaled as a rest without another term (by the first's
+    // coefficient) and as one without its first term (by the second's).
+    let scalings: Vec<Option<[Option<Scaling>; 2]>> = equalities
         .iter()
         .map(|equality| {
             // Two parts besides the differing one at least: `X = a + b`. With one (`X = b`,
             // `X = c`) the rules only say that b and c are two printings of one figure, and
             // printings that differ are a finding of `check`, not a fault of the rules.
-            let n = equality.terms.len();
-            if !(3..=MAX_PARTS).contains(&n) {
+            if !(MIN_PARTS..=MAX_PARTS).contains(&equality.terms.len()) {
                 return None;
             }
-            let scale_of = |position: usize| {
-                let (_, first) = equality.terms.get(position)?;
-                Decimal::ONE.checked_div(*first)
-            };
-            let without_other = scale_of(0).map(|s| scaled_terms(equality.terms, s));
-            let without_first = scale_of(1).map(|s| scaled_terms(equality.terms, s));
-            Some([
-                without_other.unwrap_or_default(),
-                without_first.unwrap_or_default(),
-            ])
+            Some([Scaling::of(equality, 0), Scaling::of(equality, 1)])
         })
         .collect();
-    let mut first_seen: HashMap<u64, usize> = HashMap::new();
-    let mut buckets: Vec<Vec<Taken<'_>>> = Vec::new();
+    let mut rests = Rests::with_capacity(
+        equalities
+            .iter()
+            .zip(&scalings)
+            .filter(|(_, scaling)| scaling.is_some())
+            .map(|(equality, _)| equality.terms.len())
+            .sum(),
+    );
+    let mut hashes = Vec::new();
     for (equality, scaling) in equalities.iter().zip(&scalings) {
-        let Some([without_other, without_first]) = scaling else {
+        let Some(scalings) = scaling else {
             continue;
         };
-        for (which, scaled) in [(0, without_other), (1, without_first)] {
-            // A scaling that overflowed is empty: its rests were left out.
-            if scaled.len() != equality.terms.len() {
+        for (by, scaling) in scalings.iter().enumerate() {
+            let Some(scaling) = scaling else {
                 continue;
-            }
-            // Which terms overflowed: the first, and whether there are more (no list kept).
-            let mut overflowed =
-                (0..scaled.len()).filter(|&i| scaled.get(i).is_some_and(Option::is_none));
-            let (first_overflowed, more_overflowed) =
-                (overflowed.next(), overflowed.next().is_some());
-            let whole: u64 = equality
-                .terms
-                .iter()
-                .zip(scaled)
-                .filter_map(|((atom, _), c)| Some((atom, (*c)?)))
-                .filter(|(_, c)| !c.is_zero())
-                .fold(0u64, |sum, (atom, c)| sum.wrapping_add(term_hash(atom, c)));
-            for (position, ((atom, coefficient), own)) in
-                equality.terms.iter().zip(scaled).enumerate()
-            {
-                // The rest of the first term is scaled by the second's coefficient; every
-                // other rest by the first's.
-                if (position == 0) != (which == 1) {
-                    continue;
-                }
-                let Atom::Cell(cell) = atom else {
-                    continue;
-                };
-                // The rest overflowed if any term but this one did.
-                if more_overflowed || first_overflowed.is_some_and(|i| i != position) {
-                    continue;
-                }
-                let scale = if which == 1 {
-                    equality.terms.get(1)
-                } else {
-                    equality.terms.first()
-                };
-                let Some(scale) = scale.and_then(|(_, first)| Decimal::ONE.checked_div(*first))
-                else {
-                    continue;
-                };
-                let (Some(c), Some(k)) = (
-                    coefficient.checked_mul(scale),
-                    equality.k.checked_mul(scale),
-                ) else {
-                    continue;
-                };
-                let (c, k) = (c.normalize(), k.normalize());
-                let rest = match own {
-                    Some(own) if !own.is_zero() => whole.wrapping_sub(term_hash(atom, *own)),
-                    _ => whole,
-                };
-                let key = hasher.hash_one((rest, c.serialize(), k.serialize()));
-                let taken = Taken {
-                    equality,
-                    cell: *cell,
-                    position,
-                    scaled,
-                    c,
-                    k,
-                };
-                match first_seen.get(&key) {
-                    Some(&at) => {
-                        if let Some(bucket) = buckets.get_mut(at) {
-                            bucket.push(taken);
-                        }
-                    }
-                    None => {
-                        first_seen.insert(key, buckets.len());
-                        buckets.push(vec![taken]);
-                    }
-                }
-            }
+            };
+            rests.add(equality, by, scaling, &mut hashes);
         }
     }
+    let buckets = rests.shared();
     let mut pairs = Vec::new();
-    for entries in buckets.iter().filter(|bucket| bucket.len() > 1) {
-        for (i, one) in entries.iter().enumerate() {
-            for other in entries.iter().skip(i + 1) {
+    for entries in buckets.chunk_by(|(a, _), (b, _)| a == b) {
+        let entries = entries.iter().map(|(_, taken)| taken);
+        for (i, one) in entries.clone().enumerate() {
+            for other in entries.clone().skip(i + 1) {
                 let (b, c) = (one.cell, other.cell);
                 // Two items of one breakdown: different rows of one column, or different
                 // columns of one row, of one table. The figures of the text are no breakdown:
@@ -859,6 +1040,65 @@ mod tests {
                 multiplied.map(|p| p.serialize())
             );
         }
+    }
+
+    /// The contradictions and rule 3's pairs of `rules` over the lint fixture's tables.
+    fn found(rules: &str) -> (Vec<Lint>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.rules"), rules).unwrap();
+        let data =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/data");
+        let loaded = crate::run::load(&data, dir.path()).unwrap();
+        let (lints, candidates) = contradictions_and_candidates(&loaded.dataset, &loaded.program);
+        let named = candidates
+            .iter()
+            .map(|pair| {
+                pair.map(|cell| super::super::ground::describe_cell(&loaded.dataset, cell))
+                    .join(" = ")
+            })
+            .collect();
+        (lints, named)
+    }
+
+    /// Two-cell relations wait for another over the same cells; met, they are made and judged.
+    #[test]
+    fn deferred_relations_over_one_form_are_still_compared() {
+        let (lints, _) = found(
+            "expr a.equal \"\"\n  L1[北京, current] = L1[天津, current]\n\
+             expr b.apart \"\"\n  L1[北京, current] = L1[天津, current] + 5\n\
+             expr c.alone \"\"\n  L1[河北, current] <= L1[天津, current]\n",
+        );
+        assert_eq!(lints.len(), 1, "{lints:?}");
+        assert_eq!(lints[0].rules, vec!["a.equal", "b.apart"]);
+    }
+
+    /// `2·a = 2·b` is made at once (scaled by ½) and `b < a` waits: written in another order
+    /// and scaled, both are `a − b`, and they meet.
+    #[test]
+    fn a_scaled_equality_meets_a_deferred_relation_over_its_cells() {
+        let (lints, _) = found(
+            "expr a.scaled \"\"\n  2 * L1[北京, current] = 2 * L1[天津, current]\n\
+             expr b.less \"\"\n  L1[天津, current] < L1[北京, current]\n",
+        );
+        assert_eq!(lints.len(), 1, "{lints:?}");
+        let (lints, _) = found(
+            "expr a.swapped \"\"\n  L1[天津, current] = L1[北京, current]\n\
+             expr b.less \"\"\n  L1[北京, current] < L1[天津, current]\n",
+        );
+        assert_eq!(lints.len(), 1, "{lints:?}");
+    }
+
+    /// Rule 3: equalities of three terms or more are always made, and their pairs found.
+    #[test]
+    fn equalities_differing_in_one_cell_give_their_pair() {
+        let (lints, candidates) = found(
+            "sum a.prior \"\"\n  L1[合计, prior] = L1[北京, prior] + L1[天津, prior] + L1[河北, prior]\n\
+             sum b.mixed \"\"\n  L1[合计, prior] = L1[北京, prior] + L1[天津, prior] + L1[河北, current]\n\
+             expr c.other \"\"\n  L1[合计, current] = L1[北京, current] + L1[天津, current] + L1[河北, current]\n",
+        );
+        assert_eq!(candidates.len(), 1, "{candidates:?}");
+        assert!(candidates[0].starts_with("L1[河北"), "{candidates:?}");
+        assert_eq!(lints.len(), 1, "{lints:?}");
     }
 
     #[test]

@@ -436,7 +436,9 @@ impl Grounder<'_> {
 
     /// Both sides' forms and every cell they read, each template resolved once.
     fn sides(&self, comparison: &Comparison) -> Option<(Linear, Linear, Vec<CellId>)> {
-        let mut cells = Vec::new();
+        // Room for the cells of most checks at once: grown as each side's cells were added,
+        // the list was made again for most of the book's checks.
+        let mut cells = Vec::with_capacity(4);
         let left = self.form_reading(&comparison.left, &mut cells)?;
         let right = self.form_reading(&comparison.right, &mut cells)?;
         Some((left, right, cells))
