@@ -742,7 +742,14 @@ impl Compiler<'_> {
         match (item, axis) {
             (Item::Row { table: t, row }, Axis::Row) if *t == table => Ok(*row),
             (Item::Column { table: t, column }, Axis::Column) if *t == table => Ok(*column),
-            _ => self.find(table, axis, &self.item_keys(item), span),
+            // Looked up as they are, not copied into a vector per item: loops over a group's
+            // items look each one up in every table a rule names.
+            (Item::Path(keys), _) => self.find(table, axis, keys, span),
+            _ => {
+                let mut keys: SmallVec<[Key; 4]> = SmallVec::new();
+                item.push_keys(self.dataset, &mut keys);
+                self.find(table, axis, &keys, span)
+            }
         }
     }
 

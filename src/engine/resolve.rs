@@ -8,7 +8,8 @@
 use crate::lang::RuleError;
 use crate::source::{SharedSource, Span, named};
 use crate::table::Table;
-use crate::table::label::{LabelPath, normalize};
+use crate::table::index::{SpelledLabel, SpelledPath};
+use crate::table::label::{LabelPath, normalize, of_which_name};
 use compact_str::CompactString;
 use smallvec::SmallVec;
 use std::borrow::Cow;
@@ -250,6 +251,40 @@ pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupEr
     index.remembered(keys, || search(table, axis, keys, exact))
 }
 
+/// A key as a search compares it with [`SpelledLabel`]s: a label normalized once per search,
+/// not once per label compared.
+enum Sought<'k> {
+    Label(Cow<'k, str>),
+    Year(i32),
+}
+
+impl<'k> Sought<'k> {
+    fn of(key: &'k Key) -> Self {
+        match key {
+            Key::Label(text) => Sought::Label(normalize(text)),
+            Key::Year(year) => Sought::Year(*year),
+        }
+    }
+
+    /// [`Key::matches`], on a label spelled out beforehand.
+    fn matches(&self, label: &SpelledLabel) -> bool {
+        match self {
+            Sought::Label(segment) => {
+                let segment = segment.as_ref();
+                label.key == segment
+                    || label.full_key.as_ref().is_some_and(|full| full == segment)
+                    || of_which_name(&label.key) == Some(segment)
+            }
+            Sought::Year(year) => label.year == Some(*year),
+        }
+    }
+}
+
+/// Whether `sought` names exactly the labels of `path`, one to one.
+fn names_exactly(path: &SpelledPath, sought: &[Sought<'_>]) -> bool {
+    path.len() == sought.len() && path.iter().zip(sought).all(|(l, k)| k.matches(l))
+}
+
 /// The keys as labels, where they are all labels and the axis is not found by anchors.
 fn plain_labels<'k>(table: &Table, axis: Axis, keys: &'k [Key]) -> Option<SmallVec<[&'k str; 4]>> {
     if table.meta.anchored && axis == Axis::Row {
@@ -283,8 +318,14 @@ fn search(
         Some([one]) => return Ok(*one),
         Some(several) => return Err(ambiguous(paths, several)),
     }
-    let exact: Vec<usize> = matching(paths, |p| {
-        p.labels().len() == keys.len() && p.labels().iter().zip(keys).all(|(l, k)| k.matches(l))
+    let index = match axis {
+        Axis::Row => table.row_index(),
+        Axis::Column => table.column_index(),
+    };
+    let spelled = |at: usize| index.spelled(paths, at);
+    let sought: SmallVec<[Sought<'_>; 4]> = keys.iter().map(Sought::of).collect();
+    let exact: Vec<usize> = matching(paths, |at| {
+        spelled(at).is_some_and(|p| names_exactly(&p, &sought))
     });
     if let [one] = exact.as_slice() {
         return Ok(*one);
@@ -292,9 +333,11 @@ fn search(
     if exact.len() > 1 {
         return Err(ambiguous(paths, &exact));
     }
-    let in_order = matching(paths, |p| {
-        let mut labels = p.labels().iter();
-        keys.iter().all(|k| labels.any(|l| k.matches(l)))
+    let in_order = matching(paths, |at| {
+        spelled(at).is_some_and(|p| {
+            let mut labels = p.iter();
+            sought.iter().all(|k| labels.any(|l| k.matches(l)))
+        })
     });
     match in_order.as_slice() {
         [one] => Ok(*one),
@@ -305,7 +348,10 @@ fn search(
             let totals: Vec<usize> = several
                 .iter()
                 .copied()
-                .filter(|&i| paths.get(i).is_some_and(|p| names_group_total(p, keys)))
+                .filter(|&i| {
+                    let total = paths.get(i).is_some_and(LabelPath::is_total);
+                    total && spelled(i).is_some_and(|p| names_group_total(&p, &sought))
+                })
                 .collect();
             match totals.as_slice() {
                 [one] => Ok(*one),
@@ -356,21 +402,14 @@ fn label_words(table: &Table, row: usize) -> String {
         .unwrap_or_default()
 }
 
-fn matching(paths: &[LabelPath], predicate: impl Fn(&LabelPath) -> bool) -> Vec<usize> {
-    paths
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| predicate(p))
-        .map(|(i, _)| i)
-        .collect()
+/// The positions of the `paths` that `predicate` takes.
+fn matching(paths: &[LabelPath], predicate: impl Fn(usize) -> bool) -> Vec<usize> {
+    (0..paths.len()).filter(|&at| predicate(at)).collect()
 }
 
-/// `技术开发` names `技术开发/合计`: the path is the keys followed by a total label.
-fn names_group_total(path: &LabelPath, keys: &[Key]) -> bool {
-    let labels = path.labels();
-    path.is_total()
-        && labels.len() == keys.len() + 1
-        && labels.iter().zip(keys).all(|(l, k)| k.matches(l))
+/// `技术开发` names `技术开发/合计` (a total): the path is the keys followed by a label.
+fn names_group_total(path: &SpelledPath, sought: &[Sought<'_>]) -> bool {
+    path.len() == sought.len() + 1 && path.iter().zip(sought).all(|(l, k)| k.matches(l))
 }
 
 fn ambiguous(paths: &[LabelPath], indices: &[usize]) -> LookupError {
@@ -540,6 +579,43 @@ mod tests {
             "x",
         ] {
             assert_eq!(Key::word(word), Key::label(word), "{word}");
+        }
+    }
+
+    /// A search compares labels spelled out once as [`Key::matches`] compares them: units
+    /// (`金额/亿元`, `增长/%`), whitespace, years with and without `年`, "of which" names.
+    #[test]
+    fn a_spelled_label_answers_as_the_label_does() {
+        let labels = [
+            "金额 / 亿元",
+            "增长(%)",
+            "2021年",
+            "2021",
+            "2021 年",
+            "其中：深圳",
+            "合 计",
+        ];
+        let keys = [
+            "金额",
+            "金额/亿元",
+            "增长",
+            "增长(%)",
+            "2021",
+            "2021年",
+            "深圳",
+            "合计",
+            "x",
+        ];
+        for text in labels {
+            let label = crate::table::label::Label::new(text, Span::default());
+            let spelled = SpelledLabel::of(&label);
+            for key in keys.iter().map(|k| Key::label(k)).chain([Key::Year(2021)]) {
+                assert_eq!(
+                    Sought::of(&key).matches(&spelled),
+                    key.matches(&label),
+                    "{text} {key:?}"
+                );
+            }
         }
     }
 
