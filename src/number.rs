@@ -234,86 +234,90 @@ pub fn parse_plain(bytes: &[u8]) -> Option<(i64, u32)> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    let (mantissa, scale) = ungrouped(digits).or_else(|| grouped(digits))?;
+    let (mantissa, scale) = grouped(digits)?;
     Some((if negative { -mantissa } else { mantissa }, scale))
 }
 
-/// `digits(.digits)?` with no grouping and at most 18 bytes (a record file's `843.2`): no
-/// digit count to keep and no overflow to check. `None` for anything else.
-fn ungrouped(digits: &[u8]) -> Option<(i64, u32)> {
-    if digits.is_empty() || digits.len() > 18 {
+/// [`parse_plain`] of the digits after any sign, in one pass: a first group of digits (of at
+/// most three where spaces follow), groups of exactly three after single spaces, then at most
+/// one `.` with digits after it. A book's figure is read once, where a reader of ungrouped
+/// digits first stopped at its first space and the figure was read again.
+fn grouped(digits: &[u8]) -> Option<(i64, u32)> {
+    let mut run = DigitRun::default();
+    let mut rest = digits;
+    let first = run.take(&mut rest);
+    if first == 0 {
         return None;
     }
-    let mut mantissa: i64 = 0;
-    let mut point = None;
-    for (index, &byte) in digits.iter().enumerate() {
-        let digit = byte.wrapping_sub(b'0');
-        if digit < 10 {
-            mantissa = mantissa * 10 + i64::from(digit);
-        } else if byte == b'.' && point.is_none() && index > 0 {
-            point = Some(index);
-        } else {
+    if rest.first() == Some(&b' ') && first > 3 {
+        return None;
+    }
+    while let [b' ', group @ ..] = rest {
+        rest = group;
+        if !run.take_three(&mut rest) {
             return None;
         }
     }
-    match point {
-        Some(at) if at + 1 == digits.len() => None,
-        Some(at) => u32::try_from(digits.len() - at - 1)
-            .ok()
-            .map(|s| (mantissa, s)),
-        None => Some((mantissa, 0)),
-    }
+    let scale = match rest.split_first() {
+        None => 0,
+        Some((b'.', fraction)) => {
+            rest = fraction;
+            let decimals = run.take(&mut rest);
+            if decimals == 0 || !rest.is_empty() {
+                return None;
+            }
+            u32::try_from(decimals).ok()?
+        }
+        Some(_) => return None,
+    };
+    // At most 18 digits, so the mantissa did not wrap.
+    (run.count <= 18).then_some((run.mantissa, scale))
 }
 
-/// [`parse_plain`] of the digits after any sign: spaces grouping the integer digits in threes.
-fn grouped(digits: &[u8]) -> Option<(i64, u32)> {
-    let mut mantissa: i64 = 0;
-    let mut count = 0u32;
-    let mut scale: Option<u32> = None;
-    // Digits since the last group separator, and how many separators so far.
-    let mut group = 0u32;
-    let mut separators = 0u32;
-    let group_ok = |group: u32, separators: u32| separators == 0 || group == 3;
-    for &byte in digits {
-        match byte {
-            b'0'..=b'9' => {
-                // At most 18 digits fit; a longer number takes the general path.
-                mantissa = mantissa
-                    .checked_mul(10)?
-                    .checked_add(i64::from(byte - b'0'))?;
-                count += 1;
-                match scale.as_mut() {
-                    Some(s) => *s += 1,
-                    None => group += 1,
-                }
+/// Digits read so far into a mantissa, however many: past 18 it may have wrapped, and
+/// [`grouped`] refuses the figure.
+#[derive(Default)]
+struct DigitRun {
+    mantissa: i64,
+    count: usize,
+}
+
+impl DigitRun {
+    /// Read the digits `rest` starts with, leaving it after them; how many there were.
+    fn take(&mut self, rest: &mut &[u8]) -> usize {
+        let mut taken = 0;
+        while let Some(&byte) = rest.get(taken) {
+            let digit = byte.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
             }
-            b' ' if scale.is_none() && count > 0 => {
-                let first_ok = separators > 0 || group <= 3;
-                if !first_ok || !group_ok(group, separators) {
-                    return None;
-                }
-                separators += 1;
-                group = 0;
-            }
-            b'.' if scale.is_none() && count > 0 => {
-                if !group_ok(group, separators) {
-                    return None;
-                }
-                scale = Some(0);
-            }
-            _ => return None,
+            self.mantissa = self
+                .mantissa
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(digit));
+            taken += 1;
         }
-        if count > 18 {
-            return None;
-        }
+        self.count += taken;
+        *rest = rest.get(taken..).unwrap_or_default();
+        taken
     }
-    let scale = match scale {
-        Some(0) => return None,
-        Some(s) => s,
-        None if count == 0 || !group_ok(group, separators) => return None,
-        None => 0,
-    };
-    Some((mantissa, scale))
+
+    /// Read the three digits `rest` starts with where no fourth follows, as [`Self::take`]
+    /// reads a run of exactly three: whether it did.
+    fn take_three(&mut self, rest: &mut &[u8]) -> bool {
+        let [a, b, c, after @ ..] = *rest else {
+            return false;
+        };
+        let [a, b, c] = [a, b, c].map(|byte| byte.wrapping_sub(b'0'));
+        if a > 9 || b > 9 || c > 9 || after.first().is_some_and(u8::is_ascii_digit) {
+            return false;
+        }
+        let group = i64::from(a) * 100 + i64::from(b) * 10 + i64::from(c);
+        self.mantissa = self.mantissa.wrapping_mul(1000).wrapping_add(group);
+        self.count += 3;
+        *rest = after;
+        true
+    }
 }
 
 /// Digits accumulated into an integer, refusing more than an exact decimal holds.
@@ -679,9 +683,17 @@ mod tests {
         }
 
         #[test]
-        fn ungrouped_figures_read_as_the_grouped_reader_reads_them(text in "[0-9.]{1,20}") {
-            let fast = ungrouped(text.as_bytes());
-            prop_assert_eq!(fast, grouped(text.as_bytes()).filter(|_| text.len() <= 18));
+        fn grouped_digits_read_as_a_byte_by_byte_reader_reads_them(
+            text in "[0-9 .x]{0,24}",
+        ) {
+            prop_assert_eq!(grouped(text.as_bytes()), byte_by_byte(text.as_bytes()));
+        }
+
+        #[test]
+        fn grouped_figures_near_the_rules_read_as_a_byte_by_byte_reader_reads_them(
+            text in "[0-9]{1,4}( [0-9]{3}){0,3}( {1,2}[0-9]{2,4})?(\\.[0-9]{0,3})?[ .]?",
+        ) {
+            prop_assert_eq!(grouped(text.as_bytes()), byte_by_byte(text.as_bytes()));
         }
 
         #[test]
@@ -699,5 +711,56 @@ mod tests {
             prop_assert_eq!(parsed, v);
             prop_assert_eq!(parsed.scale(), v.scale());
         }
+    }
+
+    /// The grouped reader as it was written before it read a figure in one pass, a byte at a
+    /// time with the rules of the grouping stated as it reads: the reference [`grouped`]
+    /// must agree with.
+    fn byte_by_byte(digits: &[u8]) -> Option<(i64, u32)> {
+        let mut mantissa: i64 = 0;
+        let mut count = 0u32;
+        let mut scale: Option<u32> = None;
+        let mut group = 0u32;
+        let mut separators = 0u32;
+        let group_ok = |group: u32, separators: u32| separators == 0 || group == 3;
+        for &byte in digits {
+            match byte {
+                b'0'..=b'9' => {
+                    mantissa = mantissa
+                        .checked_mul(10)?
+                        .checked_add(i64::from(byte - b'0'))?;
+                    count += 1;
+                    match scale.as_mut() {
+                        Some(s) => *s += 1,
+                        None => group += 1,
+                    }
+                }
+                b' ' if scale.is_none() && count > 0 => {
+                    let first_ok = separators > 0 || group <= 3;
+                    if !first_ok || !group_ok(group, separators) {
+                        return None;
+                    }
+                    separators += 1;
+                    group = 0;
+                }
+                b'.' if scale.is_none() && count > 0 => {
+                    if !group_ok(group, separators) {
+                        return None;
+                    }
+                    scale = Some(0);
+                }
+                _ => return None,
+            }
+            if count > 18 {
+                return None;
+            }
+        }
+        let scale = match scale {
+            Some(0) => return None,
+            Some(s) => s,
+            None if count == 0 || !group_ok(group, separators) => return None,
+            None => 0,
+        };
+        Some((mantissa, scale))
     }
 }
