@@ -1684,6 +1684,12 @@ impl Evaluator<'_> {
         op: CompareOp,
         env: &Binding<'_>,
     ) -> Result<bool, Stop> {
+        // Each loop's position is worked out once per check, not once per term: the terms of
+        // a sum of a hundred rows all read the one loop over columns.
+        let positions: SmallVec<[Option<usize>; 4]> = (0..env.loops.len())
+            .map(|slot| env.position(slot))
+            .collect();
+        let position = |slot: usize| positions.get(slot).copied().flatten();
         let side = |terms: &[Term], constant: Decimal| -> Result<Option<ScaledInterval>, Stop> {
             // Start from the constant only when there is one: a zero at scale 0 would make
             // every cell's addition rescale.
@@ -1695,8 +1701,8 @@ impl Evaluator<'_> {
             for term in terms {
                 let at = |place: &Place| match place {
                     Place::Fixed(index) => Some(*index),
-                    Place::Loop(slot) => env.position(*slot),
-                    Place::Mapped { slot, indices } => indices.get(env.position(*slot)?).copied(),
+                    Place::Loop(slot) => position(*slot),
+                    Place::Mapped { slot, indices } => indices.get(position(*slot)?).copied(),
                 };
                 let (Some(row), Some(column)) = (at(&term.row), at(&term.column)) else {
                     return Err(Stop::Skip);
@@ -2285,6 +2291,35 @@ mod tests {
         let rules = "sum T.t \"t = a + b - c\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b] - T[r, c]\n";
         std::fs::write(dir.path().join("t.rules"), rules).unwrap();
         crate::run::load(&dir.path().join("data"), &dir.path().join("t.rules")).unwrap()
+    }
+
+    /// A linear rule of two loops over listed items (`for c in [a, b, c]`, `for k in [r1, r2]`)
+    /// reads each check's own row and column: only the check on `r1`'s `b` fails, check 2
+    /// (the second column's first row), as the general path decides it too.
+    #[test]
+    fn each_loop_of_a_linear_rule_binds_its_own_place() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        let csv = "项目,a,b,c\nr1,1,9,3\nr2,4,2,6\n合计,5,7,10\n";
+        std::fs::write(dir.path().join("data/T.csv"), csv).unwrap();
+        let rules = "expr T.bound \"合计 bounds each row\"\n  for c in [a, b, c]\n  \
+                     for k in [r1, r2]\n  T[合计, c] >= T[k, c]\n";
+        std::fs::write(dir.path().join("t.rules"), rules).unwrap();
+        let loaded =
+            crate::run::load(&dir.path().join("data"), &dir.path().join("t.rules")).unwrap();
+        let rule = loaded.program.rules.first().unwrap();
+        assert!(
+            linear_plan(rule).is_some(),
+            "the rule is decided on integers"
+        );
+        let outcome = evaluate(&loaded.dataset, &loaded.program).unwrap();
+        let failed: Vec<usize> = outcome.findings.iter().map(|f| f.check).collect();
+        assert_eq!(failed, [2]);
+        let cells = &outcome.findings.first().unwrap().cells;
+        assert_eq!(
+            cells.iter().map(|c| (c.row, c.column)).collect::<Vec<_>>(),
+            [(2, 1), (0, 1)]
+        );
     }
 
     /// A figure with a mantissa and its decimals: mostly `decimals`, now and then one more.

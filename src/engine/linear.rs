@@ -103,7 +103,7 @@ impl Compiler<'_> {
                         .collect::<Option<Vec<usize>>>()?;
                     Some(vec![Place::Mapped {
                         slot: *slot,
-                        indices,
+                        indices: indices.into(),
                     }])
                 }
                 _ => None,

@@ -505,9 +505,10 @@ pub enum Place {
     /// The position of the loop at this slot, which runs over the table's own rows/columns.
     Loop(usize),
     /// The loop at this slot runs over a list; its items, looked up in the table beforehand.
+    /// Shared: every term of a sum over a hundred rows names the same list of columns.
     Mapped {
         slot: usize,
-        indices: Vec<usize>,
+        indices: std::sync::Arc<[usize]>,
     },
 }
 
