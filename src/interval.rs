@@ -586,6 +586,47 @@ pub struct ScaledInterval {
 /// Scales above this are left to [`Interval`]; so is anything that overflows an i64.
 const MAX_FAST_SCALE: u32 = 17;
 
+/// 10⁰ to 10¹⁸, looked up: `checked_pow` multiplied its way to each power, several times for
+/// every percentage decided on integers.
+const SMALL_POWERS_OF_TEN: [i128; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
+/// `10^power`; `None` past what an i128 holds.
+fn ten_to(power: u32) -> Option<i128> {
+    match SMALL_POWERS_OF_TEN.get(power as usize) {
+        Some(&small) => Some(small),
+        None => 10i128.checked_pow(power),
+    }
+}
+
+/// `a × b`; `None` where it overflows. Two factors of 64 bits multiply without the check,
+/// which their product (at most 2¹²⁶ in size) cannot need.
+fn product(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
 impl ScaledInterval {
     /// A printed figure: exact, or ± half a unit of its last digit.
     pub fn figure(mantissa: i64, scale: u32, exact: bool) -> Option<Self> {
@@ -695,21 +736,17 @@ impl ScaledInterval {
         let percent = |(numerator, denominator): (i64, i64)| {
             // (100 × n / 10^a) ÷ (d / 10^b) + offset = (100 × n × 10^b + offset × d × 10^a)
             //                                          ÷ (d × 10^a)
-            let n = i128::from(numerator).checked_mul(10i128.checked_pow(whole.scale)?)?;
-            let d = i128::from(denominator).checked_mul(10i128.checked_pow(part.scale)?)?;
-            let top = n
-                .checked_mul(100)?
-                .checked_add(d.checked_mul(i128::from(offset))?)?;
+            let n = product(i128::from(numerator), ten_to(whole.scale)?)?;
+            let d = product(i128::from(denominator), ten_to(part.scale)?)?;
+            let top = product(n, 100)?.checked_add(product(d, i128::from(offset))?)?;
             Some((top, d))
         };
         let (low_top, low_bottom) = percent(lowest)?;
         let (high_top, high_bottom) = percent(highest)?;
         // top ÷ bottom against v ÷ 10^c, with bottom > 0: top × 10^c against v × bottom.
-        let unit = 10i128.checked_pow(self.scale)?;
-        let at_most_high =
-            low_top.checked_mul(unit)? <= i128::from(self.high).checked_mul(low_bottom)?;
-        let at_least_low =
-            high_top.checked_mul(unit)? >= i128::from(self.low).checked_mul(high_bottom)?;
+        let unit = ten_to(self.scale)?;
+        let at_most_high = product(low_top, unit)? <= product(i128::from(self.high), low_bottom)?;
+        let at_least_low = product(high_top, unit)? >= product(i128::from(self.low), high_bottom)?;
         Some(at_most_high && at_least_low)
     }
 
@@ -733,6 +770,36 @@ mod scaled_tests {
     use crate::checks::compare::compare;
     use crate::lang::ast::CompareOp;
     use proptest::prelude::*;
+
+    #[test]
+    fn powers_of_ten_are_looked_up_as_checked_pow_works_them_out() {
+        for power in 0..45 {
+            assert_eq!(ten_to(power), 10i128.checked_pow(power), "10^{power}");
+        }
+    }
+
+    #[test]
+    fn a_product_overflows_only_where_checked_mul_does() {
+        let edges = [
+            0,
+            1,
+            -1,
+            100,
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+            i128::from(i64::MAX) + 1,
+            i128::from(i64::MIN) - 1,
+            i128::MAX / 3,
+            i128::MIN / 2,
+            i128::MAX,
+            i128::MIN,
+        ];
+        for a in edges {
+            for b in edges {
+                assert_eq!(product(a, b), a.checked_mul(b), "{a} × {b}");
+            }
+        }
+    }
 
     fn both(mantissa: i64, scale: u32, exact: bool) -> (ScaledInterval, Interval) {
         let value = Decimal::new(mantissa, scale);
