@@ -9,6 +9,7 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use smallvec::SmallVec;
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 use std::sync::{Mutex, OnceLock};
 
 /// Answers kept per axis at most: enough for every path a rule set names, bounded for a rule
@@ -28,8 +29,10 @@ pub struct LabelIndex {
     /// Each path's outer labels' keys: what an anchored lookup (the figures of the text)
     /// compares, without normalizing per lookup. Only an anchored index has them.
     anchors: Vec<Vec<Box<str>>>,
-    /// The answer to each path looked up so far.
-    found: Mutex<HashMap<Vec<Key>, Result<usize, LookupError>>>,
+    /// The answer to each path searched for so far.
+    found: Mutex<Answers>,
+    /// Hashes the paths looked up, once each ([`Answers`]).
+    hasher: foldhash::fast::RandomState,
     /// Each path's labels as a search compares them, made on the first search: a search
     /// compared every label by splitting off its unit and normalizing it again, 1.0 M
     /// instructions of the book's compile (1 755 comparisons).
@@ -64,6 +67,7 @@ impl LabelIndex {
             exact,
             anchors: Vec::new(),
             found: Mutex::default(),
+            hasher: foldhash::fast::RandomState::default(),
             spelled: OnceLock::new(),
             reversed: Vec::new(),
         }
@@ -105,6 +109,7 @@ impl LabelIndex {
             exact: HashMap::default(),
             anchors,
             found: Mutex::default(),
+            hasher: foldhash::fast::RandomState::default(),
             spelled: OnceLock::new(),
             reversed,
         }
@@ -131,24 +136,20 @@ impl LabelIndex {
         keys: &[Key],
         search: impl FnOnce() -> Result<usize, LookupError>,
     ) -> Result<usize, LookupError> {
-        // A poisoned lock only means another thread panicked: the answers kept are whole.
-        if let Some(answer) = self
-            .found
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(keys)
-        {
+        let hash = self.hasher.hash_one(keys);
+        if let Some(answer) = self.answers().get(hash, keys) {
             return answer.clone();
         }
         let answer = search();
-        let mut found = self
-            .found
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if found.len() < REMEMBERED {
-            found.insert(keys.to_vec(), answer.clone());
-        }
+        self.answers().keep(hash, keys, &answer);
         answer
+    }
+
+    fn answers(&self) -> std::sync::MutexGuard<'_, Answers> {
+        // A poisoned lock only means another thread panicked: the answers kept are whole.
+        self.found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Path `at` of `paths` (the paths this index was built from) as a search compares it:
@@ -169,9 +170,45 @@ impl LabelIndex {
         // Most paths rules name are one label: looked up as it is, with nothing to join.
         let hits = match keys {
             [one] => self.exact.get(*one),
-            several => self.exact.get(join(several.iter()).as_str()),
+            several => self.exact.get(joined_inline(several).as_str()),
         };
         hits.map_or(&[], |hits| hits.as_slice())
+    }
+}
+
+/// The answers of the searches made, by their paths' hashes: a path looked up is hashed once,
+/// its answer found or kept, and growing the map moves the answers without hashing their
+/// paths again (keyed by the paths, a search hashed its path twice, and each growth every
+/// path kept: 0.26 M instructions of the book's run went to growing it).
+#[derive(Debug, Default)]
+struct Answers {
+    by_hash: HashMap<u64, SmallVec<[Answer; 1]>>,
+    /// How many answers are kept, at most [`REMEMBERED`].
+    kept: usize,
+}
+
+type Answer = (Box<[Key]>, Result<usize, LookupError>);
+
+impl Answers {
+    fn get(&self, hash: u64, keys: &[Key]) -> Option<&Result<usize, LookupError>> {
+        let answers = self.by_hash.get(&hash)?;
+        answers
+            .iter()
+            .find(|(kept, _)| kept.as_ref() == keys)
+            .map(|(_, answer)| answer)
+    }
+
+    /// Keep `answer` for `keys`, unless it is kept (another thread searched at the same time)
+    /// or [`REMEMBERED`] answers are.
+    fn keep(&mut self, hash: u64, keys: &[Key], answer: &Result<usize, LookupError>) {
+        if self.kept >= REMEMBERED || self.get(hash, keys).is_some() {
+            return;
+        }
+        self.by_hash
+            .entry(hash)
+            .or_default()
+            .push((keys.into(), answer.clone()));
+        self.kept += 1;
     }
 }
 
@@ -219,6 +256,19 @@ fn join<S: AsRef<str>>(parts: impl Iterator<Item = S> + Clone) -> String {
             joined.push(SEPARATOR);
         }
         joined.push_str(part.as_ref());
+    }
+    joined
+}
+
+/// [`join`] for a lookup, into a string that holds up to 24 bytes without an allocation
+/// (`成交额␟金额` is 16): the key is looked up and dropped, never kept.
+fn joined_inline(keys: &[&str]) -> CompactString {
+    let mut joined = CompactString::default();
+    for (index, key) in keys.iter().enumerate() {
+        if index > 0 {
+            joined.push(SEPARATOR);
+        }
+        joined.push_str(key);
     }
     joined
 }
@@ -361,6 +411,69 @@ mod tests {
     }
     use crate::table::label::normalize;
     use proptest::prelude::*;
+
+    fn keys(path: &str) -> Vec<Key> {
+        path.split('/').map(Key::label).collect()
+    }
+
+    /// The answers kept are found by their paths, whatever their hashes: two paths of one
+    /// hash are told apart, and a path kept again is kept once.
+    #[test]
+    fn an_answer_is_found_by_its_path_and_no_other() {
+        let mut answers = Answers::default();
+        let (a, b) = (keys("技术开发/合计"), keys("技术开发/2021"));
+        let not_found = Err(LookupError::NotFound { nearest: None });
+        answers.keep(7, &a, &Ok(3));
+        answers.keep(7, &b, &not_found);
+        answers.keep(7, &a, &Ok(4));
+        assert_eq!(answers.get(7, &a), Some(&Ok(3)));
+        assert_eq!(answers.get(7, &b), Some(&not_found));
+        assert_eq!(answers.get(8, &a), None);
+        assert_eq!(answers.get(7, &keys("技术开发")), None);
+        assert_eq!(answers.kept, 2);
+    }
+
+    /// At most [`REMEMBERED`] answers are kept, however many paths are looked up.
+    #[test]
+    fn answers_are_kept_up_to_their_bound() {
+        let mut answers = Answers::default();
+        for n in 0..=REMEMBERED {
+            let hash = u64::try_from(n).unwrap();
+            answers.keep(hash, &[Key::Year(0)], &Ok(n));
+        }
+        assert_eq!(answers.kept, REMEMBERED);
+        assert_eq!(answers.get(0, &[Key::Year(0)]), Some(&Ok(0)));
+        let last = u64::try_from(REMEMBERED).unwrap();
+        assert_eq!(answers.get(last, &[Key::Year(0)]), None);
+    }
+
+    /// A lookup's key is joined as a kept one is, inline or not.
+    #[test]
+    fn a_key_looked_up_is_joined_as_the_kept_ones_are() {
+        for parts in [
+            vec!["成交额", "金额"],
+            vec!["a", "", "b"],
+            vec!["技术合同成交额", "技术开发", "委托开发", "金额"],
+            vec![],
+        ] {
+            assert_eq!(joined_inline(&parts).as_str(), join(parts.iter()));
+        }
+    }
+
+    /// A path looked up again is answered from what the first search kept, the same answer,
+    /// an error as much as a row.
+    #[test]
+    fn a_path_searched_again_is_answered_as_the_first_time() {
+        let index = LabelIndex::build(&[]);
+        for (path, answer) in [
+            ("x/2021", Ok(2)),
+            ("y", Err(LookupError::NotFound { nearest: None })),
+        ] {
+            let first = index.remembered(&keys(path), || answer.clone());
+            let again = index.remembered(&keys(path), || unreachable!("searched again"));
+            assert_eq!((first, again), (answer.clone(), answer));
+        }
+    }
 
     proptest! {
         /// The paragraphs found ending with an anchor, reversed and sorted in place, are the

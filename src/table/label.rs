@@ -274,7 +274,7 @@ fn needs_normalizing(text: &str) -> bool {
             .iter_mut()
             .zip(rest)
             .for_each(|(to, &byte)| *to = byte);
-        may_start_change(&padded) && change_starts_in(text, blocks.len() * SCREENED_BLOCK, rest)
+        may_start_change(&padded) && change_starts_in(text, blocks.len() * SCREENED_BLOCK, &padded)
     }
 }
 
@@ -288,14 +288,36 @@ fn may_start_change(block: &[u8; SCREENED_BLOCK]) -> bool {
         .fold(false, |may, &byte| may | may_change(byte))
 }
 
-/// Whether a character [`normalize`] changes starts in `chunk`, the bytes of `text` from
-/// `from` on (read from the text: the chunk may end inside the character).
-fn change_starts_in(text: &str, from: usize, chunk: &[u8]) -> bool {
+/// Whether a character [`normalize`] changes starts in `block`, the bytes of `text` from
+/// `from` on (read from the text: the block may end inside the character; a last block is
+/// padded with bytes that start none). Only the bytes that may start one are read as
+/// characters, found as the bits of a mask: a Chinese text has one in most blocks (`，` `。`
+/// `“` start as a twin or a wide space does), and reading such a block a byte at a time cost
+/// the book's run 0.2 M instructions more.
+fn change_starts_in(text: &str, from: usize, block: &[u8; SCREENED_BLOCK]) -> bool {
     let bytes = text.as_bytes();
-    chunk
+    let mut may = may_change_mask(block);
+    while may != 0 {
+        let at = may.trailing_zeros() as usize;
+        if bytes.get(from + at..).and_then(change_at).is_some() {
+            return true;
+        }
+        may &= may - 1;
+    }
+    false
+}
+
+/// Bit `n` set where byte `n` of `block` may start a character [`normalize`] changes: the
+/// flags made side by side, then folded into the mask.
+fn may_change_mask(block: &[u8; SCREENED_BLOCK]) -> u32 {
+    let mut flags = [false; SCREENED_BLOCK];
+    for (flag, &byte) in flags.iter_mut().zip(block) {
+        *flag = may_change(byte);
+    }
+    flags
         .iter()
-        .enumerate()
-        .any(|(at, &byte)| may_change(byte) && bytes.get(from + at..).and_then(change_at).is_some())
+        .rev()
+        .fold(0, |mask, &flag| (mask << 1) | u32::from(flag))
 }
 
 /// Split `name / unit` or `name(unit)` when the unit is one the book uses.
@@ -342,7 +364,9 @@ fn split_at_last_slash(text: &str) -> Option<(&str, &str)> {
 }
 
 fn known_unit(text: &str) -> Option<&'static str> {
-    let text = normalize(text);
+    // Trimmed first (normalizing leaves out whitespace anywhere, so this changes nothing): a
+    // unit printed after a spaced slash (`金额 / 亿元`) is then borrowed, not copied.
+    let text = normalize(text.trim());
     KNOWN_UNITS
         .iter()
         .copied()
