@@ -693,6 +693,55 @@ pub fn template_cells(
     }
 }
 
+/// The rows (or the columns) one axis of a cell template names in one check, as far as they
+/// are known without a label looked up ([`known_indices`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnownIndices<'t> {
+    One(usize),
+    Many(&'t [usize]),
+    /// Finding them would look a label path up: any index, for all the caller knows.
+    Any,
+}
+
+/// The indices [`check_cells`] resolves `axis` of `template` to in check `check` of a rule with
+/// `loops` (a template's cells are its rows times its columns), where they are known without a
+/// label looked up: a row or column fixed when the rule was compiled, a loop's own row or
+/// column of the template's table, or the index found for the loop's item before and kept in
+/// the template ([`FoundPerItem`]). [`KnownIndices::Any`] where resolving would look one up;
+/// a name that does not resolve names no cell, and the indices given stand for it all the
+/// same (the check then reads fewer cells, never others). The same steps as
+/// `Evaluator::indices`, with nothing looked up and nothing kept.
+pub fn known_indices<'t>(
+    template: &'t CellTemplate,
+    axis: Axis,
+    loops: &[Items],
+    check: usize,
+) -> KnownIndices<'t> {
+    let env = Binding {
+        loops,
+        index: check,
+    };
+    // The index kept for the loop's item, as `Evaluator::found_once` reads it.
+    let kept =
+        |slot: usize, position: usize| template.found.kept(axis, (env.loops.get(slot)?, position));
+    let axis_template = match axis {
+        Axis::Row => &template.row,
+        Axis::Column => &template.column,
+    };
+    let index = match axis_template {
+        AxisTemplate::Fixed(index) => Some(*index),
+        AxisTemplate::FixedMany(indices) => return KnownIndices::Many(indices),
+        AxisTemplate::Variable(slot) => env.position(*slot).and_then(|position| {
+            env.direct_index_at(*slot, position, template.table, axis)
+                .or_else(|| kept(*slot, position))
+        }),
+        AxisTemplate::Path(segments) => {
+            path_slot(segments).and_then(|slot| kept(slot, env.position(slot)?))
+        }
+    };
+    index.map_or(KnownIndices::Any, KnownIndices::One)
+}
+
 /// Run every check; with `coverage`, also record which figures took part in a decided check.
 pub fn evaluate_with(
     dataset: &Dataset,
@@ -2250,7 +2299,18 @@ impl Binding<'_> {
     /// The row or column index bound to `slot` when it is one of `table`'s own, without
     /// building the item: the hot path of `for r in rows(T)`.
     fn direct_index(&self, slot: usize, table: usize, axis: Axis) -> Option<usize> {
-        let position = self.position(slot)?;
+        self.direct_index_at(slot, self.position(slot)?, table, axis)
+    }
+
+    /// [`Binding::direct_index`] with the loop's position already worked out.
+    #[inline]
+    fn direct_index_at(
+        &self,
+        slot: usize,
+        position: usize,
+        table: usize,
+        axis: Axis,
+    ) -> Option<usize> {
         match (self.loops.get(slot)?.unpaired(), axis) {
             (Items::AllRows { table: t, .. }, Axis::Row)
             | (Items::AllColumns { table: t, .. }, Axis::Column)

@@ -18,6 +18,7 @@ mod self_reference;
 
 pub use compile::{ParsedFile, compile, compile_partial};
 pub use evaluate::{
-    CheckVerdict, Decision, TrialMemo, TrialOutcome, check_cells, decision_with, evaluate,
-    evaluate_observed, evaluate_with, outcome_with, row_wise_cells, template_cells, verdict_with,
+    CheckVerdict, Decision, KnownIndices, TrialMemo, TrialOutcome, check_cells, decision_with,
+    evaluate, evaluate_observed, evaluate_with, known_indices, outcome_with, row_wise_cells,
+    template_cells, verdict_with,
 };

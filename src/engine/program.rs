@@ -235,6 +235,25 @@ impl FoundPerItem {
         let _ = slot.set(index);
         Ok(index)
     }
+
+    /// The index [`FoundPerItem::get_or_find`] would answer for item `position` of `list` on
+    /// `axis` without looking, where one is kept; `None` where it would look (nothing kept
+    /// yet, a failure, a list too long to keep, another list).
+    pub fn kept(&self, axis: Axis, (list, position): (&Items, usize)) -> Option<usize> {
+        let kept = match axis {
+            Axis::Row => &self.axes[0],
+            Axis::Column => &self.axes[1],
+        };
+        if list.len() > MOST_FOUND {
+            return None;
+        }
+        let found = kept.get()?;
+        let address = std::ptr::from_ref(list) as usize;
+        if found.list != address {
+            return None;
+        }
+        found.at.get(position)?.get().copied()
+    }
 }
 
 #[derive(Debug, Clone)]
