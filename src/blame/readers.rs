@@ -121,17 +121,23 @@ impl Readers {
                 }
                 None => continue,
             };
-            readers.widths.insert((rule, check), cells.len());
-            for cell in cells {
-                if wanted.contains(&cell) {
-                    let of = readers.of.entry(cell).or_default();
-                    if !of.contains(&(rule, check)) {
-                        of.push((rule, check));
-                    }
+            readers.list(rule, check, cells, wanted);
+        }
+        Some(readers)
+    }
+
+    /// Check `check` of `rule`, which reads `cells`: its width, and a reader of each wanted
+    /// one.
+    fn list(&mut self, rule: usize, check: usize, cells: Vec<CellId>, wanted: &HashSet<CellId>) {
+        self.widths.insert((rule, check), cells.len());
+        for cell in cells {
+            if wanted.contains(&cell) {
+                let of = self.of.entry(cell).or_default();
+                if !of.contains(&(rule, check)) {
+                    of.push((rule, check));
                 }
             }
         }
-        Some(readers)
     }
 
     /// A rule whose check `n` reads row `n` of `table` in `columns`: the checks that read a
@@ -550,15 +556,7 @@ mod tests {
             }
             for check in 0..count {
                 let cells = check_cells(dataset, program, rule, check);
-                readers.widths.insert((rule, check), cells.len());
-                for cell in cells {
-                    if wanted.contains(&cell) {
-                        let of = readers.of.entry(cell).or_default();
-                        if !of.contains(&(rule, check)) {
-                            of.push((rule, check));
-                        }
-                    }
-                }
+                readers.list(rule, check, cells, wanted);
             }
             readers
         };
