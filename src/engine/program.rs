@@ -199,6 +199,14 @@ struct Found {
 const MOST_FOUND: usize = 4096;
 
 impl FoundPerItem {
+    /// What is kept for `axis`.
+    fn on(&self, axis: Axis) -> &std::sync::OnceLock<Box<Found>> {
+        match axis {
+            Axis::Row => &self.axes[0],
+            Axis::Column => &self.axes[1],
+        }
+    }
+
     /// The index kept for item `position` of `list` on `axis`, else `find`'s, kept when found
     /// (a failure is not kept: it is worked out again, as the check reports it).
     pub fn get_or_find<E>(
@@ -207,10 +215,7 @@ impl FoundPerItem {
         (list, position): (&Items, usize),
         find: impl FnOnce() -> Result<usize, E>,
     ) -> Result<usize, E> {
-        let kept = match axis {
-            Axis::Row => &self.axes[0],
-            Axis::Column => &self.axes[1],
-        };
+        let kept = self.on(axis);
         let address = std::ptr::from_ref(list) as usize;
         if list.len() > MOST_FOUND {
             return find();
@@ -240,10 +245,7 @@ impl FoundPerItem {
     /// `axis` without looking, where one is kept; `None` where it would look (nothing kept
     /// yet, a failure, a list too long to keep, another list).
     pub fn kept(&self, axis: Axis, (list, position): (&Items, usize)) -> Option<usize> {
-        let kept = match axis {
-            Axis::Row => &self.axes[0],
-            Axis::Column => &self.axes[1],
-        };
+        let kept = self.on(axis);
         if list.len() > MOST_FOUND {
             return None;
         }
