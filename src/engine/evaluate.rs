@@ -539,7 +539,11 @@ fn decided_with(
         });
     }
     let evaluator = trial_evaluator(dataset, program, replaced, memo, bare);
-    evaluator.for_rule(compiled).check(compiled, rule, check)
+    let evaluator = evaluator.for_rule(compiled);
+    if bare && let Some(verdict) = evaluator.decided_on_integers(compiled, check) {
+        return verdict;
+    }
+    evaluator.check(compiled, rule, check)
 }
 
 /// The evaluator of one of blame's trials: the cells `replaced` read as other figures.
@@ -991,6 +995,60 @@ impl Evaluator<'_> {
                 self.record(tally, rule_index, check);
             }
         }
+    }
+
+    /// A trial's decision as the checks' own fast paths reach it, on integers ([`Self::
+    /// linear_decides`], [`Self::percent_holds`]): a pass, or a failure where the names resolve
+    /// as [`Self::check`] requires of a failure; `None` where the general path must decide.
+    /// A verdict the same as [`Self::check`]'s, only sooner: blame's trials re-decide a
+    /// thousand checks of the book this way.
+    fn decided_on_integers(
+        &self,
+        rule: &CompiledRule,
+        check: usize,
+    ) -> Option<Result<Verdict, Stop>> {
+        let (holds, comparison) = if let Some((form, op, loops)) = linear_plan(rule) {
+            let env = Binding {
+                loops,
+                index: check,
+            };
+            let holds = self.linear_decides(form, op, &env).ok()??;
+            // A figure the words bound stands for more than its rounding (`超过 70`): a sum
+            // that misses the rounding may still meet the words, which only the general path
+            // reads.
+            if !holds && form.tables().any(|table| self.states_intervals(table)) {
+                return None;
+            }
+            let Work::Compare(comparison) = &rule.work else {
+                return None;
+            };
+            (holds, comparison.as_ref())
+        } else {
+            let (plan, comparison) = ratio_plan(rule)?;
+            let env = Binding {
+                loops: &comparison.loops,
+                index: check,
+            };
+            (self.percent_holds(&plan, &env)?, comparison)
+        };
+        if holds {
+            return Some(Ok(Verdict::Pass));
+        }
+        let env = Binding {
+            loops: &comparison.loops,
+            index: check,
+        };
+        let resolved = self
+            .names_resolve(&comparison.left, &env)
+            .and_then(|()| self.names_resolve(&comparison.right, &env));
+        Some(resolved.map(|()| Verdict::Failed))
+    }
+
+    fn states_intervals(&self, table: usize) -> bool {
+        self.dataset
+            .tables
+            .get(table)
+            .is_some_and(|t| t.states_intervals())
     }
 
     /// Whether a percentage check may hold, decided on integers; `None` where the general
@@ -1733,6 +1791,18 @@ impl Evaluator<'_> {
         op: CompareOp,
         env: &Binding<'_>,
     ) -> Result<bool, Stop> {
+        Ok(self.linear_decides(form, op, env)? == Some(true))
+    }
+
+    /// Whether a linear comparison may hold with each figure read as its rounding allows,
+    /// decided on integers; `None` where the integers would overflow or a cell is no plain
+    /// figure, leaving the decision to the decimal path.
+    fn linear_decides(
+        &self,
+        form: &LinearForm,
+        op: CompareOp,
+        env: &Binding<'_>,
+    ) -> Result<Option<bool>, Stop> {
         // Each loop's position is worked out once per check, not once per term: the terms of
         // a sum of a hundred rows all read the one loop over columns.
         let positions: SmallVec<[Option<usize>; 4]> = (0..env.loops.len())
@@ -1780,7 +1850,7 @@ impl Evaluator<'_> {
         };
         let left = side(&form.left, form.left_constant)?;
         let right = side(&form.right, form.right_constant)?;
-        Ok(left.zip(right).and_then(|(l, r)| l.may_hold(op, r)) == Some(true))
+        Ok(left.zip(right).and_then(|(l, r)| l.may_hold(op, r)))
     }
 
     /// Whether a total certainly may equal its parts, decided on integers.
@@ -2351,6 +2421,161 @@ mod tests {
         let rules = "sum T.t \"t = a + b - c\"\n  for r in rows(T)\n  T[r, t] = T[r, a] + T[r, b] - T[r, c]\n";
         std::fs::write(dir.path().join("t.rules"), rules).unwrap();
         crate::run::load(&dir.path().join("data"), &dir.path().join("t.rules")).unwrap()
+    }
+
+    /// The decision a trial reaches on integers, where it reaches one.
+    fn on_integers(
+        loaded: &crate::run::Loaded,
+        (rule, check): (usize, usize),
+        replaced: &[(CellId, Cell)],
+    ) -> Option<Decision> {
+        let memo = TrialMemo::default();
+        let compiled = loaded.program.rules.get(rule)?;
+        let evaluator = trial_evaluator(&loaded.dataset, &loaded.program, replaced, &memo, true);
+        let verdict = evaluator
+            .for_rule(compiled)
+            .decided_on_integers(compiled, check)?;
+        Some(as_decision(verdict))
+    }
+
+    /// The decision of the general path, which words findings.
+    fn in_general(
+        loaded: &crate::run::Loaded,
+        (rule, check): (usize, usize),
+        replaced: &[(CellId, Cell)],
+    ) -> Decision {
+        let memo = TrialMemo::default();
+        let compiled = &loaded.program.rules[rule];
+        let evaluator = trial_evaluator(&loaded.dataset, &loaded.program, replaced, &memo, true);
+        as_decision(evaluator.for_rule(compiled).check(compiled, rule, check))
+    }
+
+    fn as_decision(verdict: Result<Verdict, Stop>) -> Decision {
+        match verdict {
+            Ok(Verdict::Pass) => Decision::Pass,
+            Ok(Verdict::Fail(_) | Verdict::Failed) => Decision::Fail,
+            Err(_) => Decision::Undecided,
+        }
+    }
+
+    /// Blame's trials decide a linear or percentage check on integers where they can: the
+    /// same decision as the general path's, over the book's checks of both kinds, each of
+    /// their first cells read as printed and as figures a step or more away.
+    #[test]
+    fn a_trial_decided_on_integers_is_decided_as_the_general_path_decides_it() {
+        let loaded = crate::run::load(
+            &crate::cli::bundled(crate::cli::BUNDLED_DATA),
+            &crate::cli::bundled(crate::cli::BUNDLED_RULES),
+        )
+        .unwrap();
+        let (dataset, program) = (&loaded.dataset, &loaded.program);
+        let memo = TrialMemo::default();
+        let evaluator = trial_evaluator(dataset, program, &[], &memo, true);
+        let (mut decided, mut failed) = (0, 0);
+        for (rule, compiled) in program.rules.iter().enumerate() {
+            if linear_plan(compiled).is_none() && ratio_plan(compiled).is_none() {
+                continue;
+            }
+            for check in (0..compiled.work.check_count()).step_by(3) {
+                let cells = evaluator.cells_of_check(compiled, check);
+                for &cell in cells.iter().take(2) {
+                    let Some(printed) = dataset.tables[cell.table]
+                        .cell(cell.row, cell.column)
+                        .and_then(Cell::figure)
+                    else {
+                        continue;
+                    };
+                    let step = Decimal::new(1, printed.scale());
+                    for steps in [0, -1, 1, 7, -30] {
+                        let value = printed + step * Decimal::from(steps);
+                        let Some(replacement) = Cell::value(value, false) else {
+                            continue;
+                        };
+                        let replaced = [(cell, replacement)];
+                        let Some(fast) = on_integers(&loaded, (rule, check), &replaced) else {
+                            continue;
+                        };
+                        let general = in_general(&loaded, (rule, check), &replaced);
+                        assert_eq!(
+                            fast, general,
+                            "{} check {check}, {cell:?} as {value}",
+                            compiled.id
+                        );
+                        decided += 1;
+                        failed += usize::from(fast == Decision::Fail);
+                    }
+                }
+            }
+        }
+        assert!(
+            decided > 1000 && failed > 100,
+            "{decided} decided, {failed} failed"
+        );
+    }
+
+    /// A figure of the text that words bound (`超过69`: 68.5 and up) meets a sum its rounding
+    /// misses (69.8 against 68.5–69.5): the trial is left to the general path, which passes it.
+    #[test]
+    fn a_figure_the_words_bound_is_not_failed_on_its_rounding() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(
+            data.join("tables.toml"),
+            "year = 2021\nsource = \"source.txt\"\n\n[[table]]\nid = \"K1\"\nprinted = \"表 K1\"\n\
+             caption = \"两个领域\"\nfile = \"K1.csv\"\nheader_rows = 1\nlabel_columns = 1\n",
+        )
+        .unwrap();
+        std::fs::write(
+            data.join("K1.csv"),
+            "领域,成交额\n数字技术,35.0\n低碳技术,34.9\n",
+        )
+        .unwrap();
+        std::fs::write(
+            data.join("source.txt"),
+            "第一部分 概述\n\n两个领域成交额合计超过69亿元。\n",
+        )
+        .unwrap();
+        let rules = dir.path().join("r.rules");
+        std::fs::write(
+            &rules,
+            "sum K1.total \"合计\"\n  TEXT[P1/\"两个领域成交额合计超过\", figure] = \
+             K1[数字技术, 成交额] + K1[低碳技术, 成交额]\n",
+        )
+        .unwrap();
+        let loaded = crate::run::load(&data, &rules).unwrap();
+        let rule = loaded
+            .program
+            .rules
+            .iter()
+            .position(|r| r.id == "K1.total")
+            .unwrap();
+        assert!(linear_plan(&loaded.program.rules[rule]).is_some());
+        // The second part read as 34.8: 69.8 in all.
+        let table = loaded
+            .dataset
+            .tables
+            .iter()
+            .position(|t| t.meta.id == "K1")
+            .unwrap();
+        let cell = CellId {
+            table,
+            row: 1,
+            column: 0,
+        };
+        let replaced = [(cell, Cell::value(Decimal::new(348, 1), false).unwrap())];
+        assert_eq!(in_general(&loaded, (rule, 0), &replaced), Decision::Pass);
+        assert_eq!(on_integers(&loaded, (rule, 0), &replaced), None);
+        assert_eq!(
+            decision_with(
+                &loaded.dataset,
+                &loaded.program,
+                (rule, 0),
+                &replaced,
+                &TrialMemo::default()
+            ),
+            Decision::Pass
+        );
     }
 
     /// A linear rule of two loops over listed items (`for c in [a, b, c]`, `for k in [r1, r2]`)

@@ -552,6 +552,13 @@ pub struct LinearForm {
     pub right_constant: Decimal,
 }
 
+impl LinearForm {
+    /// The tables its terms read, a table once for each of its terms.
+    pub fn tables(&self) -> impl Iterator<Item = usize> + '_ {
+        self.left.iter().chain(&self.right).map(|term| term.table)
+    }
+}
+
 /// What a rule expands into.
 #[derive(Debug, Clone)]
 pub enum Work {
