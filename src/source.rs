@@ -247,20 +247,43 @@ fn field_index(prefix: &str) -> usize {
 /// Bytes a [`LineIndex`] counts the line breaks of as one block.
 const LINE_BLOCK: usize = 4096;
 
-/// Where lines are, kept sparse: the number of line breaks before each block of
-/// [`LINE_BLOCK`] bytes. A line number is that count plus the breaks in the block up to the
-/// offset, and a line's start the break before it: a million-line record file costs a few
-/// thousand numbers and a count of its line breaks, where an entry for every line cost 4 MB
-/// and a search per line.
+/// Texts up to this many bytes keep every line's start ([`LineIndex::Dense`]).
+const DENSE_UP_TO: usize = 1 << 18;
+
+/// Where lines are. A text of up to [`DENSE_UP_TO`] bytes (a table, the book's text, a rules
+/// file) keeps every line's start, 4 bytes a line: a diagnostic asks for a few lines by number,
+/// and a search of the block each falls in took 1 400 instructions a line. A longer one is
+/// kept sparse: the number of line breaks before each block of [`LINE_BLOCK`] bytes. A line
+/// number is that count plus the breaks in the block up to the offset, and a line's start the
+/// break before it: a million-line record file costs a few thousand numbers and a count of
+/// its line breaks, where an entry for every line cost 4 MB and a search per line.
 #[derive(Debug)]
-struct LineIndex {
-    breaks_before: Vec<usize>,
-    /// Line breaks in the whole text.
-    breaks: usize,
+enum LineIndex {
+    /// Each line's start, the first line's (0) too.
+    Dense(Vec<u32>),
+    Sparse {
+        breaks_before: Vec<usize>,
+        /// Line breaks in the whole text.
+        breaks: usize,
+    },
 }
 
 impl LineIndex {
     fn of(text: &str) -> Self {
+        if text.len() <= DENSE_UP_TO {
+            Self::dense(text)
+        } else {
+            Self::sparse(text)
+        }
+    }
+
+    fn dense(text: &str) -> Self {
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes());
+        let after = breaks.filter_map(|at| u32::try_from(at + 1).ok());
+        LineIndex::Dense(std::iter::once(0).chain(after).collect())
+    }
+
+    fn sparse(text: &str) -> Self {
         use rayon::prelude::*;
         let counts: Vec<usize> = text
             .as_bytes()
@@ -281,7 +304,7 @@ impl LineIndex {
                 before
             })
             .collect();
-        LineIndex {
+        LineIndex::Sparse {
             breaks_before,
             breaks,
         }
@@ -290,28 +313,37 @@ impl LineIndex {
     /// The 0-based line holding `offset` (the last line past the end).
     fn line_of(&self, text: &[u8], offset: usize) -> usize {
         let offset = offset.min(text.len());
+        let (breaks_before, breaks) = match self {
+            LineIndex::Dense(starts) => {
+                let before = starts.partition_point(|&start| start as usize <= offset);
+                return before.saturating_sub(1);
+            }
+            LineIndex::Sparse {
+                breaks_before,
+                breaks,
+            } => (breaks_before, *breaks),
+        };
         let block = offset / LINE_BLOCK;
-        let before = self
-            .breaks_before
-            .get(block)
-            .copied()
-            .unwrap_or(self.breaks);
+        let before = breaks_before.get(block).copied().unwrap_or(breaks);
         let in_block = text.get(block * LINE_BLOCK..offset).unwrap_or_default();
         before + memchr::memchr_iter(b'\n', in_block).count()
     }
 
     /// The offset where line `line` (0-based) starts, if the text has it.
     fn start(&self, text: &[u8], line: usize) -> Option<usize> {
+        let breaks_before = match self {
+            LineIndex::Dense(starts) => return starts.get(line).map(|&start| start as usize),
+            LineIndex::Sparse { breaks_before, .. } => breaks_before,
+        };
         if line == 0 {
             return Some(0);
         }
         // The block holding the line break that ends line `line - 1`.
-        let block = self
-            .breaks_before
+        let block = breaks_before
             .partition_point(|&before| before < line)
             .checked_sub(1)?;
         let from = block * LINE_BLOCK;
-        let nth = line - 1 - self.breaks_before.get(block)?;
+        let nth = line - 1 - breaks_before.get(block)?;
         let at = memchr::memchr_iter(b'\n', text.get(from..)?).nth(nth)?;
         Some(from + at + 1)
     }
@@ -348,7 +380,10 @@ impl SourceFile {
             self.blank_line = Some(facts.blank_line);
             let _ = self.lone_cr.set(facts.lone_cr);
             let _ = self.quote.set(facts.quote);
-            let _ = self.line_index.set(LineIndex::of_counts(facts.breaks));
+            // A short text's lines are indexed densely when first asked for.
+            if self.text.len() > DENSE_UP_TO {
+                let _ = self.line_index.set(LineIndex::of_counts(facts.breaks));
+            }
         }
         self
     }
@@ -801,35 +836,54 @@ mod tests {
 
     /// Every offset of a text of many blocks falls in the line a count of the line breaks
     /// before it gives, starting where the break before it ends; every line starts after the
-    /// line break before it; lines past the last have no start.
+    /// line break before it; lines past the last have no start. Both indices, the dense and
+    /// the sparse, and the one a file makes for itself, short or long.
     #[test]
-    fn the_sparse_index_finds_every_line_and_every_offset_s() {
-        let text: String = (0..3_000)
-            .map(|i| match i % 7 {
-                0 => "\n".to_string(),
-                3 => format!("{}\n", "长".repeat(i % 1_500)),
-                _ => format!("line {i}\r\n"),
-            })
-            .collect();
-        assert!(text.len() > 3 * LINE_BLOCK);
+    fn both_indices_find_every_line_and_every_offset() {
+        for lines in [3_000, 300] {
+            let text: String = (0..lines)
+                .map(|i| match i % 7 {
+                    0 => "\n".to_string(),
+                    3 => format!("{}\n", "长".repeat(i % 1_500)),
+                    _ => format!("line {i}\r\n"),
+                })
+                .collect();
+            assert!(text.len() > 3 * LINE_BLOCK);
+            assert_eq!(text.len() > DENSE_UP_TO, lines == 3_000);
+            let file = SourceFile::new("t.txt", text.clone());
+            let indices = [
+                LineIndex::dense(&text),
+                LineIndex::sparse(&text),
+                LineIndex::of(&text),
+            ];
+            for index in &indices {
+                finds_every_line_and_every_offset(index, &text);
+            }
+            finds_every_line_and_every_offset(file.line_index(), &text);
+            for offset in (0..=text.len()).step_by(7) {
+                let start = text.as_bytes()[..offset].iter().rposition(|&b| b == b'\n');
+                assert_eq!(file.line_start(offset), start.map_or(0, |at| at + 1));
+            }
+        }
+    }
+
+    fn finds_every_line_and_every_offset(index: &LineIndex, text: &str) {
         let bytes = text.as_bytes();
-        let index = LineIndex::of(&text);
         let starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
-        assert_eq!(index.breaks + 1, starts.len());
         for (line, &start) in starts.iter().enumerate() {
             assert_eq!(index.start(bytes, line), Some(start), "line {line}");
         }
         assert_eq!(index.start(bytes, starts.len()), None);
-        let file = SourceFile::new("t.txt", text.clone());
-        for offset in (0..=text.len())
-            .step_by(7)
-            .chain([LINE_BLOCK, LINE_BLOCK + 1, text.len()])
-        {
+        for offset in (0..=text.len() + 1).step_by(7).chain([
+            LINE_BLOCK,
+            LINE_BLOCK + 1,
+            text.len(),
+            text.len() + 3,
+        ]) {
             let breaks = starts.partition_point(|&start| start <= offset) - 1;
             assert_eq!(index.line_of(bytes, offset), breaks, "{offset}");
-            assert_eq!(file.line_start(offset), starts[breaks], "{offset}");
         }
     }
 
