@@ -909,7 +909,10 @@ impl Evaluator<'_> {
         let rule = self.program.rules.get(rule_index);
         let linear = rule.and_then(linear_plan);
         let Some((form, op, loops)) = linear.filter(|_| !self.coverage) else {
-            self.run_percentages(tally, rule_index, checks);
+            match rule.and_then(printing_pair).filter(|_| !self.coverage) {
+                Some(pair) => self.run_printings(tally, rule_index, checks, pair),
+                None => self.run_percentages(tally, rule_index, checks),
+            }
             return;
         };
         if let Some(plan) = rule.and_then(row_plan) {
@@ -998,8 +1001,9 @@ impl Evaluator<'_> {
     }
 
     /// A trial's decision as the checks' own fast paths reach it, on integers ([`Self::
-    /// linear_decides`], [`Self::percent_holds`]): a pass, or a failure where the names resolve
-    /// as [`Self::check`] requires of a failure; `None` where the general path must decide.
+    /// printed_alike`], [`Self::linear_decides`], [`Self::percent_holds`]): a pass, or (but
+    /// for a second printing) a failure where the names resolve as [`Self::check`] requires
+    /// of a failure; `None` where the general path must decide.
     /// A verdict the same as [`Self::check`]'s, only sooner: blame's trials re-decide a
     /// thousand checks of the book this way.
     fn decided_on_integers(
@@ -1007,6 +1011,13 @@ impl Evaluator<'_> {
         rule: &CompiledRule,
         check: usize,
     ) -> Option<Result<Verdict, Stop>> {
+        if let Some((loops, a, b)) = printing_pair(rule) {
+            let env = Binding {
+                loops,
+                index: check,
+            };
+            return self.printed_alike(a, b, &env).then_some(Ok(Verdict::Pass));
+        }
         let (holds, comparison) = if let Some((form, op, loops)) = linear_plan(rule) {
             let env = Binding {
                 loops,
@@ -1049,6 +1060,46 @@ impl Evaluator<'_> {
             .tables
             .get(table)
             .is_some_and(|t| t.states_intervals())
+    }
+
+    /// Checks of a figure printed twice (`T1[a, b] == T2[c, d]`) are passed where the two
+    /// print the same digits at the same decimals ([`Self::printed_alike`]); every other check
+    /// is recorded.
+    fn run_printings(
+        &self,
+        tally: &mut Tally,
+        rule_index: usize,
+        checks: std::ops::Range<usize>,
+        (loops, a, b): PrintingPair<'_>,
+    ) {
+        for check in checks {
+            let env = Binding {
+                loops,
+                index: check,
+            };
+            if self.printed_alike(a, b, &env) {
+                tally.passed += 1;
+            } else {
+                self.record(tally, rule_index, check);
+            }
+        }
+    }
+
+    /// Whether two cells print one figure alike: plain figures of the same digits and
+    /// decimals, neither bounded by words, as [`Self::check`] passes them without working out
+    /// the values their rounding allows. `false` where the general path must decide.
+    fn printed_alike(&self, a: &CellTemplate, b: &CellTemplate, env: &Binding<'_>) -> bool {
+        let plain = |template| {
+            let id = self.single(template, env).ok()?;
+            if self.is_stated_bound(id) {
+                return None;
+            }
+            self.cell(id).ok()?.plain()
+        };
+        match (plain(a), plain(b)) {
+            (Some((a, a_scale, _)), Some((b, b_scale, _))) => a == b && a_scale == b_scale,
+            _ => false,
+        }
     }
 
     /// Whether a percentage check may hold, decided on integers; `None` where the general
@@ -2333,6 +2384,21 @@ fn duplicate_printing<'e>(
     }
 }
 
+/// A rule's checks of a figure printed twice: its loops and the two cells.
+type PrintingPair<'e> = (&'e [Items], &'e CellTemplate, &'e CellTemplate);
+
+/// The loops and cells of a rule whose checks compare a figure printed twice
+/// ([`duplicate_printing`]); none for a rule with a tolerance.
+fn printing_pair(rule: &CompiledRule) -> Option<PrintingPair<'_>> {
+    match &rule.work {
+        Work::Compare(c) if rule.tolerance.is_none() => {
+            let (a, b) = duplicate_printing(rule.kind, c.op, &c.left, &c.right)?;
+            Some((c.loops.as_slice(), a, b))
+        }
+        _ => None,
+    }
+}
+
 /// The loop items of one check: check `index` in mixed radix over the loop lists, the last
 /// loop varying fastest.
 struct Binding<'a> {
@@ -2458,9 +2524,9 @@ mod tests {
         }
     }
 
-    /// Blame's trials decide a linear or percentage check on integers where they can: the
-    /// same decision as the general path's, over the book's checks of both kinds, each of
-    /// their first cells read as printed and as figures a step or more away.
+    /// Blame's trials decide a linear, percentage or second-printing check on integers where
+    /// they can: the same decision as the general path's, over the book's checks of these
+    /// kinds, each of their first cells read as printed and as figures a step or more away.
     #[test]
     fn a_trial_decided_on_integers_is_decided_as_the_general_path_decides_it() {
         let loaded = crate::run::load(
@@ -2473,7 +2539,12 @@ mod tests {
         let evaluator = trial_evaluator(dataset, program, &[], &memo, true);
         let (mut decided, mut failed) = (0, 0);
         for (rule, compiled) in program.rules.iter().enumerate() {
-            if linear_plan(compiled).is_none() && ratio_plan(compiled).is_none() {
+            let plans = [
+                linear_plan(compiled).is_some(),
+                ratio_plan(compiled).is_some(),
+                printing_pair(compiled).is_some(),
+            ];
+            if plans == [false; 3] {
                 continue;
             }
             for check in (0..compiled.work.check_count()).step_by(3) {
@@ -2605,6 +2676,28 @@ mod tests {
             cells.iter().map(|c| (c.row, c.column)).collect::<Vec<_>>(),
             [(2, 1), (0, 1)]
         );
+    }
+
+    /// A figure printed twice passes where both print the same digits at the same decimals,
+    /// and only there: `1.0` and `10` share their digits, not their value; `2.50` and `2.5`
+    /// differ in their digits and agree in value, as the general path finds.
+    #[test]
+    fn a_figure_printed_twice_passes_on_its_digits_and_decimals_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        let t = "项目,x\nr1,1.0\nr2,7\nr3,2.50\nr4,3.2\n";
+        let u = "项目,x\nr1,10\nr2,7\nr3,2.5\nr4,3.3\n";
+        std::fs::write(dir.path().join("data/T.csv"), t).unwrap();
+        std::fs::write(dir.path().join("data/U.csv"), u).unwrap();
+        let rules = "equal T.copy \"T prints U again\"\n  for k in rows(T)\n  T[k, x] = U[k, x]\n";
+        std::fs::write(dir.path().join("t.rules"), rules).unwrap();
+        let loaded =
+            crate::run::load(&dir.path().join("data"), &dir.path().join("t.rules")).unwrap();
+        let rule = loaded.program.rules.first().unwrap();
+        assert!(printing_pair(rule).is_some());
+        let outcome = evaluate(&loaded.dataset, &loaded.program).unwrap();
+        let failed: Vec<usize> = outcome.findings.iter().map(|f| f.check).collect();
+        assert_eq!(failed, [0, 3]);
     }
 
     /// A figure with a mantissa and its decimals: mostly `decimals`, now and then one more.
