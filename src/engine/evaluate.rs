@@ -498,7 +498,8 @@ pub enum TrialOutcome {
 }
 
 /// [`verdict_with`] for a caller that reads only a failed check's difference: a record rule's
-/// trial is decided on its row ([`outcome_on_the_row`]) instead of building its finding.
+/// trial is decided on its row ([`outcome_on_the_row`]), a sum's on integers
+/// ([`Evaluator::sum_outcome_on_integers`]), instead of building its finding.
 pub fn outcome_with(
     dataset: &Dataset,
     program: &Program,
@@ -512,6 +513,15 @@ pub fn outcome_with(
         .and_then(|compiled| outcome_on_the_row(dataset, compiled, check, replaced));
     if let Some(outcome) = on_the_row {
         return outcome;
+    }
+    if let Some(compiled) = program.rules.get(rule) {
+        let evaluator = trial_evaluator(dataset, program, replaced, memo, false);
+        let summed = evaluator
+            .for_rule(compiled)
+            .sum_outcome_on_integers(compiled, check);
+        if let Some(outcome) = summed {
+            return outcome;
+        }
     }
     match verdict_with(dataset, program, (rule, check), replaced, memo) {
         CheckVerdict::Pass => TrialOutcome::Pass,
@@ -1000,12 +1010,11 @@ impl Evaluator<'_> {
         }
     }
 
-    /// A trial's decision as the checks' own fast paths reach it, on integers ([`Self::
-    /// printed_alike`], [`Self::linear_decides`], [`Self::percent_holds`]): a pass, or (but
-    /// for a second printing) a failure where the names resolve as [`Self::check`] requires
-    /// of a failure; `None` where the general path must decide.
-    /// A verdict the same as [`Self::check`]'s, only sooner: blame's trials re-decide a
-    /// thousand checks of the book this way.
+    /// A blame trial's decision reached on integers, as the checks' own fast paths reach
+    /// theirs ([`Self::printed_alike`], [`Self::linear_decides`], [`Self::percent_holds`]): a
+    /// pass, or (but for a second printing) a failure where the names resolve, as
+    /// [`Self::check`] requires of one; `None` where the general path must decide. The same
+    /// decision as [`Self::check`]'s, without the decimals.
     fn decided_on_integers(
         &self,
         rule: &CompiledRule,
@@ -1390,11 +1399,7 @@ impl Evaluator<'_> {
                 let cells = std::iter::once(sum.total)
                     .chain(sum.parts.iter().copied())
                     .collect();
-                let published = self.figure(sum.total)?;
-                let mut parts = Decimal::ZERO;
-                for &part in &sum.parts {
-                    parts = parts.checked_add(self.figure(part)?).ok_or(Stop::Skip)?;
-                }
+                let (published, parts) = self.as_printed_sum(sum)?;
                 if self.bare {
                     return Ok(Verdict::Failed);
                 }
@@ -1924,6 +1929,40 @@ impl Evaluator<'_> {
         Ok(total
             .zip(parts)
             .and_then(|(t, p)| t.may_hold(CompareOp::Equal, p)))
+    }
+
+    /// A sum's total and its parts added up, as printed.
+    fn as_printed_sum(&self, sum: &SumCheck) -> Result<(Decimal, Decimal), Stop> {
+        let published = self.figure(sum.total)?;
+        let mut parts = Decimal::ZERO;
+        for &part in &sum.parts {
+            parts = parts.checked_add(self.figure(part)?).ok_or(Stop::Skip)?;
+        }
+        Ok((published, parts))
+    }
+
+    /// A trial of a hierarchy's or matrix's sum decided on integers, as [`Self::check`]
+    /// decides it, with a failed check's difference as printed (the total less its parts);
+    /// `None` where the general path must decide.
+    fn sum_outcome_on_integers(&self, rule: &CompiledRule, check: usize) -> Option<TrialOutcome> {
+        let Work::Sums(sums) = &rule.work else {
+            return None;
+        };
+        let sum = sums.get(check).filter(|_| rule.tolerance.is_none())?;
+        if self.reads_stated_intervals(sum) {
+            return None;
+        }
+        Some(match self.additive_sum_decides(sum) {
+            Ok(Some(true)) => TrialOutcome::Pass,
+            Ok(Some(false)) => match self.as_printed_sum(sum) {
+                Ok((published, parts)) => TrialOutcome::Fail {
+                    difference: published.checked_sub(parts),
+                },
+                Err(_) => TrialOutcome::Undecided,
+            },
+            Ok(None) => return None,
+            Err(_) => TrialOutcome::Undecided,
+        })
     }
 
     /// Whether a figure of the sum stands for what words around it allow (`超过`): read
@@ -2535,6 +2574,28 @@ mod tests {
         as_decision(evaluator.for_rule(compiled).check(compiled, rule, check))
     }
 
+    /// A sum's trial outcome on integers, and as the general path works it out from the
+    /// finding it builds.
+    fn sum_outcomes(
+        loaded: &crate::run::Loaded,
+        (rule, check): (usize, usize),
+        replaced: &[(CellId, Cell)],
+    ) -> Option<(TrialOutcome, TrialOutcome)> {
+        let memo = TrialMemo::default();
+        let compiled = &loaded.program.rules[rule];
+        let evaluator = trial_evaluator(&loaded.dataset, &loaded.program, replaced, &memo, false);
+        let evaluator = evaluator.for_rule(compiled);
+        let fast = evaluator.sum_outcome_on_integers(compiled, check)?;
+        let general = match evaluator.check(compiled, rule, check) {
+            Ok(Verdict::Pass) => TrialOutcome::Pass,
+            Ok(Verdict::Fail(finding)) => TrialOutcome::Fail {
+                difference: finding.difference,
+            },
+            Ok(Verdict::Failed) | Err(_) => TrialOutcome::Undecided,
+        };
+        Some((fast, general))
+    }
+
     fn as_decision(verdict: Result<Verdict, Stop>) -> Decision {
         match verdict {
             Ok(Verdict::Pass) => Decision::Pass,
@@ -2544,9 +2605,9 @@ mod tests {
     }
 
     /// Blame's trials decide a linear, percentage, second-printing or hierarchy-sum check on
-    /// integers where they can: the same decision as the general path's, over the book's
-    /// checks of these kinds, each of their first cells read as printed and as figures a step
-    /// or more away.
+    /// integers where they can: the same decision as the general path's (and for a sum, the
+    /// same difference as printed), over the book's checks of these kinds, each of their
+    /// first cells read as printed and as figures a step or more away.
     #[test]
     fn a_trial_decided_on_integers_is_decided_as_the_general_path_decides_it() {
         let loaded = crate::run::load(
@@ -2557,7 +2618,7 @@ mod tests {
         let (dataset, program) = (&loaded.dataset, &loaded.program);
         let memo = TrialMemo::default();
         let evaluator = trial_evaluator(dataset, program, &[], &memo, true);
-        let (mut decided, mut failed) = (0, 0);
+        let (mut decided, mut failed, mut outcomes) = (0, 0, 0);
         for (rule, compiled) in program.rules.iter().enumerate() {
             let plans = [
                 linear_plan(compiled).is_some(),
@@ -2595,13 +2656,19 @@ mod tests {
                         );
                         decided += 1;
                         failed += usize::from(fast == Decision::Fail);
+                        if let Some((fast, general)) =
+                            sum_outcomes(&loaded, (rule, check), &replaced)
+                        {
+                            assert_eq!(fast, general, "{} check {check} as {value}", compiled.id);
+                            outcomes += 1;
+                        }
                     }
                 }
             }
         }
         assert!(
-            decided > 1000 && failed > 100,
-            "{decided} decided, {failed} failed"
+            decided > 1000 && failed > 100 && outcomes > 100,
+            "{decided} decided, {failed} failed, {outcomes} sums' outcomes"
         );
     }
 
