@@ -45,6 +45,16 @@ pub struct Loaded {
     pub errors: Vec<miette::Report>,
 }
 
+/// The bundled book loaded, for tests that run on it.
+#[cfg(test)]
+pub fn bundled_book() -> Loaded {
+    let (data, rules) = (crate::cli::BUNDLED_DATA, crate::cli::BUNDLED_RULES);
+    match load(&crate::cli::bundled(data), &crate::cli::bundled(rules)) {
+        Ok(loaded) => loaded,
+        Err(errors) => panic!("the bundled book does not load: {errors:?}"),
+    }
+}
+
 /// Load the tables and compile the rules. `Err` holds every problem found in the inputs.
 pub fn load(data: &Path, rules: &Path) -> Result<Loaded, Vec<miette::Report>> {
     strict(load_with(data, rules, &ReadOptions::default()), |l| {

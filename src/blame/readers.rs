@@ -615,11 +615,7 @@ mod tests {
     /// first before any check has run (nothing found is kept in the templates yet), then after.
     #[test]
     fn blame_lists_every_check_that_reads_a_wanted_figure_of_the_book() {
-        let loaded = crate::run::load(
-            &crate::cli::bundled(crate::cli::BUNDLED_DATA),
-            &crate::cli::bundled(crate::cli::BUNDLED_RULES),
-        )
-        .unwrap();
+        let loaded = crate::run::bundled_book();
         let (dataset, program) = (&loaded.dataset, &loaded.program);
         let universe = every_cell(dataset);
         let mut sets: Vec<HashSet<CellId>> = Vec::new();

@@ -994,15 +994,28 @@ impl Evaluator<'_> {
             .get(rule_index)
             .filter(|_| !self.coverage)
             .and_then(ratio_plan);
-        for check in checks {
-            let passed = plan.as_ref().is_some_and(|(plan, comparison)| {
+        self.pass_or_record(tally, rule_index, checks, |check| {
+            plan.as_ref().is_some_and(|(plan, comparison)| {
                 let env = Binding {
                     loops: &comparison.loops,
                     index: check,
                 };
                 self.percent_holds(plan, &env) == Some(true)
-            });
-            if passed {
+            })
+        });
+    }
+
+    /// Each check counted passed where `passes` says so, recorded through the general path
+    /// where not.
+    fn pass_or_record(
+        &self,
+        tally: &mut Tally,
+        rule_index: usize,
+        checks: std::ops::Range<usize>,
+        passes: impl Fn(usize) -> bool,
+    ) {
+        for check in checks {
+            if passes(check) {
                 tally.passed += 1;
             } else {
                 self.record(tally, rule_index, check);
@@ -1081,17 +1094,13 @@ impl Evaluator<'_> {
         checks: std::ops::Range<usize>,
         (loops, a, b): PrintingPair<'_>,
     ) {
-        for check in checks {
+        self.pass_or_record(tally, rule_index, checks, |check| {
             let env = Binding {
                 loops,
                 index: check,
             };
-            if self.printed_alike(a, b, &env) {
-                tally.passed += 1;
-            } else {
-                self.record(tally, rule_index, check);
-            }
-        }
+            self.printed_alike(a, b, &env)
+        });
     }
 
     /// Whether two cells print one figure alike: plain figures of the same digits and
@@ -2610,11 +2619,7 @@ mod tests {
     /// first cells read as printed and as figures a step or more away.
     #[test]
     fn a_trial_decided_on_integers_is_decided_as_the_general_path_decides_it() {
-        let loaded = crate::run::load(
-            &crate::cli::bundled(crate::cli::BUNDLED_DATA),
-            &crate::cli::bundled(crate::cli::BUNDLED_RULES),
-        )
-        .unwrap();
+        let loaded = crate::run::bundled_book();
         let (dataset, program) = (&loaded.dataset, &loaded.program);
         let memo = TrialMemo::default();
         let evaluator = trial_evaluator(dataset, program, &[], &memo, true);
