@@ -182,8 +182,9 @@ fn summary(times: &mut [Duration]) -> String {
     times.sort();
     match (times.first(), median(times), times.last()) {
         (Some(first), Some(median), Some(last)) => format!(
-            "{} samples, median {} ({}–{})",
+            "{} sample{}, median {} ({}–{})",
             times.len(),
+            if times.len() == 1 { "" } else { "s" },
             ms(median),
             ms(*first),
             ms(*last)
