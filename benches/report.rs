@@ -6,6 +6,11 @@
 //! `cargo bench --bench report`. The table — `项目,a,b,合计`, one row-wise sum, every
 //! `rows / 1000`-th row's 合计 off by 1 — is written under cargo's `CARGO_TARGET_TMPDIR` and
 //! checked once, untimed; only the rendering is timed.
+//!
+//! `html_wide_table` renders the HTML report, which prints every cell of every table, of a
+//! table of 100 rows and 1 000 or 10 000 figure columns: ten times the cells should take about
+//! ten times as long (finding each cell from its record's start, it took a hundred times as
+//! long, 24 s for the wider).
 
 // A benchmark stops at once on a failed set-up, as a test does.
 #![allow(
@@ -15,7 +20,7 @@
     clippy::indexing_slicing
 )]
 
-use crossfoot::report::{Report, human, json};
+use crossfoot::report::{Report, html, human, json};
 use crossfoot::run::Checked;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -64,6 +69,35 @@ fn of(rows: usize) -> &'static Checked {
     if rows == 20_000 { &SMALL } else { &LARGE }
 }
 
+/// Rows of the wide tables.
+const WIDE_ROWS: usize = 100;
+
+/// Write (once) and check a table of [`WIDE_ROWS`] rows and `columns` figure columns, with no
+/// rules: only the HTML report's tables print its cells.
+fn wide(columns: usize) -> Checked {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-wide-{columns}"));
+    let data = dir.join("data");
+    let rules = dir.join("none.rules");
+    if !rules.exists() {
+        std::fs::create_dir_all(&data).expect("data directory");
+        let header: Vec<String> = (0..columns).map(|c| format!("c{c}")).collect();
+        let mut csv = format!("项目,{}\n", header.join(","));
+        for row in 0..WIDE_ROWS {
+            let figures: Vec<String> = (0..columns).map(|c| (row * c % 997).to_string()).collect();
+            let _ = writeln!(csv, "第{row}行,{}", figures.join(","));
+        }
+        std::fs::write(data.join("W.csv"), csv).expect("write the table");
+        std::fs::write(&rules, "").expect("write the rules");
+    }
+    match crossfoot::run::check(&data, &rules) {
+        Ok(checked) => checked,
+        Err(errors) => panic!("{} input error(s): {:?}", errors.len(), errors[0]),
+    }
+}
+
+static NARROWER: LazyLock<Checked> = LazyLock::new(|| wide(1_000));
+static WIDER: LazyLock<Checked> = LazyLock::new(|| wide(10_000));
+
 fn report(checked: &Checked) -> Report<'_> {
     Report {
         dataset: &checked.dataset,
@@ -105,4 +139,11 @@ fn human_report(rows: usize) -> String {
 #[divan::bench(args = [20_000, 200_000], sample_count = 20)]
 fn json_report(rows: usize) -> String {
     json::render(&report(of(rows)))
+}
+
+/// The HTML report of a table of 100 rows and `columns` figure columns: every cell printed.
+#[divan::bench(args = [1_000, 10_000], sample_count = 10)]
+fn html_wide_table(columns: usize) -> String {
+    let checked = if columns == 1_000 { &NARROWER } else { &WIDER };
+    html::render(&report(checked))
 }

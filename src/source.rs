@@ -175,6 +175,8 @@ pub struct SourceFile {
     quote: OnceLock<bool>,
     /// Whether some line is blank, where the text's facts say ([`SourceFile::with_facts`]).
     blank_line: Option<bool>,
+    /// Where [`SourceFile::line_column`] last counted a long line to.
+    column_memo: std::sync::Mutex<ColumnMemo>,
 }
 
 /// How a file is stored, where that differs from the UTF-8 text crossfoot parses.
@@ -229,19 +231,67 @@ pub fn column_letters(index: u32) -> String {
     letters.iter().rev().collect()
 }
 
-/// Which field of a CSV line `prefix` (the line up to an offset) ends in: commas outside
-/// quotes before it.
-fn field_index(prefix: &str) -> usize {
-    let mut quoted = false;
+/// The commas outside quotes in `text`, a part of a CSV line that starts `quoted` or not (so
+/// which field of the line an offset lies in, counted from its start), and whether the text
+/// ends inside quotes.
+fn fields_passed(text: &str, mut quoted: bool) -> (usize, bool) {
     let mut commas = 0;
-    for byte in prefix.bytes() {
+    for byte in text.bytes() {
         match byte {
             b'"' => quoted = !quoted,
             b',' if !quoted => commas += 1,
             _ => {}
         }
     }
-    commas
+    counted::add(text.len());
+    (commas, quoted)
+}
+
+/// Characters in `text` (how far along its line an offset lies), and `false`: a plain text's
+/// count carries no state from one part of a line to the next.
+fn characters(text: &str) -> (usize, bool) {
+    counted::add(text.len());
+    (text.chars().count(), false)
+}
+
+/// From this far into a line, [`SourceFile::line_column`] counts on from where it last
+/// counted on the same line ([`ColumnMemo`]).
+const MEMO_FROM: usize = 256;
+
+/// How far into a long line [`SourceFile::line_column`] counted last. A report asks for the
+/// cells of a row in order, and counting each from the line's start made a report that names
+/// every cell of a wide row (a sheet 10 000 columns wide) take time in the square of its width.
+#[derive(Debug, Default, Clone, Copy)]
+struct ColumnMemo {
+    line_start: usize,
+    offset: usize,
+    /// Characters (in a sheet, commas outside quotes) from the line's start to `offset`.
+    count: usize,
+    /// In a sheet, whether `offset` lies inside quotes.
+    quoted: bool,
+}
+
+/// How many bytes [`SourceFile::line_column`] counted through on this thread: a test counts
+/// them to hold the columns of a wide row linear in its length.
+pub(crate) mod counted {
+    #[cfg(test)]
+    thread_local! {
+        static COUNTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    #[cfg(test)]
+    pub(crate) fn add(bytes: usize) {
+        COUNTED.with(|counted| counted.set(counted.get() + bytes));
+    }
+
+    #[cfg(not(test))]
+    pub(crate) fn add(_: usize) {}
+
+    /// The count so far, set back to zero.
+    #[cfg(test)]
+    pub(crate) fn take() -> usize {
+        COUNTED.with(|counted| counted.replace(0))
+    }
 }
 
 /// Bytes a [`LineIndex`] counts the line breaks of as one block.
@@ -369,6 +419,7 @@ impl SourceFile {
             lone_cr: OnceLock::new(),
             quote: OnceLock::new(),
             blank_line: None,
+            column_memo: std::sync::Mutex::default(),
         }
     }
 
@@ -613,20 +664,49 @@ impl SourceFile {
         let line_index = self.line_of(offset);
         let line_start = self.line_start(offset);
         if let Stored::Sheet(sheet) = &self.stored {
-            let prefix = self.text.get(line_start..offset).unwrap_or_default();
             return LineColumn {
                 line: line_index + 1,
-                column: sheet.first_column as usize + field_index(prefix) + 1,
+                column: sheet.first_column as usize + self.count_to(line_start, offset) + 1,
             };
         }
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |prefix| prefix.chars().count());
         LineColumn {
             line: line_index + 1,
-            column: column + 1,
+            column: self.count_to(line_start, offset) + 1,
         }
+    }
+
+    /// Characters (in a sheet, fields passed) from `line_start` to `offset`; on a long line,
+    /// counted on from where the last count on it ended, where that lies before `offset`.
+    fn count_to(&self, line_start: usize, offset: usize) -> usize {
+        let sheet = matches!(self.stored, Stored::Sheet(_));
+        let count = |from: usize, quoted: bool| {
+            let text = self.text.get(from..offset).unwrap_or_default();
+            if sheet {
+                fields_passed(text, quoted)
+            } else {
+                characters(text)
+            }
+        };
+        // Only an offset on a character's boundary is kept, to count on from.
+        if offset.saturating_sub(line_start) < MEMO_FROM || !self.text.is_char_boundary(offset) {
+            return count(line_start, false).0;
+        }
+        let Ok(mut memo) = self.column_memo.lock() else {
+            return count(line_start, false).0;
+        };
+        let (from, before, quoted) = if memo.line_start == line_start && memo.offset <= offset {
+            (memo.offset, memo.count, memo.quoted)
+        } else {
+            (line_start, 0, false)
+        };
+        let (more, quoted) = count(from, quoted);
+        *memo = ColumnMemo {
+            line_start,
+            offset,
+            count: before + more,
+            quoted,
+        };
+        before + more
     }
 }
 
@@ -914,6 +994,67 @@ mod tests {
         let file = SourceFile::new("t.csv", "\u{feff}a,b\r\n\nc\n".to_string());
         let lines: Vec<&str> = file.lines().map(|span| file.slice(span)).collect();
         assert_eq!(lines, ["a,b", "", "c", ""]);
+    }
+
+    #[test]
+    fn the_cells_of_a_wide_row_are_placed_counting_the_row_about_once() {
+        // A row of 10 000 cells, some quoted with a comma inside: counted from the line's start
+        // for each cell, placing every cell read the row 4 900 times over (268 MB).
+        let fields: Vec<String> = (0..10_000)
+            .map(|i| {
+                if i % 7 == 3 {
+                    format!("\"{i},5\"")
+                } else {
+                    format!("{i}")
+                }
+            })
+            .collect();
+        let row = fields.join(",");
+        let text = format!("\n类别,{row}\n合计,1\n");
+        let sheet = Sheet {
+            name: "S".to_string(),
+            first_column: 2,
+        };
+        let file = SourceFile::new("w.xlsx", text.clone()).stored_as(Stored::Sheet(sheet));
+        let plain = SourceFile::new("w.csv", text.replace("类别", "类别别"));
+        let starts = |text: &str| {
+            let line = text.find('\n').unwrap() + 1;
+            let mut at = line + text.get(line..).unwrap().find(',').unwrap() + 1;
+            let mut starts = Vec::new();
+            for field in &fields {
+                starts.push(at);
+                at += field.len() + 1;
+            }
+            starts
+        };
+        counted::take();
+        for (index, &offset) in starts(file.text()).iter().enumerate() {
+            let place = file.line_column(offset);
+            assert_eq!(
+                place,
+                LineColumn {
+                    line: 2,
+                    column: index + 4
+                }
+            );
+        }
+        let read = counted::take();
+        assert!(
+            read <= 2 * row.len(),
+            "{read} bytes counted for a row of {}",
+            row.len()
+        );
+        let mut column = "类别别,".chars().count() + 1;
+        for (field, &offset) in fields.iter().zip(&starts(plain.text())) {
+            assert_eq!(plain.line_column(offset), LineColumn { line: 2, column });
+            column += field.len() + 1;
+        }
+        assert!(counted::take() <= 2 * row.len());
+        // Back along the row, or on another line, the count starts again from the line's start.
+        let back = starts(file.text());
+        assert_eq!(file.line_column(back[9_000]).column, 9_004);
+        assert_eq!(file.line_column(back[5_000]).column, 5_004);
+        assert_eq!(file.line_column(text.rfind('1').unwrap()).column, 4);
     }
 
     #[test]

@@ -282,6 +282,11 @@ pub struct Grid {
 /// How far down its column a proposal looks for a negative printing to follow.
 const NEGATIVE_MODEL_ROWS: usize = 10_000;
 
+/// How many fields from a record's start [`Table::cell_span`] reads to find a cell; a cell
+/// further along is found from an index of where each field starts, made at first need (4
+/// bytes a cell, for wide tables only: a record file's cells are all among its first few).
+const SCANNED_FIELDS: usize = 32;
+
 /// A table as printed: its labels, its figures and the file they came from.
 #[derive(Debug)]
 pub struct Table {
@@ -294,6 +299,8 @@ pub struct Table {
     row_starts: crate::pages::Pages<u32>,
     figure_fields: Vec<usize>,
     cell_spans: Option<Vec<Span>>,
+    /// For a wide table, where each figure's field starts, row by row ([`Table::cell_span`]).
+    field_starts: OnceLock<Vec<u32>>,
     stated: Option<Vec<Option<Interval>>>,
     warnings: Vec<TableWarning>,
     /// The cells that are not figures ([`Cell::UNREADABLE`]), as input errors to report once.
@@ -336,6 +343,7 @@ impl Table {
             row_starts,
             figure_fields,
             cell_spans,
+            field_starts: OnceLock::new(),
             stated,
             warnings,
             unreadable: Vec::new(),
@@ -549,16 +557,55 @@ impl Table {
         self.stated.as_ref()?.get(index).copied().flatten()
     }
 
-    /// Where a cell is printed in the file.
+    /// Where a cell is printed in the file. A cell among its record's first
+    /// [`SCANNED_FIELDS`] fields is found by reading the record from its start; one further
+    /// along, from where the table's index says its field starts: a report that names every
+    /// cell of a table ten thousand columns wide read each record five thousand times over.
     pub fn cell_span(&self, row: usize, column: usize) -> Option<Span> {
         if let Some(spans) = &self.cell_spans {
             return spans.get(row * self.columns.len() + column).copied();
         }
-        let start = usize::try_from(*self.row_starts.get(row)?).ok()?;
-        let fields = self.figure_fields.get(column)? + 1;
-        let (spans, _) =
-            read::field_spans(self.source.text().as_bytes(), start, fields, self.delimiter);
-        spans.get(fields - 1).copied()
+        let field = *self.figure_fields.get(column)?;
+        let bytes = self.source.text().as_bytes();
+        if field < SCANNED_FIELDS {
+            let start = usize::try_from(*self.row_starts.get(row)?).ok()?;
+            let (spans, _) = read::field_spans(bytes, start, field + 1, self.delimiter);
+            return spans.get(field).copied();
+        }
+        let starts = self.field_starts.get_or_init(|| self.index_field_starts());
+        let at = row
+            .checked_mul(self.figure_fields.len())?
+            .checked_add(column)?;
+        let start = starts.get(at).filter(|&&start| start != u32::MAX)?;
+        Some(read::field_span(
+            bytes,
+            usize::try_from(*start).ok()?,
+            self.delimiter,
+        ))
+    }
+
+    /// Where each figure's field starts, row by row (a row's figures in column order): every
+    /// record read once, as [`Table::row_cell_spans`] reads one.
+    fn index_field_starts(&self) -> Vec<u32> {
+        let bytes = self.source.text().as_bytes();
+        let fields = self.figure_fields.iter().max().map_or(0, |last| last + 1);
+        let mut starts = Vec::with_capacity(
+            self.row_starts
+                .len()
+                .saturating_mul(self.figure_fields.len()),
+        );
+        for &row_start in self.row_starts.iter() {
+            let start = usize::try_from(row_start).unwrap_or(usize::MAX);
+            let (spans, _) = read::field_spans(bytes, start, fields, self.delimiter);
+            // Offsets fit: a record's start does, and its fields lie on its line.
+            starts.extend(self.figure_fields.iter().map(|&field| {
+                spans
+                    .get(field)
+                    .and_then(|span| u32::try_from(span.offset).ok())
+                    .unwrap_or(u32::MAX)
+            }));
+        }
+        starts
     }
 
     /// Where each cell of a row is printed in the file, in column order: the row's fields
