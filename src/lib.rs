@@ -32,4 +32,5 @@ pub mod report;
 pub mod run;
 pub mod source;
 pub mod table;
+mod tally;
 pub mod watch;

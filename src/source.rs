@@ -243,14 +243,14 @@ fn fields_passed(text: &str, mut quoted: bool) -> (usize, bool) {
             _ => {}
         }
     }
-    counted::add(text.len());
+    crate::tally::add(crate::tally::Work::LineBytes, text.len());
     (commas, quoted)
 }
 
 /// Characters in `text` (how far along its line an offset lies), and `false`: a plain text's
 /// count carries no state from one part of a line to the next.
 fn characters(text: &str) -> (usize, bool) {
-    counted::add(text.len());
+    crate::tally::add(crate::tally::Work::LineBytes, text.len());
     (text.chars().count(), false)
 }
 
@@ -269,29 +269,6 @@ struct ColumnMemo {
     count: usize,
     /// In a sheet, whether `offset` lies inside quotes.
     quoted: bool,
-}
-
-/// How many bytes [`SourceFile::line_column`] counted through on this thread: a test counts
-/// them to hold the columns of a wide row linear in its length.
-pub(crate) mod counted {
-    #[cfg(test)]
-    thread_local! {
-        static COUNTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-
-    #[cfg(test)]
-    pub(crate) fn add(bytes: usize) {
-        COUNTED.with(|counted| counted.set(counted.get() + bytes));
-    }
-
-    #[cfg(not(test))]
-    pub(crate) fn add(_: usize) {}
-
-    /// The count so far, set back to zero.
-    #[cfg(test)]
-    pub(crate) fn take() -> usize {
-        COUNTED.with(|counted| counted.replace(0))
-    }
 }
 
 /// Bytes a [`LineIndex`] counts the line breaks of as one block.
@@ -1027,7 +1004,7 @@ mod tests {
             }
             starts
         };
-        counted::take();
+        crate::tally::take(crate::tally::Work::LineBytes);
         for (index, &offset) in starts(file.text()).iter().enumerate() {
             let place = file.line_column(offset);
             assert_eq!(
@@ -1038,7 +1015,7 @@ mod tests {
                 }
             );
         }
-        let read = counted::take();
+        let read = crate::tally::take(crate::tally::Work::LineBytes);
         assert!(
             read <= 2 * row.len(),
             "{read} bytes counted for a row of {}",
@@ -1049,7 +1026,7 @@ mod tests {
             assert_eq!(plain.line_column(offset), LineColumn { line: 2, column });
             column += field.len() + 1;
         }
-        assert!(counted::take() <= 2 * row.len());
+        assert!(crate::tally::take(crate::tally::Work::LineBytes) <= 2 * row.len());
         // Back along the row, or on another line, the count starts again from the line's start.
         let back = starts(file.text());
         assert_eq!(file.line_column(back[9_000]).column, 9_004);

@@ -44,7 +44,7 @@ impl Coefficients {
     /// as it goes and an atom whose sum is zero left out: what adding them one by one to an
     /// empty form gives.
     pub fn summed(mut terms: Vec<(Atom, Decimal)>) -> Option<Self> {
-        terms_merged::add(terms.len());
+        crate::tally::add(crate::tally::Work::TermsMerged, terms.len());
         // Stable: an atom's coefficients are added in the order given.
         terms.sort_by(|(a, _), (b, _)| a.cmp(b));
         let mut summed: Vec<(Atom, Decimal)> = Vec::with_capacity(terms.len());
@@ -159,7 +159,10 @@ impl Linear {
     /// adds a form made for the sum, whose atoms (a share's two forms, boxed) are moved into
     /// the result rather than copied and dropped.
     pub fn add_scaled(self, other: Linear, factor: Decimal) -> Option<Self> {
-        terms_merged::add(self.terms.len() + other.terms.len());
+        crate::tally::add(
+            crate::tally::Work::TermsMerged,
+            self.terms.len() + other.terms.len(),
+        );
         let mut merged = Vec::with_capacity(self.terms.len() + other.terms.len());
         let mut mine = self.terms.0.into_iter().peekable();
         for (atom, coefficient) in other.terms.0 {
@@ -242,29 +245,6 @@ pub(super) fn unit_multiple(coefficient: Decimal, factor: Decimal) -> Option<Dec
         Some(-coefficient)
     } else {
         None
-    }
-}
-
-/// How many terms [`Linear::add_scaled`] and [`Coefficients::summed`] took in on this
-/// thread: a test counts them to hold grounding a long sum linear in its parts.
-pub(crate) mod terms_merged {
-    #[cfg(test)]
-    thread_local! {
-        static MERGED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-
-    #[cfg(test)]
-    pub(crate) fn add(terms: usize) {
-        MERGED.with(|merged| merged.set(merged.get() + terms));
-    }
-
-    #[cfg(not(test))]
-    pub(crate) fn add(_: usize) {}
-
-    /// The count so far, set back to zero.
-    #[cfg(test)]
-    pub(crate) fn take() -> usize {
-        MERGED.with(|merged| merged.replace(0))
     }
 }
 
@@ -748,9 +728,9 @@ mod tests {
         let rule = "sum R.all \"every record\"\n  sum(R[r, x] for r in rows(R)) >= 0\n";
         std::fs::write(rules.join("r.rules"), rule).unwrap();
         let loaded = crate::run::load(&data, &rules).unwrap();
-        terms_merged::take();
+        crate::tally::take(crate::tally::Work::TermsMerged);
         let expanded = expand(&loaded.dataset, &loaded.program);
-        let taken = terms_merged::take();
+        let taken = crate::tally::take(crate::tally::Work::TermsMerged);
         assert!(taken <= 4 * 3_000, "{taken} terms taken in");
         let [
             Expanded {

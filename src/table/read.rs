@@ -693,14 +693,17 @@ pub fn field_spans(bytes: &[u8], start: usize, count: usize, delimiter: u8) -> (
             position += 1;
         }
     }
-    bytes_read::add(position.saturating_sub(start));
+    crate::tally::add(
+        crate::tally::Work::RecordBytes,
+        position.saturating_sub(start),
+    );
     (spans, position)
 }
 
 /// The span of the one field that starts at `start` (where [`field_spans`] found it).
 pub fn field_span(bytes: &[u8], start: usize, delimiter: u8) -> Span {
     let end = field_end(bytes, start, delimiter);
-    bytes_read::add(end.saturating_sub(start));
+    crate::tally::add(crate::tally::Work::RecordBytes, end.saturating_sub(start));
     Span::new(start, end.saturating_sub(start))
 }
 
@@ -727,29 +730,6 @@ fn field_end(bytes: &[u8], mut position: usize, delimiter: u8) -> usize {
         position += 1;
     }
     position
-}
-
-/// How many bytes of records [`field_spans`] and [`field_span`] read on this thread: a test
-/// counts them to hold the search for cells' spans linear in the file.
-pub(crate) mod bytes_read {
-    #[cfg(test)]
-    thread_local! {
-        static READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-
-    #[cfg(test)]
-    pub(crate) fn add(bytes: usize) {
-        READ.with(|read| read.set(read.get() + bytes));
-    }
-
-    #[cfg(not(test))]
-    pub(crate) fn add(_: usize) {}
-
-    /// The count so far, set back to zero.
-    #[cfg(test)]
-    pub(crate) fn take() -> usize {
-        READ.with(|read| read.replace(0))
-    }
 }
 
 #[cfg(test)]
@@ -902,11 +882,11 @@ mod tests {
         }
         let t = table(&csv, 1, 1);
         let t = &t;
-        bytes_read::take();
+        crate::tally::take(crate::tally::Work::RecordBytes);
         let spans: Vec<Option<Span>> = (0..rows)
             .flat_map(|row| (0..columns).map(move |column| t.cell_span(row, column)))
             .collect();
-        let read = bytes_read::take();
+        let read = crate::tally::take(crate::tally::Work::RecordBytes);
         // The index of the fields' starts reads the file once, each cell its own field, and the
         // first fields of a record are read from its start: 3.3 times the file, not 150.
         assert!(read <= 5 * csv.len(), "{read} bytes read for {}", csv.len());

@@ -1,0 +1,46 @@
+//! Tallies of work done on this thread, kept in test builds only: tests read them to hold a
+//! search that a report or a lint repeats per cell to work in proportion to its input, where
+//! a timed test could not tell linear from quadratic on a busy machine.
+
+/// What is tallied.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Work {
+    /// Bytes of records read to find fields' spans (`table::read::field_spans`).
+    RecordBytes,
+    /// Bytes of lines counted to place an offset in its line (`SourceFile::line_column`).
+    LineBytes,
+    /// Terms taken in to add linear forms (the contradiction lint's `Linear`).
+    TermsMerged,
+}
+
+#[cfg(test)]
+thread_local! {
+    static TALLIES: std::cell::Cell<[usize; 3]> = const { std::cell::Cell::new([0; 3]) };
+}
+
+/// Count `amount` more of `work` on this thread (nothing outside tests).
+#[cfg(test)]
+pub(crate) fn add(work: Work, amount: usize) {
+    TALLIES.with(|tallies| {
+        let mut counts = tallies.get();
+        if let Some(count) = counts.get_mut(work as usize) {
+            *count += amount;
+        }
+        tallies.set(counts);
+    });
+}
+
+/// Count `amount` more of `work` on this thread (nothing outside tests).
+#[cfg(not(test))]
+pub(crate) fn add(_: Work, _: usize) {}
+
+/// The tally of `work` on this thread so far, set back to zero.
+#[cfg(test)]
+pub(crate) fn take(work: Work) -> usize {
+    TALLIES.with(|tallies| {
+        let mut counts = tallies.get();
+        let count = counts.get_mut(work as usize).map_or(0, std::mem::take);
+        tallies.set(counts);
+        count
+    })
+}
