@@ -29,13 +29,27 @@ use std::sync::LazyLock;
 /// Failed checks in every table.
 const FINDINGS: usize = 1_000;
 
-/// Write (once) and check a table of `rows` rows whose row-wise sum fails in [`FINDINGS`] rows.
-fn checked(rows: usize) -> Checked {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{rows}"));
+/// Check the table `T.csv` that `csv` writes against `rules`, both written once into the
+/// folder `name` under cargo's `CARGO_TARGET_TMPDIR`.
+fn checked_in(name: &str, rules: &str, csv: impl FnOnce() -> String) -> Checked {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let data = dir.join("data");
-    let rules = dir.join("sum.rules");
-    if !rules.exists() {
+    let rules_file = dir.join("r.rules");
+    if !rules_file.exists() {
         std::fs::create_dir_all(&data).expect("data directory");
+        std::fs::write(data.join("T.csv"), csv()).expect("write the table");
+        std::fs::write(&rules_file, rules).expect("write the rules");
+    }
+    match crossfoot::run::check(&data, &rules_file) {
+        Ok(checked) => checked,
+        Err(errors) => panic!("{} input error(s): {:?}", errors.len(), errors[0]),
+    }
+}
+
+/// A table of `rows` rows whose row-wise sum fails in [`FINDINGS`] rows, checked.
+fn checked(rows: usize) -> Checked {
+    let rules = "sum T.total \"合计 is a + b in every row\"\n  for r in rows(T)\n  T[r, 合计] = T[r, a] + T[r, b]\n";
+    let checked = checked_in(&format!("report-{rows}"), rules, || {
         let mut csv = String::from("项目,a,b,合计\n");
         let every = rows / FINDINGS;
         for i in 0..rows {
@@ -47,17 +61,8 @@ fn checked(rows: usize) -> Checked {
             };
             let _ = writeln!(csv, "第{i}行,{a}.0,{b}.0,{total}.0");
         }
-        std::fs::write(data.join("T.csv"), csv).expect("write the table");
-        std::fs::write(
-            &rules,
-            "sum T.total \"合计 is a + b in every row\"\n  for r in rows(T)\n  T[r, 合计] = T[r, a] + T[r, b]\n",
-        )
-        .expect("write the rules");
-    }
-    let checked = match crossfoot::run::check(&data, &rules) {
-        Ok(checked) => checked,
-        Err(errors) => panic!("{} input error(s): {:?}", errors.len(), errors[0]),
-    };
+        csv
+    });
     assert_eq!(checked.outcome.failed, FINDINGS);
     checked
 }
@@ -72,27 +77,18 @@ fn of(rows: usize) -> &'static Checked {
 /// Rows of the wide tables.
 const WIDE_ROWS: usize = 100;
 
-/// Write (once) and check a table of [`WIDE_ROWS`] rows and `columns` figure columns, with no
-/// rules: only the HTML report's tables print its cells.
+/// A table of [`WIDE_ROWS`] rows and `columns` figure columns, checked with no rules: only the
+/// HTML report's tables print its cells.
 fn wide(columns: usize) -> Checked {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-wide-{columns}"));
-    let data = dir.join("data");
-    let rules = dir.join("none.rules");
-    if !rules.exists() {
-        std::fs::create_dir_all(&data).expect("data directory");
+    checked_in(&format!("report-wide-{columns}"), "", || {
         let header: Vec<String> = (0..columns).map(|c| format!("c{c}")).collect();
         let mut csv = format!("项目,{}\n", header.join(","));
         for row in 0..WIDE_ROWS {
             let figures: Vec<String> = (0..columns).map(|c| (row * c % 997).to_string()).collect();
             let _ = writeln!(csv, "第{row}行,{}", figures.join(","));
         }
-        std::fs::write(data.join("W.csv"), csv).expect("write the table");
-        std::fs::write(&rules, "").expect("write the rules");
-    }
-    match crossfoot::run::check(&data, &rules) {
-        Ok(checked) => checked,
-        Err(errors) => panic!("{} input error(s): {:?}", errors.len(), errors[0]),
-    }
+        csv
+    })
 }
 
 static NARROWER: LazyLock<Checked> = LazyLock::new(|| wide(1_000));

@@ -208,9 +208,7 @@ impl Linear {
         let mut constant = Decimal::ZERO;
         let mut terms = Vec::with_capacity(forms.iter().map(|form| form.terms.len()).sum());
         for form in forms {
-            constant = constant
-                .checked_add(form.constant.checked_mul(Decimal::ONE)?)?
-                .normalize();
+            constant = constant.checked_add(form.constant)?.normalize();
             terms.extend(form.terms.0);
         }
         Some(Linear {

@@ -573,9 +573,7 @@ impl Table {
             return spans.get(field).copied();
         }
         let starts = self.field_starts.get_or_init(|| self.index_field_starts());
-        let at = row
-            .checked_mul(self.figure_fields.len())?
-            .checked_add(column)?;
+        let at = row.checked_mul(self.columns.len())?.checked_add(column)?;
         let start = starts.get(at).filter(|&&start| start != u32::MAX)?;
         Some(read::field_span(
             bytes,
@@ -584,28 +582,17 @@ impl Table {
         ))
     }
 
-    /// Where each figure's field starts, row by row (a row's figures in column order): every
-    /// record read once, as [`Table::row_cell_spans`] reads one.
+    /// Where each figure's field starts, row by row (a row's figures in column order), each
+    /// record read once ([`Table::row_cell_spans`]); `u32::MAX` for a cell with no span.
+    /// Offsets fit: a record's start does, and its fields lie on its line.
     fn index_field_starts(&self) -> Vec<u32> {
-        let bytes = self.source.text().as_bytes();
-        let fields = self.figure_fields.iter().max().map_or(0, |last| last + 1);
-        let mut starts = Vec::with_capacity(
-            self.row_starts
-                .len()
-                .saturating_mul(self.figure_fields.len()),
-        );
-        for &row_start in self.row_starts.iter() {
-            let start = usize::try_from(row_start).unwrap_or(usize::MAX);
-            let (spans, _) = read::field_spans(bytes, start, fields, self.delimiter);
-            // Offsets fit: a record's start does, and its fields lie on its line.
-            starts.extend(self.figure_fields.iter().map(|&field| {
-                spans
-                    .get(field)
-                    .and_then(|span| u32::try_from(span.offset).ok())
+        (0..self.row_starts.len())
+            .flat_map(|row| self.row_cell_spans(row))
+            .map(|span| {
+                span.and_then(|span| u32::try_from(span.offset).ok())
                     .unwrap_or(u32::MAX)
-            }));
-        }
-        starts
+            })
+            .collect()
     }
 
     /// Where each cell of a row is printed in the file, in column order: the row's fields
