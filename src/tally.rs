@@ -11,11 +11,13 @@ pub(crate) enum Work {
     LineBytes,
     /// Terms taken in to add linear forms (the contradiction lint's `Linear`).
     TermsMerged,
+    /// Label paths spelled out for a search to compare (`table::index::spell`).
+    PathsSpelled,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 3]> = const { std::cell::Cell::new([0; 3]) };
+    static TALLIES: std::cell::Cell<[usize; 4]> = const { std::cell::Cell::new([0; 4]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

@@ -218,7 +218,8 @@ pub type SpelledPath = SmallVec<[SpelledLabel; 2]>;
 /// Paths of an axis whose spellings an index keeps, at most.
 const SPELLED_KEPT: usize = 1 << 16;
 
-fn spell(path: &LabelPath) -> SpelledPath {
+pub(crate) fn spell(path: &LabelPath) -> SpelledPath {
+    crate::tally::add(crate::tally::Work::PathsSpelled, 1);
     path.labels().iter().map(SpelledLabel::of).collect()
 }
 
