@@ -37,6 +37,9 @@ pub struct LabelIndex {
     /// compared every label by splitting off its unit and normalizing it again, 1.0 M
     /// instructions of the book's compile (1 755 comparisons).
     spelled: OnceLock<Vec<SpelledPath>>,
+    /// For an axis longer than [`SCANNED`]: the paths holding each label text a search may
+    /// seek, made on the first search ([`LabelIndex::holding`]).
+    holding: OnceLock<HashMap<CompactString, SmallVec<[u32; 1]>>>,
     /// For the figures of the text: the paragraph up to each figure, normalized, which
     /// [`LabelIndex::ending_with`] compares. An anchor may reach back past the sentence into
     /// it when the sentence alone does not tell two figures apart (a figure at the start of a
@@ -69,6 +72,7 @@ impl LabelIndex {
             found: Mutex::default(),
             hasher: foldhash::fast::RandomState::default(),
             spelled: OnceLock::new(),
+            holding: OnceLock::new(),
             reversed: Vec::new(),
         }
     }
@@ -111,6 +115,7 @@ impl LabelIndex {
             found: Mutex::default(),
             hasher: foldhash::fast::RandomState::default(),
             spelled: OnceLock::new(),
+            holding: OnceLock::new(),
             reversed,
         }
     }
@@ -153,16 +158,30 @@ impl LabelIndex {
     }
 
     /// Path `at` of `paths` (the paths this index was built from) as a search compares it:
-    /// kept for an axis of up to [`SPELLED_KEPT`] paths, made each time for a longer one (a
+    /// kept for an axis of up to [`SCANNED`] paths, which a search reads whole, made each time
+    /// for a longer one, whose searches read only the paths [`LabelIndex::holding`] gives (a
     /// record file's million rows would hold about 120 MB more).
     pub fn spelled<'p>(&'p self, paths: &[LabelPath], at: usize) -> Option<Cow<'p, SpelledPath>> {
-        if paths.len() > SPELLED_KEPT {
+        if paths.len() > SCANNED {
             return paths.get(at).map(|path| Cow::Owned(spell(path)));
         }
         let kept = crate::made_once::get_or_make(&self.spelled, || {
             paths.iter().map(spell).collect::<Vec<SpelledPath>>()
         });
         kept.get(at).map(Cow::Borrowed)
+    }
+
+    /// The paths holding a label that answers to `text` (normalized) by its key, its full key or
+    /// its "of which" name, in order: every path a search for `text` can find is among them.
+    /// `None` for an axis of up to [`SCANNED`] paths, which a search reads whole: a rule naming
+    /// records of a file with two label columns one by one (`SBS[1042, x]`, found in order in
+    /// `1042/sc2`) searched all 10⁵ of them for each name, 20 ms a name.
+    pub fn holding(&self, paths: &[LabelPath], text: &str) -> Option<&[u32]> {
+        if paths.len() <= SCANNED || u32::try_from(paths.len()).is_err() {
+            return None;
+        }
+        let holding = crate::made_once::get_or_make(&self.holding, || paths_by_label(paths));
+        Some(holding.get(text).map_or(&[], |paths| paths.as_slice()))
     }
 
     /// The paths whose labels are exactly these normalized keys (or full texts), in order.
@@ -212,11 +231,37 @@ impl Answers {
     }
 }
 
+/// Paths an axis may have for a search to read them all.
+pub(crate) const SCANNED: usize = 1 << 12;
+
+/// Each text a label answers to (its key, its full key, its "of which" name), with the paths
+/// that hold such a label, in order.
+fn paths_by_label(paths: &[LabelPath]) -> HashMap<CompactString, SmallVec<[u32; 1]>> {
+    let mut holding: HashMap<CompactString, SmallVec<[u32; 1]>> =
+        HashMap::with_capacity(paths.len());
+    for (index, path) in paths.iter().enumerate() {
+        let Ok(index) = u32::try_from(index) else {
+            break;
+        };
+        for label in path.labels() {
+            let (key, full_key) = label.key_and_full_key();
+            let of_which = super::label::of_which_name(&key);
+            for text in [Some(key.as_ref()), full_key.as_deref(), of_which]
+                .into_iter()
+                .flatten()
+            {
+                let held = holding.entry(CompactString::from(text)).or_default();
+                if held.last() != Some(&index) {
+                    held.push(index);
+                }
+            }
+        }
+    }
+    holding
+}
+
 /// A path's labels as [`SpelledLabel`]s; most paths have one or two.
 pub type SpelledPath = SmallVec<[SpelledLabel; 2]>;
-
-/// Paths of an axis whose spellings an index keeps, at most.
-const SPELLED_KEPT: usize = 1 << 16;
 
 pub(crate) fn spell(path: &LabelPath) -> SpelledPath {
     crate::tally::add(crate::tally::Work::PathsSpelled, 1);
@@ -379,7 +424,7 @@ mod tests {
     use super::*;
     use crate::claims::anchor::words_only;
 
-    /// An axis longer than [`SPELLED_KEPT`] spells each path when asked, as a shorter one keeps
+    /// An axis longer than [`SCANNED`] spells each path when asked, as a shorter one keeps
     /// them: the same spellings, none held.
     #[test]
     fn a_long_axis_spells_its_paths_when_asked_and_keeps_none() {
@@ -395,7 +440,7 @@ mod tests {
                 ),
             ])
         };
-        let long: Vec<LabelPath> = (0..=SPELLED_KEPT).map(path).collect();
+        let long: Vec<LabelPath> = (0..=SCANNED).map(path).collect();
         let short: Vec<LabelPath> = long.iter().take(3).cloned().collect();
         let (long_index, short_index) = (LabelIndex::build(&long), LabelIndex::build(&short));
         for at in 0..3 {
