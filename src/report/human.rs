@@ -10,6 +10,7 @@ use crate::excerpt::{self, ExcerptedSource};
 use crate::finding::{Finding, TableCoverage};
 use crate::lang::ast::Severity;
 use crate::source::Span;
+use foldhash::{HashSet, HashSetExt};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use rayon::prelude::*;
 use std::fmt::{self, Display};
@@ -126,32 +127,61 @@ fn label_text(cell: &CellView<'_>, published: bool) -> String {
     }
 }
 
-/// Group a finding's cells by file, in the order given (the first group holds the first
-/// cell); the label of `published` says so.
+/// Cells of one finding or note drawn with a label, at most: enough for a sum of a country's
+/// regions and its total, where miette, which places each label by reading its source up to
+/// it, took hours for a check over 10⁵ records. The JSON report lists every cell.
+const MOST_CELLS_DRAWN: usize = 64;
+
+/// A finding's cells grouped by file, in the order given (the first group holds the first
+/// cell), at most [`MOST_CELLS_DRAWN`] of them; the label of `published` says so.
+struct CellsByFile<'r> {
+    groups: Vec<Vec<(CellView<'r>, String)>>,
+    /// The cells not drawn: past [`MOST_CELLS_DRAWN`].
+    not_drawn: usize,
+}
+
+impl CellsByFile<'_> {
+    /// What a help says of the cells not drawn, if any.
+    fn not_drawn_note(&self) -> Option<String> {
+        (self.not_drawn > 0).then(|| {
+            format!(
+                "… and {} more cells it reads, not drawn here (`--format json` lists them all)",
+                self.not_drawn
+            )
+        })
+    }
+}
+
 fn cells_by_file<'r>(
     report: &'r Report<'_>,
     ids: &[CellId],
     published: Option<CellId>,
-) -> Vec<Vec<(CellView<'r>, String)>> {
+) -> CellsByFile<'r> {
     let mut groups: Vec<Vec<(CellView<'r>, String)>> = Vec::new();
+    let mut seen: HashSet<(usize, Span)> = HashSet::new();
+    let mut not_drawn = 0;
     for &id in ids {
         let Some(view) = report.cell(id) else {
             continue;
         };
+        // A figure printed in two places of one file is drawn once.
+        if !seen.insert((id.table, view.span)) {
+            continue;
+        }
+        if seen.len() > MOST_CELLS_DRAWN {
+            not_drawn += 1;
+            continue;
+        }
         let label = label_text(&view, published == Some(id));
         match groups.iter_mut().find(|g| {
             g.first()
                 .is_some_and(|(c, _)| c.table.id() == view.table.id())
         }) {
-            Some(group) => {
-                if !group.iter().any(|(c, _)| c.span == view.span) {
-                    group.push((view, label));
-                }
-            }
+            Some(group) => group.push((view, label)),
             None => groups.push(vec![(view, label)]),
         }
     }
-    groups
+    CellsByFile { groups, not_drawn }
 }
 
 /// `6 895.4` with a no-break space, so that wrapping the help never splits a figure printed
@@ -275,8 +305,9 @@ pub fn write(
     for note in &outcome.notes {
         text.clear();
         let title = format!("{}: not checked: {}", note.rule_id, note.message);
-        let groups = cells_by_file(report, &note.cells, None);
-        if let Some(d) = diagnostic(title, Some("crossfoot::note".into()), None, groups) {
+        let cells = cells_by_file(report, &note.cells, None);
+        let help = cells.not_drawn_note();
+        if let Some(d) = diagnostic(title, Some("crossfoot::note".into()), help, cells.groups) {
             let _ = handler.render_report(&mut text, &d);
             text.push('\n');
         }
@@ -351,12 +382,15 @@ fn finding_text(
         cells.insert(0, cell);
     }
     let published = finding.published.and(finding.cells.first().copied());
-    let mut groups = cells_by_file(report, &cells, published);
+    let mut drawn = cells_by_file(report, &cells, published);
     mark_blamed(
-        &mut groups,
+        &mut drawn.groups,
         blamed.map(|(s, tied)| (report.proposal_text(s), tied)),
     );
-    if let Some(mut d) = diagnostic(title, code, Some(help), groups) {
+    if let Some(note) = drawn.not_drawn_note() {
+        help = format!("{help}\n{note}");
+    }
+    if let Some(mut d) = diagnostic(title, code, Some(help), drawn.groups) {
         d.severity = match report.severity(finding) {
             Severity::Error => miette::Severity::Error,
             Severity::Warning | Severity::Plausibility => miette::Severity::Warning,

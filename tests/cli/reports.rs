@@ -2,7 +2,7 @@
 //! and checks that do not trust the snapshot (each report against the JSON report of the same
 //! run: same findings, same cells, same counts).
 
-use super::{check, findings, parse, snapshot, summary};
+use super::{check, findings, parse, snapshot, summary, unwrapped};
 use serde_json::Value;
 
 /// The JSON report of the bundled book, to compare the other formats with.
@@ -418,4 +418,50 @@ fn the_human_report_wraps_between_words_never_inside_a_label() {
             assert!(human.contains(&cell), "{data}: {cell} not in\n{human}");
         }
     }
+}
+
+/// A check over 100 records reads 100 cells: the human report draws the first 64 with their
+/// labels and says how many more it reads (miette placed each of 10⁵ labels by reading the
+/// file from its start, and the report took hours); the JSON report lists them all.
+#[test]
+fn the_human_report_draws_a_wide_checks_first_cells_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, rules) = (dir.path().join("data"), dir.path().join("rules"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(
+        data.join("tables.toml"),
+        "year = 2021\n\n[[table]]\nid = \"REC\"\nprinted = \"REC\"\ncaption = \"Records\"\n\
+         file = \"REC.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
+         columns = { \"x1\" = { exact = true } }\n",
+    )
+    .unwrap();
+    let records: String = (1..=100).map(|id| format!("{id},1.0\n")).collect();
+    std::fs::write(data.join("REC.csv"), format!("id,x1\n{records}")).unwrap();
+    std::fs::write(
+        rules.join("c.rules"),
+        "expr C.small \"the records add up to at most 10\"\n  \
+         sum(REC[r, x1] for r in rows(REC)) <= 10\n",
+    )
+    .unwrap();
+    let (data, rules) = (data.to_str().unwrap(), rules.to_str().unwrap());
+    let human = check(&["--data", data, "--rules", rules]);
+    assert_eq!(human.code, 1, "stderr:\n{}", human.stderr);
+    let labels = human.stdout.matches("╰── ").count();
+    assert_eq!(labels, 64, "{}", human.stdout);
+    assert!(
+        human.stdout.contains("1.0 · REC [64, x1]"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("REC [65, x1]"), "{}", human.stdout);
+    assert!(
+        unwrapped(&human.stdout).contains(
+            "… and 36 more cells it reads, not drawn here (`--format json` lists them all)"
+        ),
+        "{}",
+        human.stdout
+    );
+    let json = parse(&check(&["--data", data, "--rules", rules, "--format", "json"]).stdout);
+    assert_eq!(cells(&findings(&json)[0]).len(), 100);
 }
