@@ -357,9 +357,9 @@ fn plain_labels(keys: &[Key]) -> Option<SmallVec<[&str; 4]>> {
     Some(labels)
 }
 
-/// Search the paths for `keys` (a path with years in it first in the index, as its years may be
-/// printed); `exact` is what the axis's index holds for them as written,
-/// when they are plain labels.
+/// Search the paths for `keys`, a path with years in it first in the index as its years may be
+/// printed; `exact` is what the axis's index holds for them as written, when they are plain
+/// labels.
 fn search(
     table: &Table,
     axis: Axis,
@@ -613,20 +613,24 @@ mod tests {
     use crate::table::read::{Layout, parse_table};
     use std::sync::Arc;
 
-    fn a10() -> Table {
-        let csv = "类别,,合同数,,成交额,\n,,项数/项,增长/%,金额/亿元,增长/%\n\
-                   技术开发,合计,3,1.0,3.0,1.0\n,委托开发,2,1.0,2.0,1.0\n,合作开发,1,1.0,1.0,1.0\n\
-                   技术咨询,,1,1.0,1.0,1.0\n总计,,4,1.0,4.0,1.0\n";
-        let source = Arc::new(SourceFile::new("a10.csv", csv.to_string()));
+    fn table(csv: &str, header_rows: usize, label_columns: usize) -> Table {
+        let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
         let layout = Layout {
-            header_rows: 2,
-            label_columns: 2,
+            header_rows,
+            label_columns,
             text_columns: Vec::new(),
             format: crate::format::TableFormat::default(),
             shape: crate::table::shape::Shape::default(),
             labels: std::sync::Arc::default(),
         };
         parse_table(&source, TableMeta::default(), layout).unwrap()
+    }
+
+    fn a10() -> Table {
+        let csv = "类别,,合同数,,成交额,\n,,项数/项,增长/%,金额/亿元,增长/%\n\
+                   技术开发,合计,3,1.0,3.0,1.0\n,委托开发,2,1.0,2.0,1.0\n,合作开发,1,1.0,1.0,1.0\n\
+                   技术咨询,,1,1.0,1.0,1.0\n总计,,4,1.0,4.0,1.0\n";
+        table(csv, 2, 2)
     }
 
     fn keys(path: &str) -> Vec<Key> {
@@ -723,16 +727,7 @@ mod tests {
         for id in ids {
             csv.push_str(&format!("{id},1.0\n"));
         }
-        let source = Arc::new(SourceFile::new("records.csv", csv));
-        let layout = Layout {
-            header_rows: 1,
-            label_columns: 1,
-            text_columns: Vec::new(),
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: std::sync::Arc::default(),
-        };
-        parse_table(&source, TableMeta::default(), layout).unwrap()
+        table(&csv, 1, 1)
     }
 
     /// Ids of four digits read as years: each is found in the index, not by spelling out every
@@ -773,16 +768,7 @@ mod tests {
     #[test]
     fn a_path_of_a_label_and_a_year_is_found_by_either_spelling_of_its_year() {
         let csv = "group,year,x\nA,2020年,1\n,2021,1\nB,2021年,1\n,2022,1\n";
-        let source = Arc::new(SourceFile::new("groups.csv", csv.to_string()));
-        let layout = Layout {
-            header_rows: 1,
-            label_columns: 2,
-            text_columns: Vec::new(),
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: std::sync::Arc::default(),
-        };
-        let table = parse_table(&source, TableMeta::default(), layout).unwrap();
+        let table = table(csv, 1, 2);
         crate::tally::take(crate::tally::Work::PathsSpelled);
         assert_eq!(lookup(&table, Axis::Row, &keys("A/2020")), Ok(0));
         assert_eq!(lookup(&table, Axis::Row, &keys("A/2021年")), Ok(1));
@@ -790,19 +776,6 @@ mod tests {
         assert_eq!(crate::tally::take(crate::tally::Work::PathsSpelled), 3);
         // Not a path as printed: searched for, in order, as before.
         assert_eq!(lookup(&table, Axis::Row, &keys("2022")), Ok(3));
-    }
-
-    fn long_table(csv: String) -> Table {
-        let source = Arc::new(SourceFile::new("long.csv", csv));
-        let layout = Layout {
-            header_rows: 1,
-            label_columns: 2,
-            text_columns: Vec::new(),
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: std::sync::Arc::default(),
-        };
-        parse_table(&source, TableMeta::default(), layout).unwrap()
     }
 
     /// On an axis too long to read whole, a search reads only the paths holding a label for
@@ -825,7 +798,7 @@ mod tests {
                 csv.push_str(&format!("{group},{item},1\n"));
             }
         }
-        let table = long_table(csv);
+        let table = table(&csv, 1, 2);
         let (paths, index) = (table.rows(), table.row_index());
         assert!(paths.len() > crate::table::index::SCANNED);
         let looked_up = [
@@ -880,7 +853,7 @@ mod tests {
         for id in 1..=5000 {
             csv.push_str(&format!("{id},sc{},1\n", id % 3));
         }
-        let table = long_table(csv);
+        let table = table(&csv, 1, 2);
         crate::tally::take(crate::tally::Work::PathsSpelled);
         for id in (1..=5000).step_by(25) {
             let row = usize::try_from(id - 1).unwrap();
