@@ -601,22 +601,34 @@ struct Group<'a> {
     dataset: &'a Dataset,
 }
 
-/// Where each of a group's cells comes in the order its findings name them: found in a map,
-/// not by a scan of the cells per comparison, for a check over 10⁵ records leaves most of its
-/// cells unrepairable, and sorting them so took seconds.
-struct Order(HashMap<CellId, usize>);
+/// Where each of a group's cells comes in the order its findings name them: for a large
+/// group, found in a map rather than by a scan of the cells per comparison, for a check over
+/// 10⁵ records leaves most of its cells unrepairable, and sorting them so took seconds.
+enum Order<'c> {
+    Scanned(&'c [CellId]),
+    Mapped(HashMap<CellId, usize>),
+}
 
-impl Order {
-    fn of(cells: &[CellId]) -> Self {
+/// Cells of a group whose order is found by a scan: a map costs more to make than it saves.
+const ORDER_SCANNED: usize = 64;
+
+impl<'c> Order<'c> {
+    fn of(cells: &'c [CellId]) -> Self {
+        if cells.len() <= ORDER_SCANNED {
+            return Order::Scanned(cells);
+        }
         let mut places = HashMap::with_capacity(cells.len());
         for (at, &cell) in cells.iter().enumerate() {
             places.entry(cell).or_insert(at);
         }
-        Self(places)
+        Order::Mapped(places)
     }
 
     fn place(&self, cell: CellId) -> Option<usize> {
-        self.0.get(&cell).copied()
+        match self {
+            Order::Scanned(cells) => cells.iter().position(|&c| c == cell),
+            Order::Mapped(places) => places.get(&cell).copied(),
+        }
     }
 }
 
@@ -644,7 +656,7 @@ impl Group<'_> {
                 .sum()
         };
         let mut by_cost = cells.clone();
-        by_cost.sort_by_cached_key(cost);
+        by_cost.sort_by_key(cost);
         for cell in by_cost {
             if self.unweighable(cell) {
                 unweighed.push(cell);
@@ -1281,6 +1293,11 @@ mod tests {
         sorted.sort_by_key(|&c| order.place(c));
         assert_eq!(sorted, named);
         assert_eq!(order.place(cell(100_000)), None);
+        let few = &named[..ORDER_SCANNED];
+        let mut sorted: Vec<CellId> = few.iter().rev().copied().collect();
+        let order = Order::of(few);
+        sorted.sort_by_key(|&c| order.place(c));
+        assert_eq!(sorted, few);
     }
 
     /// Findings that share a cell, directly or through others, are one group, in the order

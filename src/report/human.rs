@@ -10,7 +10,6 @@ use crate::excerpt::{self, ExcerptedSource};
 use crate::finding::{Finding, TableCoverage};
 use crate::lang::ast::Severity;
 use crate::source::Span;
-use foldhash::{HashSet, HashSetExt};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use rayon::prelude::*;
 use std::fmt::{self, Display};
@@ -158,17 +157,12 @@ fn cells_by_file<'r>(
     published: Option<CellId>,
 ) -> CellsByFile<'r> {
     let mut groups: Vec<Vec<(CellView<'r>, String)>> = Vec::new();
-    let mut seen: HashSet<(usize, Span)> = HashSet::new();
-    let mut not_drawn = 0;
+    let (mut drawn, mut not_drawn) = (0, 0);
     for &id in ids {
         let Some(view) = report.cell(id) else {
             continue;
         };
-        // A figure printed in two places of one file is drawn once.
-        if !seen.insert((id.table, view.span)) {
-            continue;
-        }
-        if seen.len() > MOST_CELLS_DRAWN {
+        if drawn == MOST_CELLS_DRAWN {
             not_drawn += 1;
             continue;
         }
@@ -177,8 +171,17 @@ fn cells_by_file<'r>(
             g.first()
                 .is_some_and(|(c, _)| c.table.id() == view.table.id())
         }) {
-            Some(group) => group.push((view, label)),
-            None => groups.push(vec![(view, label)]),
+            // A figure printed in two places of one file is drawn once.
+            Some(group) => {
+                if !group.iter().any(|(c, _)| c.span == view.span) {
+                    group.push((view, label));
+                    drawn += 1;
+                }
+            }
+            None => {
+                groups.push(vec![(view, label)]);
+                drawn += 1;
+            }
         }
     }
     CellsByFile { groups, not_drawn }

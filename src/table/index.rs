@@ -263,7 +263,7 @@ fn paths_by_label(paths: &[LabelPath]) -> HashMap<CompactString, SmallVec<[u32; 
 /// A path's labels as [`SpelledLabel`]s; most paths have one or two.
 pub type SpelledPath = SmallVec<[SpelledLabel; 2]>;
 
-pub(crate) fn spell(path: &LabelPath) -> SpelledPath {
+fn spell(path: &LabelPath) -> SpelledPath {
     crate::tally::add(crate::tally::Work::PathsSpelled, 1);
     path.labels().iter().map(SpelledLabel::of).collect()
 }
