@@ -128,7 +128,7 @@ fn label_text(cell: &CellView<'_>, published: bool) -> String {
 
 /// Cells of one finding or note drawn with a label, at most: enough for a sum of a country's
 /// regions and its total, where miette, which places each label by reading its source up to
-/// it, took hours for a check over 10⁵ records. The JSON report lists every cell.
+/// it, had not ended after ten minutes for a check over 10⁵ records. The JSON report lists every cell.
 const MOST_CELLS_DRAWN: usize = 64;
 
 /// A finding's cells grouped by file, in the order given (the first group holds the first
