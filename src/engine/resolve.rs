@@ -438,6 +438,7 @@ fn label_words(table: &Table, row: usize) -> String {
 /// holding a label for the key held by the fewest (every key must be matched by a label of
 /// the path). `None`: compare them all.
 fn candidates(index: &LabelIndex, paths: &[LabelPath], keys: &[Key]) -> Option<Vec<usize>> {
+    // Before any year is spelled out: a short axis is read whole.
     if paths.len() <= crate::table::index::SCANNED {
         return None;
     }
@@ -703,29 +704,43 @@ mod tests {
         assert_eq!(spelled, 4001);
     }
 
+    /// On a short axis, read whole, and on a long one, where only the rows holding either
+    /// spelling of the year are compared.
     #[test]
     fn a_year_is_found_however_its_row_prints_it_and_twice_is_ambiguous() {
-        let table = records(
-            ["2020年", "2021", "2022 年", "2022"]
-                .into_iter()
-                .map(String::from),
-        );
-        assert_eq!(lookup(&table, Axis::Row, &keys("2020")), Ok(0));
-        assert_eq!(lookup(&table, Axis::Row, &keys("2021年")), Ok(1));
+        for others in [0, 5000] {
+            let printed = ["2020年", "2021", "2022 年", "2022"].map(String::from);
+            let table = records(
+                printed
+                    .into_iter()
+                    .chain((0..others).map(|n| format!("r{n}"))),
+            );
+            years_found_however_printed(&table);
+        }
+    }
+
+    fn years_found_however_printed(table: &Table) {
+        assert_eq!(lookup(table, Axis::Row, &keys("2020")), Ok(0));
+        assert_eq!(lookup(table, Axis::Row, &keys("2021年")), Ok(1));
         assert!(matches!(
-            lookup(&table, Axis::Row, &keys("2022")),
+            lookup(table, Axis::Row, &keys("2022")),
             Err(LookupError::Ambiguous { candidates, .. }) if candidates.len() == 2
         ));
         assert!(matches!(
-            lookup(&table, Axis::Row, &keys("2023")),
+            lookup(table, Axis::Row, &keys("2023")),
             Err(LookupError::NotFound { .. })
         ));
     }
 
+    /// On a long axis: the rows holding either spelling of the year, or the label, compared.
     #[test]
     fn a_path_of_a_label_and_a_year_is_found_by_either_spelling_of_its_year() {
-        let csv = "group,year,x\nA,2020年,1\n,2021,1\nB,2021年,1\n,2022,1\n";
-        let table = table(csv, 1, 2);
+        let mut csv = "group,year,x\nA,2020年,1\n,2021,1\nB,2021年,1\n,2022,1\n".to_string();
+        for n in 0..5000 {
+            csv.push_str(&format!("C,r{n},1\n"));
+        }
+        let table = table(&csv, 1, 2);
+        assert!(table.rows().len() > crate::table::index::SCANNED);
         assert_eq!(lookup(&table, Axis::Row, &keys("A/2020")), Ok(0));
         assert_eq!(lookup(&table, Axis::Row, &keys("A/2021年")), Ok(1));
         assert_eq!(lookup(&table, Axis::Row, &keys("B/2021")), Ok(2));
