@@ -13,11 +13,13 @@ pub(crate) enum Work {
     TermsMerged,
     /// Label paths spelled out for a search to compare (`table::index::spell`).
     PathsSpelled,
+    /// Moves written out for blame's shifts, kept or not (`blame::shift`).
+    ShiftMoves,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 4]> = const { std::cell::Cell::new([0; 4]) };
+    static TALLIES: std::cell::Cell<[usize; 5]> = const { std::cell::Cell::new([0; 5]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

@@ -5,7 +5,9 @@
 //! Statistics Canada's Banff), blame looks for the fewest, lightest cells whose change makes
 //! every failed check of a group pass and keeps every passing check that reads them passing:
 //!
-//! 1. Failed checks that share a cell form a group (across tables and the text).
+//! 1. Failed checks that share a cell form a group (across tables and the text); one that
+//!    reads more than [`WIDEST_JOINED`] cells (a sum over a record file's column) is a group
+//!    of its own.
 //! 2. Each figure of a group is a candidate. Its weight is one more than the passing checks
 //!    that confirm it as printed (a figure more checks agree with is less likely wrong), times
 //!    its table's `blame_weight` from `tables.toml` (1 unless set). Only an equality confirms
@@ -80,6 +82,12 @@ pub const RUN_FIGURE_BUDGET: usize = 40_000_000;
 /// a cell. A ranking of 20 000 rows has 20 000 checks each reading 40 000 figures: blame
 /// leaves its findings unblamed, and says so, rather than spend minutes.
 pub const WIDEST_RULE: usize = 2_000_000;
+/// The most cells a finding may read and still join a group with the findings it shares a
+/// cell with. Past it, the budget of figures ([`FIGURE_BUDGET`]) re-decides its check fewer
+/// times than it reads figures, so a search of the joined group could not try each figure
+/// once: a sum over a record file's column (which any of its figures may repair) would join
+/// every row's finding into one search cut short, where each row alone is blamed exactly.
+pub const WIDEST_JOINED: usize = 2_000;
 /// The most findings blamed in one run; past it, blame is left out (and the report says so).
 pub const MOST_FINDINGS: usize = 10_000;
 /// The most checks a program may expand into for blame to index which checks read a cell.
@@ -537,7 +545,7 @@ pub fn by_finding(blame: &[Blame], findings: usize) -> Vec<Option<usize>> {
 }
 
 /// The `hard` findings that share a cell, transitively; each group in the order of its first
-/// finding.
+/// finding. A finding that reads more than [`WIDEST_JOINED`] cells is a group of its own.
 fn groups(findings: &[Finding], hard: impl Fn(&Finding) -> bool) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..findings.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -554,7 +562,8 @@ fn groups(findings: &[Finding], hard: impl Fn(&Finding) -> bool) -> Vec<Vec<usiz
         i
     }
     let mut first_with: HashMap<CellId, usize> = HashMap::new();
-    for (index, finding) in findings.iter().enumerate().filter(|(_, f)| hard(f)) {
+    let joins = |f: &Finding| hard(f) && f.cells.len() <= WIDEST_JOINED;
+    for (index, finding) in findings.iter().enumerate().filter(|(_, f)| joins(f)) {
         for cell in &finding.cells {
             match first_with.get(cell) {
                 Some(&other) => {
@@ -1300,18 +1309,9 @@ mod tests {
         assert_eq!(sorted, few);
     }
 
-    /// Findings that share a cell, directly or through others, are one group, in the order
-    /// of their first finding, each listing its findings in order; a finding that is not
-    /// hard is in none, and links none. Many findings, as a record file gives (their groups
-    /// were once found by a search through the groups made so far).
-    #[test]
-    fn findings_sharing_cells_are_grouped_in_order() {
-        let cell = |row| CellId {
-            table: 0,
-            row,
-            column: 0,
-        };
-        let finding = |cells: Vec<CellId>| Finding {
+    /// A finding of a sum that reads `cells`.
+    fn finding_reading(cells: Vec<CellId>) -> Finding {
+        Finding {
             rule: 0,
             check: 0,
             rule_id: String::new(),
@@ -1323,7 +1323,46 @@ mod tests {
             difference: None,
             cells,
             changed: Vec::new(),
+        }
+    }
+
+    /// A finding that reads more than [`WIDEST_JOINED`] cells is a group of its own and links
+    /// none: the findings that share its cells keep their own groups. One that reads
+    /// [`WIDEST_JOINED`] cells still joins them.
+    #[test]
+    fn a_finding_of_a_wide_sum_is_a_group_of_its_own() {
+        let cell = |row| CellId {
+            table: 0,
+            row,
+            column: 0,
         };
+        let rows = |count: usize| finding_reading((0..count).map(cell).collect());
+        let findings = [
+            finding_reading(vec![cell(5), cell(6)]),
+            rows(WIDEST_JOINED + 1),
+            finding_reading(vec![cell(7), cell(8)]),
+        ];
+        assert_eq!(groups(&findings, |_| true), [vec![0], vec![1], vec![2]]);
+        let findings = [
+            finding_reading(vec![cell(5), cell(6)]),
+            rows(WIDEST_JOINED),
+            finding_reading(vec![cell(7), cell(8)]),
+        ];
+        assert_eq!(groups(&findings, |_| true), [vec![0, 1, 2]]);
+    }
+
+    /// Findings that share a cell, directly or through others, are one group, in the order
+    /// of their first finding, each listing its findings in order; a finding that is not
+    /// hard is in none, and links none. Many findings, as a record file gives (their groups
+    /// were once found by a search through the groups made so far).
+    #[test]
+    fn findings_sharing_cells_are_grouped_in_order() {
+        let cell = |row| CellId {
+            table: 0,
+            row,
+            column: 0,
+        };
+        let finding = finding_reading;
         // Finding i reads row i and row i + 3: three chains, i mod 3. Every seventh finding
         // is soft, which breaks its chain in two. The last finding reads a row of its own.
         let count = 3_000;

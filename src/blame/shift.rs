@@ -29,6 +29,12 @@ use std::collections::{BTreeMap, BTreeSet};
 /// (an untried shift could be as good as the one found).
 const MOST_SHIFTS: usize = 2_000;
 
+/// The most moves written out for one group's shifts, kept or not: a stretch of n figures
+/// has about n² runs of n/3 moves each, so a column's sum over thousands of rows would write
+/// out billions before [`MOST_SHIFTS`] were counted. Past it none is named, as past
+/// [`MOST_SHIFTS`].
+const MOST_MOVES: usize = 1_000_000;
+
 /// Which way the figures moved against their labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -114,6 +120,29 @@ struct Candidate {
     lost: Option<CellId>,
 }
 
+/// One run's shift or swap written out: the moves written, and the candidate where it is one.
+struct Moved {
+    written: usize,
+    candidate: Option<Candidate>,
+}
+
+/// The candidates kept so far, and the moves written out for them and for the runs left out.
+#[derive(Default)]
+struct Candidates {
+    kept: Vec<Candidate>,
+    written: usize,
+}
+
+impl Candidates {
+    /// `None` once past [`MOST_SHIFTS`] candidates or [`MOST_MOVES`] moves.
+    fn add(&mut self, moved: Moved) -> Option<()> {
+        crate::tally::add(crate::tally::Work::ShiftMoves, moved.written);
+        self.written = self.written.saturating_add(moved.written);
+        self.kept.extend(moved.candidate);
+        (self.kept.len() <= MOST_SHIFTS && self.written <= MOST_MOVES).then_some(())
+    }
+}
+
 /// A shift that explains the group, and the changes it makes.
 struct Found {
     candidate: Candidate,
@@ -127,13 +156,17 @@ impl Group<'_> {
     /// The one shift with the fewest changes that explains the group, and its cells as the
     /// answer's suspects; `None` where none does, or two do equally.
     pub(super) fn shift(&self, probe: &mut Probe<'_>) -> Option<(Shifted, Vec<Suspect>)> {
-        let candidates = self.shift_candidates();
-        if candidates.len() > MOST_SHIFTS {
-            return None;
-        }
+        let candidates = self.shift_candidates()?;
+        // Every failed check of the group must read a moved figure, or it stays failing.
+        let members: Vec<(usize, usize)> = self
+            .failed
+            .iter()
+            .filter(|(_, finding)| self.members.contains(finding))
+            .map(|(&at, _)| at)
+            .collect();
         let mut found: Vec<Found> = Vec::new();
         for candidate in candidates {
-            let Some(explained) = self.shift_explains(probe, candidate) else {
+            let Some(explained) = self.shift_explains(probe, candidate, &members) else {
                 if probe.spent_all() {
                     return None;
                 }
@@ -155,8 +188,9 @@ impl Group<'_> {
     }
 
     /// Every run of two or more neighbouring figures of the group along a column or a row,
-    /// moved back one step either way, and every two neighbouring figures swapped.
-    fn shift_candidates(&self) -> Vec<Candidate> {
+    /// moved back one step either way, and every two neighbouring figures swapped; `None`
+    /// past [`MOST_SHIFTS`] of them or [`MOST_MOVES`] moves written out.
+    fn shift_candidates(&self) -> Option<Vec<Candidate>> {
         let cells: Vec<CellId> = self
             .cells()
             .into_iter()
@@ -170,7 +204,7 @@ impl Group<'_> {
                         .is_some_and(|t| !t.meta.anchored)
             })
             .collect();
-        let mut candidates = Vec::new();
+        let mut candidates = Candidates::default();
         for axis in [Axis::Column, Axis::Row] {
             let mut lines: BTreeMap<(usize, usize), BTreeSet<usize>> = BTreeMap::new();
             for &cell in &cells {
@@ -179,11 +213,11 @@ impl Group<'_> {
             }
             for ((table, fixed), positions) in lines {
                 for stretch in stretches(&positions) {
-                    self.candidates_of(axis, (table, fixed), &stretch, &mut candidates);
+                    self.candidates_of(axis, (table, fixed), &stretch, &mut candidates)?;
                 }
             }
         }
-        candidates
+        Some(candidates.kept)
     }
 
     /// The shifts and swaps of one stretch of neighbouring figures.
@@ -192,8 +226,8 @@ impl Group<'_> {
         axis: Axis,
         (table, fixed): (usize, usize),
         stretch: &[usize],
-        candidates: &mut Vec<Candidate>,
-    ) {
+        candidates: &mut Candidates,
+    ) -> Option<()> {
         let at = |position: usize| axis.cell(table, fixed, position);
         let (shifted, swapped, [after, before]) = match axis {
             Axis::Column => (
@@ -213,14 +247,10 @@ impl Group<'_> {
                 // and the cell after the run lost its own.
                 let lost = last.checked_add(1).map(at);
                 let moves = (first..=last).map(|p| (at(p), p.checked_add(1).map(at)));
-                if let Some(candidate) = self.moved(shifted, Some(after), moves, lost) {
-                    candidates.push(candidate);
-                }
+                candidates.add(self.moved(shifted, Some(after), moves, lost))?;
                 let lost = first.checked_sub(1).map(at);
                 let moves = (first..=last).map(|p| (at(p), p.checked_sub(1).map(at)));
-                if let Some(candidate) = self.moved(shifted, Some(before), moves, lost) {
-                    candidates.push(candidate);
-                }
+                candidates.add(self.moved(shifted, Some(before), moves, lost))?;
             }
         }
         for pair in stretch.windows(2) {
@@ -229,15 +259,28 @@ impl Group<'_> {
                 continue;
             };
             let moves = [(one, Some(other)), (other, Some(one))].into_iter();
-            if let Some(candidate) = self.moved(swapped, None, moves, None) {
-                candidates.push(candidate);
-            }
+            candidates.add(self.moved(swapped, None, moves, None))?;
         }
+        Some(())
+    }
+
+    /// [`Group::candidate`], and how many moves it wrote out to find it.
+    fn moved(
+        &self,
+        slip: Slip,
+        direction: Option<Direction>,
+        moves: impl Iterator<Item = (CellId, Option<CellId>)>,
+        lost: Option<CellId>,
+    ) -> Moved {
+        let mut written = 0;
+        let moves = moves.inspect(|_| written += 1);
+        let candidate = self.candidate(slip, direction, moves, lost);
+        Moved { written, candidate }
     }
 
     /// A candidate whose cells each take their neighbour's figure, if every neighbour prints
     /// one and at least two cells change.
-    fn moved(
+    fn candidate(
         &self,
         slip: Slip,
         direction: Option<Direction>,
@@ -267,7 +310,12 @@ impl Group<'_> {
     /// Whether the candidate explains the group: with its cells read as their neighbours'
     /// figures (and the pushed-out cell's figure solved for, where the checks still fail),
     /// every failed check of the group passes and no passing check that reads them fails.
-    fn shift_explains(&self, probe: &mut Probe<'_>, candidate: Candidate) -> Option<Found> {
+    fn shift_explains(
+        &self,
+        probe: &mut Probe<'_>,
+        candidate: Candidate,
+        members: &[(usize, usize)],
+    ) -> Option<Found> {
         let mut replaced = Vec::with_capacity(candidate.moves.len());
         for &(cell, _, value) in &candidate.moves {
             replaced.push((cell, super::replacement(self.dataset, cell, value)?));
@@ -276,13 +324,6 @@ impl Group<'_> {
         let mut checks: BTreeSet<(usize, usize)> = moved
             .iter()
             .flat_map(|&cell| self.readers.get(cell).iter().copied())
-            .collect();
-        // Every failed check of the group must read a moved figure, or it stays failing.
-        let members: Vec<(usize, usize)> = self
-            .failed
-            .iter()
-            .filter(|(_, finding)| self.members.contains(finding))
-            .map(|(&at, _)| at)
             .collect();
         let lost = candidate
             .lost
@@ -477,5 +518,60 @@ mod tests {
         let positions: BTreeSet<usize> = [0, 2, 3, 4, 7, 9, 10].into_iter().collect();
         assert_eq!(stretches(&positions), [vec![2, 3, 4], vec![9, 10]]);
         assert!(stretches(&BTreeSet::from([5])).is_empty());
+    }
+
+    /// Whether the shifts of a failed sum over a column of 200 figures were all written out,
+    /// and the moves written out to find them.
+    fn shifts_of_a_column(figure: fn(usize) -> usize) -> (bool, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let figures: String = (0..200)
+            .map(|row| format!("r{row},{}\n", figure(row)))
+            .collect();
+        std::fs::write(data.join("G.csv"), format!("地区,x\n{figures}")).unwrap();
+        std::fs::write(data.join("T.csv"), "项目,x\n合计,1\n").unwrap();
+        let rules = dir.path().join("g.rules");
+        std::fs::write(
+            &rules,
+            "expr t.x \"合计 is every row's sum\"\n  T[合计, x] = sum(G[r, x] for r in rows(G))\n",
+        )
+        .unwrap();
+        let loaded = crate::run::load(&data, &rules).unwrap();
+        let (dataset, program) = (&loaded.dataset, &loaded.program);
+        let (outcome, _) = crate::engine::evaluate_with(dataset, program, false);
+        let findings = &outcome.findings;
+        assert_eq!(findings.len(), 1);
+        let wanted = findings.iter().flat_map(|f| f.cells.clone()).collect();
+        let readers = crate::blame::Readers::of(dataset, program, &wanted);
+        let failed = crate::blame::failed_checks(findings);
+        let group = Group {
+            findings,
+            members: &[0],
+            failed: &failed,
+            readers: &readers,
+            dataset,
+        };
+        crate::tally::take(crate::tally::Work::ShiftMoves);
+        let all = group.shift_candidates().is_some();
+        (all, crate::tally::take(crate::tally::Work::ShiftMoves))
+    }
+
+    /// A column of 200 figures has 19 900 runs, each shifted either way, of 67 moves on
+    /// average: 2.7 M moves. Where neighbours differ, the search stops past
+    /// [`MOST_SHIFTS`] candidates (it wrote out every one first, and 2 500 rows ran out of
+    /// memory); where they are equal, no run is a candidate, and it stops past
+    /// [`MOST_MOVES`] moves written out (it wrote out all 2.7 M).
+    #[test]
+    fn a_long_columns_shifts_stop_at_their_budget() {
+        let (all, written) = shifts_of_a_column(|row| row * 7 % 101 + 1);
+        assert!(!all);
+        assert!(
+            written <= 200 * (MOST_SHIFTS + 1),
+            "{written} moves written out"
+        );
+        let (all, written) = shifts_of_a_column(|_| 1);
+        assert!(!all);
+        assert!(written <= MOST_MOVES + 200, "{written} moves written out");
     }
 }
