@@ -15,11 +15,13 @@ pub(crate) enum Work {
     PathsSpelled,
     /// Moves written out for blame's shifts, kept or not (`blame::shift`).
     ShiftMoves,
+    /// Terms of aggregates worked out (`engine::evaluate`).
+    AggregateTerms,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 5]> = const { std::cell::Cell::new([0; 5]) };
+    static TALLIES: std::cell::Cell<[usize; 6]> = const { std::cell::Cell::new([0; 6]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

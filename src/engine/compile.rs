@@ -821,13 +821,16 @@ impl Compiler<'_> {
                     inner.bound.push(Some(item));
                     terms.push(self.expr(body, &inner, is_sum)?);
                 }
-                if is_sum && empty == EmptyCells::Undecided {
+                let invariant =
+                    scope.bound.iter().any(Option::is_none) && reads_fixed_cells(&terms);
+                if is_sum && empty == EmptyCells::Undecided && !invariant {
                     CompiledExpr::Sum(terms)
                 } else {
                     CompiledExpr::Aggregate {
                         aggregate: aggregate.value,
                         terms,
                         empty,
+                        invariant,
                     }
                 }
             }
@@ -1038,6 +1041,21 @@ impl Compiler<'_> {
             ),
         })
     }
+}
+
+/// Whether every cell the terms read was found while compiling: they then name the same cells
+/// in every check, whatever the rule's loops are on.
+fn reads_fixed_cells(terms: &[CompiledExpr]) -> bool {
+    let fixed =
+        |axis: &AxisTemplate| matches!(axis, AxisTemplate::Fixed(_) | AxisTemplate::FixedMany(_));
+    terms.iter().all(|term| {
+        term.try_for_each_template(&mut |template| {
+            (fixed(&template.row) && fixed(&template.column))
+                .then_some(())
+                .ok_or(())
+        })
+        .is_ok()
+    })
 }
 
 #[cfg(test)]

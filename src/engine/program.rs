@@ -177,6 +177,32 @@ pub struct CellTemplate {
     pub found: FoundPerItem,
 }
 
+impl CellTemplate {
+    /// At most how many cells the template names in one check: a list or group inside
+    /// `sum(...)` names one per item.
+    pub fn most_cells(&self) -> usize {
+        self.row
+            .most_places()
+            .saturating_mul(self.column.most_places())
+    }
+}
+
+impl AxisTemplate {
+    fn most_places(&self) -> usize {
+        match self {
+            AxisTemplate::Fixed(_) | AxisTemplate::Variable(_) => 1,
+            AxisTemplate::FixedMany(indices) => indices.len(),
+            AxisTemplate::Path(segments) => segments
+                .iter()
+                .map(|segment| match segment {
+                    SegmentTemplate::Items(items) => items.len(),
+                    _ => 1,
+                })
+                .fold(1, usize::saturating_mul),
+        }
+    }
+}
+
 /// The row or column each axis of a cell template was found at, per item of the one loop its
 /// label path names (`m` in `A5[r, m/增长]`): found once, where every check looked the path
 /// up again. A rule over every row and two measures looked `m/增长` up in each of its 98
@@ -275,10 +301,34 @@ pub enum CompiledExpr {
         aggregate: Aggregate,
         terms: Vec<CompiledExpr>,
         empty: EmptyCells,
+        /// It reads the same cells in every check of a rule with loops (`for r in rows(R)
+        /// R[r, x] <= 3 * mean(R[s, x] for s in rows(R))`): worked out once for the run,
+        /// where each of n checks worked out n terms again.
+        invariant: bool,
     },
 }
 
 impl CompiledExpr {
+    /// At most how many cells the expression's linear form names: its templates' but an
+    /// aggregate's ([`CompiledExpr::Aggregate`] has no linear form).
+    fn linear_cells(&self) -> usize {
+        match self {
+            CompiledExpr::Number(_) | CompiledExpr::Aggregate { .. } => 0,
+            CompiledExpr::Cell(template) => template.most_cells(),
+            CompiledExpr::Sum(terms) => terms
+                .iter()
+                .map(CompiledExpr::linear_cells)
+                .fold(0, usize::saturating_add),
+            CompiledExpr::Share(a, b)
+            | CompiledExpr::Growth(a, b)
+            | CompiledExpr::Add(a, b)
+            | CompiledExpr::Sub(a, b)
+            | CompiledExpr::Mul(a, b)
+            | CompiledExpr::Div(a, b) => a.linear_cells().saturating_add(b.linear_cells()),
+            CompiledExpr::Negate(a) => a.linear_cells(),
+        }
+    }
+
     /// Every cell template of the expression, left to right.
     pub fn templates(&self) -> Vec<&CellTemplate> {
         let mut out = Vec::new();
@@ -588,6 +638,31 @@ impl Work {
         }
     }
 
+    /// At most how many terms the contradiction lint writes out for the rule's checks: a
+    /// comparison's cells times its checks (a sum over every record whose parts read the loop's
+    /// record, in a rule over every record, is their square), a sum's total and parts. An
+    /// aggregate is no linear form, and the lint writes none of it out.
+    pub fn terms_stated(&self) -> usize {
+        match self {
+            Work::Compare(comparison) => {
+                let per_check = [&comparison.left, &comparison.right]
+                    .into_iter()
+                    .map(CompiledExpr::linear_cells)
+                    .fold(0usize, usize::saturating_add);
+                per_check.saturating_mul(self.check_count())
+            }
+            Work::Sums(sums) => sums
+                .iter()
+                .map(|sum| sum.parts.len().saturating_add(1))
+                .fold(0, usize::saturating_add),
+            Work::Condition(_)
+            | Work::Ranks(_)
+            | Work::Places(_)
+            | Work::Distinct(_)
+            | Work::Unchecked(_) => 0,
+        }
+    }
+
     /// How many checks the rule expands into.
     pub fn check_count(&self) -> usize {
         match self {
@@ -652,6 +727,14 @@ impl Program {
         self.rules.iter().map(|r| r.work.check_count()).sum()
     }
 
+    /// At most how many terms the contradiction lint writes out ([`Work::terms_stated`]).
+    pub fn terms_stated(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.work.terms_stated())
+            .fold(0, usize::saturating_add)
+    }
+
     /// The figures `unchecked` declarations explain, with the index of the declaring rule.
     pub fn explained(&self) -> HashMap<CellId, usize> {
         let mut explained = HashMap::new();
@@ -670,6 +753,52 @@ impl Program {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The terms the contradiction lint writes out: each check's cells, a list inside
+    /// `sum(...)` one per item; a sum over every record whose parts read the loop's record,
+    /// in a rule over every record, n²; an aggregate, none.
+    #[test]
+    fn terms_stated_count_each_checks_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let records: String = (1..=30).map(|id| format!("{id},{id},1\n")).collect();
+        std::fs::write(data.join("REC.csv"), format!("id,x,y\n{records}")).unwrap();
+        let rules = dir.path().join("r.rules");
+        let terms = |rule: &str| {
+            std::fs::write(&rules, rule).unwrap();
+            crate::run::load(&data, &rules)
+                .unwrap()
+                .program
+                .terms_stated()
+        };
+        let each = "expr r.each \"x\"\n  for r in rows(REC)\n";
+        assert_eq!(terms(&format!("{each}  REC[r, x] >= REC[r, y]\n")), 30 * 2);
+        assert_eq!(
+            terms(&format!(
+                "{each}  REC[r, x] <= sum(REC[s, x] + 0 * REC[r, y] for s in rows(REC))\n"
+            )),
+            30 * 61
+        );
+        // The same sum over every record in every check: an aggregate, worked out once.
+        assert_eq!(
+            terms(&format!(
+                "{each}  REC[r, x] <= sum(REC[s, x] for s in rows(REC))\n"
+            )),
+            30
+        );
+        assert_eq!(
+            terms(&format!(
+                "{each}  REC[r, x] <= 3 * mean(REC[s, x] for s in rows(REC))\n"
+            )),
+            30
+        );
+        assert_eq!(
+            terms(&format!("{each}  REC[r, x] >= sum(REC[1, [x, y]])\n")),
+            30 * 3
+        );
+        assert_eq!(terms("expr r.one \"x\"\n  REC[1, x] = 1\n"), 1);
+    }
 
     /// An index found for an item is kept and given again without looking; a failure is not
     /// kept (the next check looks again, and reports it); another list, or the other axis, is
