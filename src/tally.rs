@@ -17,11 +17,13 @@ pub(crate) enum Work {
     ShiftMoves,
     /// Terms of aggregates worked out (`engine::evaluate`).
     AggregateTerms,
+    /// Cells placed for a report, line and column (`report::Report::cell`).
+    CellsPlaced,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 6]> = const { std::cell::Cell::new([0; 6]) };
+    static TALLIES: std::cell::Cell<[usize; 7]> = const { std::cell::Cell::new([0; 7]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

@@ -225,6 +225,7 @@ impl Report<'_> {
     }
 
     pub fn cell(&self, id: CellId) -> Option<CellView<'_>> {
+        crate::tally::add(crate::tally::Work::CellsPlaced, 1);
         let table = self.dataset.tables.get(id.table)?;
         let row = table.row(id.row)?;
         let (span, column) = if id.column == ROW_LABEL {
