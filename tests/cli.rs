@@ -96,6 +96,27 @@ fn checked_book() -> (PathBuf, PathBuf, crossfoot::run::Checked) {
     (data, rules, book)
 }
 
+/// A record file `REC` and a rules file in a temporary folder: its data and rules folders.
+/// `columns` is the table's `columns = { … }` entry in `tables.toml`, if any.
+fn record_file(columns: &str, csv: &str, rules: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, rules_dir) = (dir.path().join("data"), dir.path().join("rules"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&rules_dir).unwrap();
+    std::fs::write(
+        data.join("tables.toml"),
+        format!(
+            "year = 2021\n\n[[table]]\nid = \"REC\"\nprinted = \"REC\"\ncaption = \"Records\"\n\
+             file = \"REC.csv\"\nheader_rows = 1\nlabel_columns = 1\n{columns}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(data.join("REC.csv"), csv).unwrap();
+    std::fs::write(rules_dir.join("r.rules"), rules).unwrap();
+    let path = |p: PathBuf| p.to_str().unwrap().to_string();
+    (dir, path(data), path(rules_dir))
+}
+
 /// Run `crossfoot check ARGS` from the crate root, without colour.
 fn check(args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_crossfoot"))

@@ -1311,32 +1311,21 @@ fn the_human_report_writes_every_finding_in_order() {
 /// the shifts tried on its column wrote out billions of moves and ran out of memory).
 #[test]
 fn a_wide_sums_finding_leaves_each_records_finding_its_own_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, rules) = (dir.path().join("data"), dir.path().join("rules"));
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(
-        data.join("tables.toml"),
-        "year = 2021\n\n[[table]]\nid = \"REC\"\nprinted = \"REC\"\ncaption = \"Records\"\n\
-         file = \"REC.csv\"\nheader_rows = 1\nlabel_columns = 1\n",
-    )
-    .unwrap();
     let record = |id: u32| {
         let (x1, x2, x3) = (id % 97, id % 89 + 3, id % 13 + 7);
         let t = x1 + x2 + x3 + if id == 700 { 5 } else { 0 };
         format!("{id},{x1}.5,{x2}.0,{x3}.2,{t}.7\n")
     };
     let records: String = (1..=2_500).map(record).collect();
-    std::fs::write(data.join("REC.csv"), format!("id,x1,x2,x3,t\n{records}")).unwrap();
-    std::fs::write(
-        rules.join("r.rules"),
+    let (_dir, data, rules) = super::record_file(
+        "",
+        &format!("id,x1,x2,x3,t\n{records}"),
         "sum REC.t \"t = x1 + x2 + x3 in every record\"\n  for r in rows(REC)\n  \
          REC[r, t] = REC[r, x1] + REC[r, x2] + REC[r, x3]\n\n\
          expr C.x1 \"the records' x1 add up to 1\"\n  \
          sum(REC[r, x1] for r in rows(REC)) = 1\n",
-    )
-    .unwrap();
-    let (data, rules) = (data.to_str().unwrap(), rules.to_str().unwrap());
+    );
+    let (data, rules) = (data.as_str(), rules.as_str());
     let run = check(&["--data", data, "--rules", rules, "--format", "json"]);
     assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
     let json = parse(&run.stdout);

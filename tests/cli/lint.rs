@@ -368,24 +368,19 @@ fn a_header_edited_to_another_unit_of_money_is_one_warning_on_the_header() {
 /// contradictory rules beside them are checked (one fails) rather than refused.
 #[test]
 fn check_leaves_the_lint_of_a_rule_set_writing_out_millions_of_terms_to_lint() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, rules) = (dir.path().join("data"), dir.path().join("rules"));
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::create_dir_all(&rules).unwrap();
     let records: String = (1..=1_001)
         .map(|id| format!("{id},{},1\n", id % 7))
         .collect();
-    std::fs::write(data.join("REC.csv"), format!("id,x,y\n{records}")).unwrap();
     let each_with_their_sum = "expr R.sum \"no record above the records' sum\"\n  \
          for r in rows(REC)\n  REC[r, x] <= sum(REC[s, x] + 0 * REC[r, y] for s in rows(REC))\n\n";
     let contradictory = "expr R.one \"record 1 is 1\"\n  REC[1, x] = 1\n\n\
          expr R.two \"record 1 is 2\"\n  REC[1, x] = 2\n";
-    std::fs::write(
-        rules.join("r.rules"),
-        format!("{each_with_their_sum}{contradictory}"),
-    )
-    .unwrap();
-    let (data, rules) = (data.to_str().unwrap(), rules.to_str().unwrap());
+    let (_dir, data, rules) = super::record_file(
+        "",
+        &format!("id,x,y\n{records}"),
+        &format!("{each_with_their_sum}{contradictory}"),
+    );
+    let (data, rules) = (data.as_str(), rules.as_str());
     let run = crossfoot(&["check", "--data", data, "--rules", rules]);
     assert_eq!(
         run.code, 1,

@@ -425,26 +425,14 @@ fn the_human_report_wraps_between_words_never_inside_a_label() {
 /// file from its start, and the report took hours); the JSON report lists them all.
 #[test]
 fn the_human_report_draws_a_wide_checks_first_cells_and_counts_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, rules) = (dir.path().join("data"), dir.path().join("rules"));
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(
-        data.join("tables.toml"),
-        "year = 2021\n\n[[table]]\nid = \"REC\"\nprinted = \"REC\"\ncaption = \"Records\"\n\
-         file = \"REC.csv\"\nheader_rows = 1\nlabel_columns = 1\n\
-         columns = { \"x1\" = { exact = true } }\n",
-    )
-    .unwrap();
     let records: String = (1..=100).map(|id| format!("{id},1.0\n")).collect();
-    std::fs::write(data.join("REC.csv"), format!("id,x1\n{records}")).unwrap();
-    std::fs::write(
-        rules.join("c.rules"),
+    let (_dir, data, rules) = super::record_file(
+        "columns = { \"x1\" = { exact = true } }\n",
+        &format!("id,x1\n{records}"),
         "expr C.small \"the records add up to at most 10\"\n  \
          sum(REC[r, x1] for r in rows(REC)) <= 10\n",
-    )
-    .unwrap();
-    let (data, rules) = (data.to_str().unwrap(), rules.to_str().unwrap());
+    );
+    let (data, rules) = (data.as_str(), rules.as_str());
     let human = check(&["--data", data, "--rules", rules]);
     assert_eq!(human.code, 1, "stderr:\n{}", human.stderr);
     let labels = human.stdout.matches("╰── ").count();
