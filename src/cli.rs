@@ -184,8 +184,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Report at most N findings in detail, the first in rule order (and, apart from them, at
-    /// most N checks that could not be decided); the others are counted in the summary, which
-    /// says how many were left out. The exit code counts them all.
+    /// most N checks that could not be decided), and only as many as read 1 000 000 cells in
+    /// all; the others are counted in the summary, which says how many were left out. The
+    /// exit code counts them all.
     #[arg(long, value_name = "N", default_value_t = MAX_FINDINGS)]
     pub max_findings: usize,
     /// The encoding of files that are neither UTF-8 nor start with a byte-order mark

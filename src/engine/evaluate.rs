@@ -16,7 +16,8 @@ use crate::checks::condition::{Decided, Truth, condition_message};
 use crate::checks::published_words;
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
 use crate::finding::{
-    Coverage, Finding, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, Withheld, keep_first,
+    Coverage, Finding, HeldFindings, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, Withheld,
+    keep_first,
 };
 use crate::format::Meaning;
 use crate::interval::{Interval, IntervalError, ScaledInterval};
@@ -79,7 +80,7 @@ struct Tally {
     blocked: usize,
     /// Undecided checks, held in `notes` or not.
     noted: usize,
-    findings: Vec<Finding>,
+    findings: HeldFindings,
     notes: Vec<Note>,
     /// Checks skipped for an empty or missing cell, with why (the first of them).
     skips: Vec<Note>,
@@ -101,8 +102,7 @@ impl Tally {
         self.withheld.add(&other.withheld);
         self.blocked += other.blocked;
         self.noted += other.noted;
-        self.findings.append(&mut other.findings);
-        keep_first(&mut self.findings, max, |f| (f.rule, f.check));
+        self.findings.append(other.findings, max);
         self.notes.append(&mut other.notes);
         keep_first(&mut self.notes, max, |n| (n.rule, n.check));
         self.skips.append(&mut other.skips);
@@ -842,8 +842,7 @@ pub fn evaluate_observed(
         .collect();
     errors.sort_by_key(|(at, _)| *at);
     let errors: Vec<RuleError> = errors.into_iter().map(|(_, error)| error).collect();
-    tally.findings.sort_by_key(|f| (f.rule, f.check));
-    tally.findings.truncate(keep.max);
+    let findings = tally.findings.into_first(keep.max);
     tally.notes.sort_by_key(|n| (n.rule, n.check));
     tally.notes.truncate(keep.max);
     tally.skips.sort_by_key(|n| (n.rule, n.check));
@@ -869,8 +868,8 @@ pub fn evaluate_observed(
         withheld: tally.withheld,
         not_checked: tally.blocked,
         per_rule,
-        findings_left_out: tally.failed - tally.findings.len(),
-        findings: tally.findings,
+        findings_left_out: tally.failed - findings.len(),
+        findings,
         notes_left_out: tally.noted - tally.notes.len(),
         notes: tally.notes,
         skips: tally.skips,
@@ -1158,7 +1157,20 @@ impl Evaluator<'_> {
         let Some(rule) = self.program.rules.get(rule_index) else {
             return;
         };
-        let verdict = self.check(rule, rule_index, check);
+        // A failed check whose finding would be left out is only counted: a check over every
+        // record that reads them all built a list of 10⁶ cells for each failed record.
+        let counted_only = self.keep.sieve.is_none()
+            && !self.coverage
+            && tally.findings.leave_out((rule_index, check), self.keep.max);
+        let verdict = if counted_only {
+            Evaluator {
+                bare: true,
+                ..*self
+            }
+            .check(rule, rule_index, check)
+        } else {
+            self.check(rule, rule_index, check)
+        };
         if self.coverage && verdict.is_ok() {
             match &rule.work {
                 // A decided check reads every row of its ranking: add them once per block,
@@ -1187,8 +1199,7 @@ impl Evaluator<'_> {
                 }
                 tally.failed += 1;
                 tally.changed += usize::from(sifted == Sifted::Changed);
-                tally.findings.push(*finding);
-                keep_first(&mut tally.findings, self.keep.max, |f| (f.rule, f.check));
+                tally.findings.push(*finding, self.keep.max);
             }
             Err(Stop::Skip) => {
                 tally.skipped += 1;
