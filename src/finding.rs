@@ -248,7 +248,7 @@ impl HeldFindings {
 
     fn bound(&mut self, max: usize) {
         let many = self.findings.len() > max.saturating_mul(2).saturating_add(64);
-        if many || self.cells > MOST_CELLS_HELD.saturating_mul(2) {
+        if many || self.cells > most_cells(max).saturating_mul(2) {
             self.keep_first(max);
         }
     }
@@ -263,7 +263,7 @@ impl HeldFindings {
             .take_while(|f| {
                 let first = cells == 0;
                 cells = cells.saturating_add(f.cells.len());
-                first || cells <= MOST_CELLS_HELD
+                first || cells <= most_cells(max)
             })
             .count();
         self.findings.truncate(held);
@@ -275,8 +275,18 @@ impl HeldFindings {
     /// findings held all come before it and fill `max` or [`MOST_CELLS_HELD`] already. Its
     /// finding need not be built (a wide check's lists every cell it reads).
     pub fn leave_out(&self, at: (usize, usize), max: usize) -> bool {
-        let full = self.findings.len() >= max || self.cells > MOST_CELLS_HELD;
+        let full = self.findings.len() >= max || self.cells > most_cells(max);
         full && self.last.is_some_and(|last| last < at)
+    }
+}
+
+/// The cells the findings held may read: [`MOST_CELLS_HELD`], unless every finding is kept
+/// ([`Keep::ALL`]: `crossfoot baseline` writes them all).
+fn most_cells(max: usize) -> usize {
+    if max == usize::MAX {
+        usize::MAX
+    } else {
+        MOST_CELLS_HELD
     }
 }
 
@@ -447,7 +457,8 @@ mod tests {
     /// Findings of 300 000 cells each, in any order: the first three by check are held (the
     /// fourth would pass 10⁶ cells), never more than 2 × 10⁶ cells and a finding at a time;
     /// a check after the held ones is known to be left out once they fill the cells. A
-    /// finding wider than the bound is held where it comes first, and none after it.
+    /// finding wider than the bound is held where it comes first, and none after it. Where
+    /// every finding is kept (`crossfoot baseline`), all are.
     #[test]
     fn findings_held_stop_at_their_cells() {
         let mut held = HeldFindings::default();
@@ -470,6 +481,12 @@ mod tests {
         wide.push(reading(1, 2 * MOST_CELLS_HELD), 100);
         let checks: Vec<usize> = wide.into_first(100).iter().map(|f| f.check).collect();
         assert_eq!(checks, [1]);
+        let mut all = HeldFindings::default();
+        for check in 0..10 {
+            all.push(reading(check, 300_000), usize::MAX);
+        }
+        assert!(!all.leave_out((0, 10), usize::MAX));
+        assert_eq!(all.into_first(usize::MAX).len(), 10);
     }
 
     /// Items pushed one by one and trimmed as they come, then sorted and cut: the `max`
