@@ -260,10 +260,10 @@ impl HeldFindings {
             .findings
             .iter()
             .take(max)
-            .take_while(|f| {
-                let first = cells == 0;
+            .enumerate()
+            .take_while(|(place, f)| {
                 cells = cells.saturating_add(f.cells.len());
-                first || cells <= most_cells(max)
+                *place == 0 || cells <= most_cells(max)
             })
             .count();
         self.findings.truncate(held);
