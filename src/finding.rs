@@ -208,6 +208,27 @@ pub struct RuleCounts {
     pub not_checked: usize,
 }
 
+#[cfg(test)]
+impl Finding {
+    /// A failed sum of rule 0's check 0 that reads `cells`: what tests of grouping and holding
+    /// findings need of one.
+    pub(crate) fn reading(cells: Vec<CellId>) -> Finding {
+        Finding {
+            rule: 0,
+            check: 0,
+            rule_id: String::new(),
+            kind: Kind::Sum,
+            message: String::new(),
+            published: None,
+            expected: Interval::exact(Decimal::ZERO),
+            gap: Decimal::ZERO,
+            difference: None,
+            cells,
+            changed: Vec::new(),
+        }
+    }
+}
+
 /// The most cells the findings held in detail read, all told: past it, as past
 /// `--max-findings`, a failed check is counted and not held (the first is held whatever it
 /// reads). 2 041 findings of 20 001 cells each (every one of 20 000 records compared with
@@ -432,25 +453,14 @@ mod tests {
     use crate::engine::program::CellId;
 
     fn reading(check: usize, cells: usize) -> Finding {
+        let cell = CellId {
+            table: 0,
+            row: 0,
+            column: 0,
+        };
         Finding {
-            rule: 0,
             check,
-            rule_id: String::new(),
-            kind: crate::lang::ast::Kind::Sum,
-            message: String::new(),
-            published: None,
-            expected: crate::interval::Interval::exact(rust_decimal::Decimal::ZERO),
-            gap: rust_decimal::Decimal::ZERO,
-            difference: None,
-            cells: vec![
-                CellId {
-                    table: 0,
-                    row: 0,
-                    column: 0
-                };
-                cells
-            ],
-            changed: Vec::new(),
+            ..Finding::reading(vec![cell; cells])
         }
     }
 

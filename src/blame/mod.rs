@@ -1309,23 +1309,6 @@ mod tests {
         assert_eq!(sorted, few);
     }
 
-    /// A finding of a sum that reads `cells`.
-    fn finding_reading(cells: Vec<CellId>) -> Finding {
-        Finding {
-            rule: 0,
-            check: 0,
-            rule_id: String::new(),
-            kind: crate::lang::ast::Kind::Sum,
-            message: String::new(),
-            published: None,
-            expected: crate::interval::Interval::exact(Decimal::ZERO),
-            gap: Decimal::ZERO,
-            difference: None,
-            cells,
-            changed: Vec::new(),
-        }
-    }
-
     /// A finding that reads more than [`WIDEST_JOINED`] cells is a group of its own and links
     /// none: the findings that share its cells keep their own groups. One that reads
     /// [`WIDEST_JOINED`] cells still joins them.
@@ -1336,17 +1319,17 @@ mod tests {
             row,
             column: 0,
         };
-        let rows = |count: usize| finding_reading((0..count).map(cell).collect());
+        let rows = |count: usize| Finding::reading((0..count).map(cell).collect());
         let findings = [
-            finding_reading(vec![cell(5), cell(6)]),
+            Finding::reading(vec![cell(5), cell(6)]),
             rows(WIDEST_JOINED + 1),
-            finding_reading(vec![cell(7), cell(8)]),
+            Finding::reading(vec![cell(7), cell(8)]),
         ];
         assert_eq!(groups(&findings, |_| true), [vec![0], vec![1], vec![2]]);
         let findings = [
-            finding_reading(vec![cell(5), cell(6)]),
+            Finding::reading(vec![cell(5), cell(6)]),
             rows(WIDEST_JOINED),
-            finding_reading(vec![cell(7), cell(8)]),
+            Finding::reading(vec![cell(7), cell(8)]),
         ];
         assert_eq!(groups(&findings, |_| true), [vec![0, 1, 2]]);
     }
@@ -1362,7 +1345,7 @@ mod tests {
             row,
             column: 0,
         };
-        let finding = finding_reading;
+        let finding = Finding::reading;
         // Finding i reads row i and row i + 3: three chains, i mod 3. Every seventh finding
         // is soft, which breaks its chain in two. The last finding reads a row of its own.
         let count = 3_000;
