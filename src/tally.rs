@@ -19,11 +19,13 @@ pub(crate) enum Work {
     AggregateTerms,
     /// Cells placed for a report, line and column (`report::Report::cell`).
     CellsPlaced,
+    /// Axes of cell templates resolved for a check (`Evaluator::indices`).
+    AxesResolved,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 7]> = const { std::cell::Cell::new([0; 7]) };
+    static TALLIES: std::cell::Cell<[usize; 8]> = const { std::cell::Cell::new([0; 8]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

@@ -349,22 +349,42 @@ impl CompiledExpr {
         &'e self,
         visit: &mut impl FnMut(&'e CellTemplate) -> Result<(), E>,
     ) -> Result<(), E> {
+        self.walk_templates(true, visit)
+    }
+
+    /// [`CompiledExpr::try_for_each_template`], leaving out the terms of aggregates that read
+    /// the same cells in every check (all found while compiling): what a check must find.
+    pub fn try_for_each_template_found_per_check<'e, E>(
+        &'e self,
+        visit: &mut impl FnMut(&'e CellTemplate) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.walk_templates(false, visit)
+    }
+
+    fn walk_templates<'e, E>(
+        &'e self,
+        with_invariants: bool,
+        visit: &mut impl FnMut(&'e CellTemplate) -> Result<(), E>,
+    ) -> Result<(), E> {
         match self {
             CompiledExpr::Number(_) => Ok(()),
+            CompiledExpr::Aggregate {
+                invariant: true, ..
+            } if !with_invariants => Ok(()),
             CompiledExpr::Cell(template) => visit(template),
             CompiledExpr::Sum(terms) | CompiledExpr::Aggregate { terms, .. } => terms
                 .iter()
-                .try_for_each(|term| term.try_for_each_template(visit)),
+                .try_for_each(|term| term.walk_templates(with_invariants, visit)),
             CompiledExpr::Share(a, b)
             | CompiledExpr::Growth(a, b)
             | CompiledExpr::Add(a, b)
             | CompiledExpr::Sub(a, b)
             | CompiledExpr::Mul(a, b)
             | CompiledExpr::Div(a, b) => {
-                a.try_for_each_template(visit)?;
-                b.try_for_each_template(visit)
+                a.walk_templates(with_invariants, visit)?;
+                b.walk_templates(with_invariants, visit)
             }
-            CompiledExpr::Negate(a) => a.try_for_each_template(visit),
+            CompiledExpr::Negate(a) => a.walk_templates(with_invariants, visit),
         }
     }
 }
