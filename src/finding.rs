@@ -9,6 +9,7 @@ use crate::lang::ast::Kind;
 use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A discrepancy: a published figure (or the left side of a comparison) that the derived
 /// interval cannot explain by rounding.
@@ -296,9 +297,49 @@ impl HeldFindings {
     /// findings held all come before it and fill `max` or [`MOST_CELLS_HELD`] already. Its
     /// finding need not be built (a wide check's lists every cell it reads).
     pub fn leave_out(&self, at: (usize, usize), max: usize) -> bool {
-        let full = self.findings.len() >= max || self.cells > most_cells(max);
-        full && self.last.is_some_and(|last| last < at)
+        self.filled(max).is_some_and(|last| last < at)
     }
+
+    /// Where the findings held fill `max` or [`MOST_CELLS_HELD`]: the last one's rule and
+    /// check, past which any finding is left out.
+    pub fn filled(&self, max: usize) -> Option<(usize, usize)> {
+        let full = self.findings.len() >= max || self.cells > most_cells(max);
+        self.last.filter(|_| full)
+    }
+}
+
+/// Where the findings held by any worker fill the bound ([`HeldFindings::filled`]), for the
+/// others to leave out every failed check past it: each worker starts with no findings, and
+/// 32 of them each built a finding of 10⁶ cells (every record compared with their mean).
+#[derive(Debug)]
+pub struct SharedCutoff(AtomicU64);
+
+impl Default for SharedCutoff {
+    fn default() -> Self {
+        SharedCutoff(AtomicU64::new(u64::MAX))
+    }
+}
+
+impl SharedCutoff {
+    /// Bring the cutoff down to `at`, where it lies before it.
+    pub fn lower(&self, at: (usize, usize)) {
+        if let Some(at) = pack(at) {
+            self.0.fetch_min(at, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the finding of `at` is left out, whatever it reads.
+    pub fn leaves_out(&self, at: (usize, usize)) -> bool {
+        pack(at).is_some_and(|at| at > self.0.load(Ordering::Relaxed))
+    }
+}
+
+/// A rule and check in one number, in their order: rules below 2²⁰, checks below 2⁴⁴ (past
+/// them, `None`, and nothing is left out by the cutoff).
+fn pack((rule, check): (usize, usize)) -> Option<u64> {
+    let rule = u64::try_from(rule).ok().filter(|&rule| rule < 1 << 20)?;
+    let check = u64::try_from(check).ok().filter(|&check| check < 1 << 44)?;
+    Some(rule << 44 | check)
 }
 
 /// The cells the findings held may read: [`MOST_CELLS_HELD`], unless every finding is kept
@@ -449,7 +490,7 @@ impl Coverage {
 
 #[cfg(test)]
 mod tests {
-    use super::{Finding, HeldFindings, MOST_CELLS_HELD, keep_first};
+    use super::{Finding, HeldFindings, MOST_CELLS_HELD, SharedCutoff, keep_first};
     use crate::engine::program::CellId;
 
     fn reading(check: usize, cells: usize) -> Finding {
@@ -497,6 +538,19 @@ mod tests {
         }
         assert!(!all.leave_out((0, 10), usize::MAX));
         assert_eq!(all.into_first(usize::MAX).len(), 10);
+    }
+
+    /// The cutoff keeps the order of rule, then check, and leaves out nothing it cannot
+    /// place (a check past 2⁴⁴).
+    #[test]
+    fn the_shared_cutoff_leaves_out_what_comes_after_it() {
+        let cutoff = SharedCutoff::default();
+        assert!(!cutoff.leaves_out((3, 0)));
+        cutoff.lower((1, 5));
+        cutoff.lower((2, 0));
+        assert!(cutoff.leaves_out((1, 6)) && cutoff.leaves_out((2, 0)));
+        assert!(!cutoff.leaves_out((1, 5)) && !cutoff.leaves_out((0, 1 << 40)));
+        assert!(!cutoff.leaves_out((1, 1 << 50)));
     }
 
     /// Items pushed one by one and trimmed as they come, then sorted and cut: the `max`

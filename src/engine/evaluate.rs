@@ -16,8 +16,8 @@ use crate::checks::condition::{Decided, Truth, condition_message};
 use crate::checks::published_words;
 use crate::checks::{comparison_message, derived, message, miss, show_interval};
 use crate::finding::{
-    Coverage, Finding, HeldFindings, Keep, Note, NoteReason, Outcome, RuleCounts, Sifted, Withheld,
-    keep_first,
+    Coverage, Finding, HeldFindings, Keep, Note, NoteReason, Outcome, RuleCounts, SharedCutoff,
+    Sifted, Withheld, keep_first,
 };
 use crate::format::Meaning;
 use crate::interval::{Interval, IntervalError, ScaledInterval};
@@ -174,6 +174,7 @@ pub fn check_cells(dataset: &Dataset, program: &Program, rule: usize, check: usi
         bare: false,
         memo: None,
         invariants: None,
+        cutoff: None,
     };
     program
         .rules
@@ -587,6 +588,7 @@ fn trial_evaluator<'e>(
         bare,
         memo: Some(memo),
         invariants: None,
+        cutoff: None,
     }
 }
 
@@ -709,6 +711,7 @@ pub fn template_cells(
         bare: false,
         memo: None,
         invariants: None,
+        cutoff: None,
     };
     let env = Binding {
         loops,
@@ -790,6 +793,7 @@ pub fn evaluate_observed(
     progress: &(dyn Fn(usize) + Sync),
 ) -> (Outcome, Vec<RuleError>) {
     let invariants = InvariantValues::default();
+    let cutoff = SharedCutoff::default();
     let evaluator = Evaluator {
         dataset,
         program,
@@ -801,6 +805,7 @@ pub fn evaluate_observed(
         bare: false,
         memo: None,
         invariants: Some(&invariants),
+        cutoff: Some(&cutoff),
     };
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
@@ -904,6 +909,8 @@ struct Evaluator<'a> {
     memo: Option<&'a TrialMemo>,
     /// The values of aggregates that read the same cells in every check of their rule.
     invariants: Option<&'a InvariantValues>,
+    /// Where the findings held by any worker fill the bound.
+    cutoff: Option<&'a SharedCutoff>,
 }
 
 impl Evaluator<'_> {
@@ -1159,9 +1166,11 @@ impl Evaluator<'_> {
         };
         // A failed check whose finding would be left out is only counted: a check over every
         // record that reads them all built a list of 10⁶ cells for each failed record.
+        let at = (rule_index, check);
         let counted_only = self.keep.sieve.is_none()
             && !self.coverage
-            && tally.findings.leave_out((rule_index, check), self.keep.max);
+            && (tally.findings.leave_out(at, self.keep.max)
+                || self.cutoff.is_some_and(|cutoff| cutoff.leaves_out(at)));
         let verdict = if counted_only {
             Evaluator {
                 bare: true,
@@ -1200,6 +1209,11 @@ impl Evaluator<'_> {
                 tally.failed += 1;
                 tally.changed += usize::from(sifted == Sifted::Changed);
                 tally.findings.push(*finding, self.keep.max);
+                if let (Some(cutoff), Some(filled)) =
+                    (self.cutoff, tally.findings.filled(self.keep.max))
+                {
+                    cutoff.lower(filled);
+                }
             }
             Err(Stop::Skip) => {
                 tally.skipped += 1;
@@ -2430,7 +2444,7 @@ fn path_slot(segments: &[SegmentTemplate]) -> Option<usize> {
 fn keep_first_of_each(cells: &mut Vec<CellId>) {
     const FEW: usize = 16;
     if cells.len() > FEW {
-        let mut seen = foldhash::HashSet::default();
+        let mut seen = foldhash::HashSet::with_capacity_and_hasher(cells.len(), Default::default());
         cells.retain(|cell| seen.insert(*cell));
         return;
     }
@@ -2736,6 +2750,43 @@ mod tests {
         assert!(outcome.failed > 100, "{}", outcome.failed);
         assert_eq!(outcome.findings.len(), 1);
         assert!(resolved <= 10 * 300, "{resolved} axes resolved");
+    }
+
+    /// Each worker starts with no findings: where one worker's findings fill the bound,
+    /// another's failed checks past them are counted and not built. 300 records compared
+    /// with their mean, ten findings held: the second worker's half holds none.
+    #[test]
+    fn a_workers_findings_that_fill_the_bound_leave_out_the_others_later_ones() {
+        let loaded = records_with(
+            "expr m.mean \"a at most the mean\"\n  for r in rows(T)\n  \
+             T[r, a] <= mean(T[s, a] for s in rows(T))\n",
+        );
+        let (invariants, cutoff) = (InvariantValues::default(), SharedCutoff::default());
+        let evaluator = |cutoff| Evaluator {
+            dataset: &loaded.dataset,
+            program: &loaded.program,
+            coverage: false,
+            keep: Keep {
+                max: 10,
+                sieve: None,
+            },
+            replaced: &[],
+            empty_as_zero: false,
+            worded: true,
+            bare: false,
+            memo: None,
+            invariants: Some(&invariants),
+            cutoff,
+        };
+        let held_by_second = |evaluator: Evaluator<'_>| {
+            let (mut first, mut second) = (Tally::default(), Tally::default());
+            evaluator.run_block(&mut first, 0, 0..150);
+            evaluator.run_block(&mut second, 0, 150..300);
+            assert!(first.failed > 10 && second.failed > 10);
+            second.findings.into_first(10).len()
+        };
+        assert_eq!(held_by_second(evaluator(Some(&cutoff))), 0);
+        assert_eq!(held_by_second(evaluator(None)), 10);
     }
 
     /// A record table `T` (`id,a,b,c,t`) and the rule `t = a + b − c` in every row.
