@@ -173,12 +173,72 @@ pub fn run(data: &Path, rules: &Path, options: Options) -> Result<Linted, Vec<mi
     if !errors.is_empty() {
         return Err(crate::engine::lost_label::one_per_label(&dataset, errors));
     }
+    if let Some(too_large) = TooLargeToLint::of(&program) {
+        return Err(vec![miette::Report::new(too_large)]);
+    }
     let lints = lint(&dataset, &files, &program, options);
     Ok(Linted {
         dataset,
         program,
         lints,
     })
+}
+
+/// The most checks, and terms of them, the lint writes out: it holds them all at once, about
+/// 2 KB a check of five terms (the two row rules of 10⁶ records: 3.7 GB), so the same rules
+/// over 10⁷ records would exhaust the memory of most machines.
+const MOST_CHECKS_LINTED: usize = 2_500_000;
+const MOST_TERMS_LINTED: usize = 12_500_000;
+
+/// A rule set that writes out more checks or terms than the lint holds: refused before any
+/// is written out, the rule that writes out the most named.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error(
+    "the rules write out {checks} checks of {terms} terms in all, more than the lint holds \
+     ({MOST_CHECKS_LINTED} checks, {MOST_TERMS_LINTED} terms)"
+)]
+#[diagnostic(
+    code(crossfoot::lint::too_large),
+    help(
+        "lint the rules on a data folder that holds the first records of each record file: a \
+         rule over every record states the same of each; `check` checks them without the lint"
+    )
+)]
+pub struct TooLargeToLint {
+    #[source_code]
+    source_code: miette::NamedSource<crate::source::DiagnosticSource>,
+    #[label("{rule_checks} checks of {rule_terms} terms")]
+    span: miette::SourceSpan,
+    checks: usize,
+    terms: usize,
+    rule_checks: usize,
+    rule_terms: usize,
+}
+
+impl TooLargeToLint {
+    fn of(program: &Program) -> Option<Self> {
+        let (checks, terms) = (program.check_count(), program.terms_stated());
+        if checks <= MOST_CHECKS_LINTED && terms <= MOST_TERMS_LINTED {
+            return None;
+        }
+        let by_terms = terms > MOST_TERMS_LINTED;
+        let largest = program.rules.iter().max_by_key(|rule| {
+            let (checks, terms) = (rule.work.check_count(), rule.work.terms_stated());
+            if by_terms {
+                (terms, checks)
+            } else {
+                (checks, terms)
+            }
+        })?;
+        Some(TooLargeToLint {
+            source_code: crate::source::named(&largest.source),
+            span: largest.id_span.into(),
+            checks,
+            terms,
+            rule_checks: largest.work.check_count(),
+            rule_terms: largest.work.terms_stated(),
+        })
+    }
 }
 
 /// Every lint of the rules, sorted by file, place and code.
