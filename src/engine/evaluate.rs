@@ -1817,13 +1817,7 @@ impl Evaluator<'_> {
         env: &Binding<'_>,
         printed: bool,
     ) -> Result<Interval, Stop> {
-        let leaf = |id: CellId| {
-            if printed {
-                self.figure(id).map(Interval::exact)
-            } else {
-                self.cell_interval(id)
-            }
-        };
+        let leaf = |id: CellId| self.leaf(id, printed);
         let hundred = Interval::exact(Decimal::ONE_HUNDRED);
         Ok(match expr {
             CompiledExpr::Number(n) => Interval::exact(*n),
@@ -1869,50 +1863,12 @@ impl Evaluator<'_> {
             } if self.replaced.is_empty() && self.invariants.is_some() => {
                 self.invariant_values(expr, env, printed)?
             }
-            CompiledExpr::Aggregate {
-                aggregate,
-                terms,
-                empty,
-                ..
-            } => self.aggregate_values(*aggregate, terms, *empty, env, printed)?,
+            CompiledExpr::Aggregate { .. } => self.aggregate_values(expr, env, printed)?,
         })
     }
 
-    /// An aggregate of its terms' values, each read as `empty` says where it has none.
+    /// An aggregate of its items' values, each read as `empty` says where it has none.
     fn aggregate_values(
-        &self,
-        aggregate: Aggregate,
-        terms: &[CompiledExpr],
-        empty: EmptyCells,
-        env: &Binding<'_>,
-        printed: bool,
-    ) -> Result<Interval, Stop> {
-        crate::tally::add(crate::tally::Work::AggregateTerms, terms.len());
-        let mut values = Vec::with_capacity(terms.len());
-        for term in terms {
-            match self.values(term, env, printed) {
-                Ok(value) => values.push(value),
-                // A figure not available or confidential is left out as an empty
-                // cell is, but never read as a nil 0.
-                Err(stop @ (Stop::Skip | Stop::Withheld(_))) => match empty {
-                    // `count` counts the items that have a value.
-                    EmptyCells::Undecided if aggregate != Aggregate::Count => {
-                        return Err(stop);
-                    }
-                    EmptyCells::Undecided | EmptyCells::Ignore => {}
-                    EmptyCells::Zero if matches!(stop, Stop::Skip) => {
-                        values.push(Interval::exact(Decimal::ZERO));
-                    }
-                    EmptyCells::Zero => return Err(stop),
-                },
-                Err(other) => return Err(other),
-            }
-        }
-        aggregate_of(aggregate, &values)
-    }
-
-    /// An invariant aggregate's values, worked out once for the run ([`InvariantValues`]).
-    fn invariant_values(
         &self,
         expr: &CompiledExpr,
         env: &Binding<'_>,
@@ -1922,13 +1878,83 @@ impl Evaluator<'_> {
             aggregate,
             terms,
             empty,
+            each_cell,
             ..
         } = expr
         else {
             return Err(Stop::Blocked);
         };
+        let mut values = Vec::with_capacity(match terms.as_slice() {
+            [CompiledExpr::Cell(template)] if *each_cell => template.most_cells(),
+            _ => terms.len(),
+        });
+        let mut take = |value: Result<Interval, Stop>| match value {
+            Ok(value) => {
+                values.push(value);
+                Ok(())
+            }
+            // A figure not available or confidential is left out as an empty cell is, but
+            // never read as a nil 0.
+            Err(stop @ (Stop::Skip | Stop::Withheld(_))) => match empty {
+                // `count` counts the items that have a value.
+                EmptyCells::Undecided if *aggregate != Aggregate::Count => Err(stop),
+                EmptyCells::Undecided | EmptyCells::Ignore => Ok(()),
+                EmptyCells::Zero if matches!(stop, Stop::Skip) => {
+                    values.push(Interval::exact(Decimal::ZERO));
+                    Ok(())
+                }
+                EmptyCells::Zero => Err(stop),
+            },
+            Err(other) => Err(other),
+        };
+        match (each_cell, terms.as_slice()) {
+            (true, [CompiledExpr::Cell(template)]) => {
+                // Not through the trial memo: it would keep every cell for each check.
+                let rows = self.indices(template, Axis::Row, &template.row, env)?;
+                let columns = self.indices(template, Axis::Column, &template.column, env)?;
+                crate::tally::add(
+                    crate::tally::Work::AggregateTerms,
+                    rows.len() * columns.len(),
+                );
+                for &row in &rows {
+                    for &column in &columns {
+                        let id = CellId {
+                            table: template.table,
+                            row,
+                            column,
+                        };
+                        take(self.leaf(id, printed))?;
+                    }
+                }
+            }
+            _ => {
+                crate::tally::add(crate::tally::Work::AggregateTerms, terms.len());
+                for term in terms {
+                    take(self.values(term, env, printed))?;
+                }
+            }
+        }
+        aggregate_of(*aggregate, &values)
+    }
+
+    /// A cell's value: as printed, or the interval its rounding allows.
+    fn leaf(&self, id: CellId, printed: bool) -> Result<Interval, Stop> {
+        if printed {
+            self.figure(id).map(Interval::exact)
+        } else {
+            self.cell_interval(id)
+        }
+    }
+
+    /// An invariant aggregate's values, worked out once for the run ([`InvariantValues`]).
+    fn invariant_values(
+        &self,
+        expr: &CompiledExpr,
+        env: &Binding<'_>,
+        printed: bool,
+    ) -> Result<Interval, Stop> {
         let Some(invariants) = self.invariants else {
-            return self.aggregate_values(*aggregate, terms, *empty, env, printed);
+            return self.aggregate_values(expr, env, printed);
         };
         // A poisoned lock only means another thread panicked: the values kept are whole.
         let lock = || {
@@ -1942,7 +1968,7 @@ impl Evaluator<'_> {
             return kept.map_err(Unresolved::stop);
         }
         // No loop is read: the cells are the same for every check.
-        let values = self.aggregate_values(*aggregate, terms, *empty, env, printed);
+        let values = self.aggregate_values(expr, env, printed);
         match &values {
             Ok(values) => {
                 lock().insert(key, Ok(*values));
@@ -2787,6 +2813,74 @@ mod tests {
         };
         assert_eq!(held_by_second(evaluator(Some(&cutoff))), 0);
         assert_eq!(held_by_second(evaluator(None)), 10);
+    }
+
+    /// An aggregate over a column's cells compiles to one template of many rows, each cell
+    /// an item (8 bytes a record, where a template per record took 136), and decides as the
+    /// same aggregate compiled item by item (`T[s, a] + 0` is no plain cell): every
+    /// aggregate, each reading of empty cells, over records of which every tenth is `—`.
+    #[test]
+    fn an_aggregate_of_a_columns_cells_is_one_template_and_decides_as_item_by_item() {
+        let records: String = (1..=300)
+            .map(|id| match id % 10 {
+                0 => format!("{id},—\n"),
+                _ => format!("{id},{}.5\n", id % 17),
+            })
+            .collect();
+        let mut rules = String::new();
+        for aggregate in ["sum", "mean", "min", "max", "count"] {
+            for empty in ["undecided", "ignore", "zero"] {
+                for (name, body) in [("each", "T[s, a]"), ("item", "T[s, a] + 0")] {
+                    rules.push_str(&format!(
+                        "expr {aggregate}.{empty}.{name} \"a against the {aggregate}\"\n  \
+                         for r in rows(T)\n  T[r, a] * 30 <= 1.2 * \
+                         {aggregate}({body} for s in rows(T), empty = {empty})\n\n"
+                    ));
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("data/T.csv"), format!("id,a\n{records}")).unwrap();
+        std::fs::write(dir.path().join("t.rules"), rules).unwrap();
+        let loaded =
+            crate::run::load(&dir.path().join("data"), &dir.path().join("t.rules")).unwrap();
+        let terms = |rule: &CompiledRule| match &rule.work {
+            Work::Compare(comparison) => match &comparison.right {
+                CompiledExpr::Mul(_, aggregate) => match aggregate.as_ref() {
+                    CompiledExpr::Aggregate {
+                        terms, each_cell, ..
+                    } => (terms.len(), *each_cell),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            },
+            _ => panic!("a comparison"),
+        };
+        let (outcome, errors) = evaluate_with(&loaded.dataset, &loaded.program, false);
+        assert!(errors.is_empty());
+        let decided = |rule: usize| {
+            let counts = outcome.per_rule.get(rule).unwrap();
+            let findings: Vec<_> = outcome
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule)
+                .map(|f| (f.check, f.expected, f.published, f.cells.clone()))
+                .collect();
+            (counts.passed, counts.failed, counts.skipped, findings)
+        };
+        let mut failed = 0;
+        for (each, rules) in loaded.program.rules.chunks(2).enumerate() {
+            let [compact, item_by_item] = rules else {
+                panic!("pairs");
+            };
+            assert_eq!(terms(compact), (1, true), "{}", compact.id);
+            assert_eq!(terms(item_by_item), (300, false), "{}", item_by_item.id);
+            let (a, b) = (decided(2 * each), decided(2 * each + 1));
+            failed += a.1;
+            assert_eq!(a, b, "{} against {}", compact.id, item_by_item.id);
+        }
+        assert!(failed > 100, "{failed} failed");
     }
 
     /// A record table `T` (`id,a,b,c,t`) and the rule `t = a + b − c` in every row.
