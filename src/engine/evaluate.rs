@@ -794,19 +794,8 @@ pub fn evaluate_observed(
 ) -> (Outcome, Vec<RuleError>) {
     let invariants = InvariantValues::default();
     let cutoff = SharedCutoff::default();
-    let evaluator = Evaluator {
-        dataset,
-        program,
-        coverage,
-        keep,
-        replaced: &[],
-        empty_as_zero: false,
-        worded: true,
-        bare: false,
-        memo: None,
-        invariants: Some(&invariants),
-        cutoff: Some(&cutoff),
-    };
+    let evaluator =
+        Evaluator::checking(dataset, program, coverage, keep, &invariants).sharing(Some(&cutoff));
     // Blocks of checks are the unit of parallel work: one check is too small a task.
     let mut blocks: Vec<(usize, std::ops::Range<usize>)> = program
         .rules
@@ -911,6 +900,36 @@ struct Evaluator<'a> {
     invariants: Option<&'a InvariantValues>,
     /// Where the findings held by any worker fill the bound.
     cutoff: Option<&'a SharedCutoff>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// The evaluator of a run's checks, with findings worded as reported.
+    fn checking(
+        dataset: &'a Dataset,
+        program: &'a Program,
+        coverage: bool,
+        keep: Keep<'a>,
+        invariants: &'a InvariantValues,
+    ) -> Self {
+        Evaluator {
+            dataset,
+            program,
+            coverage,
+            keep,
+            replaced: &[],
+            empty_as_zero: false,
+            worded: true,
+            bare: false,
+            memo: None,
+            invariants: Some(invariants),
+            cutoff: None,
+        }
+    }
+
+    /// The evaluator, with where the findings held by any worker fill the bound.
+    fn sharing(self, cutoff: Option<&'a SharedCutoff>) -> Self {
+        Evaluator { cutoff, ..self }
+    }
 }
 
 impl Evaluator<'_> {
@@ -2788,21 +2807,13 @@ mod tests {
              T[r, a] <= mean(T[s, a] for s in rows(T))\n",
         );
         let (invariants, cutoff) = (InvariantValues::default(), SharedCutoff::default());
-        let evaluator = |cutoff| Evaluator {
-            dataset: &loaded.dataset,
-            program: &loaded.program,
-            coverage: false,
-            keep: Keep {
-                max: 10,
-                sieve: None,
-            },
-            replaced: &[],
-            empty_as_zero: false,
-            worded: true,
-            bare: false,
-            memo: None,
-            invariants: Some(&invariants),
-            cutoff,
+        let keep = Keep {
+            max: 10,
+            sieve: None,
+        };
+        let evaluator = |cutoff| {
+            Evaluator::checking(&loaded.dataset, &loaded.program, false, keep, &invariants)
+                .sharing(cutoff)
         };
         let held_by_second = |evaluator: Evaluator<'_>| {
             let (mut first, mut second) = (Tally::default(), Tally::default());

@@ -368,18 +368,9 @@ fn a_header_edited_to_another_unit_of_money_is_one_warning_on_the_header() {
 /// contradictory rules beside them are checked (one fails) rather than refused.
 #[test]
 fn check_leaves_the_lint_of_a_rule_set_writing_out_millions_of_terms_to_lint() {
-    let records: String = (1..=1_001)
-        .map(|id| format!("{id},{},1\n", id % 7))
-        .collect();
-    let each_with_their_sum = "expr R.sum \"no record above the records' sum\"\n  \
-         for r in rows(REC)\n  REC[r, x] <= sum(REC[s, x] + 0 * REC[r, y] for s in rows(REC))\n\n";
     let contradictory = "expr R.one \"record 1 is 1\"\n  REC[1, x] = 1\n\n\
          expr R.two \"record 1 is 2\"\n  REC[1, x] = 2\n";
-    let (_dir, data, rules) = super::record_file(
-        "",
-        &format!("id,x,y\n{records}"),
-        &format!("{each_with_their_sum}{contradictory}"),
-    );
+    let (_dir, data, rules) = each_with_their_sum(1_001, contradictory);
     let (data, rules) = (data.as_str(), rules.as_str());
     let run = crossfoot(&["check", "--data", data, "--rules", rules]);
     assert_eq!(
@@ -402,14 +393,8 @@ fn check_leaves_the_lint_of_a_rule_set_writing_out_millions_of_terms_to_lint() {
 /// 18 015 003 terms; 1 600 records compared two by two, 2 560 000 checks.
 #[test]
 fn a_rule_set_too_large_to_lint_is_refused_with_the_largest_rule_named() {
-    let records: String = (1..=3_001)
-        .map(|id| format!("{id},{},1\n", id % 7))
-        .collect();
-    let each_with_their_sum = "expr R.sum \"no record above the records' sum\"\n  \
-         for r in rows(REC)\n  REC[r, x] <= sum(REC[s, x] + 0 * REC[r, y] for s in rows(REC))\n\n\
-         expr R.one \"record 1 is 1\"\n  REC[1, x] = 1\n";
     let (_dir, data, rules) =
-        super::record_file("", &format!("id,x,y\n{records}"), each_with_their_sum);
+        each_with_their_sum(3_001, "expr R.one \"record 1 is 1\"\n  REC[1, x] = 1\n");
     let run = crossfoot(&["lint", "--data", &data, "--rules", &rules]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
@@ -440,4 +425,15 @@ fn a_rule_set_too_large_to_lint_is_refused_with_the_largest_rule_named() {
         "{}",
         run.stderr
     );
+}
+
+/// `records` records `id,x,y` and a rule comparing each with a sum over all of them that
+/// also reads the loop's record (so no aggregate worked out once: n² terms), then `more`.
+fn each_with_their_sum(records: usize, more: &str) -> (tempfile::TempDir, String, String) {
+    let records: String = (1..=records)
+        .map(|id| format!("{id},{},1\n", id % 7))
+        .collect();
+    let each = "expr R.sum \"no record above the records' sum\"\n  for r in rows(REC)\n  \
+                REC[r, x] <= sum(REC[s, x] + 0 * REC[r, y] for s in rows(REC))\n\n";
+    super::record_file("", &format!("id,x,y\n{records}"), &format!("{each}{more}"))
 }
