@@ -2829,30 +2829,39 @@ mod tests {
     /// An aggregate over a column's cells compiles to one template of many rows, each cell
     /// an item (8 bytes a record, where a template per record took 136), and decides as the
     /// same aggregate compiled item by item (`T[s, a] + 0` is no plain cell): every
-    /// aggregate, each reading of empty cells, over records of which every tenth is `—`.
+    /// aggregate, each reading of empty cells, over records of which every tenth is `—`, and
+    /// over the columns of a record whose `a` is `—`.
     #[test]
     fn an_aggregate_of_a_columns_cells_is_one_template_and_decides_as_item_by_item() {
         let records: String = (1..=300)
             .map(|id| match id % 10 {
-                0 => format!("{id},—\n"),
-                _ => format!("{id},{}.5\n", id % 17),
+                0 => format!("{id},—,{id}\n"),
+                _ => format!("{id},{}.5,{}\n", id % 17, id % 3),
             })
             .collect();
         let mut rules = String::new();
         for aggregate in ["sum", "mean", "min", "max", "count"] {
             for empty in ["undecided", "ignore", "zero"] {
-                for (name, body) in [("each", "T[s, a]"), ("item", "T[s, a] + 0")] {
-                    rules.push_str(&format!(
-                        "expr {aggregate}.{empty}.{name} \"a against the {aggregate}\"\n  \
-                         for r in rows(T)\n  T[r, a] * 30 <= 1.2 * \
-                         {aggregate}({body} for s in rows(T), empty = {empty})\n\n"
-                    ));
+                let lists = [
+                    ("rows", "T[s, a]", "rows(T)"),
+                    ("row", "T[10, s]", "columns(T)"),
+                ];
+                for (list_name, cell, list) in lists {
+                    for (name, body) in
+                        [("each", cell.to_string()), ("item", format!("{cell} + 0"))]
+                    {
+                        rules.push_str(&format!(
+                            "expr {aggregate}.{empty}.{list_name}.{name} \"a against it\"\n  \
+                             for r in rows(T)\n  T[r, a] * 30 <= 1.2 * \
+                             {aggregate}({body} for s in {list}, empty = {empty})\n\n"
+                        ));
+                    }
                 }
             }
         }
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("data")).unwrap();
-        std::fs::write(dir.path().join("data/T.csv"), format!("id,a\n{records}")).unwrap();
+        std::fs::write(dir.path().join("data/T.csv"), format!("id,a,b\n{records}")).unwrap();
         std::fs::write(dir.path().join("t.rules"), rules).unwrap();
         let loaded =
             crate::run::load(&dir.path().join("data"), &dir.path().join("t.rules")).unwrap();
@@ -2885,8 +2894,13 @@ mod tests {
             let [compact, item_by_item] = rules else {
                 panic!("pairs");
             };
+            let items = if compact.id.contains(".rows.") {
+                300
+            } else {
+                2
+            };
             assert_eq!(terms(compact), (1, true), "{}", compact.id);
-            assert_eq!(terms(item_by_item), (300, false), "{}", item_by_item.id);
+            assert_eq!(terms(item_by_item), (items, false), "{}", item_by_item.id);
             let (a, b) = (decided(2 * each), decided(2 * each + 1));
             failed += a.1;
             assert_eq!(a, b, "{} against {}", compact.id, item_by_item.id);
