@@ -21,6 +21,7 @@ mod of_which;
 mod pinned_figure;
 pub mod report;
 mod sibling_left_out;
+mod too_large;
 mod unit_mismatch;
 
 use crate::decode::ReadOptions;
@@ -64,10 +65,12 @@ pub enum LintCode {
     SiblingLeftOut,
     /// Figures in two units of money added or compared with no factor between them.
     UnitMismatch,
+    /// A rule that writes out more checks or terms than the lint holds, left out of it.
+    TooLarge,
 }
 
 impl LintCode {
-    pub const ALL: [LintCode; 12] = [
+    pub const ALL: [LintCode; 13] = [
         LintCode::NeverFails,
         LintCode::CountedTwice,
         LintCode::OfWhichPart,
@@ -80,6 +83,7 @@ impl LintCode {
         LintCode::NoChecks,
         LintCode::SiblingLeftOut,
         LintCode::UnitMismatch,
+        LintCode::TooLarge,
     ];
 
     /// The stable code reports print.
@@ -97,6 +101,7 @@ impl LintCode {
             LintCode::NoChecks => "crossfoot::lint::no_checks",
             LintCode::SiblingLeftOut => "crossfoot::lint::sibling_left_out",
             LintCode::UnitMismatch => "crossfoot::lint::unit_mismatch",
+            LintCode::TooLarge => "crossfoot::lint::too_large",
         }
     }
 
@@ -173,10 +178,8 @@ pub fn run(data: &Path, rules: &Path, options: Options) -> Result<Linted, Vec<mi
     if !errors.is_empty() {
         return Err(crate::engine::lost_label::one_per_label(&dataset, errors));
     }
-    if let Some(too_large) = TooLargeToLint::of(&program) {
-        return Err(vec![miette::Report::new(too_large)]);
-    }
-    let lints = lint(&dataset, &files, &program, options);
+    let lints = lint_within_bounds(&dataset, &files, program, options);
+    let (program, lints) = lints;
     Ok(Linted {
         dataset,
         program,
@@ -184,61 +187,36 @@ pub fn run(data: &Path, rules: &Path, options: Options) -> Result<Linted, Vec<mi
     })
 }
 
-/// The most checks, and terms of them, the lint writes out: it holds them all at once, about
-/// 2 KB a check of five terms (the two row rules of 10⁶ records: 3.7 GB), so the same rules
-/// over 10⁷ records would exhaust the memory of most machines.
-const MOST_CHECKS_LINTED: usize = 2_500_000;
-const MOST_TERMS_LINTED: usize = 12_500_000;
-
-/// A rule set that writes out more checks or terms than the lint holds: refused before any
-/// is written out, the rule that writes out the most named.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error(
-    "the rules write out {checks} checks of {terms} terms in all, more than the lint holds \
-     ({MOST_CHECKS_LINTED} checks, {MOST_TERMS_LINTED} terms)"
-)]
-#[diagnostic(
-    code(crossfoot::lint::too_large),
-    help(
-        "lint the rules on a data folder that holds the first records of each record file: a \
-         rule over every record states the same of each; `check` checks them without the lint"
-    )
-)]
-pub struct TooLargeToLint {
-    #[source_code]
-    source_code: miette::NamedSource<crate::source::DiagnosticSource>,
-    #[label("{rule_checks} checks of {rule_terms} terms")]
-    span: miette::SourceSpan,
-    checks: usize,
-    terms: usize,
-    rule_checks: usize,
-    rule_terms: usize,
-}
-
-impl TooLargeToLint {
-    fn of(program: &Program) -> Option<Self> {
-        let (checks, terms) = (program.check_count(), program.terms_stated());
-        if checks <= MOST_CHECKS_LINTED && terms <= MOST_TERMS_LINTED {
-            return None;
-        }
-        let by_terms = terms > MOST_TERMS_LINTED;
-        let largest = program.rules.iter().max_by_key(|rule| {
-            let (checks, terms) = (rule.work.check_count(), rule.work.terms_stated());
-            if by_terms {
-                (terms, checks)
-            } else {
-                (checks, terms)
-            }
-        })?;
-        Some(TooLargeToLint {
-            source_code: crate::source::named(&largest.source),
-            span: largest.id_span.into(),
-            checks,
-            terms,
-            rule_checks: largest.work.check_count(),
-            rule_terms: largest.work.terms_stated(),
-        })
+/// [`lint`], with the rules [`too_large`] leaves out set aside while the others are linted,
+/// and a lint on each. The program comes back whole.
+fn lint_within_bounds(
+    dataset: &Dataset,
+    files: &[ParsedFile],
+    mut program: Program,
+    options: Options,
+) -> (Program, Vec<Lint>) {
+    let left_out = too_large::left_out(&program);
+    if left_out.is_empty() {
+        let lints = lint(dataset, files, &program, options);
+        return (program, lints);
     }
+    let mut lints = too_large::lint(&program, &left_out, options.coverage);
+    let mut set_aside = Vec::new();
+    for &index in left_out.iter().rev() {
+        if index < program.rules.len() {
+            set_aside.push((index, program.rules.remove(index)));
+        }
+    }
+    let options = Options {
+        coverage: false,
+        ..options
+    };
+    lints.extend(lint(dataset, files, &program, options));
+    for (index, rule) in set_aside.into_iter().rev() {
+        program.rules.insert(index.min(program.rules.len()), rule);
+    }
+    sort(&mut lints);
+    (program, lints)
 }
 
 /// Every lint of the rules, sorted by file, place and code.
