@@ -1907,25 +1907,7 @@ impl Evaluator<'_> {
             [CompiledExpr::Cell(template)] if *each_cell => template.most_cells(),
             _ => terms.len(),
         });
-        let mut take = |value: Result<Interval, Stop>| match value {
-            Ok(value) => {
-                values.push(value);
-                Ok(())
-            }
-            // A figure not available or confidential is left out as an empty cell is, but
-            // never read as a nil 0.
-            Err(stop @ (Stop::Skip | Stop::Withheld(_))) => match empty {
-                // `count` counts the items that have a value.
-                EmptyCells::Undecided if *aggregate != Aggregate::Count => Err(stop),
-                EmptyCells::Undecided | EmptyCells::Ignore => Ok(()),
-                EmptyCells::Zero if matches!(stop, Stop::Skip) => {
-                    values.push(Interval::exact(Decimal::ZERO));
-                    Ok(())
-                }
-                EmptyCells::Zero => Err(stop),
-            },
-            Err(other) => Err(other),
-        };
+        let mut take = |value| take_item(&mut values, value, *aggregate, *empty);
         match (each_cell, terms.as_slice()) {
             (true, [CompiledExpr::Cell(template)]) => {
                 // Not through the trial memo: it would keep every cell for each check.
@@ -2505,6 +2487,31 @@ fn keep_first_of_each(cells: &mut Vec<CellId>) {
         }
     }
     cells.truncate(kept);
+}
+
+/// An aggregate's item added to `values`: an item without a value is read as `empty` says.
+fn take_item(
+    values: &mut Vec<Interval>,
+    value: Result<Interval, Stop>,
+    aggregate: Aggregate,
+    empty: EmptyCells,
+) -> Result<(), Stop> {
+    match value {
+        Ok(value) => values.push(value),
+        // A figure not available or confidential is left out as an empty cell is, but never
+        // read as a nil 0.
+        Err(stop @ (Stop::Skip | Stop::Withheld(_))) => match empty {
+            // `count` counts the items that have a value.
+            EmptyCells::Undecided if aggregate != Aggregate::Count => return Err(stop),
+            EmptyCells::Undecided | EmptyCells::Ignore => {}
+            EmptyCells::Zero if matches!(stop, Stop::Skip) => {
+                values.push(Interval::exact(Decimal::ZERO));
+            }
+            EmptyCells::Zero => return Err(stop),
+        },
+        Err(other) => return Err(other),
+    }
+    Ok(())
 }
 
 /// The rows or columns a cell template names in one check: most name one, so none is

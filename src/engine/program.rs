@@ -304,7 +304,7 @@ pub enum CompiledExpr {
         empty: EmptyCells,
         /// The one term is a template of many rows (or columns), each cell one item:
         /// `R[s, x] for s in rows(R)` takes 8 bytes a record, where a template per record
-        /// took 136 (two such means over 10⁶ records held 370 MB).
+        /// took 136 (two such means over 10⁶ records held 505 MB, now 216).
         each_cell: bool,
         /// It reads the same cells in every check of a rule with loops (`for r in rows(R)
         /// R[r, x] <= 3 * mean(R[s, x] for s in rows(R))`): worked out once for the run,

@@ -178,8 +178,7 @@ pub fn run(data: &Path, rules: &Path, options: Options) -> Result<Linted, Vec<mi
     if !errors.is_empty() {
         return Err(crate::engine::lost_label::one_per_label(&dataset, errors));
     }
-    let lints = lint_within_bounds(&dataset, &files, program, options);
-    let (program, lints) = lints;
+    let (program, lints) = lint_within_bounds(&dataset, &files, program, options);
     Ok(Linted {
         dataset,
         program,
