@@ -24,7 +24,7 @@
 //! contradictory rules before checking anything rather than report what they say.
 
 use super::ground::{Atom, Coefficients, Expanded, Linear, Shape, describe_form};
-use super::{Context, Lint, LintCode};
+use super::{Context, Lint, LintCode, ReadsChecks};
 use crate::engine::program::{CellId, CompiledRule, Program, Work};
 use crate::lang::ast::CompareOp;
 use crate::table::manifest::Dataset;
@@ -393,17 +393,6 @@ fn stated_by_expanded(context: &Context<'_>, expanded: &Expanded) -> Option<Stat
     }
 }
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    judge(
-        context,
-        checks
-            .iter()
-            .filter_map(|expanded| stated_by_expanded(context, expanded)),
-        checks.len(),
-        &mut Vec::new(),
-    )
-}
-
 /// `left − right` as [`relation`] would state it, outlined without being made: the key of its
 /// atoms, how many there are, and whether its first coefficient is 1 or −1. Most checks of a
 /// book state a `D` no other check states (3 300 of the book's 3 480), and such a relation can
@@ -496,56 +485,187 @@ fn hash_cells_of<H: Hasher>(atom: &Atom, state: &mut H) {
     }
 }
 
-/// The relations in `kept` that can meet another, in check order: every one made, and every
-/// deferred one whose atoms another shares, made now. Above [`MAX_EQUALITIES`] statements,
-/// every one is made: rule 3 takes the first equalities, deferred ones included.
-fn relations_that_can_meet(kept: Vec<Stated>) -> Vec<(Relation, usize, usize)> {
-    let every = kept.len() > MAX_EQUALITIES;
-    let mut stated_by: HashMap<u64, u32> = HashMap::with_capacity(kept.len());
-    for statement in &kept {
-        if let Stated::Relation { key, .. } | Stated::Deferred { key, .. } = statement {
-            *stated_by.entry(*key).or_default() += 1;
-        }
+/// The relations in `whole` and then `outlined` that can meet another, in check order: every
+/// one made, and every deferred one whose atoms another shares, made now. Above
+/// [`MAX_EQUALITIES`] statements, every one is made: rule 3 takes the first equalities,
+/// deferred ones included. An outlined one is made again from its check where it can matter:
+/// where another shares its atoms (rule 2), or where it is an equality rule 3 may take.
+fn relations_that_can_meet(
+    context: &Context<'_>,
+    whole: Vec<Stated>,
+    outlined: Vec<Outlined>,
+) -> Vec<(Relation, usize, usize)> {
+    let every = whole.len() + outlined.len() > MAX_EQUALITIES;
+    let mut stated_by: HashMap<u64, u32> = HashMap::with_capacity(whole.len() + outlined.len());
+    let keys = whole.iter().filter_map(|statement| match statement {
+        Stated::Relation { key, .. } | Stated::Deferred { key, .. } => Some(*key),
+        Stated::Never { .. } => None,
+    });
+    for key in keys.chain(outlined.iter().map(|outlined| outlined.key)) {
+        *stated_by.entry(key).or_default() += 1;
     }
-    let shared = |key: &u64| every || stated_by.get(key).is_some_and(|&count| count > 1);
-    kept.into_iter()
-        .filter_map(|statement| match statement {
-            Stated::Relation {
-                relation,
-                rule,
+    let stated_twice = |key: &u64| stated_by.get(key).is_some_and(|&count| count > 1);
+    let shared = |key: &u64| every || stated_twice(key);
+    let mut relations: Vec<(Relation, usize, usize)> = whole
+        .into_iter()
+        .filter_map(|statement| made(statement, shared))
+        .collect();
+    if outlined.is_empty() {
+        return relations;
+    }
+    let mut equalities = relations
+        .iter()
+        .filter(|(relation, ..)| relation.op == CompareOp::Equal)
+        .count();
+    for outlined in outlined {
+        let can_matter =
+            stated_twice(&outlined.key) || (outlined.equality && equalities < MAX_EQUALITIES);
+        if !can_matter {
+            continue;
+        }
+        let Some(relation) =
+            restated(context, outlined.rule, outlined.check).and_then(|s| made(s, shared))
+        else {
+            continue;
+        };
+        if relation.0.op == CompareOp::Equal {
+            equalities += 1;
+        }
+        relations.push(relation);
+    }
+    relations
+}
+
+/// A statement's relation, where it is made: always for a relation, and for a deferred one
+/// where its atoms are `shared`.
+#[inline]
+fn made(statement: Stated, shared: impl Fn(&u64) -> bool) -> Option<(Relation, usize, usize)> {
+    match statement {
+        Stated::Relation {
+            relation,
+            rule,
+            check,
+            ..
+        } => Some((relation, rule, check)),
+        Stated::Deferred {
+            left,
+            op,
+            right,
+            key,
+            rule,
+            check,
+        } if shared(&key) => Some((relation(left, op, right)?.ok()?, rule, check)),
+        _ => None,
+    }
+}
+
+/// What check `check` of rule `index` states, made again from the rule.
+fn restated(context: &Context<'_>, index: usize, check: usize) -> Option<Stated> {
+    let rule = context.rule(index)?;
+    match &rule.work {
+        Work::Compare(comparison) => {
+            let placed = super::ground::sums_placed(comparison);
+            let (left, right, cells) = super::ground::compare_sides(
+                context.dataset,
+                context.program,
+                comparison,
+                placed,
                 check,
-                ..
-            } => Some((relation, rule, check)),
-            Stated::Deferred {
-                left,
-                op,
-                right,
-                key,
-                rule,
-                check,
-            } if shared(&key) => Some((relation(left, op, right)?.ok()?, rule, check)),
-            _ => None,
-        })
-        .collect()
+            )?;
+            stated(context, (index, check), (left, comparison.op, right), cells)
+        }
+        Work::Sums(sums) => {
+            let sum = sums.get(check)?;
+            stated_sum(context, (index, check), sum.total, &sum.parts)
+        }
+        _ => None,
+    }
 }
 
 /// Two statements that cannot both hold, the cells involved and why.
 type Pair = (Statement, Statement, Vec<CellId>, String);
 
-/// The contradictions among what the checks state, in check order.
-///
-/// `room`: how many statements there are at most, made room for at once (grown one at a
-/// time, the book's 3 480 relations were copied into ever larger lists, 524 KB).
-fn judge(
-    context: &Context<'_>,
-    stated: impl Iterator<Item = Stated>,
-    room: usize,
-    candidates: &mut Vec<[CellId; 2]>,
-) -> Vec<Lint> {
-    let mut lints = Vec::new();
-    let mut kept: Vec<Stated> = Vec::with_capacity(room);
-    let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for statement in stated {
+/// The contradictions among what the checks state, read a statement at a time in check
+/// order: a check alone that can never hold is told at once, the others are kept to be
+/// compared once every check is read.
+pub(super) struct Judge {
+    lints: Vec<Lint>,
+    /// The first [`KEPT_WHOLE`] statements kept.
+    whole: Vec<Stated>,
+    /// Every later one, outlined: made again from its check where it is needed.
+    outlined: Vec<Outlined>,
+    /// [`KEPT_WHOLE`], but in tests.
+    whole_at_most: usize,
+    reported: BTreeSet<(usize, usize)>,
+}
+
+/// Statements kept whole at most. Past them, a statement is kept as the key of its atoms and
+/// its check: held whole, the record file's two row rules over 10⁶ records (2 × 10⁶
+/// equalities of five terms) took 1.1 GB. All but those sharing their atoms with another, and
+/// the equalities rule 3 takes (the first [`MAX_EQUALITIES`]), are never looked at again.
+const KEPT_WHOLE: usize = MAX_EQUALITIES;
+
+/// A statement past the first [`KEPT_WHOLE`]: the key of its atoms, whether it is an
+/// equality, and its check.
+struct Outlined {
+    key: u64,
+    equality: bool,
+    rule: usize,
+    check: usize,
+}
+
+impl Judge {
+    /// `room`: how many statements there are at most, made room for at once (grown one at a
+    /// time, the book's 3 480 relations were copied into ever larger lists, 524 KB).
+    pub(super) fn new(room: usize) -> Self {
+        Judge {
+            lints: Vec::new(),
+            whole: Vec::with_capacity(room.min(KEPT_WHOLE)),
+            // Grown one at a time, the list was copied to ever larger ones: twice the memory.
+            outlined: Vec::with_capacity(room.saturating_sub(KEPT_WHOLE)),
+            whole_at_most: KEPT_WHOLE,
+            reported: BTreeSet::new(),
+        }
+    }
+
+    /// Keep a relation, whole or outlined.
+    fn keep(&mut self, statement: Stated) {
+        if self.whole.len() < self.whole_at_most {
+            self.whole.push(statement);
+            return;
+        }
+        let outlined = match statement {
+            Stated::Relation {
+                relation,
+                key,
+                rule,
+                check,
+            } => Outlined {
+                key,
+                equality: relation.op == CompareOp::Equal,
+                rule,
+                check,
+            },
+            Stated::Deferred {
+                op,
+                key,
+                rule,
+                check,
+                ..
+            } => Outlined {
+                key,
+                equality: op == CompareOp::Equal,
+                rule,
+                check,
+            },
+            Stated::Never { .. } => return,
+        };
+        self.outlined.push(outlined);
+    }
+
+    /// Read one statement: one that can never hold is told at once, the others are kept.
+    #[inline]
+    fn take(&mut self, context: &Context<'_>, statement: Stated) {
         match statement {
             Stated::Never {
                 rule: index,
@@ -554,82 +674,114 @@ fn judge(
                 cells,
             } => {
                 let Some(rule) = context.rule(index) else {
-                    continue;
+                    return;
                 };
-                if reported.insert((index, index)) {
-                    lints.push(Lint {
-                        code: LintCode::Contradiction,
-                        message: format!(
-                            "`{}` can never hold: in the check{}, its sides differ by a constant or are the same, and `{}` rules that out",
-                            rule.id,
-                            context.describe_check(rule, check),
-                            op.symbol()
-                        ),
-                        help: "correct the relation or the cells it names".to_string(),
-                        rules: vec![rule.id.clone()],
-                        places: vec![context.body_place(rule, "no figures satisfy this")],
-                        cells,
-                    });
+                if self.reported.insert((index, index)) {
+                    self.lints.push(Lint {
+                    code: LintCode::Contradiction,
+                    message: format!(
+                        "`{}` can never hold: in the check{}, its sides differ by a constant or are the same, and `{}` rules that out",
+                        rule.id,
+                        context.describe_check(rule, check),
+                        op.symbol()
+                    ),
+                    help: "correct the relation or the cells it names".to_string(),
+                    rules: vec![rule.id.clone()],
+                    places: vec![context.body_place(rule, "no figures satisfy this")],
+                    cells,
+                });
                 }
             }
-            relation => kept.push(relation),
+            relation => self.keep(relation),
         }
     }
-    let relations = relations_that_can_meet(kept);
-    let mut pairs = same_form(context, &relations);
-    let equalities: Vec<Equality<'_>> = relations
-        .iter()
-        .filter(|(relation, ..)| relation.op == CompareOp::Equal)
-        .take(MAX_EQUALITIES)
-        .map(|(relation, rule, check)| Equality {
-            terms: &relation.terms,
-            k: relation.k,
-            rule: *rule,
-            check: *check,
-        })
-        .collect();
-    pairs.extend(differing_parts(context, &equalities, candidates));
-    pairs.sort_by_key(|(a, b, _, _)| (a.rule.min(b.rule), a.rule.max(b.rule), a.check));
-    for (a, b, cells, why) in pairs {
-        let (first, second) = if a.rule <= b.rule { (a, b) } else { (b, a) };
-        if !reported.insert((first.rule, second.rule)) {
-            continue;
-        }
-        let (Some(one), Some(other)) = (context.rule(first.rule), context.rule(second.rule)) else {
-            continue;
-        };
-        let same = first.rule == second.rule;
-        let message = if same {
-            format!(
-                "`{}` contradicts itself: its checks{} and{} cannot both hold: {why}",
-                one.id,
-                context.describe_check(one, first.check),
-                context.describe_check(other, second.check),
-            )
-        } else {
-            format!("`{}` and `{}` cannot both hold: {why}", one.id, other.id)
-        };
-        let mut places = vec![context.body_place(other, "contradicts the rule below")];
-        if !same {
-            places.push(context.body_place(one, "this rule"));
-            if let Some(p) = places.first_mut() {
-                p.label = format!("contradicts `{}`", one.id);
+
+    /// The contradictions, in check order, once every statement is read.
+    fn verdict(mut self, context: &Context<'_>, candidates: &mut Vec<[CellId; 2]>) -> Vec<Lint> {
+        let relations = relations_that_can_meet(context, self.whole, self.outlined);
+        let mut pairs = same_form(context, &relations);
+        let equalities: Vec<Equality<'_>> = relations
+            .iter()
+            .filter(|(relation, ..)| relation.op == CompareOp::Equal)
+            .take(MAX_EQUALITIES)
+            .map(|(relation, rule, check)| Equality {
+                terms: &relation.terms,
+                k: relation.k,
+                rule: *rule,
+                check: *check,
+            })
+            .collect();
+        pairs.extend(differing_parts(context, &equalities, candidates));
+        pairs.sort_by_key(|(a, b, _, _)| (a.rule.min(b.rule), a.rule.max(b.rule), a.check));
+        for (a, b, cells, why) in pairs {
+            let (first, second) = if a.rule <= b.rule { (a, b) } else { (b, a) };
+            if !self.reported.insert((first.rule, second.rule)) {
+                continue;
             }
-        }
-        lints.push(Lint {
-            code: LintCode::Contradiction,
-            message,
-            help: "decide which rule states what the book means and correct the other".to_string(),
-            rules: if same {
-                vec![one.id.clone()]
+            let (Some(one), Some(other)) = (context.rule(first.rule), context.rule(second.rule))
+            else {
+                continue;
+            };
+            let same = first.rule == second.rule;
+            let message = if same {
+                format!(
+                    "`{}` contradicts itself: its checks{} and{} cannot both hold: {why}",
+                    one.id,
+                    context.describe_check(one, first.check),
+                    context.describe_check(other, second.check),
+                )
             } else {
-                vec![one.id.clone(), other.id.clone()]
-            },
-            places,
-            cells,
-        });
+                format!("`{}` and `{}` cannot both hold: {why}", one.id, other.id)
+            };
+            let mut places = vec![context.body_place(other, "contradicts the rule below")];
+            if !same {
+                places.push(context.body_place(one, "this rule"));
+                if let Some(p) = places.first_mut() {
+                    p.label = format!("contradicts `{}`", one.id);
+                }
+            }
+            self.lints.push(Lint {
+                code: LintCode::Contradiction,
+                message,
+                help: "decide which rule states what the book means and correct the other"
+                    .to_string(),
+                rules: if same {
+                    vec![one.id.clone()]
+                } else {
+                    vec![one.id.clone(), other.id.clone()]
+                },
+                places,
+                cells,
+            });
+        }
+        self.lints
     }
-    lints
+}
+
+impl<'a> ReadsChecks<'a> for Judge {
+    fn read(&mut self, context: &Context<'a>, expanded: &Expanded) {
+        if let Some(statement) = stated_by_expanded(context, expanded) {
+            self.take(context, statement);
+        }
+    }
+
+    fn found(self: Box<Self>, context: &Context<'a>) -> Vec<Lint> {
+        self.verdict(context, &mut Vec::new())
+    }
+}
+
+/// The contradictions among what the checks state, in check order.
+fn judge(
+    context: &Context<'_>,
+    stated: impl Iterator<Item = Stated>,
+    room: usize,
+    candidates: &mut Vec<[CellId; 2]>,
+) -> Vec<Lint> {
+    let mut judge = Judge::new(room);
+    for statement in stated {
+        judge.take(context, statement);
+    }
+    judge.verdict(context, candidates)
 }
 
 /// A relation's terms as a key: compared as the terms are, hashed by each coefficient's bits
@@ -1002,6 +1154,83 @@ fn differing_parts(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The lint fixture's contradictions (a form stated twice, rule 2; two sums that differ
+    /// in one part, rule 3) and two orders that contradict (deferred statements), among
+    /// statements that contradict nothing.
+    fn contradicting_rules() -> (tempfile::TempDir, crate::run::Loaded) {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
+        let dir = tempfile::tempdir().unwrap();
+        let mut rules = std::fs::read_to_string(fixture.join("rules/contradiction.rules")).unwrap();
+        rules.push_str(
+            "\nexpr L1.each \"each region at most 合计\"\n  for r in [北京, 天津, 河北]\n  \
+             L1[r, current] <= L1[合计, current]\n\n\
+             expr L1.lead \"北京 above 天津\"\n  L1[北京, current] > L1[天津, current]\n\n\
+             expr L1.trail \"北京 at most 天津 (wrong)\"\n  L1[北京, current] <= L1[天津, current]\n",
+        );
+        std::fs::write(dir.path().join("c.rules"), rules).unwrap();
+        let loaded = crate::run::load(&fixture.join("data"), dir.path()).unwrap();
+        (dir, loaded)
+    }
+
+    /// A statement as the lint compares it: its kind, key, relation and check.
+    fn outline(statement: &Stated) -> String {
+        match statement {
+            Stated::Relation {
+                relation,
+                key,
+                rule,
+                check,
+            } => format!(
+                "relation {key} {:?} {:?} {} at {rule}/{check}",
+                relation.terms, relation.op, relation.k
+            ),
+            Stated::Deferred {
+                left,
+                op,
+                right,
+                key,
+                rule,
+                check,
+            } => format!("deferred {key} {left:?} {op:?} {right:?} at {rule}/{check}"),
+            Stated::Never { rule, check, .. } => format!("never at {rule}/{check}"),
+        }
+    }
+
+    /// Past the statements kept whole, each is kept as its key and check, and made again from
+    /// its check where it can matter: the contradictions are the same whichever statement is
+    /// the last kept whole, and a statement made again is the one its check first stated.
+    #[test]
+    fn statements_kept_outlined_find_the_contradictions_kept_whole_do() {
+        let (_dir, loaded) = contradicting_rules();
+        let context = Context::new(&loaded.dataset, &[], &loaded.program);
+        let checks = super::super::ground::expand(&loaded.dataset, &loaded.program);
+        let mut statements = 0;
+        for expanded in &checks {
+            let first = stated_by_expanded(&context, expanded);
+            let again = restated(&context, expanded.rule, expanded.check);
+            assert_eq!(first.as_ref().map(outline), again.as_ref().map(outline));
+            statements += usize::from(first.is_some());
+        }
+        let verdict = |whole_at_most: usize| {
+            let mut judge = Judge::new(checks.len());
+            judge.whole_at_most = whole_at_most;
+            for expanded in &checks {
+                judge.read(&context, expanded);
+            }
+            let lints = Box::new(judge).found(&context);
+            lints
+                .into_iter()
+                .map(|lint| lint.message)
+                .collect::<Vec<_>>()
+        };
+        let whole = verdict(KEPT_WHOLE);
+        assert_eq!(whole.len(), 3, "{whole:#?}");
+        assert!(statements >= 8, "{statements} statements");
+        for whole_at_most in 0..=statements {
+            assert_eq!(verdict(whole_at_most), whole, "{whole_at_most} kept whole");
+        }
+    }
 
     /// A coefficient as forms keep them: normalized, not zero, of any sign and scale.
     fn coefficient() -> impl Strategy<Value = Decimal> {

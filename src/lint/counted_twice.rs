@@ -9,21 +9,26 @@
 //! another matter), or a cell that appears in two different sums of one rule.
 
 use super::ground::{Expanded, Linear, Part, Shape, describe_cell};
-use super::{Context, Lint, LintCode, Place};
+use super::{Context, Lint, LintCode, Place, ReadsChecks};
 use crate::engine::program::CellId;
 use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    let mut lints = Vec::new();
-    let mut reported: BTreeSet<usize> = BTreeSet::new();
-    for expanded in checks {
-        if reported.contains(&expanded.rule) {
-            continue;
+/// The first check of each rule that adds a part twice, as a lint; the rules reported.
+#[derive(Default)]
+pub(super) struct CountedTwice {
+    lints: Vec<Lint>,
+    reported: BTreeSet<usize>,
+}
+
+impl<'a> ReadsChecks<'a> for CountedTwice {
+    fn read(&mut self, context: &Context<'a>, expanded: &Expanded) {
+        if self.reported.contains(&expanded.rule) {
+            return;
         }
         let Some(rule) = context.rule(expanded.rule) else {
-            continue;
+            return;
         };
         let repeat = match &expanded.shape {
             Shape::Compare { sums, .. } => sums.iter().find_map(|parts| {
@@ -54,7 +59,7 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
             Shape::Cells(_) => None,
         };
         let Some((cells, mut places)) = repeat else {
-            continue;
+            return;
         };
         // A template that names the cell twice (a group with a repeated member) is one place.
         if places.len() == 2 && places.first().map(|p| p.span) == places.get(1).map(|p| p.span) {
@@ -63,12 +68,12 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
                 place.label = "names the same part twice".to_string();
             }
         }
-        reported.insert(expanded.rule);
+        self.reported.insert(expanded.rule);
         let what: Vec<String> = cells
             .iter()
             .map(|&c| describe_cell(context.dataset, c))
             .collect();
-        lints.push(Lint {
+        self.lints.push(Lint {
             code: LintCode::CountedTwice,
             message: format!(
                 "`{}` adds {} twice in one sum{}",
@@ -83,7 +88,10 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
             cells,
         });
     }
-    lints
+
+    fn found(self: Box<Self>, _: &Context<'a>) -> Vec<Lint> {
+        self.lints
+    }
 }
 
 /// The first part whose form (and sign) an earlier part of the sum has, with the first such

@@ -11,23 +11,36 @@
 //! point at.
 
 use super::ground::{Expanded, Shape};
-use super::{Context, Lint, LintCode, Place};
+use super::{Context, Lint, LintCode, Place, ReadsChecks};
 use crate::engine::program::{CellId, ROW_LABEL};
 use crate::table::Table;
 use crate::table::label::LabelPath;
 use std::collections::HashSet;
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    let mut covered: HashSet<CellId> = HashSet::new();
-    for expanded in checks {
+/// The cells the checks read; once all are read, the tables, rows and columns with figures
+/// none of them reads.
+#[derive(Default)]
+pub(super) struct Coverage {
+    covered: HashSet<CellId>,
+}
+
+impl<'a> ReadsChecks<'a> for Coverage {
+    fn read(&mut self, _: &Context<'a>, expanded: &Expanded) {
         match &expanded.shape {
-            Shape::Compare { cells, .. } | Shape::Cells(cells) => covered.extend(cells),
+            Shape::Compare { cells, .. } | Shape::Cells(cells) => self.covered.extend(cells),
             Shape::Sum { total, parts } => {
-                covered.insert(*total);
-                covered.extend(parts);
+                self.covered.insert(*total);
+                self.covered.extend(parts);
             }
         }
     }
+
+    fn found(self: Box<Self>, context: &Context<'a>) -> Vec<Lint> {
+        uncovered(context, &self.covered)
+    }
+}
+
+fn uncovered(context: &Context<'_>, covered: &HashSet<CellId>) -> Vec<Lint> {
     let mut lints = Vec::new();
     for (index, table) in context.dataset.tables.iter().enumerate() {
         let has_figure = |row: usize, column: usize| {

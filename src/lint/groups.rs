@@ -17,7 +17,7 @@
 //! 小计 rows that add them up).
 
 use super::ground::{Atom, Expanded, Linear, Shape};
-use super::{Context, Lint, LintCode, Place};
+use super::{Context, Lint, LintCode, Place, ReadsChecks};
 use crate::engine::ParsedFile;
 use crate::engine::program::{CellId, CompiledRule};
 use crate::interval::Interval;
@@ -368,39 +368,55 @@ pub(super) fn expr_names<'r>(expr: &'r Expr, names: &mut Vec<&'r str>) {
     }
 }
 
-pub(super) fn incomplete(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    let groups = definitions(context.files);
-    let mut lints = Vec::new();
-    let mut reported: BTreeSet<String> = BTreeSet::new();
-    for expanded in checks {
+/// A group summed against a total that prints more members than the group lists: the first
+/// check of each group (or of each rule without one) that leaves members out, as a lint.
+pub(super) struct Incomplete<'a> {
+    groups: HashMap<&'a str, (&'a SharedSource, &'a ListExpr, Span)>,
+    lints: Vec<Lint>,
+    reported: BTreeSet<String>,
+}
+
+impl<'a> Incomplete<'a> {
+    pub(super) fn new(context: &Context<'a>) -> Self {
+        Incomplete {
+            groups: definitions(context.files),
+            lints: Vec::new(),
+            reported: BTreeSet::new(),
+        }
+    }
+}
+
+impl<'a> ReadsChecks<'a> for Incomplete<'a> {
+    fn read(&mut self, context: &Context<'a>, expanded: &Expanded) {
         let Some(rule) = context.rule(expanded.rule) else {
-            continue;
+            return;
         };
         let Some((total, parts)) = total_and_parts(&expanded.shape) else {
-            continue;
+            return;
         };
         let Some((missing, missing_cells, by_rows)) = left_out(context.dataset, total, &parts)
         else {
-            continue;
+            return;
         };
         if refuted(context.dataset, total, &parts, &missing_cells) {
-            continue;
+            return;
         }
         let used = context
             .syntax(rule)
-            .map(|syntax| groups_used(&syntax.body, &groups))
+            .map(|syntax| groups_used(&syntax.body, &self.groups))
             .unwrap_or_default();
         let group = match used.as_slice() {
-            [one] => groups
+            [one] => self
+                .groups
                 .get(one)
                 .map(|&(source, _, span)| (*one, source, span)),
             _ => None,
         };
         let key = group.map_or_else(|| rule.id.clone(), |(name, _, _)| format!("group {name}"));
-        if !reported.insert(key) {
-            continue;
+        if !self.reported.insert(key) {
+            return;
         }
-        lints.push(lint_for(
+        self.lints.push(lint_for(
             context,
             rule,
             expanded.check,
@@ -410,7 +426,10 @@ pub(super) fn incomplete(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint
             group,
         ));
     }
-    lints
+
+    fn found(self: Box<Self>, _: &Context<'a>) -> Vec<Lint> {
+        self.lints
+    }
 }
 
 fn lint_for(

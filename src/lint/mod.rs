@@ -1,7 +1,8 @@
 //! `crossfoot lint`: checks the rule set itself before any figure is trusted, as the editing
 //! systems of statistical offices validate their edit rules before running them on data.
 //!
-//! Each lint works on the compiled program, on every check written out ([`ground`]): a rule
+//! Each lint works on the compiled program, reading every check as it is written out, a
+//! block at a time ([`ground::for_each_block`], [`ReadsChecks`]): a rule
 //! that can never fail, a part counted twice, an `其中` row added as a part, rules that
 //! contradict each other, a group that leaves out a member or repeats one (or a sibling row a
 //! rule compares with "every other" member), a repeated rule
@@ -226,23 +227,43 @@ pub fn lint(
     options: Options,
 ) -> Vec<Lint> {
     let context = Context::new(dataset, files, program);
-    let checks = ground::expand(dataset, program);
+    let mut readers: Vec<Box<dyn ReadsChecks<'_> + '_>> = vec![
+        Box::new(never_fails::NeverFails::default()),
+        Box::new(counted_twice::CountedTwice::default()),
+        Box::new(of_which::OfWhichPart::default()),
+        Box::new(contradiction::Judge::new(program.check_count())),
+        Box::new(groups::Incomplete::new(&context)),
+        Box::new(sibling_left_out::SiblingLeftOut::new(&context)),
+        Box::new(unit_mismatch::UnitMismatch::default()),
+    ];
+    if options.coverage {
+        readers.push(Box::new(coverage::Coverage::default()));
+    }
+    ground::for_each_block(dataset, program, |block| {
+        for reader in &mut readers {
+            for check in block {
+                reader.read(&context, check);
+            }
+        }
+    });
     let mut lints = duplicate_id::lint(files);
-    lints.extend(never_fails::lint(&context, &checks));
-    lints.extend(counted_twice::lint(&context, &checks));
-    lints.extend(of_which::lint(&context, &checks));
-    lints.extend(contradiction::lint(&context, &checks));
     lints.extend(groups::repeats(files));
-    lints.extend(groups::incomplete(&context, &checks));
-    lints.extend(sibling_left_out::lint(&context, &checks));
-    lints.extend(unit_mismatch::lint(&context, &checks));
     lints.extend(pinned_figure::lint(&context));
     lints.extend(no_checks::lint(&context));
-    if options.coverage {
-        lints.extend(coverage::lint(&context, &checks));
+    // Each code comes from one lint, and the sort puts codes of one place in order.
+    for reader in readers {
+        lints.extend(reader.found(&context));
     }
     sort(&mut lints);
     lints
+}
+
+/// A lint that reads every check as it is written out, a block at a time
+/// ([`ground::for_each_block`]), and tells what it found once it has read them all: the
+/// checks are never held all at once.
+pub(crate) trait ReadsChecks<'a> {
+    fn read(&mut self, context: &Context<'a>, check: &ground::Expanded);
+    fn found(self: Box<Self>, context: &Context<'a>) -> Vec<Lint>;
 }
 
 /// Sort by the main place's file and offset, then code: the report never depends on the

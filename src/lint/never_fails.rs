@@ -10,18 +10,22 @@
 //! only after algebra the canonical form does not do (a share of a share).
 
 use super::ground::{Expanded, Linear, Shape, describe_cells};
-use super::{Context, Lint, LintCode};
+use super::{Context, Lint, LintCode, ReadsChecks};
+use crate::engine::program::CellId;
 use crate::lang::ast::CompareOp;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    // Per rule: the first check that never fails, and how many do.
-    let mut found: BTreeMap<usize, (usize, Vec<crate::engine::program::CellId>, usize)> =
-        BTreeMap::new();
-    let mut totals: BTreeMap<usize, usize> = BTreeMap::new();
-    for expanded in checks {
-        *totals.entry(expanded.rule).or_default() += 1;
+/// Per rule: its checks, and the first check that never fails, its cells and how many do.
+#[derive(Default)]
+pub(super) struct NeverFails {
+    found: BTreeMap<usize, (usize, Vec<CellId>, usize)>,
+    totals: BTreeMap<usize, usize>,
+}
+
+impl<'a> ReadsChecks<'a> for NeverFails {
+    fn read(&mut self, _: &Context<'a>, expanded: &Expanded) {
+        *self.totals.entry(expanded.rule).or_default() += 1;
         let cells = match &expanded.shape {
             Shape::Compare {
                 left,
@@ -31,39 +35,43 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
                 ..
             } if !cells.is_empty() && always_holds(left, *op, right) => cells.clone(),
             Shape::Sum { total, parts } if parts.as_slice() == [*total] => vec![*total],
-            _ => continue,
+            _ => return,
         };
-        found
+        self.found
             .entry(expanded.rule)
             .and_modify(|(_, _, count)| *count += 1)
             .or_insert((expanded.check, cells, 1));
     }
-    found
-        .into_iter()
-        .filter_map(|(index, (check, cells, count))| {
-            let rule = context.rule(index)?;
-            let total = totals.get(&index).copied().unwrap_or(count);
-            let which = if total == 1 {
-                "its check".to_string()
-            } else {
-                format!("{count} of its {total} checks, the first")
-            };
-            Some(Lint {
-                code: LintCode::NeverFails,
-                message: format!(
-                    "`{}` can never fail: in {which}{}, both sides are the same expression of {}",
-                    rule.id,
-                    context.describe_check(rule, check),
-                    describe_cells(context.dataset, &cells)
-                ),
-                help: "compare the figure with something else, or leave the item out of the loop"
-                    .to_string(),
-                rules: vec![rule.id.clone()],
-                places: vec![context.body_place(rule, "the two sides are identical")],
-                cells,
+
+    fn found(self: Box<Self>, context: &Context<'a>) -> Vec<Lint> {
+        let NeverFails { found, totals } = *self;
+        found
+            .into_iter()
+            .filter_map(|(index, (check, cells, count))| {
+                let rule = context.rule(index)?;
+                let total = totals.get(&index).copied().unwrap_or(count);
+                let which = if total == 1 {
+                    "its check".to_string()
+                } else {
+                    format!("{count} of its {total} checks, the first")
+                };
+                Some(Lint {
+                    code: LintCode::NeverFails,
+                    message: format!(
+                        "`{}` can never fail: in {which}{}, both sides are the same expression of {}",
+                        rule.id,
+                        context.describe_check(rule, check),
+                        describe_cells(context.dataset, &cells)
+                    ),
+                    help: "compare the figure with something else, or leave the item out of the loop"
+                        .to_string(),
+                    rules: vec![rule.id.clone()],
+                    places: vec![context.body_place(rule, "the two sides are identical")],
+                    cells,
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
 /// Whether `left OP right` holds whatever the cells hold, for a check that names cells: its

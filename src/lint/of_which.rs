@@ -13,7 +13,7 @@
 //! `其中，`.
 
 use super::ground::{Atom, Expanded, Linear, Shape, describe_cell};
-use super::{Context, Lint, LintCode, Place};
+use super::{Context, Lint, LintCode, Place, ReadsChecks};
 use crate::engine::program::{CellId, ROW_LABEL};
 use std::collections::BTreeSet;
 
@@ -53,15 +53,21 @@ fn is_total(context: &Context<'_>, side: &Linear) -> bool {
         .is_some_and(|path| path.is_total())
 }
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    let mut lints = Vec::new();
-    let mut reported: BTreeSet<usize> = BTreeSet::new();
-    for expanded in checks {
-        if reported.contains(&expanded.rule) {
-            continue;
+/// The first check of each rule that adds an `其中` item as a part, as a lint; the rules
+/// reported.
+#[derive(Default)]
+pub(super) struct OfWhichPart {
+    lints: Vec<Lint>,
+    reported: BTreeSet<usize>,
+}
+
+impl<'a> ReadsChecks<'a> for OfWhichPart {
+    fn read(&mut self, context: &Context<'a>, expanded: &Expanded) {
+        if self.reported.contains(&expanded.rule) {
+            return;
         }
         let Some(rule) = context.rule(expanded.rule) else {
-            continue;
+            return;
         };
         let of_which =
             |cells: &[CellId]| !cells.is_empty() && cells.iter().all(|&c| is_of_which(context, c));
@@ -104,14 +110,14 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
             Shape::Compare { .. } | Shape::Cells(_) => None,
         };
         let Some((cells, place)) = found else {
-            continue;
+            return;
         };
-        reported.insert(expanded.rule);
+        self.reported.insert(expanded.rule);
         let what: Vec<String> = cells
             .iter()
             .map(|&c| describe_cell(context.dataset, c))
             .collect();
-        lints.push(Lint {
+        self.lints.push(Lint {
             code: LintCode::OfWhichPart,
             message: format!(
                 "`{}` adds {}, an 其中 (\"of which\") item, as a part of a sum{}",
@@ -126,5 +132,8 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
             cells,
         });
     }
-    lints
+
+    fn found(self: Box<Self>, _: &Context<'a>) -> Vec<Lint> {
+        self.lints
+    }
 }

@@ -19,56 +19,73 @@
 
 use super::ground::{Atom, Expanded, Linear, Shape};
 use super::groups::{expr_names, node};
-use super::{Context, Lint, LintCode, Place};
+use super::{Context, Lint, LintCode, Place, ReadsChecks};
 use crate::engine::program::CellId;
 use crate::lang::ast::{Body, CompareOp, Exception, GroupDef, ListExpr, Segment};
 use crate::source::SharedSource;
 use crate::table::label::LabelPath;
 use std::collections::{BTreeSet, HashMap};
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    let groups: HashMap<&str, (&SharedSource, &GroupDef)> = context
-        .files
-        .iter()
-        .flat_map(|parsed| {
-            parsed
-                .file
-                .groups
-                .iter()
-                .map(move |g| (g.name.value.as_str(), (&parsed.source, g)))
-        })
-        .collect();
-    let mut by_rule: HashMap<usize, Vec<&Expanded>> = HashMap::new();
-    for expanded in checks {
-        by_rule.entry(expanded.rule).or_default().push(expanded);
+/// A rule that compares one figure with each member of a group: the group, and which side
+/// names the member.
+struct EveryOther<'a> {
+    source: &'a SharedSource,
+    group: &'a GroupDef,
+    member_side: Side,
+}
+
+/// What the checks of such a rule compare so far: the fixed cell and each member's cell, or
+/// `None` once a check has another shape.
+type Compared = Option<(Option<CellId>, Vec<CellId>)>;
+
+/// The rules that compare one figure with every member of a group, each with what its checks
+/// compare; once every check is read, the members' siblings each group leaves out.
+pub(super) struct SiblingLeftOut<'a> {
+    groups: HashMap<&'a str, (&'a SharedSource, &'a GroupDef)>,
+    /// Per rule read so far: whether it compares one figure with every member.
+    shapes: HashMap<usize, Option<EveryOther<'a>>>,
+    compared: std::collections::BTreeMap<usize, Compared>,
+}
+
+impl<'a> SiblingLeftOut<'a> {
+    pub(super) fn new(context: &Context<'a>) -> Self {
+        let groups = context
+            .files
+            .iter()
+            .flat_map(|parsed| {
+                parsed
+                    .file
+                    .groups
+                    .iter()
+                    .map(move |g| (g.name.value.as_str(), (&parsed.source, g)))
+            })
+            .collect();
+        SiblingLeftOut {
+            groups,
+            shapes: HashMap::new(),
+            compared: std::collections::BTreeMap::new(),
+        }
     }
-    let mut lints = Vec::new();
-    let mut rules: Vec<_> = by_rule.into_iter().collect();
-    rules.sort_by_key(|(rule, _)| *rule);
-    for (index, expanded) in rules {
-        let Some(rule) = context.rule(index) else {
-            continue;
-        };
-        let Some(syntax) = context.syntax(rule) else {
-            continue;
-        };
+
+    /// Whether rule `index` compares one figure (`X > T[p]`, an order) with each member of a
+    /// group it loops over: one side names the loop's variable, the other not.
+    fn every_other(&self, context: &Context<'a>, index: usize) -> Option<EveryOther<'a>> {
+        let rule = context.rule(index)?;
+        let syntax = context.syntax(rule)?;
         let Body::Compare { left, op, right } = &syntax.body else {
-            continue;
+            return None;
         };
         if !is_order(op.value) {
-            continue;
+            return None;
         }
-        // The rule loops over a group, `for p in G`, and one side names `p`, the other not.
-        let Some((variable, source, group)) =
+        let (variable, source, group) =
             syntax.loops.iter().find_map(|clause| match &clause.list {
-                ListExpr::Name(name) => groups
+                ListExpr::Name(name) => self
+                    .groups
                     .get(name.value.as_str())
                     .map(|&(source, group)| (clause.variable.value.as_str(), source, group)),
                 _ => None,
-            })
-        else {
-            continue;
-        };
+            })?;
         let names = |expr| {
             let mut names = Vec::new();
             expr_names(expr, &mut names);
@@ -77,46 +94,90 @@ pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
         let member_side = match (names(left), names(right)) {
             (true, false) => Side::Left,
             (false, true) => Side::Right,
-            _ => continue,
+            _ => return None,
         };
-        let Some((fixed, members)) = every_other(&expanded, member_side) else {
-            continue;
-        };
-        let missing = left_out(context, fixed, &members, &group.exceptions);
-        if missing.is_empty() {
-            continue;
-        }
-        let names: Vec<String> = missing.iter().map(|(label, _)| label.clone()).collect();
-        let names = names.join(", ");
-        lints.push(Lint {
-            code: LintCode::SiblingLeftOut,
-            message: format!(
-                "group `{}` leaves out {names}: `{}` compares one figure with every member, \
-                 and the table prints {} beside the members, at the same level",
-                group.name.value,
-                rule.id,
-                if missing.len() == 1 { "it" } else { "them" }
-            ),
-            help: format!(
-                "add {names} to the group, or say why it is left out: `except {} because \"…\"` \
-                 after the group's list",
-                missing
-                    .first()
-                    .map_or(String::new(), |(label, _)| quoted(label))
-            ),
-            rules: vec![rule.id.clone()],
-            places: vec![
-                Place {
-                    source: source.clone(),
-                    span: group.name.span,
-                    label: format!("leaves out {names}"),
-                },
-                context.body_place(rule, "compares one figure with every member"),
-            ],
-            cells: missing.into_iter().map(|(_, cell)| cell).collect(),
-        });
+        Some(EveryOther {
+            source,
+            group,
+            member_side,
+        })
     }
-    lints
+}
+
+impl<'a> ReadsChecks<'a> for SiblingLeftOut<'a> {
+    fn read(&mut self, context: &Context<'a>, expanded: &Expanded) {
+        if !self.shapes.contains_key(&expanded.rule) {
+            let shape = self.every_other(context, expanded.rule);
+            self.shapes.insert(expanded.rule, shape);
+        }
+        let Some(Some(shape)) = self.shapes.get(&expanded.rule) else {
+            return;
+        };
+        let compared = self
+            .compared
+            .entry(expanded.rule)
+            .or_insert_with(|| Some((None, Vec::new())));
+        *compared = compared
+            .take()
+            .and_then(|so_far| compare(so_far, expanded, shape.member_side));
+    }
+
+    fn found(self: Box<Self>, context: &Context<'a>) -> Vec<Lint> {
+        self.compared
+            .iter()
+            .filter_map(|(&index, compared)| {
+                let (fixed, members) = compared.as_ref()?;
+                let shape = self.shapes.get(&index)?.as_ref()?;
+                lint_for(context, index, shape, (*fixed)?, members)
+            })
+            .collect()
+    }
+}
+
+/// The lint on a rule that compares `fixed` with each of `members`, where its group leaves
+/// out a sibling.
+fn lint_for(
+    context: &Context<'_>,
+    index: usize,
+    shape: &EveryOther<'_>,
+    fixed: CellId,
+    members: &[CellId],
+) -> Option<Lint> {
+    let rule = context.rule(index)?;
+    let (source, group) = (shape.source, shape.group);
+    let missing = left_out(context, fixed, members, &group.exceptions);
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = missing.iter().map(|(label, _)| label.clone()).collect();
+    let names = names.join(", ");
+    Some(Lint {
+        code: LintCode::SiblingLeftOut,
+        message: format!(
+            "group `{}` leaves out {names}: `{}` compares one figure with every member, \
+             and the table prints {} beside the members, at the same level",
+            group.name.value,
+            rule.id,
+            if missing.len() == 1 { "it" } else { "them" }
+        ),
+        help: format!(
+            "add {names} to the group, or say why it is left out: `except {} because \"…\"` \
+             after the group's list",
+            missing
+                .first()
+                .map_or(String::new(), |(label, _)| quoted(label))
+        ),
+        rules: vec![rule.id.clone()],
+        places: vec![
+            Place {
+                source: source.clone(),
+                span: group.name.span,
+                label: format!("leaves out {names}"),
+            },
+            context.body_place(rule, "compares one figure with every member"),
+        ],
+        cells: missing.into_iter().map(|(_, cell)| cell).collect(),
+    })
 }
 
 fn is_order(op: CompareOp) -> bool {
@@ -143,27 +204,26 @@ enum Side {
 }
 
 /// The "every other" shape: every check compares one cell that stays the same (the figure
-/// said to lead) with one cell of the member the check is for. The fixed cell and the members'
-/// cells, or `None` where the checks have another shape.
-fn every_other(checks: &[&Expanded], member_side: Side) -> Option<(CellId, Vec<CellId>)> {
-    let mut fixed = None;
-    let mut members = Vec::new();
-    for expanded in checks {
-        let Shape::Compare { left, right, .. } = &expanded.shape else {
-            return None;
-        };
-        let (fixed_side, member) = match member_side {
-            Side::Left => (right, left),
-            Side::Right => (left, right),
-        };
-        let cell = single_cell(fixed_side)?;
-        if fixed.is_some_and(|f| f != cell) {
-            return None;
-        }
-        fixed = Some(cell);
-        members.push(single_cell(member)?);
+/// said to lead) with one cell of the member the check is for. What the checks before
+/// `expanded` compare, with its cells added, or `None` where it has another shape.
+fn compare(
+    (fixed, mut members): (Option<CellId>, Vec<CellId>),
+    expanded: &Expanded,
+    member_side: Side,
+) -> Compared {
+    let Shape::Compare { left, right, .. } = &expanded.shape else {
+        return None;
+    };
+    let (fixed_side, member) = match member_side {
+        Side::Left => (right, left),
+        Side::Right => (left, right),
+    };
+    let cell = single_cell(fixed_side)?;
+    if fixed.is_some_and(|f| f != cell) {
+        return None;
     }
-    Some((fixed?, members))
+    members.push(single_cell(member)?);
+    Some((Some(cell), members))
 }
 
 fn single_cell(form: &Linear) -> Option<CellId> {

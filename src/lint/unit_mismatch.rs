@@ -24,7 +24,7 @@
 //! quotients, and cells in units other than money (项 beside 家 is a count beside a count).
 
 use super::ground::{Atom, Expanded, Linear, Shape};
-use super::{Context, Lint, LintCode};
+use super::{Context, Lint, LintCode, ReadsChecks};
 use crate::engine::program::CellId;
 use crate::source::Span;
 use crate::table::TableMeta;
@@ -34,30 +34,40 @@ use crate::table::manifest::Dataset;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-pub(super) fn lint(context: &Context<'_>, checks: &[Expanded]) -> Vec<Lint> {
-    // Per rule: the first check whose units do not agree, its cells and what is wrong.
-    let mut found: BTreeMap<usize, Found<'_>> = BTreeMap::new();
-    for expanded in checks {
-        if found.contains_key(&expanded.rule) {
-            continue;
+/// Per rule: the first check whose units do not agree, its cells and what is wrong.
+#[derive(Default)]
+pub(super) struct UnitMismatch<'a> {
+    found: BTreeMap<usize, Found<'a>>,
+}
+
+impl<'a> ReadsChecks<'a> for UnitMismatch<'a> {
+    fn read(&mut self, context: &Context<'a>, expanded: &Expanded) {
+        if self.found.contains_key(&expanded.rule) {
+            return;
         }
         if let Some((cells, mismatch)) = mismatch(context.dataset, &expanded.shape) {
-            found.insert(expanded.rule, (expanded.check, cells, mismatch));
+            self.found
+                .insert(expanded.rule, (expanded.check, cells, mismatch));
         }
     }
-    let by_label = by_odd_label(context.dataset, &found);
-    let grouped: std::collections::HashSet<usize> = by_label.values().flatten().copied().collect();
-    let mut lints: Vec<Lint> = by_label
-        .iter()
-        .filter_map(|(source, rules)| one_label_lint(context, &found, *source, rules))
-        .collect();
-    lints.extend(
-        found
-            .into_iter()
-            .filter(|(index, _)| !grouped.contains(index))
-            .filter_map(|(index, finding)| rule_lint(context, index, finding)),
-    );
-    lints
+
+    fn found(self: Box<Self>, context: &Context<'a>) -> Vec<Lint> {
+        let found = self.found;
+        let by_label = by_odd_label(context.dataset, &found);
+        let grouped: std::collections::HashSet<usize> =
+            by_label.values().flatten().copied().collect();
+        let mut lints: Vec<Lint> = by_label
+            .iter()
+            .filter_map(|(source, rules)| one_label_lint(context, &found, *source, rules))
+            .collect();
+        lints.extend(
+            found
+                .into_iter()
+                .filter(|(index, _)| !grouped.contains(index))
+                .filter_map(|(index, finding)| rule_lint(context, index, finding)),
+        );
+        lints
+    }
 }
 
 /// Fewest rules one label's unit must set apart to be one lint.

@@ -431,6 +431,44 @@ fn a_rule_too_large_to_lint_is_left_out_and_the_others_are_linted() {
     );
 }
 
+/// The lint reads the checks a block of 4 096 at a time: what it keeps of a rule, and of what
+/// a check states, carries from block to block. 5 000 records: a rule none of whose 5 000
+/// checks can fail is counted whole, and the last record's total, stated in the first block
+/// as less than its parts, contradicts the rule that states it equal in the third.
+#[test]
+fn a_lint_finds_what_spans_the_blocks_it_reads_the_checks_in() {
+    let records: String = (1..=5_000)
+        .map(|id| format!("u{id},{},1,{}\n", id % 7, id % 7 + 1))
+        .collect();
+    let rules = "expr R.last \"the last record's t below x + y (wrong)\"\n  \
+                 REC[u5000, t] < REC[u5000, x] + REC[u5000, y]\n\n\
+                 expr R.same \"x + y at most y + x\"\n  for r in rows(REC)\n  \
+                 REC[r, x] + REC[r, y] <= REC[r, y] + REC[r, x]\n\n\
+                 expr R.t \"t is x + y\"\n  for r in rows(REC)\n  REC[r, t] = REC[r, x] + REC[r, y]\n";
+    let (_dir, data, rules) = super::record_file("", &format!("id,x,y,t\n{records}"), rules);
+    let (code, json, stderr) = lint_json(&data, &rules);
+    assert_eq!(code, 1, "{stderr}");
+    let rule = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        codes(&json),
+        [
+            (
+                "crossfoot::lint::never_fails".to_string(),
+                rule(&["R.same"])
+            ),
+            (
+                "crossfoot::lint::contradiction".to_string(),
+                rule(&["R.last", "R.t"])
+            ),
+        ]
+    );
+    let never = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        never.contains("in 5000 of its 5000 checks, the first (where r = u1)"),
+        "{never}"
+    );
+}
+
 fn lint_json(data: &str, rules: &str) -> (i32, Value, String) {
     let run = crossfoot(&["lint", "--data", data, "--rules", rules, "--format", "json"]);
     (run.code, parse(&run.stdout), run.stderr)
