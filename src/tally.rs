@@ -21,11 +21,13 @@ pub(crate) enum Work {
     CellsPlaced,
     /// Axes of cell templates resolved for a check (`Evaluator::indices`).
     AxesResolved,
+    /// Label paths kept as strings in an axis's exact index (`table::index`).
+    PathsKeyed,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 8]> = const { std::cell::Cell::new([0; 8]) };
+    static TALLIES: std::cell::Cell<[usize; 9]> = const { std::cell::Cell::new([0; 9]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

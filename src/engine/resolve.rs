@@ -251,11 +251,11 @@ pub fn lookup(table: &Table, axis: Axis, keys: &[Key]) -> Result<usize, LookupEr
     };
     // A label path printed once is found by one hash lookup, as cheap as remembering it:
     // only what takes a search is kept (a yearbook's thousand tables name each row once).
-    let exact = plain_labels(keys).map(|labels| index.exact(&labels));
-    if let Some([one]) = exact {
+    let exact = plain_labels(keys).map(|labels| index.exact(|| axis.paths(table), &labels));
+    if let Some([one]) = exact.as_deref() {
         return Ok(*one);
     }
-    index.remembered(keys, || search(table, axis, keys, exact))
+    index.remembered(keys, || search(table, axis, keys, exact.as_deref()))
 }
 
 /// How a key may be printed: a label as it is, a year with and without `年`.

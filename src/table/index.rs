@@ -25,7 +25,7 @@ type LabelKeys<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
 /// Paths by their joined keys (`技术开发␟委托开发`) and by their joined full texts.
 #[derive(Debug, Default)]
 pub struct LabelIndex {
-    exact: HashMap<Box<str>, SmallVec<[usize; 1]>>,
+    exact: Exact,
     /// Each path's outer labels' keys: what an anchored lookup (the figures of the text)
     /// compares, without normalizing per lookup. Only an anchored index has them.
     anchors: Vec<Vec<Box<str>>>,
@@ -52,20 +52,11 @@ pub struct LabelIndex {
 
 impl LabelIndex {
     pub fn build(paths: &[LabelPath]) -> Self {
-        // Made at its size: grown from empty, its rehashing was a third of the building.
-        let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> =
-            HashMap::with_capacity(paths.len());
-        for (index, path) in paths.iter().enumerate() {
-            let keys: SmallVec<[LabelKeys<'_>; 2]> =
-                path.labels().iter().map(Label::key_and_full_key).collect();
-            // A path's whole texts are its keys unless a label prints a unit.
-            if keys.iter().any(|(_, full)| full.is_some()) {
-                let by_text = join(keys.iter().map(|(key, full)| full.as_ref().unwrap_or(key)));
-                exact.entry(by_text.into()).or_default().push(index);
-            }
-            let by_key = join(keys.iter().map(|(key, _)| key));
-            exact.entry(by_key.into()).or_default().push(index);
-        }
+        let exact = if paths.len() > SCANNED && u32::try_from(paths.len()).is_ok() {
+            Exact::Hashed(hashed_paths(paths))
+        } else {
+            Exact::Keyed(keyed_paths(paths))
+        };
         Self {
             exact,
             anchors: Vec::new(),
@@ -110,7 +101,7 @@ impl LabelIndex {
         // No exact map: an anchored axis is only found by its anchors, never by its labels as
         // written (`resolve::plain_labels`), and its labels are whole sentences to join.
         Self {
-            exact: HashMap::default(),
+            exact: Exact::Keyed(HashMap::default()),
             anchors,
             found: Mutex::default(),
             hasher: foldhash::fast::RandomState::default(),
@@ -185,14 +176,130 @@ impl LabelIndex {
     }
 
     /// The paths whose labels are exactly these normalized keys (or full texts), in order.
-    pub fn exact(&self, keys: &[&str]) -> &[usize] {
-        // Most paths rules name are one label: looked up as it is, with nothing to join.
-        let hits = match keys {
-            [one] => self.exact.get(*one),
-            several => self.exact.get(joined_inline(several).as_str()),
-        };
-        hits.map_or(&[], |hits| hits.as_slice())
+    /// `paths` gives the paths this index was built from, which a long axis compares.
+    #[inline]
+    pub fn exact<'p>(
+        &'p self,
+        paths: impl FnOnce() -> &'p [LabelPath],
+        keys: &[&str],
+    ) -> Cow<'p, [usize]> {
+        match &self.exact {
+            // Most paths rules name are one label: looked up as it is, with nothing to join.
+            Exact::Keyed(by_keys) => {
+                let hits = match keys {
+                    [one] => by_keys.get(*one),
+                    several => by_keys.get(joined_inline(several).as_str()),
+                };
+                Cow::Borrowed(hits.map_or(&[], |hits| hits.as_slice()))
+            }
+            Exact::Hashed(hashed) => Cow::Owned(hashed_hits(hashed, paths(), keys)),
+        }
     }
+}
+
+/// The paths of a long axis whose labels are exactly `keys`: those of their hash, compared.
+fn hashed_hits(hashed: &[(u64, u32)], paths: &[LabelPath], keys: &[&str]) -> Vec<usize> {
+    let hash = hash_parts(keys.iter().copied());
+    let from = hashed.partition_point(|&(h, _)| h < hash);
+    let to = hashed.partition_point(|&(h, _)| h <= hash);
+    hashed
+        .get(from..to)
+        .unwrap_or_default()
+        .iter()
+        .map(|&(_, at)| at as usize)
+        .filter(|&at| paths.get(at).is_some_and(|path| names_exactly(path, keys)))
+        .collect()
+}
+
+/// The exact-match part of an index: where its paths are found by their labels as written.
+#[derive(Debug)]
+enum Exact {
+    /// Paths by their joined keys (`技术开发␟委托开发`) and by their joined full texts: an
+    /// axis of up to [`SCANNED`] paths.
+    Keyed(HashMap<Box<str>, SmallVec<[usize; 1]>>),
+    /// A longer axis's: the hash of each path's joined keys (and of its joined full texts),
+    /// beside the path, sorted; a path found by its hash is then compared label by label.
+    /// Each key kept as a string, a record file's 10⁶ row labels took 0.9 s and 140 MB to
+    /// index, for a rule that names one record.
+    Hashed(Vec<(u64, u32)>),
+}
+
+impl Default for Exact {
+    fn default() -> Self {
+        Exact::Keyed(HashMap::default())
+    }
+}
+
+fn keyed_paths(paths: &[LabelPath]) -> HashMap<Box<str>, SmallVec<[usize; 1]>> {
+    crate::tally::add(crate::tally::Work::PathsKeyed, paths.len());
+    // Made at its size: grown from empty, its rehashing was a third of the building.
+    let mut exact: HashMap<Box<str>, SmallVec<[usize; 1]>> = HashMap::with_capacity(paths.len());
+    for (index, path) in paths.iter().enumerate() {
+        let keys: SmallVec<[LabelKeys<'_>; 2]> =
+            path.labels().iter().map(Label::key_and_full_key).collect();
+        // A path's whole texts are its keys unless a label prints a unit.
+        if keys.iter().any(|(_, full)| full.is_some()) {
+            let by_text = join(keys.iter().map(|(key, full)| full.as_ref().unwrap_or(key)));
+            exact.entry(by_text.into()).or_default().push(index);
+        }
+        let by_key = join(keys.iter().map(|(key, _)| key));
+        exact.entry(by_key.into()).or_default().push(index);
+    }
+    exact
+}
+
+/// Each path's hashes ([`Exact::Hashed`]), worked out on every core, then sorted.
+fn hashed_paths(paths: &[LabelPath]) -> Vec<(u64, u32)> {
+    let mut hashed: Vec<(u64, u32)> = paths
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(index, path)| {
+            let keys: SmallVec<[LabelKeys<'_>; 2]> =
+                path.labels().iter().map(Label::key_and_full_key).collect();
+            let by_key = hash_parts(keys.iter().map(|(key, _)| key.as_ref()));
+            let by_text = keys.iter().any(|(_, full)| full.is_some()).then(|| {
+                hash_parts(
+                    keys.iter()
+                        .map(|(key, full)| full.as_deref().unwrap_or(key.as_ref())),
+                )
+            });
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            std::iter::once((by_key, index)).chain(by_text.map(|hash| (hash, index)))
+        })
+        .collect();
+    hashed.par_sort_unstable();
+    hashed.dedup();
+    hashed
+}
+
+/// The hash of labels joined by [`SEPARATOR`], without joining them.
+fn hash_parts<'s>(parts: impl Iterator<Item = &'s str>) -> u64 {
+    use std::hash::Hasher;
+    let mut state = foldhash::fast::FixedState::with_seed(0x1abe1).build_hasher();
+    for (index, part) in parts.enumerate() {
+        if index > 0 {
+            state.write(SEPARATOR.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        state.write(part.as_bytes());
+    }
+    state.finish()
+}
+
+/// Whether `path`'s labels are exactly `keys`: each its key, or each its full text where it
+/// prints a unit (and its key where not).
+fn names_exactly(path: &LabelPath, keys: &[&str]) -> bool {
+    let labels = path.labels();
+    if labels.len() != keys.len() {
+        return false;
+    }
+    let spelled: SmallVec<[LabelKeys<'_>; 2]> =
+        labels.iter().map(Label::key_and_full_key).collect();
+    let by_key = spelled.iter().zip(keys).all(|((key, _), k)| key == k);
+    by_key
+        || spelled
+            .iter()
+            .zip(keys)
+            .all(|((key, full), k)| full.as_deref().unwrap_or(key.as_ref()) == *k)
 }
 
 /// The answers of the searches made, by their paths' hashes: a path looked up is hashed once,
@@ -457,6 +564,72 @@ mod tests {
     }
     use crate::table::label::normalize;
     use proptest::prelude::*;
+
+    /// A long axis finds a path by the hash of its labels, then compares them: what the keys
+    /// of a short one give, for every path's keys and full texts, one of two paths printed
+    /// alike, an "of which" row's name, part of a path and a label no path has.
+    #[test]
+    fn a_long_axis_finds_a_path_by_its_labels_as_a_short_one_does() {
+        let label = |text: &str| Label::new(text, crate::source::Span::default());
+        let path = |texts: &[&str]| LabelPath::new(texts.iter().map(|t| label(t)));
+        let mut paths: Vec<LabelPath> = (0..SCANNED).map(|n| path(&[&format!("r{n}")])).collect();
+        for texts in [
+            &["深圳"][..],
+            &["其中：深圳"],
+            &["成交额 / 亿元"],
+            &["技术开发", "委托开发"],
+            &["技术开发", "成交额 / 亿元"],
+            &["r7"],
+        ] {
+            paths.push(path(texts));
+        }
+        crate::tally::take(crate::tally::Work::PathsKeyed);
+        let Exact::Hashed(_) = LabelIndex::build(&paths).exact else {
+            panic!("a long axis is hashed");
+        };
+        assert_eq!(crate::tally::take(crate::tally::Work::PathsKeyed), 0);
+        LabelIndex::build(&paths[..3]);
+        assert_eq!(crate::tally::take(crate::tally::Work::PathsKeyed), 3);
+        let keyed = LabelIndex {
+            exact: Exact::Keyed(keyed_paths(&paths)),
+            ..LabelIndex::default()
+        };
+        let long = LabelIndex::build(&paths);
+        let mut sought: Vec<Vec<String>> = paths
+            .iter()
+            .flat_map(|p| {
+                let spelled: Vec<_> = p.labels().iter().map(Label::key_and_full_key).collect();
+                let keys = spelled.iter().map(|(k, _)| k.to_string()).collect();
+                let full = spelled
+                    .iter()
+                    .map(|(k, f)| f.as_deref().unwrap_or(k.as_ref()).to_string())
+                    .collect();
+                [keys, full]
+            })
+            .collect();
+        for texts in [
+            &["技术开发"][..],
+            &["委托开发"],
+            &["亿元"],
+            &["r9999999"],
+            &[],
+        ] {
+            sought.push(texts.iter().map(|t| normalize(t).into_owned()).collect());
+        }
+        for keys in &sought {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            assert_eq!(
+                long.exact(|| &paths, &keys),
+                keyed.exact(|| &paths, &keys),
+                "{keys:?}"
+            );
+        }
+        let found = |texts: &[&str]| long.exact(|| &paths, texts).into_owned();
+        assert_eq!(found(&["r7"]), [7, SCANNED + 5]);
+        assert_eq!(found(&["深圳"]), [SCANNED]);
+        assert_eq!(found(&["技术开发", "成交额"]), [SCANNED + 4]);
+        assert!(found(&["技术开发"]).is_empty());
+    }
 
     fn keys(path: &str) -> Vec<Key> {
         path.split('/').map(Key::label).collect()
