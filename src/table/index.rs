@@ -190,11 +190,16 @@ impl LabelIndex {
         match &self.exact {
             // Most paths rules name are one label: looked up as it is, with nothing to join.
             Exact::Keyed(by_keys) => {
-                let hits = match keys {
-                    [one] => by_keys.get(*one),
-                    several => by_keys.get(joined_inline(several).as_str()),
+                let joined;
+                let key = match keys {
+                    [one] => *one,
+                    several => {
+                        joined = joined_inline(several);
+                        joined.as_str()
+                    }
                 };
-                Cow::Borrowed(hits.map_or(&[], |hits| hits.as_slice()))
+                // One look-up in the map, which the compiler writes in place.
+                Cow::Borrowed(by_keys.get(key).map_or(&[], |hits| hits.as_slice()))
             }
             Exact::Hashed(hashed) => Cow::Owned(hashed_hits(hashed, paths(), keys)),
         }
