@@ -678,18 +678,18 @@ impl Judge {
                 };
                 if self.reported.insert((index, index)) {
                     self.lints.push(Lint {
-                    code: LintCode::Contradiction,
-                    message: format!(
-                        "`{}` can never hold: in the check{}, its sides differ by a constant or are the same, and `{}` rules that out",
-                        rule.id,
-                        context.describe_check(rule, check),
-                        op.symbol()
-                    ),
-                    help: "correct the relation or the cells it names".to_string(),
-                    rules: vec![rule.id.clone()],
-                    places: vec![context.body_place(rule, "no figures satisfy this")],
-                    cells,
-                });
+                        code: LintCode::Contradiction,
+                        message: format!(
+                            "`{}` can never hold: in the check{}, its sides differ by a constant or are the same, and `{}` rules that out",
+                            rule.id,
+                            context.describe_check(rule, check),
+                            op.symbol()
+                        ),
+                        help: "correct the relation or the cells it names".to_string(),
+                        rules: vec![rule.id.clone()],
+                        places: vec![context.body_place(rule, "no figures satisfy this")],
+                        cells,
+                    });
                 }
             }
             relation => self.keep(relation),
