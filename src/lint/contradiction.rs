@@ -81,28 +81,45 @@ fn stated_by_rule(context: &Context<'_>, index: usize, rule: &CompiledRule) -> V
     if rule.tolerance.is_some() {
         return Vec::new();
     }
+    let (placed, checks) = match &rule.work {
+        Work::Compare(comparison) => (
+            super::ground::sums_placed(comparison),
+            rule.work.check_count(),
+        ),
+        Work::Sums(sums) => (true, sums.len()),
+        _ => return Vec::new(),
+    };
+    (0..checks)
+        .filter_map(|check| stated_by_check(context, index, rule, placed, check))
+        .collect()
+}
+
+/// What check `check` of rule `index` states; `placed` is [`super::ground::sums_placed`] of a
+/// comparison, worked out once per rule.
+#[inline]
+fn stated_by_check(
+    context: &Context<'_>,
+    index: usize,
+    rule: &CompiledRule,
+    placed: bool,
+    check: usize,
+) -> Option<Stated> {
     match &rule.work {
         Work::Compare(comparison) => {
-            let placed = super::ground::sums_placed(comparison);
-            (0..rule.work.check_count())
-                .filter_map(|check| {
-                    let (left, right, cells) = super::ground::compare_sides(
-                        context.dataset,
-                        context.program,
-                        comparison,
-                        placed,
-                        check,
-                    )?;
-                    stated(context, (index, check), (left, comparison.op, right), cells)
-                })
-                .collect()
+            let (left, right, cells) = super::ground::compare_sides(
+                context.dataset,
+                context.program,
+                comparison,
+                placed,
+                check,
+            )?;
+            stated(context, (index, check), (left, comparison.op, right), cells)
         }
-        Work::Sums(sums) => sums
-            .iter()
-            .enumerate()
-            .filter_map(|(check, sum)| stated_sum(context, (index, check), sum.total, &sum.parts))
-            .collect(),
-        _ => Vec::new(),
+        Work::Sums(sums) => {
+            let sum = sums.get(check)?;
+            stated_sum(context, (index, check), sum.total, &sum.parts)
+        }
+        _ => None,
     }
 }
 
@@ -562,24 +579,11 @@ fn made(statement: Stated, shared: impl Fn(&u64) -> bool) -> Option<(Relation, u
 /// What check `check` of rule `index` states, made again from the rule.
 fn restated(context: &Context<'_>, index: usize, check: usize) -> Option<Stated> {
     let rule = context.rule(index)?;
-    match &rule.work {
-        Work::Compare(comparison) => {
-            let placed = super::ground::sums_placed(comparison);
-            let (left, right, cells) = super::ground::compare_sides(
-                context.dataset,
-                context.program,
-                comparison,
-                placed,
-                check,
-            )?;
-            stated(context, (index, check), (left, comparison.op, right), cells)
-        }
-        Work::Sums(sums) => {
-            let sum = sums.get(check)?;
-            stated_sum(context, (index, check), sum.total, &sum.parts)
-        }
-        _ => None,
-    }
+    let placed = match &rule.work {
+        Work::Compare(comparison) => super::ground::sums_placed(comparison),
+        _ => true,
+    };
+    stated_by_check(context, index, rule, placed, check)
 }
 
 /// Two statements that cannot both hold, the cells involved and why.
