@@ -23,11 +23,13 @@ pub(crate) enum Work {
     AxesResolved,
     /// Label paths kept as strings in an axis's exact index (`table::index`).
     PathsKeyed,
+    /// Cells whose unit of money the unit-mismatch lint looked up (`lint::unit_mismatch`).
+    CellUnitsSought,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 9]> = const { std::cell::Cell::new([0; 9]) };
+    static TALLIES: std::cell::Cell<[usize; 10]> = const { std::cell::Cell::new([0; 10]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

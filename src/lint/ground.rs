@@ -471,14 +471,11 @@ struct Grounder<'a> {
 
 impl Grounder<'_> {
     fn comparison(&self, comparison: &Comparison) -> Option<Shape> {
-        let left = self.form(&comparison.left)?;
-        let right = self.form(&comparison.right)?;
+        // The cells as the forms read them: found once, not again for the list.
+        let (left, right, cells) = self.sides(comparison)?;
         let mut sums = Vec::new();
         self.sums(&comparison.left, &mut sums)?;
         self.sums(&comparison.right, &mut sums)?;
-        let mut cells = Vec::new();
-        self.collect(&comparison.left, &mut cells)?;
-        self.collect(&comparison.right, &mut cells)?;
         Some(Shape::Compare {
             left,
             op: comparison.op,

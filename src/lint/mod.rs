@@ -33,6 +33,7 @@ use crate::lang::ast::{Body, Rule, Severity};
 use crate::run::parse_rule_files_partial;
 use crate::source::{SharedSource, Span};
 use crate::table::manifest::{Dataset, load_dataset_partial};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -227,7 +228,7 @@ pub fn lint(
     options: Options,
 ) -> Vec<Lint> {
     let context = Context::new(dataset, files, program);
-    let mut readers: Vec<Box<dyn ReadsChecks<'_> + '_>> = vec![
+    let mut readers: Vec<Box<dyn ReadsChecks<'_> + Send + '_>> = vec![
         Box::new(never_fails::NeverFails::default()),
         Box::new(counted_twice::CountedTwice::default()),
         Box::new(of_which::OfWhichPart::default()),
@@ -239,21 +240,25 @@ pub fn lint(
     if options.coverage {
         readers.push(Box::new(coverage::Coverage::default()));
     }
+    // The lints read each block side by side: over a record file's 2 × 10⁶ checks, one
+    // after another they kept one core busy for most of the run.
     ground::for_each_block(dataset, program, |block| {
-        for reader in &mut readers {
+        readers.par_iter_mut().for_each(|reader| {
             for check in block {
                 reader.read(&context, check);
             }
-        }
+        });
     });
     let mut lints = duplicate_id::lint(files);
     lints.extend(groups::repeats(files));
     lints.extend(pinned_figure::lint(&context));
     lints.extend(no_checks::lint(&context));
     // Each code comes from one lint, and the sort puts codes of one place in order.
-    for reader in readers {
-        lints.extend(reader.found(&context));
-    }
+    let found: Vec<Vec<Lint>> = readers
+        .into_par_iter()
+        .map(|reader| reader.found(&context))
+        .collect();
+    lints.extend(found.into_iter().flatten());
     sort(&mut lints);
     lints
 }

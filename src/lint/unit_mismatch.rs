@@ -38,11 +38,61 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 pub(super) struct UnitMismatch<'a> {
     found: BTreeMap<usize, Found<'a>>,
+    /// Per table, whether any of its cells can stand in a unit of money, worked out on the
+    /// first check that reads it: a record file's checks read no unit at all, and each looked
+    /// up the labels of its cells to learn it (a third of the lints' reading of 10⁵ records).
+    money: Vec<Option<bool>>,
+}
+
+impl UnitMismatch<'_> {
+    /// Whether a cell of table `index` can stand in a unit of money: where not, no check that
+    /// reads only such cells adds or compares two.
+    fn money_in(&mut self, dataset: &Dataset, index: usize) -> bool {
+        if self.money.len() <= index {
+            self.money.resize(index + 1, None);
+        }
+        match self.money.get_mut(index) {
+            Some(Some(known)) => *known,
+            Some(unknown) => *unknown.insert(dataset.tables.get(index).is_some_and(prints_money)),
+            None => true,
+        }
+    }
+}
+
+/// Whether a cell of the table can stand in a unit of money ([`money_unit_from`]): its
+/// column's unit is one, or a column states no unit and the table's `unit` or a row's is one.
+fn prints_money(table: &crate::table::Table) -> bool {
+    let meta = &table.meta;
+    let money = |unit: &str| money_power(unit).is_some();
+    let mut unstated = false;
+    for path in table.columns() {
+        match unit_of(path, meta) {
+            Some((unit, _)) if money(unit) => return true,
+            Some(_) => {}
+            None => unstated = true,
+        }
+    }
+    unstated
+        && (meta.unit.as_deref().is_some_and(money)
+            || table
+                .rows()
+                .iter()
+                .any(|path| unit_of(path, meta).is_some_and(|(unit, _)| money(unit))))
 }
 
 impl<'a> ReadsChecks<'a> for UnitMismatch<'a> {
     fn read(&mut self, context: &Context<'a>, expanded: &Expanded) {
         if self.found.contains_key(&expanded.rule) {
+            return;
+        }
+        let dataset = context.dataset;
+        let mut money = |cell: &CellId| self.money_in(dataset, cell.table);
+        let reads_money = match &expanded.shape {
+            Shape::Compare { cells, .. } => cells.iter().any(&mut money),
+            Shape::Sum { total, parts } => money(total) || parts.iter().any(&mut money),
+            _ => false,
+        };
+        if !reads_money {
             return;
         }
         if let Some((cells, mismatch)) = mismatch(context.dataset, &expanded.shape) {
@@ -380,6 +430,7 @@ struct UnitSource {
 
 /// [`money_unit`], and where the unit is stated.
 fn money_unit_from(dataset: &Dataset, cell: CellId) -> Option<(&str, UnitSource)> {
+    crate::tally::add(crate::tally::Work::CellUnitsSought, 1);
     let table = dataset.tables.get(cell.table)?;
     let meta = &table.meta;
     let column = table
@@ -411,4 +462,88 @@ fn unit_of<'t>(path: &'t LabelPath, meta: &'t TableMeta) -> Option<(&'t str, Spa
             .or_else(|| label.unit())
             .map(|unit| (unit, label.span()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::table::read::{Layout, parse_table};
+    use std::sync::Arc;
+
+    fn table(csv: &str, unit: Option<&str>) -> crate::table::Table {
+        let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
+        let layout = Layout {
+            header_rows: 1,
+            label_columns: 1,
+            text_columns: Vec::new(),
+            format: crate::format::TableFormat::default(),
+            shape: crate::table::shape::Shape::default(),
+            labels: Arc::default(),
+        };
+        let meta = TableMeta {
+            unit: unit.map(str::to_string),
+            ..TableMeta::default()
+        };
+        parse_table(&source, meta, layout).unwrap()
+    }
+
+    /// A cell stands in money where its column's unit is one, or its column states none and
+    /// its row's or the table's is one; a column's other unit (项) is the cell's own.
+    #[test]
+    fn a_table_can_hold_money_where_a_cell_takes_a_unit_of_money() {
+        for (csv, unit, money) in [
+            ("id,x,t\nr1,1,1\n", None, false),
+            ("id,x,t\nr1,1,1\n", Some("万元"), true),
+            ("id,x,t\nr1,1,1\n", Some("项"), false),
+            ("地区,成交额 / 亿元\n北京,2.5\n", None, true),
+            ("地区,合同 / 项,成交额 / 亿元\n北京,2,2.5\n", None, true),
+            ("地区,合同 / 项\n北京,2\n", Some("万元"), false),
+            ("项目,2021\n成交额（万元）,3\n合同（项）,2\n", None, true),
+            ("项目,2021\n合同（项）,2\n", None, false),
+        ] {
+            assert_eq!(prints_money(&table(csv, unit)), money, "{csv:?} {unit:?}");
+        }
+    }
+
+    /// The lint reads a record file's checks without looking up a cell's unit: its table
+    /// holds no money. Each check looked up every cell's before.
+    #[test]
+    fn checks_of_a_table_without_money_look_up_no_cells_unit() {
+        let sought = |unit: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            let (data, rules) = (dir.path().join("data"), dir.path().join("rules"));
+            std::fs::create_dir_all(&data).unwrap();
+            std::fs::create_dir_all(&rules).unwrap();
+            let mut csv = String::from("id,x1,x2,t\n");
+            for row in 0..200 {
+                csv.push_str(&format!("r{row},1.5,2,3.5\n"));
+            }
+            std::fs::write(data.join("R.csv"), csv).unwrap();
+            let manifest = format!(
+                "[[table]]\nid = \"R\"\nfile = \"R.csv\"\nheader_rows = 1\n\
+                 label_columns = 1\n{unit}"
+            );
+            std::fs::write(data.join("tables.toml"), manifest).unwrap();
+            let rule =
+                "sum R.t \"t adds up\"\n  for r in rows(R)\n  R[r, t] = R[r, x1] + R[r, x2]\n";
+            std::fs::write(rules.join("r.rules"), rule).unwrap();
+            let loaded = crate::run::load(&data, &rules).unwrap();
+            let read = crate::decode::ReadOptions::default();
+            let (files, _) = crate::run::parse_rule_files_partial(&rules, &read);
+            let context = Context::new(&loaded.dataset, &files, &loaded.program);
+            let mut reader = Box::new(UnitMismatch::default());
+            crate::tally::take(crate::tally::Work::CellUnitsSought);
+            for check in super::super::ground::expand(&loaded.dataset, &loaded.program) {
+                reader.read(&context, &check);
+            }
+            let sought = crate::tally::take(crate::tally::Work::CellUnitsSought);
+            assert!(reader.found(&context).is_empty());
+            sought
+        };
+        assert_eq!(sought(""), 0);
+        assert_eq!(sought("unit = \"项\"\n"), 0);
+        // In 万元, every check looks its three cells up.
+        assert_eq!(sought("unit = \"万元\"\n"), 600);
+    }
 }
