@@ -180,7 +180,7 @@ struct Finding<'a> {
     published: Option<String>,
     expected: Expected,
     gap: String,
-    cells: Vec<Cell>,
+    cells: CellViews<'a>,
     /// With `--baseline`, for a finding the baseline lists: its cells whose printed figure is
     /// not the one the baseline recorded.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -323,6 +323,20 @@ struct Note<'a> {
     cells: Vec<Cell>,
 }
 
+/// A finding's cells, each made as it is written: the finding of an outlier rule over 10⁶
+/// records reads every record's figure (its mean), and made at once its cells held about 350
+/// MB before they were written.
+struct CellViews<'r> {
+    report: &'r Report<'r>,
+    ids: &'r [CellId],
+}
+
+impl Serialize for CellViews<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.ids.iter().filter_map(|&id| cell(self.report, id)))
+    }
+}
+
 #[derive(Serialize, Clone)]
 struct Cell {
     table: String,
@@ -453,7 +467,19 @@ struct Findings<'r> {
 /// Findings made side by side before they are written.
 const FINDINGS_PER_BATCH: usize = 128;
 
-impl Findings<'_> {
+/// Cells past which a finding is written out as it is made rather than rendered beforehand:
+/// rendered, the outlier finding of 10⁶ cells was 314 MB of text held before a byte of it
+/// was written.
+const CELLS_RENDERED_AHEAD: usize = 10_000;
+
+/// A finding of a batch: rendered side by side with the others, or kept to be written out
+/// as it is made.
+enum Rendered<'r> {
+    Text(Vec<u8>),
+    Large(Box<Finding<'r>>),
+}
+
+impl<'r> Findings<'r> {
     /// The document's list of findings (a value of its top-level object): each batch made
     /// and rendered side by side, so it takes its share of every core instead of one core's
     /// time after all else is done, then written in order. A batch is rendered while the one
@@ -464,10 +490,13 @@ impl Findings<'_> {
         let mut list = Indented::at_depth(1);
         list.begin_array(out)?;
         let mut first = true;
-        let write_batch = |batch: &Vec<Vec<u8>>| -> io::Result<()> {
-            for text in batch {
+        let write_batch = |batch: &Vec<Rendered<'_>>| -> io::Result<()> {
+            for finding in batch {
                 list.begin_array_value(out, first)?;
-                out.write_all(text)?;
+                match finding {
+                    Rendered::Text(text) => out.write_all(text)?,
+                    Rendered::Large(finding) => write_at_depth(out, finding, 2)?,
+                }
                 list.end_array_value(out)?;
                 first = false;
             }
@@ -484,19 +513,22 @@ impl Findings<'_> {
     }
 
     /// The findings of `batch`, each rendered at its depth in the document, made side by side.
-    fn render(&self, batch: std::ops::Range<usize>) -> io::Result<Vec<Vec<u8>>> {
+    fn render(&self, batch: std::ops::Range<usize>) -> io::Result<Vec<Rendered<'r>>> {
         batch
             .into_par_iter()
             .filter_map(|index| (self.build)(index))
             .map(|finding| {
+                if finding.cells.ids.len() > CELLS_RENDERED_AHEAD {
+                    return Ok(Rendered::Large(Box::new(finding)));
+                }
                 let mut text = Vec::new();
-                write_at_depth(&mut text, &finding, 2).map(|()| text)
+                write_at_depth(&mut text, &finding, 2).map(|()| Rendered::Text(text))
             })
             .collect()
     }
 }
 
-fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
+fn document<'r>(report: &'r Report<'r>) -> Document<'r> {
     let outcome = report.outcome;
     let cells =
         |ids: &[CellId]| -> Vec<Cell> { ids.iter().filter_map(|&id| cell(report, id)).collect() };
@@ -508,8 +540,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             .map_or("", |r| r.description.as_str())
     };
     let blame_of = crate::blame::by_finding(&outcome.blame, outcome.findings.len());
-    // `known`: the views of the finding's own cells, among which its suspects are.
-    let blame = move |index: usize, known: &[(CellId, Cell)]| {
+    let blame = move |index: usize| {
         let group = outcome.blame.get((*blame_of.get(index)?)?)?;
         let rule_of = |i: &usize| outcome.findings.get(*i).map(|f| f.rule_id.as_str());
         Some(Blame {
@@ -525,11 +556,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                 .iter()
                 .filter_map(|s| {
                     Some(Suspect {
-                        cell: known
-                            .iter()
-                            .find(|(id, _)| *id == s.cell)
-                            .map(|(_, view)| view.clone())
-                            .or_else(|| cell(report, s.cell))?,
+                        cell: cell(report, s.cell)?,
                         printed: s.printed.to_string(),
                         proposed: s.proposed.to_string(),
                         proposed_text: report.proposal_text(s),
@@ -637,14 +664,6 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
             count: outcome.findings.len(),
             build: Box::new(move |index| {
                 let f = outcome.findings.get(index)?;
-                // Each cell's view made once (its line found, its row's label read): the
-                // blame's suspects are among them.
-                let views: Vec<(CellId, Cell)> = f
-                    .cells
-                    .iter()
-                    .filter_map(|&id| Some((id, cell(report, id)?)))
-                    .collect();
-                let blame = blame(index, &views);
                 Some(Finding {
                     rule: &f.rule_id,
                     kind: f.kind.keyword(),
@@ -657,7 +676,10 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                         high: outward(f.expected.high(), RoundingStrategy::ToPositiveInfinity),
                     },
                     gap: gap(f.gap),
-                    cells: views.into_iter().map(|(_, view)| view).collect(),
+                    cells: CellViews {
+                        report,
+                        ids: &f.cells,
+                    },
                     changed: f
                         .changed
                         .iter()
@@ -672,7 +694,7 @@ fn document<'r>(report: &'r Report<'_>) -> Document<'r> {
                             })
                         })
                         .collect(),
-                    blame,
+                    blame: blame(index),
                 })
             }),
         },

@@ -1,7 +1,8 @@
 //! `--format sarif`: a SARIF 2.1.0 log for code-scanning tools.
 //!
 //! One run; its driver lists every rule (id, the rule's description, the kind's explanation as
-//! help, and in its properties the rule's checks, passed, failed and skipped in this run). One result per finding, level `error`, with one physical location per cell: the
+//! help, and in its properties the rule's checks, passed, failed and skipped in this run). One result per finding, level `error`, with one physical location per cell (the first
+//! [`MOST_LOCATIONS`] of a finding that reads more, the others counted): the
 //! file as the JSON report prints it, the 1-based line and column (characters, so the run says
 //! `columnKind: unicodeCodePoints`) and the cell's byte offset and length in the file as stored.
 //! A workbook's cell has its row and column number as line and column, no bytes, and its
@@ -18,6 +19,11 @@ use crate::lang::ast::Severity;
 use serde_json::{Value, json};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Locations of one result at most: GitHub's code scanning rejects a whole log that has a
+/// result with more (and shows 100). An outlier rule's finding over 10⁶ records reads every
+/// record's figure: its million locations took 7.7 GB to build and made a log no scanner takes.
+const MOST_LOCATIONS: usize = 1_000;
 
 /// A file path as a relative URI reference: `/` separators, everything outside the unreserved
 /// characters percent-encoded.
@@ -165,6 +171,23 @@ fn fixes(report: &Report<'_>, blame: &crate::blame::Blame) -> Vec<Value> {
     }
 }
 
+/// The locations of a finding's first [`MOST_LOCATIONS`] cells, and how many cells are left
+/// out after them.
+fn locations(report: &Report<'_>, cells: &[crate::engine::program::CellId]) -> (Vec<Value>, usize) {
+    let mut locations = Vec::new();
+    let mut read = 0;
+    for &id in cells {
+        if locations.len() == MOST_LOCATIONS {
+            break;
+        }
+        read += 1;
+        if let Some(cell) = report.cell(id) {
+            locations.push(location(&cell));
+        }
+    }
+    (locations, cells.len() - read)
+}
+
 /// The SARIF log, pretty-printed.
 pub fn render(report: &Report<'_>) -> String {
     let blame_of = crate::blame::by_finding(&report.outcome.blame, report.outcome.findings.len());
@@ -203,16 +226,17 @@ pub fn render(report: &Report<'_>) -> String {
                 .copied()
                 .flatten()
                 .and_then(|group| report.outcome.blame.get(group));
-            let locations: Vec<Value> = finding
-                .cells
-                .iter()
-                .filter_map(|&id| report.cell(id))
-                .map(|cell| location(&cell))
-                .collect();
+            let (locations, left_out) = locations(report, &finding.cells);
             let mut message = match report.changed(finding) {
                 Some(changed) => format!("{}\n{changed}", finding.message),
                 None => finding.message.clone(),
             };
+            if left_out > 0 {
+                message = format!(
+                    "{message}\n… and {left_out} more cells it reads, not located here \
+                     (`--format json` lists them all)"
+                );
+            }
             if let Some(blame) = blame {
                 message = format!("{message}\n{}", report.blame_text(blame));
             }
@@ -233,11 +257,15 @@ pub fn render(report: &Report<'_>) -> String {
                 };
                 fields.insert("baselineState".into(), state.into());
             }
-            if let (true, Some(fields)) = (report.is_soft(finding), result.as_object_mut()) {
-                fields.insert(
-                    "properties".into(),
-                    json!({ "severity": Severity::Plausibility.keyword() }),
-                );
+            let mut bag = serde_json::Map::new();
+            if report.is_soft(finding) {
+                bag.insert("severity".into(), Severity::Plausibility.keyword().into());
+            }
+            if left_out > 0 {
+                bag.insert("locationsLeftOut".into(), left_out.into());
+            }
+            if let (false, Some(fields)) = (bag.is_empty(), result.as_object_mut()) {
+                fields.insert("properties".into(), bag.into());
             }
             let fixes = blame.map(|b| fixes(report, b)).unwrap_or_default();
             if let (false, Some(fields)) = (fixes.is_empty(), result.as_object_mut()) {

@@ -453,3 +453,51 @@ fn the_human_report_draws_a_wide_checks_first_cells_and_counts_the_rest() {
     let json = parse(&check(&["--data", data, "--rules", rules, "--format", "json"]).stdout);
     assert_eq!(cells(&findings(&json)[0]).len(), 100);
 }
+
+/// An outlier rule over 12 000 records: its finding reads every record's figure (the mean).
+/// The JSON report lists every cell, written out as it is made (past 10 000 cells a finding
+/// is not rendered beforehand); SARIF locates the first 1 000, since GitHub's code scanning
+/// rejects a log with a result of more, and says how many it leaves out.
+#[test]
+fn a_finding_of_many_cells_is_listed_whole_in_json_and_its_first_thousand_located_in_sarif() {
+    let mut csv = String::from("id,x\n");
+    for n in 1..=12_000 {
+        csv.push_str(&format!("r{n},{}\n", if n == 7 { 900 } else { 1 }));
+    }
+    let rules = "expr O.x \"no record above twice the mean\"\n  for r in rows(REC)\n  \
+                 REC[r, x] <= 2 * mean(REC[s, x] for s in rows(REC))\n";
+    let (_dir, data, rules) = super::record_file("", &csv, rules);
+    let run = |format: &str| {
+        let run = check(&["--data", &data, "--rules", &rules, "--format", format]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        parse(&run.stdout)
+    };
+    let json = run("json");
+    let found = findings(&json);
+    assert_eq!(found.len(), 1);
+    let listed: Vec<(&str, &str)> = cells(&found[0])
+        .iter()
+        .map(|c| (c["row"].as_str().unwrap(), c["value"].as_str().unwrap()))
+        .collect();
+    // The record's own figure, then the mean's others in order, each cell once.
+    assert_eq!(listed.len(), 12_000);
+    assert_eq!(listed[0], ("r7", "900"));
+    assert_eq!(listed[1], ("r1", "1"));
+    assert_eq!(listed[11_999], ("r12000", "1"));
+    let sarif = run("sarif");
+    super::reports::assert_valid_sarif(&sarif_validator(), &sarif);
+    let result = &sarif["runs"][0]["results"][0];
+    let locations = result["locations"].as_array().unwrap();
+    assert_eq!(locations.len(), 1_000);
+    // r7, then r1 … r1000 without r7: the last on line 1 001.
+    assert_eq!(
+        locations[999]["physicalLocation"]["region"]["startLine"],
+        1_001
+    );
+    assert_eq!(result["properties"]["locationsLeftOut"], 11_000);
+    let message = result["message"]["text"].as_str().unwrap();
+    assert!(
+        message.contains("… and 11000 more cells it reads, not located here"),
+        "{message}"
+    );
+}
