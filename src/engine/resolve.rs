@@ -600,14 +600,7 @@ mod tests {
 
     fn table(csv: &str, header_rows: usize, label_columns: usize) -> Table {
         let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
-        let layout = Layout {
-            header_rows,
-            label_columns,
-            text_columns: Vec::new(),
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: std::sync::Arc::default(),
-        };
+        let layout = Layout::plain(header_rows, label_columns);
         parse_table(&source, TableMeta::default(), layout).unwrap()
     }
 

@@ -473,14 +473,7 @@ mod tests {
 
     fn table(csv: &str, unit: Option<&str>) -> crate::table::Table {
         let source = Arc::new(SourceFile::new("t.csv", csv.to_string()));
-        let layout = Layout {
-            header_rows: 1,
-            label_columns: 1,
-            text_columns: Vec::new(),
-            format: crate::format::TableFormat::default(),
-            shape: crate::table::shape::Shape::default(),
-            labels: Arc::default(),
-        };
+        let layout = Layout::plain(1, 1);
         let meta = TableMeta {
             unit: unit.map(str::to_string),
             ..TableMeta::default()

@@ -732,12 +732,10 @@ fn field_end(bytes: &[u8], mut position: usize, delimiter: u8) -> usize {
     position
 }
 
+/// A plain CSV's layout for tests: its header rows and label columns, nothing else declared.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The layout of a table with the book's format and nothing declared.
-    fn layout(header_rows: usize, label_columns: usize) -> Layout {
+impl Layout {
+    pub(crate) fn plain(header_rows: usize, label_columns: usize) -> Self {
         Layout {
             header_rows,
             label_columns,
@@ -746,6 +744,16 @@ mod tests {
             shape: crate::table::shape::Shape::default(),
             labels: std::sync::Arc::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The layout of a table with the book's format and nothing declared.
+    fn layout(header_rows: usize, label_columns: usize) -> Layout {
+        Layout::plain(header_rows, label_columns)
     }
 
     fn table(csv: &str, header_rows: usize, label_columns: usize) -> Table {
