@@ -2,7 +2,8 @@
 //! tables' lines.
 //!
 //! One `::error` line per cell of each finding (a sum's total and each of its parts, both
-//! printings of a figure printed twice): `file`, `line` and `col` point at the cell, `title` is
+//! printings of a figure printed twice; the first 1 000 cells of a finding that reads more,
+//! and a `::notice` that counts the others): `file`, `line` and `col` point at the cell, `title` is
 //! the rule id, and the message says which cell it is, the finding's message and the rule's
 //! description. A workbook's cell gives its row and column number as `line` and `col`, and
 //! its address (`附表10!C7`) in the message; a figure of a Word document its paragraph and
@@ -12,6 +13,11 @@
 use super::Report;
 use crate::lang::ast::Severity;
 use std::fmt::Write;
+
+/// Cells of one finding annotated at most, as SARIF locates them: GitHub shows ten error
+/// annotations a step and leaves the rest in the log, and an outlier rule's finding over 10⁶
+/// records reads every record's figure (a million lines, 261 MB).
+const MOST_ANNOTATED: usize = 1_000;
 
 /// Escape a command's message.
 fn data(text: &str) -> String {
@@ -64,6 +70,7 @@ pub fn render(report: &Report<'_>) -> String {
         for (index, cell) in finding
             .cells
             .iter()
+            .take(MOST_ANNOTATED)
             .filter_map(|&id| report.cell(id))
             .enumerate()
         {
@@ -95,6 +102,19 @@ pub fn render(report: &Report<'_>) -> String {
                 property(&cell.table.source().path().display().to_string()),
                 cell.position.line,
                 cell.position.column,
+                property(&title),
+                data(&message)
+            );
+        }
+        let left_out = finding.cells.len().saturating_sub(MOST_ANNOTATED);
+        if left_out > 0 {
+            let message = format!(
+                "… and {left_out} more cells it reads, not annotated (`--format json` lists \
+                 them all)"
+            );
+            let _ = writeln!(
+                out,
+                "::notice title={}::{}",
                 property(&title),
                 data(&message)
             );

@@ -457,9 +457,10 @@ fn the_human_report_draws_a_wide_checks_first_cells_and_counts_the_rest() {
 /// An outlier rule over 12 000 records: its finding reads every record's figure (the mean).
 /// The JSON report lists every cell, written out as it is made (past 10 000 cells a finding
 /// is not rendered beforehand); SARIF locates the first 1 000, since GitHub's code scanning
-/// rejects a log with a result of more, and says how many it leaves out.
+/// rejects a log with a result of more, and says how many it leaves out; so do the GitHub
+/// annotations.
 #[test]
-fn a_finding_of_many_cells_is_listed_whole_in_json_and_its_first_thousand_located_in_sarif() {
+fn a_finding_of_many_cells_is_listed_whole_in_json_and_its_first_thousand_elsewhere() {
     let mut csv = String::from("id,x\n");
     for n in 1..=12_000 {
         csv.push_str(&format!("r{n},{}\n", if n == 7 { 900 } else { 1 }));
@@ -467,11 +468,12 @@ fn a_finding_of_many_cells_is_listed_whole_in_json_and_its_first_thousand_locate
     let rules = "expr O.x \"no record above twice the mean\"\n  for r in rows(REC)\n  \
                  REC[r, x] <= 2 * mean(REC[s, x] for s in rows(REC))\n";
     let (_dir, data, rules) = super::record_file("", &csv, rules);
-    let run = |format: &str| {
+    let output = |format: &str| {
         let run = check(&["--data", &data, "--rules", &rules, "--format", format]);
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);
-        parse(&run.stdout)
+        run.stdout
     };
+    let run = |format: &str| parse(&output(format));
     let json = run("json");
     let found = findings(&json);
     assert_eq!(found.len(), 1);
@@ -499,5 +501,19 @@ fn a_finding_of_many_cells_is_listed_whole_in_json_and_its_first_thousand_locate
     assert!(
         message.contains("… and 11000 more cells it reads, not located here"),
         "{message}"
+    );
+    let github = output("github");
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 1_001);
+    assert!(
+        lines[..1_000]
+            .iter()
+            .all(|l| l.starts_with("::error file="))
+    );
+    assert!(lines[999].contains("line=1001,"), "{}", lines[999]);
+    assert!(
+        lines[1_000].starts_with("::notice title=O.x::… and 11000 more cells it reads"),
+        "{}",
+        lines[1_000]
     );
 }
