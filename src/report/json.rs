@@ -337,7 +337,7 @@ impl Serialize for CellViews<'_> {
     }
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 struct Cell {
     table: String,
     row: String,
@@ -365,13 +365,13 @@ struct Cell {
 }
 
 /// A figure's first and last character in its paragraph (1-based, both inclusive).
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 struct Characters {
     start: usize,
     end: usize,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 struct Span {
     offset: usize,
     length: usize,
