@@ -14,15 +14,22 @@
 //! description) and outlines the other cells of the same findings. The marks are in the HTML
 //! itself, so the page reads the same without its script.
 //!
+//! A table of more than [`WHOLE_TABLE_ROWS`] rows (a record file) is shown folded: its rows
+//! that hold a marked cell, at most [`MOST_ROWS_SHOWN`] of them, each run of the others as one
+//! row that counts them. A finding names its first [`MOST_CELLS_NAMED`] cells and counts the
+//! rest, and a cell whose row is folded away is named without a link: the page stays a size a
+//! browser opens (a record file of 10⁶ rows made one of 207 MB, a check against a mean over it
+//! one of 567 MB), and the JSON report lists every cell.
+//!
 //! At the top, the counts and two bar charts (findings by table, by kind of rule); on the left,
 //! the list of findings, each linking to its cells. Output is deterministic: findings in the
 //! run's order, tables in book order, no time stamps.
 
-use super::Report;
+use super::{MOST_CELLS_NAMED, Report};
 use crate::engine::program::{CellId, ROW_LABEL};
 use crate::table::Table;
 use crate::table::label::LabelPath;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 const STYLE: &str = include_str!("html.css");
@@ -55,11 +62,11 @@ struct Marks {
     blamed: Option<(String, String)>,
 }
 
-/// Every cell some finding names, with its findings.
+/// Every cell some finding names (its first [`MOST_CELLS_NAMED`]), with its findings.
 fn marks(report: &Report<'_>) -> BTreeMap<CellId, Marks> {
     let mut marks: BTreeMap<CellId, Marks> = BTreeMap::new();
     for (index, finding) in report.outcome.findings.iter().enumerate() {
-        for (position, &cell) in finding.cells.iter().enumerate() {
+        for (position, &cell) in finding.cells.iter().take(MOST_CELLS_NAMED).enumerate() {
             let entry = marks.entry(cell).or_default();
             if !entry.findings.contains(&index) {
                 entry.findings.push(index);
@@ -78,6 +85,48 @@ fn marks(report: &Report<'_>) -> BTreeMap<CellId, Marks> {
         }
     }
     marks
+}
+
+/// A table of more rows than this is shown folded.
+const WHOLE_TABLE_ROWS: usize = 1_000;
+
+/// Rows of a folded table shown, at most.
+const MOST_ROWS_SHOWN: usize = 2_000;
+
+/// What the page shows of a folded table.
+struct Folded {
+    /// The rows shown, ascending: those that hold a marked cell, the first [`MOST_ROWS_SHOWN`].
+    shown: Vec<usize>,
+    /// The rows that hold a marked cell, shown or not.
+    marked: usize,
+}
+
+/// The tables shown folded (by index), and the marks left of their rows: those of rows shown.
+/// The book's text is not among them: it is shown as snippets of its marked figures.
+fn fold(report: &Report<'_>, marks: &mut BTreeMap<CellId, Marks>) -> BTreeMap<usize, Folded> {
+    let mut marked: BTreeMap<usize, BTreeSet<usize>> = (report.dataset.tables.iter().enumerate())
+        .filter(|(_, table)| !table.meta.anchored && table.rows().len() > WHOLE_TABLE_ROWS)
+        .map(|(index, _)| (index, BTreeSet::new()))
+        .collect();
+    for id in marks.keys() {
+        if let Some(rows) = marked.get_mut(&id.table) {
+            rows.insert(id.row);
+        }
+    }
+    let folded: BTreeMap<usize, Folded> = marked
+        .into_iter()
+        .map(|(index, rows)| {
+            let marked = rows.len();
+            let shown = rows.into_iter().take(MOST_ROWS_SHOWN).collect();
+            (index, Folded { shown, marked })
+        })
+        .collect();
+    marks.retain(|id, _| {
+        folded
+            .get(&id.table)
+            .is_none_or(|f| f.shown.binary_search(&id.row).is_ok())
+    });
+    folded
 }
 
 /// The anchor of a cell: `c-TABLE-ROW-COLUMN` by indices, `label` for a row's label.
@@ -203,8 +252,15 @@ fn header(out: &mut String, table: &Table, label_levels: usize) {
     out.push_str("</thead>");
 }
 
-/// A table as a grid: header rows, then one row per data row with its labels and cells.
-fn grid(out: &mut String, report: &Report<'_>, index: usize, marks: &BTreeMap<CellId, Marks>) {
+/// A table as a grid: header rows, then one row per data row with its labels and cells (of a
+/// folded table, the rows shown and a row counting each run of the others).
+fn grid(
+    out: &mut String,
+    report: &Report<'_>,
+    index: usize,
+    marks: &BTreeMap<CellId, Marks>,
+    folded: Option<&Folded>,
+) {
     let Some(table) = report.dataset.tables.get(index) else {
         return;
     };
@@ -214,60 +270,140 @@ fn grid(out: &mut String, report: &Report<'_>, index: usize, marks: &BTreeMap<Ce
         .map(|r| r.labels().len())
         .max()
         .unwrap_or(0);
+    let rows = table.rows().len();
+    if let Some(folded) = folded {
+        folded_note(out, rows, folded);
+    }
     out.push_str(r#"<div class="scroll"><table class="grid">"#);
     header(out, table, label_levels);
     out.push_str("<tbody>");
+    let shown: Vec<usize> = folded.map_or_else(|| (0..rows).collect(), |f| f.shown.clone());
+    let width = (label_levels + table.columns().len()).max(1);
     let mut previous: Option<&LabelPath> = None;
-    for (row, path) in table.rows().iter().enumerate() {
-        out.push_str("<tr>");
-        let labels = path.labels();
-        if labels.is_empty() && label_levels > 0 {
-            let _ = write!(out, r#"<th colspan="{label_levels}"></th>"#);
+    let mut next = 0;
+    for row in shown {
+        let Some(path) = table.rows().get(row) else {
+            continue;
+        };
+        if row > next {
+            gap(out, row - next, width);
+            // After a gap, a group's label is printed again.
+            previous = None;
         }
-        for (level, label) in labels.iter().enumerate() {
-            let last = level + 1 == labels.len();
-            if last {
-                let id = CellId {
-                    table: index,
-                    row,
-                    column: ROW_LABEL,
-                };
-                let attributes = marks
-                    .get(&id)
-                    .map_or_else(String::new, |m| mark_attributes(report, id, m));
-                let _ = write!(
-                    out,
-                    r#"<th class="label" colspan="{}"><span{attributes}>{}</span></th>"#,
-                    label_levels - level,
-                    escape(label.text())
-                );
-            } else {
-                // A group's label is printed on its first row only, as in the book.
-                let repeated = previous.is_some_and(|p| same_prefix(p, path, level));
-                let text = if repeated { "" } else { label.text() };
-                let _ = write!(out, r#"<th class="group">{}</th>"#, escape(text));
-            }
-        }
-        for column in 0..table.columns().len() {
+        let line = Line {
+            index,
+            row,
+            label_levels,
+        };
+        grid_row(out, report, &line, path, previous, marks);
+        previous = Some(path);
+        next = row + 1;
+    }
+    if rows > next {
+        gap(out, rows - next, width);
+    }
+    out.push_str("</tbody></table></div>");
+}
+
+/// What a folded table's grid shows of its `rows`.
+fn folded_note(out: &mut String, rows: usize, folded: &Folded) {
+    let (marked, shown) = (folded.marked, folded.shown.len());
+    let _ = match marked {
+        0 => write!(
+            out,
+            r#"<p class="folded">Folded: of its {rows} rows, none holds a cell a finding names.</p>"#
+        ),
+        _ if shown == marked => write!(
+            out,
+            r#"<p class="folded">Folded: of its {rows} rows, the {marked} that hold a cell a finding names are shown.</p>"#
+        ),
+        _ => write!(
+            out,
+            r#"<p class="folded">Folded: of its {rows} rows, {marked} hold a cell a finding names, and the first {shown} of them are shown (--format json lists every cell).</p>"#
+        ),
+    };
+}
+
+/// A run of rows folded away, as one row that counts them.
+fn gap(out: &mut String, rows: usize, width: usize) {
+    let _ = write!(
+        out,
+        r#"<tr class="gap"><td colspan="{width}">⋯ {rows} row{} not shown ⋯</td></tr>"#,
+        if rows == 1 { "" } else { "s" }
+    );
+}
+
+/// Where a grid's row is: its table, its index, and the table's levels of row labels.
+struct Line {
+    index: usize,
+    row: usize,
+    label_levels: usize,
+}
+
+/// One data row of a grid: its labels (a group's only where `previous` has another), then its
+/// cells.
+fn grid_row(
+    out: &mut String,
+    report: &Report<'_>,
+    line: &Line,
+    path: &LabelPath,
+    previous: Option<&LabelPath>,
+    marks: &BTreeMap<CellId, Marks>,
+) {
+    let Line {
+        index,
+        row,
+        label_levels,
+    } = *line;
+    let Some(table) = report.dataset.tables.get(index) else {
+        return;
+    };
+    out.push_str("<tr>");
+    let labels = path.labels();
+    if labels.is_empty() && label_levels > 0 {
+        let _ = write!(out, r#"<th colspan="{label_levels}"></th>"#);
+    }
+    for (level, label) in labels.iter().enumerate() {
+        let last = level + 1 == labels.len();
+        if last {
             let id = CellId {
                 table: index,
                 row,
-                column,
+                column: ROW_LABEL,
             };
-            let text = escape(&printed(table, row, column));
-            match marks.get(&id) {
-                Some(m) => {
-                    let _ = write!(out, "<td{}>{text}</td>", mark_attributes(report, id, m));
-                }
-                None => {
-                    let _ = write!(out, "<td>{text}</td>");
-                }
+            let attributes = marks
+                .get(&id)
+                .map_or_else(String::new, |m| mark_attributes(report, id, m));
+            let _ = write!(
+                out,
+                r#"<th class="label" colspan="{}"><span{attributes}>{}</span></th>"#,
+                label_levels - level,
+                escape(label.text())
+            );
+        } else {
+            // A group's label is printed on its first row only, as in the book.
+            let repeated = previous.is_some_and(|p| same_prefix(p, path, level));
+            let text = if repeated { "" } else { label.text() };
+            let _ = write!(out, r#"<th class="group">{}</th>"#, escape(text));
+        }
+    }
+    for column in 0..table.columns().len() {
+        let id = CellId {
+            table: index,
+            row,
+            column,
+        };
+        let text = escape(&printed(table, row, column));
+        match marks.get(&id) {
+            Some(m) => {
+                let _ = write!(out, "<td{}>{text}</td>", mark_attributes(report, id, m));
+            }
+            None => {
+                let _ = write!(out, "<td>{text}</td>");
             }
         }
-        out.push_str("</tr>");
-        previous = Some(path);
     }
-    out.push_str("</tbody></table></div>");
+    out.push_str("</tr>");
 }
 
 /// At most `count` characters of the end of `text`, with an ellipsis where it was cut.
@@ -531,7 +667,9 @@ fn cell_name(report: &Report<'_>, id: CellId) -> String {
     })
 }
 
-fn finding_list(out: &mut String, report: &Report<'_>) {
+/// The list of findings, each with the cells it names: linked to their marks, but for those of
+/// rows folded away.
+fn finding_list(out: &mut String, report: &Report<'_>, marks: &BTreeMap<CellId, Marks>) {
     let outcome = report.outcome;
     let blame_of = report.blame_by_finding();
     let _ = write!(
@@ -576,7 +714,7 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
         }
         let blamed = blame.map(|b| report.blame_marks(b)).unwrap_or_default();
         out.push_str(r#"<ul class="cells">"#);
-        for (position, &id) in finding.cells.iter().enumerate() {
+        for (position, &id) in finding.cells.iter().take(MOST_CELLS_NAMED).enumerate() {
             let class = if position == 0 && finding.published.is_some() {
                 "pub"
             } else {
@@ -587,13 +725,18 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
             } else {
                 class.to_string()
             };
-            let _ = write!(
-                out,
-                r##"<li><a class="hl {class}" href="#{}">{}</a></li>"##,
-                anchor(id),
-                escape(&cell_name(report, id))
-            );
+            let name = escape(&cell_name(report, id));
+            let _ = if marks.contains_key(&id) {
+                write!(
+                    out,
+                    r##"<li><a class="hl {class}" href="#{}">{name}</a></li>"##,
+                    anchor(id)
+                )
+            } else {
+                write!(out, r#"<li><span class="hl {class}">{name}</span></li>"#)
+            };
         }
+        left_out_cells(out, finding.cells.len(), "<li class=\"left-out\">", "</li>");
         out.push_str("</ul></li>");
     }
     out.push_str("</ol>");
@@ -611,15 +754,18 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
             let cells: Vec<String> = note
                 .cells
                 .iter()
+                .take(MOST_CELLS_NAMED)
                 .map(|&id| escape(&cell_name(report, id)))
                 .collect();
             let _ = write!(
                 out,
-                r#"<li><code class="rule">{}</code> {}<br><small>{}</small></li>"#,
+                r#"<li><code class="rule">{}</code> {}<br><small>{}</small>"#,
                 escape(&note.rule_id),
                 escape(&note.message),
                 cells.join("; ")
             );
+            left_out_cells(out, note.cells.len(), "<br><small>", "</small>");
+            out.push_str("</li>");
         }
         out.push_str("</ul>");
     }
@@ -633,7 +779,24 @@ fn finding_list(out: &mut String, report: &Report<'_>) {
     out.push_str("</nav>");
 }
 
-fn tables(out: &mut String, report: &Report<'_>, marks: &BTreeMap<CellId, Marks>) {
+/// The count of a finding's cells past the first [`MOST_CELLS_NAMED`], between `open` and
+/// `close`: nothing where there are none.
+fn left_out_cells(out: &mut String, cells: usize, open: &str, close: &str) {
+    let left_out = cells.saturating_sub(MOST_CELLS_NAMED);
+    if left_out > 0 {
+        let _ = write!(
+            out,
+            "{open}… and {left_out} more cells it reads, not named here (--format json lists them all){close}"
+        );
+    }
+}
+
+fn tables(
+    out: &mut String,
+    report: &Report<'_>,
+    marks: &BTreeMap<CellId, Marks>,
+    folded: &BTreeMap<usize, Folded>,
+) {
     out.push_str(r#"<section id="tables"><h2>Tables</h2>"#);
     for (index, table) in report.dataset.tables.iter().enumerate() {
         let findings = report
@@ -663,7 +826,7 @@ fn tables(out: &mut String, report: &Report<'_>, marks: &BTreeMap<CellId, Marks>
         if table.meta.anchored {
             snippets(out, report, index, marks);
         } else {
-            grid(out, report, index, marks);
+            grid(out, report, index, marks, folded.get(&index));
         }
         out.push_str("</details>");
     }
@@ -672,7 +835,8 @@ fn tables(out: &mut String, report: &Report<'_>, marks: &BTreeMap<CellId, Marks>
 
 /// The HTML page.
 pub fn render(report: &Report<'_>) -> String {
-    let marks = marks(report);
+    let mut marks = marks(report);
+    let folded = fold(report, &mut marks);
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -688,11 +852,11 @@ pub fn render(report: &Report<'_>) -> String {
         report.dataset.tables.len()
     );
     out.push_str(r#"<div class="layout">"#);
-    finding_list(&mut out, report);
+    finding_list(&mut out, report, &marks);
     out.push_str("<main>");
     summary(&mut out, report);
     input_errors(&mut out, report);
-    tables(&mut out, report, &marks);
+    tables(&mut out, report, &marks, &folded);
     out.push_str("</main></div>\n");
     out.push_str(
         r#"<aside id="panel" hidden><button type="button" class="close" aria-label="close">×</button><div class="body"></div></aside>"#,

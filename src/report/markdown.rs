@@ -9,7 +9,7 @@
 //! for an empty cell with their cells.
 
 use super::per_rule::{self, RuleResult};
-use super::{CellView, Report};
+use super::{CellView, MOST_CELLS_NAMED, Report};
 use crate::checks::docs::doc;
 use crate::checks::{show_gap, show_interval};
 use crate::engine::program::CellId;
@@ -51,8 +51,8 @@ fn location(cell: &CellView<'_>) -> String {
     code(&cell.location()).replace('|', "\\|")
 }
 
-/// The cells of a finding, one row each: the published figure and the blamed ones (`likely
-/// wrong (→ 27.2)`) marked.
+/// The cells of a finding, one row each (the first [`MOST_CELLS_NAMED`], then a line that counts
+/// the rest): the published figure and the blamed ones (`likely wrong (→ 27.2)`) marked.
 fn cells_table(
     out: &mut String,
     report: &Report<'_>,
@@ -66,6 +66,7 @@ fn cells_table(
     );
     for (index, (&id, view)) in cells
         .iter()
+        .take(MOST_CELLS_NAMED)
         .filter_map(|id| Some((id, report.cell(*id)?)))
         .enumerate()
     {
@@ -87,6 +88,13 @@ fn cells_table(
             cell_text(&view.column),
             cell_text(&view.value),
             location(&view)
+        );
+    }
+    let left_out = cells.len().saturating_sub(MOST_CELLS_NAMED);
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "\n… and {left_out} more cells it reads, not listed here (`--format json` lists them all)"
         );
     }
 }

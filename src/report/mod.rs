@@ -20,6 +20,11 @@ use crate::lang::ast::Severity;
 use crate::source::LineColumn;
 use crate::table::manifest::Dataset;
 
+/// Cells of one finding that the reports for people (Markdown, HTML) name, at most: a check of
+/// each record against the mean of 10⁶ reads them all, and listing each made pages of hundreds
+/// of MB. The rest are counted; the JSON report lists every cell.
+pub const MOST_CELLS_NAMED: usize = 1_000;
+
 /// Everything a reporter needs: the data (for cell labels and spans), the rules, the outcome,
 /// and the input errors that kept some checks from running.
 pub struct Report<'a> {

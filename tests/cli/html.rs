@@ -320,3 +320,51 @@ fn output_writes_any_format_to_a_file_and_an_unwritable_path_is_an_error() {
     );
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
+
+/// A table of more than a thousand rows is shown folded: its rows that hold a cell a finding
+/// names, the first 2 000 of them, each run of the others as one row that counts them. A cell
+/// whose row is folded away is named in the list of findings without a link.
+#[test]
+fn a_long_table_is_folded_to_the_rows_its_findings_name() {
+    // Every other record of the first 5 000 adds up wrong: 2 500 findings of three cells.
+    let mut csv = String::from("id,a,b,t\n");
+    for n in 0..6_000 {
+        let total = if n < 5_000 && n % 2 == 0 { 40 } else { 30 };
+        csv.push_str(&format!("r{n},10,20,{total}\n"));
+    }
+    let rules = "sum T.t \"t adds a and b\"\n  for r in rows(REC)\n  \
+                 REC[r, t] = REC[r, a] + REC[r, b]\n";
+    let (_dir, data, rules) = super::record_file("", &csv, rules);
+    let run = check(&["--data", &data, "--rules", &rules, "--format", "html"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let html = run.stdout;
+    assert!(
+        html.contains(
+            "Folded: of its 6000 rows, 2500 hold a cell a finding names, and the first 2000 of \
+             them are shown (--format json lists every cell)."
+        ),
+        "{}",
+        &html[..2000]
+    );
+    // Rows r0, r2 … r3998 shown; a row folded between each two, and the last 2 001 after them.
+    assert_eq!(html.matches(r#"<tr class="gap">"#).count(), 2_000);
+    assert_eq!(html.matches("⋯ 1 row not shown ⋯").count(), 1_999);
+    assert_eq!(html.matches("⋯ 2001 rows not shown ⋯").count(), 1);
+    assert_eq!(
+        html.matches("<tr>").count(),
+        1 + 2_000,
+        "the header's and the rows shown"
+    );
+    assert!(html.contains(r#"<span>r3998</span>"#) && !html.contains(r#"<span>r4000</span>"#));
+    // Three cells marked in each row shown, and linked from the list; those of the 500 other
+    // findings named unlinked.
+    assert_eq!(html.matches(r#" id="c-0-"#).count(), 6_000);
+    assert_eq!(html.matches(r#"<li><a class="hl "#).count(), 6_000);
+    assert_eq!(html.matches(r#"<li><span class="hl "#).count(), 1_500);
+    let r4000 = html.find("REC · r4000 · t").unwrap();
+    assert!(
+        html[..r4000].ends_with(r#"<li><span class="hl pub blamed">"#),
+        "{}",
+        &html[r4000 - 300..][..400]
+    );
+}

@@ -516,4 +516,23 @@ fn a_finding_of_many_cells_is_listed_whole_in_json_and_its_first_thousand_elsewh
         "{}",
         lines[1_000]
     );
+    // The reports for people name the first thousand, and count the others.
+    let markdown = output("markdown");
+    assert_eq!(markdown.matches(" | REC | r").count(), 1_000);
+    assert!(markdown.contains("| published | REC | r7 | x | 900 |"));
+    assert!(markdown.contains(
+        "\n… and 11000 more cells it reads, not listed here (`--format json` lists them all)\n"
+    ));
+    let html = output("html");
+    assert_eq!(html.matches(r#"<li><a class="hl "#).count(), 1_000);
+    assert!(html.contains(
+        "<li class=\"left-out\">… and 11000 more cells it reads, not named here (--format json \
+         lists them all)</li>"
+    ));
+    // Its table of 12 000 rows is folded to the thousand rows of those cells.
+    assert!(html.contains(
+        "Folded: of its 12000 rows, the 1000 that hold a cell a finding names are shown."
+    ));
+    assert_eq!(html.matches(" data-finding=\"0\"").count(), 1_000);
+    assert!(html.contains("⋯ 11000 rows not shown ⋯"));
 }
