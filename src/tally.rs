@@ -25,11 +25,13 @@ pub(crate) enum Work {
     PathsKeyed,
     /// Cells whose unit of money the unit-mismatch lint looked up (`lint::unit_mismatch`).
     CellUnitsSought,
+    /// Cell references compiled, their table and both paths resolved (`engine::compile`).
+    CellsCompiled,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 10]> = const { std::cell::Cell::new([0; 10]) };
+    static TALLIES: std::cell::Cell<[usize; 11]> = const { std::cell::Cell::new([0; 11]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).
