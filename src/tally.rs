@@ -27,11 +27,13 @@ pub(crate) enum Work {
     CellUnitsSought,
     /// Cell references compiled, their table and both paths resolved (`engine::compile`).
     CellsCompiled,
+    /// Invariant aggregates scaled or shifted by a number, worked out (`engine::evaluate`).
+    InvariantsScaled,
 }
 
 #[cfg(test)]
 thread_local! {
-    static TALLIES: std::cell::Cell<[usize; 11]> = const { std::cell::Cell::new([0; 11]) };
+    static TALLIES: std::cell::Cell<[usize; 12]> = const { std::cell::Cell::new([0; 12]) };
 }
 
 /// Count `amount` more of `work` on this thread (nothing outside tests).

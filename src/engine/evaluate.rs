@@ -300,6 +300,31 @@ impl Unresolved {
     }
 }
 
+/// Whether `expr` is an invariant aggregate and a number, added, taken, multiplied or divided
+/// (`1.8 * mean(T[s, x] for s in rows(T))`, `sum(…) / 400`): the same in every check, kept for
+/// the run with the aggregate ([`InvariantValues`]) rather than worked out again for each
+/// record. Told by the node and its two children, at no cost to the other expressions.
+fn scales_an_invariant(expr: &CompiledExpr) -> bool {
+    let (CompiledExpr::Add(a, b)
+    | CompiledExpr::Sub(a, b)
+    | CompiledExpr::Mul(a, b)
+    | CompiledExpr::Div(a, b)) = expr
+    else {
+        return false;
+    };
+    let invariant = |e: &CompiledExpr| {
+        matches!(
+            e,
+            CompiledExpr::Aggregate {
+                invariant: true,
+                ..
+            }
+        )
+    };
+    let number = |e: &CompiledExpr| matches!(e, CompiledExpr::Number(_));
+    (invariant(a) && number(b)) || (number(a) && invariant(b))
+}
+
 /// The values of the aggregates that read the same cells in every check of their rule
 /// ([`CompiledExpr::Aggregate`]'s `invariant`), by the aggregate's address and whether read as
 /// printed: a check over every record comparing it with their mean worked the mean out again
@@ -1855,6 +1880,16 @@ impl Evaluator<'_> {
                 }
                 total
             }
+            CompiledExpr::Add(..)
+            | CompiledExpr::Sub(..)
+            | CompiledExpr::Mul(..)
+            | CompiledExpr::Div(..)
+                if scales_an_invariant(expr)
+                    && self.replaced.is_empty()
+                    && self.invariants.is_some() =>
+            {
+                self.invariant_values(expr, env, printed)?
+            }
             CompiledExpr::Share(part, whole) => self
                 .values(part, env, printed)?
                 .checked_div(&self.values(whole, env, printed)?)?
@@ -1947,7 +1982,35 @@ impl Evaluator<'_> {
         }
     }
 
-    /// An invariant aggregate's values, worked out once for the run ([`InvariantValues`]).
+    /// An invariant aggregate and a number it is scaled or shifted by, worked out as
+    /// [`Evaluator::work_out_values`] does (see [`scales_an_invariant`]).
+    fn scaled_invariant(
+        &self,
+        expr: &CompiledExpr,
+        env: &Binding<'_>,
+        printed: bool,
+    ) -> Result<Interval, Stop> {
+        crate::tally::add(crate::tally::Work::InvariantsScaled, 1);
+        let (a, b) = match expr {
+            CompiledExpr::Add(a, b)
+            | CompiledExpr::Sub(a, b)
+            | CompiledExpr::Mul(a, b)
+            | CompiledExpr::Div(a, b) => {
+                (self.values(a, env, printed)?, self.values(b, env, printed)?)
+            }
+            _ => return Err(Stop::Blocked),
+        };
+        match expr {
+            CompiledExpr::Add(..) => a.checked_add(&b),
+            CompiledExpr::Sub(..) => a.checked_sub(&b),
+            CompiledExpr::Mul(..) => a.checked_mul(&b),
+            _ => a.checked_div(&b),
+        }
+        .map_err(Stop::from)
+    }
+
+    /// An invariant aggregate's values, worked out once for the run ([`InvariantValues`]), and
+    /// those of such an aggregate scaled or shifted by a number.
     fn invariant_values(
         &self,
         expr: &CompiledExpr,
@@ -1969,7 +2032,10 @@ impl Evaluator<'_> {
             return kept.map_err(Unresolved::stop);
         }
         // No loop is read: the cells are the same for every check.
-        let values = self.aggregate_values(expr, env, printed);
+        let values = match expr {
+            CompiledExpr::Aggregate { .. } => self.aggregate_values(expr, env, printed),
+            _ => self.scaled_invariant(expr, env, printed),
+        };
         match &values {
             Ok(values) => {
                 lock().insert(key, Ok(*values));
@@ -2732,8 +2798,9 @@ mod tests {
     /// An aggregate that reads the same cells in every check of a rule over every record is
     /// worked out once for the run: 300 records compared with their mean work out its 300
     /// terms once or twice (as printed, and as rounding allows), where each check worked
-    /// them out again (90 000); and the verdicts and expected values are those of the same
-    /// rule with its mean worked out for each record.
+    /// them out again (90 000); the mean times 1.5 is worked out once or twice too; and the
+    /// verdicts and expected values are those of the same rule with its mean worked out for
+    /// each record.
     #[test]
     fn an_aggregate_over_every_record_is_worked_out_once_for_the_run() {
         let mut loaded = records_with(
@@ -2747,24 +2814,28 @@ mod tests {
         let run = |loaded: &crate::run::Loaded| {
             pool.install(|| {
                 crate::tally::take(crate::tally::Work::AggregateTerms);
+                crate::tally::take(crate::tally::Work::InvariantsScaled);
                 let (outcome, errors) = evaluate_with(&loaded.dataset, &loaded.program, false);
                 assert!(errors.is_empty());
                 let worked = crate::tally::take(crate::tally::Work::AggregateTerms);
+                let scaled = crate::tally::take(crate::tally::Work::InvariantsScaled);
                 let findings: Vec<_> = outcome
                     .findings
                     .iter()
                     .map(|f| (f.check, f.expected, f.published, f.cells.len()))
                     .collect();
-                (findings, worked)
+                (findings, worked, scaled)
             })
         };
-        let (found_once, worked_once) = run(&loaded);
+        let (found_once, worked_once, scaled_once) = run(&loaded);
         let Some(Work::Compare(comparison)) = loaded.program.rules.get_mut(0).map(|r| &mut r.work)
         else {
             panic!("a comparison");
         };
         forget_invariants(&mut comparison.right);
-        let (found_each, worked_each) = run(&loaded);
+        let (found_each, worked_each, scaled_each) = run(&loaded);
+        assert!((1..=2).contains(&scaled_once), "{scaled_once} times scaled");
+        assert_eq!(scaled_each, 0);
         assert!(worked_once <= 2 * 300, "{worked_once} terms worked out");
         assert!(worked_each >= 300 * 300, "{worked_each} terms worked out");
         assert!(found_once.len() > 10, "{found_once:?}");
