@@ -1266,8 +1266,8 @@ mod tests {
     }
 
     /// Records `r1` … `r2000` of `T` (`a` is the record's number mod 17, `b` is 1 but in
-    /// `r1234`, 90), a table `U` of rows `r1`, `r2` and `r9`, and `rules`, loaded on one
-    /// worker: the cell references compiled, and what the checks find (rule, published figure).
+    /// `r1234`, 90) and `rules`, loaded on one worker: the cell references compiled, and what
+    /// the checks find (rule, published figure).
     fn compiled_over_records(rules: &str) -> (usize, Vec<(String, Option<rust_decimal::Decimal>)>) {
         let records: String = (1..=2_000)
             .map(|id| format!("r{id},{},{}\n", id % 17, if id == 1_234 { 90 } else { 1 }))
@@ -1276,7 +1276,6 @@ mod tests {
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
         std::fs::write(data.join("T.csv"), format!("id,a,b\n{records}")).unwrap();
-        std::fs::write(data.join("U.csv"), "id,a\nr1,1\nr2,2\nr9,9\n").unwrap();
         std::fs::write(dir.path().join("t.rules"), rules).unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
@@ -1320,8 +1319,7 @@ mod tests {
     }
 
     /// Where the items are another table's rows, each is looked up by its label in the body's
-    /// table, as before: `U` has no row `r3`, and the rule says so rather than reading `U`'s
-    /// third row.
+    /// table: `U` has no row `r3`, and the rule says so rather than reading `U`'s third row.
     #[test]
     fn a_comprehension_over_another_tables_rows_looks_each_label_up() {
         let dir = tempfile::tempdir().unwrap();
