@@ -305,11 +305,7 @@ impl Unresolved {
 /// the run with the aggregate ([`InvariantValues`]) rather than worked out again for each
 /// record. Told by the node and its two children, at no cost to the other expressions.
 fn scales_an_invariant(expr: &CompiledExpr) -> bool {
-    let (CompiledExpr::Add(a, b)
-    | CompiledExpr::Sub(a, b)
-    | CompiledExpr::Mul(a, b)
-    | CompiledExpr::Div(a, b)) = expr
-    else {
+    let Some((a, b, _)) = arithmetic(expr) else {
         return false;
     };
     let invariant = |e: &CompiledExpr| {
@@ -323,6 +319,20 @@ fn scales_an_invariant(expr: &CompiledExpr) -> bool {
     };
     let number = |e: &CompiledExpr| matches!(e, CompiledExpr::Number(_));
     (invariant(a) && number(b)) || (number(a) && invariant(b))
+}
+
+/// An operation on two intervals (`Interval::checked_add` and the others).
+type IntervalOp = fn(&Interval, &Interval) -> Result<Interval, IntervalError>;
+
+/// The two operands of `+ - × ÷`, and the operation on their values.
+fn arithmetic(expr: &CompiledExpr) -> Option<(&CompiledExpr, &CompiledExpr, IntervalOp)> {
+    match expr {
+        CompiledExpr::Add(a, b) => Some((a, b, Interval::checked_add)),
+        CompiledExpr::Sub(a, b) => Some((a, b, Interval::checked_sub)),
+        CompiledExpr::Mul(a, b) => Some((a, b, Interval::checked_mul)),
+        CompiledExpr::Div(a, b) => Some((a, b, Interval::checked_div)),
+        _ => None,
+    }
 }
 
 /// The values of the aggregates that read the same cells in every check of their rule
@@ -1991,22 +2001,11 @@ impl Evaluator<'_> {
         printed: bool,
     ) -> Result<Interval, Stop> {
         crate::tally::add(crate::tally::Work::InvariantsScaled, 1);
-        let (a, b) = match expr {
-            CompiledExpr::Add(a, b)
-            | CompiledExpr::Sub(a, b)
-            | CompiledExpr::Mul(a, b)
-            | CompiledExpr::Div(a, b) => {
-                (self.values(a, env, printed)?, self.values(b, env, printed)?)
-            }
-            _ => return Err(Stop::Blocked),
+        let Some((a, b, operation)) = arithmetic(expr) else {
+            return Err(Stop::Blocked);
         };
-        match expr {
-            CompiledExpr::Add(..) => a.checked_add(&b),
-            CompiledExpr::Sub(..) => a.checked_sub(&b),
-            CompiledExpr::Mul(..) => a.checked_mul(&b),
-            _ => a.checked_div(&b),
-        }
-        .map_err(Stop::from)
+        let (a, b) = (self.values(a, env, printed)?, self.values(b, env, printed)?);
+        operation(&a, &b).map_err(Stop::from)
     }
 
     /// An invariant aggregate's values, worked out once for the run ([`InvariantValues`]), and
